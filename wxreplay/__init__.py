@@ -1,0 +1,14 @@
+"""wxreplay: record/replay conversation tests for WeChat Mini Program AI skills.
+
+The public surface is deliberately small; everything else is private and may change.
+"""
+
+from wxreplay.errors import WxReplayError
+from wxreplay.findings import Finding
+from wxreplay.host.device import Device
+from wxreplay.project import Project
+from wxreplay.result import CallResult
+from wxreplay.session import Session, SessionLimits
+
+__all__ = ["CallResult", "Device", "Finding", "Project", "Session", "SessionLimits", "WxReplayError"]
+__version__ = "0.1.0"

@@ -1,0 +1,140 @@
+"""The ``wxreplay`` command line: thin glue over the engine, no logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from wxreplay.errors import ArgumentsError, ProjectError, UnknownApiError, WxReplayError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _json_arg(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise WxReplayError(
+            f"{what} is not valid JSON: {e.msg} at column {e.colno}: {text!r}",
+            hint="quote the JSON for your shell, e.g. --args '{\"keyword\": \"拿铁\"}'",
+        ) from None
+
+
+def load_wsgi_app(spec: str) -> Callable[..., Any]:
+    """Load ``path/to/file.py:factory`` or ``package.module:factory`` and call the factory."""
+    target, _, attr = spec.partition(":")
+    attr = attr or "create_app"
+    if target.endswith(".py") or "/" in target:
+        path = Path(target)
+        if not path.is_file():
+            raise WxReplayError(f"--app: no such file {target}", hint="give path/to/app.py:factory")
+        mod_spec = importlib.util.spec_from_file_location(f"wxreplay_app_{path.stem}", path)
+        if mod_spec is None or mod_spec.loader is None:
+            raise WxReplayError(f"--app: cannot import {target}")
+        module = importlib.util.module_from_spec(mod_spec)
+        mod_spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(target)
+    factory = getattr(module, attr, None)
+    if not callable(factory):
+        raise WxReplayError(f"--app: {target} has no callable {attr!r}", hint="name the WSGI app factory after ':'")
+    app: Callable[..., Any] = factory()
+    return app
+
+
+def cmd_call(ns: argparse.Namespace) -> int:
+    """Call one atomic API of a skill and print its result as JSON (the offline DevTools execute)."""
+    import httpx
+
+    from wxreplay.host.device import Device
+    from wxreplay.project import Project
+    from wxreplay.session import Session, SessionLimits
+
+    args = _json_arg(ns.args, "--args") if ns.args is not None else {}
+    storage = _json_arg(ns.storage, "--storage") if ns.storage is not None else {}
+    if not isinstance(storage, dict):
+        raise WxReplayError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
+    project = Project.load(ns.project)
+    transport = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
+    device = Device(storage=storage, payments=list(ns.payment or []))
+    with Session(project, ns.skill, device=device, transport=transport,
+                 limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
+        for f in session.findings:
+            print(f"wxreplay: {f}", file=sys.stderr)
+        result = session.call(ns.api, args)
+        for line in result.logs:
+            print(f"console.{line.level}: {line.text}", file=sys.stderr)
+        if ns.verbose:
+            for ev in result.host_events:
+                print(f"wx.{ev.name} {json.dumps(ev.args, ensure_ascii=False)} -> {json.dumps(ev.outcome, ensure_ascii=False)}", file=sys.stderr)
+        for f in result.findings:
+            print(f"wxreplay: {f}", file=sys.stderr)
+        out = result.to_dict()
+        out.pop("findings", None)
+        if ns.show_storage:
+            out["storage"] = session.device.get_storage()
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        if result.is_error:
+            print(f"wxreplay: {ns.api} returned isError: {result.text}", file=sys.stderr)
+            return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_describe(ns: argparse.Namespace) -> int:
+    """Print what wxreplay sees in a project: skills, APIs, cards and their bindings."""
+    from wxreplay.project import Project
+
+    print(json.dumps(Project.load(ns.project).describe(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wxreplay", description="Offline, deterministic tests for WeChat Mini Program AI skills.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    call = sub.add_parser("call", help="call one atomic API and print its result as JSON",
+                          description=cmd_call.__doc__)
+    call.add_argument("project", help="project root (with app.json) or a skill directory")
+    call.add_argument("api", help="API name as declared in mcp.json")
+    call.add_argument("--args", help="arguments as a JSON object (default {})")
+    call.add_argument("--skill", help="skill name when the project has several")
+    call.add_argument("--storage", help="initial device storage as a JSON object")
+    call.add_argument("--payment", action="append", choices=["success", "cancel", "fail"],
+                      help="outcome of the next wx.requestPayment (repeatable; default success)")
+    call.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
+    call.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
+    call.add_argument("--show-storage", action="store_true", help="include the device storage after the call")
+    call.add_argument("-v", "--verbose", action="store_true", help="print every wx host call on stderr")
+    call.set_defaults(func=cmd_call)
+
+    describe = sub.add_parser("describe", help="show the skills, APIs and cards of a project", description=cmd_describe.__doc__)
+    describe.add_argument("project")
+    describe.set_defaults(func=cmd_describe)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``wxreplay`` console script."""
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    try:
+        code: int = ns.func(ns)
+        return code
+    except (ProjectError, ArgumentsError, UnknownApiError) as e:
+        print(f"wxreplay: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except WxReplayError as e:
+        print(f"wxreplay: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""``wx.request`` through httpx: the one seam where HTTP leaves (or, replayed, never leaves) us.
+
+The transport is injectable: the real network, an in-process app (``httpx.WSGITransport``), or
+the cassette layer's recording / replaying transports.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+
+from wxreplay.host.base import HostCall, HostOutcome
+
+
+class HttpHandler:
+    """Answers ``request`` host calls with an httpx client on the given transport."""
+
+    def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
+        self.client = httpx.Client(transport=transport, follow_redirects=True, trust_env=False)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __call__(self, call: HostCall) -> HostOutcome:
+        a: dict[str, Any] = call.args
+        body: bytes | None = None
+        if a.get("body") is not None:
+            body = base64.b64decode(a["body"]) if a.get("bodyEncoding") == "base64" else str(a["body"]).encode("utf-8")
+        timeout = max(float(a.get("timeout") or 60000) / 1000.0, 0.001)
+        method, url = a["method"], a["url"]
+        try:
+            resp = self.client.request(method, url, headers=a.get("header") or {}, content=body, timeout=timeout)
+        except httpx.TimeoutException:
+            return HostOutcome.fail("request", "timeout", diagnostic=f"wx.request {method} {url} timed out after {timeout:g} s")
+        except httpx.ConnectError as e:
+            return HostOutcome.fail(
+                "request", "errcode:-102 cronet_error_code:-102 error_msg:net::ERR_CONNECTION_REFUSED",
+                diagnostic=f"wx.request {method} {url} could not connect ({e}); is the service at "
+                f"{httpx.URL(url).host}:{httpx.URL(url).port or ''} running?",
+            )
+        except httpx.HTTPError as e:
+            return HostOutcome.fail("request", str(e) or type(e).__name__, diagnostic=f"wx.request {method} {url} failed: {e!r}")
+        return HostOutcome.success("request", response_value(resp))
+
+
+def response_value(resp: httpx.Response) -> dict[str, Any]:
+    """The part of a response ``wx.request`` shows: status, headers as sent, body, cookies."""
+    header: dict[str, str] = {}
+    cookies: list[str] = []
+    for raw_key, raw_value in resp.headers.raw:
+        key, value = raw_key.decode("latin-1"), raw_value.decode("latin-1")
+        if key.lower() == "set-cookie":
+            cookies.append(value)
+        header[key] = value if key not in header else header[key] + ", " + value
+    content = resp.content
+    try:
+        data, encoding = content.decode("utf-8"), "text"
+    except UnicodeDecodeError:
+        data, encoding = base64.b64encode(content).decode("ascii"), "base64"
+    return {"statusCode": resp.status_code, "header": header, "data": data, "dataEncoding": encoding, "cookies": cookies}

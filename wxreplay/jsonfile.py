@@ -1,0 +1,410 @@
+"""Strict JSON reading with errors a skill developer can act on.
+
+``app.json``, ``mcp.json`` and ``page-meta.json`` are hand-written, and the WeChat toolchain parses
+them with a strict JSON parser. Python's ``json`` module is strict too (except for ``NaN`` and
+``Infinity``, which we reject here because ``JSON.parse`` does), but its messages ("Expecting
+property name enclosed in double quotes: line 7 column 3 (char 120)") do not say which file, do not
+show the line and do not say what to do. Every problem here becomes a :class:`ProjectError` with
+``file:line:column``, an excerpt of the offending line with a caret under the column, and a hint
+for the usual culprits: trailing commas, comments, single quotes, unquoted keys.
+
+Structural errors found *after* parsing (a missing ``description``, a duplicate API name) still
+deserve a line number; :func:`locate` finds the position of a value by its path in the document
+and :func:`key_line` is a cruder fallback that only searches for ``"key":``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wxreplay.errors import ProjectError
+
+__all__ = [
+    "JsonDoc",
+    "display_path",
+    "json_type",
+    "key_line",
+    "load_json",
+    "locate",
+    "read_json",
+    "read_text",
+]
+
+#: Excerpts show at most this many characters on each side of the error column, so a minified
+#: one-line mcp.json does not flood the terminal.
+_EXCERPT_HALF_WIDTH = 60
+
+_JSON_WS = " \t\n\r"
+_SCALAR_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Return how ``path`` is shown in messages: never absolute when it can be avoided.
+
+    - When ``root`` is the current directory or lies inside it, the path is shown relative to the
+      current directory (``examples/westore-cafe/skills/coffee/mcp.json``) so terminals and editors
+      can open it directly.
+    - When ``root`` lies outside the current directory, the path is shown relative to the root and
+      prefixed with the root's name (``westore-cafe/skills/coffee/mcp.json``).
+    - Without a root, or for a path outside the root, the path is shown relative to the current
+      directory when possible and absolute as a last resort.
+    """
+    abs_path = Path(os.path.abspath(path))
+    cwd = Path.cwd()
+    if root is not None:
+        abs_root = Path(os.path.abspath(root))
+        if abs_path.is_relative_to(abs_root):
+            if abs_root.is_relative_to(cwd):
+                return abs_path.relative_to(cwd).as_posix() or "."
+            rel = abs_path.relative_to(abs_root).as_posix()
+            name = abs_root.name or abs_root.as_posix()
+            return name if rel == "." else f"{name}/{rel}"
+    if abs_path.is_relative_to(cwd):
+        return abs_path.relative_to(cwd).as_posix() or "."
+    return abs_path.as_posix()
+
+
+def json_type(value: object) -> str:
+    """Name a Python value by its JSON type, for messages like ``must be an array, got object``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of offset ``pos``, counted the way ``json.JSONDecodeError`` does."""
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, column
+
+
+def _display_width(text: str) -> int:
+    """Terminal width of ``text``: CJK characters take two cells, so the caret stays aligned."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def excerpt(text: str, line: int, column: int) -> str:
+    """Show line ``line`` of ``text`` with a caret under ``column`` (both 1-based).
+
+    Long lines are cut to a window around the column; tabs become single spaces so the caret
+    lines up whatever the terminal's tab width.
+    """
+    lines = text.splitlines() or [""]
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    src = src.replace("\t", " ")
+    col = max(column - 1, 0)
+    start = max(col - _EXCERPT_HALF_WIDTH, 0)
+    end = min(col + _EXCERPT_HALF_WIDTH, len(src))
+    shown = ("…" if start > 0 else "") + src[start:end] + ("…" if end < len(src) else "")
+    before = ("…" if start > 0 else "") + src[start:col]
+    gutter = f"{line:>4} | "
+    return f"{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * _display_width(before)}^"
+
+
+def _prev_significant(text: str, pos: int) -> tuple[int, str]:
+    """The last non-whitespace character before ``pos`` and its offset (-1, "" when none)."""
+    i = pos - 1
+    while i >= 0 and text[i] in _JSON_WS:
+        i -= 1
+    return (i, text[i]) if i >= 0 else (-1, "")
+
+
+def _decode_hint(text: str, err: json.JSONDecodeError) -> str | None:
+    """Guess the usual mistake behind a decode error, from the text around the error position."""
+    pos = err.pos
+    at = text[pos : pos + 2]
+    msg = err.msg
+    if at in ("//", "/*") or at[:1] == "#":
+        return 'comments are not allowed in JSON; delete them (or move the note into a "description")'
+    comma_pos, prev = _prev_significant(text, pos)
+    if prev == "," and at[:1] in ("}", "]"):
+        line, col = _line_col(text, comma_pos)
+        return (
+            f"trailing comma: remove the ',' at line {line} column {col} (JSON allows none before '{at[:1]}')"
+        )
+    if at[:1] == "'":
+        return "use double quotes: JSON strings and keys are written \"like this\", never 'like this'"
+    if msg.startswith("Expecting property name"):
+        word = re.match(r"[A-Za-z_$][\w$]*", text[pos:])
+        if word:
+            return f'put the key in double quotes: "{word.group(0)}": ...'
+        return 'object keys must be strings in double quotes, e.g. {"name": "value"}'
+    if msg.startswith("Expecting value"):
+        word = re.match(r"[A-Za-z_]\w*", text[pos:])
+        if word and word.group(0).lower() in ("true", "false", "null", "none"):
+            fixed = "null" if word.group(0).lower() == "none" else word.group(0).lower()
+            return f"JSON literals are lower case: write {fixed}, not {word.group(0)}"
+        if word:
+            return f'strings must be in double quotes: "{word.group(0)}"'
+        if not text.strip():
+            return "the file is empty; it must contain a JSON object such as {}"
+        if pos >= len(text.rstrip()):
+            return "the file ends too early: a value, '}' or ']' is missing at the end"
+    if msg.startswith("Expecting ',' delimiter"):
+        return "a ',' is missing between two items (often at the end of the previous line)"
+    if msg.startswith("Expecting ':' delimiter"):
+        return "a ':' is missing between a key and its value"
+    if msg.startswith("Unterminated string"):
+        return "close the string with '\"'; write line breaks inside strings as \\n"
+    if msg.startswith("Invalid control character"):
+        return "write line breaks inside strings as \\n and tabs as \\t"
+    if msg.startswith(("Invalid \\escape", "Invalid \\u")):
+        return 'only \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX escapes exist in JSON; write a backslash as \\\\'
+    if msg.startswith("Extra data"):
+        return "the document continues after its end: look for a stray '}' or ']' or a second value"
+    return None
+
+
+def read_text(path: Path, *, root: Path | None = None) -> str:
+    """Read a UTF-8 text file (a leading BOM is dropped) or raise :class:`ProjectError`."""
+    label = display_path(path, root)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ProjectError("file not found", file=label) from None
+    except IsADirectoryError:
+        raise ProjectError("expected a file, found a directory", file=label) from None
+    except OSError as exc:
+        raise ProjectError(f"cannot read file: {exc.strerror}", file=label) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Chinese text saved as GBK is the usual cause; point at the first bad byte.
+        good = data[: exc.start].decode("utf-8-sig", errors="replace")
+        line, col = _line_col(good, len(good))
+        raise ProjectError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            file=label,
+            line=line,
+            column=col,
+            hint="save the file as UTF-8 (the WeChat toolchain reads nothing else)",
+        ) from None
+
+
+@dataclass(frozen=True)
+class JsonDoc:
+    """A parsed JSON file that remembers its text, so later errors can point at a line."""
+
+    data: Any
+    text: str
+    path: Path
+    label: str  # the file as shown in messages (see display_path)
+
+    def position(self, at: Sequence[str | int] = ()) -> tuple[int | None, int | None]:
+        """Line and column of the value at path ``at``, or of its nearest existing ancestor."""
+        for depth in range(len(at), -1, -1):
+            found = locate(self.text, at[:depth])
+            if found is not None:
+                return found
+        return None, None
+
+    def error(self, message: str, *, at: Sequence[str | int] = (), hint: str | None = None) -> ProjectError:
+        """Build a :class:`ProjectError` located at path ``at`` in this document."""
+        line, column = self.position(at)
+        return ProjectError(message, file=self.label, line=line, column=column, hint=hint)
+
+
+class _BadConstant(ValueError):
+    """Raised from ``parse_constant``: JSON.parse rejects NaN and Infinity, so must we."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _BadConstant(name)
+
+
+def _find_outside_strings(text: str, token: str) -> int:
+    """Offset of the first ``token`` that is not inside a string literal, or -1."""
+    in_string = escaped = False
+    for i, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif text.startswith(token, i):
+            return i
+    return -1
+
+
+def read_json(path: Path, *, root: Path | None = None) -> JsonDoc:
+    """Read and parse a JSON file; raise :class:`ProjectError` with line, column and excerpt."""
+    text = read_text(path, root=root)
+    label = display_path(path, root)
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ProjectError(
+            f"invalid JSON: {exc.msg}\n{excerpt(text, exc.lineno, exc.colno)}",
+            file=label,
+            line=exc.lineno,
+            column=exc.colno,
+            hint=_decode_hint(text, exc),
+        ) from None
+    except _BadConstant as exc:
+        token = str(exc)
+        pos = _find_outside_strings(text, token)
+        line, col = _line_col(text, pos) if pos >= 0 else (None, None)
+        shown = f"\n{excerpt(text, line, col)}" if line is not None and col is not None else ""
+        raise ProjectError(
+            f"invalid JSON: {token} is not a JSON value{shown}",
+            file=label,
+            line=line,
+            column=col,
+            hint="use a number or null (NaN and Infinity exist in JavaScript, not in JSON)",
+        ) from None
+    return JsonDoc(data=data, text=text, path=path, label=label)
+
+
+def load_json(path: Path, *, root: Path | None = None) -> Any:
+    """Parse the UTF-8 (BOM optional) JSON file ``path``.
+
+    Raises :class:`ProjectError` naming the file (shown relative to ``root`` when given, see
+    :func:`display_path`), with line, column, an excerpt with a caret, and a hint.
+    """
+    return read_json(path, root=root).data
+
+
+def key_line(text: str, key: str) -> int | None:
+    """Best-effort 1-based line of the first ``"key":`` in ``text``, or None.
+
+    This ignores nesting; prefer :func:`locate` when the path to the value is known.
+    """
+    pattern = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")
+    match = pattern.search(text)
+    if match is None:
+        # The file may spell the key with \u escapes; try that form too.
+        match = re.compile(re.escape(json.dumps(key)) + r"\s*:").search(text)
+    return None if match is None else _line_col(text, match.start())[0]
+
+
+# -- locating values by path ------------------------------------------------------------------
+#
+# A tiny scanner over text that json.loads already accepted. It only skips values and reads keys,
+# so it can stay simple; any surprise makes ``locate`` return None rather than raise.
+
+
+def _skip_ws(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _JSON_WS:
+        i += 1
+    return i
+
+
+def _string_end(text: str, i: int) -> int:
+    """Offset just past the string literal starting at ``text[i] == '"'``."""
+    i += 1
+    while True:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+        elif ch == '"':
+            return i + 1
+        else:
+            i += 1
+
+
+def _value_end(text: str, i: int) -> int:
+    """Offset just past the JSON value starting at ``i``."""
+    ch = text[i]
+    if ch == '"':
+        return _string_end(text, i)
+    if ch in "{[":
+        close = "}" if ch == "{" else "]"
+        i = _skip_ws(text, i + 1)
+        if text[i] == close:
+            return i + 1
+        while True:
+            if ch == "{":
+                i = _skip_ws(text, _string_end(text, i))
+                if text[i] != ":":
+                    raise ValueError("':' expected")
+                i = _skip_ws(text, i + 1)
+            i = _skip_ws(text, _value_end(text, i))
+            if text[i] == ",":
+                i = _skip_ws(text, i + 1)
+            elif text[i] == close:
+                return i + 1
+            else:
+                raise ValueError("',' expected")
+    match = _SCALAR_RE.match(text, i)
+    if match is None:
+        raise ValueError("value expected")
+    return match.end()
+
+
+def _child(text: str, i: int, step: str | int) -> int | None:
+    """Offset of member ``step`` (the key, for objects; the element, for arrays) of the value at ``i``."""
+    ch = text[i]
+    if ch == "{" and isinstance(step, str):
+        found: int | None = None
+        i = _skip_ws(text, i + 1)
+        if text[i] == "}":
+            return None
+        while True:
+            key_start = i
+            key_end = _string_end(text, i)
+            key = json.loads(text[key_start:key_end])
+            i = _skip_ws(text, _skip_ws(text, key_end) + 1)
+            if key == step:
+                found = key_start  # keep looking: like json.loads, the last duplicate wins
+            i = _skip_ws(text, _value_end(text, i))
+            if text[i] == "}":
+                return found
+            i = _skip_ws(text, i + 1)
+    if ch == "[" and isinstance(step, int) and not isinstance(step, bool):
+        i = _skip_ws(text, i + 1)
+        index = 0
+        if text[i] == "]":
+            return None
+        while True:
+            if index == step:
+                return i
+            i = _skip_ws(text, _value_end(text, i))
+            if text[i] == "]":
+                return None
+            i = _skip_ws(text, i + 1)
+            index += 1
+    return None
+
+
+def locate(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """1-based (line, column) of the value at ``path`` in valid JSON ``text``, or None.
+
+    For an object member the position is that of its key (``"description": ...``), which is where a
+    reader looks; for an array element it is the element's first character. ``()`` locates the
+    document itself.
+    """
+    try:
+        i = _skip_ws(text, 0)
+        at_key = False
+        for step in path:
+            if at_key:
+                # Positions of object members are their keys: move on to the value to descend.
+                i = _skip_ws(text, _skip_ws(text, _string_end(text, i)) + 1)
+            child = _child(text, i, step)
+            if child is None:
+                return None
+            i, at_key = child, isinstance(step, str)
+        return _line_col(text, i)
+    except (IndexError, ValueError):
+        return None

@@ -1,0 +1,190 @@
+"""The result of one atomic API call, checked against the platform's return format (spec 4)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import jsonschema
+
+from wxreplay.errors import ArgumentsError, ResultError
+from wxreplay.findings import Finding
+from wxreplay.project import ApiDecl
+
+LIMIT_BYTES = 200 * 1024  # content / structuredContent / _meta, each ([INT])
+
+
+@dataclass
+class HostEvent:
+    """One ``wx`` host call as the skill made it: name, arguments and outcome."""
+
+    index: int
+    name: str
+    context: str
+    args: Any
+    outcome: Any = None
+    ok: bool | None = None
+    api: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "context": self.context, "args": self.args}
+        if self.api:
+            d["api"] = self.api
+        d["ok"] = self.ok
+        d["outcome"] = self.outcome
+        return d
+
+
+@dataclass
+class LogLine:
+    """One ``console.*`` line from an execution context."""
+
+    level: str
+    text: str
+    context: str
+    api: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "text": self.text, "context": self.context, "api": self.api}
+
+
+@dataclass
+class CallResult:
+    """What an atomic API returned, plus what happened while it ran."""
+
+    api: str
+    arguments: dict[str, Any]
+    raw: dict[str, Any]
+    is_error: bool
+    content: list[dict[str, Any]]
+    structured_content: dict[str, Any] | None
+    meta: dict[str, Any] | None
+    handoff: dict[str, Any] | None
+    api_calls: list[dict[str, Any]]
+    session_id: str
+    virtual_ms: int
+    findings: list[Finding] = field(default_factory=list)
+    logs: list[LogLine] = field(default_factory=list)
+    host_events: list[HostEvent] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All ``content`` text blocks joined by newlines."""
+        return "\n".join(str(b.get("text", "")) for b in self.content)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as the platform would see it, plus wxreplay's observations."""
+        out: dict[str, Any] = {"api": self.api, "arguments": self.arguments, "isError": self.is_error, "content": self.content}
+        if self.structured_content is not None:
+            out["structuredContent"] = self.structured_content
+        if self.meta is not None:
+            out["_meta"] = self.meta
+        if self.handoff is not None:
+            out["handoff"] = self.handoff
+        if self.api_calls:
+            out["apiCalls"] = self.api_calls
+        if self.findings:
+            out["findings"] = [f.to_dict() for f in self.findings]
+        return out
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _path(parts: Any) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def validate_arguments(decl: ApiDecl, args: Any, *, file: str | None = None) -> None:
+    """Check ``args`` against the API's ``inputSchema``; raise naming every bad field."""
+    if not isinstance(args, dict):
+        raise ArgumentsError(
+            f"arguments of {decl.name} must be a JSON object, got {type(args).__name__}",
+            api=decl.name, file=file, hint="pass an object, e.g. --args '{\"keyword\": \"拿铁\"}'",
+        )
+    cls = jsonschema.validators.validator_for(decl.input_schema, default=jsonschema.Draft7Validator)
+    errors = sorted(cls(decl.input_schema).iter_errors(args), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    lines = []
+    for e in errors:
+        where = _path(e.absolute_path) or "(top level)"
+        lines.append(f"{where}: {e.message}")
+    props = sorted((decl.input_schema.get("properties") or {}).keys())
+    raise ArgumentsError(
+        f"arguments of {decl.name} do not match its inputSchema:\n  " + "\n  ".join(lines),
+        api=decl.name, file=file,
+        hint=f"{decl.name} takes {', '.join(props) if props else 'no arguments'}"
+        + (f" (required: {', '.join(decl.input_schema.get('required', []))})" if decl.input_schema.get("required") else ""),
+    )
+
+
+def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict[str, Any], list[Finding]]:
+    """Check the shape and limits of a result; schema mismatches become findings, not errors."""
+    name = decl.name
+    if not isinstance(raw, dict):
+        raise ResultError(
+            f"{name} returned {json.dumps(raw, ensure_ascii=False)[:80]}; an atomic API must return an object "
+            "like { content: [{ type: 'text', text }] }",
+            api=name, hint="return { isError: false, content: [{ type: 'text', text: '...' }], structuredContent }",
+        )
+    findings: list[Finding] = []
+    content = raw.get("content")
+    if not isinstance(content, list):
+        raise ResultError(
+            f"{name} returned no content array (content is {json.dumps(content, ensure_ascii=False)[:60]}); "
+            "content is required and holds text blocks",
+            api=name, hint="add content: [{ type: 'text', text: '<fact>. <next action>' }]",
+        )
+    for i, block in enumerate(content):
+        if not isinstance(block, dict) or block.get("type") != "text" or not isinstance(block.get("text"), str):
+            raise ResultError(
+                f"{name} returned content[{i}] = {json.dumps(block, ensure_ascii=False)[:80]}; only "
+                "{ type: 'text', text: string } blocks are supported",
+                api=name, hint="put images and other data in structuredContent or _meta",
+            )
+    for key in ("content", "structuredContent", "_meta"):
+        if key in raw and raw[key] is not None:
+            size = _size(raw[key])
+            if size > LIMIT_BYTES:
+                raise ResultError(
+                    f"{name} returned {key} of {size:,} bytes; the platform limit is {LIMIT_BYTES:,} bytes (200 KB)",
+                    api=name, hint=f"trim {key}; move render-only data to _meta or fetch it in the card",
+                )
+    sc = raw.get("structuredContent")
+    if sc is not None and not isinstance(sc, dict):
+        raise ResultError(f"{name} returned structuredContent that is not an object", api=name)
+    if "isError" in raw and not isinstance(raw["isError"], bool):
+        findings.append(Finding("isError-type", f"isError is {raw['isError']!r}, not a boolean", api=name))
+    if decl.output_schema and sc is not None and not raw.get("isError"):
+        cls = jsonschema.validators.validator_for(decl.output_schema, default=jsonschema.Draft7Validator)
+        for e in sorted(cls(decl.output_schema).iter_errors(sc), key=lambda e: list(e.absolute_path)):
+            findings.append(Finding(
+                "output-schema", f"structuredContent{'.' + _path(e.absolute_path) if e.absolute_path else ''}: "
+                f"{e.message} (outputSchema of {name})", api=name, file=mcp_file,
+            ))
+    return raw, findings
+
+
+def handoff_of(decl: ApiDecl, raw: dict[str, Any]) -> dict[str, Any] | None:
+    """The handoff with the URL the relay page would open (``pagePath`` or ``handoff.path`` + query)."""
+    h = raw.get("handoff")
+    if not isinstance(h, dict):
+        return None
+    out = dict(h)
+    lazy = bool(out.pop("__lazy", False))
+    query = out.get("query")
+    if isinstance(query, dict):  # [GEN] object form
+        query = urlencode({k: v for k, v in query.items() if v is not None})
+    path = out.get("path") or decl.page_path
+    if path:
+        out["url"] = path + (f"?{query}" if query else "")
+    if lazy:
+        out["lazy"] = True
+    return out

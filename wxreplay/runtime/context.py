@@ -1,0 +1,115 @@
+"""One execution context: a V8 isolate with the prelude, its ``wx`` and (for APIs) the skill.
+
+Python talks to it only through ``step``: one JSON document in, one out (see prelude.js).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from py_mini_racer import JSParseException
+
+from wxreplay.host import availability
+from wxreplay.host.availability import ContextKind
+from wxreplay.host.device import Device
+from wxreplay.jsstack import parse_syntax_error
+from wxreplay.runtime.engine import LoopRunner, V8Isolate
+
+_COMMON = ("prelude.js", "modules.js", "wx.js")
+_BY_KIND = {ContextKind.API: ("api_context.js",), ContextKind.CARD: (), ContextKind.DYNAMIC: ()}
+WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
+
+
+@lru_cache(maxsize=None)
+def _script(name: str) -> str:
+    return resources.files("wxreplay.runtime").joinpath("js").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def bootstrap_js(kind: ContextKind) -> str:
+    """The JavaScript installed into a fresh context of ``kind``, before its configuration."""
+    body = "\n;".join(_script(n) for n in (*_COMMON, *_BY_KIND[kind]))
+    # One sourceURL for the whole bootstrap: frames from it are wxreplay's, hidden from users.
+    return body + "\n//# sourceURL=wxreplay:bootstrap.js\n"
+
+
+class ExecutionContext:
+    """A context of one ``kind`` inside a session; tracks what it has seen of shared state."""
+
+    def __init__(
+        self,
+        kind: ContextKind,
+        runner: LoopRunner,
+        *,
+        memory_limit: int,
+        wall_timeout: float,
+    ) -> None:
+        self.kind = kind
+        self.isolate = V8Isolate(runner, memory_limit=memory_limit, wall_timeout=wall_timeout)
+        self.storage_version = -1
+        self.now = -1
+        self.next_timer: int | None = None
+        self.pending_effects: list[dict[str, Any]] = []
+
+    async def boot(self, *, device: Device, now: int, seed: int, session_id: str, skill_path: str, standalone: bool) -> None:
+        """Install the prelude, configure it for this device and session, and build ``wx``."""
+        info = device.info()
+        config = {
+            "kind": self.kind.value,
+            "contextLabel": self.kind.label,
+            "now": now,
+            "seed": (seed * 31 + list(ContextKind).index(self.kind) * 7919) & 0x7FFFFFFF,
+            "tzOffsetMin": device.tz_offset_min,
+            "timeZone": device.timezone,
+            "locale": device.locale,
+            "device": info,
+            "available": availability.available(self.kind),
+            "known": availability.known(),
+            "warnOn": availability.warnings_for(self.kind),
+            "timers": availability.timers_allowed(self.kind),
+            "sessionId": session_id,
+            "skillPath": skill_path,
+            "standalone": standalone,
+        }
+        self.now = now
+        await self.isolate.eval(bootstrap_js(self.kind))
+        setup = (
+            f"__wr.init({json.dumps(config, ensure_ascii=False)});"
+            + "globalThis.wx = __wr.buildWx();"
+            + "globalThis.getApp = function (o) { __wr.finding('getApp', 'getApp() returns undefined in an independent subpackage; "
+            "keep shared state in storage'); return o && o.allowDefault ? {} : undefined; };"
+        )
+        if self.kind is ContextKind.API:
+            setup += "wx.modelContext = __wr.buildModelContext();"
+        await self.isolate.eval(setup + "0")
+
+    async def define_modules(self, files_json: str) -> None:
+        """Hand the subpackage's sources to ``require`` (compiled lazily, on first require)."""
+        await self.isolate.eval(f"__wr.defineModules({files_json}); 0")
+
+    async def step(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """One crossing: send ``payload``, get back everything that happened."""
+        text = await self.isolate.eval("__wr.step(" + json.dumps(json.dumps(payload, ensure_ascii=False), ensure_ascii=False) + ")")
+        out: dict[str, Any] = json.loads(str(text))
+        self.next_timer = out["nextTimer"]
+        self.now = max(self.now, int(out["now"]))
+        return out
+
+    async def locate_syntax_error(self, path: str, source: str) -> tuple[int | None, int | None, str | None]:
+        """Compile ``source`` at top level, where V8 reports the line and column of a syntax error."""
+        try:
+            await self.isolate.eval(WRAPPER_PREFIX + source + "\n})\n//# sourceURL=" + path)
+        except JSParseException as e:
+            parsed = parse_syntax_error(str(e))
+            if parsed is not None:
+                _file, line, column, msg = parsed
+                if line == 1 and column is not None:
+                    column = max(1, column - len(WRAPPER_PREFIX))
+                return line, column, msg
+        return None, None, None
+
+    def close(self) -> None:
+        self.isolate.close()

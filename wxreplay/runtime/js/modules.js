@@ -1,0 +1,110 @@
+// CommonJS as the WeChat client has it: relative requires with or without `.js`, folder
+// `index.js`, JSON files, a module cache per context, cycles tolerated (the partial exports are
+// returned), and no way out of the independent subpackage root.
+(function (global) {
+  'use strict';
+  const wr = global.__wr;
+  let sources = Object.create(null);
+  const cache = Object.create(null);
+  let root = '';          // subpackage root, e.g. "skills" ("" = no boundary below the project)
+  let skillDir = '';      // e.g. "skills/coffee"
+
+  wr.defineModules = function (spec) {
+    sources = spec.files;
+    root = spec.root;
+    skillDir = spec.skillDir;
+  };
+
+  function normalise(parts) {
+    const out = [];
+    for (const p of parts) {
+      if (p === '' || p === '.') continue;
+      if (p === '..') { if (out.length === 0) return null; out.pop(); } else out.push(p);
+    }
+    return out.join('/');
+  }
+  function dirname(p) { const i = p.lastIndexOf('/'); return i < 0 ? '' : p.slice(0, i); }
+  function inside(p) { return root === '' || p === root || p.startsWith(root + '/'); }
+
+  function candidates(base) {
+    return [base, base + '.js', base + '.json', base + '/index.js', base + '/index.json'];
+  }
+
+  function notDefined(target, request, why) {
+    const e = new Error('module "' + target + '" is not defined, require args is \'' + request + '\'' + (why ? ' (' + why + ')' : ''));
+    e.__wrCode = 'module-not-found';
+    return e;
+  }
+
+  function resolve(fromFile, request) {
+    if (typeof request !== 'string' || request === '') throw new TypeError('require() expects a module path string');
+    if (request.startsWith('@/')) throw notDefined(request, request, '"@/" aliases are a bundler feature; independent subpackages must use relative paths');
+    let joined;
+    if (request.startsWith('/')) joined = normalise(request.split('/'));
+    else joined = normalise(dirname(fromFile).split('/').concat(request.split('/')));
+    if (joined === null) throw notDefined(request, request, 'the path climbs above the project root');
+    if (!inside(joined)) {
+      throw notDefined(joined, request, 'it resolves outside the independent subpackage root "' + root +
+        '/"; a skill may only require files inside it, such as ' + root + '/_shared/');
+    }
+    for (const c of candidates(joined)) if (Object.prototype.hasOwnProperty.call(sources, c)) return c;
+    // Bare names may also live in the subpackage's miniprogram_npm folder.
+    if (!request.startsWith('.') && !request.startsWith('/')) {
+      const npm = normalise((root ? root + '/' : '') + 'miniprogram_npm/' + request);
+      if (npm !== null) for (const c of candidates(npm)) if (Object.prototype.hasOwnProperty.call(sources, c)) return c;
+    }
+    throw notDefined(joined.endsWith('.js') || joined.endsWith('.json') ? joined : joined + '.js', request);
+  }
+
+  function compile(path) {
+    const src = sources[path];
+    // The wrapper keeps the module's first line on line 1 so V8's positions are the file's own.
+    const code = '(function (exports, require, module, __filename, __dirname) {' + src + '\n})\n//# sourceURL=' + path;
+    try {
+      return (0, eval)(code);
+    } catch (e) {
+      if (e instanceof SyntaxError) {
+        const err = new SyntaxError(e.message + ' in ' + path);
+        err.__wrSyntaxFile = path;
+        throw err;
+      }
+      throw e;
+    }
+  }
+  wr.wrapperSource = function (path) {
+    return '(function (exports, require, module, __filename, __dirname) {' + sources[path] + '\n})\n//# sourceURL=' + path;
+  };
+
+  function load(path) {
+    const cached = cache[path];
+    if (cached) return cached.exports;
+    const module = { id: path, filename: path, exports: {}, loaded: false, children: [] };
+    if (path.endsWith('.json')) {
+      try { module.exports = JSON.parse(sources[path]); } catch (e) { throw new SyntaxError(path + ': ' + e.message); }
+      module.loaded = true;
+      cache[path] = module;
+      return module.exports;
+    }
+    const fn = compile(path);
+    cache[path] = module; // before running it: a require cycle sees the partial exports
+    const req = makeRequire(path);
+    try {
+      fn.call(module.exports, module.exports, req, module, '/' + path, '/' + dirname(path));
+    } catch (e) {
+      delete cache[path];
+      throw e;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+
+  function makeRequire(fromFile) {
+    function require(request) { return load(resolve(fromFile, request)); }
+    require.resolve = (request) => resolve(fromFile, request);
+    return require;
+  }
+  wr.require = function (path) { return load(path); };
+  wr.makeRequire = makeRequire;
+  wr.moduleLoaded = (path) => !!cache[path];
+  wr.skillDir = () => skillDir;
+})(globalThis);

@@ -1,0 +1,243 @@
+// wxreplay prelude: installed into every execution context (atomic API, static card, dynamic card)
+// before any skill code. It owns the bridge to Python: one `__wr.step(json)` call per crossing
+// resolves host effects, fires due timers on the virtual clock, starts calls, drains microtasks
+// with %PerformMicrotaskCheckpoint() (so runaway async code stays inside a terminable eval) and
+// returns everything that happened as one JSON string.
+(function (global) {
+  'use strict';
+  const RealDate = Date;
+  const wr = {};
+  Object.defineProperty(global, '__wr', { value: wr, enumerable: false });
+
+  let cfg = { kind: 'api', tzOffsetMin: -480 };
+  let now = 0;
+  let seq = 0;
+  let effectId = 0;
+  let effects = [];
+  const pending = new Map();
+  let logs = [];
+  let events = [];
+  let storageOps = [];
+  let findings = [];
+  let finished = [];
+  const calls = new Map();
+  const timers = new Map();
+  let timerSeq = 0;
+
+  wr.nextSeq = () => ++seq;
+  wr.now = () => now;
+  wr.cfg = () => cfg;
+  wr.finding = function (code, message, extra) {
+    findings.push(Object.assign({ code, message, context: cfg.kind }, extra || {}));
+  };
+
+  // ---- JSON helpers ---------------------------------------------------------------------------
+  function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+  wr.clone = clone;
+  function fmt(v) {
+    if (typeof v === 'string') return v;
+    if (v instanceof Error) return v.stack || String(v);
+    if (typeof v === 'function') return '[Function ' + (v.name || 'anonymous') + ']';
+    if (typeof v === 'bigint') return v.toString() + 'n';
+    if (v === undefined) return 'undefined';
+    try { const s = JSON.stringify(v); return s === undefined ? String(v) : s; } catch (e) { return String(v); }
+  }
+
+  // ---- deterministic time: Date on the session's virtual clock, in the device's time zone --------
+  const MIN = 60000;
+  function VDate(...a) {
+    if (!new.target) return new RealDate(now).toString();
+    let d;
+    if (a.length === 0) d = new RealDate(now);
+    else if (a.length >= 2) {
+      // Local-time components: interpret them in the simulated device's zone, not the host's.
+      const utc = RealDate.UTC(a[0], a[1], a.length > 2 ? a[2] : 1, a[3] || 0, a[4] || 0, a[5] || 0, a[6] || 0);
+      d = new RealDate(utc + cfg.tzOffsetMin * MIN);
+    } else d = new RealDate(a[0]);
+    return Reflect.construct(RealDate, [d.getTime()], new.target);
+  }
+  VDate.prototype = RealDate.prototype;
+  VDate.now = () => now;
+  VDate.UTC = RealDate.UTC;
+  VDate.parse = RealDate.parse;
+  Object.defineProperty(RealDate.prototype, 'constructor', { value: VDate, writable: true, configurable: true });
+  const P = RealDate.prototype;
+  const utcGet = { getFullYear: P.getUTCFullYear, getMonth: P.getUTCMonth, getDate: P.getUTCDate, getDay: P.getUTCDay,
+    getHours: P.getUTCHours, getMinutes: P.getUTCMinutes, getSeconds: P.getUTCSeconds, getMilliseconds: P.getUTCMilliseconds };
+  function shifted(d) { return new RealDate(P.getTime.call(d) - cfg.tzOffsetMin * MIN); }
+  for (const k of Object.keys(utcGet)) {
+    const g = utcGet[k];
+    Object.defineProperty(P, k, { value: function () { const t = P.getTime.call(this); return t !== t ? NaN : g.call(shifted(this)); }, writable: true, configurable: true });
+  }
+  const utcSet = { setFullYear: P.setUTCFullYear, setMonth: P.setUTCMonth, setDate: P.setUTCDate, setHours: P.setUTCHours,
+    setMinutes: P.setUTCMinutes, setSeconds: P.setUTCSeconds, setMilliseconds: P.setUTCMilliseconds };
+  for (const k of Object.keys(utcSet)) {
+    const s = utcSet[k];
+    Object.defineProperty(P, k, { value: function (...a) { const sh = shifted(this); s.apply(sh, a); return P.setTime.call(this, P.getTime.call(sh) + cfg.tzOffsetMin * MIN); }, writable: true, configurable: true });
+  }
+  Object.defineProperty(P, 'getTimezoneOffset', { value: function () { return cfg.tzOffsetMin; }, writable: true, configurable: true });
+  const pad = (n, w) => String(n).padStart(w || 2, '0');
+  const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  function gmt() { const o = -cfg.tzOffsetMin; return 'GMT' + (o >= 0 ? '+' : '-') + pad(Math.floor(Math.abs(o) / 60)) + pad(Math.abs(o) % 60); }
+  Object.defineProperty(P, 'toDateString', { value: function () { return DAYS[this.getDay()] + ' ' + MONTHS[this.getMonth()] + ' ' + pad(this.getDate()) + ' ' + this.getFullYear(); }, writable: true, configurable: true });
+  Object.defineProperty(P, 'toTimeString', { value: function () { return pad(this.getHours()) + ':' + pad(this.getMinutes()) + ':' + pad(this.getSeconds()) + ' ' + gmt(); }, writable: true, configurable: true });
+  Object.defineProperty(P, 'toString', { value: function () { const t = P.getTime.call(this); return t !== t ? 'Invalid Date' : this.toDateString() + ' ' + this.toTimeString(); }, writable: true, configurable: true });
+  for (const k of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']) {
+    const orig = P[k];
+    Object.defineProperty(P, k, { value: function (loc, opts) { return orig.call(this, loc || cfg.locale, Object.assign({ timeZone: cfg.timeZone }, opts || {})); }, writable: true, configurable: true });
+  }
+  global.Date = VDate;
+
+  // ---- seeded randomness ---------------------------------------------------------------------
+  let rngState = 1;
+  function rand32() { // mulberry32
+    rngState = (rngState + 0x6D2B79F5) | 0;
+    let t = rngState;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  Math.random = function random() { return rand32() / 4294967296; };
+  const cryptoObj = {
+    getRandomValues(arr) {
+      if (!ArrayBuffer.isView(arr)) throw new TypeError('crypto.getRandomValues: argument must be a typed array');
+      const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = rand32() & 0xff;
+      return arr;
+    },
+    randomUUID() {
+      const b = cryptoObj.getRandomValues(new Uint8Array(16));
+      b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+      const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+      return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+    },
+  };
+  Object.defineProperty(global, 'crypto', { value: cryptoObj, writable: true, configurable: true });
+
+  // ---- console, captured ---------------------------------------------------------------------
+  const consoleObj = {};
+  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
+    consoleObj[level] = function (...args) { logs.push({ seq: ++seq, level, text: args.map(fmt).join(' '), context: cfg.kind }); };
+  }
+  consoleObj.table = consoleObj.log; consoleObj.dir = consoleObj.log;
+  consoleObj.group = consoleObj.log; consoleObj.groupEnd = function () {};
+  consoleObj.time = function () {}; consoleObj.timeEnd = function () {}; consoleObj.assert = function (c, ...a) { if (!c) consoleObj.error('Assertion failed:', ...a); };
+  global.console = consoleObj;
+  wr.reportError = function (where, e) {
+    logs.push({ seq: ++seq, level: 'error', text: 'thirdScriptError in ' + where + ': ' + fmt(e), context: cfg.kind, uncaught: true });
+  };
+
+  // ---- timers on the virtual clock -----------------------------------------------------------
+  function addTimer(fn, ms, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('setTimeout/setInterval: callback must be a function (string code is not supported)');
+    const delay = Math.max(repeat ? 1 : 0, Number(ms) || 0);
+    const id = ++timerSeq;
+    timers.set(id, { id, due: now + delay, fn, args, every: repeat ? delay : 0 });
+    return id;
+  }
+  wr.timers = {
+    setTimeout: (fn, ms, ...a) => addTimer(fn, ms, a, false),
+    setInterval: (fn, ms, ...a) => addTimer(fn, ms, a, true),
+    clearTimeout: (id) => { timers.delete(id); },
+    clearInterval: (id) => { timers.delete(id); },
+  };
+  function nextTimer() {
+    let best = null;
+    for (const t of timers.values()) if (best === null || t.due < best.due || (t.due === best.due && t.id < best.id)) best = t;
+    return best;
+  }
+  function fireDue(until) {
+    let fired = 0;
+    for (;;) {
+      const t = nextTimer();
+      if (t === null || t.due > until) break;
+      if (++fired > 100000) { wr.finding('timer-storm', 'more than 100000 timer callbacks fired in one step; is a setInterval never cleared?'); break; }
+      now = Math.max(now, t.due);
+      if (t.every) t.due += t.every; else timers.delete(t.id);
+      try { t.fn.apply(global, t.args); } catch (e) { wr.reportError('timer callback', e); }
+      %PerformMicrotaskCheckpoint();
+    }
+  }
+
+  // ---- host effects: asynchronous wx calls that Python fulfils --------------------------------
+  wr.effect = function (name, args) {
+    return new Promise(function (resolve, reject) {
+      const id = ++effectId;
+      pending.set(id, { resolve, reject, name });
+      effects.push({ id, seq: ++seq, name, args, context: cfg.kind });
+    });
+  };
+  wr.event = function (name, args, outcome) {
+    events.push({ seq: ++seq, name, args, outcome, context: cfg.kind });
+  };
+  function resolveEffects(list) {
+    for (const r of list) {
+      const p = pending.get(r.id);
+      if (!p) continue;
+      pending.delete(r.id);
+      if (r.ok) p.resolve(r.value); else p.reject(r.value);
+      %PerformMicrotaskCheckpoint();
+    }
+  }
+
+  // ---- calls ---------------------------------------------------------------------------------
+  function errorInfo(e) {
+    if (e instanceof Error) {
+      return { name: e.name, message: e.message, stack: String(e.stack || ''), syntaxFile: e.__wrSyntaxFile || null, code: e.__wrCode || null };
+    }
+    if (e && typeof e === 'object' && typeof e.errMsg === 'string') return { name: 'WxError', message: e.errMsg, stack: '', errMsg: e.errMsg };
+    return { name: 'Thrown', message: fmt(e), stack: '' };
+  }
+  wr.errorInfo = errorInfo;
+  wr.track = function (id, promise, finish) {
+    const rec = { id, done: false };
+    calls.set(id, rec);
+    promise.then(function (value) {
+      rec.done = true;
+      try { rec.json = finish ? finish(value) : JSON.stringify(value === undefined ? null : value); }
+      catch (e) { rec.error = errorInfo(e); rec.error.code = rec.error.code || 'not-serialisable'; }
+      calls.delete(id); finished.push(rec);
+    }, function (e) {
+      rec.done = true; rec.error = errorInfo(e); calls.delete(id); finished.push(rec);
+    });
+  };
+  wr.starters = {};
+
+  // ---- the one crossing ----------------------------------------------------------------------
+  wr.step = function (input) {
+    const inp = JSON.parse(input);
+    if (inp.now !== undefined && inp.now > now) now = inp.now;
+    if (inp.storage) wr.storageReplace(inp.storage);
+    if (inp.resolve) resolveEffects(inp.resolve);
+    %PerformMicrotaskCheckpoint();
+    if (inp.fire) fireDue(now);
+    if (inp.start) {
+      const s = inp.start;
+      try { wr.starters[s.kind](s); } catch (e) { finished.push({ id: s.id, done: true, error: errorInfo(e) }); }
+      %PerformMicrotaskCheckpoint();
+    }
+    const t = nextTimer();
+    const out = { effects, logs, events, storageOps, findings, finished, now, nextTimer: t === null ? null : t.due, seq };
+    effects = []; logs = []; events = []; storageOps = []; findings = []; finished = [];
+    return JSON.stringify(out);
+  };
+
+  wr.init = function (config) {
+    cfg = config;
+    now = config.now;
+    seq = config.seq || 0;
+    rngState = config.seed | 0;
+    for (let i = 0; i < 4; i++) rand32();
+    if (config.timers) {
+      global.setTimeout = wr.timers.setTimeout; global.setInterval = wr.timers.setInterval;
+      global.clearTimeout = wr.timers.clearTimeout; global.clearInterval = wr.timers.clearInterval;
+    } else {
+      // mini-racer declares these with `var`, so they cannot be deleted: undefined is what a
+      // static card sees on the device.
+      for (const k of ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval']) global[k] = undefined;
+    }
+    global.__timer_manager = undefined;
+  };
+  wr.pushStorageOp = (op) => { storageOps.push(op); };
+})(globalThis);

@@ -1,0 +1,390 @@
+"""A session of the simulated client runtime: three V8 contexts, a virtual clock, one device.
+
+The session drives every context through one scheduler: host effects are answered in the order
+they were made, and when nothing is waiting on the host the earliest timer of any context fires
+(the virtual clock jumps to it). That loop is the whole concurrency model, so the same inputs
+always give the same outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import httpx
+from py_mini_racer import JSEvalException
+
+from wxreplay.errors import (
+    ApiCallError,
+    CallTimeoutError,
+    JSError,
+    MemoryLimitError,
+    ResultError,
+    SkillLoadError,
+    UnknownApiError,
+)
+from wxreplay.findings import Finding
+from wxreplay.host import scripted
+from wxreplay.host.availability import ContextKind
+from wxreplay.host.base import Handler, Host, HostCall, Interceptor
+from wxreplay.host.device import Device
+from wxreplay.host.http import HttpHandler
+from wxreplay.jsstack import clean_stack, user_frame
+from wxreplay.project import Project, Skill
+from wxreplay.result import CallResult, HostEvent, LogLine, check_result, handoff_of, validate_arguments
+from wxreplay.runtime.context import ExecutionContext
+from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
+
+CHAIN_TIMEOUT_MS = 300_000  # API + middleware chain, on the virtual clock ([INT])
+_MODULES_JSON: OrderedDict[int, tuple[Skill, str]] = OrderedDict()
+
+
+def _modules_json(skill: Skill) -> str:
+    """The subpackage sources as one JS object literal, built once per loaded skill."""
+    hit = _MODULES_JSON.get(id(skill))
+    if hit is not None and hit[0] is skill:
+        return hit[1]
+    spec = {"files": skill.source_files(), "root": skill.subpackage_root, "skillDir": skill.path}
+    text = json.dumps(spec, ensure_ascii=False)
+    _MODULES_JSON[id(skill)] = (skill, text)
+    while len(_MODULES_JSON) > 32:
+        _MODULES_JSON.popitem(last=False)
+    return text
+
+
+@dataclass
+class SessionLimits:
+    """Per-context guards: the V8 heap cap and the wall-clock cap of one step."""
+
+    memory_mb: int = 128
+    wall_timeout_s: float = 5.0
+
+
+@dataclass
+class _Pending:
+    call: HostCall
+    event: HostEvent
+    effect_id: int
+
+
+@dataclass
+class _Trace:
+    """What one call (or one clock advance) produced, gathered while the scheduler runs."""
+
+    api: str | None
+    findings: list[Finding] = field(default_factory=list)
+    logs: list[LogLine] = field(default_factory=list)
+    events: list[HostEvent] = field(default_factory=list)
+
+
+class Session:
+    """One conversation's client runtime: load the skill, call its APIs, advance the clock."""
+
+    def __init__(
+        self,
+        project: Project,
+        skill: str | None = None,
+        *,
+        device: Device | None = None,
+        transport: httpx.BaseTransport | None = None,
+        handlers: dict[str, Handler] | None = None,
+        interceptors: list[Interceptor] | None = None,
+        limits: SessionLimits | None = None,
+        now_ms: int | None = None,
+        session_id: str | None = None,
+    ) -> None:
+        self.project = project
+        self.skill = project.skill(skill)
+        self.device = device if device is not None else Device()
+        self.limits = limits or SessionLimits()
+        self.now = now_ms if now_ms is not None else self.device.start_ms()
+        self.session_id = session_id or _session_id(self.device, self.now)
+        self.http = HttpHandler(transport)
+        default: dict[str, Handler] = {
+            "request": self.http,
+            "login": scripted.login(self.device),
+            "checkSession": scripted.check_session(self.device),
+            "requestPayment": scripted.request_payment(self.device),
+            "getLocation": scripted.location(self.device),
+            "getFuzzyLocation": scripted.location(self.device),
+            "getPhoneNumber": scripted.phone_number(self.device),
+            "getRealtimePhoneNumber": scripted.phone_number(self.device),
+        }
+        self.host = Host({**default, **(handlers or {})}, scripted.stubs(self.device), list(interceptors or []))
+        self.events: list[HostEvent] = []
+        self.logs: list[LogLine] = []
+        self.findings: list[Finding] = []
+        self.registered: tuple[str, ...] = ()
+        self._ordinals: dict[str, int] = {}
+        self._next_id = 0
+        self._finished: dict[int, dict[str, Any]] = {}
+        self._trace = _Trace(api=None)
+        self._runner = LoopRunner()
+        self.contexts: dict[ContextKind, ExecutionContext] = {}
+        self.closed = False
+        try:
+            self._runner.run(self._start())
+        except BaseException:
+            self.close()
+            raise
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    async def _start(self) -> None:
+        mem = self.limits.memory_mb * 1024 * 1024
+        for kind in ContextKind:
+            ctx = ExecutionContext(kind, self._runner, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
+            self.contexts[kind] = ctx
+            await ctx.boot(
+                device=self.device, now=self.now, seed=self.device.seed, session_id=self.session_id,
+                skill_path=self.skill.path, standalone=self.project.app_json is None,
+            )
+        api = self.contexts[ContextKind.API]
+        await api.define_modules(_modules_json(self.skill))
+        entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
+        self._trace = _Trace(api=None)
+        rec = await self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS, what=f"loading {entry}")
+        self.findings.extend(self._trace.findings)
+        if "error" in rec:
+            raise await self._js_error(api, rec["error"], SkillLoadError, api_name=None, what=f"loading {entry}")
+        self.registered = tuple(json.loads(rec["json"])["registered"])
+        self._check_registration()
+
+    def _check_registration(self) -> None:
+        declared = set(self.skill.api_names())
+        registered = set(self.registered)
+        mcp = self._label(self.skill.mcp_path)
+        for name in sorted(declared - registered):
+            self.findings.append(Finding(
+                "not-registered", f"mcp.json declares {name!r} but index.js never calls registerAPI({name!r})",
+                level="error", api=name, file=mcp,
+            ))
+        for name in sorted(registered - declared):
+            self.findings.append(Finding(
+                "not-declared", f"index.js registers {name!r} which mcp.json does not declare; the model cannot call it",
+                level="warning", api=name, file=mcp,
+            ))
+
+    def close(self) -> None:
+        """Release the V8 isolates, the event loop and the HTTP client."""
+        if self.closed:
+            return
+        self.closed = True
+        for ctx in self.contexts.values():
+            ctx.close()
+        self.contexts.clear()
+        self._runner.close()
+        self.http.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # ---- calling APIs ------------------------------------------------------------------------
+    def call(self, api: str, arguments: dict[str, Any] | None = None) -> CallResult:
+        """Call atomic API ``api`` like the platform does and return its checked result."""
+        if self.closed:
+            raise ApiCallError("the session is closed", api=api, hint="start a new session")
+        decl = self.skill.api(api)
+        mcp = self._label(self.skill.mcp_path)
+        if api not in self.registered:
+            import difflib
+
+            close = difflib.get_close_matches(api, self.registered, n=1)
+            raise UnknownApiError(
+                f"{api!r} is declared in mcp.json but index.js did not register it "
+                f"(registered: {', '.join(self.registered) or 'nothing'})",
+                api=api, file=self._label(self.skill.index_js),
+                hint=f"the names must match: did you mean registerAPI({close[0]!r}) → {api!r}?" if close
+                else f"call skill.registerAPI({api!r}, handler) in index.js",
+            )
+        args = {} if arguments is None else arguments
+        validate_arguments(decl, args, file=mcp)
+        started = self.now
+        self._trace = _Trace(api=api)
+        ctx = self.contexts[ContextKind.API]
+        try:
+            rec = self._runner.run(self._run_job(ctx, {"kind": "call", "api": api, "args": args},
+                                                 deadline=started + CHAIN_TIMEOUT_MS, what=api))
+            if "error" in rec:
+                raise self._runner.run(self._js_error(ctx, rec["error"], JSError, api_name=api, what=api))
+            raw = json.loads(rec["json"])
+            raw, found = check_result(decl, raw, mcp_file=mcp)
+        finally:
+            trace, self._trace = self._trace, _Trace(api=None)
+            self.findings.extend(trace.findings)
+        return CallResult(
+            api=api, arguments=args, raw=raw, is_error=bool(raw.get("isError", False)),
+            content=raw["content"], structured_content=raw.get("structuredContent"), meta=raw.get("_meta"),
+            handoff=handoff_of(decl, raw), api_calls=list(raw.get("apiCalls") or []),
+            session_id=self.session_id, virtual_ms=self.now - started,
+            findings=trace.findings + found, logs=trace.logs, host_events=trace.events,
+        )
+
+    def advance(self, ms: int) -> None:
+        """Let ``ms`` of virtual time pass: timers of every context fire in order."""
+        target = self.now + int(ms)
+        self._trace = _Trace(api=None)
+        self._runner.run(self._drive(lambda: False, target))
+        self.now = max(self.now, target)
+        self.findings.extend(self._trace.findings)
+
+    # ---- the scheduler -----------------------------------------------------------------------
+    async def _run_job(self, ctx: ExecutionContext, job: dict[str, Any], *, deadline: int, what: str) -> dict[str, Any]:
+        self._next_id += 1
+        job_id = self._next_id
+        await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
+        done = await self._drive(lambda: job_id in self._finished, deadline, what=what)
+        if not done:
+            waited = "a timer beyond the 300 s chain limit" if any(
+                c.next_timer is not None for c in self.contexts.values()) else "nothing (a Promise that never settles)"
+            self.now = max(self.now, deadline)
+            raise CallTimeoutError(
+                f"{what} did not finish within the platform's 300 s chain timeout on the virtual clock; "
+                f"it was waiting on {waited}",
+                api=self._trace.api,
+                hint="make sure every Promise in the handler and middleware settles, and that next() is awaited",
+            )
+        return self._finished.pop(job_id)
+
+    async def _drive(self, done: Any, deadline: int, what: str = "the clock") -> bool:
+        while not done():
+            progressed = False
+            for ctx in self.contexts.values():
+                if ctx.pending_effects:
+                    await self._answer_effects(ctx, what)
+                    progressed = True
+            if progressed:
+                continue
+            due = [(c.next_timer, i, c) for i, c in enumerate(self.contexts.values()) if c.next_timer is not None]
+            if not due:
+                return done()
+            when, _, ctx = min(due, key=lambda d: (d[0], d[1]))
+            if when > deadline:
+                return done()
+            self.now = max(self.now, when)
+            await self._step(ctx, {"fire": True}, what=what)
+        return True
+
+    async def _answer_effects(self, ctx: ExecutionContext, what: str) -> None:
+        answers = []
+        for eff in ctx.pending_effects:
+            pend: _Pending = eff["pending"]
+            outcome = self.host.dispatch(pend.call)
+            pend.event.ok = outcome.ok
+            pend.event.outcome = outcome.value
+            if outcome.diagnostic:
+                self._trace.findings.append(Finding("host", outcome.diagnostic, api=pend.call.api, context=ctx.kind.value))
+            answers.append({"id": pend.effect_id, "ok": outcome.ok, "value": outcome.value})
+        ctx.pending_effects = []
+        await self._step(ctx, {"resolve": answers}, what=what)
+
+    async def _step(self, ctx: ExecutionContext, payload: dict[str, Any], *, what: str) -> None:
+        if ctx.now < self.now:
+            payload["now"] = self.now
+        if ctx.storage_version != self.device.storage_version:
+            payload["storage"] = self.device.storage_text()
+            ctx.storage_version = self.device.storage_version
+        try:
+            out = await ctx.step(payload)
+        except WallClockExceeded:
+            raise CallTimeoutError(
+                f"{what} ran for more than {self.limits.wall_timeout_s:g} s of real time without yielding "
+                "(an infinite loop?); V8 stopped it",
+                api=self._trace.api, hint="look for a loop whose exit condition never becomes true",
+            ) from None
+        except HeapLimitExceeded:
+            raise MemoryLimitError(
+                f"{what} exceeded the {self.limits.memory_mb} MB heap limit of the {ctx.kind.label}; V8 stopped it",
+                api=self._trace.api, hint="look for data that grows without bound",
+            ) from None
+        except JSEvalException as e:  # pragma: no cover - the prelude catches user errors itself
+            raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self._trace.api) from None
+        self._absorb(ctx, out)
+
+    def _absorb(self, ctx: ExecutionContext, out: dict[str, Any]) -> None:
+        trace = self._trace
+        if out["storageOps"]:
+            self.device.apply_storage_ops(out["storageOps"])
+            ctx.storage_version = self.device.storage_version
+        # Sync calls (storage, system info) are logged in JS; async ones become effects. Both
+        # carry JS sequence numbers, so the session's event list keeps the order the skill saw.
+        items: list[tuple[int, str, dict[str, Any]]] = [(e["seq"], "event", e) for e in out["events"]]
+        items += [(e["seq"], "effect", e) for e in out["effects"]]
+        items += [(e["seq"], "log", e) for e in out["logs"]]
+        for _seq, kind, e in sorted(items, key=lambda t: t[0]):
+            if kind == "log":
+                line = LogLine(e["level"], e["text"], e["context"], trace.api)
+                self.logs.append(line)
+                trace.logs.append(line)
+                continue
+            event = HostEvent(len(self.events), e["name"], e["context"], e.get("args"), api=trace.api)
+            self.events.append(event)
+            trace.events.append(event)
+            if kind == "event":
+                out_v = e.get("outcome")
+                event.ok = not (isinstance(out_v, dict) and "fail" in str(out_v.get("errMsg", "")))
+                event.outcome = out_v
+            else:
+                n = self._ordinals.get(e["name"], 0)
+                self._ordinals[e["name"]] = n + 1
+                call = HostCall(e["name"], e.get("args"), e["context"], trace.api, n)
+                ctx.pending_effects.append({"pending": _Pending(call, event, e["id"])})
+        for f in out["findings"]:
+            level = f.get("level", "warning")
+            trace.findings.append(Finding(
+                f["code"], f["message"], level="error" if level == "error" else "warning",
+                api=f.get("apiName") or trace.api, context=f.get("context"),
+            ))
+        for rec in out["finished"]:
+            self._finished[rec["id"]] = rec
+
+    async def _js_error(self, ctx: ExecutionContext, err: dict[str, Any], cls: type[ApiCallError], *, api_name: str | None, what: str) -> ApiCallError:
+        """Turn the JS side's error record into our error, located in the skill's source."""
+        code = err.get("code")
+        message = f"{err.get('name', 'Error')}: {err.get('message', '')}"
+        if err.get("syntaxFile"):
+            path = err["syntaxFile"]
+            line, column, msg = await ctx.locate_syntax_error(path, self.skill.source_files().get(path, ""))
+            return cls(f"JavaScript syntax error while {what}: {msg or message}", api=api_name, file=path, line=line, column=column,
+                       hint="fix the syntax; wxreplay compiles each file exactly as the client does")
+        stack = clean_stack(err.get("stack") or "")
+        frame = user_frame(stack)
+        hint = None
+        if code == "not-serialisable":
+            cls = ResultError
+            hint = "return plain JSON data (no BigInt, no cycles)"
+        elif code == "handler-not-function":
+            hint = "register a function: module.exports = fn with a plain require, or module.exports = { fn } with const { fn } = require(...)"
+        elif code == "module-not-found":
+            hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
+        elif err.get("errMsg"):
+            hint = "a wx API's Promise rejected and nothing caught it; catch it and return an isError result"
+        elif "is not a function" in message and "wx." in message:
+            hint = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
+        prefix = "while " + what if api_name is None else f"{api_name} threw"
+        return cls(
+            f"{prefix}: {message}" + (f"\n{_indent(stack)}" if stack and "\n" in stack else ""),
+            api=api_name, file=frame[0] if frame else None, line=frame[1] if frame else None,
+            column=frame[2] if frame else None, hint=hint, **({"js_stack": stack} if cls is JSError else {}),
+        )
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def _label(self, path: Any) -> str:
+        try:
+            return path.relative_to(self.skill.root).as_posix()  # type: ignore[no-any-return]
+        except ValueError:
+            return str(path)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + ln.strip() for ln in text.splitlines()[1:] if ln.strip())
+
+
+def _session_id(device: Device, now: int) -> str:
+    return "wxr-" + hashlib.sha256(f"{device.seed}:{now}".encode()).hexdigest()[:16]
