@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from wxreplay.errors import ArgumentsError, ProjectError, UnknownApiError, WxReplayError
+from wxreplay.errors import ArgumentsError, ProjectError, UnknownApiError, UsageError, WxReplayError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -20,7 +20,7 @@ def _json_arg(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise WxReplayError(
+        raise UsageError(
             f"{what} is not valid JSON: {e.msg} at column {e.colno}: {text!r}",
             hint="quote the JSON for your shell, e.g. --args '{\"keyword\": \"拿铁\"}'",
         ) from None
@@ -33,7 +33,7 @@ def load_wsgi_app(spec: str) -> Callable[..., Any]:
     if target.endswith(".py") or "/" in target:
         path = Path(target)
         if not path.is_file():
-            raise WxReplayError(f"--app: no such file {target}", hint="give path/to/app.py:factory")
+            raise UsageError(f"--app: no such file {target}", hint="give path/to/app.py:factory")
         mod_spec = importlib.util.spec_from_file_location(f"wxreplay_app_{path.stem}", path)
         if mod_spec is None or mod_spec.loader is None:
             raise WxReplayError(f"--app: cannot import {target}")
@@ -43,7 +43,7 @@ def load_wsgi_app(spec: str) -> Callable[..., Any]:
         module = importlib.import_module(target)
     factory = getattr(module, attr, None)
     if not callable(factory):
-        raise WxReplayError(f"--app: {target} has no callable {attr!r}", hint="name the WSGI app factory after ':'")
+        raise UsageError(f"--app: {target} has no callable {attr!r}", hint="name the WSGI app factory after ':'")
     app: Callable[..., Any] = factory()
     return app
 
@@ -59,7 +59,7 @@ def cmd_call(ns: argparse.Namespace) -> int:
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     storage = _json_arg(ns.storage, "--storage") if ns.storage is not None else {}
     if not isinstance(storage, dict):
-        raise WxReplayError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
+        raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
     project = Project.load(ns.project)
     transport = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
     device = Device(storage=storage, payments=list(ns.payment or []))
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = ns.func(ns)
         return code
-    except (ProjectError, ArgumentsError, UnknownApiError) as e:
+    except (ProjectError, ArgumentsError, UnknownApiError, UsageError) as e:
         print(f"wxreplay: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except WxReplayError as e:

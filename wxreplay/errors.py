@@ -97,3 +97,7 @@ class ResultError(ApiCallError):
 
 class HostError(WxReplayError):
     """A ``wx`` host API was used in a way the simulated device cannot serve (e.g. nothing scripted)."""
+
+
+class UsageError(WxReplayError):
+    """A command-line or API argument is malformed (bad JSON, wrong type)."""
