@@ -45,6 +45,16 @@
 
   // ---- deterministic time: Date on the session's virtual clock, in the device's time zone --------
   const MIN = 60000;
+  const hostTzo = RealDate.prototype.getTimezoneOffset;
+  // Strings without a zone ("2026/01/05 10:00", "2026-01-05T10:00") are local time: V8 would
+  // read them in the *host's* zone, which differs between machines. Re-read them in the device's.
+  const ZONED = /(Z|GMT|UTC|[+-]\d{2}:?\d{2})\s*(\(.*\))?$/i;
+  const DATE_ONLY_ISO = /^\d{4}-\d{2}(-\d{2})?$/;
+  function parseLocal(str) {
+    const t = RealDate.parse(str);
+    if (t !== t || ZONED.test(str.trim()) || DATE_ONLY_ISO.test(str.trim())) return t;
+    return t - hostTzo.call(new RealDate(t)) * MIN + cfg.tzOffsetMin * MIN;
+  }
   function VDate(...a) {
     if (!new.target) return new RealDate(now).toString();
     let d;
@@ -53,13 +63,13 @@
       // Local-time components: interpret them in the simulated device's zone, not the host's.
       const utc = RealDate.UTC(a[0], a[1], a.length > 2 ? a[2] : 1, a[3] || 0, a[4] || 0, a[5] || 0, a[6] || 0);
       d = new RealDate(utc + cfg.tzOffsetMin * MIN);
-    } else d = new RealDate(a[0]);
+    } else d = new RealDate(typeof a[0] === 'string' ? parseLocal(a[0]) : a[0]);
     return Reflect.construct(RealDate, [d.getTime()], new.target);
   }
   VDate.prototype = RealDate.prototype;
   VDate.now = () => now;
   VDate.UTC = RealDate.UTC;
-  VDate.parse = RealDate.parse;
+  VDate.parse = (str) => parseLocal(String(str));
   Object.defineProperty(RealDate.prototype, 'constructor', { value: VDate, writable: true, configurable: true });
   const P = RealDate.prototype;
   const utcGet = { getFullYear: P.getUTCFullYear, getMonth: P.getUTCMonth, getDate: P.getUTCDate, getDay: P.getUTCDay,

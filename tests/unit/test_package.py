@@ -1,0 +1,53 @@
+"""The package as users meet it: the public facade, the quick start, CI and code quality."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wxreplay
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_facade_exports_exactly_all() -> None:
+    public = {n for n in vars(wxreplay) if not n.startswith("_")} - {"errors", "findings", "host", "project", "result", "session",
+                                                                     "runtime", "jsstack", "jsonfile", "cli"}
+    assert set(wxreplay.__all__) == public
+    for name in wxreplay.__all__:
+        assert getattr(wxreplay, name).__doc__, f"{name} needs a docstring"
+
+
+def quick_start() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Quick start\s+```bash\n(.*?)```", readme, re.S)
+    assert block, "README.md has a Quick start bash block"
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_is_two_commands_and_ci_runs_exactly_them() -> None:
+    setup, test = quick_start()
+    assert setup.startswith('pip install -e ".[test]" && wxreplay ')
+    assert test == "pytest"
+    ci = [ln.strip() for ln in (ROOT / ".ci/run").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    commands = " && ".join(ln for ln in ci if not ln.startswith(("set ", "cd ")))
+    assert commands == f"{setup} && {test}"
+
+
+def test_console_script_runs() -> None:
+    done = subprocess.run([sys.executable, "-m", "wxreplay.cli", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "call" in done.stdout
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy"])
+def test_code_quality(tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.fail(f"{tool} is not installed; pip install -e '.[test]' installs it")
+    cmd = [tool, "check", "wxreplay", "tests", "bench"] if tool == "ruff" else [tool]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
