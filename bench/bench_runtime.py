@@ -33,9 +33,8 @@ def make_skill(root: Path) -> Project:
         "subPackages": [{"root": "skills", "independent": True, "pages": []}],
         "agent": {"skills": [{"name": "bench", "description": "benchmark skill", "path": "skills/bench"}]},
     }))
-    apis = [{"name": "trivial", "description": "d", "inputSchema": {"type": "object", "properties": {}}},
-            {"name": "threeRequests", "description": "d", "inputSchema": {"type": "object", "properties": {}}}]
-    apis += [{"name": f"api{i}", "description": "d", "inputSchema": {"type": "object", "properties": {}}} for i in range(4)]
+    names = ["trivial", "threeRequests", *(f"api{i}" for i in range(4))]
+    apis = [{"name": n, "description": "d", "inputSchema": {"type": "object", "properties": {}}} for n in names]
     (root / "skills/bench/mcp.json").write_text(json.dumps({"apis": apis}))
     (root / "skills/bench/SKILL.md").write_text("# bench\n")
     (root / "skills/bench/utils/http.js").write_text(
@@ -43,14 +42,16 @@ def make_skill(root: Path) -> Project:
         " success: (r) => resolve(r.data), fail: reject }))\n")
     (root / "skills/bench/utils/fmt.js").write_text("exports.text = (t) => ({ content: [{ type: 'text', text: t }] })\n")
     (root / "skills/bench/utils/data.json").write_text(json.dumps({"items": list(range(50))}))
-    (root / "skills/bench/apis/trivial.js").write_text("const { text } = require('../utils/fmt')\nmodule.exports = async () => text('ok')\n")
+    (root / "skills/bench/apis/trivial.js").write_text(
+        "const { text } = require('../utils/fmt')\nmodule.exports = async () => text('ok')\n")
     (root / "skills/bench/apis/threeRequests.js").write_text(
         "const get = require('../utils/http.js')\nconst { text } = require('../utils/fmt')\n"
         "module.exports = async () => { const a = await get('/a'); const b = await get('/b'); const c = await get('/c');"
         " return text(String(a.v + b.v + c.v)) }\n")
     for i in range(4):
         (root / f"skills/bench/apis/api{i}.js").write_text(
-            f"const data = require('../utils/data.json')\nmodule.exports = async () => ({{ content: [{{ type: 'text', text: 'n' + data.items[{i}] }}] }})\n")
+            "const data = require('../utils/data.json')\n"
+            f"module.exports = async () => ({{ content: [{{ type: 'text', text: 'n' + data.items[{i}] }}] }})\n")
     index = ["const skill = wx.modelContext.createSkill('skills/bench')", "skill.use(async (ctx, next) => next())",
              "skill.registerAPI('trivial', require('./apis/trivial'))",
              "skill.registerAPI('threeRequests', require('./apis/threeRequests'))"]

@@ -5,10 +5,11 @@ The public surface is deliberately small; everything else is private and may cha
 
 from wxreplay.errors import WxReplayError
 from wxreplay.findings import Finding
+from wxreplay.host.cloud import CloudState
 from wxreplay.host.device import Device
 from wxreplay.project import Project
 from wxreplay.result import CallResult
 from wxreplay.session import Session, SessionLimits
 
-__all__ = ["CallResult", "Device", "Finding", "Project", "Session", "SessionLimits", "WxReplayError"]
+__all__ = ["CallResult", "CloudState", "Device", "Finding", "Project", "Session", "SessionLimits", "WxReplayError"]
 __version__ = "0.1.0"

@@ -72,7 +72,8 @@ def cmd_call(ns: argparse.Namespace) -> int:
             print(f"console.{line.level}: {line.text}", file=sys.stderr)
         if ns.verbose:
             for ev in result.host_events:
-                print(f"wx.{ev.name} {json.dumps(ev.args, ensure_ascii=False)} -> {json.dumps(ev.outcome, ensure_ascii=False)}", file=sys.stderr)
+                args_text, outcome_text = json.dumps(ev.args, ensure_ascii=False), json.dumps(ev.outcome, ensure_ascii=False)
+                print(f"wx.{ev.name} {args_text} -> {outcome_text}", file=sys.stderr)
         for f in result.findings:
             print(f"wxreplay: {f}", file=sys.stderr)
         out = result.to_dict()
@@ -95,7 +96,9 @@ def cmd_describe(ns: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wxreplay", description="Offline, deterministic tests for WeChat Mini Program AI skills.")
+    parser = argparse.ArgumentParser(
+        prog="wxreplay", description="Offline, deterministic tests for WeChat Mini Program AI skills."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     call = sub.add_parser("call", help="call one atomic API and print its result as JSON",

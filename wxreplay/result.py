@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 import jsonschema
 
-from wxreplay.errors import ArgumentsError, ResultError
+from wxreplay.errors import ArgumentsError, ProjectError, ResultError
 from wxreplay.findings import Finding
 from wxreplay.project import ApiDecl
 
@@ -101,6 +101,30 @@ def _path(parts: Any) -> str:
     return out
 
 
+_VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _validator(schema: dict[str, Any], *, what: str, api: str, file: str | None) -> Any:
+    """A validator for ``schema`` (checked once): a broken schema is the skill's mistake, not a crash."""
+    hit = _VALIDATORS.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as e:
+        where = _path(e.absolute_path) or "(top level)"
+        raise ProjectError(
+            f"the {what} of {api} is not a valid JSON Schema: {where}: {e.message}", file=file,
+            hint='fix it in mcp.json; types are "object", "string", "number", "integer", "boolean", "array", "null"',
+        ) from None
+    validator = cls(schema)
+    if len(_VALIDATORS) > 256:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
 def validate_arguments(decl: ApiDecl, args: Any, *, file: str | None = None) -> None:
     """Check ``args`` against the API's ``inputSchema``; raise naming every bad field."""
     if not isinstance(args, dict):
@@ -108,8 +132,8 @@ def validate_arguments(decl: ApiDecl, args: Any, *, file: str | None = None) -> 
             f"arguments of {decl.name} must be a JSON object, got {type(args).__name__}",
             api=decl.name, file=file, hint="pass an object, e.g. --args '{\"keyword\": \"拿铁\"}'",
         )
-    cls = jsonschema.validators.validator_for(decl.input_schema, default=jsonschema.Draft7Validator)
-    errors = sorted(cls(decl.input_schema).iter_errors(args), key=lambda e: list(e.absolute_path))
+    validator = _validator(decl.input_schema, what="inputSchema", api=decl.name, file=file)
+    errors = sorted(validator.iter_errors(args), key=lambda e: list(e.absolute_path))
     if not errors:
         return
     lines = []
@@ -163,13 +187,30 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
     if "isError" in raw and not isinstance(raw["isError"], bool):
         findings.append(Finding("isError-type", f"isError is {raw['isError']!r}, not a boolean", api=name))
     if decl.output_schema and sc is not None and not raw.get("isError"):
-        cls = jsonschema.validators.validator_for(decl.output_schema, default=jsonschema.Draft7Validator)
-        for e in sorted(cls(decl.output_schema).iter_errors(sc), key=lambda e: list(e.absolute_path)):
+        try:
+            validator = _validator(decl.output_schema, what="outputSchema", api=name, file=mcp_file)
+        except ProjectError as broken:  # like a mismatch, a broken outputSchema is reported, not fatal
+            return raw, [*findings, Finding("output-schema", broken.message, api=name, file=mcp_file)]
+        for e in sorted(validator.iter_errors(sc), key=lambda e: list(e.absolute_path)):
             findings.append(Finding(
                 "output-schema", f"structuredContent{'.' + _path(e.absolute_path) if e.absolute_path else ''}: "
                 f"{e.message} (outputSchema of {name})", api=name, file=mcp_file,
             ))
     return raw, findings
+
+
+def _js_string(value: Any) -> str:
+    """``String(value)`` as the skill's JavaScript would write it (true, not True; objects as JSON)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _uri(text: str) -> str:
+    """``encodeURIComponent``: spaces as %20 (not +), UTF-8 escapes."""
+    return quote(text, safe="-_.!~*'()")
 
 
 def handoff_of(decl: ApiDecl, raw: dict[str, Any]) -> dict[str, Any] | None:
@@ -181,7 +222,7 @@ def handoff_of(decl: ApiDecl, raw: dict[str, Any]) -> dict[str, Any] | None:
     lazy = bool(out.pop("__lazy", False))
     query = out.get("query")
     if isinstance(query, dict):  # [GEN] object form
-        query = urlencode({k: v for k, v in query.items() if v is not None})
+        query = "&".join(f"{_uri(str(k))}={_uri(_js_string(v))}" for k, v in query.items() if v is not None)
     path = out.get("path") or decl.page_path
     if path:
         out["url"] = path + (f"?{query}" if query else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -28,7 +29,7 @@ from wxreplay.errors import (
     UnknownApiError,
 )
 from wxreplay.findings import Finding
-from wxreplay.host import scripted
+from wxreplay.host import cloud, scripted
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.base import Handler, Host, HostCall, Interceptor
 from wxreplay.host.device import Device
@@ -96,13 +97,18 @@ class Session:
         limits: SessionLimits | None = None,
         now_ms: int | None = None,
         session_id: str | None = None,
+        cloud_functions: Mapping[str, cloud.CloudFunction] | None = None,
     ) -> None:
         self.project = project
         self.skill = project.skill(skill)
         self.device = device if device is not None else Device()
         self.limits = limits or SessionLimits()
         self.now = now_ms if now_ms is not None else self.device.start_ms()
-        self.session_id = session_id or _session_id(self.device, self.now)
+        # The n-th session on a device gets its own id and random stream: a restart must not
+        # replay the first session's Math.random() (ids made from it would collide in storage).
+        self.ordinal = self.device.next_session()
+        self.seed = _session_seed(self.device.seed, self.ordinal)
+        self.session_id = session_id or _session_id(self.device, self.now, self.ordinal)
         self.http = HttpHandler(transport)
         default: dict[str, Handler] = {
             "request": self.http,
@@ -113,6 +119,8 @@ class Session:
             "getFuzzyLocation": scripted.location(self.device),
             "getPhoneNumber": scripted.phone_number(self.device),
             "getRealtimePhoneNumber": scripted.phone_number(self.device),
+            # wx.cloud.*: the device's in-memory cloud; cloud_functions answer callFunction locally
+            **cloud.handlers(self.device.cloud, seed=self.device.seed, clock=lambda: self.now, functions=cloud_functions),
         }
         self.host = Host({**default, **(handlers or {})}, scripted.stubs(self.device), list(interceptors or []))
         self.events: list[HostEvent] = []
@@ -139,27 +147,31 @@ class Session:
             ctx = ExecutionContext(kind, self._runner, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
             self.contexts[kind] = ctx
             await ctx.boot(
-                device=self.device, now=self.now, seed=self.device.seed, session_id=self.session_id,
+                device=self.device, now=self.now, seed=self.seed, session_id=self.session_id,
                 skill_path=self.skill.path, standalone=self.project.app_json is None,
             )
         api = self.contexts[ContextKind.API]
         await api.define_modules(_modules_json(self.skill))
         entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
         self._trace = _Trace(api=None)
-        rec = await self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS, what=f"loading {entry}")
+        rec = await self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS,
+                                  what=f"loading {entry}")
         self.findings.extend(self._trace.findings)
         if "error" in rec:
             raise await self._js_error(api, rec["error"], SkillLoadError, api_name=None, what=f"loading {entry}")
-        self.registered = tuple(json.loads(rec["json"])["registered"])
-        self._check_registration()
+        loaded = json.loads(rec["json"])
+        self.registered = tuple(loaded["registered"])
+        self._check_registration(set(loaded.get("exported") or ()))
 
-    def _check_registration(self) -> None:
+    def _check_registration(self, exported: set[str]) -> None:
         declared = set(self.skill.api_names())
         registered = set(self.registered)
         mcp = self._label(self.skill.mcp_path)
         for name in sorted(declared - registered):
+            legacy = (f"; index.js exports {name} through module.exports (the [INT] form), which registers nothing: "
+                      f"call wx.modelContext.registerAPI({name!r}, {name})") if name in exported else ""
             self.findings.append(Finding(
-                "not-registered", f"mcp.json declares {name!r} but index.js never calls registerAPI({name!r})",
+                "not-registered", f"mcp.json declares {name!r} but index.js never calls registerAPI({name!r}){legacy}",
                 level="error", api=name, file=mcp,
             ))
         for name in sorted(registered - declared):
@@ -173,8 +185,14 @@ class Session:
         if self.closed:
             return
         self.closed = True
-        for ctx in self.contexts.values():
-            ctx.close()
+
+        async def close_contexts() -> None:
+            # On the thread that drives V8's loop: freeing an isolate from another thread while a
+            # loop runs there (a Session used inside asyncio) segfaults in mini-racer.
+            for ctx in self.contexts.values():
+                ctx.close()
+
+        self._runner.run(close_contexts())
         self.contexts.clear()
         self._runner.close()
         self.http.close()
@@ -252,7 +270,7 @@ class Session:
             )
         return self._finished.pop(job_id)
 
-    async def _drive(self, done: Any, deadline: int, what: str = "the clock") -> bool:
+    async def _drive(self, done: Callable[[], bool], deadline: int, what: str = "the clock") -> bool:
         while not done():
             progressed = False
             for ctx in self.contexts.values():
@@ -293,12 +311,14 @@ class Session:
         try:
             out = await ctx.step(payload)
         except WallClockExceeded:
+            await self._salvage(ctx)
             raise CallTimeoutError(
                 f"{what} ran for more than {self.limits.wall_timeout_s:g} s of real time without yielding "
                 "(an infinite loop?); V8 stopped it",
                 api=self._trace.api, hint="look for a loop whose exit condition never becomes true",
             ) from None
         except HeapLimitExceeded:
+            await self._salvage(ctx)
             raise MemoryLimitError(
                 f"{what} exceeded the {self.limits.memory_mb} MB heap limit of the {ctx.kind.label}; V8 stopped it",
                 api=self._trace.api, hint="look for data that grows without bound",
@@ -306,6 +326,13 @@ class Session:
         except JSEvalException as e:  # pragma: no cover - the prelude catches user errors itself
             raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self._trace.api) from None
         self._absorb(ctx, out)
+
+    async def _salvage(self, ctx: ExecutionContext) -> None:
+        """Keep the logs, host events and storage writes of a step V8 terminated (else the next call shows them)."""
+        out = await ctx.flush()
+        if out is not None:
+            out["effects"] = []  # async wx calls of the killed code: leave them unanswered
+            self._absorb(ctx, out)
 
     def _absorb(self, ctx: ExecutionContext, out: dict[str, Any]) -> None:
         trace = self._trace
@@ -344,14 +371,19 @@ class Session:
         for rec in out["finished"]:
             self._finished[rec["id"]] = rec
 
-    async def _js_error(self, ctx: ExecutionContext, err: dict[str, Any], cls: type[ApiCallError], *, api_name: str | None, what: str) -> ApiCallError:
+    async def _js_error(
+        self, ctx: ExecutionContext, err: dict[str, Any], cls: type[ApiCallError] | type[SkillLoadError], *,
+        api_name: str | None, what: str,
+    ) -> ApiCallError | SkillLoadError:
         """Turn the JS side's error record into our error, located in the skill's source."""
+        # SkillLoadError (loading index.js) is not about one API: it takes no ``api``.
+        api_kw: dict[str, Any] = {"api": api_name} if issubclass(cls, ApiCallError) else {}
         code = err.get("code")
         message = f"{err.get('name', 'Error')}: {err.get('message', '')}"
         if err.get("syntaxFile"):
             path = err["syntaxFile"]
             line, column, msg = await ctx.locate_syntax_error(path, self.skill.source_files().get(path, ""))
-            return cls(f"JavaScript syntax error while {what}: {msg or message}", api=api_name, file=path, line=line, column=column,
+            return cls(f"JavaScript syntax error while {what}: {msg or message}", **api_kw, file=path, line=line, column=column,
                        hint="fix the syntax; wxreplay compiles each file exactly as the client does")
         stack = clean_stack(err.get("stack") or "")
         frame = user_frame(stack)
@@ -359,8 +391,11 @@ class Session:
         if code == "not-serialisable":
             cls = ResultError
             hint = "return plain JSON data (no BigInt, no cycles)"
+        elif code == "handoff-resolver":
+            hint = "the lazy handoff ({ result }) => ({ query, payload }) threw; it must return the handoff object"
         elif code == "handler-not-function":
-            hint = "register a function: module.exports = fn with a plain require, or module.exports = { fn } with const { fn } = require(...)"
+            hint = ("register a function: module.exports = fn with a plain require, "
+                    "or module.exports = { fn } with const { fn } = require(...)")
         elif code == "module-not-found":
             hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
         elif err.get("errMsg"):
@@ -370,7 +405,7 @@ class Session:
         prefix = "while " + what if api_name is None else f"{api_name} threw"
         return cls(
             f"{prefix}: {message}" + (f"\n{_indent(stack)}" if stack and "\n" in stack else ""),
-            api=api_name, file=frame[0] if frame else None, line=frame[1] if frame else None,
+            **api_kw, file=frame[0] if frame else None, line=frame[1] if frame else None,
             column=frame[2] if frame else None, hint=hint, **({"js_stack": stack} if cls is JSError else {}),
         )
 
@@ -386,5 +421,13 @@ def _indent(text: str) -> str:
     return "\n".join("    " + ln.strip() for ln in text.splitlines()[1:] if ln.strip())
 
 
-def _session_id(device: Device, now: int) -> str:
-    return "wxr-" + hashlib.sha256(f"{device.seed}:{now}".encode()).hexdigest()[:16]
+def _session_id(device: Device, now: int, ordinal: int = 0) -> str:
+    key = f"{device.seed}:{now}" + (f":{ordinal}" if ordinal else "")
+    return "wxr-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _session_seed(seed: int, ordinal: int) -> int:
+    """The device seed for its first session; a stable derivative of it for later ones."""
+    if ordinal == 0:
+        return seed
+    return int(hashlib.sha256(f"{seed}:{ordinal}".encode()).hexdigest()[:8], 16) & 0x7FFFFFFF

@@ -111,7 +111,9 @@ def test_same_inputs_same_outputs(project: Project) -> None:
     def run() -> list[Any]:
         with Session(project, device=Device(), transport=in_process()) as s:
             out = []
-            for api, args in [("searchDrinks", {"keyword": "美式"}), ("createOrder", {"drinkId": 102, "specs": {"sugar": "none", "size": "medium"}})]:
+            calls = [("searchDrinks", {"keyword": "美式"}),
+                     ("createOrder", {"drinkId": 102, "specs": {"sugar": "none", "size": "medium"}})]
+            for api, args in calls:
                 r = s.call(api, args)
                 out.append([r.to_dict(), [e.to_dict() for e in r.host_events if e.name != "request"], [ln.text for ln in r.logs]])
             return out

@@ -7,10 +7,10 @@ an atomic API while the table forbids it, so it is offered there with a warning 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ContextKind(str, Enum):
+class ContextKind(StrEnum):
     """The three isolated JavaScript contexts of the client runtime."""
 
     API = "api"
@@ -26,47 +26,52 @@ class ContextKind(str, Enum):
         }[self.value]
 
 
-STORAGE = (
-    "setStorageSync getStorageSync removeStorageSync clearStorageSync getStorageInfoSync "
-    "batchGetStorageSync batchSetStorageSync setStorage getStorage removeStorage clearStorage "
-    "getStorageInfo batchGetStorage batchSetStorage"
-).split()
-SYSTEM = "getDeviceInfo getAppBaseInfo getWindowInfo".split()
+STORAGE = [
+    "setStorageSync", "getStorageSync", "removeStorageSync", "clearStorageSync", "getStorageInfoSync",
+    "batchGetStorageSync", "batchSetStorageSync", "setStorage", "getStorage", "removeStorage",
+    "clearStorage", "getStorageInfo", "batchGetStorage", "batchSetStorage",
+]
+SYSTEM = ["getDeviceInfo", "getAppBaseInfo", "getWindowInfo"]
 # Widely used, deprecated readers of the same data; the issue asks for the family.
-SYSTEM_LEGACY = "getSystemInfoSync getSystemInfo getSystemInfoAsync getSystemSetting".split()
-NETWORK = (
-    "getNetworkType onNetworkStatusChange offNetworkStatusChange onNetworkWeakChange "
-    "offNetworkWeakChange getLocalIPAddress"
-).split()
-PAYMENT = (
-    "requestPayment requestVirtualPayment verifyPaymentPassword requestJointPayment "
-    "openPublicServicePayment openBusinessView"
-).split()
-WIFI = (
-    "startWifi stopWifi connectWifi getWifiList getConnectedWifi setWifiList onGetWifiList "
-    "offGetWifiList onWifiConnected offWifiConnected"
-).split()
-BLUETOOTH = (
-    "openBluetoothAdapter closeBluetoothAdapter getBluetoothAdapterState startBluetoothDevicesDiscovery "
-    "stopBluetoothDevicesDiscovery getBluetoothDevices getConnectedBluetoothDevices "
-    "onBluetoothDeviceFound offBluetoothDeviceFound onBluetoothAdapterStateChange "
-    "offBluetoothAdapterStateChange createBLEConnection closeBLEConnection getBLEDeviceServices "
-    "getBLEDeviceCharacteristics readBLECharacteristicValue writeBLECharacteristicValue "
-    "notifyBLECharacteristicValueChange onBLECharacteristicValueChange offBLECharacteristicValueChange "
-    "onBLEConnectionStateChange offBLEConnectionStateChange createBLEPeripheralServer"
-).split()
-SENSORS = (
-    "startAccelerometer stopAccelerometer onAccelerometerChange offAccelerometerChange "
-    "startCompass stopCompass onCompassChange offCompassChange startDeviceMotionListening "
-    "stopDeviceMotionListening onDeviceMotionChange offDeviceMotionChange startGyroscope "
-    "stopGyroscope onGyroscopeChange offGyroscopeChange"
-).split()
-SOCKETS = (
-    "connectSocket sendSocketMessage closeSocket onSocketOpen onSocketMessage onSocketError "
-    "onSocketClose createTCPSocket createUDPSocket startLocalServiceDiscovery "
-    "stopLocalServiceDiscovery onLocalServiceFound offLocalServiceFound"
-).split()
-FACE = "initFaceDetect faceDetect stopFaceDetect startFacialRecognitionVerify startFacialRecognitionVerifyAndUploadVideo".split()
+SYSTEM_LEGACY = ["getSystemInfoSync", "getSystemInfo", "getSystemInfoAsync", "getSystemSetting"]
+NETWORK = [
+    "getNetworkType", "onNetworkStatusChange", "offNetworkStatusChange", "onNetworkWeakChange",
+    "offNetworkWeakChange", "getLocalIPAddress",
+]
+PAYMENT = [
+    "requestPayment", "requestVirtualPayment", "verifyPaymentPassword", "requestJointPayment",
+    "openPublicServicePayment", "openBusinessView",
+]
+WIFI = [
+    "startWifi", "stopWifi", "connectWifi", "getWifiList", "getConnectedWifi", "setWifiList",
+    "onGetWifiList", "offGetWifiList", "onWifiConnected", "offWifiConnected",
+]
+BLUETOOTH = [
+    "openBluetoothAdapter", "closeBluetoothAdapter", "getBluetoothAdapterState",
+    "startBluetoothDevicesDiscovery", "stopBluetoothDevicesDiscovery", "getBluetoothDevices",
+    "getConnectedBluetoothDevices", "onBluetoothDeviceFound", "offBluetoothDeviceFound",
+    "onBluetoothAdapterStateChange", "offBluetoothAdapterStateChange", "createBLEConnection",
+    "closeBLEConnection", "getBLEDeviceServices", "getBLEDeviceCharacteristics",
+    "readBLECharacteristicValue", "writeBLECharacteristicValue", "notifyBLECharacteristicValueChange",
+    "onBLECharacteristicValueChange", "offBLECharacteristicValueChange", "onBLEConnectionStateChange",
+    "offBLEConnectionStateChange", "createBLEPeripheralServer",
+]
+SENSORS = [
+    "startAccelerometer", "stopAccelerometer", "onAccelerometerChange", "offAccelerometerChange",
+    "startCompass", "stopCompass", "onCompassChange", "offCompassChange", "startDeviceMotionListening",
+    "stopDeviceMotionListening", "onDeviceMotionChange", "offDeviceMotionChange", "startGyroscope",
+    "stopGyroscope", "onGyroscopeChange", "offGyroscopeChange",
+]
+SOCKETS = [
+    "connectSocket", "sendSocketMessage", "closeSocket", "onSocketOpen", "onSocketMessage",
+    "onSocketError", "onSocketClose", "createTCPSocket", "createUDPSocket",
+    "startLocalServiceDiscovery", "stopLocalServiceDiscovery", "onLocalServiceFound",
+    "offLocalServiceFound",
+]
+FACE = [
+    "initFaceDetect", "faceDetect", "stopFaceDetect", "startFacialRecognitionVerify",
+    "startFacialRecognitionVerifyAndUploadVideo",
+]
 
 API_ONLY = [
     "login", "checkSession", "request", *NETWORK, "cloud", "getLocation", "getFuzzyLocation",
@@ -86,12 +91,13 @@ BOTH = [
 ]
 DYNAMIC_EXTRA = ["login", "checkSession", "request", *NETWORK]
 # Never offered in AI mode ([GEN] section 3): listed so a read of them is reported, not guessed.
-NEVER = (
-    "showModal showLoading hideLoading showActionSheet navigateTo redirectTo switchTab reLaunch "
-    "navigateBack pageScrollTo createAnimation chooseImage chooseVideo previewImage "
-    "setClipboardData getClipboardData getUserInfo getUserProfile createSelectorQuery "
-    "createCanvasContext getApp navigateToMiniProgram openEmbeddedMiniProgram"
-).split()
+NEVER = [
+    "showModal", "showLoading", "hideLoading", "showActionSheet", "navigateTo", "redirectTo",
+    "switchTab", "reLaunch", "navigateBack", "pageScrollTo", "createAnimation", "chooseImage",
+    "chooseVideo", "previewImage", "setClipboardData", "getClipboardData", "getUserInfo",
+    "getUserProfile", "createSelectorQuery", "createCanvasContext", "getApp", "navigateToMiniProgram",
+    "openEmbeddedMiniProgram",
+]
 
 PAYMENT_IN_API_WARNING = (
     "wx.requestPayment is called in an atomic API; the official [API] table allows it only in "

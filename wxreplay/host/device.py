@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wxreplay.errors import WxReplayError
+from wxreplay.host.cloud import CloudState
 
 DEFAULT_START = "2026-01-05T09:30:00+08:00"
 
@@ -37,6 +38,8 @@ class Device:
     ``{"outcome": "fail", "errMsg": ...}``); once used up every payment succeeds. ``location`` and
     ``phone_number`` set to ``None`` mean the user denied them. ``stubs`` answers any other host
     API by name: a success object, ``{"fail": "errMsg"}``, or a list consumed call by call.
+    ``cloud`` is the device's in-memory ``wx.cloud`` environment (collections, functions, files, AI
+    replies); like storage it outlives sessions.
     """
 
     storage: dict[str, Any] = field(default_factory=dict)
@@ -57,6 +60,7 @@ class Device:
     app_id: str = "wx0000000000000000"
     system: dict[str, dict[str, Any]] = field(default_factory=dict)
     stubs: dict[str, Any] = field(default_factory=dict)
+    cloud: CloudState = field(default_factory=CloudState)
 
     def __post_init__(self) -> None:
         # Kept as JSON text, exactly what every context sees, so all contexts agree byte for byte.
@@ -66,6 +70,20 @@ class Device:
         self.storage_version = 0
         self._payment_index = 0
         self._stub_calls: dict[str, int] = {}
+        self._sessions = 0
+        self._answered: dict[str, int] = {}
+
+    def next_ordinal(self, name: str) -> int:
+        """How often host API ``name`` was answered on this device before (0, 1, ...), across sessions."""
+        n = self._answered.get(name, 0)
+        self._answered[name] = n + 1
+        return n
+
+    def next_session(self) -> int:
+        """The ordinal of a session starting on this device (0, 1, ...): later sessions differ from the first."""
+        n = self._sessions
+        self._sessions += 1
+        return n
 
     # ---- storage -----------------------------------------------------------------------------
     def storage_text(self) -> dict[str, str]:

@@ -14,8 +14,9 @@ from wxreplay.host.device import Device
 
 
 def _stable_code(device: Device, call: HostCall, prefix: str) -> str:
-    # Deterministic per device seed and call ordinal, shaped like a real 32-char login code.
-    digest = hashlib.sha256(f"{device.seed}:{call.name}:{call.ordinal}".encode()).hexdigest()
+    # Deterministic per device seed and call ordinal, shaped like a real 32-char login code. The
+    # ordinal counts on the device, not the session: a restarted session must not reuse a code.
+    digest = hashlib.sha256(f"{device.seed}:{call.name}:{device.next_ordinal(call.name)}".encode()).hexdigest()
     return f"{prefix}{digest[: 32 - len(prefix)]}"
 
 

@@ -6,7 +6,8 @@ Python talks to it only through ``step``: one JSON document in, one out (see pre
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+import time
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -19,16 +20,16 @@ from wxreplay.jsstack import parse_syntax_error
 from wxreplay.runtime.engine import LoopRunner, V8Isolate
 
 _COMMON = ("prelude.js", "modules.js", "wx.js")
-_BY_KIND = {ContextKind.API: ("api_context.js",), ContextKind.CARD: (), ContextKind.DYNAMIC: ()}
+_BY_KIND = {ContextKind.API: ("api_context.js", "cloud.js"), ContextKind.CARD: (), ContextKind.DYNAMIC: ()}
 WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _script(name: str) -> str:
     return resources.files("wxreplay.runtime").joinpath("js").joinpath(name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def bootstrap_js(kind: ContextKind) -> str:
     """The JavaScript installed into a fresh context of ``kind``, before its configuration."""
     body = "\n;".join(_script(n) for n in (*_COMMON, *_BY_KIND[kind]))
@@ -79,8 +80,9 @@ class ExecutionContext:
         setup = (
             f"__wr.init({json.dumps(config, ensure_ascii=False)});"
             + "globalThis.wx = __wr.buildWx();"
-            + "globalThis.getApp = function (o) { __wr.finding('getApp', 'getApp() returns undefined in an independent subpackage; "
-            "keep shared state in storage'); return o && o.allowDefault ? {} : undefined; };"
+            + "globalThis.getApp = function (o) { __wr.finding('getApp', "
+            "'getApp() returns undefined in an independent subpackage; keep shared state in storage'); "
+            "return o && o.allowDefault ? {} : undefined; };"
         )
         if self.kind is ContextKind.API:
             setup += "wx.modelContext = __wr.buildModelContext();"
@@ -92,8 +94,21 @@ class ExecutionContext:
 
     async def step(self, payload: dict[str, Any]) -> dict[str, Any]:
         """One crossing: send ``payload``, get back everything that happened."""
-        text = await self.isolate.eval("__wr.step(" + json.dumps(json.dumps(payload, ensure_ascii=False), ensure_ascii=False) + ")")
+        # The wall-clock deadline of this eval, for the prelude's checkpoint() guard.
+        payload["wallDeadline"] = int((time.time() + self.isolate.wall_timeout) * 1000)
+        arg = json.dumps(json.dumps(payload, ensure_ascii=False), ensure_ascii=False)
+        text = await self.isolate.eval("__wr.step(" + arg + ")")
         out: dict[str, Any] = json.loads(str(text))
+        self.next_timer = out["nextTimer"]
+        self.now = max(self.now, int(out["now"]))
+        return out
+
+    async def flush(self) -> dict[str, Any] | None:
+        """What a step that V8 terminated had produced before it died; None if that cannot be read."""
+        try:
+            out: dict[str, Any] = json.loads(str(await self.isolate.eval("__wr.flush()")))
+        except Exception:  # the isolate may be unusable after the heap limit; nothing to salvage then
+            return None
         self.next_timer = out["nextTimer"]
         self.now = max(self.now, int(out["now"]))
         return out

@@ -28,6 +28,7 @@ from wxreplay.errors import WxReplayError
 
 T = TypeVar("T")
 
+STEP_ABORTED = "wxreplay:step-aborted"  # prelude.js ABORT
 _V8_FLAGS = (*py_mini_racer.DEFAULT_V8_FLAGS, "--allow-natives-syntax")
 _init_lock = threading.Lock()
 _initialised = False
@@ -97,24 +98,39 @@ class V8Isolate:
         self._maker = mini_racer(runner.loop)
         self._mr: MiniRacer = self._maker.__enter__()
         self._mr.set_hard_memory_limit(memory_limit)
+        self.memory_limit = memory_limit
         self.wall_timeout = wall_timeout
+
+    def _heap_limit_hit(self) -> bool:
+        """Whether the heap limit stopped something since the last check (the flag is sticky: re-arm it)."""
+        if not self._mr.was_hard_memory_limit_reached():
+            return False
+        self._mr.set_hard_memory_limit(self.memory_limit)  # resets the flag for the next eval
+        return True
 
     async def eval(self, code: str) -> Any:
         """Evaluate ``code``; translate V8's limit exceptions into ours."""
         try:
-            return await asyncio.wait_for(self._mr.eval_cancelable(code), self.wall_timeout)
-        except (asyncio.TimeoutError, JSTimeoutException) as e:
-            if self._mr.was_hard_memory_limit_reached():
+            result = await asyncio.wait_for(self._mr.eval_cancelable(code), self.wall_timeout)
+        except (TimeoutError, JSTimeoutException) as e:
+            if self._heap_limit_hit():
                 raise HeapLimitExceeded() from e
             raise WallClockExceeded() from e
         except JSOOMException as e:
+            self._heap_limit_hit()
             raise HeapLimitExceeded() from e
         except JSParseException:
             raise
-        except JSEvalException:
-            if self._mr.was_hard_memory_limit_reached():
+        except JSEvalException as e:
+            if self._heap_limit_hit():
                 raise HeapLimitExceeded() from None
+            if STEP_ABORTED in str(e):  # the prelude's own guard (prelude.js checkpoint())
+                raise WallClockExceeded() from None
             raise
+        if self._heap_limit_hit():
+            # V8 terminated a microtask at the limit and let the eval finish: the job is dead all the same.
+            raise HeapLimitExceeded()
+        return result
 
     def close(self) -> None:
         self._maker.__exit__(None, None, None)

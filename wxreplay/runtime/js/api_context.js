@@ -87,7 +87,12 @@
       // Lazy handoff ([GEN]): the platform resolves it when the user taps; wxreplay resolves it now
       // so the transcript shows what the page would receive.
       const resolver = result.handoff;
-      const resolved = resolver({ result });
+      let resolved;
+      try { resolved = resolver({ result }); } catch (e) {
+        // A throw here is the skill's bug, not an unserialisable result: keep it a JSError.
+        if (e instanceof Error) e.__wrCode = 'handoff-resolver';
+        throw e;
+      }
       result = Object.assign({}, result, { handoff: Object.assign({}, resolved, { __lazy: true }) });
     }
     const json = JSON.stringify(result === undefined ? null : result);
@@ -98,7 +103,12 @@
     wr.track(s.id, runChain(s.api, s.args), serialiseResult);
   };
   wr.starters.load = function (s) {
-    const p = Promise.resolve().then(() => { wr.require(s.entry); return { registered: Array.from(registry.keys()) }; });
+    const p = Promise.resolve().then(() => {
+      const exp = wr.require(s.entry);
+      // [INT]'s `module.exports = { getWeather }` in index.js registers nothing on the client: report it.
+      const exported = exp && typeof exp === 'object' ? Object.keys(exp).filter((k) => typeof exp[k] === 'function') : [];
+      return { registered: Array.from(registry.keys()), exported };
+    });
     wr.track(s.id, p);
   };
   wr.registered = () => Array.from(registry.keys());

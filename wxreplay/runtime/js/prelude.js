@@ -20,6 +20,9 @@
   let storageOps = [];
   let findings = [];
   let finished = [];
+  let wallDeadline = 0; // epoch ms at which Python gives up on the current step
+  let lastOut = null; // the last step's output until Python starts the next step (see wr.flush)
+  const ABORT = 'wxreplay:step-aborted';
   const calls = new Map();
   const timers = new Map();
   let timerSeq = 0;
@@ -98,6 +101,38 @@
     Object.defineProperty(P, k, { value: function (loc, opts) { return orig.call(this, loc || cfg.locale, Object.assign({ timeZone: cfg.timeZone }, opts || {})); }, writable: true, configurable: true });
   }
   global.Date = VDate;
+  // Intl defaults to the *host's* zone and locale (TZ, LANG): a German CI box would print
+  // (1234.5).toLocaleString() as "1.234,5". Default every Intl service, and the locale-aware
+  // methods built on them, to the simulated device's locale and zone instead.
+  if (typeof Intl === 'object') {
+    for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat',
+      'DisplayNames', 'Segmenter']) {
+      const Real = Intl[name];
+      if (typeof Real !== 'function') continue;
+      const Wrapped = function (locales, options) {
+        let o = options;
+        if (name === 'DateTimeFormat') { o = Object.assign({}, options); if (o.timeZone === undefined) o.timeZone = cfg.timeZone; }
+        return new Real(locales === undefined ? cfg.locale : locales, o);
+      };
+      Object.defineProperty(Wrapped, 'name', { value: name });
+      Wrapped.prototype = Real.prototype;
+      Wrapped.supportedLocalesOf = Real.supportedLocalesOf;
+      Object.defineProperty(Intl, name, { value: Wrapped, writable: true, configurable: true });
+    }
+    const withLocale = (proto, key, at) => {
+      const orig = proto[key];
+      if (typeof orig !== 'function') return;
+      Object.defineProperty(proto, key, { value: function (...a) {
+        if (a[at] === undefined) a[at] = cfg.locale;
+        return orig.apply(this, a);
+      }, writable: true, configurable: true });
+    };
+    withLocale(Number.prototype, 'toLocaleString', 0);
+    withLocale(BigInt.prototype, 'toLocaleString', 0);
+    withLocale(String.prototype, 'localeCompare', 1);
+    withLocale(String.prototype, 'toLocaleUpperCase', 0);
+    withLocale(String.prototype, 'toLocaleLowerCase', 0);
+  }
 
   // ---- seeded randomness ---------------------------------------------------------------------
   let rngState = 1;
@@ -166,8 +201,17 @@
       now = Math.max(now, t.due);
       if (t.every) t.due += t.every; else timers.delete(t.id);
       try { t.fn.apply(global, t.args); } catch (e) { wr.reportError('timer callback', e); }
-      %PerformMicrotaskCheckpoint();
+      checkpoint();
     }
+  }
+
+  // Runs the queued microtasks. When V8 terminates a runaway microtask (wall-clock guard, heap
+  // limit) it drops the queue but lets the *caller* carry on, so more user code could run in a
+  // step Python has given up on (and loop forever, out of reach of the guard). Stop instead: Python
+  // terminates only after the deadline it sent, so a termination always shows up as a late clock.
+  function checkpoint() {
+    %PerformMicrotaskCheckpoint();
+    if (wallDeadline && RealDate.now() >= wallDeadline) throw new Error(ABORT);
   }
 
   // ---- host effects: asynchronous wx calls that Python fulfils --------------------------------
@@ -187,7 +231,7 @@
       if (!p) continue;
       pending.delete(r.id);
       if (r.ok) p.resolve(r.value); else p.reject(r.value);
-      %PerformMicrotaskCheckpoint();
+      checkpoint();
     }
   }
 
@@ -216,21 +260,38 @@
 
   // ---- the one crossing ----------------------------------------------------------------------
   wr.step = function (input) {
+    lastOut = null;
     const inp = JSON.parse(input);
+    wallDeadline = inp.wallDeadline || 0;
     if (inp.now !== undefined && inp.now > now) now = inp.now;
     if (inp.storage) wr.storageReplace(inp.storage);
     if (inp.resolve) resolveEffects(inp.resolve);
-    %PerformMicrotaskCheckpoint();
+    checkpoint();
     if (inp.fire) fireDue(now);
     if (inp.start) {
       const s = inp.start;
       try { wr.starters[s.kind](s); } catch (e) { finished.push({ id: s.id, done: true, error: errorInfo(e) }); }
-      %PerformMicrotaskCheckpoint();
+      checkpoint();
     }
+    lastOut = drain();
+    return lastOut;
+  };
+  function drain() {
     const t = nextTimer();
     const out = { effects, logs, events, storageOps, findings, finished, now, nextTimer: t === null ? null : t.due, seq };
     effects = []; logs = []; events = []; storageOps = []; findings = []; finished = [];
     return JSON.stringify(out);
+  }
+  // After V8 terminated a step (wall-clock guard, heap limit), what it did before dying: its logs
+  // and storage writes belong to the failed call, not to the next one. A step whose microtask was
+  // terminated may even have finished (see checkpoint()), but Python dropped that answer: merge it.
+  wr.flush = function () {
+    const cur = drain();
+    if (lastOut === null) return cur;
+    const prev = JSON.parse(lastOut), next = JSON.parse(cur);
+    lastOut = null;
+    for (const k of ['effects', 'logs', 'events', 'storageOps', 'findings', 'finished']) next[k] = prev[k].concat(next[k]);
+    return JSON.stringify(next);
   };
 
   wr.init = function (config) {

@@ -49,7 +49,9 @@
       const p = Promise.resolve().then(function () {
         let res;
         try { res = run(opts); } catch (e) {
-          const err = { errMsg: name + ':fail ' + (e && e.message ? e.message : String(e)) };
+          const msg = e && e.message ? e.message : String(e);
+          // Storage helpers already say "setStorage:fail ..."; do not prefix twice.
+          const err = { errMsg: msg.indexOf(name + ':fail') === 0 ? msg : name + ':fail ' + msg };
           wr.event(name, argsOf(opts), err);
           throw err;
         }
@@ -67,7 +69,11 @@
   function utf8Len(s) { let n = 0; for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c < 0xdc00) ? (i++, 4) : 3; } return n; }
   function totalSize() { let n = 0; for (const [k, v] of store) n += utf8Len(k) + utf8Len(v); return n; }
   function checkKey(api, key) {
-    if (typeof key !== 'string' || key === '') throw new TypeError(api + ':fail parameter error: parameter.key should be String instead of ' + (key === undefined ? 'Undefined' : typeof key));
+    if (key === '') throw new TypeError(api + ':fail parameter error: parameter.key should not be empty');
+    if (typeof key !== 'string') {
+      const t = Object.prototype.toString.call(key).slice(8, -1); // "Undefined", "Number", "Object", ... as the client says
+      throw new TypeError(api + ':fail parameter error: parameter.key should be String instead of ' + t);
+    }
   }
   function sset(api, key, data) {
     checkKey(api, key);
@@ -174,7 +180,8 @@
         if (typeof data === 'object' && !(data instanceof ArrayBuffer)) { const q = queryString(data); if (q) url += (url.indexOf('?') < 0 ? '?' : '&') + q; }
         else if (typeof data === 'string' && data) url += (url.indexOf('?') < 0 ? '?' : '&') + data;
       } else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-        body = toBase64(new Uint8Array(data.buffer || data)); bodyEncoding = 'base64';
+        body = toBase64(ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+        bodyEncoding = 'base64';
       } else if (typeof data === 'object') {
         const ct = (headerValue(header, 'content-type') || 'application/json').toLowerCase();
         body = ct.indexOf('application/x-www-form-urlencoded') >= 0 ? queryString(data) : JSON.stringify(data);
@@ -231,7 +238,7 @@
       getFuzzyLocation: hostApi('getFuzzyLocation'),
       getPhoneNumber: hostApi('getPhoneNumber'),
       getRealtimePhoneNumber: hostApi('getRealtimePhoneNumber'),
-    }, extensions || {});
+    }, cfg.available.indexOf('cloud') >= 0 && wr.buildCloud ? { cloud: wr.buildCloud() } : {}, extensions || {});
     const wx = {};
     for (const name of cfg.available) {
       if (impl[name] !== undefined) wx[name] = impl[name];

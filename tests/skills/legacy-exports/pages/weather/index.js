@@ -1,0 +1,1 @@
+Page({ onLoad (query) { this.setData({ city: query.city }) } })

@@ -1,0 +1,4 @@
+module.exports = {
+  SYMBOL: '°C',
+  round (x) { return Math.round(x * 10) / 10 }
+}

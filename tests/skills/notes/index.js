@@ -1,0 +1,25 @@
+// A standalone skill directory: createSkill + middlewares from ../_shared, storage as the database.
+const { trace, errorBoundary, scribble } = require('../_shared/middleware')
+const notes = require('./apis/notes')
+const account = require('./apis/account')
+const device = require('./apis/device')
+
+const skill = wx.modelContext.createSkill('skills/notes')
+
+skill.use(trace('outer'))
+skill.use(errorBoundary)
+skill.use(trace('inner'))
+skill.use(scribble)
+
+skill.registerAPI('addNote', notes.addNote)
+skill.registerAPI('listNotes', notes.listNotes)
+skill.registerAPI('getNote', notes.getNote)
+skill.registerAPI('brokenNote', notes.brokenNote)
+skill.registerAPI('probeArgs', notes.probeArgs)
+skill.registerAPI('planDay', notes.planDay)
+skill.registerAPI('syncNotes', notes.syncNotes)
+skill.registerAPI('deviceInfo', device.deviceInfo)
+skill.registerAPI('whereAmI', device.whereAmI)
+skill.registerAPI('signIn', account.signIn)
+skill.registerAPI('buyPremium', account.buyPremium)
+skill.registerAPI('bindPhone', account.bindPhone)
