@@ -101,3 +101,7 @@ class HostError(WxReplayError):
 
 class UsageError(WxReplayError):
     """A command-line or API argument is malformed (bad JSON, wrong type)."""
+
+
+class TemplateError(LocatedError):
+    """A card's WXML cannot be compiled: bad syntax, a tag or event cards forbid, a bad ``{{ }}``, a missing file."""

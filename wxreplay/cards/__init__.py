@@ -1,0 +1,1 @@
+"""Cards (atomic components): WXML, the card tree, WXSS, HTML."""
