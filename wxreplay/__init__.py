@@ -3,6 +3,7 @@
 The public surface is deliberately small; everything else is private and may change.
 """
 
+from wxreplay.cards.card import Card
 from wxreplay.errors import WxReplayError
 from wxreplay.findings import Finding
 from wxreplay.host.cloud import CloudState
@@ -11,5 +12,5 @@ from wxreplay.project import Project
 from wxreplay.result import CallResult
 from wxreplay.session import Session, SessionLimits
 
-__all__ = ["CallResult", "CloudState", "Device", "Finding", "Project", "Session", "SessionLimits", "WxReplayError"]
+__all__ = ["CallResult", "Card", "CloudState", "Device", "Finding", "Project", "Session", "SessionLimits", "WxReplayError"]
 __version__ = "0.1.0"

@@ -87,6 +87,71 @@ def cmd_call(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_render(ns: argparse.Namespace) -> int:
+    """Call an API (or take a given result) and print its card (the offline DevTools render)."""
+    import httpx
+
+    from wxreplay.host.device import Device
+    from wxreplay.project import Project
+    from wxreplay.result import CallResult, check_result, handoff_of
+    from wxreplay.session import Session, SessionLimits
+
+    args = _json_arg(ns.args, "--args") if ns.args is not None else {}
+    storage = _json_arg(ns.storage, "--storage") if ns.storage is not None else {}
+    if not isinstance(storage, dict):
+        raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
+    project = Project.load(ns.project)
+    transport = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
+    device = Device(storage=storage, payments=list(ns.payment or []))
+    with Session(project, ns.skill, device=device, transport=transport,
+                 limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
+        for f in session.findings:
+            print(f"wxreplay: {f}", file=sys.stderr)
+        if ns.result is not None:
+            raw = _json_arg(ns.result, "--result")
+            decl = session.skill.api(ns.api)
+            raw, found = check_result(decl, raw, mcp_file=None)
+            result = CallResult(
+                api=ns.api, arguments=args, raw=raw, is_error=bool(raw.get("isError", False)), content=raw["content"],
+                structured_content=raw.get("structuredContent"), meta=raw.get("_meta"), handoff=handoff_of(decl, raw),
+                api_calls=list(raw.get("apiCalls") or []), session_id=session.session_id, virtual_ms=0, findings=found,
+            )
+        else:
+            result = session.call(ns.api, args)
+        for line in result.logs:
+            print(f"console.{line.level}: {line.text}", file=sys.stderr)
+        for f in result.findings:
+            print(f"wxreplay: {f}", file=sys.stderr)
+        seen = len(session.logs)
+        card = session.render(result)
+        for line in session.logs[seen:]:
+            print(f"console.{line.level}: {line.text}", file=sys.stderr)
+        for f in card.findings:
+            print(f"wxreplay: {f}", file=sys.stderr)
+        if ns.html:
+            Path(ns.html).write_text(card.html(dark=ns.dark), encoding="utf-8")
+            print(f"wxreplay: wrote {ns.html}", file=sys.stderr)
+        if ns.png:
+            card.png(ns.png, dark=ns.dark)
+            print(f"wxreplay: wrote {ns.png}", file=sys.stderr)
+        if ns.yaml:
+            import yaml
+
+            print(yaml.safe_dump(card.to_data(), allow_unicode=True, sort_keys=False, width=1000), end="")
+        elif ns.tree or not (ns.html or ns.png):
+            print(card.to_text())
+    return EXIT_OK
+
+
+def _session_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--skill", help="skill name when the project has several")
+    p.add_argument("--storage", help="initial device storage as a JSON object")
+    p.add_argument("--payment", action="append", choices=["success", "cancel", "fail"],
+                   help="outcome of the next wx.requestPayment (repeatable; default success)")
+    p.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
+    p.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
+
+
 def cmd_describe(ns: argparse.Namespace) -> int:
     """Print what wxreplay sees in a project: skills, APIs, cards and their bindings."""
     from wxreplay.project import Project
@@ -106,15 +171,25 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("project", help="project root (with app.json) or a skill directory")
     call.add_argument("api", help="API name as declared in mcp.json")
     call.add_argument("--args", help="arguments as a JSON object (default {})")
-    call.add_argument("--skill", help="skill name when the project has several")
-    call.add_argument("--storage", help="initial device storage as a JSON object")
-    call.add_argument("--payment", action="append", choices=["success", "cancel", "fail"],
-                      help="outcome of the next wx.requestPayment (repeatable; default success)")
-    call.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
-    call.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
+    _session_options(call)
     call.add_argument("--show-storage", action="store_true", help="include the device storage after the call")
     call.add_argument("-v", "--verbose", action="store_true", help="print every wx host call on stderr")
     call.set_defaults(func=cmd_call)
+
+    render = sub.add_parser("render", help="render an API's card and print its tree", description=cmd_render.__doc__)
+    render.add_argument("project", help="project root (with app.json) or a skill directory")
+    render.add_argument("api", help="API name as declared in mcp.json; its _meta.ui.componentPath is rendered")
+    given = render.add_mutually_exclusive_group()
+    given.add_argument("--args", help="call the API with these arguments (a JSON object; default {})")
+    given.add_argument("--result", help="render this result (JSON, as the API would return it) without calling the API")
+    _session_options(render)
+    shown = render.add_mutually_exclusive_group()
+    shown.add_argument("--tree", action="store_true", help="print the compact card tree (the default)")
+    shown.add_argument("--yaml", action="store_true", help="print the card as YAML")
+    render.add_argument("--html", metavar="FILE", help="write the card as a standalone HTML page")
+    render.add_argument("--png", metavar="FILE", help="write a screenshot of the card (needs Chromium)")
+    render.add_argument("--dark", action="store_true", help="dark mode for --html / --png")
+    render.set_defaults(func=cmd_render)
 
     describe = sub.add_parser("describe", help="show the skills, APIs and cards of a project", description=cmd_describe.__doc__)
     describe.add_argument("project")

@@ -20,7 +20,11 @@ from wxreplay.jsstack import parse_syntax_error
 from wxreplay.runtime.engine import LoopRunner, V8Isolate
 
 _COMMON = ("prelude.js", "modules.js", "wx.js")
-_BY_KIND = {ContextKind.API: ("api_context.js", "cloud.js"), ContextKind.CARD: (), ContextKind.DYNAMIC: ()}
+_BY_KIND = {
+    ContextKind.API: ("api_context.js", "cloud.js"),
+    ContextKind.CARD: ("card_context.js",),
+    ContextKind.DYNAMIC: ("card_context.js",),
+}
 WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
 
 
@@ -77,15 +81,19 @@ class ExecutionContext:
         }
         self.now = now
         await self.isolate.eval(bootstrap_js(self.kind))
+        card = self.kind is not ContextKind.API
         setup = (
             f"__wr.init({json.dumps(config, ensure_ascii=False)});"
-            + "globalThis.wx = __wr.buildWx();"
+            # Cards get a synchronous wx.createMapContext (a recorded MapContext stub).
+            + ("globalThis.wx = __wr.buildWx(__wr.cardWxExtensions());" if card else "globalThis.wx = __wr.buildWx();")
             + "globalThis.getApp = function (o) { __wr.finding('getApp', "
             "'getApp() returns undefined in an independent subpackage; keep shared state in storage'); "
             "return o && o.allowDefault ? {} : undefined; };"
         )
         if self.kind is ContextKind.API:
             setup += "wx.modelContext = __wr.buildModelContext();"
+        else:
+            setup += "wx.modelContext = __wr.buildCardModelContext();"
         await self.isolate.eval(setup + "0")
 
     async def define_modules(self, files_json: str) -> None:

@@ -1,0 +1,3 @@
+// Forgot Component({...}).
+const data = { title: 'x' }
+module.exports = data

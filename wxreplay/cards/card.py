@@ -1,0 +1,588 @@
+"""A rendered card (atomic component) and what it did: upstream messages, page requests, re-renders.
+
+A :class:`Card` is made by :meth:`wxreplay.Session.render` from an API result. It keeps the card
+tree the user would see now (``tree``) and every earlier one (``history``, each with its cause),
+and records what the card's code asked of the platform: upstream messages
+(``sendFollowUpMessage``), silent model-context updates, the related page, detail pages it opened
+or preloaded, custom events. :meth:`Card.tap` dispatches a tap like the client does (bubbling from
+the target to the root, ``catch`` stops it) and returns a :class:`TapResult` with what that tap did.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode
+from wxreplay.errors import ApiCallError, ArgumentsError, WxReplayError
+from wxreplay.findings import Finding
+from wxreplay.result import HostEvent, LogLine, validate_arguments
+
+if TYPE_CHECKING:
+    from wxreplay.cards.browser import OverflowReport
+    from wxreplay.project import ComponentDecl, Skill
+    from wxreplay.session import Session
+
+__all__ = [
+    "ApiCallRequest",
+    "Card",
+    "CardError",
+    "CardEvent",
+    "DetailPage",
+    "ModelContextUpdate",
+    "RelatedPage",
+    "TapResult",
+    "TreeVersion",
+    "UpstreamMessage",
+]
+
+Cause = Literal["render", "tap", "timer", "expire"]
+
+
+class CardError(ApiCallError):
+    """Rendering or tapping a card failed: its JavaScript threw, its WXML broke, or the tap had no target.
+
+    ``api`` is the API whose result the card shows; ``component`` the card's componentPath;
+    ``js_stack`` V8's stack (project-relative paths) when JavaScript threw.
+    """
+
+    def __init__(self, message: str, *, component: str | None = None, js_stack: str = "", **kwargs: Any) -> None:
+        self.component = component
+        self.js_stack = js_stack
+        super().__init__(message, **kwargs)
+
+
+# ---- records ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiCallRequest:
+    """An ``api/call`` block of an upstream message: the API the card asks the model to call."""
+
+    name: str
+    arguments: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "arguments": self.arguments}
+
+
+def _texts(content: Any) -> list[str]:
+    if not isinstance(content, list):
+        return []
+    return [str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text"]
+
+
+@dataclass
+class UpstreamMessage:
+    """One ``sendFollowUpMessage``: to the model it is as if the user had sent this message."""
+
+    component: str
+    content: Any  # the blocks as the card sent them
+    in_tap: bool
+    at_ms: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        """The text blocks, in order."""
+        return _texts(self.content)
+
+    @property
+    def text(self) -> str:
+        """The text blocks joined by newlines."""
+        return "\n".join(self.texts)
+
+    @property
+    def api_calls(self) -> list[ApiCallRequest]:
+        """Every ``api/call`` block, in order."""
+        out = []
+        for b in self.content if isinstance(self.content, list) else []:
+            if isinstance(b, dict) and b.get("type") == "api/call" and isinstance(b.get("data"), dict):
+                out.append(ApiCallRequest(str(b["data"].get("name", "")), b["data"].get("arguments")))
+        return out
+
+    @property
+    def api_call(self) -> ApiCallRequest | None:
+        """The first ``api/call`` block, if any."""
+        calls = self.api_calls
+        return calls[0] if calls else None
+
+    @property
+    def ok(self) -> bool:
+        """No error findings: the platform would accept this message."""
+        return not any(f.level == "error" for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text}
+        if self.api_calls:
+            out["apiCalls"] = [c.to_dict() for c in self.api_calls]
+        if self.findings:
+            out["findings"] = [f.to_dict() for f in self.findings]
+        return out
+
+
+@dataclass
+class ModelContextUpdate:
+    """One ``updateModelContext``: a silent note to the model about the card's new state."""
+
+    component: str
+    content: Any
+    in_tap: bool
+    at_ms: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(_texts(self.content))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, **({"findings": [f.to_dict() for f in self.findings]} if self.findings else {})}
+
+
+def _query_text(query: Any) -> str:
+    if query is None:
+        return ""
+    if isinstance(query, dict):
+        return "&".join(f"{quote(str(k), safe='')}={quote(_js_str(v), safe='')}" for k, v in query.items())
+    return str(query).lstrip("?")
+
+
+def _js_str(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    return "" if v is None else str(v)
+
+
+def _join(path: str | None, query: str) -> str:
+    path = path or ""
+    if not query:
+        return path
+    return path + ("&" if "?" in path else "?") + query
+
+
+@dataclass(frozen=True)
+class RelatedPage:
+    """The page behind the card's "enter mini program" entry: ``relatedPage`` plus the query the card set."""
+
+    path: str | None
+    query: str
+
+    @property
+    def url(self) -> str:
+        return _join(self.path, self.query)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "query": self.query, "url": self.url}
+
+
+@dataclass(frozen=True)
+class DetailPage:
+    """A half-screen page the card opened (``openDetailPage``) or preloaded (``preloadDetailPage``)."""
+
+    kind: Literal["open", "preload"]
+    url: str
+    at_ms: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "url": self.url}
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    """A ``this.triggerEvent(name, detail, options)`` call (nothing listens to a card; it is recorded)."""
+
+    name: str
+    detail: Any
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TreeVersion:
+    """One rendering of the card: the tree and why it was rendered."""
+
+    cause: Cause
+    tree: CardNode
+    at_ms: int
+
+
+@dataclass
+class TapResult:
+    """What one tap made the card do."""
+
+    card: Card
+    target: CardNode
+    handlers: list[str]
+    messages: list[UpstreamMessage]
+    model_updates: list[ModelContextUpdate]
+    pages: list[DetailPage]
+    related_page: RelatedPage | None  # set when the tap changed it
+    expired: list[Card]  # cards this tap expired (expirePreviousCards / expireAllCards)
+    events: list[CardEvent]
+    rerendered: bool
+    tree: CardNode
+    host_events: list[HostEvent] = field(default_factory=list)
+    logs: list[LogLine] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def message(self) -> UpstreamMessage | None:
+        """The (first) upstream message this tap sent, if any."""
+        return self.messages[0] if self.messages else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"target": self.target.label(), "handlers": self.handlers}
+        if self.messages:
+            out["messages"] = [m.to_dict() for m in self.messages]
+        if self.model_updates:
+            out["modelContext"] = [u.to_dict() for u in self.model_updates]
+        if self.pages:
+            out["pages"] = [p.to_dict() for p in self.pages]
+        if self.related_page is not None:
+            out["relatedPage"] = self.related_page.url
+        if self.expired:
+            out["expired"] = [c.component_path for c in self.expired]
+        if self.events:
+            out["events"] = [{"name": e.name, "detail": e.detail} for e in self.events]
+        out["rerendered"] = self.rerendered
+        if self.findings:
+            out["findings"] = [f.to_dict() for f in self.findings]
+        return out
+
+
+# ---- the card -----------------------------------------------------------------------------------
+
+
+class Card:
+    """A card rendered from an API result, as the user sees it now, plus everything it did."""
+
+    def __init__(
+        self, session: Session, *, number: int, decl: ComponentDecl, skill: Skill, api: str,
+        arguments: dict[str, Any], context: Literal["card", "dynamic"], wxml_file: str, wxss: str,
+    ) -> None:
+        self._session = session
+        self.number = number  # 1, 2, ... in the order the session rendered them (failed renders use one too)
+        self.decl = decl
+        self.component_path = decl.path  # relative to the skill, as in mcp.json
+        self.absolute_path = f"{skill.path}/{decl.path}"  # with the subpackage prefix (expireAllCards)
+        self.api = api
+        self.arguments = arguments
+        self.context = context
+        self.wxml_file = wxml_file
+        self.wxss = wxss
+        self.history: list[TreeVersion] = []
+        self.expired = False
+        self.related_page: RelatedPage | None = None
+        self.messages: list[UpstreamMessage] = []
+        self.model_updates: list[ModelContextUpdate] = []
+        self.pages: list[DetailPage] = []
+        self.events: list[CardEvent] = []
+        self.findings: list[Finding] = []
+
+    # ---- state ---------------------------------------------------------------------------------
+    @property
+    def tree(self) -> CardNode:
+        """The card tree the user sees now."""
+        if not self.history:
+            return CardNode(ROOT_TAG, file=self.wxml_file)
+        return self.history[-1].tree
+
+    @property
+    def expirable(self) -> bool:
+        return self.decl.expirable
+
+    @property
+    def expired_text(self) -> str | None:
+        """The overlay text of an expired card (``expiredText``, default 服务已过期); None while live."""
+        return self.decl.expired_text if self.expired else None
+
+    @property
+    def dynamic(self) -> bool:
+        return self.context == "dynamic"
+
+    def __repr__(self) -> str:
+        state = " expired" if self.expired else ""
+        return f"<Card {self.component_path} of {self.api} ({self.context}{state}, {len(self.history)} renders)>"
+
+    # ---- queries -------------------------------------------------------------------------------
+    def find(self, selector: str, index: int = 0) -> CardNode:
+        """The ``index``-th node matching ``selector`` (``.cls``, ``#id``, ``tag``, descendants)."""
+        return self.tree.find(selector, index)
+
+    def find_all(self, selector: str) -> list[CardNode]:
+        """Every node matching ``selector``."""
+        return self.tree.find_all(selector)
+
+    def find_text(self, text: str, *, exact: bool = False, index: int = 0) -> CardNode:
+        """The innermost node whose text contains (or equals) ``text``."""
+        return self.tree.find_text(text, exact=exact, index=index)
+
+    def texts(self) -> str:
+        return self.tree.texts()
+
+    def to_text(self) -> str:
+        """The compact indented tree (``view.card`` / ``text "拿铁"``), with the expiry overlay if expired."""
+        text = self.tree.to_text()
+        if self.expired:
+            text += f"\n[expired: {self.expired_text}]"
+        return text
+
+    def to_data(self) -> dict[str, Any]:
+        """The card as nested plain data, for YAML snapshots."""
+        out: dict[str, Any] = {"component": self.component_path, "api": self.api, "context": self.context}
+        if self.expired:
+            out["expired"] = self.expired_text
+        if self.related_page is not None:
+            out["relatedPage"] = self.related_page.url
+        out["tree"] = self.tree.to_data()
+        return out
+
+    # ---- interaction ---------------------------------------------------------------------------
+    def tap(
+        self, selector: str | None = None, *, text: str | None = None, index: int = 0, node: CardNode | None = None,
+        strict: bool = False,
+    ) -> TapResult:
+        """Tap a node (by selector, text or node) and return what the card did.
+
+        The tap bubbles from the target up to the root through every node bound with ``bindtap``;
+        a ``catchtap`` stops it. With ``strict`` an error finding (e.g. an upstream message naming
+        an unknown API) raises :class:`CardError` instead of only being reported.
+        """
+        self._session._check_tappable(self)
+        target = self._target(selector, text, index, node)
+        return self._session._tap_card(self, target, strict=strict)
+
+    def _target(self, selector: str | None, text: str | None, index: int, node: CardNode | None) -> CardNode:
+        given = sum(x is not None for x in (selector, text, node))
+        if given != 1:
+            raise WxReplayError("tap() takes exactly one of: a selector, text=..., node=...",
+                                hint='e.g. card.tap(".tile", index=1) or card.tap(text="拿铁")')
+        tree = self.tree
+        if node is not None:
+            if any(n is node for n in tree.iter()):
+                return node
+            try:
+                return tree.at(node.path)
+            except IndexError:
+                raise CardError(f"the node {node.label()} is not in the card's current tree", component=self.component_path,
+                                api=self.api, hint="find it again after the card re-rendered") from None
+        if text is not None:
+            return tree.find_text(text, index=index)
+        assert selector is not None
+        return tree.find(selector, index)
+
+    # ---- pictures ------------------------------------------------------------------------------
+    def html(self, *, dark: bool = False) -> str:
+        """The card as a standalone HTML page, styled with its index.wxss at the device width."""
+        from wxreplay.cards.html import render_html
+
+        width = int(self._session.device.info()["windowInfo"]["windowWidth"])
+        return render_html(
+            self.tree.children, self.wxss, file=self.wxml_file.removesuffix(".wxml") + ".wxss", device_width=width,
+            dark=dark, title=f"{self.api} · {self.component_path}", expired_text=self.expired_text,
+        )
+
+    def png(self, path: str | Path, *, dark: bool = False, height: int | None = None) -> Path:
+        """A screenshot of :meth:`html` taken with headless Chromium (if installed)."""
+        from wxreplay.cards.browser import screenshot
+
+        width = int(self._session.device.info()["windowInfo"]["windowWidth"])
+        out = Path(path)
+        screenshot(self.html(dark=dark), out, width=width, height=height if height is not None else width)
+        return out
+
+    def overflow(self, *, dark: bool = False) -> OverflowReport:
+        """Lay the card out in headless Chromium and deliver the platform's ``Overflow`` notification.
+
+        The card's ``NotificationType.Overflow`` listeners get ``{ contentHeight, overflowHeight,
+        maxHeight }`` (px; ``overflowHeight`` > 0 means the host clips the card) and may re-render.
+        """
+        from wxreplay.cards.browser import measure_overflow
+
+        report = measure_overflow(self.html(dark=dark))
+        self._session._notify_card(self, "overflow", {
+            "contentHeight": report.content_height, "overflowHeight": report.overflow_height, "maxHeight": report.max_height,
+        })
+        return report
+
+    # ---- recording (called by the session) -----------------------------------------------------
+    def _push(self, tree: CardNode, cause: Cause, at_ms: int) -> None:
+        self.history.append(TreeVersion(cause, tree, at_ms))
+
+
+# ---- checks of what cards send ------------------------------------------------------------------
+
+
+def check_follow_up(content: Any, skill: Skill, *, component: str) -> list[Finding]:
+    """Findings for a ``sendFollowUpMessage`` content array (spec 5.3)."""
+    found: list[Finding] = []
+
+    def err(code: str, msg: str) -> None:
+        found.append(Finding(code, f"{component}: sendFollowUpMessage: {msg}", level="error", context="card"))
+
+    if not isinstance(content, list) or not content:
+        shown = json.dumps(content, ensure_ascii=False)[:80]
+        err("follow-up-content", f"content must be a non-empty array of blocks, got {shown}")
+        return found
+    seen_text = False
+    for i, block in enumerate(content):
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text":
+            if not isinstance(block.get("text"), str) or not block["text"].strip():
+                err("follow-up-text", f"content[{i}] is a text block with no text")
+            seen_text = True
+        elif kind == "api/call":
+            data = block.get("data")
+            if not seen_text:
+                err("follow-up-order", f"content[{i}] is an api/call block with no text block before it; "
+                    "write what the user means first, e.g. { type: 'text', text: '我想看看拿铁' }")
+            if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+                err("follow-up-api", f"content[{i}] api/call needs data: {{ name, arguments }}")
+                continue
+            name = data["name"]
+            names = skill.api_names()
+            if name not in names:
+                close = difflib.get_close_matches(name, names, n=1)
+                err("follow-up-unknown-api", f"content[{i}] calls {name!r}, which mcp.json does not declare"
+                    + (f" (did you mean {close[0]!r}?)" if close else f" (declared: {', '.join(names) or 'none'})"))
+                continue
+            args = data.get("arguments", {})
+            try:
+                validate_arguments(skill.api(name), {} if args is None else args)
+            except ArgumentsError as e:
+                err("follow-up-arguments", f"content[{i}] api/call {e.message}")
+        else:
+            err("follow-up-block", f"content[{i}] has type {json.dumps(kind, ensure_ascii=False)}; "
+                "a card may send only text and api/call blocks")
+    return found
+
+
+def check_model_update(content: Any, *, component: str, in_tap: bool) -> list[Finding]:
+    """Findings for an ``updateModelContext`` call (spec 5.3: tap handlers only, non-empty text)."""
+    found: list[Finding] = []
+    if not in_tap:
+        found.append(Finding("model-context-outside-tap", f"{component}: updateModelContext was called outside a tap handler "
+                             "(from a lifetime, a notification, async code or a timer); the client accepts it only "
+                             "synchronously inside a tap handler", level="error", context="card"))
+    texts = _texts(content)
+    only_text = isinstance(content, list) and bool(content) and len(texts) == len(content)
+    if not only_text or not all(t.strip() for t in texts):
+        found.append(Finding("model-context-content", f"{component}: updateModelContext needs a non-empty content array of "
+                             "text blocks with non-empty text", level="error", context="card"))
+    return found
+
+
+def page_url(args: dict[str, Any]) -> str:
+    """The URL of ``openDetailPage({ url })`` or the [INT] ``{ path, query }`` form."""
+    if isinstance(args.get("url"), str):
+        return str(args["url"])
+    return _join(args.get("path") if isinstance(args.get("path"), str) else "", _query_text(args.get("query")))
+
+
+def related_page(decl: ComponentDecl, args: dict[str, Any]) -> RelatedPage:
+    """The related page after ``setRelatedPage({ path?, query })`` / ``setRelatedPageQuery``."""
+    path = args.get("path") if isinstance(args.get("path"), str) else decl.related_page
+    if isinstance(path, str) and path and not path.startswith("/"):
+        path = "/" + path
+    return RelatedPage(path, _query_text(args.get("query")))
+
+
+def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:
+    """The nodes of ``tree`` bound to ``tap``, nearest to ``near`` first, as lines to paste into a test."""
+    def depth_path(n: CardNode) -> list[CardNode]:
+        chain = []
+        p: CardNode | None = n
+        while p is not None:
+            chain.append(p)
+            p = p.parent
+        return chain
+
+    near_chain = depth_path(near)
+
+    def distance(n: CardNode) -> int:
+        chain = depth_path(n)
+        for i, anc in enumerate(chain):
+            for j, other in enumerate(near_chain):
+                if anc is other:
+                    return i + j
+        return 1 << 30
+
+    nodes = [n for n in tree.iter() if n.tag not in (ROOT_TAG, TEXT_TAG) and "tap" in n.events]
+    if not nodes:
+        return "  (no node of this card is bound to tap)"
+    ordered = sorted(enumerate(nodes), key=lambda t: (distance(t[1]), t[0]))
+    lines = []
+    for _, n in ordered[:limit]:
+        sel = n.selector()
+        same = tree.find_all(sel)
+        idx = next(i for i, m in enumerate(same) if m is n)
+        text = n.texts().strip()
+        text = text if len(text) <= 24 else text[:23] + "…"
+        call = f'card.tap("{sel}"' + (f", index={idx}" if idx else "") + ")"
+        shown = f"  — {json.dumps(text, ensure_ascii=False)}" if text and f'"{text}"' not in n.label() else ""
+        lines.append(f"  {n.label()}{shown}  → {call}")
+    if len(nodes) > limit:
+        lines.append(f"  ... ({len(nodes) - limit} more)")
+    return "\n".join(lines)
+
+
+def no_handler_error(card: Card, target: CardNode) -> CardError:
+    return CardError(
+        f"nothing handles a tap on {target.label()} (line {target.line}): neither it nor any node above it is bound "
+        f"with bindtap/catchtap. Tappable nodes nearby:\n{tappable_nodes(card.tree, target)}",
+        component=card.component_path, api=card.api, file=card.wxml_file, line=target.line,
+        hint="tap one of the nodes listed, or bind the handler in the WXML: bindtap=\"onTap\"",
+    )
+
+
+# ---- the WXML compiler, as the session uses it --------------------------------------------------
+
+_WXML_SOURCES: dict[int, tuple[Skill, dict[str, str]]] = {}
+_TEMPLATES: dict[tuple[int, str], tuple[Skill, str]] = {}
+
+
+def _wxml_sources(skill: Skill) -> dict[str, str]:
+    """Every ``.wxml`` and ``.wxs`` file of the skill's subpackage (``<import>``, ``<include>``, ``<wxs src>``)."""
+    hit = _WXML_SOURCES.get(id(skill))
+    if hit is not None and hit[0] is skill:
+        return hit[1]
+    from wxreplay.jsonfile import read_text
+
+    root = skill.root
+    top = root / skill.subpackage_root if skill.subpackage_root else skill.dir
+    found: dict[str, str] = {}
+    for file in sorted(top.rglob("*")):
+        rel = file.relative_to(root)
+        if file.suffix in (".wxml", ".wxs") and file.is_file() and not any(
+                p == "node_modules" or p.startswith(".") for p in rel.parts):
+            found[rel.as_posix()] = read_text(file, root=root)
+    if len(_WXML_SOURCES) > 32:
+        _WXML_SOURCES.clear()
+    _WXML_SOURCES[id(skill)] = (skill, found)
+    return found
+
+
+def compile_card_template(skill: Skill, path: str) -> str:
+    """The JS of the compiled template ``path`` (project-relative ``.wxml``), compiled once per skill."""
+    hit = _TEMPLATES.get((id(skill), path))
+    if hit is not None and hit[0] is skill:
+        return hit[1]
+    from wxreplay.cards.wxml.compiler import compile_template
+
+    js = compile_template(_wxml_sources(skill), path).js
+    if len(_TEMPLATES) > 256:
+        _TEMPLATES.clear()
+    _TEMPLATES[(id(skill), path)] = (skill, js)
+    return js
+
+
+def wxml_runtime_js() -> str:
+    """The JS expression that builds the WXML runtime helper ``R`` in a card context."""
+    from wxreplay.cards.wxml.compiler import WXML_RUNTIME_JS
+
+    return WXML_RUNTIME_JS
