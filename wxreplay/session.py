@@ -30,6 +30,7 @@ from wxreplay.errors import (
     ResultError,
     SkillLoadError,
     UnknownApiError,
+    WxReplayError,
 )
 from wxreplay.findings import Finding
 from wxreplay.host import cloud, scripted
@@ -196,6 +197,7 @@ class Session:
         """Release the V8 isolates, the event loop and the HTTP client."""
         if self.closed:
             return
+        self._detach_cards()
         self.closed = True
 
         async def close_contexts() -> None:
@@ -725,21 +727,39 @@ class Session:
                                   "the client covers it and ignores taps", api=card.api, component=card.component_path,
                                   hint="tap a live card; card.expired tells whether a card was expired")
 
-    def _tap_card(self, card: Card, target: CardNode, *, strict: bool) -> TapResult:
+    def _detach_cards(self) -> None:
+        """The runtime ends: every live card gets its ``detached`` lifetime (timers are cleared there)."""
+        for card in self.cards:
+            if card.detached:
+                continue
+            card.detached = True
+            try:
+                self._card_job(card, {"kind": "cardDetach", "card": card.number}, cause="detach", what="detaching")
+            except WxReplayError as e:  # a broken detached() must not stop the session from closing
+                self.findings.append(Finding("card-detach", f"{card.component_path} detached() failed: {e.message}",
+                                             level="error", context=card.context))
+
+    def _tap_card(self, card: Card, target: CardNode, *, strict: bool, event: str = "tap",
+                  detail: dict[str, Any] | None = None) -> TapResult:
         self._check_tappable(card)
         chain: list[dict[str, Any]] = []
         node: CardNode | None = target
+        # Taps bubble through bind (stopped by catch); image load/error reach the image alone.
         while node is not None and node.tag != ROOT_TAG:
-            binding = node.events.get("tap") if node.tag != TEXT_TAG else None
+            binding = node.events.get(event) if node.tag != TEXT_TAG else None
             if binding is not None:
                 chain.append({"handler": binding.handler, "currentTarget": {"id": node.id or "", "dataset": node.dataset}})
                 if binding.catch:
                     break
-            node = node.parent
+            node = node.parent if event == "tap" else None
         if not chain:
+            if event != "tap":
+                raise cards.CardError(f"{target.selector()} has no bind{event} handler", api=card.api,
+                                      component=card.component_path, hint=f"bind it in the WXML: <image bind{event}=\"...\">")
             raise cards.no_handler_error(card, target)
         job = {
-            "kind": "cardTap", "card": card.number, "type": "tap", "dispatch": chain, "detail": {"x": 0, "y": 0},
+            "kind": "cardTap", "card": card.number, "type": event, "dispatch": chain,
+            "detail": detail if detail is not None else {"x": 0, "y": 0},
             "target": {"id": target.id or "", "dataset": target.dataset}, "timeStamp": self.now - self._started_ms,
         }
         renders, n_msg, n_upd, n_pages, n_ev = (len(card.history), len(card.messages), len(card.model_updates),

@@ -40,7 +40,7 @@ __all__ = [
     "UpstreamMessage",
 ]
 
-Cause = Literal["render", "tap", "timer", "expire"]
+Cause = Literal["render", "tap", "timer", "expire", "detach"]
 
 
 class CardError(ApiCallError):
@@ -277,6 +277,7 @@ class Card:
         self.wxss = wxss
         self.history: list[TreeVersion] = []
         self.expired = False
+        self.detached = False  # the runtime ended and ran the card's detached lifetime
         self.related_page: RelatedPage | None = None
         self.messages: list[UpstreamMessage] = []
         self.model_updates: list[ModelContextUpdate] = []
@@ -356,6 +357,18 @@ class Card:
         self._session._check_tappable(self)
         target = self._target(selector, text, index, node)
         return self._session._tap_card(self, target, strict=strict)
+
+    def image_load(self, selector: str = "image", *, index: int = 0, width: int = 320, height: int = 240) -> TapResult:
+        """Fire an image's ``load`` event (``bindload``) with ``detail: {width, height}``."""
+        self._session._check_tappable(self)
+        target = self._target(selector, None, index, None)
+        return self._session._tap_card(self, target, strict=False, event="load", detail={"width": width, "height": height})
+
+    def image_error(self, selector: str = "image", *, index: int = 0, err_msg: str = "error: image load failed") -> TapResult:
+        """Fire an image's ``error`` event (``binderror``) with ``detail: {errMsg}``."""
+        self._session._check_tappable(self)
+        target = self._target(selector, None, index, None)
+        return self._session._tap_card(self, target, strict=False, event="error", detail={"errMsg": err_msg})
 
     def _target(self, selector: str | None, text: str | None, index: int, node: CardNode | None) -> CardNode:
         given = sum(x is not None for x in (selector, text, node))
