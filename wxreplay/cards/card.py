@@ -24,8 +24,8 @@ from wxreplay.result import HostEvent, LogLine, validate_arguments
 
 if TYPE_CHECKING:
     from wxreplay.cards.browser import OverflowReport
+    from wxreplay.cards.runtime import CardRuntime
     from wxreplay.project import ComponentDecl, Skill
-    from wxreplay.session import Session
 
 __all__ = [
     "ApiCallRequest",
@@ -262,7 +262,7 @@ class Card:
     """A card rendered from an API result, as the user sees it now, plus everything it did."""
 
     def __init__(
-        self, session: Session, *, number: int, decl: ComponentDecl, skill: Skill, api: str,
+        self, session: CardRuntime, *, number: int, decl: ComponentDecl, skill: Skill, api: str,
         arguments: dict[str, Any], context: Literal["card", "dynamic"], wxml_file: str, wxss: str,
     ) -> None:
         self._session = session

@@ -1,0 +1,411 @@
+"""Cards on top of the scheduler: rendering API results, taps, notifications, expiry, detach.
+
+``CardRuntime`` adds to :class:`~wxreplay.runtime.scheduler.Runtime` what the two card contexts
+need; :class:`wxreplay.Session` is built on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from wxreplay.cards import card as cards
+from wxreplay.cards.card import Card, TapResult
+from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, build_tree
+from wxreplay.errors import ApiCallError, WxReplayError
+from wxreplay.findings import Finding
+from wxreplay.host.availability import ContextKind
+from wxreplay.jsstack import clean_stack, user_frame
+from wxreplay.result import CallResult
+from wxreplay.runtime.context import ExecutionContext
+from wxreplay.runtime.scheduler import Runtime, Trace, indent_stack, modules_json
+
+
+class CardRuntime(Runtime):
+    """A runtime whose card contexts render, tap and expire the skill's cards."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cards: list[Card] = []  # every card rendered in this session, oldest first
+        self._cards_by_number: dict[int, Card] = {}
+        self._card_seq = 0
+        self._card_setup: dict[ContextKind, set[str]] = {}  # what each card context was given
+        self._cause: dict[int, str] = {}  # card number -> why it renders during the running job
+        self._expiries: list[tuple[str, dict[str, Any]]] = []
+        self._render_errors: list[tuple[Card, Exception]] = []
+        self._late_jobs: dict[int, tuple[Card, str]] = {}  # card jobs still waiting (async tap handlers)
+
+    # ---- cards -------------------------------------------------------------------------------
+    def render(self, result: CallResult) -> Card:
+        """Render the card bound to ``result``'s API (``_meta.ui.componentPath``) from that result.
+
+        The component is created in the static card context (or the realtime dynamic one for
+        ``permissions["scope.dynamic"]``), runs ``created`` and ``attached``, receives the ``Input``
+        then the ``Result`` notification, runs ``ready`` and is rendered; host calls it makes on the
+        way (a dynamic card's first poll) are answered before this returns.
+        """
+        api = result.api
+        if self.closed:
+            raise cards.CardError("the session is closed", api=api, hint="render cards inside the session's with block")
+        decl = self.skill.component_for(api)
+        mcp = self._label(self.skill.mcp_path)
+        if decl is None:
+            raise cards.CardError(
+                f"{api} has no card: its mcp.json entry has no _meta.ui.componentPath", api=api, file=mcp,
+                hint=f'bind one with "_meta": {{"ui": {{"componentPath": "components/<name>/index"}}}} in {api}\'s entry',
+            )
+        if result.is_error:
+            raise cards.CardError(
+                f"{api} returned isError: true, and isError results render no card (the client shows only the text): "
+                f"{result.text[:120]}", api=api, hint="assert on result.text instead, or render a successful result",
+            )
+        base = f"{self.skill.path}/{decl.path}"
+        files = self.skill.component_files(decl.path)
+        missing = [f"{base}.{ext}" for ext in ("js", "wxml") if ext not in files]
+        if missing:
+            raise cards.CardError(
+                f"the card {decl.path} of {api} is missing {' and '.join(missing)}", api=api, component=decl.path,
+                file=mcp, hint="a card component has four files: index.js, index.json, index.wxml, index.wxss",
+            )
+        template_js = cards.compile_card_template(self.skill, f"{base}.wxml")
+        kind = ContextKind.DYNAMIC if decl.dynamic else ContextKind.CARD
+        card = cards.Card(
+            self, number=self._card_seq + 1, decl=decl, skill=self.skill, api=api, arguments=dict(result.arguments),
+            context="dynamic" if decl.dynamic else "card", wxml_file=f"{base}.wxml", wxss=files.get("wxss", ""),
+        )
+        job: dict[str, Any] = {
+            "kind": "cardCreate", "card": card.number, "js": f"{base}.js", "is": base, "templateKey": f"{base}.wxml",
+            "input": {"arguments": result.arguments},
+            # Exactly what the API returned, as the platform hands it over ({ result }).
+            "result": {"result": {k: result.raw[k] for k in ("content", "structuredContent", "_meta", "isError")
+                                  if k in result.raw}},
+        }
+        ctx = self.contexts[kind]
+        self._runner.run(self._prepare_card_context(ctx, job, template_js))
+        self._card_seq += 1  # never reused: a card that failed to render may still run timers in its context
+        self.cards.append(card)
+        self._cards_by_number[card.number] = card
+        self._trace = Trace(api=None)
+        try:
+            self._card_job(card, job, cause="render", what=f"rendering the {api} result")
+            self._run_expiries()
+        except BaseException:
+            self.cards.remove(card)
+            del self._cards_by_number[card.number]
+            raise
+        finally:
+            trace, self._trace = self._trace, Trace(api=None)
+            self.findings.extend(trace.findings)
+        card.findings.extend(f for f in trace.findings if f not in card.findings)
+        return card
+
+    async def _prepare_card_context(self, ctx: ExecutionContext, job: dict[str, Any], template_js: str) -> None:
+        """Give a card context, once each, the subpackage sources, the WXML runtime and this template."""
+        setup = self._card_setup.setdefault(ctx.kind, set())
+        if "modules" not in setup:
+            await ctx.define_modules(modules_json(self.skill))
+            setup.add("modules")
+        if "runtime" not in setup:
+            job["runtime"] = cards.wxml_runtime_js()
+            setup.add("runtime")
+        if job["templateKey"] not in setup:
+            job["template"] = template_js
+            setup.add(job["templateKey"])
+
+    def _card_job(self, card: Card, job: dict[str, Any], *, cause: str, what: str) -> Any:
+        """Run one job of ``card`` in its context until it settles; raise what the card's code threw."""
+        ctx = self.contexts[ContextKind(card.context)]
+        self._cause = {card.number: cause}
+        try:
+            rec = self._runner.run(self._card_run(ctx, job, card, what))
+        finally:
+            self._cause = {}
+        if rec is not None and "error" in rec:
+            self._render_errors = [(c, e) for c, e in self._render_errors if c is not card]
+            raise self._runner.run(self._card_error(ctx, card, rec["error"], what))
+        self._raise_render_errors(card)
+        return json.loads(rec["json"]) if rec is not None else None
+
+    async def _card_run(self, ctx: ExecutionContext, job: dict[str, Any], card: Card, what: str) -> dict[str, Any] | None:
+        self._next_id += 1
+        job_id = self._next_id
+        await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
+        # Settle: answer host calls (a dynamic card's poll) but let no virtual time pass.
+        await self._drive(lambda: job_id in self._finished and not any(c.pending_effects for c in self.contexts.values()),
+                          self.now, what=what)
+        rec = self._finished.pop(job_id, None)
+        if rec is None:  # an async handler still waits (on a timer): it finishes when the clock advances
+            self._late_jobs[job_id] = (card, what)
+        return rec
+
+    async def _card_error(self, ctx: ExecutionContext, card: Card, err: dict[str, Any], what: str) -> ApiCallError:
+        message = f"{err.get('name', 'Error')}: {err.get('message', '')}"
+        kw: dict[str, Any] = {"api": card.api, "component": card.component_path}
+        if err.get("syntaxFile"):
+            path = err["syntaxFile"]
+            line, column, msg = await ctx.locate_syntax_error(path, self.skill.source_files().get(path, ""))
+            return cards.CardError(f"JavaScript syntax error while {what}: {msg or message}", **kw, file=path, line=line,
+                             column=column, hint="fix the syntax; wxreplay compiles each file exactly as the client does")
+        stack = clean_stack(err.get("stack") or "")
+        frame = user_frame(stack)
+        code = err.get("code")
+        hint = None
+        if code == "setdata-not-serialisable":
+            hint = "setData takes JSON data only; keep functions and live objects on `this` (e.g. this._helper), not in data"
+        elif code == "no-component":
+            hint = "call Component({ data, lifetimes, methods }) in the card's index.js"
+        elif code == "module-not-found":
+            hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
+        elif code == "observer-loop":
+            hint = "make the observer set a different field, or only set it when the value really changes"
+        elif "is not a function" in message and "wx." in message:
+            hint = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
+        elif "is not a function" in message and ("setTimeout" in message or "setInterval" in message):
+            hint = "static cards have no timers; only a realtime dynamic card (permissions[\"scope.dynamic\"]) may use them"
+        return cards.CardError(
+            f"{card.component_path} threw while {what}: {message}"
+            + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
+            **kw, file=frame[0] if frame else card.wxml_file.removesuffix(".wxml") + ".js",
+            line=frame[1] if frame else None, column=frame[2] if frame else None, hint=hint, js_stack=stack,
+        )
+
+    def _card_rendered(self, rec: dict[str, Any]) -> None:
+        """A card context rendered a card at the end of a step: keep its new tree (or the render error)."""
+        card = self._cards_by_number.get(rec["card"])
+        if card is None:
+            return
+        if "error" in rec:
+            err = rec["error"]
+            line = rec.get("line")
+            self._render_errors.append((card, cards.CardError(
+                f"rendering {card.component_path} failed: {err.get('name', 'Error')}: {err.get('message', '')}",
+                api=card.api, component=card.component_path, file=rec.get("file") or card.wxml_file,
+                line=line if isinstance(line, int) else None, js_stack=str(err.get("stack") or ""),
+                hint="a {{ }} expression threw while rendering; compute the value in JS and setData it",
+            )))
+            return
+        card._push(build_tree(rec["vnodes"], file=card.wxml_file), self._cause.get(card.number, "timer"), self.now)  # type: ignore[arg-type]
+
+    def _raise_render_errors(self, card: Card | None = None) -> None:
+        """Raise the render error of ``card`` (any card when None); others become findings."""
+        errors, self._render_errors = self._render_errors, []
+        for c, e in errors:
+            if card is None or c is card:
+                for f in self._findings_of(errors, skip=e):
+                    self._trace.findings.append(f)
+                raise e
+        for f in self._findings_of(errors):
+            self._trace.findings.append(f)
+
+    def _render_error_findings(self) -> list[Finding]:
+        errors, self._render_errors = self._render_errors, []
+        return self._findings_of(errors)
+
+    @staticmethod
+    def _findings_of(errors: list[tuple[Card, Exception]], skip: Exception | None = None) -> list[Finding]:
+        out = []
+        for c, e in errors:
+            if e is skip:
+                continue
+            f = Finding("card-render", str(e), level="error", context=c.context, file=c.wxml_file,
+                        line=getattr(e, "line", None))
+            c.findings.append(f)
+            out.append(f)
+        return out
+
+    def _card_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
+        """Turn what a card asked of wx.modelContext into the card's typed records."""
+        if name in ("modelContext.expireAllCards", "modelContext.expirePreviousCards"):
+            self._expiries.append((name, dict(args)))
+            return
+        card = self._cards_by_number.get(args.get("card", -1))
+        if card is None:
+            return
+        comp = card.component_path
+        in_tap = bool(args.get("inTap"))
+        found: list[Finding] = []
+        if name == "modelContext.sendFollowUpMessage":
+            found = cards.check_follow_up(args.get("content"), self.skill, component=comp)
+            card.messages.append(cards.UpstreamMessage(comp, args.get("content"), in_tap, self.now, found))
+        elif name == "modelContext.updateModelContext":
+            found = cards.check_model_update(args.get("content"), component=comp, in_tap=in_tap)
+            card.model_updates.append(cards.ModelContextUpdate(comp, args.get("content"), in_tap, self.now, found))
+        elif name == "modelContext.setRelatedPage":
+            card.related_page = cards.related_page(card.decl, args)
+        elif name in ("modelContext.openDetailPage", "modelContext.preloadDetailPage"):
+            url = cards.page_url(args)
+            if not url:
+                found = [Finding("detail-page-url", f"{comp}: {name.split('.')[1]} needs {{ url }} (or {{ path, query }})",
+                                 level="error", context=card.context)]
+            card.pages.append(cards.DetailPage("open" if name.endswith("openDetailPage") else "preload", url, self.now))
+        elif name == "component.triggerEvent":
+            card.events.append(cards.CardEvent(str(args.get("name", "")), args.get("detail"), dict(args.get("options") or {})))
+        for f in found:
+            f = Finding(f.code, f.message, level=f.level, api=card.api, context=card.context)
+            trace.findings.append(f)
+            card.findings.append(f)
+
+    def _run_expiries(self) -> list[Card]:
+        """Expire the cards that expireAllCards / expirePreviousCards calls matched; deliver Expire to each."""
+        done: list[Card] = []
+        rounds = 0
+        while self._expiries and rounds < 100:
+            rounds += 1
+            name, args = self._expiries.pop(0)
+            for card in self._expiry_targets(name, args):
+                card.expired = True
+                done.append(card)
+                job = {"kind": "cardNotify", "card": card.number, "type": "expire", "payload": {}}
+                try:
+                    self._card_job(card, job, cause="expire", what="delivering the Expire notification")
+                except cards.CardError as e:
+                    f = Finding("card-expire", str(e), level="error", api=card.api, context=card.context)
+                    self._trace.findings.append(f)
+                    card.findings.append(f)
+        self._expiries.clear()
+        return done
+
+    def _expiry_targets(self, name: str, args: dict[str, Any]) -> list[Card]:
+        source = self._cards_by_number.get(args.get("card", -1))
+        wanted: list[str] = []
+        for key in ("componentPaths", "componentPath"):
+            v = args.get(key)
+            wanted += [v] if isinstance(v, str) else [p for p in v if isinstance(p, str)] if isinstance(v, list) else []
+        pool = [c for c in self.cards if not c.expired]
+        if name == "modelContext.expirePreviousCards":
+            pool = [c for c in pool if source is not None and c.number < source.number]
+        if wanted:
+            norm = {_component_key(p) for p in wanted}
+            known = {f"{self.skill.path}/{d.path}" for d in self.skill.components} | {d.path for d in self.skill.components}
+            for p in sorted(norm - known):
+                self._trace.findings.append(Finding(
+                    "expire-path", f"{name.split('.')[1]}: componentPaths {p!r} names no component of mcp.json "
+                    f"(componentPaths are absolute, e.g. {self.skill.path}/components/<name>/index)", context=None))
+            pool = [c for c in pool if c.absolute_path in norm or c.component_path in norm]
+        for c in pool:
+            if not c.expirable and wanted:
+                self._trace.findings.append(Finding(
+                    "expire-not-expirable", f"{name.split('.')[1]} named {c.component_path}, but mcp.json does not declare "
+                    "it expirable: true, so the card stays live", api=c.api, context=c.context))
+        pool = [c for c in pool if c.expirable]
+        if args.get("match") == "latest":
+            pool = pool[-1:]
+        return pool
+
+    def _notify_card(self, card: Card, kind: str, payload: dict[str, Any]) -> None:
+        """Deliver a notification (``overflow``) to ``card``'s listeners; it may re-render."""
+        if self.closed:
+            raise cards.CardError("the session is closed", api=card.api, component=card.component_path)
+        self._trace = Trace(api=None)
+        try:
+            self._card_job(card, {"kind": "cardNotify", "card": card.number, "type": kind, "payload": payload},
+                           cause="render", what=f"delivering the {kind.capitalize()} notification")
+            self._run_expiries()
+        finally:
+            trace, self._trace = self._trace, Trace(api=None)
+            self.findings.extend(trace.findings)
+            card.findings.extend(f for f in trace.findings if f not in card.findings)
+
+    def _check_tappable(self, card: Card) -> None:
+        if self.closed:
+            raise cards.CardError(f"the session that rendered {card.component_path} has ended; its cards cannot be tapped",
+                                  api=card.api, component=card.component_path, hint="tap cards before the session is closed")
+        if card.expired:
+            raise cards.CardError(f"{card.component_path} is expired ({card.expired_text}): "
+                                  "the client covers it and ignores taps", api=card.api, component=card.component_path,
+                                  hint="tap a live card; card.expired tells whether a card was expired")
+
+    def _detach_cards(self) -> None:
+        """The runtime ends: every live card gets its ``detached`` lifetime (timers are cleared there)."""
+        for card in self.cards:
+            if card.detached:
+                continue
+            card.detached = True
+            try:
+                self._card_job(card, {"kind": "cardDetach", "card": card.number}, cause="detach", what="detaching")
+            except WxReplayError as e:  # a broken detached() must not stop the session from closing
+                self.findings.append(Finding("card-detach", f"{card.component_path} detached() failed: {e.message}",
+                                             level="error", context=card.context))
+
+    def _tap_card(self, card: Card, target: CardNode, *, strict: bool, event: str = "tap",
+                  detail: dict[str, Any] | None = None) -> TapResult:
+        self._check_tappable(card)
+        chain: list[dict[str, Any]] = []
+        node: CardNode | None = target
+        # Taps bubble through bind (stopped by catch); image load/error reach the image alone.
+        while node is not None and node.tag != ROOT_TAG:
+            binding = node.events.get(event) if node.tag != TEXT_TAG else None
+            if binding is not None:
+                chain.append({"handler": binding.handler, "currentTarget": {"id": node.id or "", "dataset": node.dataset}})
+                if binding.catch:
+                    break
+            node = node.parent if event == "tap" else None
+        if not chain:
+            if event != "tap":
+                raise cards.CardError(f"{target.selector()} has no bind{event} handler", api=card.api,
+                                      component=card.component_path, hint=f"bind it in the WXML: <image bind{event}=\"...\">")
+            raise cards.no_handler_error(card, target)
+        job = {
+            "kind": "cardTap", "card": card.number, "type": event, "dispatch": chain,
+            "detail": detail if detail is not None else {"x": 0, "y": 0},
+            "target": {"id": target.id or "", "dataset": target.dataset}, "timeStamp": self.now - self._started_ms,
+        }
+        renders, n_msg, n_upd, n_pages, n_ev = (len(card.history), len(card.messages), len(card.model_updates),
+                                                len(card.pages), len(card.events))
+        related = card.related_page
+        self._trace = Trace(api=None)
+        try:
+            out = self._card_job(card, job, cause="tap", what=f"tapping {target.selector()}")
+            expired = self._run_expiries()
+        finally:
+            trace, self._trace = self._trace, Trace(api=None)
+            self.findings.extend(trace.findings)
+        result = cards.TapResult(
+            card=card, target=target, handlers=list(out["called"]) if out else [c["handler"] for c in chain],
+            messages=card.messages[n_msg:], model_updates=card.model_updates[n_upd:], pages=card.pages[n_pages:],
+            related_page=card.related_page if card.related_page != related else None, expired=expired,
+            events=card.events[n_ev:], rerendered=len(card.history) > renders, tree=card.tree,
+            host_events=trace.events, logs=trace.logs, findings=trace.findings,
+        )
+        errors = [f for f in trace.findings if f.level == "error"]
+        if strict and errors:
+            raise cards.CardError(f"tapping {target.selector()} of {card.component_path} broke the platform's rules:\n"
+                                  + "\n".join(f"  {f.message} [{f.code}]" for f in errors),
+                                  api=card.api, component=card.component_path)
+        return result
+
+    # ---- scheduler hooks ----------------------------------------------------------------------
+    def _on_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
+        if name in _CARD_EVENTS:
+            self._card_event(name, args, trace)
+
+    def _on_late_finish(self, ctx: ExecutionContext, rec: dict[str, Any], trace: Trace) -> bool:
+        late = self._late_jobs.pop(rec["id"], None)
+        if late is None:
+            return False
+        if "error" in rec:  # an async tap handler failed after tap() returned
+            err = rec["error"]
+            f = Finding("card-async-error", f"{late[0].component_path}: {late[1]} failed later: "
+                        f"{err.get('name', 'Error')}: {err.get('message', '')}", level="error", context=ctx.kind.value)
+            trace.findings.append(f)
+            late[0].findings.append(f)
+        return True
+
+    def _on_renders(self, renders: Iterable[dict[str, Any]]) -> None:
+        for rec in renders:
+            self._card_rendered(rec)
+
+
+_CARD_EVENTS = frozenset({
+    "modelContext.expireAllCards", "modelContext.expirePreviousCards", "modelContext.sendFollowUpMessage",
+    "modelContext.updateModelContext", "modelContext.setRelatedPage", "modelContext.openDetailPage",
+    "modelContext.preloadDetailPage", "component.triggerEvent",
+})
+
+
+def _component_key(path: str) -> str:
+    """A componentPath as expireAllCards may write it: "/skills/x/components/c/index.js" -> "skills/x/components/c/index"."""
+    p = path.strip().lstrip("/")
+    p = p.removeprefix("./")
+    return p.removesuffix(".js")

@@ -1,0 +1,395 @@
+"""The scheduler under a session: three V8 contexts, a virtual clock, one device, one host.
+
+Every context is driven through one loop: host effects are answered in the order they were
+made, and when nothing is waiting on the host the earliest timer of any context fires (the
+virtual clock jumps to it). That loop is the whole concurrency model, so the same inputs always
+give the same outputs. Layers above it add cards (``wxreplay.cards.runtime``) and the public
+``Session`` API (``wxreplay.session``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from py_mini_racer import JSEvalException
+
+from wxreplay.errors import (
+    ApiCallError,
+    CallTimeoutError,
+    JSError,
+    MemoryLimitError,
+    ResultError,
+    SkillLoadError,
+)
+from wxreplay.findings import Finding
+from wxreplay.host import cloud, scripted
+from wxreplay.host.availability import ContextKind
+from wxreplay.host.base import Handler, Host, HostCall, Interceptor
+from wxreplay.host.device import Device
+from wxreplay.host.http import HttpHandler
+from wxreplay.jsstack import clean_stack, user_frame
+from wxreplay.project import Project, Skill
+from wxreplay.result import HostEvent, LogLine
+from wxreplay.runtime.context import ExecutionContext
+from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
+
+CHAIN_TIMEOUT_MS = 300_000  # API + middleware chain, on the virtual clock ([INT])
+_MODULES_JSON: OrderedDict[int, tuple[Skill, str]] = OrderedDict()
+
+
+def modules_json(skill: Skill) -> str:
+    """The subpackage sources as one JS object literal, built once per loaded skill."""
+    hit = _MODULES_JSON.get(id(skill))
+    if hit is not None and hit[0] is skill:
+        return hit[1]
+    spec = {"files": skill.source_files(), "root": skill.subpackage_root, "skillDir": skill.path}
+    text = json.dumps(spec, ensure_ascii=False)
+    _MODULES_JSON[id(skill)] = (skill, text)
+    while len(_MODULES_JSON) > 32:
+        _MODULES_JSON.popitem(last=False)
+    return text
+
+
+@dataclass
+class SessionLimits:
+    """Per-context guards: the V8 heap cap and the wall-clock cap of one step."""
+
+    memory_mb: int = 128
+    wall_timeout_s: float = 5.0
+
+
+@dataclass
+class _Pending:
+    call: HostCall
+    event: HostEvent
+    effect_id: int
+
+
+@dataclass
+class Trace:
+    """What one call (or one clock advance) produced, gathered while the scheduler runs."""
+
+    api: str | None
+    findings: list[Finding] = field(default_factory=list)
+    logs: list[LogLine] = field(default_factory=list)
+    events: list[HostEvent] = field(default_factory=list)
+
+
+class Runtime:
+    """The client runtime of one session: contexts, host, clock and the loop that drives them."""
+
+    def __init__(
+        self,
+        project: Project,
+        skill: str | None = None,
+        *,
+        device: Device | None = None,
+        transport: httpx.BaseTransport | None = None,
+        handlers: dict[str, Handler] | None = None,
+        interceptors: list[Interceptor] | None = None,
+        limits: SessionLimits | None = None,
+        now_ms: int | None = None,
+        session_id: str | None = None,
+        cloud_functions: Mapping[str, cloud.CloudFunction] | None = None,
+    ) -> None:
+        self.project = project
+        self.skill = project.skill(skill)
+        self.device = device if device is not None else Device()
+        self.limits = limits or SessionLimits()
+        self.now = now_ms if now_ms is not None else self.device.start_ms()
+        self._started_ms = self.now
+        # The n-th session on a device gets its own id and random stream: a restart must not
+        # replay the first session's Math.random() (ids made from it would collide in storage).
+        self.ordinal = self.device.next_session()
+        self.seed = _session_seed(self.device.seed, self.ordinal)
+        self.session_id = session_id or _session_id(self.device, self.now, self.ordinal)
+        self.http = HttpHandler(transport)
+        default: dict[str, Handler] = {
+            "request": self.http,
+            "login": scripted.login(self.device),
+            "checkSession": scripted.check_session(self.device),
+            "requestPayment": scripted.request_payment(self.device),
+            "getLocation": scripted.location(self.device),
+            "getFuzzyLocation": scripted.location(self.device),
+            "getPhoneNumber": scripted.phone_number(self.device),
+            "getRealtimePhoneNumber": scripted.phone_number(self.device),
+            # wx.cloud.*: the device's in-memory cloud; cloud_functions answer callFunction locally
+            **cloud.handlers(self.device.cloud, seed=self.device.seed, clock=lambda: self.now, functions=cloud_functions),
+        }
+        self.host = Host({**default, **(handlers or {})}, scripted.stubs(self.device), list(interceptors or []))
+        self.events: list[HostEvent] = []
+        self.logs: list[LogLine] = []
+        self.findings: list[Finding] = []
+        self.registered: tuple[str, ...] = ()
+        self._ordinals: dict[str, int] = {}
+        self._next_id = 0
+        self._finished: dict[int, dict[str, Any]] = {}
+        self._trace = Trace(api=None)
+        self._runner = LoopRunner()
+        self.contexts: dict[ContextKind, ExecutionContext] = {}
+        self.closed = False
+
+    def _boot(self) -> None:
+        """Start the contexts and load the skill; on failure release everything."""
+        try:
+            self._runner.run(self._start())
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the V8 isolates, the event loop and the HTTP client."""
+        if self.closed:
+            return
+        self.closed = True
+
+        async def close_contexts() -> None:
+            # On the thread that drives V8's loop: freeing an isolate from another thread while a
+            # loop runs there (a Session used inside asyncio) segfaults in mini-racer.
+            for ctx in self.contexts.values():
+                ctx.close()
+
+        self._runner.run(close_contexts())
+        self.contexts.clear()
+        self._runner.close()
+        self.http.close()
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    async def _start(self) -> None:
+        mem = self.limits.memory_mb * 1024 * 1024
+        for kind in ContextKind:
+            ctx = ExecutionContext(kind, self._runner, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
+            self.contexts[kind] = ctx
+            await ctx.boot(
+                device=self.device, now=self.now, seed=self.seed, session_id=self.session_id,
+                skill_path=self.skill.path, standalone=self.project.app_json is None,
+            )
+        api = self.contexts[ContextKind.API]
+        await api.define_modules(modules_json(self.skill))
+        entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
+        self._trace = Trace(api=None)
+        rec = await self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS,
+                                  what=f"loading {entry}")
+        self.findings.extend(self._trace.findings)
+        if "error" in rec:
+            raise await self._js_error(api, rec["error"], SkillLoadError, api_name=None, what=f"loading {entry}")
+        loaded = json.loads(rec["json"])
+        self.registered = tuple(loaded["registered"])
+        self._check_registration(set(loaded.get("exported") or ()))
+
+    def _check_registration(self, exported: set[str]) -> None:
+        declared = set(self.skill.api_names())
+        registered = set(self.registered)
+        mcp = self._label(self.skill.mcp_path)
+        for name in sorted(declared - registered):
+            legacy = (f"; index.js exports {name} through module.exports (the [INT] form), which registers nothing: "
+                      f"call wx.modelContext.registerAPI({name!r}, {name})") if name in exported else ""
+            self.findings.append(Finding(
+                "not-registered", f"mcp.json declares {name!r} but index.js never calls registerAPI({name!r}){legacy}",
+                level="error", api=name, file=mcp,
+            ))
+        for name in sorted(registered - declared):
+            self.findings.append(Finding(
+                "not-declared", f"index.js registers {name!r} which mcp.json does not declare; the model cannot call it",
+                level="warning", api=name, file=mcp,
+            ))
+
+    # ---- the scheduler -----------------------------------------------------------------------
+    async def _run_job(self, ctx: ExecutionContext, job: dict[str, Any], *, deadline: int, what: str) -> dict[str, Any]:
+        self._next_id += 1
+        job_id = self._next_id
+        await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
+        done = await self._drive(lambda: job_id in self._finished, deadline, what=what)
+        if not done:
+            waited = "a timer beyond the 300 s chain limit" if any(
+                c.next_timer is not None for c in self.contexts.values()) else "nothing (a Promise that never settles)"
+            self.now = max(self.now, deadline)
+            raise CallTimeoutError(
+                f"{what} did not finish within the platform's 300 s chain timeout on the virtual clock; "
+                f"it was waiting on {waited}",
+                api=self._trace.api,
+                hint="make sure every Promise in the handler and middleware settles, and that next() is awaited",
+            )
+        return self._finished.pop(job_id)
+
+    async def _drive(self, done: Callable[[], bool], deadline: int, what: str = "the clock") -> bool:
+        while not done():
+            progressed = False
+            for ctx in self.contexts.values():
+                if ctx.pending_effects:
+                    await self._answer_effects(ctx, what)
+                    progressed = True
+            if progressed:
+                continue
+            due = [(c.next_timer, i, c) for i, c in enumerate(self.contexts.values()) if c.next_timer is not None]
+            if not due:
+                return done()
+            when, _, ctx = min(due, key=lambda d: (d[0], d[1]))
+            if when > deadline:
+                return done()
+            self.now = max(self.now, when)
+            await self._step(ctx, {"fire": True}, what=what)
+        return True
+
+    async def _answer_effects(self, ctx: ExecutionContext, what: str) -> None:
+        answers = []
+        for eff in ctx.pending_effects:
+            pend: _Pending = eff["pending"]
+            outcome = self.host.dispatch(pend.call)
+            pend.event.ok = outcome.ok
+            pend.event.outcome = outcome.value
+            if outcome.diagnostic:
+                self._trace.findings.append(Finding("host", outcome.diagnostic, api=pend.call.api, context=ctx.kind.value))
+            answers.append({"id": pend.effect_id, "ok": outcome.ok, "value": outcome.value})
+        ctx.pending_effects = []
+        await self._step(ctx, {"resolve": answers}, what=what)
+
+    async def _step(self, ctx: ExecutionContext, payload: dict[str, Any], *, what: str) -> None:
+        if ctx.now < self.now:
+            payload["now"] = self.now
+        if ctx.storage_version != self.device.storage_version:
+            payload["storage"] = self.device.storage_text()
+            ctx.storage_version = self.device.storage_version
+        try:
+            out = await ctx.step(payload)
+        except WallClockExceeded:
+            await self._salvage(ctx)
+            raise CallTimeoutError(
+                f"{what} ran for more than {self.limits.wall_timeout_s:g} s of real time without yielding "
+                "(an infinite loop?); V8 stopped it",
+                api=self._trace.api, hint="look for a loop whose exit condition never becomes true",
+            ) from None
+        except HeapLimitExceeded:
+            await self._salvage(ctx)
+            raise MemoryLimitError(
+                f"{what} exceeded the {self.limits.memory_mb} MB heap limit of the {ctx.kind.label}; V8 stopped it",
+                api=self._trace.api, hint="look for data that grows without bound",
+            ) from None
+        except JSEvalException as e:  # pragma: no cover - the prelude catches user errors itself
+            raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self._trace.api) from None
+        self._absorb(ctx, out)
+
+    async def _salvage(self, ctx: ExecutionContext) -> None:
+        """Keep the logs, host events and storage writes of a step V8 terminated (else the next call shows them)."""
+        out = await ctx.flush()
+        if out is not None:
+            out["effects"] = []  # async wx calls of the killed code: leave them unanswered
+            self._absorb(ctx, out)
+
+    def _absorb(self, ctx: ExecutionContext, out: dict[str, Any]) -> None:
+        trace = self._trace
+        if out["storageOps"]:
+            self.device.apply_storage_ops(out["storageOps"])
+            ctx.storage_version = self.device.storage_version
+        # Sync calls (storage, system info) are logged in JS; async ones become effects. Both
+        # carry JS sequence numbers, so the session's event list keeps the order the skill saw.
+        items: list[tuple[int, str, dict[str, Any]]] = [(e["seq"], "event", e) for e in out["events"]]
+        items += [(e["seq"], "effect", e) for e in out["effects"]]
+        items += [(e["seq"], "log", e) for e in out["logs"]]
+        for _seq, kind, e in sorted(items, key=lambda t: t[0]):
+            if kind == "log":
+                line = LogLine(e["level"], e["text"], e["context"], trace.api)
+                self.logs.append(line)
+                trace.logs.append(line)
+                continue
+            event = HostEvent(len(self.events), e["name"], e["context"], e.get("args"), api=trace.api)
+            self.events.append(event)
+            trace.events.append(event)
+            if kind == "event":
+                out_v = e.get("outcome")
+                event.ok = not (isinstance(out_v, dict) and "fail" in str(out_v.get("errMsg", "")))
+                event.outcome = out_v
+                self._on_event(e["name"], e.get("args") or {}, trace)
+            else:
+                n = self._ordinals.get(e["name"], 0)
+                self._ordinals[e["name"]] = n + 1
+                call = HostCall(e["name"], e.get("args"), e["context"], trace.api, n)
+                ctx.pending_effects.append({"pending": _Pending(call, event, e["id"])})
+        for f in out["findings"]:
+            level = f.get("level", "warning")
+            trace.findings.append(Finding(
+                f["code"], f["message"], level="error" if level == "error" else "warning",
+                api=f.get("apiName") or trace.api, context=f.get("context"),
+            ))
+        for rec in out["finished"]:
+            if not self._on_late_finish(ctx, rec, trace):
+                self._finished[rec["id"]] = rec
+        self._on_renders(out.get("cards") or ())
+
+    async def _js_error(
+        self, ctx: ExecutionContext, err: dict[str, Any], cls: type[ApiCallError] | type[SkillLoadError], *,
+        api_name: str | None, what: str,
+    ) -> ApiCallError | SkillLoadError:
+        """Turn the JS side's error record into our error, located in the skill's source."""
+        # SkillLoadError (loading index.js) is not about one API: it takes no ``api``.
+        api_kw: dict[str, Any] = {"api": api_name} if issubclass(cls, ApiCallError) else {}
+        code = err.get("code")
+        message = f"{err.get('name', 'Error')}: {err.get('message', '')}"
+        if err.get("syntaxFile"):
+            path = err["syntaxFile"]
+            line, column, msg = await ctx.locate_syntax_error(path, self.skill.source_files().get(path, ""))
+            return cls(f"JavaScript syntax error while {what}: {msg or message}", **api_kw, file=path, line=line, column=column,
+                       hint="fix the syntax; wxreplay compiles each file exactly as the client does")
+        stack = clean_stack(err.get("stack") or "")
+        frame = user_frame(stack)
+        hint = None
+        if code == "not-serialisable":
+            cls = ResultError
+            hint = "return plain JSON data (no BigInt, no cycles)"
+        elif code == "handoff-resolver":
+            hint = "the lazy handoff ({ result }) => ({ query, payload }) threw; it must return the handoff object"
+        elif code == "handler-not-function":
+            hint = ("register a function: module.exports = fn with a plain require, "
+                    "or module.exports = { fn } with const { fn } = require(...)")
+        elif code == "module-not-found":
+            hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
+        elif err.get("errMsg"):
+            hint = "a wx API's Promise rejected and nothing caught it; catch it and return an isError result"
+        elif "is not a function" in message and "wx." in message:
+            hint = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
+        prefix = "while " + what if api_name is None else f"{api_name} threw"
+        return cls(
+            f"{prefix}: {message}" + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
+            **api_kw, file=frame[0] if frame else None, line=frame[1] if frame else None,
+            column=frame[2] if frame else None, hint=hint, **({"js_stack": stack} if cls is JSError else {}),
+        )
+
+    # ---- hooks for the layers above ----------------------------------------------------------
+    def _on_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
+        """A synchronous host event was recorded (cards react to modelContext events)."""
+
+    def _on_late_finish(self, ctx: ExecutionContext, rec: dict[str, Any], trace: Trace) -> bool:
+        """A job finished; return True when a layer above took it (e.g. a late async tap handler)."""
+        return False
+
+    def _on_renders(self, renders: Iterable[dict[str, Any]]) -> None:
+        """Cards rendered at the end of a step."""
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def _label(self, path: Any) -> str:
+        try:
+            return path.relative_to(self.skill.root).as_posix()  # type: ignore[no-any-return]
+        except ValueError:
+            return str(path)
+
+
+def indent_stack(text: str) -> str:
+    return "\n".join("    " + ln.strip() for ln in text.splitlines()[1:] if ln.strip())
+
+
+def _session_id(device: Device, now: int, ordinal: int = 0) -> str:
+    key = f"{device.seed}:{now}" + (f":{ordinal}" if ordinal else "")
+    return "wxr-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _session_seed(seed: int, ordinal: int) -> int:
+    """The device seed for its first session; a stable derivative of it for later ones."""
+    if ordinal == 0:
+        return seed
+    return int(hashlib.sha256(f"{seed}:{ordinal}".encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
