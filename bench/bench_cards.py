@@ -12,22 +12,14 @@ session. The API call that produces the result is not timed.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from benchlib import measure, report, summary
 
 from wxreplay import CallResult, Device, Project, Session
 
 LAB = Path(__file__).resolve().parents[1] / "tests" / "skills" / "cards-lab"
-
-
-def summary(name: str, ms: list[float], target: float | None = None) -> str:
-    med = statistics.median(ms)
-    p90 = statistics.quantiles(ms, n=10)[-1] if len(ms) >= 10 else max(ms)
-    verdict = "" if target is None else ("  OK" if med < target else f"  OVER target {target} ms")
-    return f"  {name:<44} median {med:7.3f} ms   p90 {p90:7.3f} ms{verdict}"
 
 
 def first_renders(project: Project, n: int, rounds: int) -> list[float]:
@@ -38,15 +30,6 @@ def first_renders(project: Project, n: int, rounds: int) -> list[float]:
             t = time.perf_counter()
             s.render(result)
             out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def measure(fn: Callable[[], object], rounds: int) -> list[float]:
-    out = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
     return out
 
 
@@ -78,16 +61,7 @@ def main() -> None:
     ns = parser.parse_args()
     project = Project.load(LAB)
     Session(project, device=Device()).close()  # first V8 start in the process
-    print(f"wxreplay card benchmark ({ns.rounds} rounds, {os.cpu_count()} CPUs)")
-    print("unpinned:")
-    for line in run(project, ns.rounds):
-        print(line)
-    if hasattr(os, "sched_setaffinity"):
-        cpu = sorted(os.sched_getaffinity(0))[0]
-        os.sched_setaffinity(0, {cpu})
-        print(f"pinned to CPU {cpu}:")
-        for line in run(project, ns.rounds):
-            print(line)
+    report(f"wxreplay card benchmark ({ns.rounds} rounds)", lambda: run(project, ns.rounds))
 
 
 if __name__ == "__main__":

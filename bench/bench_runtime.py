@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from benchlib import measure, report, summary
 
 from wxreplay import Device, Project, Session
 
@@ -66,22 +64,6 @@ def transport() -> httpx.MockTransport:
     return httpx.MockTransport(lambda req: httpx.Response(200, json={"v": 1}))
 
 
-def measure(fn: Callable[[], object], rounds: int) -> list[float]:
-    out = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def summary(name: str, ms: list[float], target: float | None = None) -> str:
-    med = statistics.median(ms)
-    p90 = statistics.quantiles(ms, n=10)[-1] if len(ms) >= 10 else max(ms)
-    verdict = "" if target is None else ("  OK" if med < target else f"  OVER target {target} ms")
-    return f"  {name:<40} median {med:7.3f} ms   p90 {p90:7.3f} ms{verdict}"
-
-
 def run(project: Project, rounds: int) -> list[str]:
     lines = []
     # Session start: 3 contexts + load of the 10-file skill (index.js requires all of it).
@@ -112,16 +94,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = make_skill(Path(tmp))
         Session(project, device=Device(), transport=transport()).close()  # first V8 start in the process
-        print(f"wxreplay runtime benchmark ({ns.rounds} rounds, {os.cpu_count()} CPUs)")
-        print("unpinned:")
-        for line in run(project, ns.rounds):
-            print(line)
-        if hasattr(os, "sched_setaffinity"):
-            cpu = sorted(os.sched_getaffinity(0))[0]
-            os.sched_setaffinity(0, {cpu})
-            print(f"pinned to CPU {cpu}:")
-            for line in run(project, ns.rounds):
-                print(line)
+        report(f"wxreplay runtime benchmark ({ns.rounds} rounds)", lambda: run(project, ns.rounds))
 
 
 if __name__ == "__main__":

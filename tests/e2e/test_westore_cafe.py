@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -10,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,29 +24,22 @@ SERVICE = EXAMPLE / "service" / "westore_service.py"
 PORT = 8765  # the example skill's utils/config.js points here
 
 
-def _service_module() -> Any:
-    spec = importlib.util.spec_from_file_location("westore_service", SERVICE)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture()
+def project(example_project: Project) -> Project:
+    return example_project
 
 
-@pytest.fixture(scope="module")
-def project() -> Project:
-    return Project.load(EXAMPLE)
-
-
-def in_process() -> httpx.WSGITransport:
-    """A fresh service (fresh in-memory state) answering wx.request without a socket."""
-    return httpx.WSGITransport(app=_service_module().create_app())
+@pytest.fixture()
+def in_process(westore_app: Callable[[], Any]) -> Callable[[], httpx.WSGITransport]:
+    """Make a fresh service (fresh in-memory state) answering wx.request without a socket."""
+    return lambda: httpx.WSGITransport(app=westore_app())
 
 
 def names(result: Any) -> list[str]:
     return [e.name for e in result.host_events]
 
 
-def test_latte_less_sugar_order_and_pay(project: Project) -> None:
+def test_latte_less_sugar_order_and_pay(project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
     device = Device()
     with Session(project, device=device, transport=in_process()) as s:
         found = s.call("searchDrinks", {"keyword": "拿铁"})
@@ -80,7 +72,7 @@ def test_latte_less_sugar_order_and_pay(project: Project) -> None:
         assert refused.is_error and "WS0001" in refused.text
 
 
-def test_payment_cancel_then_retry(project: Project) -> None:
+def test_payment_cancel_then_retry(project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
     device = Device(payments=["cancel", "success"])
     with Session(project, device=device, transport=in_process()) as s:
         s.call("createOrder", {"drinkId": 101, "specs": {"sugar": "less", "size": "medium"}})
@@ -92,9 +84,9 @@ def test_payment_cancel_then_retry(project: Project) -> None:
         assert not again.is_error, again.text
 
 
-def test_storage_outlives_the_session_module_state_does_not(project: Project) -> None:
+def test_storage_outlives_the_session_module_state_does_not(project: Project, westore_app: Callable[[], Any]) -> None:
     device = Device()
-    app = _service_module().create_app()
+    app = westore_app()
     with Session(project, device=device, transport=httpx.WSGITransport(app=app)) as first:
         first.call("createOrder", {"drinkId": 101, "specs": {"sugar": "none", "size": "large"}})
         first_id = first.session_id
@@ -107,7 +99,7 @@ def test_storage_outlives_the_session_module_state_does_not(project: Project) ->
         assert any(e.name == "getStorageSync" and e.args == "westore:token" for e in order.host_events)
 
 
-def test_same_inputs_same_outputs(project: Project) -> None:
+def test_same_inputs_same_outputs(project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
     def run() -> list[Any]:
         with Session(project, device=Device(), transport=in_process()) as s:
             out = []

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -17,24 +15,10 @@ EXAMPLE = ROOT / "examples" / "westore-cafe"
 SERVICE = EXAMPLE / "service" / "westore_service.py"
 
 
-def _service_module() -> Any:
-    spec = importlib.util.spec_from_file_location("westore_service_cards", SERVICE)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def project() -> Project:
-    return Project.load(EXAMPLE)
-
-
 @pytest.fixture
-def session(project: Project) -> Iterator[Session]:
+def session(example_project: Project, westore_transport: httpx.WSGITransport) -> Iterator[Session]:
     """A session whose wx.request reaches a fresh in-process westore service."""
-    transport = httpx.WSGITransport(app=_service_module().create_app())
-    with Session(project, device=Device(), transport=transport) as s:
+    with Session(example_project, device=Device(), transport=westore_transport) as s:
         yield s
 
 
