@@ -6,6 +6,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -48,10 +49,39 @@ def load_wsgi_app(spec: str) -> Callable[..., Any]:
     return app
 
 
-def cmd_call(ns: argparse.Namespace) -> int:
-    """Call one atomic API of a skill and print its result as JSON (the offline DevTools execute)."""
+def _wx_request_plumbing(ns: argparse.Namespace) -> tuple[Any, list[Any], Any]:
+    """``(transport, interceptors, cassette)`` for the session: --app, --cassette and --record."""
     import httpx
 
+    real = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
+    if ns.cassette is None:
+        if ns.record is not None:
+            raise UsageError("--record needs --cassette FILE", hint=f"add --cassette cassettes/{ns.command}-{ns.api}.yaml")
+        return real, [], None
+    from wxreplay.cassette import Cassette, resolve_mode
+    from wxreplay.cassette.redact import rules_from_pyproject
+
+    mode = resolve_mode(ns.record, explicit=ns.record is not None)
+    cassette = Cassette.open(ns.cassette, mode, rules=rules_from_pyproject(Path("pyproject.toml")))
+    argv, skip = [], False
+    for a in ns.argv:  # the same command, with the record mode a miss needs
+        if skip or a == "--record" or a.startswith("--record="):
+            skip = a == "--record"
+            continue
+        argv.append(a)
+    cassette.record_hint = f"record it (with the service running): {shlex.join(['wxreplay', *argv])} --record {{mode}}"
+    return cassette.transport(real), [cassette.interceptor], cassette
+
+
+def _save(cassette: Any) -> None:
+    if cassette is not None:
+        n = len(cassette.new_entries)
+        if cassette.save():
+            print(f"wxreplay: recorded {n} new entr{'y' if n == 1 else 'ies'} into {cassette.path}", file=sys.stderr)
+
+
+def cmd_call(ns: argparse.Namespace) -> int:
+    """Call one atomic API of a skill and print its result as JSON (the offline DevTools execute)."""
     from wxreplay.host.device import Device
     from wxreplay.project import Project
     from wxreplay.session import Session, SessionLimits
@@ -61,9 +91,10 @@ def cmd_call(ns: argparse.Namespace) -> int:
     if not isinstance(storage, dict):
         raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
     project = Project.load(ns.project)
-    transport = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
+    transport, interceptors, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
-    with Session(project, ns.skill, device=device, transport=transport,
+    code = EXIT_OK
+    with Session(project, ns.skill, device=device, transport=transport, interceptors=interceptors,
                  limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
         for f in session.findings:
             print(f"wxreplay: {f}", file=sys.stderr)
@@ -83,14 +114,13 @@ def cmd_call(ns: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         if result.is_error:
             print(f"wxreplay: {ns.api} returned isError: {result.text}", file=sys.stderr)
-            return EXIT_FAILED
-    return EXIT_OK
+            code = EXIT_FAILED
+    _save(cassette)
+    return code
 
 
 def cmd_render(ns: argparse.Namespace) -> int:
     """Call an API (or take a given result) and print its card (the offline DevTools render)."""
-    import httpx
-
     from wxreplay.host.device import Device
     from wxreplay.project import Project
     from wxreplay.result import CallResult, check_result, handoff_of
@@ -101,9 +131,10 @@ def cmd_render(ns: argparse.Namespace) -> int:
     if not isinstance(storage, dict):
         raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
     project = Project.load(ns.project)
-    transport = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
+    transport, interceptors, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
-    with Session(project, ns.skill, device=device, transport=transport,
+    code = EXIT_OK
+    with Session(project, ns.skill, device=device, transport=transport, interceptors=interceptors,
                  limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
         for f in session.findings:
             print(f"wxreplay: {f}", file=sys.stderr)
@@ -140,7 +171,8 @@ def cmd_render(ns: argparse.Namespace) -> int:
             print(yaml.safe_dump(card.to_data(), allow_unicode=True, sort_keys=False, width=1000), end="")
         elif ns.tree or not (ns.html or ns.png):
             print(card.to_text())
-    return EXIT_OK
+    _save(cassette)
+    return code
 
 
 def _session_options(p: argparse.ArgumentParser) -> None:
@@ -150,6 +182,10 @@ def _session_options(p: argparse.ArgumentParser) -> None:
                    help="outcome of the next wx.requestPayment (repeatable; default success)")
     p.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
     p.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
+    p.add_argument("--cassette", metavar="FILE", help="replay wx.request and host calls from this cassette (YAML)")
+    p.add_argument("--record", metavar="MODE", choices=["none", "once", "new_episodes", "all"],
+                   help="record mode for --cassette: none (replay only, the default), once (record a missing cassette), "
+                   "new_episodes (record what is new), all (re-record)")
 
 
 def cmd_describe(ns: argparse.Namespace) -> int:
@@ -158,6 +194,26 @@ def cmd_describe(ns: argparse.Namespace) -> int:
 
     print(json.dumps(Project.load(ns.project).describe(), ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def cmd_scan(ns: argparse.Namespace) -> int:
+    """Scan cassettes and snapshots for secrets; print ``file:line:column: kind: excerpt`` per hit (a pre-commit hook)."""
+    from wxreplay.cassette.redact import rules_from_pyproject
+    from wxreplay.cassette.scan import scan_path
+
+    rules = rules_from_pyproject(Path("pyproject.toml"))  # honour [tool.wxreplay.redact] ignore_fields / extra_fields
+    missing = [p for p in ns.paths if not Path(p).exists()]
+    for p in missing:
+        print(f"wxreplay: error: no such file or directory: {p}", file=sys.stderr)
+    hits = [h for p in ns.paths if p not in missing for h in scan_path(p, rules=rules)]
+    for h in hits:
+        print(h)
+    if hits:
+        print(f"wxreplay: {len(hits)} possible secret(s) found: re-record with redaction, or opt a field out with "
+              "ignore_fields in [tool.wxreplay.redact]", file=sys.stderr)
+    if missing:
+        return EXIT_USAGE
+    return EXIT_FAILED if hits else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     describe = sub.add_parser("describe", help="show the skills, APIs and cards of a project", description=cmd_describe.__doc__)
     describe.add_argument("project")
     describe.set_defaults(func=cmd_describe)
+
+    scan = sub.add_parser("scan", help="look for secrets left in cassettes and snapshots", description=cmd_scan.__doc__)
+    scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (.yaml/.yml/.json/.ambr/.txt)")
+    scan.set_defaults(func=cmd_scan)
     return parser
 
 
@@ -201,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wxreplay`` console script."""
     parser = build_parser()
     ns = parser.parse_args(argv)
+    ns.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         code: int = ns.func(ns)
         return code

@@ -105,3 +105,35 @@ class UsageError(WxReplayError):
 
 class TemplateError(LocatedError):
     """A card's WXML cannot be compiled: bad syntax, a tag or event cards forbid, a bad ``{{ }}``, a missing file."""
+
+
+class CassetteError(LocatedError):
+    """A cassette file cannot be read or written: corrupt, truncated, wrong version, or a secret left in it."""
+
+
+class CassetteMissError(CassetteError):
+    """In replay, the skill made a request (or host call) the cassette has no recording of.
+
+    Nothing was sent: the call fails with this error, which names the API, the call ordinal, the
+    request and the nearest recordings with what differs, and ends with the command that records it.
+    """
+
+    def __init__(self, message: str, *, api: str | None = None, ordinal: int | None = None,
+                 turn: int | None = None, **kwargs: Any) -> None:
+        self.api = api
+        self.ordinal = ordinal
+        self.turn = turn
+        super().__init__(message, **kwargs)
+
+
+class ScenarioError(LocatedError):
+    """A scenario file is malformed or does not fit the project: located, with the YAML excerpt and the fix.
+
+    ``str(error)`` is ``file:line:column: message``, then the excerpt (numbered lines with a caret),
+    then ``fix: ...``. ``reason`` is the bare message and ``excerpt`` the numbered lines, if any.
+    """
+
+    def __init__(self, message: str, *, excerpt: str | None = None, **kwargs: Any) -> None:
+        self.reason = message
+        self.excerpt = excerpt
+        super().__init__(f"{message}\n{excerpt}" if excerpt else message, **kwargs)

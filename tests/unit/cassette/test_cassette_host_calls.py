@@ -1,0 +1,139 @@
+"""Host calls in the cassette: login codes, payment outcomes, location, cloud calls; storage stays local."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from wxreplay import CloudState, Device, Project, Session
+from wxreplay.cassette import Cassette, CassetteMissError
+from wxreplay.cassette.interceptor import is_recorded
+from wxreplay.host.base import HostCall
+
+HANDLERS = {
+    "signin": """async () => {
+      const { code } = await wx.login()
+      const r = await wx.request({ url: 'https://api.example.com/login', method: 'POST', data: { code } })
+      return { content: [{ type: 'text', text: 'in' }], structuredContent: { code, token: r.data.token } }
+    }""",
+    "pay": """async () => {
+      try {
+        await wx.requestPayment({ timeStamp: '1700000000', nonceStr: 'n0nce', package: 'prepay_id=wx1', signType: 'RSA',
+                                  paySign: 'sig' })
+        return { content: [{ type: 'text', text: 'paid' }] }
+      } catch (e) { return { isError: true, content: [{ type: 'text', text: e.errMsg }] } }
+    }""",
+    "where": """async () => {
+      const loc = await wx.getLocation({ type: 'gcj02' })
+      wx.setStorageSync('seen', 1)
+      const info = wx.getSystemInfoSync()
+      return { content: [{ type: 'text', text: 'here' }], structuredContent: { lat: loc.latitude, seen: wx.getStorageSync('seen'),
+               platform: info.platform } }
+    }""",
+    "cloudy": """async () => {
+      wx.cloud.init({ env: 'env-1' })
+      const q = await wx.cloud.callFunction({ name: 'quote', data: { n: 2 } })
+      const docs = await wx.cloud.database().collection('products').where({ price: 28 }).get()
+      const names = docs.data.map((d) => d.name)
+      return { content: [{ type: 'text', text: 'ok' }], structuredContent: { quote: q.result, names } }
+    }""",
+}
+
+
+@pytest.fixture(scope="module")
+def project(probe_project: Callable[..., Project]) -> Project:
+    return probe_project(HANDLERS)
+
+
+def login_service(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json={"token": "wst_Zq8rT2xLp0aV9mKcQ1"})
+
+
+def recording_device() -> Device:
+    return Device(login_code="0c3RecordedLoginCode00000000000a", payments=["cancel"],
+                  location={"latitude": 22.54, "longitude": 113.93},
+                  cloud=CloudState(collections={"products": [{"_id": "p1", "name": "拿铁", "price": 28}]}))
+
+
+def calls(project: Project, cassette: Cassette, device: Device, apis: list[str], **session: Any) -> list[Any]:
+    real = httpx.MockTransport(login_service) if cassette.recording else None
+    with Session(project, device=device, transport=cassette.transport(real), interceptors=[cassette.interceptor],
+                 **session) as s:
+        return [s.call(api) for api in apis]
+
+
+def quote(data: dict[str, Any], call: HostCall) -> Any:
+    return {"price": 9 * data["n"]}
+
+
+@pytest.fixture
+def recorded(project: Project, tmp_path: Path) -> Path:
+    path = tmp_path / "host.yaml"
+    cassette = Cassette.open(path, "once")
+    out = calls(project, cassette, recording_device(), list(HANDLERS), cloud_functions={"quote": quote})
+    assert [r.is_error for r in out] == [False, True, False, False]
+    assert cassette.save()
+    return path
+
+
+def test_what_is_recorded_in_order(recorded: Path) -> None:
+    entries = Cassette.open(recorded).entries
+    kinds = [(e["kind"], e["call"]["name"] if e["kind"] == "host" else e["request"]["path"], e["api"]) for e in entries]
+    assert kinds == [
+        ("host", "login", "signin"), ("http", "/login", "signin"), ("host", "requestPayment", "pay"),
+        ("host", "getLocation", "where"), ("host", "cloud.callFunction", "cloudy"), ("host", "cloud.database", "cloudy"),
+    ]  # storage and system info stay local; wx.request is recorded once, as HTTP
+    text = recorded.read_text(encoding="utf-8")
+    assert "0c3RecordedLoginCode" not in text and "code: <redacted:code#1>" in text
+    assert "errMsg: requestPayment:fail cancel" in text and "name: 拿铁" in text
+
+
+def test_replay_returns_recorded_outcomes_without_the_scripted_handlers(project: Project, recorded: Path) -> None:
+    # A different device: another login code, a successful payment, no location, an empty cloud.
+    device = Device(login_code="0c3SomethingElse", payments=["success"], location=None)
+    signin, pay, where, cloudy = calls(project, Cassette.open(recorded), device, list(HANDLERS))
+    assert signin.structured_content == {"code": "<redacted:code#1>", "token": "<redacted:token#1>"}
+    assert pay.is_error and pay.text == "requestPayment:fail cancel"
+    assert where.structured_content["lat"] == 22.54 and where.structured_content["seen"] == 1
+    assert cloudy.structured_content == {"quote": {"price": 18}, "names": ["拿铁"]}
+    assert device.payments == ["success"]  # the scripted payment was never asked
+
+
+def test_a_host_call_with_other_args_misses(project: Project, recorded: Path, probe_project: Callable[..., Project]) -> None:
+    other = probe_project({"cloudy": HANDLERS["cloudy"].replace("n: 2", "n: 3")})
+    with pytest.raises(CassetteMissError) as info:
+        calls(other, Cassette.open(recorded), Device(), ["cloudy"])
+    message = str(info.value)
+    assert "no recording matches this host call" in message and "API cloudy" in message
+    assert "the 1st wx.cloud.callFunction" in message and "args.data.n: recorded 2, live 3" in message
+
+
+def test_ignored_host_args(project: Project, recorded: Path, probe_project: Callable[..., Project]) -> None:
+    from wxreplay.cassette import MatchRules
+
+    other = probe_project({"cloudy": HANDLERS["cloudy"].replace("n: 2", "n: 3")})
+    cassette = Cassette.open(recorded, match=MatchRules().with_ignored("args.data.n"))
+    [r] = calls(other, cassette, Device(), ["cloudy"])
+    assert r.structured_content["quote"] == {"price": 18}
+
+
+def test_new_episodes_records_new_host_calls(project: Project, recorded: Path) -> None:
+    cassette = Cassette.open(recorded, "new_episodes")
+    calls(project, cassette, Device(payments=["success"]), ["pay", "pay"])
+    assert cassette.save()
+    pays = [e["outcome"]["value"]["errMsg"] for e in Cassette.open(recorded).entries if e["kind"] == "host"
+            and e["call"]["name"] == "requestPayment"]
+    assert pays == ["requestPayment:fail cancel", "requestPayment:ok"]
+
+
+@pytest.mark.parametrize(("name", "recorded_kind"), [
+    ("login", True), ("checkSession", True), ("requestPayment", True), ("getLocation", True), ("getFuzzyLocation", True),
+    ("getPhoneNumber", True), ("getRealtimePhoneNumber", True), ("cloud.callFunction", True), ("cloud.ai.generateText", True),
+    ("request", False), ("getStorage", False), ("getSystemInfo", False), ("showToast", False),
+])
+def test_which_host_calls_are_recorded(name: str, recorded_kind: bool) -> None:
+    assert is_recorded(name) is recorded_kind

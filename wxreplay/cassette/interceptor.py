@@ -1,0 +1,36 @@
+"""The host-call side of a cassette: ``wx.login``, payment, location, phone number and ``wx.cloud``.
+
+These calls are recorded with their outcome, in order with the HTTP, and replayed without
+calling the scripted handler. Storage and system calls are local to the device and pass through;
+``request`` passes through too (the transport records the HTTP) but labels it with its API.
+"""
+
+from __future__ import annotations
+
+from wxreplay.cassette.recorder import Cassette
+from wxreplay.host.base import Handler, HostCall, HostOutcome
+
+RECORDED = frozenset({
+    "login", "checkSession", "requestPayment", "getLocation", "getFuzzyLocation", "getPhoneNumber",
+    "getRealtimePhoneNumber",
+})
+
+
+def is_recorded(name: str) -> bool:
+    """Whether host calls named ``name`` go into the cassette (the listed ones and every ``cloud.*``)."""
+    return name in RECORDED or name.startswith("cloud.")
+
+
+class CassetteInterceptor:
+    """``Interceptor`` for ``Session(interceptors=[...])`` over one cassette."""
+
+    def __init__(self, cassette: Cassette) -> None:
+        self.cassette = cassette
+
+    def __call__(self, call: HostCall, nxt: Handler) -> HostOutcome:
+        if call.name == "request":
+            with self.cassette.api_context(call.api):
+                return nxt(call)
+        if not is_recorded(call.name):
+            return nxt(call)
+        return self.cassette.host_call(call, nxt)

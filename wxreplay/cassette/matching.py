@@ -1,0 +1,276 @@
+"""Which recording answers a live request: the comparison rules, the index, and the diff of a miss.
+
+Two requests match when their method, scheme, host and path are equal, their query parameters
+are equal in any order, their headers are equal (names case-insensitive), and their bodies are
+equal: JSON compared parsed (key order does not matter), text exactly, binary by content. Host
+calls match on name and args (compared like JSON bodies). On top of that:
+
+- ``ignore`` drops fields from both sides before comparing: ``query.NAME``, ``headers.NAME``,
+  ``body.a.b`` (a dotted path into a JSON body; ``*`` is any key or list index) and ``args.a.b``
+  (into a host call's args);
+- fields the redactor redacts by name (``Authorization``, ``token``, ``code`` ...) are compared
+  for presence only: the cassette holds a placeholder, the live request the real value;
+- custom matchers ``(live_entry, recorded_entry) -> bool`` must all agree (they see the entries
+  as dicts in the file's shape, ``kind`` included).
+
+Each recording answers one live request: repeated identical requests take the recordings in
+order, so a poll that saw NOTPAY then SUCCESS replays the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from wxreplay.cassette.model import url_of
+from wxreplay.errors import UsageError
+
+Matcher = Callable[[dict[str, Any], dict[str, Any]], bool]
+"""A custom rule: ``(live_entry, recorded_entry) -> bool``; both are entry dicts (``kind`` http or host)."""
+
+DEFAULT_IGNORE: tuple[str, ...] = ("headers.x-request-id", "headers.traceparent", "headers.date")
+_PRESENT = "<present>"
+_SECTIONS = ("query", "headers", "body", "args")
+
+
+@dataclass(frozen=True)
+class MatchRules:
+    """How live requests are compared with recordings (see the module docstring)."""
+
+    ignore: tuple[str, ...] = DEFAULT_IGNORE
+    matchers: tuple[Matcher, ...] = ()
+    match_headers: bool = True
+
+    def __post_init__(self) -> None:
+        for spec in self.ignore:
+            section, _, rest = spec.partition(".")
+            if section not in _SECTIONS or not rest:
+                raise UsageError(f"ignored field {spec!r} must start with one of {', '.join(s + '.' for s in _SECTIONS)}",
+                                 hint="e.g. 'query.ts', 'headers.x-request-id', 'body.meta.nonce', 'args.data.time'")
+
+    def with_ignored(self, *specs: str) -> MatchRules:
+        """These rules, ignoring ``specs`` as well."""
+        return MatchRules(tuple(dict.fromkeys((*self.ignore, *specs))), self.matchers, self.match_headers)
+
+
+@dataclass
+class _Compiled:
+    query: frozenset[str]
+    headers: frozenset[str]
+    body: tuple[tuple[str, ...], ...]
+    args: tuple[tuple[str, ...], ...]
+
+
+def _compile(rules: MatchRules) -> _Compiled:
+    parts: dict[str, list[str]] = {s: [] for s in _SECTIONS}
+    for spec in rules.ignore:
+        section, _, rest = spec.partition(".")
+        parts[section].append(rest)
+    return _Compiled(
+        query=frozenset(parts["query"]), headers=frozenset(h.lower() for h in parts["headers"]),
+        body=tuple(tuple(p.split(".")) for p in parts["body"]), args=tuple(tuple(p.split(".")) for p in parts["args"]),
+    )
+
+
+def _drop_path(value: Any, path: Sequence[str]) -> Any:
+    """``value`` without the field(s) at ``path`` (``*`` matches any key / index)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        keys = list(value) if head == "*" else [head] if head in value else []
+        if not keys:
+            return value
+        out = dict(value)
+        for k in keys:
+            if rest:
+                out[k] = _drop_path(out[k], rest)
+            else:
+                del out[k]
+        return out
+    if isinstance(value, list):
+        if head == "*":
+            return [_drop_path(v, rest) for v in value] if rest else []
+        if head.isdigit() and int(head) < len(value):
+            out_l = list(value)
+            if rest:
+                out_l[int(head)] = _drop_path(out_l[int(head)], rest)
+            else:
+                del out_l[int(head)]
+            return out_l
+    return value
+
+
+class Comparator:
+    """Turns requests into comparable views under ``rules`` and decides matches."""
+
+    def __init__(self, rules: MatchRules, is_redacted: Callable[[str], bool]) -> None:
+        self.rules = rules
+        self._ignore = _compile(rules)
+        self.is_redacted = lru_cache(maxsize=4096)(is_redacted)
+
+    def _presence(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (_PRESENT if self.is_redacted(str(k)) and v is not None else self._presence(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._presence(v) for v in value]
+        return value
+
+    def view(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """The part of ``entry`` (live or recorded) that must be equal for a match."""
+        ig = self._ignore
+        if entry["kind"] == "host":
+            args = entry["call"]["args"]
+            for path in ig.args:
+                args = _drop_path(args, path)
+            return {"name": entry["call"]["name"], "args": self._presence(args)}
+        req = entry["request"]
+        query = {k: _PRESENT if self.is_redacted(k) else sorted(vs) for k, vs in req["query"].items() if k not in ig.query}
+        view: dict[str, Any] = {
+            "method": req["method"], "scheme": req["scheme"], "host": req["host"], "path": req["path"], "query": query,
+        }
+        if self.rules.match_headers:
+            view["headers"] = {k: _PRESENT if self.is_redacted(k) else v for k, v in req["headers"].items()
+                               if k not in ig.headers}
+        body = req["body"]
+        if body is not None and "json" in body:
+            value = body["json"]
+            for path in ig.body:
+                value = _drop_path(value, path)
+            view["body"] = {"json": self._presence(value)}
+        else:
+            view["body"] = body
+        return view
+
+    def custom(self, live: dict[str, Any], recorded: dict[str, Any]) -> bool:
+        """Whether every custom matcher accepts the pair."""
+        return all(m(live, recorded) for m in self.rules.matchers)
+
+
+def bucket_key(entry: dict[str, Any]) -> tuple[str, ...]:
+    """The coarse key an entry is indexed under: method + scheme + host + path, or the host call name."""
+    if entry["kind"] == "host":
+        return ("host", entry["call"]["name"])
+    r = entry["request"]
+    return ("http", r["method"], r["scheme"], r["host"], r["path"])
+
+
+@dataclass
+class Index:
+    """Recorded entries by bucket, with their views computed on first use and a used-once flag."""
+
+    entries: list[dict[str, Any]]
+    comparator: Comparator
+    used: list[bool] = field(init=False)
+    _buckets: dict[tuple[str, ...], list[int]] = field(init=False)
+    _views: dict[int, dict[str, Any]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.used = [False] * len(self.entries)
+        self._buckets = {}
+        for i, e in enumerate(self.entries):
+            self._buckets.setdefault(bucket_key(e), []).append(i)
+
+    def view_of(self, i: int) -> dict[str, Any]:
+        v = self._views.get(i)
+        if v is None:
+            v = self._views[i] = self.comparator.view(self.entries[i])
+        return v
+
+    def take(self, live: dict[str, Any], live_view: dict[str, Any], turn: int | None) -> int | None:
+        """Index of the first unused recording matching ``live`` (marked used), or ``None``."""
+        for i in self._buckets.get(bucket_key(live), ()):
+            if self.used[i]:
+                continue
+            rec = self.entries[i]
+            if turn is not None and rec.get("turn") is not None and rec["turn"] != turn:
+                continue
+            if self.view_of(i) == live_view and self.comparator.custom(live, rec):
+                self.used[i] = True
+                return i
+        return None
+
+    def nearest(self, live: dict[str, Any], live_view: dict[str, Any], n: int = 3) -> list[int]:
+        """Up to ``n`` recordings of the same kind closest to ``live``, best first."""
+        kind = live["kind"]
+        scored: list[tuple[float, int]] = []
+        for i, rec in enumerate(self.entries):
+            if rec["kind"] != kind:
+                continue
+            view = self.view_of(i)
+            score = float(sum(1 for k in set(view) | set(live_view) if view.get(k) != live_view.get(k)))
+            if bucket_key(rec) != bucket_key(live):
+                score += 10
+            if self.used[i]:
+                score += 0.5
+            scored.append((score, i))
+        scored.sort()
+        return [i for _, i in scored[:n]]
+
+
+# ---- describing a miss -----------------------------------------------------------------------------
+def _path(p: str) -> str:
+    """deepdiff's ``root['a'][0]['b']`` as ``a[0].b``."""
+    out = re.sub(r"\['((?:[^'\\]|\\.)*)'\]", r".\1", p.removeprefix("root"))
+    return out.lstrip(".") or "(whole)"
+
+
+def _short(v: Any, limit: int = 120) -> str:
+    import json
+
+    text = json.dumps(v, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def field_diff(recorded: dict[str, Any], live: dict[str, Any]) -> list[str]:
+    """What differs between two views, one line per field (deepdiff underneath)."""
+    from deepdiff import DeepDiff
+
+    diff = DeepDiff(recorded, live, verbose_level=2)
+    lines: list[str] = []
+    for path, change in diff.get("values_changed", {}).items():
+        lines.append(f"{_path(path)}: recorded {_short(change['old_value'])}, live {_short(change['new_value'])}")
+    for path, change in diff.get("type_changes", {}).items():
+        lines.append(f"{_path(path)}: recorded {_short(change['old_value'])}, live {_short(change['new_value'])}")
+    for key in ("dictionary_item_added", "iterable_item_added"):
+        for path, value in diff.get(key, {}).items():
+            lines.append(f"{_path(path)}: only in the live request ({_short(value)})")
+    for key in ("dictionary_item_removed", "iterable_item_removed"):
+        for path, value in diff.get(key, {}).items():
+            lines.append(f"{_path(path)}: only in the recording ({_short(value)})")
+    return sorted(lines)
+
+
+def describe_request(entry: dict[str, Any]) -> list[str]:
+    """The lines that show a live request in a miss message."""
+    if entry["kind"] == "host":
+        return [f"wx.{entry['call']['name']}({_short(entry['call']['args'], 400)})"]
+    r = entry["request"]
+    lines = [f"{r['method']} {url_of(r)}"]
+    if r["query"]:
+        lines.append(f"query: {_short(r['query'], 400)}")
+    body = r["body"]
+    if body is not None:
+        shown = body["json"] if "json" in body else body["text"] if "text" in body else f"<{body.get('bytes')} bytes>"
+        lines.append(f"body: {_short(shown, 400)}")
+    return lines
+
+
+def label(entry: dict[str, Any]) -> str:
+    """One line naming a recording: its request and the API it was made under."""
+    if entry["kind"] == "host":
+        head = f"wx.{entry['call']['name']}"
+    else:
+        head = f"{entry['request']['method']} {url_of(entry['request'])}"
+    bits = [f"API {entry['api']}" if entry.get("api") else "no API", f"#{entry.get('ordinal')}"]
+    if entry.get("turn") is not None:
+        bits.append(f"turn {entry['turn']}")
+    return f"{head} ({', '.join(bits)})"
+
+
+def lines_for(items: Iterable[str], indent: str) -> str:
+    """``items`` as indented lines."""
+    return "\n".join(indent + s for s in items)

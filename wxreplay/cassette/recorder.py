@@ -1,0 +1,345 @@
+"""One cassette in use: what was recorded, what this run replays or records, and saving it.
+
+A ``Cassette`` is opened per session (or scenario); its ``transport(real)`` goes to
+``Session(transport=...)`` and its ``interceptor`` to ``Session(interceptors=[...])``. In a replay
+mode a request without a recording raises ``CassetteMissError`` out of ``Session.call`` before
+anything is sent (the session then has a call without an answer: close it).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from wxreplay.cassette import model, store
+from wxreplay.cassette.matching import (
+    Comparator,
+    Index,
+    Matcher,
+    MatchRules,
+    bucket_key,
+    describe_request,
+    field_diff,
+    label,
+    lines_for,
+)
+from wxreplay.cassette.modes import RecordMode
+from wxreplay.cassette.redact import RedactionRules, Redactor
+from wxreplay.cassette.scan import scan_cassette_text
+from wxreplay.errors import CassetteError, CassetteMissError
+from wxreplay.host.base import HostCall, HostOutcome, Interceptor
+
+__all__ = ["Cassette", "use_cassette"]
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Cassette:
+    """A cassette file opened in a record mode; see ``Cassette.open``."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        mode: RecordMode | str = RecordMode.NONE,
+        *,
+        rules: RedactionRules | None = None,
+        match: MatchRules | None = None,
+        matchers: Sequence[Matcher] = (),
+    ) -> None:
+        self.path = Path(path)
+        self.mode = RecordMode.parse(mode)
+        self.rules = rules
+        match = match or MatchRules()
+        if matchers:
+            match = MatchRules(match.ignore, (*match.matchers, *matchers), match.match_headers)
+        self.match = match
+        self.turn: int | None = None  # set by the conversation runner before each turn
+        self.scenario: str | None = None  # named in miss messages when set
+        # The command that records a miss (the CLI / plugin sets it); ``{mode}`` becomes the mode to use.
+        self.record_hint: str | None = None
+        self.misses: list[CassetteMissError] = []
+        self.new_entries: list[dict[str, Any]] = []  # recorded in this run, not yet redacted
+        self._blobs: dict[str, bytes] = {}  # sha256 -> bytes of binary bodies (side files)
+        self._counts: Counter[tuple[str | None, tuple[str, ...]]] = Counter()
+        self._api: str | None = None  # the API of the wx.request being answered (set by the interceptor)
+        self._text = store.read_text(self.path)
+        self._fingerprint = store.fingerprint(self._text)
+        self.exists = self._text is not None
+        self.recorded_at: str | None = None
+        entries: list[dict[str, Any]] = []
+        self._readable = True
+        if self._text is not None:
+            try:
+                self.recorded_at, entries = store.parse(self._text, str(self.path))
+            except CassetteError:
+                if self.mode is not RecordMode.ALL:
+                    raise
+                self._readable = False  # re-recording replaces a broken file
+        self.entries = entries
+        self.replaying = self.mode in (RecordMode.NONE, RecordMode.NEW_EPISODES) or (
+            self.mode is RecordMode.ONCE and self.exists)
+        self.recording = self.mode in (RecordMode.NEW_EPISODES, RecordMode.ALL) or (
+            self.mode is RecordMode.ONCE and not self.exists)
+        self._redactor = Redactor(rules)
+        self.comparator = Comparator(self.match, self._redactor.is_redacted_field)
+        self.index = Index(entries if self.replaying else [], self.comparator)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        mode: RecordMode | str = RecordMode.NONE,
+        *,
+        rules: RedactionRules | None = None,
+        match: MatchRules | None = None,
+        matchers: Sequence[Matcher] = (),
+    ) -> Cassette:
+        """Open ``path`` (it may not exist yet) in ``mode``; a broken file is a ``CassetteError`` at file:line."""
+        return cls(path, mode, rules=rules, match=match, matchers=matchers)
+
+    # ---- plugging into a Session ---------------------------------------------------------------
+    def transport(self, real: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
+        """The transport for ``Session(transport=...)``: replays, and records through ``real`` (default: the network)."""
+        from wxreplay.cassette.transport import CassetteTransport
+
+        return CassetteTransport(self, real)
+
+    @property
+    def interceptor(self) -> Interceptor:
+        """The host-call interceptor for ``Session(interceptors=[...])``."""
+        from wxreplay.cassette.interceptor import CassetteInterceptor
+
+        return CassetteInterceptor(self)
+
+    @property
+    def files_dir(self) -> str:
+        """Side files (binary bodies) live in ``<cassette name>.files/`` beside the cassette."""
+        return f"{self.path.name}.files"
+
+    def read_file(self, sha256: str) -> bytes:
+        """The bytes of the binary body with digest ``sha256`` (its side file)."""
+        if sha256 in self._blobs:
+            return self._blobs[sha256]
+        rel = model.side_file(self.files_dir, sha256)
+        try:
+            data = (self.path.parent / rel).read_bytes()
+        except OSError:
+            raise CassetteError(f"the binary body {rel} is missing beside the cassette", file=str(self.path),
+                                hint="commit the cassette's .files/ directory with it, or re-record (--record all)") from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise CassetteError(f"the binary body {rel} does not match its sha256 (the file was changed)", file=str(self.path),
+                                hint="restore it from version control, or re-record (--record all)")
+        self._blobs[sha256] = data
+        return data
+
+    # ---- the episode ---------------------------------------------------------------------------
+    def _ordinal(self, api: str | None, key: tuple[str, ...]) -> int:
+        k = (api, key)
+        n = self._counts[k]
+        self._counts[k] = n + 1
+        return n
+
+    def play(self, live: dict[str, Any]) -> dict[str, Any] | None:
+        """The recorded entry answering ``live`` (used up), or ``None`` when replay has none."""
+        if not self.replaying:
+            return None
+        i = self.index.take(live, self.comparator.view(live), self.turn)
+        return None if i is None else self.entries[i]
+
+    def record(self, entry: dict[str, Any], blobs: Mapping[str, bytes] | None = None) -> None:
+        """Keep a new entry (and its side files) for ``save``."""
+        self.new_entries.append(entry)
+        self._blobs.update(blobs or {})
+
+    def http_live(self, request: httpx.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """A live request as an entry (no response yet) and its side file, if binary."""
+        fields, blob = model.request_fields(request)
+        key = ("http", fields["method"], fields["scheme"], fields["host"], fields["path"])
+        entry = model.http_entry(fields, {}, turn=self.turn, api=self._api, ordinal=self._ordinal(self._api, key))
+        blobs = {fields["body"]["sha256"]: blob} if blob is not None else {}
+        return entry, blobs
+
+    def host_call(self, call: HostCall, nxt: Callable[[HostCall], HostOutcome]) -> HostOutcome:
+        """Answer a recorded-kind host call from the cassette, or run and record it."""
+        live = model.host_entry(call.name, _plain_json(call.args), True, None, None, turn=self.turn,
+                                api=call.api, ordinal=self._ordinal(call.api, ("host", call.name)))
+        hit = self.play(live)
+        if hit is not None:
+            out = hit["outcome"]
+            return HostOutcome(bool(out["ok"]), copy.deepcopy(out.get("value")), out.get("diagnostic"))
+        if not self.recording:
+            raise self.miss(live)
+        outcome = nxt(call)
+        live["outcome"] = {"ok": outcome.ok, "value": _plain_json(outcome.value)}
+        if outcome.diagnostic:
+            live["outcome"]["diagnostic"] = outcome.diagnostic
+        self.record(live)
+        return outcome
+
+    @contextmanager
+    def api_context(self, api: str | None) -> Iterator[None]:
+        """Label requests made inside the block with ``api`` (the interceptor wraps each wx.request)."""
+        saved, self._api = self._api, api
+        try:
+            yield
+        finally:
+            self._api = saved
+
+    # ---- misses --------------------------------------------------------------------------------
+    def miss(self, live: dict[str, Any]) -> CassetteMissError:
+        """The error for a live request the cassette cannot answer (also kept in ``misses``)."""
+        what = "wx.request" if live["kind"] == "http" else "host call"
+        if live["kind"] == "http":
+            r = live["request"]
+            kind_of = f"{r['method']} {r['host']}{r['path']}"
+        else:
+            kind_of = f"wx.{live['call']['name']}"
+        nth = f"ordinal {live['ordinal']}: the {_nth(live['ordinal'] + 1)} {kind_of}"
+        where = [f"API {live['api']}" if live.get("api") else "outside any API call", nth]
+        if live.get("turn") is not None:
+            where.insert(0, f"turn {live['turn']}")
+        if self.scenario:
+            where.insert(0, f"scenario {self.scenario}")
+        if not self.exists:
+            head = f"no recording: the cassette does not exist yet, and record mode {self.mode.value} replays only"
+        else:
+            head = f"no recording matches this {what} (record mode {self.mode.value}: nothing was sent)"
+        shown = Redactor(self.rules)  # the live request may carry real secrets: show it redacted
+        shown.seed(self.entries)
+        parts = [f"{head}\n  {', '.join(where)}:", lines_for(describe_request(shown.redact(live)), "    ")]
+        if self.exists and self.index.entries:
+            live_view = self.comparator.view(live)
+            near = self.index.nearest(live, live_view)
+            same = [i for i in near if bucket_key(self.index.entries[i]) == bucket_key(live)]
+            near = same or near
+            if near:
+                lines = store.entry_lines(self._text or "")
+                parts.append("  nearest recordings:")
+                for i in near:
+                    line = f"line {lines[i]}, " if i < len(lines) else ""
+                    used = " — already used by an earlier identical request" if self.index.used[i] else ""
+                    parts.append(f"    entry {i + 1} ({line}{label(self.index.entries[i])}){used}")
+                    diff = field_diff(self.index.view_of(i), live_view)
+                    parts.append(lines_for(diff or ["(no field differs: a custom matcher or the turn refused it)"], "      "))
+            elif not any(e["kind"] == live["kind"] for e in self.index.entries):
+                parts.append(f"  the cassette has no {what} recordings at all")
+        elif self.exists:
+            parts.append("  the cassette has no entries")
+        fix_mode = "new_episodes" if self.exists else "once"
+        hint = self.record_hint.replace("{mode}", fix_mode) if self.record_hint else (
+            f"record it with the service running: re-run with record mode {fix_mode}, "
+            f"e.g. use_cassette({str(self.path)!r}, {fix_mode!r})")
+        err = CassetteMissError("\n".join(parts), api=live.get("api"), ordinal=live.get("ordinal"), turn=live.get("turn"),
+                                file=str(self.path), hint=hint)
+        self.misses.append(err)
+        return err
+
+    # ---- saving --------------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Write what this run recorded (redacted, scanned, atomically); ``True`` if the file changed.
+
+        Nothing is written in a replay-only mode or when nothing new was recorded. Re-recording
+        traffic identical to the file's leaves the file (and its ``recorded_at``) untouched. Under
+        a lock on ``<cassette>.lock`` the file is read again, so entries that concurrent writers
+        (pytest-xdist workers) saved meanwhile are kept, and entries they also recorded are not
+        doubled.
+        """
+        if not self.recording or (not self.new_entries and self.mode is not RecordMode.ALL):
+            return False
+        with store.locked(self.path):
+            text = store.read_text(self.path)
+            changed = store.fingerprint(text) != self._fingerprint
+            disk: list[dict[str, Any]] | None = self.entries if self._readable else None
+            if changed:  # another writer saved since we read it: merge with what is there now
+                disk = store.parse(text, str(self.path))[1] if text is not None else []
+            if self.mode is RecordMode.ALL and not changed:
+                base: list[dict[str, Any]] = []
+            else:
+                base = disk if changed and disk is not None else self.entries
+            redactor = Redactor(self.rules)
+            redactor.seed(base)  # placeholders of the file keep their numbers; new secrets count on
+            fresh = redactor.redact_entries(self.new_entries)
+            if changed and disk is not None:
+                fresh = _minus(fresh, disk)
+            entries = [*base, *fresh]
+            if text is not None and disk is not None and entries == disk:
+                return False
+            recorded_at = _now_iso()
+            doc = {"version": model.FORMAT_VERSION, "recorded_at": recorded_at, "entries": entries}
+            out = store.dump(doc)
+            hits = scan_cassette_text(out, str(self.path), rules=self.rules)
+            if hits:
+                first = hits[0]
+                more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+                raise CassetteError(
+                    f"refusing to write the cassette: line {first.line} still holds something that looks like a secret "
+                    f"({first.kind}: {first.excerpt}){more}; the existing file is unchanged",
+                    file=str(self.path), line=first.line, column=first.column,
+                    hint="add a redaction rule for that field (RedactionRules), then record again",
+                )
+            for sha, data in self._blobs.items():
+                target = self.path.parent / model.side_file(self.files_dir, sha)
+                if any(_uses(e, sha) for e in fresh) and not target.exists():
+                    store.atomic_write(target, data)
+            store.remove_stale_temps(self.path)
+            store.atomic_write(self.path, out.encode("utf-8"))
+            self._text, self._fingerprint = out, store.fingerprint(out)
+            self.exists = True
+            self.recorded_at = recorded_at
+            self.entries = entries
+            self.new_entries = []
+            return True
+
+
+def _plain_json(value: Any) -> Any:
+    """``value`` as the skill receives it: JSON data (a handler's tuples, datetimes ... become JSON)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _nth(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _minus(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``mine`` without entries ``theirs`` already has (as multisets: each of theirs cancels one of mine)."""
+    left = list(theirs)
+    out = []
+    for e in mine:
+        if e in left:
+            left.remove(e)
+        else:
+            out.append(e)
+    return out
+
+
+def _uses(entry: dict[str, Any], sha256: str) -> bool:
+    if entry["kind"] != "http":
+        return False
+    return any((entry[part].get("body") or {}).get("sha256") == sha256 for part in ("request", "response"))
+
+
+@contextmanager
+def use_cassette(
+    path: str | Path,
+    mode: RecordMode | str = RecordMode.NONE,
+    *,
+    real: httpx.BaseTransport | None = None,
+    rules: RedactionRules | None = None,
+    match: MatchRules | None = None,
+    matchers: Sequence[Matcher] = (),
+) -> Iterator[tuple[httpx.BaseTransport, list[Interceptor]]]:
+    """``(transport, interceptors)`` for a ``Session`` over cassette ``path``; saved when the block ends without error."""
+    cassette = Cassette.open(path, mode, rules=rules, match=match, matchers=matchers)
+    yield cassette.transport(real), [cassette.interceptor]
+    cassette.save()

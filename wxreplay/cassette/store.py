@@ -1,0 +1,325 @@
+"""Cassette files on disk: stable YAML, located errors, atomic writes and a lock for concurrent writers.
+
+YAML is written by a SafeDumper subclass (block style, non-ASCII as is, multi-line strings as
+``|`` blocks, no aliases, the entry's own key order) and read by a SafeLoader subclass that does
+not turn unquoted dates into ``datetime``. Nothing is ever loaded with a non-safe loader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from wxreplay.cassette.model import InvalidCassette, check_document
+from wxreplay.errors import CassetteError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no cross-process lock, writes stay atomic
+    fcntl = None  # type: ignore[assignment]
+
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+END_MARKER = "..."
+FIX = "re-record it (--record all) or restore it from version control"
+
+
+class CassetteDumper(_BaseDumper):  # type: ignore[valid-type, misc]
+    """Stable, reviewable YAML: block style, no aliases, multi-line strings as literal blocks."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data and not data.startswith((" ", "\t")) and data == data.rstrip(" \t"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+CassetteDumper.add_representer(str, _str)
+
+
+def _without_timestamps(base: type[yaml.SafeLoader]) -> dict[Any, Any]:
+    return {ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
+            for ch, rs in base.yaml_implicit_resolvers.items()}
+
+
+class CassetteLoader(_BaseLoader):  # type: ignore[valid-type, misc]
+    """SafeLoader that keeps dates as the strings they were (a JSON body has no dates)."""
+
+    yaml_implicit_resolvers = _without_timestamps(_BaseLoader)
+
+
+class _LineLoader(yaml.SafeLoader):
+    yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader)
+
+
+def dump(doc: dict[str, Any]) -> str:
+    """The cassette document as YAML text (byte-stable for equal documents)."""
+    text: str = yaml.dump(doc, Dumper=CassetteDumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                          width=1_000_000, indent=2, explicit_end=True)
+    return text
+
+
+class _Fallback(Exception):
+    """The fast loader met YAML it leaves to PyYAML's constructor (anchors, tags, complex keys)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_CONSTRUCTED = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_RESOLVERS: dict[Any, list[tuple[str, Any]]] = CassetteLoader.yaml_implicit_resolvers
+_PLAIN_CACHE: dict[str, Any] = {}
+
+
+def _plain(value: str) -> Any:
+    """A plain scalar resolved exactly as the SafeLoader does (without timestamps); cached."""
+    hit = _PLAIN_CACHE.get(value, _PLAIN_CACHE)
+    if hit is not _PLAIN_CACHE:
+        return hit
+    tag = _STR_TAG
+    for t, rx in _RESOLVERS.get(value[0] if value else "", ()):
+        if rx.match(value):
+            tag = t
+            break
+    if tag == _STR_TAG:
+        out: Any = value
+    elif tag in _CONSTRUCTED:
+        ctor = yaml.SafeLoader("")
+        out = ctor.construct_object(yaml.ScalarNode(tag, value))
+    else:
+        raise _Fallback(tag)
+    if len(_PLAIN_CACHE) < 100_000:
+        _PLAIN_CACHE[value] = out
+    return out
+
+
+def _fast_load(text: str) -> Any:
+    """PyYAML's result for ``text``, built straight from libyaml's events (3-4x faster than the constructor).
+
+    Covers everything the dumper writes; anything else (anchors, explicit tags, complex keys)
+    raises ``_Fallback`` and the caller uses the SafeLoader subclass instead.
+    """
+    loader = _BaseLoader(text)
+    root: Any = _Fallback
+    stack: list[Any] = []
+    key: list[Any] = []  # per open mapping: the pending key, or _Fallback when none
+    scalar, mstart, sstart, mend, send = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
+                                          yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        while loader.check_event():
+            ev = loader.get_event()  # type: ignore[no-untyped-call]
+            cls = type(ev)
+            if cls is scalar:
+                if ev.anchor is not None:
+                    raise _Fallback("anchor")
+                tag = ev.tag
+                if tag is not None and tag != "!":
+                    if tag != _STR_TAG:
+                        raise _Fallback(tag)
+                    value: Any = ev.value
+                elif ev.implicit[0]:
+                    value = _plain(ev.value)
+                else:
+                    value = ev.value
+            elif cls is mstart or cls is sstart:
+                if ev.anchor is not None or (ev.tag is not None and ev.tag != "!" and not ev.implicit):
+                    raise _Fallback("anchor or tag")
+                value = {} if cls is mstart else []
+            elif cls is mend or cls is send:
+                stack.pop()
+                key.pop()
+                continue
+            elif cls is yaml.AliasEvent:
+                raise _Fallback("alias")
+            else:
+                continue
+            if stack:
+                parent = stack[-1]
+                if type(parent) is list:
+                    parent.append(value)
+                elif key[-1] is _Fallback:
+                    if type(value) in (dict, list):
+                        raise _Fallback("complex key")
+                    if value == "<<" and ev.implicit[0]:
+                        raise _Fallback("merge key")
+                    key[-1] = value
+                else:
+                    parent[key[-1]] = value
+                    key[-1] = _Fallback
+            elif root is _Fallback:
+                root = value
+            else:
+                raise yaml.YAMLError("expected a single document in the stream")
+            if cls is not scalar:
+                stack.append(value)
+                key.append(_Fallback)
+    finally:
+        loader.dispose()
+    return None if root is _Fallback else root
+
+
+def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """``(recorded_at, entries)`` of cassette ``text``; any problem is a ``CassetteError`` at file:line."""
+    try:
+        try:
+            doc = _fast_load(text)
+        except _Fallback:
+            doc = yaml.load(text, Loader=CassetteLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        what = " ".join(str(x) for x in (e.context, e.problem) if x)
+        truncated = " (the file looks truncated)" if mark is not None and mark.index >= len(text.rstrip()) else ""
+        raise CassetteError(f"not valid YAML: {what}{truncated}", file=file, line=line, column=column, hint=FIX) from None
+    except yaml.YAMLError as e:
+        raise CassetteError(f"not valid YAML: {e}", file=file, hint=FIX) from None
+    try:
+        checked = check_document(doc)
+    except InvalidCassette as e:
+        raise CassetteError(e.message, file=file, line=locate(text, e.path), hint=e.hint or FIX) from None
+    # A cut inside the last value would still parse: every cassette ends with YAML's document end marker.
+    if text.rstrip().rsplit("\n", 1)[-1] != END_MARKER:
+        raise CassetteError(
+            f"the file is truncated: it does not end with the '{END_MARKER}' line that ends every cassette",
+            file=file, line=text.rstrip().count("\n") + 1,
+            hint=f"{FIX}; if you edited it by hand and the content is complete, add a last line '{END_MARKER}'",
+        )
+    return checked
+
+
+def locate(text: str, path: tuple[str | int, ...]) -> int | None:
+    """1-based line of the node at ``path`` (keys and list indices), or of its nearest parent."""
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_LineLoader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return 1
+    line: int = node.start_mark.line + 1
+    for step in path:
+        nxt: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == step:
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            nxt = node.value[step]
+            line = nxt.start_mark.line + 1
+        if nxt is None:
+            break
+        node = nxt
+    return line
+
+
+def entry_lines(text: str) -> list[int]:
+    """1-based line of each entry of a well-formed cassette (for messages; empty when unknown)."""
+    try:
+        node = yaml.compose(text, Loader=_LineLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == "entries" and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text, ``None`` if it does not exist; unreadable bytes are a ``CassetteError``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise CassetteError(f"cannot read the cassette: {e.strerror}", file=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise CassetteError(f"not UTF-8 text (byte {e.start})", file=str(path), line=line, hint=FIX) from None
+
+
+def fingerprint(text: str | None) -> str | None:
+    """A digest of a file's text: tells whether another writer changed it since we read it."""
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part.
+
+    A temp file in the same directory is written, flushed to disk and renamed over ``path``; if
+    anything fails (or the process dies) before the rename, ``path`` is untouched.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; a cassette is an ordinary file
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temp files an interrupted write of ``path`` left behind (call it holding ``locked(path)``)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<path>.lock`` (a sibling file) for a read-merge-write of ``path``.
+
+    The lock file is removed on release, so none is left beside committed cassettes. That is safe
+    because a waiter that wakes up holding the lock of a removed file (its inode no longer is the
+    path's) lets go and locks the current one instead.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    lock = path.with_name(path.name + ".lock")
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            current = os.stat(lock)
+        except FileNotFoundError:
+            current = None
+        mine = os.fstat(fd)
+        if current is not None and (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
+            break
+        os.close(fd)  # the holder before us removed it: lock the file that is there now
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

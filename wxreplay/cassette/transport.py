@@ -1,0 +1,52 @@
+"""The httpx transport of a cassette: answers ``wx.request`` from recordings, or records through a real transport."""
+
+from __future__ import annotations
+
+import httpx
+
+from wxreplay.cassette import model
+from wxreplay.cassette.recorder import Cassette
+
+
+class CassetteTransport(httpx.BaseTransport):
+    """Replays what the cassette holds; records through ``real`` only when the record mode allows.
+
+    In a replay-only mode no real transport is even created, so nothing can leave the process: a
+    request without a recording raises ``CassetteMissError`` (not an httpx error, so it is not
+    turned into a failed ``wx.request`` the skill could swallow; it fails the ``Session.call``).
+    """
+
+    def __init__(self, cassette: Cassette, real: httpx.BaseTransport | None = None) -> None:
+        self.cassette = cassette
+        self._real = real
+
+    @property
+    def real(self) -> httpx.BaseTransport:
+        if self._real is None:
+            self._real = httpx.HTTPTransport()
+        return self._real
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        cassette = self.cassette
+        live, blobs = cassette.http_live(request)
+        hit = cassette.play(live)
+        if hit is not None:
+            return model.build_response(hit["response"], request, cassette.read_file)
+        if not cassette.recording:
+            raise cassette.miss(live)
+        real = self.real.handle_request(request)
+        try:
+            real.read()
+            fields, blob = model.response_fields(real)
+        finally:
+            real.close()
+        live["response"] = fields
+        if blob is not None:
+            blobs = {**blobs, fields["body"]["sha256"]: blob}
+        cassette.record(live, blobs)
+        # The skill sees exactly what a replay will give it (same headers, same body bytes).
+        return model.build_response(fields, request, cassette.read_file)
+
+    def close(self) -> None:
+        if self._real is not None:
+            self._real.close()
