@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import json
 import shlex
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,33 +81,49 @@ def _save(cassette: Any) -> None:
             print(f"wxreplay: recorded {n} new entr{'y' if n == 1 else 'ies'} into {cassette.path}", file=sys.stderr)
 
 
-def cmd_call(ns: argparse.Namespace) -> int:
-    """Call one atomic API of a skill and print its result as JSON (the offline DevTools execute)."""
+@contextlib.contextmanager
+def _session(ns: argparse.Namespace) -> Iterator[Any]:
+    """The session ``call`` and ``render`` share: project, device, transport, cassette, limits.
+
+    The cassette is saved only when the command got through without an error.
+    """
     from wxreplay.host.device import Device
     from wxreplay.project import Project
     from wxreplay.session import Session, SessionLimits
 
-    args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     storage = _json_arg(ns.storage, "--storage") if ns.storage is not None else {}
     if not isinstance(storage, dict):
         raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
     project = Project.load(ns.project)
     transport, interceptors, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
-    code = EXIT_OK
     with Session(project, ns.skill, device=device, transport=transport, interceptors=interceptors,
                  limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
-        for f in session.findings:
-            print(f"wxreplay: {f}", file=sys.stderr)
+        _report(findings=session.findings)
+        yield session
+    _save(cassette)
+
+
+def _report(*, logs: Any = (), findings: Any = ()) -> None:
+    """Console output and findings go to stderr, so stdout stays the command's result."""
+    for line in logs:
+        print(f"console.{line.level}: {line.text}", file=sys.stderr)
+    for f in findings:
+        print(f"wxreplay: {f}", file=sys.stderr)
+
+
+def cmd_call(ns: argparse.Namespace) -> int:
+    """Call one atomic API of a skill and print its result as JSON (the offline DevTools execute)."""
+    args = _json_arg(ns.args, "--args") if ns.args is not None else {}
+    code = EXIT_OK
+    with _session(ns) as session:
         result = session.call(ns.api, args)
-        for line in result.logs:
-            print(f"console.{line.level}: {line.text}", file=sys.stderr)
+        _report(logs=result.logs)
         if ns.verbose:
             for ev in result.host_events:
                 args_text, outcome_text = json.dumps(ev.args, ensure_ascii=False), json.dumps(ev.outcome, ensure_ascii=False)
                 print(f"wx.{ev.name} {args_text} -> {outcome_text}", file=sys.stderr)
-        for f in result.findings:
-            print(f"wxreplay: {f}", file=sys.stderr)
+        _report(findings=result.findings)
         out = result.to_dict()
         out.pop("findings", None)
         if ns.show_storage:
@@ -115,29 +132,15 @@ def cmd_call(ns: argparse.Namespace) -> int:
         if result.is_error:
             print(f"wxreplay: {ns.api} returned isError: {result.text}", file=sys.stderr)
             code = EXIT_FAILED
-    _save(cassette)
     return code
 
 
 def cmd_render(ns: argparse.Namespace) -> int:
     """Call an API (or take a given result) and print its card (the offline DevTools render)."""
-    from wxreplay.host.device import Device
-    from wxreplay.project import Project
     from wxreplay.result import CallResult, check_result, handoff_of
-    from wxreplay.session import Session, SessionLimits
 
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
-    storage = _json_arg(ns.storage, "--storage") if ns.storage is not None else {}
-    if not isinstance(storage, dict):
-        raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
-    project = Project.load(ns.project)
-    transport, interceptors, cassette = _wx_request_plumbing(ns)
-    device = Device(storage=storage, payments=list(ns.payment or []))
-    code = EXIT_OK
-    with Session(project, ns.skill, device=device, transport=transport, interceptors=interceptors,
-                 limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
-        for f in session.findings:
-            print(f"wxreplay: {f}", file=sys.stderr)
+    with _session(ns) as session:
         if ns.result is not None:
             raw = _json_arg(ns.result, "--result")
             decl = session.skill.api(ns.api)
@@ -149,16 +152,10 @@ def cmd_render(ns: argparse.Namespace) -> int:
             )
         else:
             result = session.call(ns.api, args)
-        for line in result.logs:
-            print(f"console.{line.level}: {line.text}", file=sys.stderr)
-        for f in result.findings:
-            print(f"wxreplay: {f}", file=sys.stderr)
+        _report(logs=result.logs, findings=result.findings)
         seen = len(session.logs)
         card = session.render(result)
-        for line in session.logs[seen:]:
-            print(f"console.{line.level}: {line.text}", file=sys.stderr)
-        for f in card.findings:
-            print(f"wxreplay: {f}", file=sys.stderr)
+        _report(logs=session.logs[seen:], findings=card.findings)
         if ns.html:
             Path(ns.html).write_text(card.html(dark=ns.dark), encoding="utf-8")
             print(f"wxreplay: wrote {ns.html}", file=sys.stderr)
@@ -171,8 +168,7 @@ def cmd_render(ns: argparse.Namespace) -> int:
             print(yaml.safe_dump(card.to_data(), allow_unicode=True, sort_keys=False, width=1000), end="")
         elif ns.tree or not (ns.html or ns.png):
             print(card.to_text())
-    _save(cassette)
-    return code
+    return EXIT_OK
 
 
 def _session_options(p: argparse.ArgumentParser) -> None:
