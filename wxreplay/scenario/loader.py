@@ -1,0 +1,396 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Scenario files are written by hand, often by people who do not program, so the reader is strict
+and its errors point at the line:
+
+- **Safe only.** Nothing is ever evaluated: any tag other than the plain data tags (``!!str``,
+  ``!!int``, ``!!float``, ``!!bool``, ``!!null``, ``!!map``, ``!!seq``) is an error, so
+  ``!!python/object`` cannot even be constructed.
+- **Plain data with YAML 1.2 scalars.** Only ``true``/``false`` are booleans (``yes``, ``no``,
+  ``on``, ``off`` stay text); ``2026-01-05`` and other dates stay text (no datetime objects in
+  storage); ``010`` is ten; ``.inf``/``.nan`` stay text (JSON has neither). Mapping keys are
+  always text, as in JSON (``200: ok`` has the key ``"200"``). The result is what
+  ``json.loads`` of the same document would give.
+- **Duplicate keys are errors** (naming both lines); ``<<`` merge keys and anchors work.
+- **One document per file**; ``---`` separating a second one is an error.
+- **Positions.** :class:`YamlDoc` maps every value's path (``("turns", 0, "plan", 1, "args")``)
+  to its :class:`Span`, and every mapping member's path to the span of its key, so later checks
+  can point at the exact key or value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from wxreplay.errors import ScenarioError
+from wxreplay.jsonfile import display_path
+
+__all__ = ["ScenarioLoader", "Span", "YamlDoc", "excerpt", "numbered_lines", "parse_yaml", "read_yaml"]
+
+PathPart = str | int
+YamlPath = tuple[PathPart, ...]
+
+_MAX_NODES = 200_000  # an alias bomb ("billion laughs") stops here instead of eating the memory
+_EXCERPT_BEFORE = 2
+_EXCERPT_HALF_WIDTH = 70
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
+
+
+class ScenarioLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader with YAML 1.2 core-schema scalars; :func:`parse_yaml` builds the values.
+
+    Only the scanner, parser, composer and resolver are used: nodes are turned into values by
+    this module, never by PyYAML's constructors, so no tag can construct anything.
+    """
+
+    yaml_implicit_resolvers: dict[Any, list[tuple[str, Any]]] = {}  # noqa: RUF012 (PyYAML's class-level registry)
+
+
+for _tag, _regexp, _first in (
+    (_NULL, r"^(?:~|null|Null|NULL|)$", [*"~nN", ""]),
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", [*"tTfF"]),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", [*"-+0123456789"]),
+    (_FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$", [*"-+.0123456789"]),
+    (_MERGE, r"^(?:<<)$", ["<"]),
+):
+    ScenarioLoader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a value is written: 1-based first line/column and last line/column (inclusive line)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def _last_mark(node: Node) -> Any:
+    """Where ``node``'s own text ends: a block collection ends with its last item, not at the next token."""
+    seen: set[int] = set()
+    while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value and id(node) not in seen:
+        seen.add(id(node))
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    return node.end_mark
+
+
+def _span(node: Node) -> Span:
+    start, end = node.start_mark, _last_mark(node)
+    end_line, end_column = end.line + 1, end.column + 1
+    # A block scalar (| or >) ends at column 0 of the line after its text.
+    if end.column == 0 and end.line > start.line:
+        end_line, end_column = end.line, 1
+    return Span(start.line + 1, start.column + 1, max(end_line, start.line + 1), end_column)
+
+
+def _display_width(text: str) -> int:
+    """Terminal width of ``text``: CJK characters take two cells, so the caret stays aligned."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def excerpt(text: str, line: int, column: int | None = None, *, before: int = _EXCERPT_BEFORE) -> str:
+    """Lines ``line - before`` .. ``line`` of ``text``, numbered, the last one marked, a caret under ``column``."""
+    lines = text.splitlines() or [""]
+    line = min(max(line, 1), len(lines))
+    first = max(1, line - before)
+    width = len(str(line))
+    out: list[str] = []
+    for n in range(first, line + 1):
+        src = lines[n - 1].replace("\t", " ")
+        if n == line and column is not None and len(src) > 2 * _EXCERPT_HALF_WIDTH:
+            col = max(column - 1, 0)
+            start = max(col - _EXCERPT_HALF_WIDTH, 0)
+            end = min(col + _EXCERPT_HALF_WIDTH, len(src))
+            src = ("…" if start else "") + src[start:end] + ("…" if end < len(src) else "")
+            column = col - start + (2 if start else 1)
+        elif len(src) > 2 * _EXCERPT_HALF_WIDTH:
+            src = src[: 2 * _EXCERPT_HALF_WIDTH] + "…"
+        marker = ">" if n == line else " "
+        out.append(f"  {marker} {n:>{width}} | {src}".rstrip())
+    if column is not None:
+        src = lines[line - 1].replace("\t", " ")
+        if len(src) > 2 * _EXCERPT_HALF_WIDTH:
+            src = ("…" if column > _EXCERPT_HALF_WIDTH else "") + src
+        before_caret = src[: max(column - 1, 0)]
+        out.append(f"    {' ' * width} | {' ' * _display_width(before_caret)}^")
+    return "\n".join(out)
+
+
+def numbered_lines(text: str, first: int, last: int, *, limit: int = 40) -> str:
+    """Lines ``first``..``last`` of ``text`` with their numbers (trailing blank lines dropped, at most ``limit``)."""
+    lines = text.splitlines()
+    last = min(last, len(lines))
+    while last > first and not lines[last - 1].strip():
+        last -= 1
+    if last < first:
+        return ""
+    shown_last = min(last, first + limit - 1)
+    width = len(str(shown_last))
+    out = [f"  {n:>{width}} | {lines[n - 1]}".rstrip() for n in range(first, shown_last + 1)]
+    if last > shown_last:
+        out.append(f"  {'…':>{width}} | ({last - shown_last} more lines)")
+    return "\n".join(out)
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file: plain data plus the position of every value and key."""
+
+    data: Any
+    text: str
+    file: str  # as shown in messages (see jsonfile.display_path)
+    path: Path | None = None
+    values: dict[YamlPath, Span] = field(default_factory=dict)
+    keys: dict[YamlPath, Span] = field(default_factory=dict)
+
+    def span(self, at: YamlPath = (), *, key: bool = False) -> Span:
+        """The span of the key (``key=True``) or value at ``at``, or of its nearest written ancestor."""
+        if key and at in self.keys:
+            return self.keys[at]
+        for depth in range(len(at), -1, -1):
+            found = self.values.get(at[:depth])
+            if found is not None:
+                return found
+        return Span(1, 1, 1, 1)
+
+    def error(self, message: str, at: YamlPath = (), *, key: bool = False, hint: str | None = None) -> ScenarioError:
+        """A :class:`ScenarioError` at the key or value at ``at``, with the excerpt."""
+        span = self.span(at, key=key)
+        return located(message, self.text, self.file, span.line, span.column, hint=hint)
+
+
+def located(message: str, text: str, file: str, line: int, column: int, *, hint: str | None = None) -> ScenarioError:
+    """A :class:`ScenarioError` at ``file:line:column`` showing the lines before it and a caret."""
+    return ScenarioError(message, file=file, line=line, column=column, hint=hint, excerpt=excerpt(text, line, column))
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def read_text(path: Path, label: str) -> str:
+    """The file's text (UTF-8, a BOM is dropped) or a located :class:`ScenarioError`."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError("no such file", file=label, hint="check the path; scenario files end in .scenario.yaml") from None
+    except IsADirectoryError:
+        raise ScenarioError("expected a file, found a directory", file=label) from None
+    except OSError as e:
+        raise ScenarioError(f"cannot read the file: {e.strerror}", file=label) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        good = data[: e.start].decode("utf-8-sig", errors="replace")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        shown = data.decode("utf-8-sig", errors="replace")
+        raise located(
+            f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x} at line {line}, column {column})",
+            shown, label, line, column,
+            hint="save the file as UTF-8; Chinese text saved as GBK is the usual cause (in VS Code: 'Save with Encoding')",
+        ) from None
+
+
+def read_yaml(path: Path, *, label: str | None = None) -> YamlDoc:
+    """Read and parse the YAML file at ``path`` (see :func:`parse_yaml`)."""
+    label = label if label is not None else display_path(path)
+    doc = parse_yaml(read_text(path, label), file=label)
+    doc.path = path
+    return doc
+
+
+def parse_yaml(text: str, *, file: str = "<scenario>") -> YamlDoc:
+    """Parse ``text`` as one YAML document into plain data with positions; :class:`ScenarioError` otherwise."""
+    loader = ScenarioLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        raise _syntax_error(e, text, file) from None
+    except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors; kept as a safety net
+        raise ScenarioError(f"invalid YAML: {e}", file=file) from None
+    finally:
+        loader.dispose()
+    doc = YamlDoc(data=None, text=text, file=file)
+    if node is not None:
+        doc.data = _Builder(doc).build(node, ())
+    return doc
+
+
+def _syntax_error(e: yaml.MarkedYAMLError, text: str, file: str) -> ScenarioError:
+    mark = e.problem_mark or e.context_mark
+    problem = e.problem or e.context or "invalid YAML"
+    if mark is None:  # pragma: no cover - scanner and parser errors always carry a mark
+        return ScenarioError(f"invalid YAML: {problem}", file=file)
+    line, column = mark.line + 1, mark.column + 1
+    lines = text.splitlines()
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    above = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
+    hint: str | None = None
+    if "expected a single document" in problem or "but found another document" in problem:
+        problem = "a scenario file holds one document, but a second one starts here"
+        hint = "put each scenario in its own .scenario.yaml file (remove the extra '---')"
+    elif "\t" in problem or "'\\t'" in problem:
+        hint = "indent with spaces, never tabs"
+    elif ("expected ',' or '}'" in problem or "expected ',' or ']'" in problem) and any(c in src for c in "${}[]"):
+        hint = ("inside { } or [ ], quote a value that holds ${...}, [ ] or { }: "
+                'args: {drinkId: "${drinkId}"}, save: {drinkId: "structuredContent.items[0].drinkId"}')
+    elif "：" in src or "：" in above:
+        hint = "use an ASCII ':' after a key; the Chinese '：' counts as text (e.g. user: 点一杯拿铁)"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value contains ': ' — put the text in quotes, e.g. reply: \"时间: 10:30\""
+    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
+        hint = "check the indentation: keys of the same mapping start in the same column, list items with '- '"
+    elif "found undefined alias" in problem:
+        hint = "define the anchor (&name) before using it (*name)"
+    elif "found character" in problem and ("'@'" in problem or "'`'" in problem):
+        hint = "a value cannot start with @ or `; put it in quotes"
+    return located(f"invalid YAML: {problem}", text, file, line, column, hint=hint)
+
+
+_ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _MERGE}
+
+
+class _Builder:
+    """Turns composed nodes into plain values while recording positions."""
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.active: set[int] = set()
+        self.count = 0
+
+    def fail(self, node: Node, message: str, hint: str | None = None) -> ScenarioError:
+        span = _span(node)
+        return located(message, self.doc.text, self.doc.file, span.line, span.column, hint=hint)
+
+    def build(self, node: Node, at: YamlPath) -> Any:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            raise self.fail(node, f"the document expands to more than {_MAX_NODES:,} values (aliases inside aliases?)",
+                            hint="a scenario needs far less; write the values out or use fewer nested aliases")
+        self.doc.values.setdefault(at, _span(node))
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            shown = tag.replace(_TAG, "!!") if tag.startswith(_TAG) else tag
+            raise self.fail(
+                node, f"the tag {shown} is not allowed: scenario files hold plain data only, nothing is constructed or run",
+                hint="remove the tag; write the value as plain text, a number, a list or a mapping",
+            )
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise self.fail(node, "this alias refers to itself (a recursive structure)",
+                            hint="a scenario is a tree: copy the values instead")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                if tag != _SEQ:
+                    raise self.fail(node, f"a list cannot carry the tag {tag}")
+                return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
+            assert isinstance(node, MappingNode)
+            if tag != _MAP:
+                raise self.fail(node, f"a mapping cannot carry the tag {tag}")
+            return self.mapping(node, at)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if tag == _NULL:
+            if value not in ("~", "null", "Null", "NULL", ""):
+                raise self.fail(node, f"{value!r} is not null")
+            return None
+        if tag == _BOOL:
+            if value not in ("true", "True", "TRUE", "false", "False", "FALSE"):
+                raise self.fail(node, f"{value!r} is not a boolean", hint="write true or false")
+            return value.lower() == "true"
+        if tag == _INT:
+            text = value.strip()
+            try:
+                if text.startswith("0x"):
+                    return int(text[2:], 16)
+                if text.startswith("0o"):
+                    return int(text[2:], 8)
+                return int(text, 10)
+            except ValueError:
+                raise self.fail(node, f"{value!r} is not an integer") from None
+        if tag == _FLOAT:
+            try:
+                number = float(value)
+            except ValueError:
+                raise self.fail(node, f"{value!r} is not a number") from None
+            if number != number or number in (float("inf"), float("-inf")):
+                raise self.fail(node, f"{value!r} is not a JSON number", hint="use a finite number")
+            return number
+        if tag == _MERGE:
+            raise self.fail(node, "'<<' (merge) is only allowed as a mapping key")
+        raise self.fail(node, f"unsupported scalar tag {tag}")  # pragma: no cover - filtered in build()
+
+    def key(self, node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            raise self.fail(node, "a key must be plain text, not a list or a mapping", hint="write key: value")
+        if node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
+            shown = node.tag.replace(_TAG, "!!")
+            raise self.fail(node, f"the tag {shown} is not allowed on a key: scenario files hold plain data only")
+        if node.value == "" and node.tag != _STR:
+            raise self.fail(node, "a key is missing before ':'", hint="write key: value")
+        return str(node.value)
+
+    def pairs(self, node: MappingNode) -> tuple[list[tuple[Node, Node]], list[tuple[Node, Node]]]:
+        """(explicit pairs, pairs merged in through ``<<``); merged pairs are flattened recursively."""
+        explicit: list[tuple[Node, Node]] = []
+        merged: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                explicit.append((key_node, value_node))
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    raise self.fail(source, "'<<' merges a mapping (or a list of mappings) into this one",
+                                    hint="write <<: *anchor where &anchor names a mapping")
+                if id(source) in self.active:
+                    raise self.fail(source, "this mapping merges itself in (a recursive structure)")
+                self.active.add(id(source))
+                try:
+                    inner, inner_merged = self.pairs(source)
+                finally:
+                    self.active.discard(id(source))
+                merged.extend(inner)
+                merged.extend(inner_merged)
+        return explicit, merged
+
+    def mapping(self, node: MappingNode, at: YamlPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        explicit, merged = self.pairs(node)
+        for key_node, value_node in explicit:
+            key = self.key(key_node)
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                raise self.fail(
+                    key_node, f"duplicate key {key!r} (first written at line {first})",
+                    hint="each key appears once per mapping: merge the two or rename one",
+                )
+            seen[key] = key_node
+            self.doc.keys[(*at, key)] = _span(key_node)
+            out[key] = self.build(value_node, (*at, key))
+        for key_node, value_node in merged:  # explicit keys win; among merges the first one wins
+            key = self.key(key_node)
+            if key not in out:
+                self.doc.keys[(*at, key)] = _span(key_node)
+                out[key] = self.build(value_node, (*at, key))
+        return out

@@ -1,0 +1,368 @@
+"""What a scenario file says, as frozen dataclasses: no behaviour beyond small conveniences.
+
+Every object keeps its :class:`Source` (file, first line/column, last line) so the runner can
+show "the failing turn's YAML lines with line numbers" (:meth:`Scenario.lines`) and raise
+errors located at a step (:meth:`Scenario.error`). JSON-like payloads (``args``, partial
+``structuredContent`` ...) are kept as written, ``${var}`` placeholders included: the runner
+substitutes them (``templating.substitute``) when the step runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from wxreplay.cassette.modes import RecordMode
+from wxreplay.errors import ScenarioError
+from wxreplay.host.cloud import CloudState
+from wxreplay.host.device import DEFAULT_START, Device, parse_time
+from wxreplay.scenario.loader import Span, YamlDoc, YamlPath, excerpt, numbered_lines
+
+__all__ = [
+    "EVENT_KINDS",
+    "CallStep",
+    "CardCheck",
+    "CloudSetup",
+    "DeviceSetup",
+    "EventTurn",
+    "Expect",
+    "MessageCheck",
+    "RenderStep",
+    "ReplyStep",
+    "Save",
+    "Scenario",
+    "Source",
+    "Step",
+    "TapTurn",
+    "Turn",
+    "UserTurn",
+]
+
+EventKind = Literal["background", "foreground", "memory_warning", "restart", "advance", "new_session"]
+#: Lifecycle events, in the order the format documents them.
+EVENT_KINDS: tuple[EventKind, ...] = ("background", "foreground", "memory_warning", "restart", "advance", "new_session")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an object is written: ``file:line:column`` of its first character, and its last line.
+
+    ``at`` is its path in the YAML document (``("turns", 2, "plan", 0)``), which
+    :meth:`Scenario.error` uses to point at a key or value inside it.
+    """
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    at: YamlPath = field(default=(), compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# -- expectations -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    """``expect: card:`` — what a card must show."""
+
+    source: Source
+    component: str | None = None  # which card (component name); None: the card this step is about
+    text: tuple[str, ...] = ()  # each must be contained in the card's text
+    selector: str | None = None  # a node matching it must exist ...
+    count: int | None = None  # ... exactly this many times, when given
+
+
+@dataclass(frozen=True)
+class MessageCheck:
+    """``expect: message:`` — the upstream message a tap sent (``sent=False``: none must be sent)."""
+
+    source: Source
+    sent: bool = True
+    text: str | None = None  # contained in the message's text blocks
+    api_call: str | None = None  # name of its api/call block
+    arguments: dict[str, Any] | None = None  # partial match of the api/call arguments
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Partial assertions on a step, a tap or an event. ``None``/empty means "not checked".
+
+    Which fields may be set depends on where the ``expect:`` is written (see ``schema.EXPECT_KEYS``).
+    ``raw`` is the mapping as written (placeholders included).
+    """
+
+    source: Source
+    raw: dict[str, Any]
+    is_error: bool | None = None
+    structured_content: dict[str, Any] | None = None  # partial deep match
+    meta: dict[str, Any] | None = None  # partial deep match of _meta
+    handoff: dict[str, Any] | None = None  # partial deep match
+    content: tuple[str, ...] = ()  # texts contained in the content text
+    facts: tuple[str, ...] = ()  # texts contained in the facts part
+    actions: tuple[str, ...] = ()  # texts contained in the actions part
+    card: CardCheck | None = None
+    message: MessageCheck | None = None
+    rerender: bool | None = None  # the tap re-rendered the card (or did not)
+    session: Literal["new", "same"] | None = None
+    host_calls: tuple[str, ...] = ()  # wx host APIs that must have been called
+    findings: tuple[str, ...] | None = None  # finding codes that must be reported; () = no findings at all
+
+
+# -- steps ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Save:
+    """``save: {name: path}`` — one variable captured from a call result."""
+
+    name: str
+    path: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class CallStep:
+    """``call: API`` — the planner calls an atomic API."""
+
+    api: str
+    source: Source
+    args: dict[str, Any] | None = None  # None: not written ({} — or, first call of a tap plan, the card's arguments)
+    save: tuple[Save, ...] = ()
+    expect: Expect | None = None
+
+    kind: Literal["call"] = field(default="call", init=False)
+
+
+@dataclass(frozen=True)
+class RenderStep:
+    """``render: API`` (or ``last``) — the planner shows the card of the latest call of that API."""
+
+    api: str | None  # None for "last": the card of the latest call, whichever API
+    source: Source
+    expect: Expect | None = None
+
+    kind: Literal["render"] = field(default="render", init=False)
+
+
+@dataclass(frozen=True)
+class ReplyStep:
+    """``reply: text`` — what the assistant says (may hold ``${var}``)."""
+
+    text: str
+    source: Source
+
+    kind: Literal["reply"] = field(default="reply", init=False)
+
+
+Step = CallStep | RenderStep | ReplyStep
+
+
+# -- turns ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserTurn:
+    """``user: text`` + ``plan:`` — the user types a message, the planner runs the plan."""
+
+    text: str
+    plan: tuple[Step, ...]
+    source: Source
+
+    kind: Literal["user"] = field(default="user", init=False)
+
+
+@dataclass(frozen=True)
+class TapTurn:
+    """``tap:`` — the user taps a node of a card; its upstream message (if any) starts ``plan``.
+
+    The card is named by ``component`` (``drink-list``) or by ``api`` (the card of that API's
+    latest call); neither means the card rendered last. The node is found by ``text`` (contained)
+    or ``selector``, the ``index``-th match (0-based).
+    """
+
+    source: Source
+    component: str | None = None
+    api: str | None = None
+    text: str | None = None
+    selector: str | None = None
+    index: int = 0
+    expect: Expect | None = None
+    plan: tuple[Step, ...] = ()
+
+    kind: Literal["tap"] = field(default="tap", init=False)
+
+
+@dataclass(frozen=True)
+class EventTurn:
+    """A lifecycle event: ``background: 30m``, ``foreground``, ``memory_warning``, ``restart``,
+    ``advance: 5s`` or ``new_session``. ``duration_ms`` is set for ``background`` and ``advance``."""
+
+    event: EventKind
+    source: Source
+    duration_ms: int | None = None
+    expect: Expect | None = None
+
+    kind: Literal["event"] = field(default="event", init=False)
+
+
+Turn = UserTurn | TapTurn | EventTurn
+
+
+# -- device -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CloudSetup:
+    """``device.cloud`` — the initial ``wx.cloud`` environment (see :class:`CloudState`)."""
+
+    collections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    functions: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)
+    ai: dict[str, Any] = field(default_factory=dict)
+    env: str | None = None
+    openid: str | None = None
+
+    def to_state(self) -> CloudState:
+        """A fresh :class:`CloudState` (deep copies: a run never changes the scenario)."""
+        extra: dict[str, Any] = {}
+        if self.env is not None:
+            extra["env"] = self.env
+        if self.openid is not None:
+            extra["openid"] = self.openid
+        return CloudState(
+            collections=copy.deepcopy(self.collections), functions=copy.deepcopy(self.functions),
+            files=copy.deepcopy(self.files), ai=copy.deepcopy(self.ai), **extra,
+        )
+
+
+@dataclass(frozen=True)
+class DeviceSetup:
+    """``device:`` — the simulated phone at the start. ``None`` fields keep :class:`Device`'s defaults."""
+
+    source: Source | None = None
+    storage: dict[str, Any] = field(default_factory=dict)
+    login_code: str | None = None
+    login_fail: str | None = None  # the errMsg reason wx.login fails with
+    session_valid: bool | None = None
+    payments: tuple[Any, ...] = ()  # "success" | "cancel" | "fail" | {"outcome": ..., "errMsg": ...}
+    location: dict[str, Any] | Literal["denied"] | None = None
+    phone_number: dict[str, Any] | Literal["denied"] | None = None
+    system: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seed: int | None = None
+    start_time: str | None = None  # ISO 8601 with an offset
+    timezone: str | None = None  # IANA name, e.g. Asia/Shanghai
+    locale: str | None = None
+    app_id: str | None = None
+    stubs: dict[str, Any] = field(default_factory=dict)
+    cloud: CloudSetup | None = None
+
+    def to_device(self) -> Device:
+        """A fresh :class:`Device` for one run (everything deep-copied)."""
+        kwargs: dict[str, Any] = {
+            "storage": copy.deepcopy(self.storage),
+            "payments": copy.deepcopy(list(self.payments)),
+            "system": copy.deepcopy(self.system),
+            "stubs": copy.deepcopy(self.stubs),
+        }
+        if self.login_code is not None:
+            kwargs["login_code"] = self.login_code
+        if self.login_fail is not None:
+            kwargs["login_fail"] = self.login_fail
+        if self.session_valid is not None:
+            kwargs["session_valid"] = self.session_valid
+        if self.location is not None:
+            kwargs["location"] = None if self.location == "denied" else copy.deepcopy(self.location)
+        if self.phone_number is not None:
+            kwargs["phone_number"] = None if self.phone_number == "denied" else copy.deepcopy(self.phone_number)
+        for name in ("seed", "start_time", "locale", "app_id"):
+            value = getattr(self, name)
+            if value is not None:
+                kwargs[name] = value
+        if self.timezone is not None:
+            kwargs["timezone"] = self.timezone
+            kwargs["tz_offset_min"] = tz_offset_min(self.timezone, self.start_time)
+        if self.cloud is not None:
+            kwargs["cloud"] = self.cloud.to_state()
+        return Device(**kwargs)
+
+
+def tz_offset_min(timezone: str, start_time: str | None) -> int:
+    """JavaScript's ``getTimezoneOffset()`` (minutes *behind* UTC) of ``timezone`` at ``start_time``."""
+    zone = zoneinfo.ZoneInfo(timezone)
+    at = dt.datetime.fromtimestamp(parse_time(start_time or DEFAULT_START) / 1000, tz=dt.UTC).astimezone(zone)
+    offset = at.utcoffset() or dt.timedelta(0)
+    return -int(offset.total_seconds() // 60)
+
+
+# -- scenario ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One ``*.scenario.yaml`` file."""
+
+    name: str
+    path: Path  # the file, as given to the loader
+    file: str  # the file as shown in messages
+    source: Source
+    turns: tuple[Turn, ...]
+    device: DeviceSetup = field(default_factory=DeviceSetup)
+    description: str | None = None
+    project: Path | None = None  # resolved against the file's folder; None: configured elsewhere
+    skill: str | None = None
+    cassette: Path | None = None  # resolved against the file's folder; None: the runner derives it
+    record: RecordMode | None = None
+    marks: tuple[str, ...] = ()
+    skip: str | None = None  # reason
+    xfail: str | None = None  # reason
+    version: int = 1
+    doc: YamlDoc | None = field(default=None, repr=False, compare=False)  # text and positions, for messages
+
+    @property
+    def text(self) -> str:
+        """The file's text."""
+        return self.doc.text if self.doc is not None else ""
+
+    def lines(self, source: Source, *, limit: int = 40) -> str:
+        """The YAML lines of ``source`` (a turn, a step ...) with their line numbers."""
+        return numbered_lines(self.text, source.line, source.end_line, limit=limit)
+
+    def span(self, source: Source | None = None, *at: str | int, key: bool = False) -> Span:
+        """Position of ``at`` inside ``source`` (its key with ``key=True``), or of ``source`` itself."""
+        source = source or self.source
+        if self.doc is None:
+            return Span(source.line, source.column, source.end_line, 1)
+        return self.doc.span((*source.at, *at), key=key)
+
+    def error(
+        self, message: str, source: Source | None = None, *at: str | int, key: bool = False, hint: str | None = None
+    ) -> ScenarioError:
+        """A :class:`ScenarioError` at ``source`` (default: the file) or at ``at`` inside it, with the excerpt.
+
+        ``scenario.error("...", step.source, "args", "drinkId")`` points at that argument's value.
+        """
+        source = source or self.source
+        span = self.span(source, *at, key=key)
+        return ScenarioError(
+            message, file=source.file, line=span.line, column=span.column, hint=hint,
+            excerpt=excerpt(self.text, span.line, span.column) if self.text else None,
+        )
+
+    def to_device(self) -> Device:
+        """A fresh :class:`Device` set up as ``device:`` says."""
+        return self.device.to_device()
+
+    def steps(self) -> list[tuple[int, Step]]:
+        """Every step of every plan in file order, with the index of its turn."""
+        out: list[tuple[int, Step]] = []
+        for i, turn in enumerate(self.turns):
+            if isinstance(turn, UserTurn | TapTurn):
+                out.extend((i, step) for step in turn.plan)
+        return out
