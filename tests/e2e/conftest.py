@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from wxreplay import Project
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "westore-cafe"
 SERVICE = EXAMPLE / "service" / "westore_service.py"
+PORT = 8765  # the example skill's utils/config.js points here
 
 
 def _service_module() -> Any:
@@ -41,3 +46,34 @@ def westore_app() -> Callable[[], Any]:
 def westore_transport(westore_app: Callable[[], Any]) -> httpx.WSGITransport:
     """wx.request answered by a fresh in-process westore service, no socket."""
     return httpx.WSGITransport(app=westore_app())
+
+
+def port_open(port: int = PORT) -> bool:
+    """Whether something listens on 127.0.0.1:``port``."""
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture()
+def service_stopped() -> None:
+    """Nothing listens where the example skill sends its requests."""
+    if port_open(PORT):
+        pytest.fail(f"port {PORT} is in use; this test needs the example service stopped")
+
+
+@pytest.fixture()
+def live_service() -> Iterator[None]:
+    """The example's real HTTP service on 127.0.0.1:8765, started with its one command."""
+    if port_open(PORT):
+        pytest.fail(f"port {PORT} is already in use; stop whatever listens there and run again")
+    proc = subprocess.Popen([sys.executable, str(SERVICE), "--quiet"], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 20
+        while not port_open(PORT):
+            assert proc.poll() is None, "the example service exited at start-up"
+            assert time.monotonic() < deadline, "the example service did not start listening"
+            time.sleep(0.05)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -8,8 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,34 +39,6 @@ def wxreplay(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) ->
                           timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
 
 
-def port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-@pytest.fixture()
-def service_stopped() -> None:
-    """Nothing listens where the example skill sends its requests."""
-    if port_open(PORT):
-        pytest.fail(f"port {PORT} is in use; these tests prove replay works with the example service stopped")
-
-
-@pytest.fixture()
-def live_service() -> Iterator[None]:
-    """The example's real HTTP service on 127.0.0.1:8765, started with its one command."""
-    if port_open(PORT):
-        pytest.fail(f"port {PORT} is already in use; stop whatever listens there and run again")
-    proc = subprocess.Popen([sys.executable, str(SERVICE), "--quiet"], cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 20
-        while not port_open(PORT):
-            assert proc.poll() is None, "the example service exited at start-up"
-            assert time.monotonic() < deadline, "the example service did not start listening"
-            time.sleep(0.05)
-        yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 # ---- replay: a fresh clone, no service ------------------------------------------------------------

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,27 +122,6 @@ def wxreplay(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
-def port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-@pytest.fixture()
-def live_service() -> Iterator[None]:
-    """The example's real HTTP service on 127.0.0.1:8765, started with its one command."""
-    if port_open(PORT):
-        pytest.fail(f"port {PORT} is already in use; stop whatever listens there and run again")
-    proc = subprocess.Popen([sys.executable, str(SERVICE), "--quiet"], cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 20
-        while not port_open(PORT):
-            assert proc.poll() is None, "the example service exited at start-up"
-            assert time.monotonic() < deadline, "the example service did not start listening"
-            time.sleep(0.05)
-        yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_cli_call_over_real_http(live_service: None) -> None:
@@ -156,9 +133,7 @@ def test_cli_call_over_real_http(live_service: None) -> None:
     assert "[ai-mode]" in done.stderr
 
 
-def test_cli_call_without_the_service_fails_clearly() -> None:
-    if port_open(PORT):
-        pytest.fail(f"port {PORT} is in use; this test needs the example service stopped")
+def test_cli_call_without_the_service_fails_clearly(service_stopped: None) -> None:
     done = wxreplay("call", "examples/westore-cafe", "searchDrinks", "--args", '{"keyword":"拿铁"}')
     assert done.returncode == 1
     assert "could not connect" in done.stderr and f"127.0.0.1:{PORT}" in done.stderr
