@@ -4,6 +4,7 @@ The public surface is deliberately small; everything else is private and may cha
 """
 
 from wxreplay.cards.card import Card
+from wxreplay.conversation import RunOptions, ScenarioRun, run_scenario
 from wxreplay.errors import WxReplayError
 from wxreplay.findings import Finding
 from wxreplay.host.cloud import CloudState
@@ -12,5 +13,18 @@ from wxreplay.project import Project
 from wxreplay.result import CallResult
 from wxreplay.session import Session, SessionLimits
 
-__all__ = ["CallResult", "Card", "CloudState", "Device", "Finding", "Project", "Session", "SessionLimits", "WxReplayError"]
+__all__ = [
+    "CallResult",
+    "Card",
+    "CloudState",
+    "Device",
+    "Finding",
+    "Project",
+    "RunOptions",
+    "ScenarioRun",
+    "Session",
+    "SessionLimits",
+    "WxReplayError",
+    "run_scenario",
+]
 __version__ = "0.1.0"

@@ -212,6 +212,80 @@ def cmd_scan(ns: argparse.Namespace) -> int:
     return EXIT_FAILED if hits else EXIT_OK
 
 
+def cmd_run(ns: argparse.Namespace) -> int:
+    """Replay scenarios (default: scenarios/ here): progress, conversations with -v, a summary; exit 1 on failure."""
+    from wxreplay.conversation import RunOptions, run_scenario
+    from wxreplay.errors import ScenarioError
+    from wxreplay.scenario import collect_files, load_scenario
+
+    paths = ns.paths or ["scenarios"]
+    if not ns.paths and not Path("scenarios").is_dir():
+        raise UsageError("no scenarios/ folder here", hint="pass scenario files or folders: wxreplay run path/to/x.scenario.yaml")
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    files = collect_files(paths, ns.suffix)
+    if not files:
+        raise UsageError(f"no *{ns.suffix} files under {', '.join(paths)}")
+    options = RunOptions(record=ns.record, record_explicit=ns.record is not None,
+                         project=Path(ns.project) if ns.project else None, skill=ns.skill,
+                         cassette_dir=Path(ns.cassette_dir), strict=ns.strict, suffix=ns.suffix)
+    json_dir = Path(ns.json) if ns.json else None
+    if json_dir is not None:
+        json_dir.mkdir(parents=True, exist_ok=True)
+    passed = failed = skipped = xfailed = errors = 0
+    for file in files:
+        stem = file.name[: -len(ns.suffix)] if file.name.endswith(ns.suffix) else file.stem
+        try:
+            scenario = load_scenario(file, skill=ns.skill)
+            if scenario.skip is not None:
+                print(f"SKIP {stem} ({scenario.skip})", flush=True)
+                skipped += 1
+                continue
+            run = run_scenario(scenario, options)
+        except (ScenarioError, ProjectError, UsageError) as e:
+            print(f"ERROR {stem}", flush=True)
+            print(f"wxreplay: error: {e}", file=sys.stderr, flush=True)
+            errors += 1
+            continue
+        ms = f"{run.elapsed_ms:.0f} ms"
+        if json_dir is not None:
+            (json_dir / f"{stem}.json").write_text(run.transcript.to_json(), encoding="utf-8")
+        if run.recorded:
+            print(f"wxreplay: recorded {run.recorded} new entr{'y' if run.recorded == 1 else 'ies'} into {run.cassette}",
+                  file=sys.stderr, flush=True)
+        if run.failure is None:
+            passed += 1
+            print(f"{'XPASS' if scenario.xfail else 'PASS'} {stem} ({ms})", flush=True)
+        elif scenario.xfail is not None:
+            xfailed += 1
+            print(f"XFAIL {stem} ({ms}) {scenario.xfail}", flush=True)
+        else:
+            failed += 1
+            print(f"FAIL {stem} ({ms})", flush=True)
+        if ns.verbose:
+            print(_indent(run.transcript.to_text(verbose=True)), end="", flush=True)
+        if run.failure is not None and scenario.xfail is None:
+            print(_indent(run.failure.render(verbose=ns.verbose)), flush=True)
+    extra = [f"{n} {what}" for n, what in ((skipped, "skipped"), (xfailed, "xfailed"), (errors, "errors")) if n]
+    print(", ".join([f"{passed} passed", f"{failed} failed", *extra]))
+    if errors:
+        return EXIT_USAGE
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _indent(text: str) -> str:
+    return "".join("  " + ln if ln.strip() else ln for ln in text.splitlines(keepends=True))
+
+
+def cmd_schema(ns: argparse.Namespace) -> int:
+    """Print the JSON Schema of *.scenario.yaml files (for editors: autocomplete and hover help)."""
+    from wxreplay.scenario import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wxreplay", description="Offline, deterministic tests for WeChat Mini Program AI skills."
@@ -246,6 +320,24 @@ def build_parser() -> argparse.ArgumentParser:
     describe = sub.add_parser("describe", help="show the skills, APIs and cards of a project", description=cmd_describe.__doc__)
     describe.add_argument("project")
     describe.set_defaults(func=cmd_describe)
+
+    run = sub.add_parser("run", help="replay scenarios and report (default: scenarios/ here)", description=cmd_run.__doc__)
+    run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: scenarios)")
+    run.add_argument("--record", metavar="MODE", choices=["none", "once", "new_episodes", "all"],
+                     help="record mode of the cassettes: none (replay only, the default), once (record missing cassettes), "
+                     "new_episodes (record what is new), all (re-record)")
+    run.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")
+    run.add_argument("--json", metavar="DIR", help="write each transcript as DIR/<scenario>.json (the stable form)")
+    run.add_argument("--strict", action="store_true", help="warnings (bare instructions, outputSchema mismatches ...) fail")
+    run.add_argument("--project", metavar="P", help="project of scenarios that name none")
+    run.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
+    run.add_argument("--cassette-dir", metavar="DIR", default="cassettes",
+                     help="where <scenario>.yaml cassettes live when a scenario names none (default: cassettes)")
+    run.add_argument("--suffix", default=".scenario.yaml", help="scenario file suffix (default: .scenario.yaml)")
+    run.set_defaults(func=cmd_run)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)
+    schema.set_defaults(func=cmd_schema)
 
     scan = sub.add_parser("scan", help="look for secrets left in cassettes and snapshots", description=cmd_scan.__doc__)
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (.yaml/.yml/.json/.ambr/.txt)")

@@ -119,6 +119,18 @@ class Session(CardRuntime):
             findings=trace.findings + found, logs=trace.logs, host_events=trace.events,
         )
 
+    def suspend(self, ms: int) -> None:
+        """Let ``ms`` of virtual time pass with the app in the background: nothing runs.
+
+        The clock moves but timers are frozen, not skipped: every pending timer of every context
+        is postponed by ``ms``, so a timer due 3 s after the app went to the background fires 3 s
+        after the clock runs again in the foreground (:meth:`advance` or the next call). No timer
+        fires, no host call is made, no card re-renders.
+        """
+        if self.closed:
+            raise ApiCallError("the session is closed", hint="start a new session")
+        self._suspend(int(ms))
+
     def advance(self, ms: int) -> None:
         """Let ``ms`` of virtual time pass: timers of every context fire in order."""
         target = self.now + int(ms)

@@ -200,6 +200,17 @@ class Runtime:
                 level="warning", api=name, file=mcp,
             ))
 
+    def _suspend(self, ms: int) -> None:
+        """Move the clock by ``ms`` with every timer postponed by as much (the app is in the background)."""
+        self.now += ms
+
+        async def shift() -> None:
+            for ctx in self.contexts.values():
+                if ctx.next_timer is not None:
+                    await self._step(ctx, {"shiftTimers": ms}, what="the background")
+
+        self._runner.run(shift())
+
     # ---- the scheduler -----------------------------------------------------------------------
     async def _run_job(self, ctx: ExecutionContext, job: dict[str, Any], *, deadline: int, what: str) -> dict[str, Any]:
         self._next_id += 1

@@ -14,6 +14,10 @@ from wxreplay import Project
 from wxreplay.errors import ScenarioError
 from wxreplay.scenario import Scenario, load_scenario, scenario_schema
 
+# The fixtures are inputs of the loader tests, not runnable scenarios: the pytest plugin must not collect them
+# (the runnable versions, fixed and with recorded cassettes, are in scenarios/).
+collect_ignore = ["fixtures"]
+
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "westore-cafe"
 FIXTURES = Path(__file__).parent / "fixtures"

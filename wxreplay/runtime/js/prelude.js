@@ -264,6 +264,8 @@
     const inp = JSON.parse(input);
     wallDeadline = inp.wallDeadline || 0;
     if (inp.now !== undefined && inp.now > now) now = inp.now;
+    // The app was in the background: timers are frozen, so their due times move with the clock.
+    if (inp.shiftTimers) for (const t of timers.values()) t.due += inp.shiftTimers;
     if (inp.storage) wr.storageReplace(inp.storage);
     if (inp.resolve) resolveEffects(inp.resolve);
     checkpoint();
