@@ -11,6 +11,9 @@ import pytest
 
 from wxreplay import Project, Session
 
+# tests/plugin/ runs pytest as users do; pytest accepts pytest_plugins only in a top-level conftest.
+pytest_plugins = ["pytester"]
+
 SKILLS = Path(__file__).parent / "skills"
 
 Files = dict[str, "str | dict[str, Any] | list[Any]"]

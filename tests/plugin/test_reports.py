@@ -1,0 +1,102 @@
+"""What a failing scenario looks like: the YAML lines, the planned step, the diff; JUnit XML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.plugin.conftest import write
+
+WRONG_TOTAL = """\
+    name: 总价不对
+    turns:
+      - user: 来一杯美式
+        plan:
+          - call: searchDrinks
+            args: {keyword: 美式}
+          - call: createOrder
+            args: {drinkId: 102}
+            expect:
+              structuredContent: {total: 30}
+          - reply: 好的
+    """
+
+JS_ERROR = """\
+    name: 技能抛错
+    turns:
+      - user: 菜单呢
+        plan:
+          - call: broken
+    """
+
+
+@pytest.fixture
+def failing(cafe: pytest.Pytester) -> pytest.Pytester:
+    """The cafe with two failing scenarios: an ``expect:`` mismatch and a JavaScript error."""
+    write(cafe.path, {"scenarios/wrong-total.scenario.yaml": WRONG_TOTAL, "scenarios/js-error.scenario.yaml": JS_ERROR})
+    return cafe
+
+
+def test_expect_mismatch_shows_the_turn_yaml_the_planned_step_and_the_diff(failing: pytest.Pytester) -> None:
+    result = failing.runpytest("--snapshot-update", "-k", "总价")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "*___ 总价不对 ___*",
+        "scenarios/wrong-total.scenario.yaml:10: turn 1 › createOrder: expect: not met (1 difference)",
+        "  scenario: 总价不对",
+        "   3 |   - user: 来一杯美式",
+        "   7 |       - call: createOrder",
+        "   8 |         args: {drinkId: 102}",
+        "> 10 |           structuredContent: {total: 30}",
+        "  11 |       - reply: 好的",
+        "  planned: call createOrder {\"drinkId\":102}",
+        "  differences:",
+        "    turn 1 › createOrder › structuredContent.total: expected 30, got 22",
+        "*short test summary info*",
+        "FAILED scenarios/wrong-total.scenario.yaml::总价不对 - turn 1 › createOrder: *",
+    ])
+    for noise in ("*Traceback*", "*plugin.py*", "*conversation.py*", "*def *"):
+        result.stdout.no_fnmatch_line(noise)
+
+
+def test_js_error_names_the_skills_file_and_line(failing: pytest.Pytester) -> None:
+    result = failing.runpytest("--snapshot-update", "-k", "技能")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "scenarios/js-error.scenario.yaml:5: turn 1 › broken: broken failed: *TypeError: Cannot read properties of undefined*",
+        "> 5 |       - call: broken",
+        "  planned: call broken {}",
+        "  JSError: skills/cafe/apis/broken.js:3:*",
+        "*at *broken* (skills/cafe/apis/broken.js:3:*)",
+    ])
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
+@pytest.mark.parametrize("style", ["long", "native"])
+def test_tb_long_still_shows_the_python_traceback(failing: pytest.Pytester, style: str) -> None:
+    result = failing.runpytest("--snapshot-update", "-k", "技能", f"--tb={style}")
+    result.stdout.fnmatch_lines(["*wxreplay/conversation.py*"])
+
+
+def test_junit_xml_names_each_scenario_with_the_failing_turn_in_the_message(failing: pytest.Pytester) -> None:
+    failing.runpytest("--snapshot-update", "--junitxml=report.xml")
+    cases = {c.get("name"): c for c in ET.parse(failing.path / "report.xml").getroot().iter("testcase")}
+    assert set(cases) == {"点一杯拿铁", "总价不对", "技能抛错"}
+    assert cases["点一杯拿铁"].get("classname") == "scenarios.latte.scenario.yaml"
+    assert cases["点一杯拿铁"].find("failure") is None
+    failure = cases["总价不对"].find("failure")
+    assert failure is not None
+    assert failure.get("message") == "turn 1 › createOrder: expect: not met (1 difference)"
+    assert "> 10 |           structuredContent: {total: 30}" in (failure.text or "")
+    js = cases["技能抛错"].find("failure")
+    assert js is not None and (js.get("message") or "").startswith("turn 1 › broken: broken failed:")
+
+
+def test_junit_xml_under_xdist(failing: pytest.Pytester) -> None:
+    failing.runpytest_subprocess("-n", "2", "--snapshot-update", "--junitxml=report.xml")
+    messages = {c.get("name"): (c.find("failure").get("message") if c.find("failure") is not None else None)
+                for c in ET.parse(failing.path / "report.xml").getroot().iter("testcase")}
+    assert messages == {"点一杯拿铁": None, "总价不对": "turn 1 › createOrder: expect: not met (1 difference)",
+                        "技能抛错": messages["技能抛错"]}
+    assert (messages["技能抛错"] or "").startswith("turn 1 › broken: broken failed:")

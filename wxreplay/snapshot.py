@@ -1,0 +1,236 @@
+"""Snapshots as readable YAML: the deterministic part of a transcript, a card or a call result.
+
+``snapshot_data(value)`` reduces what a test produced to plain data and ``snapshot_yaml(data)``
+writes it; :class:`WxSnapshotExtension` is the syrupy extension that stores one ``.yaml`` file per
+test (per scenario: ``scenarios/__snapshots__/latte.scenario/<scenario name>.yaml``), so
+``pytest -n 2`` never has two workers writing one file.
+
+What a scenario snapshot keeps (``scenario_snapshot``): per turn the user message or event, and per
+step the call with its arguments, facts and actions, ``isError``, ``structuredContent``, ``_meta``,
+``handoff``, ``apiCalls``; card trees (in the compact one-node-per-line form of
+``CardNode.to_text()``); upstream messages; host calls; saved variables; findings. Left out:
+console logs, YAML line numbers, paths (file, project, cassette) and timings, none of which is
+behaviour. Volatile values are masked by ``Transcript.to_dict(stable=True)``: session ids become
+``<session#N>``, ids captured with ``save:`` ``<name>`` (the runner registers them).
+
+Keys keep the transcript's fixed order, CJK is written as is, multi-line text as ``|`` blocks.
+Every file starts with ``# wxreplay snapshot 1``, the format's version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+if TYPE_CHECKING:
+    from syrupy.types import PropertyFilter, PropertyMatcher, SerializableData, SerializedData
+
+    from wxreplay.transcript import Transcript
+
+__all__ = [
+    "SNAPSHOT_VERSION",
+    "Verbatim",
+    "WxSnapshotExtension",
+    "check_snapshot",
+    "scenario_snapshot",
+    "snapshot_changes",
+    "snapshot_data",
+    "snapshot_yaml",
+]
+
+SNAPSHOT_VERSION = 1
+HEADER = f"# wxreplay snapshot {SNAPSHOT_VERSION}\n"
+_DROP_STEP = ("line", "logs")
+
+
+class Verbatim(str):
+    """Text already in snapshot form: written and compared as is (the plugin uses it to keep a snapshot)."""
+
+
+def scenario_snapshot(transcript: Transcript) -> dict[str, Any]:
+    """The deterministic, reviewable part of a scenario run (see the module docstring)."""
+    d = transcript.to_dict(stable=True)
+    out: dict[str, Any] = {"scenario": d["scenario"], "skill": d["skill"]}
+    out["sessions"] = [{k: v for k, v in s.items() if k != "sessionId" and v is not None} for s in d["sessions"]]
+    if d["findings"]:
+        out["findings"] = d["findings"]
+    out["turns"] = [_turn(t) for t in d["turns"]]
+    return out
+
+
+def _turn(turn: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in turn.items() if k not in ("line", "steps")}
+    out["steps"] = [_step(s) for s in turn["steps"]]
+    return out
+
+
+def _step(step: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in step.items() if k not in _DROP_STEP}
+    result = out.get("result")
+    if isinstance(result, dict) and result.get("bareInstruction") is False:
+        out["result"] = {k: v for k, v in result.items() if k != "bareInstruction"}
+    for key in ("card",):
+        if isinstance(out.get(key), dict):
+            out[key] = _card(out[key])
+    if out.get("cards"):
+        out["cards"] = [_card(c) for c in out["cards"]]
+    return out
+
+
+def _card(card: Mapping[str, Any]) -> dict[str, Any]:
+    from wxreplay.transcript import tree_text
+
+    out = dict(card)
+    if "tree" in out:
+        out["tree"] = tree_text(out["tree"]) + "\n"
+    return out
+
+
+def snapshot_data(value: Any) -> Any:
+    """Plain data for ``value``: a Transcript, Card, CardNode, CallResult or TapResult in snapshot form; data as is."""
+    from wxreplay.cards.card import Card, TapResult
+    from wxreplay.cards.tree import CardNode
+    from wxreplay.result import CallResult
+    from wxreplay.transcript import Transcript, card_dict, record_call, record_tap
+
+    if isinstance(value, Transcript):
+        return scenario_snapshot(value)
+    if isinstance(value, CardNode):
+        return {"tree": _card({"tree": value.to_data()})["tree"]}
+    if isinstance(value, Card):
+        return _card(card_dict(value))
+    if isinstance(value, CallResult):
+        return _step(record_call(value).to_dict())
+    if isinstance(value, TapResult):
+        return _step(record_tap(value).to_dict())
+    return value
+
+
+def snapshot_changes(stored: str, value: Any) -> list[str]:
+    """Where ``value`` differs from the ``stored`` scenario snapshot: ``turn 2 › call createOrder`` per step.
+
+    Other top-level keys (``sessions``, ``findings``) are named as they are; a snapshot that is not a
+    scenario's gives ``[]``.
+    """
+    try:
+        old = yaml.safe_load(stored)
+    except yaml.YAMLError:
+        return []
+    new = snapshot_data(value)
+    if not (isinstance(old, dict) and isinstance(new, dict) and "turns" in new):
+        return []
+    out = [key for key in dict.fromkeys([*old, *new]) if key != "turns" and old.get(key) != new.get(key)]
+    old_turns, new_turns = old.get("turns") or [], new["turns"]
+    for i in range(max(len(old_turns), len(new_turns))):
+        a, b = _at(old_turns, i), _at(new_turns, i)
+        if a == b:
+            continue
+        if not (isinstance(a, dict) and isinstance(b, dict)):
+            out.append(f"turn {i + 1} {'added' if a is None else 'removed'}")
+            continue
+        if {k: v for k, v in a.items() if k != "steps"} != {k: v for k, v in b.items() if k != "steps"}:
+            out.append(f"turn {i + 1}")
+        steps_a, steps_b = a.get("steps") or [], b.get("steps") or []
+        for j in range(max(len(steps_a), len(steps_b))):
+            if _at(steps_a, j) != _at(steps_b, j):
+                step = _at(steps_b, j) or _at(steps_a, j) or {}
+                out.append(f"turn {i + 1} › {' '.join(str(step[k]) for k in ('kind', 'api') if step.get(k))}")
+    return out
+
+
+def _at(items: list[Any], i: int) -> Any:
+    return items[i] if i < len(items) else None
+
+
+# libyaml's emitter when PyYAML has it (5x faster). It escapes characters beyond U+FFFF (emoji) and
+# NEL, which PyYAML's own emitter writes as they are, and writes an empty key differently: data holding
+# them goes through PyYAML's, so a snapshot is the same bytes with and without libyaml.
+_FastDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SLOW_ONLY = re.compile("[\x85\U00010000-\U0010FFFF]")
+_TAG = "tag:yaml.org,2002:"
+_FLOAT = yaml.representer.SafeRepresenter()
+
+
+def _node(value: Any, slow: list[bool]) -> yaml.Node:
+    """The node ``yaml.safe_dump`` would make for plain data, multi-line text as a ``|`` block; no alias ever.
+
+    Built directly: PyYAML's representer is most of the dump time (its alias bookkeeping included).
+    """
+    kind = type(value)
+    if kind is str or isinstance(value, str):
+        if not slow[0] and _SLOW_ONLY.search(value):
+            slow[0] = True
+        return yaml.ScalarNode(_TAG + "str", str(value), style="|" if "\n" in value else None)
+    if kind is dict:
+        if "" in value:  # PyYAML writes an empty key as "? ''", libyaml as "'':"
+            slow[0] = True
+        return yaml.MappingNode(_TAG + "map", [(_node(k, slow), _node(v, slow)) for k, v in value.items()], flow_style=False)
+    if kind is list or kind is tuple:
+        return yaml.SequenceNode(_TAG + "seq", [_node(v, slow) for v in value], flow_style=False)
+    if kind is bool:
+        return yaml.ScalarNode(_TAG + "bool", "true" if value else "false")
+    if kind is int:
+        return yaml.ScalarNode(_TAG + "int", str(value))
+    if value is None:
+        return yaml.ScalarNode(_TAG + "null", "null")
+    if kind is float:
+        return _FLOAT.represent_float(value)
+    raise TypeError(f"a snapshot holds plain data (dict, list, str, int, float, bool, None), not {kind.__name__}: {value!r}")
+
+
+def snapshot_yaml(data: Any) -> str:
+    """``data`` as the snapshot file's text: the header line, then block YAML (CJK as is, keys in their order)."""
+    slow = [False]
+    node = _node(data, slow)
+    body: str = yaml.serialize(node, Dumper=yaml.SafeDumper if slow[0] else _FastDumper, allow_unicode=True, width=1 << 16)
+    return HEADER + body
+
+
+class WxSnapshotExtension(SingleFileSnapshotExtension):
+    """syrupy extension: one readable ``.yaml`` file per snapshot, made with :func:`snapshot_data` and :func:`snapshot_yaml`.
+
+    ``assert card == snapshot(extension_class=WxSnapshotExtension)`` in a Python test (or the
+    ``wx_snapshot`` fixture); scenario items use it for their transcripts. syrupy's
+    ``exclude``/``include``/``matcher`` filters are not applied (volatile values are masked instead).
+    """
+
+    file_extension = "yaml"
+    _write_mode = WriteMode.TEXT
+
+    def serialize(
+        self,
+        data: SerializableData,
+        *,
+        exclude: PropertyFilter | None = None,
+        include: PropertyFilter | None = None,
+        matcher: PropertyMatcher | None = None,
+    ) -> SerializedData:
+        if isinstance(data, Verbatim):
+            return str(data)
+        return snapshot_yaml(snapshot_data(data))
+
+
+def check_snapshot(snapshot: Any, value: Any, *, failed: bool, diff: Callable[[Any, Any], list[str]]) -> str | None:
+    """Compare ``value`` with its snapshot through syrupy's ``snapshot`` fixture; the mismatch report, or ``None``.
+
+    ``failed``: the run failed, so its snapshot is neither compared nor rewritten, but compared with
+    itself to count as used (syrupy would otherwise report it unused, and delete it on update).
+    ``diff(assertion, value)`` gives syrupy's diff lines (pytest's ``pytest_assertrepr_compare``).
+    """
+    assertion = snapshot.use_extension(WxSnapshotExtension)
+    location = Path(assertion.extension.get_location(test_location=assertion.test_location, index=assertion.index))
+    if not failed and assertion == value:
+        return None
+    stored = location.read_text(encoding="utf-8") if location.is_file() else None
+    if failed:
+        if stored is not None:
+            assertion.assert_match(Verbatim(stored))
+        return None
+    where = snapshot_changes(stored, value) if stored is not None else []
+    head = "no snapshot yet" if stored is None else "the snapshot differs" + (f" at {', '.join(where)}" if where else "")
+    return "\n".join([f"{head} (pytest --snapshot-update accepts the new transcript)", *diff(assertion, value)])
