@@ -5,8 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
-from tests.plugin.conftest import LATTE, write
+from plugin_support import LATTE, write
 
 TEA = textwrap.dedent("""\
     name: 来一杯美式

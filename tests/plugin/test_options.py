@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.plugin.conftest import LATTE, LOGIN, write
+from plugin_support import LATTE, LOGIN, write
 
 OPTIONS = ("record", "project", "skill", "suffix", "device", "strict", "cassette-dir")
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from tests.plugin.conftest import write
+from plugin_support import write
 
 WRONG_TOTAL = """\
     name: 总价不对

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.plugin.conftest import LATTE, write
+from plugin_support import LATTE, write
 
 SNAP = Path("scenarios/__snapshots__/latte.scenario/点一杯拿铁.yaml")
 
