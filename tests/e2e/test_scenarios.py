@@ -9,8 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +20,6 @@ from wxreplay.scenario import collect_files, schema_text
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 CASSETTES = ROOT / "cassettes"
-SERVICE = ROOT / "examples" / "westore-cafe" / "service" / "westore_service.py"
-PORT = 8765
 FILES = collect_files([SCENARIOS])
 STEMS = [f.name.removesuffix(".scenario.yaml") for f in FILES]
 OPTIONS = RunOptions(cassette_dir=CASSETTES)
@@ -32,35 +28,6 @@ OPTIONS = RunOptions(cassette_dir=CASSETTES)
 def wxreplay(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "wxreplay.cli", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-@pytest.fixture()
-def service_stopped() -> None:
-    """Nothing listens where the example skill sends its requests."""
-    if port_open(PORT):
-        pytest.fail(f"port {PORT} is in use; these tests prove the suite replays with the example service stopped")
-
-
-@pytest.fixture()
-def live_service() -> Iterator[None]:
-    """The example's real HTTP service on 127.0.0.1:8765, fresh."""
-    if port_open(PORT):
-        pytest.fail(f"port {PORT} is already in use; stop whatever listens there and run again")
-    proc = subprocess.Popen([sys.executable, str(SERVICE), "--quiet"], cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 20
-        while not port_open(PORT):
-            assert proc.poll() is None and time.monotonic() < deadline, "the example service did not start"
-            time.sleep(0.05)
-        yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
