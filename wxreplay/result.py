@@ -27,6 +27,7 @@ class HostEvent:
     outcome: Any = None
     ok: bool | None = None
     api: str | None = None
+    cassette_ref: int | None = None  # the cassette entry (1-based) that answered it in replay
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "context": self.context, "args": self.args}

@@ -227,3 +227,13 @@ def test_recording_a_scenario_then_replaying_it_gives_the_same_transcript(
     assert again.returncode == 0 and again.stdout.splitlines()[-1] == "1 passed, 0 failed"
     replayed = (work / "out" / "order-not-found.json").read_text(encoding="utf-8")
     assert replayed == suite["order-not-found"].transcript.to_json()  # recorded today = recorded then, byte for byte
+
+
+def test_http_exchanges_reference_their_cassette_entries(suite: dict[str, ScenarioRun]) -> None:
+    # The transcript shows HTTP by reference: the 1-based entry of the cassette that answered it.
+    run = suite["latte-less-sugar"]
+    requests = [h for t in run.transcript.to_dict()["turns"] for s in t["steps"] for h in s.get("hostCalls", [])
+                if h["name"] == "request"]
+    assert requests and all(isinstance(h.get("cassetteRef"), int) for h in requests)
+    refs = [h["cassetteRef"] for h in requests]
+    assert refs == sorted(refs) and len(set(refs)) == len(refs)

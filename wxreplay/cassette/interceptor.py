@@ -7,6 +7,8 @@ calling the scripted handler. Storage and system calls are local to the device a
 
 from __future__ import annotations
 
+import dataclasses
+
 from wxreplay.cassette.recorder import Cassette
 from wxreplay.host.base import Handler, HostCall, HostOutcome
 
@@ -29,8 +31,11 @@ class CassetteInterceptor:
 
     def __call__(self, call: HostCall, nxt: Handler) -> HostOutcome:
         if call.name == "request":
+            # The transport answers it; the entry it replayed becomes the transcript's reference.
+            self.cassette.last_ref = None
             with self.cassette.api_context(call.api):
-                return nxt(call)
+                outcome = nxt(call)
+            return dataclasses.replace(outcome, ref=self.cassette.last_ref) if outcome.ok else outcome
         if not is_recorded(call.name):
             return nxt(call)
         return self.cassette.host_call(call, nxt)

@@ -70,6 +70,7 @@ class Cassette:
         self.record_hint: str | None = None
         self.misses: list[CassetteMissError] = []
         self.new_entries: list[dict[str, Any]] = []  # recorded in this run, not yet redacted
+        self.last_ref: int | None = None  # the entry the last replayed request matched
         self._blobs: dict[str, bytes] = {}  # sha256 -> bytes of binary bodies (side files)
         self._counts: Counter[tuple[str | None, tuple[str, ...]]] = Counter()
         self._api: str | None = None  # the API of the wx.request being answered (set by the interceptor)
@@ -155,6 +156,7 @@ class Cassette:
         if not self.replaying:
             return None
         i = self.index.take(live, self.comparator.view(live), self.turn)
+        self.last_ref = None if i is None else i + 1  # entry number, as miss reports count them
         return None if i is None else self.entries[i]
 
     def record(self, entry: dict[str, Any], blobs: Mapping[str, bytes] | None = None) -> None:

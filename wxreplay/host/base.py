@@ -30,6 +30,7 @@ class HostOutcome:
     ok: bool
     value: Any
     diagnostic: str | None = None  # a human note for reports (e.g. why a request failed)
+    ref: int | None = None  # the cassette entry (1-based) that answered it, when one did
 
     @classmethod
     def success(cls, name: str, value: dict[str, Any] | None = None) -> HostOutcome:

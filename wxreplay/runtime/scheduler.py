@@ -255,6 +255,7 @@ class Runtime:
             outcome = self.host.dispatch(pend.call)
             pend.event.ok = outcome.ok
             pend.event.outcome = outcome.value
+            pend.event.cassette_ref = outcome.ref
             if outcome.diagnostic:
                 self._trace.findings.append(Finding("host", outcome.diagnostic, api=pend.call.api, context=ctx.kind.value))
             answers.append({"id": pend.effect_id, "ok": outcome.ok, "value": outcome.value})
