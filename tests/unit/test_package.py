@@ -17,11 +17,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_facade_exports_exactly_all() -> None:
-    # Submodules become attributes of the package when imported; only the facade's names count.
-    public = {n for n, v in vars(wxreplay).items() if not n.startswith("_") and not inspect.ismodule(v)}
-    assert set(wxreplay.__all__) == public
+    # The facade loads lazily: every name in __all__ resolves, and nothing else public is defined
+    # at module level (submodules become attributes when imported; they are not the facade).
+    assert set(wxreplay.__all__) == set(wxreplay._WHERE)
     for name in wxreplay.__all__:
         assert getattr(wxreplay, name).__doc__, f"{name} needs a docstring"
+    public = {n for n, v in vars(wxreplay).items() if not n.startswith("_") and not inspect.ismodule(v)}
+    assert public - {"annotations", "importlib", "TYPE_CHECKING", "Any"} == set(wxreplay.__all__)
+    with pytest.raises(AttributeError):
+        wxreplay.Nope  # noqa: B018
+
+
+def test_importing_the_package_does_not_load_the_engine() -> None:
+    # pytest imports wxreplay (the plugin) in every run where it is installed.
+    code = ("import sys, wxreplay, wxreplay.plugin; "
+            "print(sorted(m for m in sys.modules if m in ('py_mini_racer', 'wxreplay.session')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def quick_start() -> list[str]:
