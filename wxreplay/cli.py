@@ -216,7 +216,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
     """Replay scenarios (default: scenarios/ here): progress, conversations with -v, a summary; exit 1 on failure."""
     from wxreplay.conversation import RunOptions, run_scenario
     from wxreplay.errors import ScenarioError
-    from wxreplay.scenario import collect_files, load_scenario
+    from wxreplay.scenario import collect_files, load_scenario, parse_device
 
     paths = ns.paths or ["scenarios"]
     if not ns.paths and not Path("scenarios").is_dir():
@@ -227,9 +227,13 @@ def cmd_run(ns: argparse.Namespace) -> int:
     files = collect_files(paths, ns.suffix)
     if not files:
         raise UsageError(f"no *{ns.suffix} files under {', '.join(paths)}")
+    try:
+        device = parse_device(ns.device, file="--device") if ns.device else None
+    except ScenarioError as e:
+        raise UsageError(str(e)) from None
     options = RunOptions(record=ns.record, record_explicit=ns.record is not None,
                          project=Path(ns.project) if ns.project else None, skill=ns.skill,
-                         cassette_dir=Path(ns.cassette_dir), strict=ns.strict, suffix=ns.suffix)
+                         cassette_dir=Path(ns.cassette_dir), strict=ns.strict, suffix=ns.suffix, device=device)
     json_dir = Path(ns.json) if ns.json else None
     if json_dir is not None:
         json_dir.mkdir(parents=True, exist_ok=True)
@@ -334,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cassette-dir", metavar="DIR", default="cassettes",
                      help="where <scenario>.yaml cassettes live when a scenario names none (default: cassettes)")
     run.add_argument("--suffix", default=".scenario.yaml", help="scenario file suffix (default: .scenario.yaml)")
+    run.add_argument("--device", metavar="JSON", help="device defaults under every scenario's own device: (same keys), "
+                     "as JSON, e.g. '{\"timezone\": \"Asia/Shanghai\", \"seed\": 7}'")
     run.set_defaults(func=cmd_run)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)

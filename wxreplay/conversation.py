@@ -91,6 +91,7 @@ from wxreplay.result import CallResult
 from wxreplay.scenario import (
     CallStep,
     CardCheck,
+    DeviceSetup,
     EventTurn,
     Expect,
     MessageCheck,
@@ -129,7 +130,9 @@ __all__ = [
     "ScenarioFailure",
     "ScenarioRun",
     "cassette_path",
+    "check_scenario",
     "format_duration",
+    "load_project",
     "run_path",
     "run_scenario",
     "tap_candidates",
@@ -148,6 +151,9 @@ class RunOptions:
     ``project`` and ``skill`` are used when the scenario names none; ``cassette_dir`` holds
     ``<file stem>.yaml`` cassettes of scenarios that name none (relative to the current
     directory); ``strict`` makes warnings fail the step; ``suffix`` is the scenario file suffix.
+    ``device`` holds defaults under every scenario's own ``device:`` (:meth:`DeviceSetup.with_defaults`).
+    ``record_command`` is the command a cassette miss suggests, ``{file}`` the scenario file and
+    ``{mode}`` the record mode to use (the pytest plugin names the pytest item instead).
     """
 
     record: str | None = None
@@ -157,6 +163,12 @@ class RunOptions:
     cassette_dir: Path = Path("cassettes")
     strict: bool = False
     suffix: str = DEFAULT_SUFFIX
+    device: DeviceSetup | None = None
+    record_command: str = "wxreplay run {file} --record {mode}"
+
+    def hint(self, scenario: Scenario, mode: str) -> str:
+        """``record_command`` for ``scenario``; ``{mode}`` stays when ``mode`` is ``"{mode}"``."""
+        return self.record_command.replace("{file}", scenario.file).replace("{mode}", mode)
 
 
 @dataclass
@@ -199,21 +211,24 @@ def run_path(path: str | Path, options: RunOptions = RunOptions()) -> ScenarioRu
     return run_scenario(load_scenario(path, skill=options.skill), options)
 
 
-def run_scenario(scenario: Scenario, options: RunOptions = RunOptions()) -> ScenarioRun:
+def run_scenario(scenario: Scenario, options: RunOptions = RunOptions(), *,
+                 checked: tuple[Project, Skill] | None = None) -> ScenarioRun:
     """Play ``scenario`` turn by turn (see the module docstring) and return its run.
 
     Raises :class:`ScenarioError` when the scenario names no project (and ``options`` gives none)
     or does not fit it; a recording problem that is not the scenario's (a cassette that cannot be
-    written) is the run's failure.
+    written) is the run's failure. ``checked`` is what :func:`check_scenario` returned for this
+    scenario and these options, when the caller checked it already (the pytest plugin does at
+    collection): the check is not repeated.
     """
-    project, skill = _project_for(scenario, options)
+    project, skill = checked if checked is not None else check_scenario(scenario, options)
     path = cassette_path(scenario, options)
     requested = options.record if options.record is not None else scenario.record
     mode = resolve_mode(requested, explicit=options.record_explicit and options.record is not None)
     try:
         first = _Conversation(scenario, options, project, skill, path, mode).run()
     except CassetteError as e:  # corrupt, truncated, wrong version: this scenario fails, the others run
-        return _unreadable(scenario, project, skill, path, e)
+        return _unreadable(scenario, options, project, skill, path, e)
     if first.failure is not None or first.recorded == 0:
         return first
     # Recorded and saved: what counts is what replay gives (redacted secrets included).
@@ -226,14 +241,15 @@ def run_scenario(scenario: Scenario, options: RunOptions = RunOptions()) -> Scen
     return again
 
 
-def _unreadable(scenario: Scenario, project: Project, skill: Skill, path: Path, error: CassetteError) -> ScenarioRun:
+def _unreadable(scenario: Scenario, options: RunOptions, project: Project, skill: Skill, path: Path,
+                error: CassetteError) -> ScenarioRun:
     base = scenario.path.parent
     transcript = Transcript(scenario=scenario.name, file=scenario.path.name, project=_relative(project.root, base),
                             skill=skill.name, cassette=_relative(path, base))
     failure = ScenarioFailure(
         reason=f"the cassette {path} cannot be read", file=scenario.file, step="start", line=scenario.source.line,
         cause=error, scenario=scenario.name,
-        fix=f"restore it from version control, or re-record it: wxreplay run {scenario.file} --record all",
+        fix=f"restore it from version control, or re-record it: {options.hint(scenario, 'all')}",
     )
     return ScenarioRun(scenario, transcript, failure, cassette=path)
 
@@ -285,7 +301,12 @@ def load_project(path: Path) -> Project:
     return project
 
 
-def _project_for(scenario: Scenario, options: RunOptions) -> tuple[Project, Skill]:
+def check_scenario(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[Project, Skill]:
+    """The project and skill ``scenario`` drives, checked against them (API names, ``inputSchema``, cards).
+
+    Raises :class:`ScenarioError` at the scenario's line for a missing or broken project, an
+    unknown skill, API or card.
+    """
     if scenario.project is not None:
         try:
             project = load_project(scenario.project)
@@ -360,8 +381,8 @@ class _Conversation:
         self.cassette_file = cassette
         self.cassette = Cassette.open(cassette, mode, rules=_rules(os.getcwd()))
         self.cassette.scenario = scenario.name
-        self.cassette.record_hint = f"record it (with the service running): wxreplay run {scenario.file} --record {{mode}}"
-        self.device = scenario.to_device()
+        self.cassette.record_hint = f"record it (with the service running): {options.hint(scenario, '{mode}')}"
+        self.device = scenario.to_device(options.device)
         self.clock = self.device.start_ms()
         base = scenario.path.parent
         self.transcript = Transcript(

@@ -30,6 +30,7 @@ from wxreplay.scenario.parse import (
     collect_files,
     load_scenario,
     load_scenarios,
+    parse_device,
     parse_duration,
     parse_scenario,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "extract",
     "load_scenario",
     "load_scenarios",
+    "parse_device",
     "parse_duration",
     "parse_scenario",
     "scenario_schema",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -263,6 +263,23 @@ class DeviceSetup:
     stubs: dict[str, Any] = field(default_factory=dict)
     cloud: CloudSetup | None = None
 
+    def with_defaults(self, defaults: DeviceSetup | None) -> DeviceSetup:
+        """This set-up over ``defaults`` (``--device`` / ``--wx-device``): its own values win, mappings merge.
+
+        ``storage``, ``system`` and ``stubs`` are merged key by key (the scenario's keys win); any
+        other field the scenario leaves unset takes the default's value.
+        """
+        if defaults is None:
+            return self
+        merged: dict[str, Any] = {}
+        for f in fields(self):
+            mine, base = getattr(self, f.name), getattr(defaults, f.name)
+            if isinstance(mine, dict) and isinstance(base, dict):
+                merged[f.name] = {**base, **mine}
+            else:
+                merged[f.name] = base if mine is None or mine == () else mine
+        return DeviceSetup(**merged)
+
     def to_device(self) -> Device:
         """A fresh :class:`Device` for one run (everything deep-copied)."""
         kwargs: dict[str, Any] = {
@@ -355,9 +372,9 @@ class Scenario:
             excerpt=excerpt(self.text, span.line, span.column) if self.text else None,
         )
 
-    def to_device(self) -> Device:
-        """A fresh :class:`Device` set up as ``device:`` says."""
-        return self.device.to_device()
+    def to_device(self, defaults: DeviceSetup | None = None) -> Device:
+        """A fresh :class:`Device` set up as ``device:`` says (over ``defaults``, see :meth:`DeviceSetup.with_defaults`)."""
+        return self.device.with_defaults(defaults).to_device()
 
     def steps(self) -> list[tuple[int, Step]]:
         """Every step of every plan in file order, with the index of its turn."""

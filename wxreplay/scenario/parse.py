@@ -810,6 +810,23 @@ def parse_scenario(text: str, *, path: str | Path = "<scenario>.scenario.yaml", 
     return _Parser(doc, path).scenario()
 
 
+def parse_device(text: str, *, file: str = "--device") -> DeviceSetup:
+    """A ``device:`` mapping given as JSON (or YAML) text, checked like the scenario key.
+
+    For device defaults on the command line (``wxreplay run --device``, ``pytest --wx-device``);
+    errors are located in ``text`` under the name ``file`` (``--device:1:2: unknown key ...``).
+    """
+    doc = parse_yaml(text, file=file)
+    if not isinstance(doc.data, dict):
+        raise ScenarioError(f"{file} must be a JSON object of device keys, got {text!r}",
+                            hint=f'e.g. {file} \'{{"timezone": "Asia/Shanghai", "seed": 7}}\'')
+    # The parser reads `device:` of a scenario document: give the text that shape, positions kept.
+    doc.values = {("device", *k): v for k, v in doc.values.items()}
+    doc.keys = {("device", *k): v for k, v in doc.keys.items()}
+    doc.data = {"device": doc.data}
+    return _Parser(doc, Path(file)).device(doc.data["device"])
+
+
 def load_scenario(path: str | Path, *, project: Project | None = None, skill: str | None = None) -> Scenario:
     """Read, parse and check one scenario file; with ``project``, also check it against the skill.
 
