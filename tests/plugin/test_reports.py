@@ -99,3 +99,17 @@ def test_junit_xml_under_xdist(failing: pytest.Pytester) -> None:
     assert messages == {"点一杯拿铁": None, "总价不对": "turn 1 › createOrder: expect: not met (1 difference)",
                         "技能抛错": messages["技能抛错"]}
     assert (messages["技能抛错"] or "").startswith("turn 1 › broken: broken failed:")
+
+
+def test_a_cassette_miss_suggests_recording_with_pytest(cafe: pytest.Pytester) -> None:
+    write(cafe.path, {"scenarios/login.scenario.yaml": """\
+        name: 登录
+        turns:
+          - user: 登录一下
+            plan:
+              - call: login
+        """})
+    result = cafe.runpytest("-k", "登录", "-p", "no:syrupy")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*record it (with the service running): pytest 'scenarios/login.scenario.yaml::登录' --wx-record once*"])
+    result.stdout.no_fnmatch_line("*wxreplay run*")
