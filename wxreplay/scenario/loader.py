@@ -16,6 +16,11 @@ and its errors point at the line:
 - **Positions.** :class:`YamlDoc` maps every value's path (``("turns", 0, "plan", 1, "args")``)
   to its :class:`Span`, and every mapping member's path to the span of its key, so later checks
   can point at the exact key or value.
+
+Nodes are composed by libyaml when PyYAML has it, for speed (PyYAML's pure-Python scanner and
+parser were ~90% of loading a scenario); the pure-Python loader stays the reference, reading every
+text libyaml reads differently and producing every error, so data, positions and messages do not
+depend on libyaml.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 from wxreplay.errors import ScenarioError
 from wxreplay.jsonfile import display_path
@@ -64,6 +70,31 @@ for _tag, _regexp, _first in (
     (_MERGE, r"^(?:<<)$", ["<"]),
 ):
     ScenarioLoader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+# libyaml's composer (CParser) asks the Python-side resolve() for the tag of every untagged node,
+# so sharing ScenarioLoader's resolver table gives it the same YAML 1.2 scalars. BaseResolver,
+# not SafeLoader: only composition happens here, no constructor is ever attached.
+_LibyamlLoader: type[Any] | None = None
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _ScenarioCLoader(CParser, BaseResolver):
+        yaml_implicit_resolvers = ScenarioLoader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self)
+
+    _LibyamlLoader = _ScenarioCLoader
+
+# libyaml's composer recurses in C, ~300 bytes of stack per nesting level, so a deeply nested text
+# ("[[[[...") would overflow the C stack: a crash, not an exception (past ~3,000 levels in a thread
+# with a 1 MB stack). Every collection is opened by '[' or '{' or holds a '-', ':' or '?' of its
+# own, so their count bounds the nesting; above the cap the pure-Python loader reads the text (it
+# stops at Python's recursion limit, ~500 levels, with a RecursionError).
+_LIBYAML_MAX_INDICATORS = 1_000
+_INDICATORS = "[{-:?"
 
 
 @dataclass(frozen=True)
@@ -213,15 +244,131 @@ def read_yaml(path: Path, *, label: str | None = None) -> YamlDoc:
 
 def parse_yaml(text: str, *, file: str = "<scenario>") -> YamlDoc:
     """Parse ``text`` as one YAML document into plain data with positions; :class:`ScenarioError` otherwise."""
-    loader = ScenarioLoader(text)
+    if _LibyamlLoader is not None:
+        try:
+            doc = _parse_libyaml(text, file)
+        except Exception:
+            # Whatever failed (bad YAML, a _Builder error, anything unexpected), the reference loader
+            # re-parses so the error is exactly its own; errors are rare, parsing twice costs nothing.
+            doc = None
+        if doc is not None:
+            return doc
+    return _parse_pure(text, file)
+
+
+def _parse_pure(text: str, file: str) -> YamlDoc:
+    """:func:`parse_yaml` with PyYAML's pure-Python composer: the reference for results and errors."""
+    try:
+        loader = ScenarioLoader(text)  # the reader refuses control characters here already
+    except yaml.reader.ReaderError as e:
+        raise _unprintable(e, text, file) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, text, file) from None
+    except yaml.reader.ReaderError as e:
+        raise _unprintable(e, text, file) from None
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors; kept as a safety net
         raise ScenarioError(f"invalid YAML: {e}", file=file) from None
     finally:
         loader.dispose()
+    return _build(node, text, file)
+
+
+def _unprintable(e: yaml.reader.ReaderError, text: str, file: str) -> ScenarioError:
+    """A character YAML does not allow (a control character, a lone surrogate), at its line and column."""
+    before = text[: e.position]
+    line = before.count("\n") + 1
+    column = e.position - (before.rfind("\n") + 1) + 1
+    code = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
+    return located(f"the file holds the character U+{code:04X}, which YAML does not allow", text, file, line, column,
+                   hint="remove it (often pasted along with text); write it as \"\\u....\" in a double-quoted string "
+                   "if it is meant")
+
+
+def _parse_libyaml(text: str, file: str) -> YamlDoc | None:
+    """:func:`parse_yaml` with libyaml's composer, or None where libyaml reads ``text`` differently.
+
+    Raises whatever composing or building raises; :func:`parse_yaml` then re-parses with
+    :func:`_parse_pure` so every error is the reference one. Where libyaml accepts YAML that the
+    pure-Python loader rejects, or reads it otherwise, this returns None and the reference decides:
+
+    - a tab as separator (``a:<tab>b``, ``- x<tab>``): libyaml allows it, PyYAML rejects it;
+    - a BOM after the first character: libyaml skips it at the start of any line, PyYAML keeps it
+      as text;
+    - ``#`` right after a block scalar header (``|#``, ``>-#``): a comment for libyaml, an error for
+      PyYAML;
+    - ``?`` in a plain scalar inside ``[ ]`` or ``{ }`` (``[https://x?y=1]``): libyaml keeps it in
+      the text, PyYAML ends the scalar there and rejects the document;
+    - an empty value after ``:`` inside ``[ ]`` or ``{ }`` (``{a: }``): PyYAML places it right after
+      the ``:``, libyaml at the next token;
+    - ``!`` (the non-specific tag) on an empty value: text for libyaml, null for PyYAML;
+    - an empty value at the very end of a text without a final line break: libyaml places it on a
+      line after the last one;
+    - documents that could nest deeper than the C composer's stack allows (``_LIBYAML_MAX_INDICATORS``).
+    """
+    assert _LibyamlLoader is not None
+    if ("\t" in text or "\ufeff" in text or sum(map(text.count, _INDICATORS)) > _LIBYAML_MAX_INDICATORS
+            or _BLOCK_HEADER_COMMENT.search(text)):
+        return None
+    loader = _LibyamlLoader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return _build(node, text, file)
+    # Looking at every scalar costs ~10% of a load, so only when the text can hold one of those.
+    if ("?" in text or "!" in text or _EMPTY_FLOW_VALUE.search(text)) and _scalar_read_differently(node):
+        return None
+    if text[-1] not in _LINE_BREAKS and _ends_with_empty_scalar(node):
+        return None
+    return _build(node, text, file)
+
+
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+# ':' then only blanks and comments up to ',', ']' or '}' (possessive: no backtracking on '###...').
+_EMPTY_FLOW_VALUE = re.compile(r":(?:\s|#[^\n\r\x85\u2028\u2029]*+)*+[,\]}]")
+
+
+def _scalar_read_differently(root: Node) -> bool:
+    """Whether libyaml composed a plain scalar PyYAML reads otherwise (see :func:`_parse_libyaml`)."""
+    seen: set[int] = set()
+    todo: list[tuple[Node, bool]] = [(root, False)]
+    while todo:
+        node, in_flow = todo.pop()
+        if id(node) in seen:  # aliases share nodes: visit each once (an alias bomb stays cheap)
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if node.style != "":
+                continue
+            if node.value == "":
+                # An empty plain !!str was tagged "!!str" (the same in PyYAML) or "!" (null there).
+                if in_flow or node.tag == _STR:
+                    return True
+            elif in_flow and "?" in node.value:
+                return True
+        elif isinstance(node, SequenceNode):
+            todo.extend((item, in_flow or bool(node.flow_style)) for item in node.value)
+        elif isinstance(node, MappingNode):
+            todo.extend((part, in_flow or bool(node.flow_style)) for pair in node.value for part in pair)
+    return False
+
+
+def _ends_with_empty_scalar(node: Node) -> bool:
+    """Whether the last value written is empty (libyaml marks it after a line break the text lacks)."""
+    seen: set[int] = set()
+    while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value and id(node) not in seen:
+        seen.add(id(node))
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    start, end = node.start_mark, node.end_mark
+    return isinstance(node, ScalarNode) and (start.line, start.column) == (end.line, end.column)
+
+
+def _build(node: Node | None, text: str, file: str) -> YamlDoc:
     doc = YamlDoc(data=None, text=text, file=file)
     if node is not None:
         doc.data = _Builder(doc).build(node, ())

@@ -160,6 +160,18 @@ def test_second_document_is_an_error() -> None:
     assert "a scenario file holds one document" in str(info.value)
 
 
+@pytest.mark.parametrize(("text", "code", "line", "column"), [
+    ("name: x\nturns:\n  - user: hi\x07there\n", "0007", 3, 13),
+    ("name: \x00\n", "0000", 1, 7),
+    ("a: \ud800\n", "D800", 1, 4),
+])
+def test_characters_yaml_does_not_allow_are_located(text: str, code: str, line: int, column: int) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(text, file="c.scenario.yaml")
+    assert (info.value.line, info.value.column) == (line, column)
+    assert f"the file holds the character U+{code}, which YAML does not allow" in str(info.value)
+
+
 def test_non_utf8_file(tmp_path: Path, at: Callable[..., str]) -> None:
     path = tmp_path / "gbk.scenario.yaml"
     path.write_bytes(b"name: x\nturns:\n  - user: " + "点一杯拿铁".encode("gbk") + b"\n")
