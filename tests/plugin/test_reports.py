@@ -111,5 +111,6 @@ def test_a_cassette_miss_suggests_recording_with_pytest(cafe: pytest.Pytester) -
         """})
     result = cafe.runpytest("-k", "登录", "-p", "no:syrupy")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*record it (with the service running): pytest 'scenarios/login.scenario.yaml::登录' --wx-record once*"])
+    result.stdout.fnmatch_lines(
+        ["*record it (with the service running): pytest 'scenarios/login.scenario.yaml::登录' --wx-record once*"])
     result.stdout.no_fnmatch_line("*wxreplay run*")
