@@ -19,13 +19,14 @@ Every file starts with ``# wxreplay snapshot 1``, the format's version.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from wxreplay import plainyaml
 
 if TYPE_CHECKING:
     from syrupy.types import PropertyFilter, PropertyMatcher, SerializableData, SerializedData
@@ -147,48 +148,13 @@ def _at(items: list[Any], i: int) -> Any:
     return items[i] if i < len(items) else None
 
 
-# libyaml's emitter when PyYAML has it (5x faster). It escapes characters beyond U+FFFF (emoji) and
-# NEL, which PyYAML's own emitter writes as they are, and writes an empty key differently: data holding
-# them goes through PyYAML's, so a snapshot is the same bytes with and without libyaml.
-_FastDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_SLOW_ONLY = re.compile("[\x85\U00010000-\U0010FFFF]")
-_TAG = "tag:yaml.org,2002:"
-_FLOAT = yaml.representer.SafeRepresenter()
-
-
-def _node(value: Any, slow: list[bool]) -> yaml.Node:
-    """The node ``yaml.safe_dump`` would make for plain data, multi-line text as a ``|`` block; no alias ever.
-
-    Built directly: PyYAML's representer is most of the dump time (its alias bookkeeping included).
-    """
-    kind = type(value)
-    if kind is str or isinstance(value, str):
-        if not slow[0] and _SLOW_ONLY.search(value):
-            slow[0] = True
-        return yaml.ScalarNode(_TAG + "str", str(value), style="|" if "\n" in value else None)
-    if kind is dict:
-        if "" in value:  # PyYAML writes an empty key as "? ''", libyaml as "'':"
-            slow[0] = True
-        return yaml.MappingNode(_TAG + "map", [(_node(k, slow), _node(v, slow)) for k, v in value.items()], flow_style=False)
-    if kind is list or kind is tuple:
-        return yaml.SequenceNode(_TAG + "seq", [_node(v, slow) for v in value], flow_style=False)
-    if kind is bool:
-        return yaml.ScalarNode(_TAG + "bool", "true" if value else "false")
-    if kind is int:
-        return yaml.ScalarNode(_TAG + "int", str(value))
-    if value is None:
-        return yaml.ScalarNode(_TAG + "null", "null")
-    if kind is float:
-        return _FLOAT.represent_float(value)
-    raise TypeError(f"a snapshot holds plain data (dict, list, str, int, float, bool, None), not {kind.__name__}: {value!r}")
-
-
 def snapshot_yaml(data: Any) -> str:
-    """``data`` as the snapshot file's text: the header line, then block YAML (CJK as is, keys in their order)."""
-    slow = [False]
-    node = _node(data, slow)
-    body: str = yaml.serialize(node, Dumper=yaml.SafeDumper if slow[0] else _FastDumper, allow_unicode=True, width=1 << 16)
-    return HEADER + body
+    """``data`` as the snapshot file's text: the header line, then block YAML (CJK as is, keys in their order).
+
+    Written by :func:`wxreplay.plainyaml.dump`, a pure-Python emitter that gives the text libyaml gave
+    (the snapshot is serialised once per test under pytest, so its speed counts).
+    """
+    return HEADER + plainyaml.dump(data)
 
 
 class WxSnapshotExtension(SingleFileSnapshotExtension):

@@ -28,3 +28,10 @@ def _outer_syrupy() -> Iterator[None]:
     saved = getattr(syrupy, "_syrupy", None)
     yield
     syrupy._syrupy = saved  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _not_an_xdist_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``pytest -n 2`` this test runs in a worker: the pytest it starts must not think it is one (syrupy stays quiet)."""
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)

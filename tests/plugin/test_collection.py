@@ -44,7 +44,8 @@ def test_yaml_marks_are_pytest_marks(cafe: pytest.Pytester) -> None:
     cafe.makeini("[pytest]\nwxreplay_project = cafe\nmarkers =\n    payment: pays\n    smoke: quick\n")
     cafe.runpytest("-m", "payment", "--snapshot-update").assert_outcomes(passed=1, deselected=1)
     cafe.runpytest("-m", "smoke and not payment", "--snapshot-update").assert_outcomes(passed=1, deselected=1)
-    every = cafe.runpytest("-m", "scenario", "--snapshot-update", "--strict-markers", "-W", "error")
+    strict = ("--strict-markers", "-W", "error::pytest.PytestUnknownMarkWarning")
+    every = cafe.runpytest("-m", "scenario", "--snapshot-update", *strict)
     every.assert_outcomes(passed=2)
 
 
