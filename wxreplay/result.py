@@ -105,8 +105,10 @@ def _path(parts: Any) -> str:
 _VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
 
 
-def _validator(schema: dict[str, Any], *, what: str, api: str, file: str | None) -> Any:
-    """A validator for ``schema`` (checked once): a broken schema is the skill's mistake, not a crash."""
+def schema_validator(schema: dict[str, Any], *, what: str, api: str, file: str | None) -> Any:
+    """A validator for ``schema``, checked and made once per schema object (checking a schema costs far more
+    than validating against it); a broken schema is a :class:`ProjectError` (the skill's mistake), not a crash.
+    """
     hit = _VALIDATORS.get(id(schema))
     if hit is not None and hit[0] is schema:
         return hit[1]
@@ -133,7 +135,7 @@ def validate_arguments(decl: ApiDecl, args: Any, *, file: str | None = None) -> 
             f"arguments of {decl.name} must be a JSON object, got {type(args).__name__}",
             api=decl.name, file=file, hint="pass an object, e.g. --args '{\"keyword\": \"拿铁\"}'",
         )
-    validator = _validator(decl.input_schema, what="inputSchema", api=decl.name, file=file)
+    validator = schema_validator(decl.input_schema, what="inputSchema", api=decl.name, file=file)
     errors = sorted(validator.iter_errors(args), key=lambda e: list(e.absolute_path))
     if not errors:
         return
@@ -189,7 +191,7 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
         findings.append(Finding("isError-type", f"isError is {raw['isError']!r}, not a boolean", api=name))
     if decl.output_schema and sc is not None and not raw.get("isError"):
         try:
-            validator = _validator(decl.output_schema, what="outputSchema", api=name, file=mcp_file)
+            validator = schema_validator(decl.output_schema, what="outputSchema", api=name, file=mcp_file)
         except ProjectError as broken:  # like a mismatch, a broken outputSchema is reported, not fatal
             return raw, [*findings, Finding("output-schema", broken.message, api=name, file=mcp_file)]
         for e in sorted(validator.iter_errors(sc), key=lambda e: list(e.absolute_path)):

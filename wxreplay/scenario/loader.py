@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -97,14 +97,19 @@ _LIBYAML_MAX_INDICATORS = 1_000
 _INDICATORS = "[{-:?"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a value is written: 1-based first line/column and last line/column (inclusive line)."""
 
     line: int
     column: int
     end_line: int
     end_column: int
+
+
+# YamlDoc stores positions as plain tuples: a loaded scenario keeps one per value and key for its
+# messages, and the garbage collector skips tuples of ints but scans every Span (a tuple subclass),
+# which made a large pytest run's collections noticeably slower. YamlDoc.span() gives Spans.
+_Pos = tuple[int, int, int, int]
 
 
 def _last_mark(node: Node) -> Any:
@@ -117,13 +122,13 @@ def _last_mark(node: Node) -> Any:
     return node.end_mark
 
 
-def _span(node: Node) -> Span:
+def _span(node: Node) -> _Pos:
     start, end = node.start_mark, _last_mark(node)
     end_line, end_column = end.line + 1, end.column + 1
     # A block scalar (| or >) ends at column 0 of the line after its text.
     if end.column == 0 and end.line > start.line:
         end_line, end_column = end.line, 1
-    return Span(start.line + 1, start.column + 1, max(end_line, start.line + 1), end_column)
+    return (start.line + 1, start.column + 1, max(end_line, start.line + 1), end_column)
 
 
 def _display_width(text: str) -> int:
@@ -183,17 +188,17 @@ class YamlDoc:
     text: str
     file: str  # as shown in messages (see jsonfile.display_path)
     path: Path | None = None
-    values: dict[YamlPath, Span] = field(default_factory=dict)
-    keys: dict[YamlPath, Span] = field(default_factory=dict)
+    values: dict[YamlPath, _Pos] = field(default_factory=dict)  # (line, column, end line, end column)
+    keys: dict[YamlPath, _Pos] = field(default_factory=dict)
 
     def span(self, at: YamlPath = (), *, key: bool = False) -> Span:
         """The span of the key (``key=True``) or value at ``at``, or of its nearest written ancestor."""
         if key and at in self.keys:
-            return self.keys[at]
+            return Span._make(self.keys[at])
         for depth in range(len(at), -1, -1):
             found = self.values.get(at[:depth])
             if found is not None:
-                return found
+                return Span._make(found)
         return Span(1, 1, 1, 1)
 
     def error(self, message: str, at: YamlPath = (), *, key: bool = False, hint: str | None = None) -> ScenarioError:
@@ -418,8 +423,8 @@ class _Builder:
         self.count = 0
 
     def fail(self, node: Node, message: str, hint: str | None = None) -> ScenarioError:
-        span = _span(node)
-        return located(message, self.doc.text, self.doc.file, span.line, span.column, hint=hint)
+        line, column, _, _ = _span(node)
+        return located(message, self.doc.text, self.doc.file, line, column, hint=hint)
 
     def build(self, node: Node, at: YamlPath) -> Any:
         self.count += 1

@@ -25,6 +25,7 @@ import jsonschema
 from wxreplay.errors import ProjectError, ScenarioError, UnknownApiError
 from wxreplay.jsonfile import display_path
 from wxreplay.project import ApiDecl, Project, Skill
+from wxreplay.result import schema_validator
 from wxreplay.scenario.model import CallStep, Expect, RenderStep, Scenario, Source, Step, TapTurn, UserTurn
 from wxreplay.scenario.templating import format_path, placeholders
 
@@ -180,10 +181,9 @@ class _Checker:
     def arguments(self, decl: ApiDecl, step: CallStep) -> None:
         args: dict[str, Any] = step.args if step.args is not None else {}
         schema = decl.input_schema
-        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
         try:
-            cls.check_schema(schema)
-        except jsonschema.SchemaError:
+            validator = schema_validator(schema, what="inputSchema", api=decl.name, file=None)
+        except ProjectError:
             return  # a broken inputSchema is the skill's bug; calling the API reports it with the fix
         held = [(*ph.at,) for ph in placeholders(args)]
 
@@ -193,7 +193,7 @@ class _Checker:
                 return True  # the error is at or inside a field holding ${var}
             return str(error.validator) in _COMBINATORS and any(p[: len(path)] == path for p in held)
 
-        errors = sorted((e for e in cls(schema).iter_errors(args) if not skipped(e)), key=lambda e: list(e.absolute_path))
+        errors = sorted((e for e in validator.iter_errors(args) if not skipped(e)), key=lambda e: list(e.absolute_path))
         if not errors:
             return
         first = errors[0]

@@ -58,9 +58,9 @@ def test_anchors_aliases_and_merge_keys() -> None:
 def test_positions_of_values_and_keys() -> None:
     doc = parse_yaml("name: x\nturns:\n  - user: 你好\n    plan:\n      - reply: hi\n")
     assert doc.values[("name",)] == Span(1, 7, 1, 8)
-    assert doc.keys[("turns", 0, "plan")].line == 4
+    assert doc.span(("turns", 0, "plan"), key=True).line == 4
     assert doc.values[("turns", 0, "plan", 0, "reply")] == Span(5, 16, 5, 18)
-    turn = doc.values[("turns", 0)]
+    turn = doc.span(("turns", 0))
     assert (turn.line, turn.column, turn.end_line) == (3, 5, 5)
     assert doc.span(("turns", 0, "nope", "deeper")) == turn  # nearest written ancestor
     assert doc.span(("turns", 0, "user"), key=True).column == 5
