@@ -8,16 +8,18 @@ noisy neighbour slows all alike):
   (``bench_scenarios.generate``: the example's scenarios renamed, each with its cassette), snapshots
   included (created once beforehand with ``--snapshot-update``), each in a fresh process (target 15 s);
 * the plugin's overhead per item against the engine called directly (target: under 10% of the
-  engine's time per scenario). Per item means the marginal cost: the difference between the whole
-  suite and its first half, divided by the scenarios in the other half, so start-up (importing
-  pytest and its plugins, once per run) is reported apart as the fixed cost. Measured two ways:
+  engine's time per scenario). Per item means the marginal cost: the suite is two folders of
+  ``--copies / 2`` scenarios, ``a/`` and ``b/``; the difference between running both and running
+  ``a/`` alone, divided by the scenarios in ``b/``, so start-up (importing pytest and its plugins,
+  once per run) is reported apart as the fixed cost. Measured two ways:
 
   - **as a user sees it**: fresh processes, ``pytest`` against ``wxreplay run`` (the CLI loads and
     runs each scenario: the engine directly) over the same files;
   - **the plugin's own time**: in one process, the time spent outside ``run_scenario`` under
     ``pytest.main`` (collection, pytest's machinery, the snapshot, reporting, garbage collection)
-    minus the same for a plain loop of ``load_scenario`` + ``run_scenario``, with and without
-    syrupy. The engine's own run-to-run noise (several %) is left out: the steadier figure.
+    minus the same for a plain loop of ``load_scenario`` + ``check_scenario`` + ``run_scenario``
+    (the engine's work the plugin does at collection), with and without syrupy. The engine's own
+    run-to-run noise (several %) is left out: the steadier figure.
 """
 
 from __future__ import annotations
@@ -43,11 +45,12 @@ from bench_scenarios import generate
 
 import wxreplay.conversation
 import wxreplay.plugin_items
-from wxreplay.conversation import RunOptions
-from wxreplay.scenario import load_scenario
+from wxreplay.conversation import RunOptions, check_scenario
+from wxreplay.scenario import collect_files, load_scenario
 
 QUIET = ["-q", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestUnknownMarkWarning"]
 TARGET_SHARE = 0.10
+CASSETTES = "a/cassettes"  # b/ holds the same scenario files as a/, so a/'s cassettes serve both
 
 
 def _env() -> dict[str, str]:
@@ -55,7 +58,7 @@ def _env() -> dict[str, str]:
 
 
 def pytest_wall(suite: Path, *args: str) -> float:
-    """Wall time (s) of ``pytest`` over ``suite`` (or the files in ``args``) in a fresh process; it must pass."""
+    """Wall time (s) of ``pytest`` in ``suite`` (with ``args``: ``a`` for the first half) in a fresh process; it must pass."""
     t = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", *QUIET, *args], cwd=suite, capture_output=True, text=True,
                           env=_env())
@@ -68,7 +71,7 @@ def pytest_wall(suite: Path, *args: str) -> float:
 def cli_wall(suite: Path, *paths: str) -> tuple[float, float]:
     """``wxreplay run`` over ``paths`` in a fresh process: (wall s, the sum of the per-scenario ms it prints)."""
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "wxreplay.cli", "run", *paths, "--cassette-dir", "cassettes"], cwd=suite,
+    done = subprocess.run([sys.executable, "-m", "wxreplay.cli", "run", *paths, "--cassette-dir", CASSETTES], cwd=suite,
                           capture_output=True, text=True, env=_env())
     elapsed = time.perf_counter() - t
     if done.returncode != 0:
@@ -99,20 +102,20 @@ class Slope:
         return statistics.median(self.whole) - self.per_item() * self.n_all
 
 
-def fresh_processes(suite: Path, files: list[str], rounds: int) -> list[str]:
+def fresh_processes(suite: Path, n: int, n_half: int, rounds: int, *, xdist_too: bool) -> list[str]:
     """pytest against ``wxreplay run``, each in a fresh process, rounds interleaved."""
-    n, half = len(files), files[: len(files) // 2]
-    cli, pt = Slope(n, len(half)), Slope(n, len(half))
+    cli, pt = Slope(n, n_half), Slope(n, n_half)
     engine: list[float] = []
     xdist: list[float] = []
     for _ in range(rounds):
-        seconds, engine_ms = cli_wall(suite, *files)
+        seconds, engine_ms = cli_wall(suite, "a", "b")
         cli.whole.append(seconds)
         engine.append(engine_ms / n)
-        cli.half.append(cli_wall(suite, *half)[0])
+        cli.half.append(cli_wall(suite, "a")[0])
         pt.whole.append(pytest_wall(suite))
-        pt.half.append(pytest_wall(suite, *half))
-        xdist.append(pytest_wall(suite, "-n", "2"))
+        pt.half.append(pytest_wall(suite, "a"))
+        if xdist_too:
+            xdist.append(pytest_wall(suite, "-n", "2"))
     med = statistics.median
 
     def wall(name: str, walls: list[float], target: float | None = None) -> str:
@@ -122,7 +125,7 @@ def fresh_processes(suite: Path, files: list[str], rounds: int) -> list[str]:
     return [
         wall("wxreplay run", cli.whole),
         wall("pytest", pt.whole, 15),
-        wall("pytest -n 2", xdist, 15),
+        *([wall("pytest -n 2", xdist, 15)] if xdist else []),
         f"  fixed cost per run: wxreplay run {cli.fixed():.2f} s, pytest {pt.fixed():.2f} s (start-up, imports, first V8)",
         verdict((pt.per_item() - cli.per_item()) * 1000, med(engine), "overhead per item with snapshots"),
     ]
@@ -151,19 +154,20 @@ class _Inside:
         return total - self.seconds, self.seconds
 
 
-def in_process(suite: Path, files: list[str], rounds: int) -> list[str]:
+def in_process(suite: Path, rounds: int) -> list[str]:
     """The time outside run_scenario per item: pytest.main against a plain loop, in this process."""
     import syrupy
 
-    paths = [suite / f for f in files]
-    n, half = len(paths), paths[: len(paths) // 2]
-    options = RunOptions(cassette_dir=suite / "cassettes")
+    everything, half = [suite / "a", suite / "b"], [suite / "a"]
+    n, n_half = len(collect_files(everything)), len(collect_files(half))
+    options = RunOptions(cassette_dir=suite / CASSETTES)
     inside = _Inside()
     wxreplay.plugin_items.run_scenario = inside  # type: ignore[attr-defined]
 
     def direct(chosen: list[Path]) -> None:
-        for f in chosen:
-            assert inside(load_scenario(f), options).failure is None
+        for f in collect_files(chosen):
+            scenario = load_scenario(f)  # loaded and checked outside run_scenario, as the plugin does at collection
+            assert inside(scenario, options, checked=check_scenario(scenario, options)).failure is None
 
     def through_pytest(chosen: list[Path], *args: str) -> None:
         with contextlib.redirect_stdout(io.StringIO()):
@@ -172,28 +176,28 @@ def in_process(suite: Path, files: list[str], rounds: int) -> list[str]:
         syrupy._syrupy = None  # syrupy keeps the last session (and its items) alive
         gc.collect()
 
-    loop, plugin, bare = Slope(n, len(half)), Slope(n, len(half)), Slope(n, len(half))
+    loop, plugin, bare = Slope(n, n_half), Slope(n, n_half), Slope(n, n_half)
     engine: list[float] = []
     cwd = Path.cwd()
     os.chdir(suite)
     try:
-        direct(paths)  # warm-up: first V8 start, compiled templates, validators, imported plugins
-        through_pytest(paths)
+        direct(everything)  # warm-up: first V8 start, compiled templates, validators, imported plugins
+        through_pytest(everything)
         for _ in range(rounds):
-            outside, inside_s = inside.outside(lambda: direct(paths))
+            outside, inside_s = inside.outside(lambda: direct(everything))
             loop.whole.append(outside)
             engine.append(inside_s * 1000 / n)
             loop.half.append(inside.outside(lambda: direct(half))[0])
-            plugin.whole.append(inside.outside(lambda: through_pytest(paths))[0])
+            plugin.whole.append(inside.outside(lambda: through_pytest(everything))[0])
             plugin.half.append(inside.outside(lambda: through_pytest(half))[0])
-            bare.whole.append(inside.outside(lambda: through_pytest(paths, "-p", "no:syrupy"))[0])
+            bare.whole.append(inside.outside(lambda: through_pytest(everything, "-p", "no:syrupy"))[0])
             bare.half.append(inside.outside(lambda: through_pytest(half, "-p", "no:syrupy"))[0])
     finally:
         os.chdir(cwd)
         wxreplay.plugin_items.run_scenario = inside.original  # type: ignore[attr-defined]
     engine_ms = statistics.median(engine)
     return [
-        f"  plain loop: {loop.per_item() * 1000:.2f} ms per scenario outside run_scenario (loading), "
+        f"  plain loop: {loop.per_item() * 1000:.2f} ms per scenario outside run_scenario (loading, checking), "
         f"engine {engine_ms:.1f} ms per scenario",
         f"  fixed cost per pytest.main: {plugin.fixed():.2f} s (configuration, end-of-session garbage collection)",
         verdict((plugin.per_item() - loop.per_item()) * 1000, engine_ms, "plugin's own time per item with snapshots   "),
@@ -221,17 +225,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         suite = Path(tmp) / "suite"
         suite.mkdir()
-        n = generate(suite, ns.copies)
-        (suite / "pytest.ini").write_text("[pytest]\nwxreplay_cassette_dir = cassettes\n", encoding="utf-8")
+        n_half = generate(suite / "a", ns.copies // 2)
+        n = n_half + generate(suite / "b", ns.copies - n_half)  # the same files again: their cassettes are a/'s
+        (suite / "pytest.ini").write_text(f"[pytest]\nwxreplay_cassette_dir = {CASSETTES}\n", encoding="utf-8")
         pytest_wall(suite, "--snapshot-update")  # create the snapshots once, untimed
         print(f"wxreplay pytest plugin over a generated suite of {n} scenarios, {os.cpu_count()} CPUs, "
               f"{ns.rounds} interleaved rounds, medians")
-        files = sorted(p.name for p in suite.glob("*.scenario.yaml"))
         for label, pin in (("unpinned", False), ("pinned to one CPU", True)):
-            def both() -> list[str]:
-                return ["fresh processes (as a user sees it):", *fresh_processes(suite, files, ns.rounds),
+            def both(pin: bool = pin) -> list[str]:
+                return ["fresh processes (as a user sees it):",
+                        *fresh_processes(suite, n, n_half, ns.rounds, xdist_too=not pin),  # -n 2 on one CPU: no
                         "in one process (the plugin's own time, without the engine's noise):",
-                        *in_process(suite, files, ns.rounds)]
+                        *in_process(suite, ns.rounds)]
 
             print(f"{label}:")
             for line in (_pinned(both) if pin else both()):

@@ -29,6 +29,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from wxreplay import plainyaml
 
 if TYPE_CHECKING:
+    from syrupy.location import PyTestLocation
     from syrupy.types import PropertyFilter, PropertyMatcher, SerializableData, SerializedData
 
     from wxreplay.transcript import Transcript
@@ -157,6 +158,9 @@ def snapshot_yaml(data: Any) -> str:
     return HEADER + plainyaml.dump(data)
 
 
+_DIRNAMES: dict[tuple[type, str, str], str] = {}
+
+
 class WxSnapshotExtension(SingleFileSnapshotExtension):
     """syrupy extension: one readable ``.yaml`` file per snapshot, made with :func:`snapshot_data` and :func:`snapshot_yaml`.
 
@@ -167,6 +171,19 @@ class WxSnapshotExtension(SingleFileSnapshotExtension):
 
     file_extension = "yaml"
     _write_mode = WriteMode.TEXT
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """syrupy's folder for the snapshots of ``test_location``'s file, worked out once per file.
+
+        syrupy asks for it a dozen times per test (registering, locating, discovering), each time
+        with path arithmetic; the answer depends only on the file and the snapshot folder name.
+        """
+        key = (cls, str(cls.snapshot_dirname), test_location.filepath)
+        found = _DIRNAMES.get(key)
+        if found is None:
+            found = _DIRNAMES[key] = super().dirname(test_location=test_location)
+        return found
 
     def serialize(
         self,

@@ -445,13 +445,11 @@ class _Masker:
     def __init__(self, values: Mapping[Any, str]) -> None:
         strings = [(v, p) for v, p in values.items() if isinstance(v, str)]
         self.substrings = sorted(((v, p) for v, p in strings if len(v) >= _MIN_SUBSTRING), key=lambda vp: (-len(vp[0]), vp[0]))
-        self.whole: dict[Any, str] = {}
-        for v, p in values.items():
-            if not isinstance(v, str) or len(v) < _MIN_SUBSTRING:
-                self.whole[(type(v) is str, v)] = p
+        self.whole_text: dict[str, str] = {v: p for v, p in strings if len(v) < _MIN_SUBSTRING}
+        self.whole_number: dict[Any, str] = {v: p for v, p in values.items() if not isinstance(v, str)}
 
     def text(self, s: str) -> str:
-        hit = self.whole.get((True, s))
+        hit = self.whole_text.get(s)
         if hit is not None:
             return hit
         for value, placeholder in self.substrings:
@@ -460,18 +458,37 @@ class _Masker:
         return s
 
     def number(self, n: int | float) -> Any:
-        return self.whole.get((False, n), n)
+        return self.whole_number.get(n, n)
 
 
 def _plain(value: Any, masker: _Masker | None) -> Any:
-    """A fresh deep copy of plain data (tuples as lists), masked when ``masker`` is given."""
+    """A fresh deep copy of plain data (tuples as lists), masked when ``masker`` is given.
+
+    Exact types are tested first: this walks every value of every transcript the pytest plugin
+    snapshots, so it is on the per-test path.
+    """
+    kind = type(value)
+    if kind is str:
+        return value if masker is None else masker.text(value)
+    if kind is dict:
+        if masker is None:
+            return {k: _plain(v, None) for k, v in value.items()}
+        text = masker.text
+        return {(text(k) if isinstance(k, str) else k): _plain(v, masker) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(v, masker) for v in value]
+    if kind is int or kind is float:
+        return value if masker is None else masker.number(value)
+    if value is None or kind is bool:
+        return value
+    # Subclasses of the plain types (rare): the same, through isinstance.
     if isinstance(value, dict):
         return {(masker.text(k) if masker and isinstance(k, str) else k): _plain(v, masker) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v, masker) for v in value]
     if isinstance(value, str):
         return masker.text(value) if masker else value
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
         return masker.number(value) if masker else value
