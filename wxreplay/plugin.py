@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-
     from wxreplay.cassette.modes import RecordMode
     from wxreplay.conversation import RunOptions
     from wxreplay.project import Project
