@@ -14,7 +14,8 @@ neighbour slows all alike); walls are medians, per-item costs come from the best
   once per run) is reported apart as the fixed cost. Measured two ways:
 
   - **as a user sees it**: fresh processes, ``pytest`` against ``wxreplay run`` (the CLI loads and
-    runs each scenario: the engine directly) over the same files;
+    runs each scenario: the engine directly) over the same files; pytest loads only the plugins of
+    wxreplay's own install (other plugins on the machine are not wxreplay's overhead);
   - **the plugin's own time**: in one process, the time spent outside ``run_scenario`` under
     ``pytest.main`` (collection, pytest's machinery, the snapshot, reporting, garbage collection)
     minus the same for a plain loop of ``load_scenario`` + ``check_scenario`` + ``run_scenario``
@@ -28,6 +29,7 @@ import argparse
 import contextlib
 import dataclasses
 import gc
+import importlib.util
 import io
 import os
 import re
@@ -57,11 +59,18 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
 
+# Fresh pytest processes load only the plugins wxreplay's own install brings (pytest11 entry points of
+# its dependencies); other plugins installed on the machine (hypothesis, pytest-benchmark ...) would
+# add their start-up and per-test hooks to "the plugin's overhead".
+_OWN_PLUGINS = ("wxreplay.plugin", "syrupy", "xdist.plugin", "xdist.looponfail", "anyio.pytest_plugin")
+
+
 def pytest_wall(suite: Path, *args: str) -> float:
     """Wall time (s) of ``pytest`` in ``suite`` (with ``args``: ``a`` for the first half) in a fresh process; it must pass."""
+    plugins = [arg for name in _OWN_PLUGINS if importlib.util.find_spec(name.split(".")[0]) for arg in ("-p", name)]
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", *QUIET, *args], cwd=suite, capture_output=True, text=True,
-                          env=_env())
+    done = subprocess.run([sys.executable, "-m", "pytest", *QUIET, *plugins, *args], cwd=suite, capture_output=True,
+                          text=True, env={**_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     elapsed = time.perf_counter() - t
     if done.returncode != 0:
         raise SystemExit(f"pytest {' '.join(args[:4])} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
