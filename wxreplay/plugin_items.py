@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
 
 from wxreplay.conversation import RunOptions, ScenarioRun, check_scenario, run_scenario
 from wxreplay.errors import WxReplayError
@@ -117,9 +118,6 @@ class ScenarioItem(pytest.Function):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str | TerminalRepr:  # type: ignore[override]
         """User-level failures: the scenario's report, no Python traceback (``--tb=long`` shows it)."""
-        from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
-
-
         exc = excinfo.value
         if _long_tb(self.config) or not isinstance(exc, WxReplayError | SnapshotMismatch):
             return super().repr_failure(excinfo)
