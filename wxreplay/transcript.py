@@ -461,6 +461,9 @@ class _Masker:
         return self.whole_number.get(n, n)
 
 
+_PLAIN_BASES: tuple[Any, ...] = (str, dict, list, tuple, int, float)
+
+
 def _plain(value: Any, masker: _Masker | None) -> Any:
     """A fresh deep copy of plain data (tuples as lists), masked when ``masker`` is given.
 
@@ -481,17 +484,10 @@ def _plain(value: Any, masker: _Masker | None) -> Any:
         return value if masker is None else masker.number(value)
     if value is None or kind is bool:
         return value
-    # Subclasses of the plain types (rare): the same, through isinstance.
-    if isinstance(value, dict):
-        return {(masker.text(k) if masker and isinstance(k, str) else k): _plain(v, masker) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, masker) for v in value]
-    if isinstance(value, str):
-        return masker.text(value) if masker else value
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return masker.number(value) if masker else value
+    # Subclasses of the plain types (rare): as their base type (bool cannot be subclassed).
+    for base in _PLAIN_BASES:
+        if isinstance(value, base):
+            return _plain(base(value), masker)
     return value
 
 

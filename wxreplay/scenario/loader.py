@@ -112,18 +112,18 @@ class Span(NamedTuple):
 _Pos = tuple[int, int, int, int]
 
 
-def _last_mark(node: Node) -> Any:
-    """Where ``node``'s own text ends: a block collection ends with its last item, not at the next token."""
+def _last_node(node: Node) -> Node:
+    """The node whose text ends ``node``'s own: a block collection ends with its last item, not at the next token."""
     seen: set[int] = set()
     while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value and id(node) not in seen:
         seen.add(id(node))
         last = node.value[-1]
         node = last[1] if isinstance(node, MappingNode) else last
-    return node.end_mark
+    return node
 
 
 def _span(node: Node) -> _Pos:
-    start, end = node.start_mark, _last_mark(node)
+    start, end = node.start_mark, _last_node(node).end_mark
     end_line, end_column = end.line + 1, end.column + 1
     # A block scalar (| or >) ends at column 0 of the line after its text.
     if end.column == 0 and end.line > start.line:
@@ -364,11 +364,7 @@ def _scalar_read_differently(root: Node) -> bool:
 
 def _ends_with_empty_scalar(node: Node) -> bool:
     """Whether the last value written is empty (libyaml marks it after a line break the text lacks)."""
-    seen: set[int] = set()
-    while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value and id(node) not in seen:
-        seen.add(id(node))
-        last = node.value[-1]
-        node = last[1] if isinstance(node, MappingNode) else last
+    node = _last_node(node)
     start, end = node.start_mark, node.end_mark
     return isinstance(node, ScalarNode) and (start.line, start.column) == (end.line, end.column)
 
