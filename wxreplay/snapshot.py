@@ -55,42 +55,57 @@ class Verbatim(str):
 
 
 def scenario_snapshot(transcript: Transcript) -> dict[str, Any]:
-    """The deterministic, reviewable part of a scenario run (see the module docstring)."""
-    d = transcript.to_dict(stable=True)
-    out: dict[str, Any] = {"scenario": d["scenario"], "skill": d["skill"]}
-    out["sessions"] = [{k: v for k, v in s.items() if k != "sessionId" and v is not None} for s in d["sessions"]]
-    if d["findings"]:
-        out["findings"] = d["findings"]
-    out["turns"] = [_turn(t) for t in d["turns"]]
+    """The deterministic, reviewable part of a scenario run (see the module docstring).
+
+    It is ``transcript.to_dict(stable=True)`` less what the snapshot leaves out, but built part by
+    part: the pytest plugin makes one per test, and copying the logs only to drop them, or a card
+    tree only to render it, was most of its cost. The field names the transcript writes are never
+    masked (a volatile value named like one would have garbled ``to_dict``'s keys).
+    """
+    stable = transcript.stable_copier()
+    out: dict[str, Any] = {"scenario": stable(transcript.scenario), "skill": stable(transcript.skill)}
+    out["sessions"] = [{k: v for k, v in stable(s.to_dict()).items() if k != "sessionId" and v is not None}
+                       for s in transcript.sessions]
+    if transcript.findings:
+        out["findings"] = stable([f.to_dict() for f in transcript.findings])
+    out["turns"] = [_turn(t.to_dict(), stable) for t in transcript.turns]
     return out
 
 
-def _turn(turn: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in turn.items() if k not in ("line", "steps")}
-    out["steps"] = [_step(s) for s in turn["steps"]]
+def _turn(turn: dict[str, Any], stable: Callable[[Any], Any]) -> dict[str, Any]:
+    out: dict[str, Any] = stable({k: v for k, v in turn.items() if k not in ("line", "steps")})
+    out["steps"] = [_step(s, stable) for s in turn["steps"]]
     return out
 
 
-def _step(step: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in step.items() if k not in _DROP_STEP}
+def _step(step: Mapping[str, Any], stable: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """A step's snapshot form from its ``to_dict()``: masked with ``stable`` when it comes from a transcript."""
+    out: dict[str, Any] = {}
+    for key, value in step.items():
+        if key in _DROP_STEP:
+            continue
+        if key == "card" and isinstance(value, dict):
+            value = _card(value, stable)
+        elif key == "cards" and value:
+            value = [_card(c, stable) for c in value]
+        elif stable is not None:
+            value = stable(value)
+        out[key] = value
     result = out.get("result")
     if isinstance(result, dict) and result.get("bareInstruction") is False:
         out["result"] = {k: v for k, v in result.items() if k != "bareInstruction"}
-    for key in ("card",):
-        if isinstance(out.get(key), dict):
-            out[key] = _card(out[key])
-    if out.get("cards"):
-        out["cards"] = [_card(c) for c in out["cards"]]
     return out
 
 
-def _card(card: Mapping[str, Any]) -> dict[str, Any]:
+def _card(card: Mapping[str, Any], stable: Callable[[Any], Any] | None = None) -> dict[str, Any]:
     from wxreplay.transcript import tree_text
 
-    out = dict(card)
-    if "tree" in out:
-        out["tree"] = tree_text(out["tree"]) + "\n"
-    return out
+    if stable is None:
+        out = dict(card)
+        if "tree" in out:
+            out["tree"] = tree_text(out["tree"]) + "\n"
+        return out
+    return {key: tree_text(value, stable=stable) + "\n" if key == "tree" else stable(value) for key, value in card.items()}
 
 
 def snapshot_data(value: Any) -> Any:

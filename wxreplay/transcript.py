@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -224,6 +224,15 @@ class Transcript:
             out["timings"] = self.timings
         plain: dict[str, Any] = _plain(out, None if not stable else _Masker(self._volatile))
         return plain
+
+    def stable_copier(self) -> Callable[[Any], Any]:
+        """A function giving the stable form of any value of this transcript: a deep copy, volatile values masked.
+
+        ``to_dict()`` applies it to the whole transcript; the snapshot applies it part by part, so it
+        never copies what it leaves out (logs) and renders card trees in the same walk.
+        """
+        masker = _Masker(self._volatile)
+        return lambda value: _plain(value, masker)
 
     def to_json(self, stable: bool = True, indent: int | None = 2) -> str:
         """JSON with CJK unescaped and the fixed key order (ends with a newline)."""
@@ -445,17 +454,20 @@ class _Masker:
     def __init__(self, values: Mapping[Any, str]) -> None:
         strings = [(v, p) for v, p in values.items() if isinstance(v, str)]
         self.substrings = sorted(((v, p) for v, p in strings if len(v) >= _MIN_SUBSTRING), key=lambda vp: (-len(vp[0]), vp[0]))
-        self.whole_text: dict[str, str] = {v: p for v, p in strings if len(v) < _MIN_SUBSTRING}
+        # Every text seen, masked: a transcript repeats its keys and values ("name", "ok", ids) many
+        # times over, so most texts cost one look-up. Short values match whole texts only.
+        self.masked: dict[str, str] = {v: p for v, p in strings if len(v) < _MIN_SUBSTRING}
         self.whole_number: dict[Any, str] = {v: p for v, p in values.items() if not isinstance(v, str)}
 
     def text(self, s: str) -> str:
-        hit = self.whole_text.get(s)
-        if hit is not None:
-            return hit
-        for value, placeholder in self.substrings:
-            if value in s:
-                s = s.replace(value, placeholder)
-        return s
+        hit = self.masked.get(s)
+        if hit is None:
+            hit = s
+            for value, placeholder in self.substrings:
+                if value in hit:
+                    hit = hit.replace(value, placeholder)
+            self.masked[s] = hit
+        return hit
 
     def number(self, n: int | float) -> Any:
         return self.whole_number.get(n, n)
@@ -586,24 +598,36 @@ def _host_line(h: Mapping[str, Any]) -> str:
     return f"{h.get('name')}{shown} -> {'ok' if h.get('ok') else 'fail' if h.get('ok') is False else 'done'}"
 
 
-def tree_text(data: Any, indent: str = "  ") -> str:
-    """The compact indented form of a card tree given as ``CardNode.to_data()`` (same as ``CardNode.to_text()``)."""
+_TREE_KEYS = ("tag", "id", "class", "attrs", "on", "data", "text", "children")
+
+
+def tree_text(data: Any, indent: str = "  ", *, stable: Callable[[Any], Any] | None = None) -> str:
+    """The compact indented form of a card tree given as ``CardNode.to_data()`` (same as ``CardNode.to_text()``).
+
+    ``stable`` (a transcript's :meth:`Transcript.stable_copier`) masks the tree's values as it goes:
+    the text is that of ``tree_text(stable(data))`` without copying the tree first.
+    """
+    if stable is not None and any(stable(key) != key for key in _TREE_KEYS):
+        data, stable = stable(data), None  # a volatile value that is a tree key's name: mask the keys too
+    same: Callable[[Any], Any] = stable or (lambda value: value)
     lines: list[str] = []
 
     def label(node: Mapping[str, Any]) -> str:
         if "tag" not in node:
-            return json.dumps(node.get("text", ""), ensure_ascii=False)
-        parts = [str(node["tag"]) + (f"#{node['id']}" if node.get("id") else "")
-                 + "".join(f".{c}" for c in str(node.get("class", "")).split())]
-        for k, v in (node.get("attrs") or {}).items():
-            parts.append(k if v is True else f"{k}={_attr(v)}")
-        for name, handler in (node.get("on") or {}).items():
-            catch = str(handler).startswith("catch:")
-            parts.append(f"{'@catch:' if catch else '@'}{name}={str(handler).removeprefix('catch:')}")
+            return json.dumps(same(node.get("text", "")), ensure_ascii=False)
+        parts = [str(same(node["tag"])) + (f"#{same(node['id'])}" if node.get("id") else "")
+                 + "".join(f".{c}" for c in str(same(node.get("class", ""))).split())]
+        if node.get("attrs"):
+            for k, v in same(node["attrs"]).items():
+                parts.append(k if v is True else f"{k}={_attr(v)}")
+        if node.get("on"):
+            for name, handler in same(node["on"]).items():
+                catch = str(handler).startswith("catch:")
+                parts.append(f"{'@catch:' if catch else '@'}{name}={str(handler).removeprefix('catch:')}")
         if node.get("data"):
-            parts.append("data=" + json.dumps(node["data"], ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+            parts.append("data=" + json.dumps(same(node["data"]), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
         if "text" in node:
-            parts.append(json.dumps(node["text"], ensure_ascii=False))
+            parts.append(json.dumps(same(node["text"]), ensure_ascii=False))
         return " ".join(parts)
 
     def walk(node: Mapping[str, Any], depth: int) -> None:
