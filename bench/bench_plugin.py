@@ -1,26 +1,28 @@
 """pytest plugin benchmark: the generated 200-scenario suite under ``pytest`` and ``pytest -n 2``, and the plugin's cost.
 
-Run: ``python bench/bench_plugin.py [--copies 200] [--rounds 3]`` (about 10 minutes). Prints, against
+Run: ``python bench/bench_plugin.py [--copies 200] [--rounds 3]`` (about 8 minutes). Prints, against
 the targets of issue 6 (2 cores), unpinned and pinned to one CPU, over interleaved rounds (a noisy
-neighbour slows all alike); walls are medians, per-item costs come from the best round of each run:
+neighbour slows all alike):
 
-* the wall time of ``pytest`` and ``pytest -n 2`` over a generated suite of ``--copies`` scenarios
-  (``bench_scenarios.generate``: the example's scenarios renamed, each with its cassette), snapshots
-  included (created once beforehand with ``--snapshot-update``), each in a fresh process (target 15 s);
+* the wall time of ``wxreplay run``, ``pytest`` and ``pytest -n 2`` over a generated suite of
+  ``--copies`` scenarios (``bench_scenarios.generate``: the example's scenarios renamed, each with
+  its cassette, in two folders ``a/`` and ``b/``), snapshots included (created once beforehand with
+  ``--snapshot-update``), each in a fresh process, medians (target 15 s). pytest loads only the
+  plugins of wxreplay's own install (other plugins on the machine are not wxreplay's overhead);
 * the plugin's overhead per item against the engine called directly (target: under 10% of the
-  engine's time per scenario). Per item means the marginal cost: the suite is two folders of
-  ``--copies / 2`` scenarios, ``a/`` and ``b/``; the difference between running both and running
-  ``a/`` alone, divided by the scenarios in ``b/``, so start-up (importing pytest and its plugins,
-  once per run) is reported apart as the fixed cost. Measured two ways:
+  engine's time per scenario), measured two ways:
 
-  - **as a user sees it**: fresh processes, ``pytest`` against ``wxreplay run`` (the CLI loads and
-    runs each scenario: the engine directly) over the same files; pytest loads only the plugins of
-    wxreplay's own install (other plugins on the machine are not wxreplay's overhead);
-  - **the plugin's own time**: in one process, the time spent outside ``run_scenario`` under
-    ``pytest.main`` (collection, pytest's machinery, the snapshot, reporting, garbage collection)
-    minus the same for a plain loop of ``load_scenario`` + ``check_scenario`` + ``run_scenario``
-    (the engine's work the plugin does at collection), with and without syrupy. The engine's own
-    run-to-run noise (several %) is left out: the steadier figure.
+  - **by account** (the verdict): fresh processes of ``plugin_phases.py`` add up, inside one
+    ``pytest`` run, the time of collection and of each item's run protocol less the engine's own
+    calls in them (loading, checking, running the scenario), the snapshot, and the garbage
+    collector's pauses inside the run against the same in a plain loop calling the engine. Each
+    part is a sum over all items, so the engine's run-to-run noise (±10% of a 9 s run on this
+    shared machine) stays out of it; start-up and session end are reported apart, once per run;
+  - **by difference** (a cross-check, in one process): the time spent outside ``run_scenario``
+    under ``pytest.main`` minus the same for a plain loop of ``load_scenario`` + ``check_scenario``
+    + ``run_scenario``, as a marginal cost per item (the suite's two folders against ``a/`` alone,
+    best rounds), with and without syrupy. It also holds what the accounts cannot see (pytest's
+    effect on the engine's time other than through the garbage collector), with more noise.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import dataclasses
 import gc
 import importlib.util
 import io
+import json
 import os
 import re
 import statistics
@@ -44,6 +47,7 @@ from typing import Any
 
 import pytest
 from bench_scenarios import generate
+from plugin_phases import OWN_PLUGINS
 
 import wxreplay.conversation
 import wxreplay.plugin_items
@@ -59,15 +63,9 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
 
-# Fresh pytest processes load only the plugins wxreplay's own install brings (pytest11 entry points of
-# its dependencies); other plugins installed on the machine (hypothesis, pytest-benchmark ...) would
-# add their start-up and per-test hooks to "the plugin's overhead".
-_OWN_PLUGINS = ("wxreplay.plugin", "syrupy", "xdist.plugin", "xdist.looponfail", "anyio.pytest_plugin")
-
-
 def pytest_wall(suite: Path, *args: str) -> float:
     """Wall time (s) of ``pytest`` in ``suite`` (with ``args``: ``a`` for the first half) in a fresh process; it must pass."""
-    plugins = [arg for name in _OWN_PLUGINS if importlib.util.find_spec(name.split(".")[0]) for arg in ("-p", name)]
+    plugins = [arg for name in OWN_PLUGINS if importlib.util.find_spec(name.split(".")[0]) for arg in ("-p", name)]
     t = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", *QUIET, *plugins, *args], cwd=suite, capture_output=True,
                           text=True, env={**_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
@@ -113,33 +111,75 @@ class Slope:
         return min(self.whole) - self.per_item() * self.n_all
 
 
+def phases(suite: Path, mode: str, *args: str) -> tuple[float, dict[str, float]]:
+    """``plugin_phases.py`` in a fresh process: (its wall s as a user sees it, its accounts in seconds)."""
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("plugin_phases.py")), mode, str(suite), *args],
+                          capture_output=True, text=True, env=_env())
+    elapsed = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"plugin_phases.py {mode} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+    accounts: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return elapsed, accounts
+
+
 def fresh_processes(suite: Path, n: int, n_half: int, rounds: int, *, xdist_too: bool) -> list[str]:
-    """pytest against ``wxreplay run``, each in a fresh process, rounds interleaved."""
-    cli, pt = Slope(n, n_half), Slope(n, n_half)
+    """Walls of ``wxreplay run``, ``pytest`` (and ``-n 2``), and pytest's time per item beside the engine's."""
+    walls: dict[str, list[float]] = {"wxreplay run": [], "pytest": [], "pytest -n 2": []}
+    parts: dict[str, list[float]] = {name: [] for name in PARTS}
     engine: list[float] = []
-    xdist: list[float] = []
+    fixed: list[float] = []
+    warn = ("-W", "ignore::pytest.PytestUnknownMarkWarning")
     for _ in range(rounds):
-        seconds, engine_ms = cli_wall(suite, "a", "b")
-        cli.whole.append(seconds)
-        engine.append(engine_ms / n)
-        cli.half.append(cli_wall(suite, "a")[0])
-        pt.whole.append(pytest_wall(suite))
-        pt.half.append(pytest_wall(suite, "a"))
+        walls["wxreplay run"].append(cli_wall(suite, "a", "b")[0])
+        seconds, under = phases(suite, "pytest", *warn)
+        walls["pytest"].append(seconds)
+        under_half = phases(suite, "pytest", *warn, "a")[1]
+        direct, direct_half = (phases(suite, "direct", CASSETTES, *paths)[1] for paths in (("a", "b"), ("a",)))
         if xdist_too:
-            xdist.append(pytest_wall(suite, "-n", "2"))
+            walls["pytest -n 2"].append(pytest_wall(suite, "-n", "2"))
+        whole, half = accounts(under, direct), accounts(under_half, direct_half)
+        for name in PARTS:  # marginal: what one more scenario adds (the parts are sums with little noise)
+            parts[name].append((whole[name] - half[name]) / (n - n_half) * 1000)
+        engine.append(direct["run"] / n * 1000)
+        fixed.append(whole["session"] - parts["session"][-1] / 1000 * n)
     med = statistics.median
 
-    def wall(name: str, walls: list[float], target: float | None = None) -> str:
-        verdict = "" if target is None else ("  OK" if med(walls) < target else f"  OVER target {target:.0f} s")
-        return f"  {name:<14} median {med(walls):6.2f} s wall ({med(walls) / n * 1000:5.1f} ms per scenario){verdict}"
+    def wall(name: str, target: float | None = None) -> str:
+        ws = walls[name]
+        verdict = "" if target is None else ("  OK" if med(ws) < target else f"  OVER target {target:.0f} s")
+        return f"  {name:<14} median {med(ws):6.2f} s wall ({med(ws) / n * 1000:5.1f} ms per scenario){verdict}"
 
+    total = med([sum(p[i] for p in parts.values()) for i in range(rounds)])
     return [
-        wall("wxreplay run", cli.whole),
-        wall("pytest", pt.whole, 15),
-        *([wall("pytest -n 2", xdist, 15)] if xdist else []),
-        f"  fixed cost per run: wxreplay run {cli.fixed():.2f} s, pytest {pt.fixed():.2f} s (start-up, imports, first V8)",
-        verdict((pt.per_item() - cli.per_item()) * 1000, med(engine), "overhead per item with snapshots"),
+        wall("wxreplay run"),
+        wall("pytest", 15),
+        *([wall("pytest -n 2", 15)] if xdist_too else []),
+        f"  pytest's time per item beside the engine's (by account, medians; the engine: {med(engine):.1f} ms per scenario):",
+        *(f"    {PARTS[name]:<66} {med(values):5.2f} ms" for name, values in parts.items()),
+        f"  pytest's time once per run: {med(fixed):.2f} s (configuration, session end; not the interpreter's start-up)",
+        verdict(total, med(engine), "overhead per item with snapshots"),
     ]
+
+
+PARTS = {
+    "collection": "collection (less loading and checking the scenario)",
+    "protocol": "setup, reports, teardown (less the run and the snapshot)",
+    "snapshot": "the snapshot: transcript to YAML, syrupy's comparison",
+    "session": "start and end of the session (syrupy's report, final collections)",
+    "gc": "extra garbage collection inside the run (pytest's larger heap)",
+}
+
+
+def accounts(under: dict[str, float], direct: dict[str, float]) -> dict[str, float]:
+    """The parts of a pytest run's time (s, all items) that calling the engine directly does not have."""
+    return {
+        "collection": under["collection"] - under["load"] - under["check"],
+        "protocol": under["protocol"] - under["run"] - under["snapshot"],
+        "snapshot": under["snapshot"],
+        "session": under["wall"] - under["collection"] - under["protocol"],
+        "gc": under["gc_in_run"] - direct["gc_in_run"],
+    }
 
 
 class _Inside:
@@ -246,7 +286,7 @@ def main() -> None:
             def both(pin: bool = pin) -> list[str]:
                 return ["fresh processes (as a user sees it):",
                         *fresh_processes(suite, n, n_half, ns.rounds, xdist_too=not pin),  # -n 2 on one CPU: no
-                        "in one process (the plugin's own time, without the engine's noise):",
+                        "in one process, by difference (a cross-check):",
                         *in_process(suite, ns.rounds)]
 
             print(f"{label}:")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from benchlib import measure, report, summary
 
-from wxreplay.conversation import RunOptions, run_scenario
-from wxreplay.scenario import collect_files, load_scenario
+from wxreplay.conversation import RunOptions, ScenarioRun, run_scenario
+from wxreplay.scenario import Scenario, collect_files, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -66,9 +66,10 @@ def in_process(rounds: int) -> list[str]:
     latte = load_scenario(SCENARIOS / "latte-less-sugar.scenario.yaml")
     suite = [load_scenario(f) for f in collect_files([SCENARIOS])]
 
-    def play(scenario: object) -> None:
-        run = run_scenario(scenario, options)  # type: ignore[arg-type]
+    def play(scenario: Scenario) -> ScenarioRun:
+        run = run_scenario(scenario, options)
         assert run.failure is None, run.failure.render()
+        return run
 
     for _ in range(5):  # warm-up: first V8 start, compiled card templates, schema validators
         for s in suite:
