@@ -88,7 +88,15 @@ class ScenarioItem(pytest.Function):
     def __init__(self, *args: Any, scenario: Scenario, options: RunOptions, checked: tuple[Project, Skill],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scenario, self.options, self.checked = scenario, options, checked
+        self._scenario: Scenario | None = scenario
+        self.options, self.checked = options, checked
+
+    @property
+    def scenario(self) -> Scenario:
+        """The parsed scenario file (read again if a passing run released it)."""
+        if self._scenario is None:
+            self._scenario = load_scenario(self.path)
+        return self._scenario
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.scenario.source.line - 1, self.name
@@ -103,6 +111,9 @@ class ScenarioItem(pytest.Function):
         self._snapshot(snapshot, run)
         if run.failure is not None:
             raise run.failure
+        # Passed: nothing reports on it any more. A parsed scenario is ~100 objects that pytest would
+        # keep to the end of the session, and every full garbage collection walks them all.
+        self._scenario = None
 
     def _snapshot(self, snapshot: Any, run: ScenarioRun | None) -> None:
         if snapshot is not None:

@@ -30,7 +30,7 @@ from wxreplay import plainyaml
 
 if TYPE_CHECKING:
     from syrupy.location import PyTestLocation
-    from syrupy.types import PropertyFilter, PropertyMatcher, SerializableData, SerializedData
+    from syrupy.types import PropertyFilter, PropertyMatcher, SerializableData, SerializedData, SnapshotIndex
 
     from wxreplay.transcript import Transcript
 
@@ -173,7 +173,10 @@ def snapshot_yaml(data: Any) -> str:
     return HEADER + plainyaml.dump(data)
 
 
-_DIRNAMES: dict[tuple[type, str, str], str] = {}
+# syrupy asks an extension for a test's folder and file name a dozen times per test (registering,
+# locating, discovering, reporting), each time with path arithmetic or a character-by-character
+# clean-up; the answers depend only on what the keys below hold, so each is worked out once.
+_NAMES: dict[tuple[Any, ...], str] = {}
 
 
 class WxSnapshotExtension(SingleFileSnapshotExtension):
@@ -189,15 +192,31 @@ class WxSnapshotExtension(SingleFileSnapshotExtension):
 
     @classmethod
     def dirname(cls, *, test_location: PyTestLocation) -> str:
-        """syrupy's folder for the snapshots of ``test_location``'s file, worked out once per file.
-
-        syrupy asks for it a dozen times per test (registering, locating, discovering), each time
-        with path arithmetic; the answer depends only on the file and the snapshot folder name.
-        """
-        key = (cls, str(cls.snapshot_dirname), test_location.filepath)
-        found = _DIRNAMES.get(key)
+        """syrupy's folder for the snapshots of ``test_location``'s file (remembered per file)."""
+        key = ("dirname", cls, str(cls.snapshot_dirname), test_location.filepath)
+        found = _NAMES.get(key)
         if found is None:
-            found = _DIRNAMES[key] = super().dirname(test_location=test_location)
+            found = _NAMES[key] = super().dirname(test_location=test_location)
+        return found
+
+    if hasattr(SingleFileSnapshotExtension, "discovery_dirname"):  # syrupy 5 and later
+
+        @classmethod
+        def discovery_dirname(cls, *, test_location: PyTestLocation) -> str:
+            """The folder syrupy scans for unused snapshots (remembered per file)."""
+            key = ("discovery", cls, str(cls.snapshot_dirname), test_location.filepath)
+            found = _NAMES.get(key)
+            if found is None:
+                found = _NAMES[key] = super().discovery_dirname(test_location=test_location)
+            return found
+
+    @classmethod
+    def get_snapshot_name(cls, *, test_location: PyTestLocation, index: SnapshotIndex = 0) -> str:
+        """The snapshot's file name without extension (remembered per test and assertion index)."""
+        key = ("name", cls, test_location.filepath, test_location.snapshot_name, index)
+        found = _NAMES.get(key)
+        if found is None:
+            found = _NAMES[key] = super().get_snapshot_name(test_location=test_location, index=index)
         return found
 
     def serialize(

@@ -141,3 +141,18 @@ def test_snapshot_folder_and_python_tests_are_left_alone(cafe: pytest.Pytester) 
     cafe.makepyfile(test_plain="def test_plain():\n    assert True\n")
     result = cafe.runpytest("--co", "-q")
     result.stdout.fnmatch_lines(["scenarios/latte.scenario.yaml::点一杯拿铁", "test_plain.py::test_plain", "2 tests collected*"])
+
+
+def test_a_passed_item_releases_its_parsed_scenario_and_reads_it_again_when_asked(cafe: pytest.Pytester) -> None:
+    """After a pass the item drops the parsed file (memory, GC time); hooks that look later still get it."""
+    cafe.makeconftest("""
+        import pytest
+
+        @pytest.hookimpl(trylast=True)
+        def pytest_runtest_teardown(item):
+            released = item._scenario is None
+            print(f"\\nAFTER released={released} name={item.scenario.name} line={item.reportinfo()[1]}")
+    """)
+    result = cafe.runpytest("-s", "--snapshot-update")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*AFTER released=True name=点一杯拿铁 line=0*"])
