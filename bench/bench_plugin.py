@@ -281,7 +281,7 @@ def main() -> None:
         (suite / "pytest.ini").write_text(f"[pytest]\nwxreplay_cassette_dir = {CASSETTES}\n", encoding="utf-8")
         pytest_wall(suite, "--snapshot-update")  # create the snapshots once, untimed
         print(f"wxreplay pytest plugin over a generated suite of {n} scenarios, {os.cpu_count()} CPUs, "
-              f"{ns.rounds} interleaved rounds (walls: medians; per item: best rounds)")
+              f"{ns.rounds} interleaved rounds (walls and accounts: medians; differences: best rounds)")
         for label, pin in (("unpinned", False), ("pinned to one CPU", True)):
             def both(pin: bool = pin) -> list[str]:
                 return ["fresh processes (as a user sees it):",

@@ -466,7 +466,8 @@ class _Masker:
             for value, placeholder in self.substrings:
                 if value in hit:
                     hit = hit.replace(value, placeholder)
-            self.masked[s] = hit
+            if type(s) is str:  # a str subclass equal to a plain text must not stand in for it later
+                self.masked[s] = hit
         return hit
 
     def number(self, n: int | float) -> Any:

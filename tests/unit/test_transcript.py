@@ -360,3 +360,15 @@ def test_builders_keep_what_the_runner_passes(project: Project) -> None:
         life = record_lifecycle("advance", "5s", cards=[card])
         assert life.cards[0]["tree"] == card.tree.to_data()
         assert record_reply("好的").to_dict() == {"kind": "reply", "reply": "好的"}
+
+
+def test_masked_texts_are_remembered_but_a_str_subclass_never_stands_in_for_a_plain_text() -> None:
+    class Name(str):
+        pass
+
+    t = Transcript("s", None, "p", "k", None)
+    t.volatile("WS0001", "orderId")
+    t.add_turn("user", user="x").add(StepRecord("call", api="a", arguments={Name("key"): Name("WS0001 key"), "b": {"key": 1}}))
+    arguments = t.to_dict()["turns"][0]["steps"][0]["arguments"]
+    assert arguments == {"key": "<orderId> key", "b": {"key": 1}}
+    assert [type(k) for k in arguments["b"]] == [str]
