@@ -179,6 +179,13 @@ def snapshot_yaml(data: Any) -> str:
 _NAMES: dict[tuple[Any, ...], str] = {}
 
 
+def _remembered(key: tuple[Any, ...], work_out: Callable[[], str]) -> str:
+    found = _NAMES.get(key)
+    if found is None:
+        found = _NAMES[key] = work_out()
+    return found
+
+
 class WxSnapshotExtension(SingleFileSnapshotExtension):
     """syrupy extension: one readable ``.yaml`` file per snapshot, made with :func:`snapshot_data` and :func:`snapshot_yaml`.
 
@@ -193,31 +200,25 @@ class WxSnapshotExtension(SingleFileSnapshotExtension):
     @classmethod
     def dirname(cls, *, test_location: PyTestLocation) -> str:
         """syrupy's folder for the snapshots of ``test_location``'s file (remembered per file)."""
-        key = ("dirname", cls, str(cls.snapshot_dirname), test_location.filepath)
-        found = _NAMES.get(key)
-        if found is None:
-            found = _NAMES[key] = super().dirname(test_location=test_location)
-        return found
+        base = super().dirname
+        return _remembered(("dirname", cls, str(cls.snapshot_dirname), test_location.filepath),
+                           lambda: base(test_location=test_location))
 
     if hasattr(SingleFileSnapshotExtension, "discovery_dirname"):  # syrupy 5 and later
 
         @classmethod
         def discovery_dirname(cls, *, test_location: PyTestLocation) -> str:
             """The folder syrupy scans for unused snapshots (remembered per file)."""
-            key = ("discovery", cls, str(cls.snapshot_dirname), test_location.filepath)
-            found = _NAMES.get(key)
-            if found is None:
-                found = _NAMES[key] = super().discovery_dirname(test_location=test_location)
-            return found
+            base = super().discovery_dirname
+            return _remembered(("discovery", cls, str(cls.snapshot_dirname), test_location.filepath),
+                               lambda: base(test_location=test_location))
 
     @classmethod
     def get_snapshot_name(cls, *, test_location: PyTestLocation, index: SnapshotIndex = 0) -> str:
         """The snapshot's file name without extension (remembered per test and assertion index)."""
-        key = ("name", cls, test_location.filepath, test_location.snapshot_name, index)
-        found = _NAMES.get(key)
-        if found is None:
-            found = _NAMES[key] = super().get_snapshot_name(test_location=test_location, index=index)
-        return found
+        base = super().get_snapshot_name
+        return _remembered(("name", cls, test_location.filepath, test_location.snapshot_name, index),
+                           lambda: base(test_location=test_location, index=index))
 
     def serialize(
         self,
