@@ -31,7 +31,6 @@ import argparse
 import contextlib
 import dataclasses
 import gc
-import importlib.util
 import io
 import json
 import os
@@ -46,7 +45,7 @@ from typing import Any
 
 import pytest
 from bench_scenarios import generate
-from plugin_phases import OWN_PLUGINS
+from plugin_phases import own_plugin_args
 
 import wxreplay.conversation
 import wxreplay.plugin_items
@@ -64,7 +63,7 @@ def _env() -> dict[str, str]:
 
 def pytest_wall(suite: Path, *args: str) -> float:
     """Wall time (s) of ``pytest`` in ``suite`` (with ``args``: ``a`` for the first half) in a fresh process; it must pass."""
-    plugins = [arg for name in OWN_PLUGINS if importlib.util.find_spec(name.split(".")[0]) for arg in ("-p", name)]
+    plugins = own_plugin_args()
     t = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", *QUIET, *plugins, *args], cwd=suite, capture_output=True,
                           text=True, env={**_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})

@@ -33,11 +33,18 @@ import pytest
 OWN_PLUGINS = ("wxreplay.plugin", "syrupy", "xdist.plugin", "xdist.looponfail", "anyio.pytest_plugin")
 
 
+def own_plugin_args() -> list[str]:
+    """``-p`` arguments loading the installed ones of :data:`OWN_PLUGINS` (with plugin autoload off)."""
+    import importlib.util
+
+    return [arg for name in OWN_PLUGINS if importlib.util.find_spec(name.split(".")[0]) for arg in ("-p", name)]
+
+
 class Accounts:
     """Seconds per phase, and the garbage collector's pauses inside the engine's run."""
 
     def __init__(self) -> None:
-        self.seconds: dict[str, float] = {"gc_in_run": 0.0, "gc": 0.0}
+        self.seconds: dict[str, float] = {"gc_in_run": 0.0}
         self.in_run = False
         self._gc_start = 0.0
         gc.callbacks.append(self._gc)
@@ -46,10 +53,8 @@ class Accounts:
         if phase == "start":
             self._gc_start = time.perf_counter()
             return
-        pause = time.perf_counter() - self._gc_start
-        self.seconds["gc"] += pause
         if self.in_run:
-            self.seconds["gc_in_run"] += pause
+            self.seconds["gc_in_run"] += time.perf_counter() - self._gc_start
 
     def add(self, key: str, seconds: float) -> None:
         self.seconds[key] = self.seconds.get(key, 0.0) + seconds
@@ -96,7 +101,7 @@ def under_pytest(suite: Path, args: list[str]) -> dict[str, float]:
         setattr(items, name, accounts.timed(getattr(items, name), key))
     phases = _Phases(accounts)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # other plugins on the machine are not wxreplay's cost
-    plugins = [arg for name in OWN_PLUGINS if _installed(name) for arg in ("-p", name)]
+    plugins = own_plugin_args()
     os.chdir(suite)
     t = time.perf_counter()
     code = pytest.main(["-q", "-p", "no:cacheprovider", *plugins, *args], plugins=[phases])
@@ -122,12 +127,6 @@ def direct(suite: Path, cassettes: str, paths: list[str]) -> dict[str, float]:
             raise SystemExit(f"{file} failed")
     accounts.seconds["wall"] = time.perf_counter() - t
     return accounts.seconds
-
-
-def _installed(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module.split(".")[0]) is not None
 
 
 def main() -> None:
