@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from wxreplay.cassette import model, store
+from wxreplay.cassette.interceptor import CassetteInterceptor
 from wxreplay.cassette.matching import (
     Comparator,
     Index,
@@ -35,6 +36,7 @@ from wxreplay.cassette.matching import (
 from wxreplay.cassette.modes import RecordMode
 from wxreplay.cassette.redact import RedactionRules, Redactor
 from wxreplay.cassette.scan import scan_cassette_text
+from wxreplay.cassette.transport import CassetteTransport
 from wxreplay.errors import CassetteError, CassetteMissError
 from wxreplay.host.base import HostCall, HostOutcome, Interceptor
 
@@ -112,15 +114,11 @@ class Cassette:
     # ---- plugging into a Session ---------------------------------------------------------------
     def transport(self, real: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
         """The transport for ``Session(transport=...)``: replays, and records through ``real`` (default: the network)."""
-        from wxreplay.cassette.transport import CassetteTransport
-
         return CassetteTransport(self, real)
 
     @property
     def interceptor(self) -> Interceptor:
         """The host-call interceptor for ``Session(interceptors=[...])``."""
-        from wxreplay.cassette.interceptor import CassetteInterceptor
-
         return CassetteInterceptor(self)
 
     @property
