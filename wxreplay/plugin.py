@@ -125,8 +125,7 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
                              rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"))
     cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
     device = DeviceSetup().with_defaults(state.device).to_device()
-    with Session(wx_project, state.skill, device=device, transport=cassette.transport(),
-                 interceptors=[cassette.interceptor]) as session:
+    with Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session
     cassette.save()
 
