@@ -58,7 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         record = get("record")[0] or None
         if record is not None:
-            from wxreplay.cassette.modes import RecordMode
+            from wxreplay.record_mode import RecordMode
 
             record = RecordMode.parse(record).value
         device = get("device")[0]

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from wxreplay.cassette.modes import RecordMode
     from wxreplay.conversation import RunOptions
+    from wxreplay.record_mode import RecordMode
     from wxreplay.scenario import DeviceSetup
 
 __all__ = ["STATE", "WxConfig"]
@@ -55,7 +55,7 @@ class WxConfig:
                           record_command=f"pytest '{nodeid}' --wx-record {{mode}}")
 
     def mode(self) -> RecordMode:
-        from wxreplay.cassette.modes import resolve_mode
+        from wxreplay.record_mode import resolve_mode
 
         return resolve_mode(self.record, explicit=self.record_explicit)
 

@@ -7,10 +7,10 @@ and saves it when the block ends without error.
 """
 
 from wxreplay.cassette.matching import Matcher, MatchRules
-from wxreplay.cassette.modes import RecordMode, resolve_mode
 from wxreplay.cassette.recorder import Cassette, use_cassette
 from wxreplay.cassette.redact import RedactionRules, Redactor
 from wxreplay.errors import CassetteError, CassetteMissError
+from wxreplay.record_mode import RecordMode, resolve_mode
 
 __all__ = [
     "Cassette",

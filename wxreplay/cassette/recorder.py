@@ -33,12 +33,12 @@ from wxreplay.cassette.matching import (
     label,
     lines_for,
 )
-from wxreplay.cassette.modes import RecordMode
 from wxreplay.cassette.redact import RedactionRules, Redactor
 from wxreplay.cassette.scan import scan_cassette_text
 from wxreplay.cassette.transport import CassetteTransport
 from wxreplay.errors import CassetteError, CassetteMissError
 from wxreplay.host.base import HostCall, HostOutcome, Interceptor
+from wxreplay.record_mode import RecordMode
 
 __all__ = ["Cassette", "use_cassette"]
 
