@@ -14,6 +14,7 @@ from typing import Any
 
 from wxreplay.cards import card as cards
 from wxreplay.cards.card import Card, TapResult
+from wxreplay.cards.templates import compile_card_template, wxml_runtime_js
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, build_tree
 from wxreplay.errors import ApiCallError, WxReplayError
 from wxreplay.findings import Finding
@@ -71,7 +72,7 @@ class CardRuntime:
                 f"the card {decl.path} of {api} is missing {' and '.join(missing)}", api=api, component=decl.path,
                 file=mcp, hint="a card component has four files: index.js, index.json, index.wxml, index.wxss",
             )
-        template_js = cards.compile_card_template(rt.skill, f"{base}.wxml")
+        template_js = compile_card_template(rt.skill, f"{base}.wxml")
         kind = ContextKind.DYNAMIC if decl.dynamic else ContextKind.CARD
         card = cards.Card(
             self, number=self._card_seq + 1, decl=decl, skill=rt.skill, api=api, arguments=dict(result.arguments),
@@ -107,7 +108,7 @@ class CardRuntime:
             await ctx.define_modules(modules_json(self.runtime.skill))
             setup.add("modules")
         if "runtime" not in setup:
-            job["runtime"] = cards.wxml_runtime_js()
+            job["runtime"] = wxml_runtime_js()
             setup.add("runtime")
         if job["templateKey"] not in setup:
             job["template"] = template_js
