@@ -402,3 +402,9 @@ def test_the_checker_finds_pytest_outside_the_plugin(tmp_path: Path) -> None:
         "pkg.base imports _pytest.fixtures at base.py:1",
         "pkg.high imports pytest.mark at high.py:2",
     ]
+
+
+def test_session_composes_its_runtime_and_card_host_instead_of_inheriting_them() -> None:
+    from wxreplay.session import Session
+
+    assert Session.__bases__ == (object,)
