@@ -11,9 +11,14 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wxreplay.errors import ArgumentsError, ProjectError, UnknownApiError, UsageError, WxReplayError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from wxreplay.cassette.recorder import Cassette
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -50,15 +55,19 @@ def load_wsgi_app(spec: str) -> Callable[..., Any]:
     return app
 
 
-def _wx_request_plumbing(ns: argparse.Namespace) -> tuple[Any, list[Any], Any]:
-    """``(transport, interceptors, cassette)`` for the session: --app, --cassette and --record."""
+def _wx_request_plumbing(ns: argparse.Namespace) -> tuple[httpx.BaseTransport | None, Cassette | None]:
+    """``(transport, cassette)`` for the session: --app, --cassette and --record.
+
+    ``transport`` is the --app (None: the network); with a cassette it is what the cassette
+    records through.
+    """
     import httpx
 
     real = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
     if ns.cassette is None:
         if ns.record is not None:
             raise UsageError("--record needs --cassette FILE", hint=f"add --cassette cassettes/{ns.command}-{ns.api}.yaml")
-        return real, [], None
+        return real, None
     from wxreplay.cassette import Cassette, resolve_mode
     from wxreplay.cassette.redact import rules_from_pyproject
 
@@ -71,10 +80,10 @@ def _wx_request_plumbing(ns: argparse.Namespace) -> tuple[Any, list[Any], Any]:
             continue
         argv.append(a)
     cassette.record_hint = f"record it (with the service running): {shlex.join(['wxreplay', *argv])} --record {{mode}}"
-    return cassette.transport(real), [cassette.interceptor], cassette
+    return real, cassette
 
 
-def _save(cassette: Any) -> None:
+def _save(cassette: Cassette | None) -> None:
     if cassette is not None:
         n = len(cassette.new_entries)
         if cassette.save():
@@ -95,9 +104,9 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
     if not isinstance(storage, dict):
         raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
     project = Project.load(ns.project)
-    transport, interceptors, cassette = _wx_request_plumbing(ns)
+    transport, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
-    with Session(project, ns.skill, device=device, transport=transport, interceptors=interceptors,
+    with Session(project, ns.skill, device=device, transport=transport, cassette=cassette,
                  limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
         _report(findings=session.findings)
         yield session

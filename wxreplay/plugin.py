@@ -9,7 +9,6 @@ lazily, so pytest runs that never meet a scenario pay nothing for V8.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,61 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# The state lives in its own module so plugin_items reads it without importing this one.
+from wxreplay.plugin_state import OPTIONS, STATE, WxConfig
+
 if TYPE_CHECKING:
-    from wxreplay.cassette.modes import RecordMode
-    from wxreplay.conversation import RunOptions
     from wxreplay.project import Project
-    from wxreplay.scenario import DeviceSetup
     from wxreplay.session import Session
 
-# name: (metavar or None for a flag, default, help) -> --wx-<name with -> and the wxreplay_<name> ini key
-_OPTIONS: dict[str, tuple[str | None, str | None, str]] = {
-    "record": ("MODE", None, "cassette record mode: none (replay only, the default), once (record missing cassettes), "
-               "new_episodes (record what is new), all (re-record); under CI only --wx-record can record"),
-    "project": ("PATH", None, "project root (app.json) or skill folder for scenarios that name none and for wx_project"),
-    "skill": ("NAME", None, "skill to use when the project has several and the scenario names none"),
-    "suffix": ("SUFFIX", ".scenario.yaml", "file name suffix of scenario files (default .scenario.yaml)"),
-    "device": ("JSON", None, "default device set-up under every scenario's own `device:` (same keys), as JSON, "
-               "e.g. '{\"timezone\": \"Asia/Shanghai\", \"seed\": 7}'"),
-    "strict": (None, None, "fail a scenario on warnings (bare instructions, outputSchema mismatches ...)"),
-    "cassette_dir": ("DIR", "cassettes", "folder of the cassettes of scenarios and wx_session tests (default cassettes)"),
-}
-
-
-@dataclasses.dataclass
-class WxConfig:
-    """The options, checked once in ``pytest_configure``; lives in ``config.stash``."""
-
-    record: str | None
-    record_explicit: bool
-    project: Path | None
-    skill: str | None
-    suffix: str
-    device: DeviceSetup | None
-    strict: bool
-    cassette_dir: Path
-
-    def run_options(self, nodeid: str) -> RunOptions:
-        """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""
-        from wxreplay.conversation import RunOptions
-
-        return RunOptions(record=self.record, record_explicit=self.record_explicit, project=self.project, skill=self.skill,
-                          cassette_dir=self.cassette_dir, strict=self.strict, suffix=self.suffix, device=self.device,
-                          record_command=f"pytest '{nodeid}' --wx-record {{mode}}")
-
-    def mode(self) -> RecordMode:
-        from wxreplay.cassette.modes import resolve_mode
-
-        return resolve_mode(self.record, explicit=self.record_explicit)
-
-
-STATE = pytest.StashKey[WxConfig]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add the ``wxreplay`` option group; each option is also an ini key ``wxreplay_<name>``."""
     group = parser.getgroup("wxreplay", "wxreplay: scenario files, cassettes and snapshots")
-    for name, (metavar, default, text) in _OPTIONS.items():
+    for name, (metavar, default, text) in OPTIONS.items():
         flag = "--wx-" + name.replace("_", "-")
         if metavar is None:
             group.addoption(flag, action="store_true", default=None, dest=f"wxreplay_{name}", help=text)
@@ -101,7 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         record = get("record")[0] or None
         if record is not None:
-            from wxreplay.cassette.modes import RecordMode
+            from wxreplay.record_mode import RecordMode
 
             record = RecordMode.parse(record).value
         device = get("device")[0]
@@ -168,8 +125,7 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
                              rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"))
     cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
     device = DeviceSetup().with_defaults(state.device).to_device()
-    with Session(wx_project, state.skill, device=device, transport=cassette.transport(),
-                 interceptors=[cassette.interceptor]) as session:
+    with Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session
     cassette.save()
 

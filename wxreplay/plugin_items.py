@@ -21,7 +21,7 @@ from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebac
 from wxreplay.conversation import RunOptions, ScenarioRun, check_scenario, run_scenario
 from wxreplay.errors import WxReplayError
 from wxreplay.expect import ScenarioFailure
-from wxreplay.plugin import STATE
+from wxreplay.plugin_state import STATE
 from wxreplay.scenario import load_scenario
 from wxreplay.snapshot import check_snapshot
 

@@ -10,21 +10,20 @@ the target to the root, ``catch`` stops it) and returns a :class:`TapResult` wit
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote
 
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode
 from wxreplay.errors import ApiCallError, ArgumentsError, WxReplayError
 from wxreplay.findings import Finding
 from wxreplay.result import HostEvent, LogLine, validate_arguments
+from wxreplay.source import did_you_mean
 
 if TYPE_CHECKING:
     from wxreplay.cards.browser import OverflowReport
-    from wxreplay.cards.runtime import CardRuntime
     from wxreplay.project import ComponentDecl, Skill
 
 __all__ = [
@@ -32,6 +31,7 @@ __all__ = [
     "Card",
     "CardError",
     "CardEvent",
+    "CardHost",
     "DetailPage",
     "ModelContextUpdate",
     "RelatedPage",
@@ -258,14 +258,35 @@ class TapResult:
 # ---- the card -----------------------------------------------------------------------------------
 
 
+class CardHost(Protocol):
+    """What a card asks of the session that rendered it (``wxreplay.cards.runtime.CardRuntime``)."""
+
+    def check_tappable(self, card: Card) -> None:
+        """Raise :class:`CardError` when ``card`` can take no tap (its session ended, it is expired)."""
+        ...
+
+    def tap(self, card: Card, target: CardNode, *, strict: bool, event: str = "tap",
+            detail: dict[str, Any] | None = None) -> TapResult:
+        """Dispatch ``event`` on ``target`` as the client does and return what the card did."""
+        ...
+
+    def notify(self, card: Card, kind: str, payload: dict[str, Any]) -> None:
+        """Deliver a platform notification (``overflow``) to the card's listeners."""
+        ...
+
+    def window_width(self) -> int:
+        """The device's window width in px, the width cards are laid out at."""
+        ...
+
+
 class Card:
     """A card rendered from an API result, as the user sees it now, plus everything it did."""
 
     def __init__(
-        self, session: CardRuntime, *, number: int, decl: ComponentDecl, skill: Skill, api: str,
+        self, host: CardHost, *, number: int, decl: ComponentDecl, skill: Skill, api: str,
         arguments: dict[str, Any], context: Literal["card", "dynamic"], wxml_file: str, wxss: str,
     ) -> None:
-        self._session = session
+        self._host = host
         self.number = number  # 1, 2, ... in the order the session rendered them (failed renders use one too)
         self.decl = decl
         self.component_path = decl.path  # relative to the skill, as in mcp.json
@@ -354,21 +375,21 @@ class Card:
         a ``catchtap`` stops it. With ``strict`` an error finding (e.g. an upstream message naming
         an unknown API) raises :class:`CardError` instead of only being reported.
         """
-        self._session._check_tappable(self)
+        self._host.check_tappable(self)
         target = self._target(selector, text, index, node)
-        return self._session._tap_card(self, target, strict=strict)
+        return self._host.tap(self, target, strict=strict)
 
     def image_load(self, selector: str = "image", *, index: int = 0, width: int = 320, height: int = 240) -> TapResult:
         """Fire an image's ``load`` event (``bindload``) with ``detail: {width, height}``."""
-        self._session._check_tappable(self)
+        self._host.check_tappable(self)
         target = self._target(selector, None, index, None)
-        return self._session._tap_card(self, target, strict=False, event="load", detail={"width": width, "height": height})
+        return self._host.tap(self, target, strict=False, event="load", detail={"width": width, "height": height})
 
     def image_error(self, selector: str = "image", *, index: int = 0, err_msg: str = "error: image load failed") -> TapResult:
         """Fire an image's ``error`` event (``binderror``) with ``detail: {errMsg}``."""
-        self._session._check_tappable(self)
+        self._host.check_tappable(self)
         target = self._target(selector, None, index, None)
-        return self._session._tap_card(self, target, strict=False, event="error", detail={"errMsg": err_msg})
+        return self._host.tap(self, target, strict=False, event="error", detail={"errMsg": err_msg})
 
     def _target(self, selector: str | None, text: str | None, index: int, node: CardNode | None) -> CardNode:
         given = sum(x is not None for x in (selector, text, node))
@@ -394,7 +415,7 @@ class Card:
         """The card as a standalone HTML page, styled with its index.wxss at the device width."""
         from wxreplay.cards.html import render_html
 
-        width = int(self._session.device.info()["windowInfo"]["windowWidth"])
+        width = self._host.window_width()
         return render_html(
             self.tree.children, self.wxss, file=self.wxml_file.removesuffix(".wxml") + ".wxss", device_width=width,
             dark=dark, title=f"{self.api} · {self.component_path}", expired_text=self.expired_text,
@@ -404,7 +425,7 @@ class Card:
         """A screenshot of :meth:`html` taken with headless Chromium (if installed)."""
         from wxreplay.cards.browser import screenshot
 
-        width = int(self._session.device.info()["windowInfo"]["windowWidth"])
+        width = self._host.window_width()
         out = Path(path)
         screenshot(self.html(dark=dark), out, width=width, height=height if height is not None else width)
         return out
@@ -418,7 +439,7 @@ class Card:
         from wxreplay.cards.browser import measure_overflow
 
         report = measure_overflow(self.html(dark=dark))
-        self._session._notify_card(self, "overflow", {
+        self._host.notify(self, "overflow", {
             "contentHeight": report.content_height, "overflowHeight": report.overflow_height, "maxHeight": report.max_height,
         })
         return report
@@ -460,9 +481,9 @@ def check_follow_up(content: Any, skill: Skill, *, component: str) -> list[Findi
             name = data["name"]
             names = skill.api_names()
             if name not in names:
-                close = difflib.get_close_matches(name, names, n=1)
+                close = did_you_mean(name, names)
                 err("follow-up-unknown-api", f"content[{i}] calls {name!r}, which mcp.json does not declare"
-                    + (f" (did you mean {close[0]!r}?)" if close else f" (declared: {', '.join(names) or 'none'})"))
+                    + (f" (did you mean {close!r}?)" if close else f" (declared: {', '.join(names) or 'none'})"))
                 continue
             args = data.get("arguments", {})
             try:
@@ -551,51 +572,3 @@ def no_handler_error(card: Card, target: CardNode) -> CardError:
         component=card.component_path, api=card.api, file=card.wxml_file, line=target.line,
         hint="tap one of the nodes listed, or bind the handler in the WXML: bindtap=\"onTap\"",
     )
-
-
-# ---- the WXML compiler, as the session uses it --------------------------------------------------
-
-_WXML_SOURCES: dict[int, tuple[Skill, dict[str, str]]] = {}
-_TEMPLATES: dict[tuple[int, str], tuple[Skill, str]] = {}
-
-
-def _wxml_sources(skill: Skill) -> dict[str, str]:
-    """Every ``.wxml`` and ``.wxs`` file of the skill's subpackage (``<import>``, ``<include>``, ``<wxs src>``)."""
-    hit = _WXML_SOURCES.get(id(skill))
-    if hit is not None and hit[0] is skill:
-        return hit[1]
-    from wxreplay.jsonfile import read_text
-
-    root = skill.root
-    top = root / skill.subpackage_root if skill.subpackage_root else skill.dir
-    found: dict[str, str] = {}
-    for file in sorted(top.rglob("*")):
-        rel = file.relative_to(root)
-        if file.suffix in (".wxml", ".wxs") and file.is_file() and not any(
-                p == "node_modules" or p.startswith(".") for p in rel.parts):
-            found[rel.as_posix()] = read_text(file, root=root)
-    if len(_WXML_SOURCES) > 32:
-        _WXML_SOURCES.clear()
-    _WXML_SOURCES[id(skill)] = (skill, found)
-    return found
-
-
-def compile_card_template(skill: Skill, path: str) -> str:
-    """The JS of the compiled template ``path`` (project-relative ``.wxml``), compiled once per skill."""
-    hit = _TEMPLATES.get((id(skill), path))
-    if hit is not None and hit[0] is skill:
-        return hit[1]
-    from wxreplay.cards.wxml.compiler import compile_template
-
-    js = compile_template(_wxml_sources(skill), path).js
-    if len(_TEMPLATES) > 256:
-        _TEMPLATES.clear()
-    _TEMPLATES[(id(skill), path)] = (skill, js)
-    return js
-
-
-def wxml_runtime_js() -> str:
-    """The JS expression that builds the WXML runtime helper ``R`` in a card context."""
-    from wxreplay.cards.wxml.compiler import WXML_RUNTIME_JS
-
-    return WXML_RUNTIME_JS

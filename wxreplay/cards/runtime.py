@@ -1,7 +1,9 @@
-"""Cards on top of the scheduler: rendering API results, taps, notifications, expiry, detach.
+"""The card host of a session: rendering API results, taps, notifications, expiry, render errors, detach.
 
-``CardRuntime`` adds to :class:`~wxreplay.runtime.scheduler.Runtime` what the two card contexts
-need; :class:`wxreplay.Session` is built on it.
+``CardRuntime`` drives the two card contexts of a :class:`~wxreplay.runtime.scheduler.Runtime`
+through its public methods, hears what they did as the runtime's
+:class:`~wxreplay.runtime.scheduler.RuntimeListener`, and is the
+:class:`~wxreplay.cards.card.CardHost` its cards talk to. :class:`wxreplay.Session` owns one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from wxreplay.cards import card as cards
 from wxreplay.cards.card import Card, TapResult
+from wxreplay.cards.templates import compile_card_template, wxml_runtime_js
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, build_tree
 from wxreplay.errors import ApiCallError, WxReplayError
 from wxreplay.findings import Finding
@@ -22,11 +25,11 @@ from wxreplay.runtime.context import ExecutionContext
 from wxreplay.runtime.scheduler import Runtime, Trace, indent_stack, modules_json
 
 
-class CardRuntime(Runtime):
-    """A runtime whose card contexts render, tap and expire the skill's cards."""
+class CardRuntime:
+    """The cards of one runtime: render, tap, notify and expire them; keep their trees and records."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
         self.cards: list[Card] = []  # every card rendered in this session, oldest first
         self._cards_by_number: dict[int, Card] = {}
         self._card_seq = 0
@@ -46,10 +49,11 @@ class CardRuntime(Runtime):
         way (a dynamic card's first poll) are answered before this returns.
         """
         api = result.api
-        if self.closed:
+        rt = self.runtime
+        if rt.closed:
             raise cards.CardError("the session is closed", api=api, hint="render cards inside the session's with block")
-        decl = self.skill.component_for(api)
-        mcp = self._label(self.skill.mcp_path)
+        decl = rt.skill.component_for(api)
+        mcp = rt.label(rt.skill.mcp_path)
         if decl is None:
             raise cards.CardError(
                 f"{api} has no card: its mcp.json entry has no _meta.ui.componentPath", api=api, file=mcp,
@@ -60,18 +64,18 @@ class CardRuntime(Runtime):
                 f"{api} returned isError: true, and isError results render no card (the client shows only the text): "
                 f"{result.text[:120]}", api=api, hint="assert on result.text instead, or render a successful result",
             )
-        base = f"{self.skill.path}/{decl.path}"
-        files = self.skill.component_files(decl.path)
+        base = f"{rt.skill.path}/{decl.path}"
+        files = rt.skill.component_files(decl.path)
         missing = [f"{base}.{ext}" for ext in ("js", "wxml") if ext not in files]
         if missing:
             raise cards.CardError(
                 f"the card {decl.path} of {api} is missing {' and '.join(missing)}", api=api, component=decl.path,
                 file=mcp, hint="a card component has four files: index.js, index.json, index.wxml, index.wxss",
             )
-        template_js = cards.compile_card_template(self.skill, f"{base}.wxml")
+        template_js = compile_card_template(rt.skill, f"{base}.wxml")
         kind = ContextKind.DYNAMIC if decl.dynamic else ContextKind.CARD
         card = cards.Card(
-            self, number=self._card_seq + 1, decl=decl, skill=self.skill, api=api, arguments=dict(result.arguments),
+            self, number=self._card_seq + 1, decl=decl, skill=rt.skill, api=api, arguments=dict(result.arguments),
             context="dynamic" if decl.dynamic else "card", wxml_file=f"{base}.wxml", wxss=files.get("wxss", ""),
         )
         job: dict[str, Any] = {
@@ -81,22 +85,19 @@ class CardRuntime(Runtime):
             "result": {"result": {k: result.raw[k] for k in ("content", "structuredContent", "_meta", "isError")
                                   if k in result.raw}},
         }
-        ctx = self.contexts[kind]
-        self._runner.run(self._prepare_card_context(ctx, job, template_js))
+        ctx = rt.contexts[kind]
+        rt.run(self._prepare_card_context(ctx, job, template_js))
         self._card_seq += 1  # never reused: a card that failed to render may still run timers in its context
         self.cards.append(card)
         self._cards_by_number[card.number] = card
-        self._trace = Trace(api=None)
-        try:
-            self._card_job(card, job, cause="render", what=f"rendering the {api} result")
-            self._run_expiries()
-        except BaseException:
-            self.cards.remove(card)
-            del self._cards_by_number[card.number]
-            raise
-        finally:
-            trace, self._trace = self._trace, Trace(api=None)
-            self.findings.extend(trace.findings)
+        with rt.tracing() as trace:
+            try:
+                self._card_job(card, job, cause="render", what=f"rendering the {api} result")
+                self.run_expiries()
+            except BaseException:
+                self.cards.remove(card)
+                del self._cards_by_number[card.number]
+                raise
         card.findings.extend(f for f in trace.findings if f not in card.findings)
         return card
 
@@ -104,10 +105,10 @@ class CardRuntime(Runtime):
         """Give a card context, once each, the subpackage sources, the WXML runtime and this template."""
         setup = self._card_setup.setdefault(ctx.kind, set())
         if "modules" not in setup:
-            await ctx.define_modules(modules_json(self.skill))
+            await ctx.define_modules(modules_json(self.runtime.skill))
             setup.add("modules")
         if "runtime" not in setup:
-            job["runtime"] = cards.wxml_runtime_js()
+            job["runtime"] = wxml_runtime_js()
             setup.add("runtime")
         if job["templateKey"] not in setup:
             job["template"] = template_js
@@ -115,36 +116,27 @@ class CardRuntime(Runtime):
 
     def _card_job(self, card: Card, job: dict[str, Any], *, cause: str, what: str) -> Any:
         """Run one job of ``card`` in its context until it settles; raise what the card's code threw."""
-        ctx = self.contexts[ContextKind(card.context)]
+        rt = self.runtime
+        ctx = rt.contexts[ContextKind(card.context)]
         self._cause = {card.number: cause}
         try:
-            rec = self._runner.run(self._card_run(ctx, job, card, what))
+            job_id, rec = rt.run(rt.settle_job(ctx, job, what=what))
         finally:
             self._cause = {}
-        if rec is not None and "error" in rec:
-            self._render_errors = [(c, e) for c, e in self._render_errors if c is not card]
-            raise self._runner.run(self._card_error(ctx, card, rec["error"], what))
-        self._raise_render_errors(card)
-        return json.loads(rec["json"]) if rec is not None else None
-
-    async def _card_run(self, ctx: ExecutionContext, job: dict[str, Any], card: Card, what: str) -> dict[str, Any] | None:
-        self._next_id += 1
-        job_id = self._next_id
-        await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
-        # Settle: answer host calls (a dynamic card's poll) but let no virtual time pass.
-        await self._drive(lambda: job_id in self._finished and not any(c.pending_effects for c in self.contexts.values()),
-                          self.now, what=what)
-        rec = self._finished.pop(job_id, None)
         if rec is None:  # an async handler still waits (on a timer): it finishes when the clock advances
             self._late_jobs[job_id] = (card, what)
-        return rec
+        if rec is not None and "error" in rec:
+            self._render_errors = [(c, e) for c, e in self._render_errors if c is not card]
+            raise rt.run(self._card_error(ctx, card, rec["error"], what))
+        self.raise_render_errors(card)
+        return json.loads(rec["json"]) if rec is not None else None
 
     async def _card_error(self, ctx: ExecutionContext, card: Card, err: dict[str, Any], what: str) -> ApiCallError:
         message = f"{err.get('name', 'Error')}: {err.get('message', '')}"
         kw: dict[str, Any] = {"api": card.api, "component": card.component_path}
         if err.get("syntaxFile"):
             path = err["syntaxFile"]
-            line, column, msg = await ctx.locate_syntax_error(path, self.skill.source_files().get(path, ""))
+            line, column, msg = await ctx.locate_syntax_error(path, self.runtime.skill.source_files().get(path, ""))
             return cards.CardError(f"JavaScript syntax error while {what}: {msg or message}", **kw, file=path, line=line,
                              column=column, hint="fix the syntax; wxreplay compiles each file exactly as the client does")
         stack = clean_stack(err.get("stack") or "")
@@ -185,20 +177,22 @@ class CardRuntime(Runtime):
                 hint="a {{ }} expression threw while rendering; compute the value in JS and setData it",
             )))
             return
-        card._push(build_tree(rec["vnodes"], file=card.wxml_file), self._cause.get(card.number, "timer"), self.now)  # type: ignore[arg-type]
+        card._push(build_tree(rec["vnodes"], file=card.wxml_file), self._cause.get(card.number, "timer"), self.runtime.now)  # type: ignore[arg-type]
 
-    def _raise_render_errors(self, card: Card | None = None) -> None:
+    def raise_render_errors(self, card: Card | None = None) -> None:
         """Raise the render error of ``card`` (any card when None); others become findings."""
         errors, self._render_errors = self._render_errors, []
+        trace = self.runtime.trace
         for c, e in errors:
             if card is None or c is card:
                 for f in self._findings_of(errors, skip=e):
-                    self._trace.findings.append(f)
+                    trace.findings.append(f)
                 raise e
         for f in self._findings_of(errors):
-            self._trace.findings.append(f)
+            trace.findings.append(f)
 
-    def _render_error_findings(self) -> list[Finding]:
+    def render_error_findings(self) -> list[Finding]:
+        """The render errors cards met since the last look (e.g. while timers ran), as findings."""
         errors, self._render_errors = self._render_errors, []
         return self._findings_of(errors)
 
@@ -226,11 +220,11 @@ class CardRuntime(Runtime):
         in_tap = bool(args.get("inTap"))
         found: list[Finding] = []
         if name == "modelContext.sendFollowUpMessage":
-            found = cards.check_follow_up(args.get("content"), self.skill, component=comp)
-            card.messages.append(cards.UpstreamMessage(comp, args.get("content"), in_tap, self.now, found))
+            found = cards.check_follow_up(args.get("content"), self.runtime.skill, component=comp)
+            card.messages.append(cards.UpstreamMessage(comp, args.get("content"), in_tap, self.runtime.now, found))
         elif name == "modelContext.updateModelContext":
             found = cards.check_model_update(args.get("content"), component=comp, in_tap=in_tap)
-            card.model_updates.append(cards.ModelContextUpdate(comp, args.get("content"), in_tap, self.now, found))
+            card.model_updates.append(cards.ModelContextUpdate(comp, args.get("content"), in_tap, self.runtime.now, found))
         elif name == "modelContext.setRelatedPage":
             card.related_page = cards.related_page(card.decl, args)
         elif name in ("modelContext.openDetailPage", "modelContext.preloadDetailPage"):
@@ -238,7 +232,7 @@ class CardRuntime(Runtime):
             if not url:
                 found = [Finding("detail-page-url", f"{comp}: {name.split('.')[1]} needs {{ url }} (or {{ path, query }})",
                                  level="error", context=card.context)]
-            card.pages.append(cards.DetailPage("open" if name.endswith("openDetailPage") else "preload", url, self.now))
+            card.pages.append(cards.DetailPage("open" if name.endswith("openDetailPage") else "preload", url, self.runtime.now))
         elif name == "component.triggerEvent":
             card.events.append(cards.CardEvent(str(args.get("name", "")), args.get("detail"), dict(args.get("options") or {})))
         for f in found:
@@ -246,7 +240,11 @@ class CardRuntime(Runtime):
             trace.findings.append(f)
             card.findings.append(f)
 
-    def _run_expiries(self) -> list[Card]:
+    def drop_expiries(self) -> None:
+        """Forget expiry requests not yet delivered (the call that made them failed)."""
+        self._expiries.clear()
+
+    def run_expiries(self) -> list[Card]:
         """Expire the cards that expireAllCards / expirePreviousCards calls matched; deliver Expire to each."""
         done: list[Card] = []
         rounds = 0
@@ -261,12 +259,13 @@ class CardRuntime(Runtime):
                     self._card_job(card, job, cause="expire", what="delivering the Expire notification")
                 except cards.CardError as e:
                     f = Finding("card-expire", str(e), level="error", api=card.api, context=card.context)
-                    self._trace.findings.append(f)
+                    self.runtime.trace.findings.append(f)
                     card.findings.append(f)
         self._expiries.clear()
         return done
 
     def _expiry_targets(self, name: str, args: dict[str, Any]) -> list[Card]:
+        skill, trace = self.runtime.skill, self.runtime.trace
         source = self._cards_by_number.get(args.get("card", -1))
         wanted: list[str] = []
         for key in ("componentPaths", "componentPath"):
@@ -277,15 +276,15 @@ class CardRuntime(Runtime):
             pool = [c for c in pool if source is not None and c.number < source.number]
         if wanted:
             norm = {_component_key(p) for p in wanted}
-            known = {f"{self.skill.path}/{d.path}" for d in self.skill.components} | {d.path for d in self.skill.components}
+            known = {f"{skill.path}/{d.path}" for d in skill.components} | {d.path for d in skill.components}
             for p in sorted(norm - known):
-                self._trace.findings.append(Finding(
+                trace.findings.append(Finding(
                     "expire-path", f"{name.split('.')[1]}: componentPaths {p!r} names no component of mcp.json "
-                    f"(componentPaths are absolute, e.g. {self.skill.path}/components/<name>/index)", context=None))
+                    f"(componentPaths are absolute, e.g. {skill.path}/components/<name>/index)", context=None))
             pool = [c for c in pool if c.absolute_path in norm or c.component_path in norm]
         for c in pool:
             if not c.expirable and wanted:
-                self._trace.findings.append(Finding(
+                trace.findings.append(Finding(
                     "expire-not-expirable", f"{name.split('.')[1]} named {c.component_path}, but mcp.json does not declare "
                     "it expirable: true, so the card stays live", api=c.api, context=c.context))
         pool = [c for c in pool if c.expirable]
@@ -293,22 +292,26 @@ class CardRuntime(Runtime):
             pool = pool[-1:]
         return pool
 
-    def _notify_card(self, card: Card, kind: str, payload: dict[str, Any]) -> None:
-        """Deliver a notification (``overflow``) to ``card``'s listeners; it may re-render."""
-        if self.closed:
-            raise cards.CardError("the session is closed", api=card.api, component=card.component_path)
-        self._trace = Trace(api=None)
-        try:
-            self._card_job(card, {"kind": "cardNotify", "card": card.number, "type": kind, "payload": payload},
-                           cause="render", what=f"delivering the {kind.capitalize()} notification")
-            self._run_expiries()
-        finally:
-            trace, self._trace = self._trace, Trace(api=None)
-            self.findings.extend(trace.findings)
-            card.findings.extend(f for f in trace.findings if f not in card.findings)
+    # ---- the CardHost its cards talk to -------------------------------------------------------------
+    def window_width(self) -> int:
+        """The simulated device's window width in px (cards are laid out at it)."""
+        return int(self.runtime.device.info()["windowInfo"]["windowWidth"])
 
-    def _check_tappable(self, card: Card) -> None:
-        if self.closed:
+    def notify(self, card: Card, kind: str, payload: dict[str, Any]) -> None:
+        """Deliver a notification (``overflow``) to ``card``'s listeners; it may re-render."""
+        if self.runtime.closed:
+            raise cards.CardError("the session is closed", api=card.api, component=card.component_path)
+        with self.runtime.tracing() as trace:
+            try:
+                self._card_job(card, {"kind": "cardNotify", "card": card.number, "type": kind, "payload": payload},
+                               cause="render", what=f"delivering the {kind.capitalize()} notification")
+                self.run_expiries()
+            finally:
+                card.findings.extend(f for f in trace.findings if f not in card.findings)
+
+    def check_tappable(self, card: Card) -> None:
+        """Raise when ``card`` can take no tap: its session ended, or it is expired."""
+        if self.runtime.closed:
             raise cards.CardError(f"the session that rendered {card.component_path} has ended; its cards cannot be tapped",
                                   api=card.api, component=card.component_path, hint="tap cards before the session is closed")
         if card.expired:
@@ -316,7 +319,7 @@ class CardRuntime(Runtime):
                                   "the client covers it and ignores taps", api=card.api, component=card.component_path,
                                   hint="tap a live card; card.expired tells whether a card was expired")
 
-    def _detach_cards(self) -> None:
+    def detach_all(self) -> None:
         """The runtime ends: every live card gets its ``detached`` lifetime (timers are cleared there)."""
         for card in self.cards:
             if card.detached:
@@ -325,12 +328,13 @@ class CardRuntime(Runtime):
             try:
                 self._card_job(card, {"kind": "cardDetach", "card": card.number}, cause="detach", what="detaching")
             except WxReplayError as e:  # a broken detached() must not stop the session from closing
-                self.findings.append(Finding("card-detach", f"{card.component_path} detached() failed: {e.message}",
+                self.runtime.findings.append(Finding("card-detach", f"{card.component_path} detached() failed: {e.message}",
                                              level="error", context=card.context))
 
-    def _tap_card(self, card: Card, target: CardNode, *, strict: bool, event: str = "tap",
-                  detail: dict[str, Any] | None = None) -> TapResult:
-        self._check_tappable(card)
+    def tap(self, card: Card, target: CardNode, *, strict: bool, event: str = "tap",
+            detail: dict[str, Any] | None = None) -> TapResult:
+        """Dispatch ``event`` on ``target`` of ``card`` as the client does; what the card did."""
+        self.check_tappable(card)
         chain: list[dict[str, Any]] = []
         node: CardNode | None = target
         # Taps bubble through bind (stopped by catch); image load/error reach the image alone.
@@ -349,18 +353,15 @@ class CardRuntime(Runtime):
         job = {
             "kind": "cardTap", "card": card.number, "type": event, "dispatch": chain,
             "detail": detail if detail is not None else {"x": 0, "y": 0},
-            "target": {"id": target.id or "", "dataset": target.dataset}, "timeStamp": self.now - self._started_ms,
+            "target": {"id": target.id or "", "dataset": target.dataset},
+            "timeStamp": self.runtime.now - self.runtime.started_ms,
         }
         renders, n_msg, n_upd, n_pages, n_ev = (len(card.history), len(card.messages), len(card.model_updates),
                                                 len(card.pages), len(card.events))
         related = card.related_page
-        self._trace = Trace(api=None)
-        try:
+        with self.runtime.tracing() as trace:
             out = self._card_job(card, job, cause="tap", what=f"tapping {target.selector()}")
-            expired = self._run_expiries()
-        finally:
-            trace, self._trace = self._trace, Trace(api=None)
-            self.findings.extend(trace.findings)
+            expired = self.run_expiries()
         result = cards.TapResult(
             card=card, target=target, handlers=list(out["called"]) if out else [c["handler"] for c in chain],
             messages=card.messages[n_msg:], model_updates=card.model_updates[n_upd:], pages=card.pages[n_pages:],
@@ -375,12 +376,14 @@ class CardRuntime(Runtime):
                                   api=card.api, component=card.component_path)
         return result
 
-    # ---- scheduler hooks ----------------------------------------------------------------------
-    def _on_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
+    # ---- the RuntimeListener the runtime tells what the card contexts did -------------------------
+    def on_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
+        """A ``modelContext`` / ``triggerEvent`` call of a card becomes the card's record."""
         if name in _CARD_EVENTS:
             self._card_event(name, args, trace)
 
-    def _on_late_finish(self, ctx: ExecutionContext, rec: dict[str, Any], trace: Trace) -> bool:
+    def on_late_finish(self, ctx: ExecutionContext, rec: dict[str, Any], trace: Trace) -> bool:
+        """A tap handler that went on waiting after ``tap()`` returned finished: take it (its error is a finding)."""
         late = self._late_jobs.pop(rec["id"], None)
         if late is None:
             return False
@@ -392,7 +395,8 @@ class CardRuntime(Runtime):
             late[0].findings.append(f)
         return True
 
-    def _on_renders(self, renders: Iterable[dict[str, Any]]) -> None:
+    def on_renders(self, renders: Iterable[dict[str, Any]]) -> None:
+        """Keep the new tree (or the render error) of every card rendered at the end of a step."""
         for rec in renders:
             self._card_rendered(rec)
 

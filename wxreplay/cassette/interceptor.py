@@ -8,8 +8,9 @@ calling the scripted handler. Storage and system calls are local to the device a
 from __future__ import annotations
 
 import dataclasses
+from contextlib import AbstractContextManager
+from typing import Protocol
 
-from wxreplay.cassette.recorder import Cassette
 from wxreplay.host.base import Handler, HostCall, HostOutcome
 
 RECORDED = frozenset({
@@ -23,10 +24,24 @@ def is_recorded(name: str) -> bool:
     return name in RECORDED or name.startswith("cloud.")
 
 
+class HostRecordings(Protocol):
+    """What the interceptor needs of a cassette (it sits below the recorder, which builds it)."""
+
+    last_ref: int | None  # the entry the last replayed request matched
+
+    def api_context(self, api: str | None) -> AbstractContextManager[None]:
+        """Label the HTTP recorded inside the block with the atomic API that made it."""
+        ...
+
+    def host_call(self, call: HostCall, nxt: Handler) -> HostOutcome:
+        """Replay ``call`` from the cassette, or answer it with ``nxt`` and record the outcome."""
+        ...
+
+
 class CassetteInterceptor:
     """``Interceptor`` for ``Session(interceptors=[...])`` over one cassette."""
 
-    def __init__(self, cassette: Cassette) -> None:
+    def __init__(self, cassette: HostRecordings) -> None:
         self.cassette = cassette
 
     def __call__(self, call: HostCall, nxt: Handler) -> HostOutcome:

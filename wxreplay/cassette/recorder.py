@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from wxreplay.cassette import model, store
+from wxreplay.cassette.interceptor import CassetteInterceptor
 from wxreplay.cassette.matching import (
     Comparator,
     Index,
@@ -32,11 +33,12 @@ from wxreplay.cassette.matching import (
     label,
     lines_for,
 )
-from wxreplay.cassette.modes import RecordMode
 from wxreplay.cassette.redact import RedactionRules, Redactor
 from wxreplay.cassette.scan import scan_cassette_text
+from wxreplay.cassette.transport import CassetteTransport
 from wxreplay.errors import CassetteError, CassetteMissError
 from wxreplay.host.base import HostCall, HostOutcome, Interceptor
+from wxreplay.record_mode import RecordMode
 
 __all__ = ["Cassette", "use_cassette"]
 
@@ -111,16 +113,12 @@ class Cassette:
 
     # ---- plugging into a Session ---------------------------------------------------------------
     def transport(self, real: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
-        """The transport for ``Session(transport=...)``: replays, and records through ``real`` (default: the network)."""
-        from wxreplay.cassette.transport import CassetteTransport
-
+        """The transport ``Session(cassette=...)`` uses: replays, and records through ``real`` (default: the network)."""
         return CassetteTransport(self, real)
 
     @property
     def interceptor(self) -> Interceptor:
-        """The host-call interceptor for ``Session(interceptors=[...])``."""
-        from wxreplay.cassette.interceptor import CassetteInterceptor
-
+        """The host-call interceptor ``Session(cassette=...)`` puts behind its own interceptors."""
         return CassetteInterceptor(self)
 
     @property
@@ -336,12 +334,11 @@ def use_cassette(
     path: str | Path,
     mode: RecordMode | str = RecordMode.NONE,
     *,
-    real: httpx.BaseTransport | None = None,
     rules: RedactionRules | None = None,
     match: MatchRules | None = None,
     matchers: Sequence[Matcher] = (),
-) -> Iterator[tuple[httpx.BaseTransport, list[Interceptor]]]:
-    """``(transport, interceptors)`` for a ``Session`` over cassette ``path``; saved when the block ends without error."""
+) -> Iterator[Cassette]:
+    """The ``Cassette`` at ``path`` for ``Session(project, cassette=...)``; saved when the block ends without error."""
     cassette = Cassette.open(path, mode, rules=rules, match=match, matchers=matchers)
-    yield cassette.transport(real), [cassette.interceptor]
+    yield cassette
     cassette.save()

@@ -1,11 +1,47 @@
-"""The httpx transport of a cassette: answers ``wx.request`` from recordings, or records through a real transport."""
+"""The httpx transport of a cassette: answers ``wx.request`` from recordings, or records through a real transport.
+
+It talks to the cassette through :class:`HttpRecordings`, the few methods it needs, so this module
+sits below :mod:`wxreplay.cassette.recorder` (which builds the transport) instead of in a cycle with it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import httpx
 
 from wxreplay.cassette import model
-from wxreplay.cassette.recorder import Cassette
+from wxreplay.errors import CassetteMissError
+
+
+class HttpRecordings(Protocol):
+    """What the transport needs of a cassette: look up, record, explain a miss, read side files."""
+
+    @property
+    def recording(self) -> bool:
+        """Whether the record mode lets new traffic through to the real transport."""
+        ...
+
+    def http_live(self, request: httpx.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """The request as a cassette entry (redacted) and the binary bodies it refers to."""
+        ...
+
+    def play(self, live: dict[str, Any]) -> dict[str, Any] | None:
+        """The recorded entry that answers ``live``, if any."""
+        ...
+
+    def record(self, entry: dict[str, Any], blobs: Mapping[str, bytes] | None = None) -> None:
+        """Keep a new entry (and its binary bodies)."""
+        ...
+
+    def miss(self, live: dict[str, Any]) -> CassetteMissError:
+        """The error for a request with no recording, naming the nearest ones."""
+        ...
+
+    def read_file(self, sha256: str) -> bytes:
+        """A recorded binary body by its hash."""
+        ...
 
 
 class CassetteTransport(httpx.BaseTransport):
@@ -16,7 +52,7 @@ class CassetteTransport(httpx.BaseTransport):
     turned into a failed ``wx.request`` the skill could swallow; it fails the ``Session.call``).
     """
 
-    def __init__(self, cassette: Cassette, real: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, cassette: HttpRecordings, real: httpx.BaseTransport | None = None) -> None:
         self.cassette = cassette
         self._real = real
 

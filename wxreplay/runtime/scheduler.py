@@ -3,8 +3,9 @@
 Every context is driven through one loop: host effects are answered in the order they were
 made, and when nothing is waiting on the host the earliest timer of any context fires (the
 virtual clock jumps to it). That loop is the whole concurrency model, so the same inputs always
-give the same outputs. Layers above it add cards (``wxreplay.cards.runtime``) and the public
-``Session`` API (``wxreplay.session``).
+give the same outputs. The public ``Session`` (``wxreplay.session``) owns a :class:`Runtime` and
+a card host (``wxreplay.cards.runtime``); the runtime tells the card host what the card contexts
+did through the :class:`RuntimeListener` interface, so it never imports the card layer.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from py_mini_racer import JSEvalException
@@ -38,6 +40,8 @@ from wxreplay.project import Project, Skill
 from wxreplay.result import HostEvent, LogLine
 from wxreplay.runtime.context import ExecutionContext
 from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
+
+T = TypeVar("T")
 
 CHAIN_TIMEOUT_MS = 300_000  # API + middleware chain, on the virtual clock ([INT])
 _MODULES_JSON: OrderedDict[int, tuple[Skill, str]] = OrderedDict()
@@ -81,35 +85,81 @@ class Trace:
     events: list[HostEvent] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HostSetup:
+    """How a runtime answers host calls, beyond the device's scripted defaults.
+
+    ``transport`` answers ``wx.request`` (None: the real network); ``handlers`` replace host API
+    handlers by name; ``interceptors`` see every host call first (outermost first);
+    ``cloud_functions`` answer ``wx.cloud.callFunction`` locally.
+    """
+
+    transport: httpx.BaseTransport | None = None
+    handlers: Mapping[str, Handler] | None = None
+    interceptors: Sequence[Interceptor] = ()
+    cloud_functions: Mapping[str, cloud.CloudFunction] | None = None
+
+
+class RuntimeListener(Protocol):
+    """What a layer above the runtime (the card host) hears while the runtime absorbs a step's output."""
+
+    def on_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
+        """A synchronous host event was recorded (cards react to ``modelContext`` events)."""
+        ...
+
+    def on_late_finish(self, ctx: ExecutionContext, rec: dict[str, Any], trace: Trace) -> bool:
+        """A job finished; return True when the listener took it (e.g. a late async tap handler)."""
+        ...
+
+    def on_renders(self, renders: Iterable[dict[str, Any]]) -> None:
+        """Cards rendered at the end of a step."""
+        ...
+
+
+class QuietListener:
+    """The listener of a runtime nobody listens to: hears everything, takes nothing."""
+
+    def on_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
+        """Nothing reacts to host events."""
+
+    def on_late_finish(self, ctx: ExecutionContext, rec: dict[str, Any], trace: Trace) -> bool:
+        """No job is anyone else's."""
+        return False
+
+    def on_renders(self, renders: Iterable[dict[str, Any]]) -> None:
+        """No card listens."""
+
+
 class Runtime:
-    """The client runtime of one session: contexts, host, clock and the loop that drives them."""
+    """The client runtime of one session: contexts, host, clock and the loop that drives them.
+
+    Built unbooted: set :attr:`listener`, then :meth:`boot` starts the contexts and loads the skill.
+    :attr:`trace` gathers what the running operation produced; :meth:`tracing` opens a fresh one.
+    """
 
     def __init__(
         self,
         project: Project,
-        skill: str | None = None,
+        skill: Skill,
         *,
-        device: Device | None = None,
-        transport: httpx.BaseTransport | None = None,
-        handlers: dict[str, Handler] | None = None,
-        interceptors: list[Interceptor] | None = None,
-        limits: SessionLimits | None = None,
-        now_ms: int | None = None,
-        session_id: str | None = None,
-        cloud_functions: Mapping[str, cloud.CloudFunction] | None = None,
+        device: Device,
+        setup: HostSetup,
+        limits: SessionLimits,
+        now_ms: int | None,
+        session_id: str | None,
     ) -> None:
         self.project = project
-        self.skill = project.skill(skill)
-        self.device = device if device is not None else Device()
-        self.limits = limits or SessionLimits()
+        self.skill = skill
+        self.device = device
+        self.limits = limits
         self.now = now_ms if now_ms is not None else self.device.start_ms()
-        self._started_ms = self.now
+        self.started_ms = self.now
         # The n-th session on a device gets its own id and random stream: a restart must not
         # replay the first session's Math.random() (ids made from it would collide in storage).
         self.ordinal = self.device.next_session()
         self.seed = _session_seed(self.device.seed, self.ordinal)
         self.session_id = session_id or _session_id(self.device, self.now, self.ordinal)
-        self.http = HttpHandler(transport)
+        self.http = HttpHandler(setup.transport)
         default: dict[str, Handler] = {
             "request": self.http,
             "login": scripted.login(self.device),
@@ -120,9 +170,9 @@ class Runtime:
             "getPhoneNumber": scripted.phone_number(self.device),
             "getRealtimePhoneNumber": scripted.phone_number(self.device),
             # wx.cloud.*: the device's in-memory cloud; cloud_functions answer callFunction locally
-            **cloud.handlers(self.device.cloud, seed=self.device.seed, clock=lambda: self.now, functions=cloud_functions),
+            **cloud.handlers(self.device.cloud, seed=self.device.seed, clock=lambda: self.now, functions=setup.cloud_functions),
         }
-        self.host = Host({**default, **(handlers or {})}, scripted.stubs(self.device), list(interceptors or []))
+        self.host = Host({**default, **(setup.handlers or {})}, scripted.stubs(self.device), list(setup.interceptors))
         self.events: list[HostEvent] = []
         self.logs: list[LogLine] = []
         self.findings: list[Finding] = []
@@ -130,18 +180,32 @@ class Runtime:
         self._ordinals: dict[str, int] = {}
         self._next_id = 0
         self._finished: dict[int, dict[str, Any]] = {}
-        self._trace = Trace(api=None)
+        self.trace = Trace(api=None)  # of the operation running now; a throwaway one between operations
+        self.listener: RuntimeListener = QuietListener()
         self._runner = LoopRunner()
         self.contexts: dict[ContextKind, ExecutionContext] = {}
         self.closed = False
 
-    def _boot(self) -> None:
-        """Start the contexts and load the skill; on failure release everything."""
+    def boot(self) -> None:
+        """Start the contexts and load the skill (the caller closes the runtime when this raises)."""
+        self._runner.run(self._start())
+
+    def run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` (a coroutine of this runtime or of its contexts) on the loop that drives V8."""
+        return self._runner.run(work)
+
+    @contextmanager
+    def tracing(self, api: str | None = None) -> Iterator[Trace]:
+        """Gather what happens inside the block into a fresh :class:`Trace` (not nested).
+
+        When the block ends, however it ends, the trace's findings join the session's.
+        """
+        self.trace = Trace(api=api)
         try:
-            self._runner.run(self._start())
-        except BaseException:
-            self.close()
-            raise
+            yield self.trace
+        finally:
+            trace, self.trace = self.trace, Trace(api=None)
+            self.findings.extend(trace.findings)
 
     def close(self) -> None:
         """Release the V8 isolates, the event loop and the HTTP client."""
@@ -173,10 +237,10 @@ class Runtime:
         api = self.contexts[ContextKind.API]
         await api.define_modules(modules_json(self.skill))
         entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
-        self._trace = Trace(api=None)
+        self.trace = Trace(api=None)
         rec = await self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS,
                                   what=f"loading {entry}")
-        self.findings.extend(self._trace.findings)
+        self.findings.extend(self.trace.findings)
         if "error" in rec:
             raise await self._js_error(api, rec["error"], SkillLoadError, api_name=None, what=f"loading {entry}")
         loaded = json.loads(rec["json"])
@@ -186,7 +250,7 @@ class Runtime:
     def _check_registration(self, exported: set[str]) -> None:
         declared = set(self.skill.api_names())
         registered = set(self.registered)
-        mcp = self._label(self.skill.mcp_path)
+        mcp = self.label(self.skill.mcp_path)
         for name in sorted(declared - registered):
             legacy = (f"; index.js exports {name} through module.exports (the [INT] form), which registers nothing: "
                       f"call wx.modelContext.registerAPI({name!r}, {name})") if name in exported else ""
@@ -200,7 +264,36 @@ class Runtime:
                 level="warning", api=name, file=mcp,
             ))
 
-    def _suspend(self, ms: int) -> None:
+    # ---- what the session asks of the runtime --------------------------------------------------
+    def run_api(self, api: str, args: dict[str, Any], *, deadline: int) -> dict[str, Any]:
+        """Run atomic API ``api`` until its chain settles (by ``deadline`` on the virtual clock); its raw result."""
+        ctx = self.contexts[ContextKind.API]
+        rec = self.run(self._run_job(ctx, {"kind": "call", "api": api, "args": args}, deadline=deadline, what=api))
+        if "error" in rec:
+            raise self.run(self._js_error(ctx, rec["error"], JSError, api_name=api, what=api))
+        raw: dict[str, Any] = json.loads(rec["json"])
+        return raw
+
+    def advance_to(self, target: int) -> None:
+        """Let the virtual clock run to ``target``: timers of every context fire in order."""
+        self.run(self._drive(lambda: False, target))
+        self.now = max(self.now, target)
+
+    async def settle_job(self, ctx: ExecutionContext, job: dict[str, Any], *, what: str) -> tuple[int, dict[str, Any] | None]:
+        """Start ``job`` in ``ctx`` and answer its host calls, letting no virtual time pass.
+
+        Returns the job's id and its record, or None when it still waits (on a timer): it then
+        finishes when the clock advances, and :meth:`RuntimeListener.on_late_finish` hears of it.
+        """
+        self._next_id += 1
+        job_id = self._next_id
+        await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
+        # Settle: answer host calls (a dynamic card's poll) but let no virtual time pass.
+        await self._drive(lambda: job_id in self._finished and not any(c.pending_effects for c in self.contexts.values()),
+                          self.now, what=what)
+        return job_id, self._finished.pop(job_id, None)
+
+    def suspend(self, ms: int) -> None:
         """Move the clock by ``ms`` with every timer postponed by as much (the app is in the background)."""
         self.now += ms
 
@@ -224,7 +317,7 @@ class Runtime:
             raise CallTimeoutError(
                 f"{what} did not finish within the platform's 300 s chain timeout on the virtual clock; "
                 f"it was waiting on {waited}",
-                api=self._trace.api,
+                api=self.trace.api,
                 hint="make sure every Promise in the handler and middleware settles, and that next() is awaited",
             )
         return self._finished.pop(job_id)
@@ -257,7 +350,7 @@ class Runtime:
             pend.event.outcome = outcome.value
             pend.event.cassette_ref = outcome.ref
             if outcome.diagnostic:
-                self._trace.findings.append(Finding("host", outcome.diagnostic, api=pend.call.api, context=ctx.kind.value))
+                self.trace.findings.append(Finding("host", outcome.diagnostic, api=pend.call.api, context=ctx.kind.value))
             answers.append({"id": pend.effect_id, "ok": outcome.ok, "value": outcome.value})
         ctx.pending_effects = []
         await self._step(ctx, {"resolve": answers}, what=what)
@@ -275,16 +368,16 @@ class Runtime:
             raise CallTimeoutError(
                 f"{what} ran for more than {self.limits.wall_timeout_s:g} s of real time without yielding "
                 "(an infinite loop?); V8 stopped it",
-                api=self._trace.api, hint="look for a loop whose exit condition never becomes true",
+                api=self.trace.api, hint="look for a loop whose exit condition never becomes true",
             ) from None
         except HeapLimitExceeded:
             await self._salvage(ctx)
             raise MemoryLimitError(
                 f"{what} exceeded the {self.limits.memory_mb} MB heap limit of the {ctx.kind.label}; V8 stopped it",
-                api=self._trace.api, hint="look for data that grows without bound",
+                api=self.trace.api, hint="look for data that grows without bound",
             ) from None
         except JSEvalException as e:  # pragma: no cover - the prelude catches user errors itself
-            raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self._trace.api) from None
+            raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self.trace.api) from None
         self._absorb(ctx, out)
 
     async def _salvage(self, ctx: ExecutionContext) -> None:
@@ -295,7 +388,7 @@ class Runtime:
             self._absorb(ctx, out)
 
     def _absorb(self, ctx: ExecutionContext, out: dict[str, Any]) -> None:
-        trace = self._trace
+        trace = self.trace
         if out["storageOps"]:
             self.device.apply_storage_ops(out["storageOps"])
             ctx.storage_version = self.device.storage_version
@@ -317,7 +410,7 @@ class Runtime:
                 out_v = e.get("outcome")
                 event.ok = not (isinstance(out_v, dict) and "fail" in str(out_v.get("errMsg", "")))
                 event.outcome = out_v
-                self._on_event(e["name"], e.get("args") or {}, trace)
+                self.listener.on_event(e["name"], e.get("args") or {}, trace)
             else:
                 n = self._ordinals.get(e["name"], 0)
                 self._ordinals[e["name"]] = n + 1
@@ -330,9 +423,9 @@ class Runtime:
                 api=f.get("apiName") or trace.api, context=f.get("context"),
             ))
         for rec in out["finished"]:
-            if not self._on_late_finish(ctx, rec, trace):
+            if not self.listener.on_late_finish(ctx, rec, trace):
                 self._finished[rec["id"]] = rec
-        self._on_renders(out.get("cards") or ())
+        self.listener.on_renders(out.get("cards") or ())
 
     async def _js_error(
         self, ctx: ExecutionContext, err: dict[str, Any], cls: type[ApiCallError] | type[SkillLoadError], *,
@@ -372,19 +465,9 @@ class Runtime:
             column=frame[2] if frame else None, hint=hint, **({"js_stack": stack} if cls is JSError else {}),
         )
 
-    # ---- hooks for the layers above ----------------------------------------------------------
-    def _on_event(self, name: str, args: dict[str, Any], trace: Trace) -> None:
-        """A synchronous host event was recorded (cards react to modelContext events)."""
-
-    def _on_late_finish(self, ctx: ExecutionContext, rec: dict[str, Any], trace: Trace) -> bool:
-        """A job finished; return True when a layer above took it (e.g. a late async tap handler)."""
-        return False
-
-    def _on_renders(self, renders: Iterable[dict[str, Any]]) -> None:
-        """Cards rendered at the end of a step."""
-
     # ---- helpers -----------------------------------------------------------------------------
-    def _label(self, path: Any) -> str:
+    def label(self, path: Any) -> str:
+        """``path`` relative to the project root (as messages show files), else as given."""
         try:
             return path.relative_to(self.skill.root).as_posix()  # type: ignore[no-any-return]
         except ValueError:
@@ -392,6 +475,7 @@ class Runtime:
 
 
 def indent_stack(text: str) -> str:
+    """The frames of a JS stack (its first line, the message, dropped), indented under a message."""
     return "\n".join("    " + ln.strip() for ln in text.splitlines()[1:] if ln.strip())
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from wxreplay.cassette.modes import RecordMode
 from wxreplay.errors import ScenarioError
 from wxreplay.host.cloud import CloudState
 from wxreplay.host.device import DEFAULT_START, Device, parse_time
+from wxreplay.record_mode import RecordMode
 from wxreplay.scenario.loader import Span, YamlDoc, YamlPath, excerpt, numbered_lines
 
 __all__ = [

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-from wxreplay.cassette.modes import RecordMode
 from wxreplay.errors import ScenarioError
 from wxreplay.jsonfile import display_path
+from wxreplay.record_mode import RecordMode
 from wxreplay.scenario import schema as keys
 from wxreplay.scenario.loader import YamlDoc, YamlPath, parse_yaml, read_yaml
 from wxreplay.scenario.model import (

@@ -12,7 +12,7 @@ import pytest
 from wxreplay import CloudState, Device, Project, Session
 from wxreplay.cassette import Cassette, CassetteMissError
 from wxreplay.cassette.interceptor import is_recorded
-from wxreplay.host.base import HostCall
+from wxreplay.host.base import Handler, HostCall, HostOutcome
 
 HANDLERS = {
     "signin": """async () => {
@@ -61,13 +61,30 @@ def recording_device() -> Device:
 
 def calls(project: Project, cassette: Cassette, device: Device, apis: list[str], **session: Any) -> list[Any]:
     real = httpx.MockTransport(login_service) if cassette.recording else None
-    with Session(project, device=device, transport=cassette.transport(real), interceptors=[cassette.interceptor],
-                 **session) as s:
+    with Session(project, device=device, transport=real, cassette=cassette, **session) as s:
         return [s.call(api) for api in apis]
 
 
 def quote(data: dict[str, Any], call: HostCall) -> Any:
     return {"price": 9 * data["n"]}
+
+
+def test_session_cassette_sits_behind_the_given_interceptors(project: Project, tmp_path: Path) -> None:
+    """``Session(cassette=...)``: the caller's interceptors see calls first; what they answer is never recorded."""
+    seen: list[str] = []
+
+    def own_login(call: HostCall, nxt: Handler) -> HostOutcome:
+        seen.append(call.name)
+        return HostOutcome.success("login", {"code": "0c3AnsweredByTheTest000000000000"}) if call.name == "login" else nxt(call)
+
+    cassette = Cassette.open(tmp_path / "own.yaml", "once")
+    with Session(project, device=recording_device(), transport=httpx.MockTransport(login_service), cassette=cassette,
+                 interceptors=[own_login]) as s:
+        result = s.call("signin")
+    assert result.structured_content == {"code": "0c3AnsweredByTheTest000000000000", "token": "wst_Zq8rT2xLp0aV9mKcQ1"}
+    assert seen == ["login", "request"]
+    # the login the test answered is not in the cassette; the HTTP went through the given transport and is
+    assert [(e["kind"], e["api"]) for e in cassette.new_entries] == [("http", "signin")]
 
 
 @pytest.fixture

@@ -113,16 +113,16 @@ def test_all_re_records_everything(recorded: Path) -> None:
 
 def test_a_failed_recording_is_not_saved(recorded: Path) -> None:
     before = recorded.read_bytes()
-    with pytest.raises(RuntimeError), use_cassette(recorded, "all", real=Service().transport()) as (transport, _):
-        httpx.Client(transport=transport).get(API + "/only-half")
+    with pytest.raises(RuntimeError), use_cassette(recorded, "all") as cassette:
+        httpx.Client(transport=cassette.transport(Service().transport())).get(API + "/only-half")
         raise RuntimeError("the test broke mid-way")
     assert recorded.read_bytes() == before
 
 
 def test_use_cassette_saves_on_success(path: Path) -> None:
-    with use_cassette(path, "once", real=Service().transport()) as (transport, interceptors):
-        assert len(interceptors) == 1
-        httpx.Client(transport=transport).get(API + "/x")
+    with use_cassette(path, "once") as cassette:
+        assert isinstance(cassette, Cassette) and cassette.path == path and cassette.recording
+        httpx.Client(transport=cassette.transport(Service().transport())).get(API + "/x")
     assert paths_in(path) == ["/x"]
 
 

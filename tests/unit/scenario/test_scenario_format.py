@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wxreplay.cassette.modes import RecordMode
+from wxreplay.record_mode import RecordMode
 from wxreplay.scenario import (
     CallStep,
     CardCheck,

@@ -1,4 +1,9 @@
-"""Record modes, named as vcrpy users know them, resolved once at the boundary (CLI flag, plugin option)."""
+"""Record modes, named as vcrpy users know them, resolved once at the boundary (CLI flag, plugin option).
+
+A word of the scenario format (``record:``) as much as of the cassette, so it lives below both:
+the scenario layer never imports the cassette package (``tests/unit/test_architecture.py``).
+``wxreplay.cassette`` re-exports ``RecordMode`` and ``resolve_mode``.
+"""
 
 from __future__ import annotations
 

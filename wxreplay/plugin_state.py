@@ -1,0 +1,63 @@
+"""The pytest plugin's state: its options, checked once, kept in ``config.stash[STATE]``.
+
+Its own module so that :mod:`wxreplay.plugin` (the hooks) and :mod:`wxreplay.plugin_items` (the
+scenario items) both read it without importing each other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from wxreplay.conversation import RunOptions
+    from wxreplay.record_mode import RecordMode
+    from wxreplay.scenario import DeviceSetup
+
+__all__ = ["STATE", "WxConfig"]
+
+# name: (metavar or None for a flag, default, help) -> --wx-<name with -> and the wxreplay_<name> ini key
+OPTIONS: dict[str, tuple[str | None, str | None, str]] = {
+    "record": ("MODE", None, "cassette record mode: none (replay only, the default), once (record missing cassettes), "
+               "new_episodes (record what is new), all (re-record); under CI only --wx-record can record"),
+    "project": ("PATH", None, "project root (app.json) or skill folder for scenarios that name none and for wx_project"),
+    "skill": ("NAME", None, "skill to use when the project has several and the scenario names none"),
+    "suffix": ("SUFFIX", ".scenario.yaml", "file name suffix of scenario files (default .scenario.yaml)"),
+    "device": ("JSON", None, "default device set-up under every scenario's own `device:` (same keys), as JSON, "
+               "e.g. '{\"timezone\": \"Asia/Shanghai\", \"seed\": 7}'"),
+    "strict": (None, None, "fail a scenario on warnings (bare instructions, outputSchema mismatches ...)"),
+    "cassette_dir": ("DIR", "cassettes", "folder of the cassettes of scenarios and wx_session tests (default cassettes)"),
+}
+
+
+@dataclasses.dataclass
+class WxConfig:
+    """The options, checked once in ``pytest_configure``; lives in ``config.stash``."""
+
+    record: str | None
+    record_explicit: bool
+    project: Path | None
+    skill: str | None
+    suffix: str
+    device: DeviceSetup | None
+    strict: bool
+    cassette_dir: Path
+
+    def run_options(self, nodeid: str) -> RunOptions:
+        """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""
+        from wxreplay.conversation import RunOptions
+
+        return RunOptions(record=self.record, record_explicit=self.record_explicit, project=self.project, skill=self.skill,
+                          cassette_dir=self.cassette_dir, strict=self.strict, suffix=self.suffix, device=self.device,
+                          record_command=f"pytest '{nodeid}' --wx-record {{mode}}")
+
+    def mode(self) -> RecordMode:
+        from wxreplay.record_mode import resolve_mode
+
+        return resolve_mode(self.record, explicit=self.record_explicit)
+
+
+STATE = pytest.StashKey[WxConfig]()
