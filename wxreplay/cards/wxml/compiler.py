@@ -239,7 +239,7 @@ class _Compiler:
         violations = check_card_rules(doc)
         if violations:
             v = violations[0]
-            raise doc.source.error(v.offset, f"{v.message} [{v.rule}]", v.hint)
+            raise doc.source.error_at(v.line or 1, v.column or 1, f"{v.message} [{v.rule}]", v.hint)
         unit = _Unit(path, doc, f"$F{len(self.units)}")
         self.units[path] = unit
         if ref is not None:
