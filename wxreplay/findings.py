@@ -22,14 +22,10 @@ class Finding(Diagnostic):
     api: str | None = None
     context: str | None = None
 
+    # api and context come right after the level: the order transcripts and snapshots have always had.
     _DICT_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
-        ("code", "rule"),
-        ("message", "message"),
-        ("level", "level"),
+        *Diagnostic._DICT_KEYS[:3],
         ("api", "api"),
         ("context", "context"),
-        ("file", "file"),
-        ("line", "line"),
-        ("column", "column"),
-        ("hint", "hint"),
+        *Diagnostic._DICT_KEYS[3:],
     )

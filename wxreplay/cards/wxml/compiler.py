@@ -18,6 +18,7 @@ from wxreplay.cards.wxml.expr import ExprError, emit, js_string, parse_expressio
 from wxreplay.cards.wxml.parser import Attr, Document, Element, Node, Source, Text, find_interpolation_end, parse_wxml
 from wxreplay.cards.wxml.rules import check_card_rules, event_of
 from wxreplay.errors import TemplateError
+from wxreplay.source import did_you_mean
 
 WXML_RUNTIME_JS = r"""(function () {
   var cache = {};
@@ -431,8 +432,11 @@ class _Compiler:
     def _check_control(self, el: Element) -> None:
         for a in el.attrs:
             if a.name.startswith("wx:") and a.name not in _CONTROL:
+                # A strict cutoff: wx:show (a Vue habit) is not a misspelt wx:for.
+                close = did_you_mean(a.name, sorted(_CONTROL), cutoff=0.75)
+                guess = f"; did you mean {close}?" if close else ""
                 raise el.source.error(
-                    a.offset, f"unknown control attribute {a.name}", hint="known: " + ", ".join(sorted(_CONTROL))
+                    a.offset, f"unknown control attribute {a.name}{guess}", hint="known: " + ", ".join(sorted(_CONTROL))
                 )
         conds = [c for c in ("wx:if", "wx:elif", "wx:else") if el.has(c)]
         if len(conds) > 1:
@@ -549,9 +553,11 @@ class _Compiler:
             fn = ctx.table.get(name)
             if fn is None:
                 known = ", ".join(sorted(ctx.table)) or "none"
+                close = did_you_mean(name, sorted(ctx.table))
+                guess = f"; did you mean {close!r}?" if close else ""
                 raise el.source.error(
                     is_.value_offset,
-                    f"template {name!r} not found (templates available here: {known})",
+                    f"template {name!r} not found (templates available here: {known}){guess}",
                     hint="define it with <template name=...> in this file or <import> the file defining it",
                 )
         else:

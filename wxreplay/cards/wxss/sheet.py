@@ -117,6 +117,8 @@ def _length_px(text: str, device_width: float) -> float | None:
 # ---- reporting and tokens --------------------------------------------------------------------------
 
 class Report(Protocol):
+    """Where the checks send what they find: the node (for its position), the rule, the message and the level."""
+
     def __call__(self, node: Any, rule: str, message: str, level: Level = "error") -> None: ...
 
 
@@ -125,14 +127,17 @@ def ignore_report(node: Any, rule: str, message: str, level: Level = "error") ->
 
 
 def line_of(node: Any) -> int:
+    """1-based line of a tinycss2 node (1 when it has none)."""
     return int(getattr(node, "source_line", 1) or 1)
 
 
 def column_of(node: Any) -> int:
+    """1-based column of a tinycss2 node (1 when it has none)."""
     return int(getattr(node, "source_column", 1) or 1)
 
 
 def significant(tokens: Iterable[Any]) -> list[Any]:
+    """``tokens`` without whitespace and comments."""
     return [t for t in tokens if t.type not in ("whitespace", "comment")]
 
 
@@ -147,6 +152,7 @@ def functions_in(tokens: Iterable[Any]) -> Iterable[Any]:
 
 
 def all_tokens(tokens: Iterable[Any]) -> Iterable[Any]:
+    """Every token in ``tokens``, at any depth (inside functions and blocks too)."""
     for t in tokens:
         yield t
         if t.type == "function":
