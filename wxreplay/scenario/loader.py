@@ -312,9 +312,8 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str, file: str) -> ScenarioErro
     if mark is None:  # pragma: no cover - scanner and parser errors always carry a mark
         return ScenarioError(f"invalid YAML: {problem}", file=file)
     line, column = mark.line + 1, mark.column + 1
-    lines = text.splitlines()
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
-    above = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
+    index = LineIndex(text)
+    src, above = index.line_text(line), index.line_text(line - 1)
     hint: str | None = None
     if "expected a single document" in problem or "but found another document" in problem:
         problem = "a scenario file holds one document, but a second one starts here"
