@@ -20,7 +20,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal, overload
 
 from wxreplay.errors import LocatedError
 
@@ -126,49 +125,24 @@ class LineIndex:
 # -- reading ---------------------------------------------------------------------------------------
 
 
-@overload
-def read_text(
-    path: Path,
-    *,
-    label: str | None = ...,
-    error: type[LocatedError] = ...,
-    missing_hint: str | None = ...,
-    missing_ok: Literal[False] = ...,
-) -> str: ...
-
-
-@overload
-def read_text(
-    path: Path,
-    *,
-    label: str | None = ...,
-    error: type[LocatedError] = ...,
-    missing_hint: str | None = ...,
-    missing_ok: Literal[True],
-) -> str | None: ...
-
-
 def read_text(
     path: Path,
     *,
     label: str | None = None,
     error: type[LocatedError] = LocatedError,
     missing_hint: str | None = None,
-    missing_ok: bool = False,
-) -> str | None:
+) -> str:
     """The text of the UTF-8 file ``path`` (a leading BOM is dropped).
 
     Anything else raises ``error`` (the loader's own :class:`LocatedError` subclass) naming the file
-    as ``label`` (default: :func:`display_path`) and the fix: a missing file (or ``None`` with
-    ``missing_ok``), a directory, an unreadable file, a binary file (it holds a NUL byte) and bytes
-    that are not UTF-8 (at their line and column, with the excerpt).
+    as ``label`` (default: :func:`display_path`) and the fix: a missing file, a directory, an
+    unreadable file, a binary file (it holds a NUL byte) and bytes that are not UTF-8 (at their line
+    and column, with the excerpt).
     """
     label = label if label is not None else display_path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        if missing_ok:
-            return None
         raise error("no such file", file=label, hint=missing_hint or "check the path") from None
     except IsADirectoryError:
         raise error("expected a file, found a directory", file=label, hint="give the path of a file") from None

@@ -45,10 +45,6 @@ def test_read_text_raises_the_loaders_error_class_with_its_label(tmp_path: Path,
     assert str(e) == "cafe/nope.json: no such file\n  fix: create it"
 
 
-def test_read_text_missing_ok_gives_none(tmp_path: Path) -> None:
-    assert read_text(tmp_path / "nope.yaml", missing_ok=True) is None
-
-
 def test_read_text_default_label_is_the_display_path(tmp_path: Path) -> None:
     path = tmp_path / "nope.yaml"
     with pytest.raises(LocatedError) as info:
@@ -109,7 +105,7 @@ def test_read_text_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(CassetteError) as info:
-        read_text(tmp_path / "c.yaml", label="c.yaml", error=CassetteError, missing_ok=True)
+        read_text(tmp_path / "c.yaml", label="c.yaml", error=CassetteError)
     assert str(info.value).startswith("c.yaml: cannot read the file: Permission denied")
 
 

@@ -248,7 +248,9 @@ def entry_lines(text: str) -> list[int]:
 
 def read_text(path: Path) -> str | None:
     """The file's text, ``None`` if it does not exist; an unreadable or non-UTF-8 file is a ``CassetteError``."""
-    return read_file_text(path, label=str(path), error=CassetteError, missing_ok=True)
+    if not path.exists():  # a cassette not recorded yet (writers replace it atomically, never remove it)
+        return None
+    return read_file_text(path, label=str(path), error=CassetteError)
 
 
 def fingerprint(text: str | None) -> str | None:

@@ -203,3 +203,14 @@ def test_fast_loader_gives_what_the_safe_loader_gives(text: str) -> None:
         assert text is FALLBACK
         return
     assert got == expected and repr(got) == repr(expected)  # same types too (1 vs 1.0 vs True)
+
+
+def test_read_text_of_a_cassette_not_recorded_yet_is_none(tmp_path: Path) -> None:
+    assert store.read_text(tmp_path / "new.yaml") is None
+
+
+def test_binary_cassette_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"version: 1\n\x00")
+    err = error_of(path)
+    assert str(err).startswith(f"{path}:2:1: this is a binary file, not text")
