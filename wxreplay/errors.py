@@ -21,7 +21,11 @@ class WxReplayError(Exception):
 
 
 class LocatedError(WxReplayError):
-    """An error tied to a place in a file: ``file:line:column: message``."""
+    """An error tied to a place in a file: ``file:line:column: message``, then the excerpt, then the fix.
+
+    ``reason`` is the bare message, ``excerpt`` the numbered source lines with a caret (see
+    :func:`wxreplay.source.excerpt`), if any, and ``message`` the two together.
+    """
 
     def __init__(
         self,
@@ -31,10 +35,15 @@ class LocatedError(WxReplayError):
         line: int | None = None,
         column: int | None = None,
         hint: str | None = None,
+        excerpt: str | None = None,
     ) -> None:
         self.file = str(file) if file is not None else None
         self.line = line
         self.column = column
+        self.reason = message
+        self.excerpt = excerpt
+        if excerpt:
+            message = f"{message}\n{excerpt}"
         where = ""
         if self.file is not None:
             where = self.file
@@ -132,8 +141,3 @@ class ScenarioError(LocatedError):
     ``str(error)`` is ``file:line:column: message``, then the excerpt (numbered lines with a caret),
     then ``fix: ...``. ``reason`` is the bare message and ``excerpt`` the numbered lines, if any.
     """
-
-    def __init__(self, message: str, *, excerpt: str | None = None, **kwargs: Any) -> None:
-        self.reason = message
-        self.excerpt = excerpt
-        super().__init__(f"{message}\n{excerpt}" if excerpt else message, **kwargs)

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import ClassVar
 
-Level = Literal["warning", "error"]
+from wxreplay.diagnostic import Diagnostic, Level
+
+__all__ = ["Finding", "Level"]
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One observation about a call or a skill, with where it happened when known."""
+class Finding(Diagnostic):
+    """A :class:`Diagnostic` about a call or a skill: also which API and which execution context.
 
-    code: str
-    message: str
+    Built as ``Finding(code, message, level=..., api=..., context=..., file=..., line=...)``; a
+    finding is a warning unless said otherwise. ``code`` reads the rule.
+    """
+
     level: Level = "warning"
     api: str | None = None
     context: str | None = None
-    file: str | None = None
-    line: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}: " if self.file and self.line else ""
-        return f"{self.level}: {where}{self.message} [{self.code}]"
+    # api and context come right after the level: the order transcripts and snapshots have always had.
+    _DICT_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
+        *Diagnostic._DICT_KEYS[:3],
+        ("api", "api"),
+        ("context", "context"),
+        *Diagnostic._DICT_KEYS[3:],
+    )

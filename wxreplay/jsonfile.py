@@ -16,15 +16,15 @@ and :func:`key_line` is a cruder fallback that only searches for ``"key":``.
 from __future__ import annotations
 
 import json
-import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wxreplay.errors import ProjectError
+from wxreplay.source import NEWLINE, LineIndex, display_path, excerpt
+from wxreplay.source import read_text as read_file_text
 
 __all__ = [
     "JsonDoc",
@@ -37,38 +37,8 @@ __all__ = [
     "read_text",
 ]
 
-#: Excerpts show at most this many characters on each side of the error column, so a minified
-#: one-line mcp.json does not flood the terminal.
-_EXCERPT_HALF_WIDTH = 60
-
 _JSON_WS = " \t\n\r"
 _SCALAR_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
-
-
-def display_path(path: Path, root: Path | None = None) -> str:
-    """Return how ``path`` is shown in messages: never absolute when it can be avoided.
-
-    - When ``root`` is the current directory or lies inside it, the path is shown relative to the
-      current directory (``examples/westore-cafe/skills/coffee/mcp.json``) so terminals and editors
-      can open it directly.
-    - When ``root`` lies outside the current directory, the path is shown relative to the root and
-      prefixed with the root's name (``westore-cafe/skills/coffee/mcp.json``).
-    - Without a root, or for a path outside the root, the path is shown relative to the current
-      directory when possible and absolute as a last resort.
-    """
-    abs_path = Path(os.path.abspath(path))
-    cwd = Path.cwd()
-    if root is not None:
-        abs_root = Path(os.path.abspath(root))
-        if abs_path.is_relative_to(abs_root):
-            if abs_root.is_relative_to(cwd):
-                return abs_path.relative_to(cwd).as_posix() or "."
-            rel = abs_path.relative_to(abs_root).as_posix()
-            name = abs_root.name or abs_root.as_posix()
-            return name if rel == "." else f"{name}/{rel}"
-    if abs_path.is_relative_to(cwd):
-        return abs_path.relative_to(cwd).as_posix() or "."
-    return abs_path.as_posix()
 
 
 def json_type(value: object) -> str:
@@ -90,32 +60,12 @@ def json_type(value: object) -> str:
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
     """1-based line and column of offset ``pos``, counted the way ``json.JSONDecodeError`` does."""
-    line = text.count("\n", 0, pos) + 1
-    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return line, column
+    return LineIndex(text, breaks=NEWLINE).position(pos)
 
 
-def _display_width(text: str) -> int:
-    """Terminal width of ``text``: CJK characters take two cells, so the caret stays aligned."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def excerpt(text: str, line: int, column: int) -> str:
-    """Show line ``line`` of ``text`` with a caret under ``column`` (both 1-based).
-
-    Long lines are cut to a window around the column; tabs become single spaces so the caret
-    lines up whatever the terminal's tab width.
-    """
-    lines = text.splitlines() or [""]
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
-    src = src.replace("\t", " ")
-    col = max(column - 1, 0)
-    start = max(col - _EXCERPT_HALF_WIDTH, 0)
-    end = min(col + _EXCERPT_HALF_WIDTH, len(src))
-    shown = ("…" if start > 0 else "") + src[start:end] + ("…" if end < len(src) else "")
-    before = ("…" if start > 0 else "") + src[start:col]
-    gutter = f"{line:>4} | "
-    return f"{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * _display_width(before)}^"
+def _excerpt(text: str, line: int, column: int) -> str:
+    """The lines up to ``line`` with a caret under ``column``, lines counted as ``json`` counts them."""
+    return excerpt(LineIndex(text, breaks=NEWLINE), line, column)
 
 
 def _prev_significant(text: str, pos: int) -> tuple[int, str]:
@@ -173,29 +123,8 @@ def _decode_hint(text: str, err: json.JSONDecodeError) -> str | None:
 
 
 def read_text(path: Path, *, root: Path | None = None) -> str:
-    """Read a UTF-8 text file (a leading BOM is dropped) or raise :class:`ProjectError`."""
-    label = display_path(path, root)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ProjectError("file not found", file=label) from None
-    except IsADirectoryError:
-        raise ProjectError("expected a file, found a directory", file=label) from None
-    except OSError as exc:
-        raise ProjectError(f"cannot read file: {exc.strerror}", file=label) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # Chinese text saved as GBK is the usual cause; point at the first bad byte.
-        good = data[: exc.start].decode("utf-8-sig", errors="replace")
-        line, col = _line_col(good, len(good))
-        raise ProjectError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-            file=label,
-            line=line,
-            column=col,
-            hint="save the file as UTF-8 (the WeChat toolchain reads nothing else)",
-        ) from None
+    """Read a UTF-8 text file (a leading BOM is dropped) or raise :class:`ProjectError` (see :func:`read_file_text`)."""
+    return read_file_text(path, label=display_path(path, root), error=ProjectError)
 
 
 @dataclass(frozen=True)
@@ -255,7 +184,8 @@ def read_json(path: Path, *, root: Path | None = None) -> JsonDoc:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise ProjectError(
-            f"invalid JSON: {exc.msg}\n{excerpt(text, exc.lineno, exc.colno)}",
+            f"invalid JSON: {exc.msg}",
+            excerpt=_excerpt(text, exc.lineno, exc.colno),
             file=label,
             line=exc.lineno,
             column=exc.colno,
@@ -265,9 +195,9 @@ def read_json(path: Path, *, root: Path | None = None) -> JsonDoc:
         token = str(exc)
         pos = _find_outside_strings(text, token)
         line, col = _line_col(text, pos) if pos >= 0 else (None, None)
-        shown = f"\n{excerpt(text, line, col)}" if line is not None and col is not None else ""
         raise ProjectError(
-            f"invalid JSON: {token} is not a JSON value{shown}",
+            f"invalid JSON: {token} is not a JSON value",
+            excerpt=_excerpt(text, line, col) if line is not None and col is not None else None,
             file=label,
             line=line,
             column=col,

@@ -2,15 +2,236 @@
 
 Loaders of every file format (JSON, YAML scenarios, cassettes, WXML, WXSS) and every lookup by
 name (APIs, skills, cards, keys, variables, CSS properties) share these helpers, so a message
-reads the same whichever file or name it is about.
+reads the same whichever file or name it is about:
+
+- :func:`read_text` reads a file the user wrote, or raises a located error that names the file and
+  the fix (missing, a directory, unreadable, binary, not UTF-8);
+- :class:`LineIndex` maps character offsets to 1-based lines and columns and back;
+- :func:`excerpt` shows where: numbered lines, the marked one with ``>``, a caret under the column;
+- :func:`did_you_mean` names the valid word the user probably meant.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import os
+import re
+import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
-__all__ = ["did_you_mean"]
+from wxreplay.errors import LocatedError
+
+__all__ = [
+    "NEWLINE",
+    "UNIVERSAL",
+    "LineIndex",
+    "did_you_mean",
+    "display_path",
+    "display_width",
+    "excerpt",
+    "numbered_lines",
+    "read_text",
+]
+
+#: Line breaks as ``str.splitlines`` (and PyYAML, for every text YAML accepts) count them.
+UNIVERSAL = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: Line breaks as ``json`` and the WXML parser count them: ``\n`` only (a ``\r`` before it stays
+#: at the end of the line's text, and is not shown).
+NEWLINE = re.compile("\n")
+
+#: Excerpts show this many lines before the marked one, for context.
+_EXCERPT_BEFORE = 2
+#: A long line is cut to this many characters on each side of the column, so a minified one-line
+#: file does not flood the terminal.
+_EXCERPT_HALF_WIDTH = 70
+
+_UTF8_HINT = "save the file as UTF-8; Chinese text saved as GBK is the usual cause (in VS Code: 'Save with Encoding')"
+_BINARY_HINT = "this path must name a UTF-8 text file; if it is text saved as UTF-16, save it as UTF-8"
+
+
+# -- where: files and positions ------------------------------------------------------------------
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Return how ``path`` is shown in messages: never absolute when it can be avoided.
+
+    - When ``root`` is the current directory or lies inside it, the path is shown relative to the
+      current directory (``examples/westore-cafe/skills/coffee/mcp.json``) so terminals and editors
+      can open it directly.
+    - When ``root`` lies outside the current directory, the path is shown relative to the root and
+      prefixed with the root's name (``westore-cafe/skills/coffee/mcp.json``).
+    - Without a root, or for a path outside the root, the path is shown relative to the current
+      directory when possible and absolute as a last resort.
+    """
+    abs_path = Path(os.path.abspath(path))
+    cwd = Path.cwd()
+    if root is not None:
+        abs_root = Path(os.path.abspath(root))
+        if abs_path.is_relative_to(abs_root):
+            if abs_root.is_relative_to(cwd):
+                return abs_path.relative_to(cwd).as_posix() or "."
+            rel = abs_path.relative_to(abs_root).as_posix()
+            name = abs_root.name or abs_root.as_posix()
+            return name if rel == "." else f"{name}/{rel}"
+    if abs_path.is_relative_to(cwd):
+        return abs_path.relative_to(cwd).as_posix() or "."
+    return abs_path.as_posix()
+
+
+class LineIndex:
+    """1-based lines and columns over one text; columns count characters (not bytes, not cells).
+
+    ``breaks`` says what ends a line: :data:`UNIVERSAL` (the default; what YAML and editors count)
+    or :data:`NEWLINE` (what ``json`` counts, so positions agree with its error messages).
+    """
+
+    def __init__(self, text: str, *, breaks: re.Pattern[str] = UNIVERSAL) -> None:
+        self.text = text
+        self._breaks = breaks
+        self._starts = [0]
+        self._ends: list[int] = []
+        for m in breaks.finditer(text):
+            self._ends.append(m.start())
+            self._starts.append(m.end())
+        self._ends.append(len(text))
+
+    @property
+    def last_line(self) -> int:
+        """The last line a position can be on (after a final line break, the empty line that follows)."""
+        return len(self._starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based ``(line, column)`` of character ``offset`` (clamped to the text)."""
+        offset = min(max(offset, 0), len(self.text))
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """Character offset of 1-based ``line`` and ``column`` (clamped to the text)."""
+        line = min(max(line, 1), self.last_line)
+        start = self._starts[line - 1]
+        return min(start + max(column, 1) - 1, len(self.text))
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its line break (``""`` past the end)."""
+        if not 0 < line <= self.last_line:
+            return ""
+        src = self.text[self._starts[line - 1] : self._ends[line - 1]]
+        return src.removesuffix("\r") if self._breaks is NEWLINE else src
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def read_text(
+    path: Path,
+    *,
+    label: str | None = None,
+    error: type[LocatedError] = LocatedError,
+    missing_hint: str | None = None,
+) -> str:
+    """The text of the UTF-8 file ``path`` (a leading BOM is dropped).
+
+    Anything else raises ``error`` (the loader's own :class:`LocatedError` subclass) naming the file
+    as ``label`` (default: :func:`display_path`) and the fix: a missing file, a directory, an
+    unreadable file, a binary file (it holds a NUL byte) and bytes that are not UTF-8 (at their line
+    and column, with the excerpt).
+    """
+    label = label if label is not None else display_path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error("no such file", file=label, hint=missing_hint or "check the path") from None
+    except IsADirectoryError:
+        raise error("expected a file, found a directory", file=label, hint="give the path of a file") from None
+    except OSError as e:
+        raise error(f"cannot read the file: {e.strerror}", file=label, hint="check the file's permissions") from None
+    nul = data.find(b"\0")
+    if nul >= 0:
+        text = data[:nul].decode("utf-8-sig", errors="replace")
+        line, column = LineIndex(text).position(len(text))
+        raise error(
+            f"this is a binary file, not text (a NUL byte at line {line}, column {column})",
+            file=label, line=line, column=column, hint=_BINARY_HINT,
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        good = data[: e.start].decode("utf-8-sig", errors="replace")
+        line, column = LineIndex(good).position(len(good))
+        shown = LineIndex(data.decode("utf-8-sig", errors="replace"))
+        raise error(
+            f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x} at line {line}, column {column})",
+            file=label, line=line, column=column, hint=_UTF8_HINT, excerpt=excerpt(shown, line, column),
+        ) from None
+
+
+# -- showing ---------------------------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Terminal width of ``text``: CJK characters take two cells, so a caret below stays aligned."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def excerpt(source: str | LineIndex, line: int, column: int | None = None, *, before: int = _EXCERPT_BEFORE) -> str:
+    """Lines ``line - before`` .. ``line`` of ``source``, numbered, the last one marked ``>``, a caret under ``column``.
+
+    ``line`` and ``column`` are 1-based; without ``column`` there is no caret line. A line past the
+    end shows as empty (an error "at the end of the file"). Tabs become single spaces and long
+    lines are cut to a window around the column, so the caret lines up in any terminal.
+    """
+    index = source if isinstance(source, LineIndex) else LineIndex(source)
+    line = min(max(line, 1), index.last_line)
+    first = max(1, line - before)
+    width = len(str(line))
+    out: list[str] = []
+    caret: str | None = None
+    for n in range(first, line + 1):
+        src = index.line_text(n).replace("\t", " ")
+        if n == line:
+            src, caret = _cut(src, column)
+        elif len(src) > 2 * _EXCERPT_HALF_WIDTH:
+            src = src[: 2 * _EXCERPT_HALF_WIDTH] + "…"
+        marker = ">" if n == line else " "
+        out.append(f"  {marker} {n:>{width}} | {src}".rstrip())
+    if caret is not None:
+        out.append(f"    {' ' * width} | {' ' * display_width(caret)}^")
+    return "\n".join(out)
+
+
+def _cut(src: str, column: int | None) -> tuple[str, str | None]:
+    """The marked line as shown (cut around ``column`` when long) and the text before the caret."""
+    if column is None:
+        return (src[: 2 * _EXCERPT_HALF_WIDTH] + "…" if len(src) > 2 * _EXCERPT_HALF_WIDTH else src), None
+    col = max(column - 1, 0)
+    if len(src) <= 2 * _EXCERPT_HALF_WIDTH:
+        return src, src[:col]
+    start = max(col - _EXCERPT_HALF_WIDTH, 0)
+    end = min(col + _EXCERPT_HALF_WIDTH, len(src))
+    lead = "…" if start else ""
+    return lead + src[start:end] + ("…" if end < len(src) else ""), lead + src[start:col]
+
+
+def numbered_lines(text: str, first: int, last: int, *, limit: int = 40) -> str:
+    """Lines ``first``..``last`` of ``text`` with their numbers (trailing blank lines dropped, at most ``limit``)."""
+    lines = text.splitlines()
+    last = min(last, len(lines))
+    while last > first and not lines[last - 1].strip():
+        last -= 1
+    if last < first:
+        return ""
+    shown_last = min(last, first + limit - 1)
+    width = len(str(shown_last))
+    out = [f"  {n:>{width}} | {lines[n - 1]}".rstrip() for n in range(first, shown_last + 1)]
+    if last > shown_last:
+        out.append(f"  {'…':>{width}} | ({last - shown_last} more lines)")
+    return "\n".join(out)
+
+
+# -- what the user meant ---------------------------------------------------------------------------
 
 
 def _fold(name: str) -> str:

@@ -383,7 +383,8 @@ def test_malformed_app_json_trailing_comma(tmp_path: Path) -> None:
     assert (err.file, err.line, err.column) == ("cafe/app.json", 3, 1)
     text = str(err)
     assert text.startswith("cafe/app.json:3:1: invalid JSON: Expecting property name")
-    assert "   3 | }\n     | ^" in text
+    # the lines before show the trailing comma itself
+    assert '    2 |   "pages": ["pages/home/home"],\n  > 3 | }\n      | ^' in text
     assert err.hint is not None and "trailing comma" in err.hint and "line 2 column 31" in err.hint
 
 
@@ -393,7 +394,7 @@ def test_malformed_mcp_json_missing_comma(tmp_path: Path) -> None:
     err = load_error(root)
     assert (err.file, err.line, err.column) == ("cafe/skills/coffee/mcp.json", 4, 6)
     assert "cafe/skills/coffee/mcp.json:4:6: invalid JSON: Expecting ',' delimiter" in str(err)
-    assert '   4 |      "inputSchema": {}}\n     |      ^' in str(err)
+    assert '  > 4 |      "inputSchema": {}}\n      |      ^' in str(err)
     assert err.hint is not None and "',' is missing" in err.hint
 
 
@@ -425,7 +426,7 @@ def test_excerpt_caret_under_wide_characters(tmp_path: Path) -> None:
     err = load_error(root)
     assert (err.line, err.column) == (1, 13)
     # 12 characters before the column, 4 of them CJK (two cells each) -> 16 cells of padding
-    assert str(err).splitlines()[2] == "     | " + " " * 16 + "^"
+    assert str(err).splitlines()[2] == "      | " + " " * 16 + "^"
 
 
 def test_bom_is_accepted(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ import yaml
 
 from wxreplay.cassette.model import InvalidCassette, check_document
 from wxreplay.errors import CassetteError
+from wxreplay.source import excerpt
+from wxreplay.source import read_text as read_file_text
 
 try:
     import fcntl
@@ -169,7 +171,7 @@ def _fast_load(text: str) -> Any:
 
 
 def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
-    """``(recorded_at, entries)`` of cassette ``text``; any problem is a ``CassetteError`` at file:line."""
+    """``(recorded_at, entries)`` of cassette ``text``; any problem is a ``CassetteError`` at file:line, with the excerpt."""
     try:
         try:
             doc = _fast_load(text)
@@ -177,25 +179,31 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
             doc = yaml.load(text, Loader=CassetteLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
         what = " ".join(str(x) for x in (e.context, e.problem) if x)
-        truncated = " (the file looks truncated)" if mark is not None and mark.index >= len(text.rstrip()) else ""
-        raise CassetteError(f"not valid YAML: {what}{truncated}", file=file, line=line, column=column, hint=FIX) from None
+        if mark is None:  # pragma: no cover - PyYAML's scanner and parser errors always carry a mark
+            raise CassetteError(f"not valid YAML: {what}", file=file, hint=FIX) from None
+        truncated = " (the file looks truncated)" if mark.index >= len(text.rstrip()) else ""
+        raise _located(f"not valid YAML: {what}{truncated}", text, file, mark.line + 1, mark.column + 1, FIX) from None
     except yaml.YAMLError as e:
         raise CassetteError(f"not valid YAML: {e}", file=file, hint=FIX) from None
     try:
         checked = check_document(doc)
     except InvalidCassette as e:
-        raise CassetteError(e.message, file=file, line=locate(text, e.path), hint=e.hint or FIX) from None
+        raise _located(e.message, text, file, locate(text, e.path), None, e.hint or FIX) from None
     # A cut inside the last value would still parse: every cassette ends with YAML's document end marker.
     if text.rstrip().rsplit("\n", 1)[-1] != END_MARKER:
-        raise CassetteError(
+        raise _located(
             f"the file is truncated: it does not end with the '{END_MARKER}' line that ends every cassette",
-            file=file, line=text.rstrip().count("\n") + 1,
-            hint=f"{FIX}; if you edited it by hand and the content is complete, add a last line '{END_MARKER}'",
+            text, file, text.rstrip().count("\n") + 1, None,
+            f"{FIX}; if you edited it by hand and the content is complete, add a last line '{END_MARKER}'",
         )
     return checked
+
+
+def _located(message: str, text: str, file: str, line: int | None, column: int | None, hint: str) -> CassetteError:
+    """A ``CassetteError`` at ``file:line[:column]`` that shows the lines up to there."""
+    shown = excerpt(text, line, column) if line is not None and text.strip() else None
+    return CassetteError(message, file=file, line=line, column=column, hint=hint, excerpt=shown)
 
 
 def locate(text: str, path: tuple[str | int, ...]) -> int | None:
@@ -239,18 +247,10 @@ def entry_lines(text: str) -> list[int]:
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text, ``None`` if it does not exist; unreadable bytes are a ``CassetteError``."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    """The file's text, ``None`` if it does not exist; an unreadable or non-UTF-8 file is a ``CassetteError``."""
+    if not path.exists():  # a cassette not recorded yet (writers replace it atomically, never remove it)
         return None
-    except OSError as e:
-        raise CassetteError(f"cannot read the cassette: {e.strerror}", file=str(path)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise CassetteError(f"not UTF-8 text (byte {e.start})", file=str(path), line=line, hint=FIX) from None
+    return read_file_text(path, label=str(path), error=CassetteError)
 
 
 def fingerprint(text: str | None) -> str | None:

@@ -26,7 +26,6 @@ depend on libyaml.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,16 +35,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from wxreplay.errors import ScenarioError
-from wxreplay.jsonfile import display_path
+from wxreplay.source import LineIndex, display_path, excerpt, numbered_lines
+from wxreplay.source import read_text as read_file_text
 
+# excerpt and numbered_lines live in wxreplay.source; they stay importable from here for the scenario model.
 __all__ = ["ScenarioLoader", "Span", "YamlDoc", "excerpt", "numbered_lines", "parse_yaml", "read_yaml"]
 
 PathPart = str | int
 YamlPath = tuple[PathPart, ...]
 
 _MAX_NODES = 200_000  # an alias bomb ("billion laughs") stops here instead of eating the memory
-_EXCERPT_BEFORE = 2
-_EXCERPT_HALF_WIDTH = 70
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -131,62 +130,13 @@ def _span(node: Node) -> _Pos:
     return (start.line + 1, start.column + 1, max(end_line, start.line + 1), end_column)
 
 
-def _display_width(text: str) -> int:
-    """Terminal width of ``text``: CJK characters take two cells, so the caret stays aligned."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def excerpt(text: str, line: int, column: int | None = None, *, before: int = _EXCERPT_BEFORE) -> str:
-    """Lines ``line - before`` .. ``line`` of ``text``, numbered, the last one marked, a caret under ``column``."""
-    lines = text.splitlines() or [""]
-    line = min(max(line, 1), len(lines))
-    first = max(1, line - before)
-    width = len(str(line))
-    out: list[str] = []
-    for n in range(first, line + 1):
-        src = lines[n - 1].replace("\t", " ")
-        if n == line and column is not None and len(src) > 2 * _EXCERPT_HALF_WIDTH:
-            col = max(column - 1, 0)
-            start = max(col - _EXCERPT_HALF_WIDTH, 0)
-            end = min(col + _EXCERPT_HALF_WIDTH, len(src))
-            src = ("…" if start else "") + src[start:end] + ("…" if end < len(src) else "")
-            column = col - start + (2 if start else 1)
-        elif len(src) > 2 * _EXCERPT_HALF_WIDTH:
-            src = src[: 2 * _EXCERPT_HALF_WIDTH] + "…"
-        marker = ">" if n == line else " "
-        out.append(f"  {marker} {n:>{width}} | {src}".rstrip())
-    if column is not None:
-        src = lines[line - 1].replace("\t", " ")
-        if len(src) > 2 * _EXCERPT_HALF_WIDTH:
-            src = ("…" if column > _EXCERPT_HALF_WIDTH else "") + src
-        before_caret = src[: max(column - 1, 0)]
-        out.append(f"    {' ' * width} | {' ' * _display_width(before_caret)}^")
-    return "\n".join(out)
-
-
-def numbered_lines(text: str, first: int, last: int, *, limit: int = 40) -> str:
-    """Lines ``first``..``last`` of ``text`` with their numbers (trailing blank lines dropped, at most ``limit``)."""
-    lines = text.splitlines()
-    last = min(last, len(lines))
-    while last > first and not lines[last - 1].strip():
-        last -= 1
-    if last < first:
-        return ""
-    shown_last = min(last, first + limit - 1)
-    width = len(str(shown_last))
-    out = [f"  {n:>{width}} | {lines[n - 1]}".rstrip() for n in range(first, shown_last + 1)]
-    if last > shown_last:
-        out.append(f"  {'…':>{width}} | ({last - shown_last} more lines)")
-    return "\n".join(out)
-
-
 @dataclass
 class YamlDoc:
     """A parsed YAML file: plain data plus the position of every value and key."""
 
     data: Any
     text: str
-    file: str  # as shown in messages (see jsonfile.display_path)
+    file: str  # as shown in messages (see source.display_path)
     path: Path | None = None
     values: dict[YamlPath, _Pos] = field(default_factory=dict)  # (line, column, end line, end column)
     keys: dict[YamlPath, _Pos] = field(default_factory=dict)
@@ -216,27 +166,9 @@ def located(message: str, text: str, file: str, line: int, column: int, *, hint:
 
 
 def read_text(path: Path, label: str) -> str:
-    """The file's text (UTF-8, a BOM is dropped) or a located :class:`ScenarioError`."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError("no such file", file=label, hint="check the path; scenario files end in .scenario.yaml") from None
-    except IsADirectoryError:
-        raise ScenarioError("expected a file, found a directory", file=label) from None
-    except OSError as e:
-        raise ScenarioError(f"cannot read the file: {e.strerror}", file=label) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        good = data[: e.start].decode("utf-8-sig", errors="replace")
-        line = good.count("\n") + 1
-        column = len(good) - (good.rfind("\n") + 1) + 1
-        shown = data.decode("utf-8-sig", errors="replace")
-        raise located(
-            f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x} at line {line}, column {column})",
-            shown, label, line, column,
-            hint="save the file as UTF-8; Chinese text saved as GBK is the usual cause (in VS Code: 'Save with Encoding')",
-        ) from None
+    """The file's text (UTF-8, a BOM is dropped) or a located :class:`ScenarioError` (see :func:`read_file_text`)."""
+    return read_file_text(path, label=label, error=ScenarioError,
+                            missing_hint="check the path; scenario files end in .scenario.yaml")
 
 
 def read_yaml(path: Path, *, label: str | None = None) -> YamlDoc:
@@ -282,9 +214,7 @@ def _parse_pure(text: str, file: str) -> YamlDoc:
 
 def _unprintable(e: yaml.reader.ReaderError, text: str, file: str) -> ScenarioError:
     """A character YAML does not allow (a control character, a lone surrogate), at its line and column."""
-    before = text[: e.position]
-    line = before.count("\n") + 1
-    column = e.position - (before.rfind("\n") + 1) + 1
+    line, column = LineIndex(text).position(e.position)
     code = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
     return located(f"the file holds the character U+{code:04X}, which YAML does not allow", text, file, line, column,
                    hint="remove it (often pasted along with text); write it as \"\\u....\" in a double-quoted string "
@@ -382,9 +312,8 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str, file: str) -> ScenarioErro
     if mark is None:  # pragma: no cover - scanner and parser errors always carry a mark
         return ScenarioError(f"invalid YAML: {problem}", file=file)
     line, column = mark.line + 1, mark.column + 1
-    lines = text.splitlines()
-    src = lines[line - 1] if 0 < line <= len(lines) else ""
-    above = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
+    index = LineIndex(text)
+    src, above = index.line_text(line), index.line_text(line - 1)
     hint: str | None = None
     if "expected a single document" in problem or "but found another document" in problem:
         problem = "a scenario file holds one document, but a second one starts here"

@@ -92,15 +92,16 @@ def test_syntax_error_shows_wxml_line_expression_and_caret() -> None:
     e = error('<view class="card">\n  <view wx:if="{{total > }}" class="x">\n  </view>\n</view>')
     assert str(e) == (
         f"{PATH}:2:26: bad expression {{{{total >}}}}: unexpected end of expression\n"
-        '  2 |   <view wx:if="{{total > }}" class="x">\n'
-        "    |                          ^"
+        '    1 | <view class="card">\n'
+        '  > 2 |   <view wx:if="{{total > }}" class="x">\n'
+        "      |                          ^"
     )
 
 
 def test_caret_accounts_for_wide_characters() -> None:
     e = error("<view>拿铁{{a +}}</view>")
     assert e.column == 14  # characters, not bytes or display cells
-    assert str(e).endswith("  1 | <view>拿铁{{a +}}</view>\n    | " + " " * 15 + "^")  # 拿铁 take 4 cells
+    assert str(e).endswith("  > 1 | <view>拿铁{{a +}}</view>\n      | " + " " * 15 + "^")  # 拿铁 take 4 cells
 
 
 def test_unterminated_string_is_reported_at_the_interpolation() -> None:

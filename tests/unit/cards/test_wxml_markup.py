@@ -142,4 +142,4 @@ def test_markup_errors_name_file_line_column(src: str, where: str, message: str)
 def test_markup_error_shows_the_line_and_a_caret() -> None:
     e = error("<view>\n  <text>x</view>")
     assert e.file == PATH and (e.line, e.column) == (2, 10)
-    assert "  2 |   <text>x</view>\n    |          ^" in str(e)
+    assert "    1 | <view>\n  > 2 |   <text>x</view>\n      |          ^" in str(e)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_wxml_harness import PATH, compile_src, error
 
-from wxreplay.cards.wxml import Violation, check_card_rules, parse_wxml
+from wxreplay.cards.wxml import Diagnostic, check_card_rules, parse_wxml
 
 
 @pytest.mark.parametrize("tag", ["swiper", "input", "navigator", "web-view", "rich-text", "form", "my-card", "video"])
@@ -76,12 +76,12 @@ def test_check_card_rules_returns_all_violations_with_positions() -> None:
 </view>"""
     doc = parse_wxml("x.wxml", src)
     errors = check_card_rules(doc)
-    assert [(v.line, v.column, v.rule, v.severity) for v in errors] == [
+    assert [(v.line, v.column, v.rule, v.level) for v in errors] == [
         (1, 7, "card-event", "error"),
         (2, 3, "card-tag", "error"),
     ]
     all_ = check_card_rules(doc, warnings=True)
-    assert [(v.line, v.rule, v.severity) for v in all_ if v.severity == "warning"] == [
+    assert [(v.line, v.rule, v.level) for v in all_ if v.level == "warning"] == [
         (3, "card-text-user-select", "warning"),
         (4, "card-image-src", "warning"),
         (5, "card-image-src", "warning"),
@@ -89,7 +89,7 @@ def test_check_card_rules_returns_all_violations_with_positions() -> None:
         (8, "card-canvas-type", "warning"),
     ]
     v = all_[1]
-    assert isinstance(v, Violation) and v.file == "x.wxml" and v.message == "tag <swiper> is not allowed in cards (spec 5.2)"
+    assert isinstance(v, Diagnostic) and v.file == "x.wxml" and v.message == "tag <swiper> is not allowed in cards (spec 5.2)"
 
 
 def test_warnings_do_not_stop_the_compiler() -> None:

@@ -63,7 +63,14 @@ def test_template_wx_if_and_wx_for_on_the_use() -> None:
 
 def test_missing_template_is_a_compile_error() -> None:
     e = error('<template name="a"/>\n<view><template is="b"/></view>')
-    assert str(e).startswith(f"{PATH}:2:21: template 'b' not found (templates available here: a)")
+    assert str(e).startswith(f"{PATH}:2:21: template 'b' not found (templates available here: a)\n")
+
+
+def test_missing_template_suggests_the_close_name() -> None:
+    e = error('<template name="card"/><template name="row"/>\n<view><template is="crad"/></view>')
+    assert str(e).startswith(
+        f"{PATH}:2:21: template 'crad' not found (templates available here: card, row); did you mean 'card'?\n"
+    )
 
 
 @pytest.mark.parametrize(

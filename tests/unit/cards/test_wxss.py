@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wxreplay.cards.wxss import Violation, check_style_attribute, check_wxss, media_matches, parse_wxss
+from wxreplay.cards.wxss import check_style_attribute, check_wxss, media_matches, parse_wxss
+from wxreplay.diagnostic import Diagnostic
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "westore-cafe" / "skills" / "coffee" / "components"
 
@@ -345,8 +346,9 @@ def test_line_and_column_accuracy() -> None:
 
 def test_violation_str_names_file_line_column() -> None:
     [v] = check_wxss(".a {\n  overflow: hidden;\n}", "skills/x/c/index.wxss")
-    assert isinstance(v, Violation)
-    assert str(v) == ("skills/x/c/index.wxss:2:3: error: overflow is not supported in cards: clipping is done "
+    assert isinstance(v, Diagnostic)
+    # the one Diagnostic format, the same as the findings' (level first, then where, what and the rule)
+    assert str(v) == ("error: skills/x/c/index.wxss:2:3: overflow is not supported in cards: clipping is done "
                       "by the host; remove it [wxss-banned]")
 
 

@@ -58,6 +58,7 @@ def test_corrupt_yaml_names_file_and_line(tmp_path: Path) -> None:
     path = write(tmp_path, "\n".join(lines))
     err = error_of(path)
     assert str(err).startswith(f"{path}:10:") and "not valid YAML" in str(err)
+    assert f"  > 10 | {lines[9]}\n" in str(err)  # the excerpt shows the broken line, marked
     assert "fix: re-record it (--record all) or restore it from version control" in str(err)
 
 
@@ -131,7 +132,8 @@ def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_bytes(GOOD.encode("utf-8")[:40] + b"\xff\xfe" + b"\n")
     err = error_of(path)
-    assert "not UTF-8 text (byte 40)" in str(err) and err.line == 2
+    assert "not valid UTF-8 (byte 0xff at line 2, column 30)" in str(err) and (err.line, err.column) == (2, 30)
+    assert err.hint is not None and "save the file as UTF-8" in err.hint
 
 
 def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,3 +203,14 @@ def test_fast_loader_gives_what_the_safe_loader_gives(text: str) -> None:
         assert text is FALLBACK
         return
     assert got == expected and repr(got) == repr(expected)  # same types too (1 vs 1.0 vs True)
+
+
+def test_read_text_of_a_cassette_not_recorded_yet_is_none(tmp_path: Path) -> None:
+    assert store.read_text(tmp_path / "new.yaml") is None
+
+
+def test_binary_cassette_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"version: 1\n\x00")
+    err = error_of(path)
+    assert str(err).startswith(f"{path}:2:1: this is a binary file, not text")

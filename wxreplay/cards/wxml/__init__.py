@@ -35,15 +35,17 @@ character. Entities (``&nbsp; &lt; &gt; &amp; &quot; &apos; &ensp; &emsp; &#NN; 
 in static text and static attribute values, never inside ``{{ }}``.
 """
 
-from wxreplay.cards.wxml.compiler import WXML_RUNTIME_JS, CompiledTemplate, compile_template
+from wxreplay.cards.wxml.compiler import CompiledTemplate, compile_template
 from wxreplay.cards.wxml.parser import Document, parse_wxml
-from wxreplay.cards.wxml.rules import Violation, check_card_rules
+from wxreplay.cards.wxml.rules import check_card_rules
+from wxreplay.cards.wxml.runtime_js import WXML_RUNTIME_JS
+from wxreplay.diagnostic import Diagnostic
 
 __all__ = [
     "WXML_RUNTIME_JS",
     "CompiledTemplate",
+    "Diagnostic",
     "Document",
-    "Violation",
     "check_card_rules",
     "compile_template",
     "parse_wxml",

@@ -17,56 +17,9 @@ from dataclasses import dataclass, field, replace
 from wxreplay.cards.wxml.expr import ExprError, emit, js_string, parse_expression
 from wxreplay.cards.wxml.parser import Attr, Document, Element, Node, Source, Text, find_interpolation_end, parse_wxml
 from wxreplay.cards.wxml.rules import check_card_rules, event_of
+from wxreplay.cards.wxml.runtime_js import WXML_RUNTIME_JS as WXML_RUNTIME_JS  # re-exported: card.py imports it from here
 from wxreplay.errors import TemplateError
-
-WXML_RUNTIME_JS = r"""(function () {
-  var cache = {};
-  var hasOwn = Object.prototype.hasOwnProperty;
-  function run(list, fn, out) {
-    var r = fn.apply(null, list);
-    for (var j = 0; j < r.length; j++) out.push(r[j]);
-  }
-  var R = {
-    file: '',
-    line: 0,
-    m: function (o, k) { return o == null ? undefined : o[k]; },
-    s: function (v) { return v == null ? '' : String(v); },
-    each: function (list, fn) {
-      var out = [], i, n, keys;
-      if (list == null) return out;
-      if (Array.isArray(list)) {
-        for (i = 0; i < list.length; i++) run([list[i], i], fn, out);
-      } else if (typeof list === 'string') {
-        keys = Array.from(list);
-        for (i = 0; i < keys.length; i++) run([keys[i], i], fn, out);
-      } else if (typeof list === 'number') {
-        for (i = 0; i < list; i++) run([i, i], fn, out);
-      } else if (typeof list === 'object') {
-        keys = Object.keys(list);
-        for (i = 0, n = keys.length; i < n; i++) run([list[keys[i]], keys[i]], fn, out);
-      }
-      return out;
-    },
-    wxs: function (W, id) {
-      if (hasOwn.call(cache, id)) return cache[id].exports;
-      var def = W[id];
-      if (!def) throw new Error('wxs module ' + id + ' is not defined');
-      var module = { exports: {} };
-      cache[id] = module;
-      try {
-        def.f.call(module.exports, module, module.exports, function (p) {
-          if (!hasOwn.call(def.r, p)) throw new Error('wxs require: ' + p + ' not found from ' + id);
-          return R.wxs(W, def.r[p]);
-        });
-      } catch (e) {
-        delete cache[id];
-        throw e;
-      }
-      return module.exports;
-    }
-  };
-  return R;
-})()"""
+from wxreplay.source import did_you_mean
 
 _HELPERS = """function $getDate(){var a=Array.prototype.slice.call(arguments);\
 return new (Function.prototype.bind.apply(Date,[null].concat(a)))();}
@@ -239,7 +192,7 @@ class _Compiler:
         violations = check_card_rules(doc)
         if violations:
             v = violations[0]
-            raise doc.source.error(v.offset, f"{v.message} [{v.rule}]", v.hint)
+            raise doc.source.error_at(v.line or 1, v.column or 1, f"{v.message} [{v.rule}]", v.hint)
         unit = _Unit(path, doc, f"$F{len(self.units)}")
         self.units[path] = unit
         if ref is not None:
@@ -431,8 +384,11 @@ class _Compiler:
     def _check_control(self, el: Element) -> None:
         for a in el.attrs:
             if a.name.startswith("wx:") and a.name not in _CONTROL:
+                # A strict cutoff: wx:show (a Vue habit) is not a misspelt wx:for.
+                close = did_you_mean(a.name, sorted(_CONTROL), cutoff=0.75)
+                guess = f"; did you mean {close}?" if close else ""
                 raise el.source.error(
-                    a.offset, f"unknown control attribute {a.name}", hint="known: " + ", ".join(sorted(_CONTROL))
+                    a.offset, f"unknown control attribute {a.name}{guess}", hint="known: " + ", ".join(sorted(_CONTROL))
                 )
         conds = [c for c in ("wx:if", "wx:elif", "wx:else") if el.has(c)]
         if len(conds) > 1:
@@ -549,9 +505,11 @@ class _Compiler:
             fn = ctx.table.get(name)
             if fn is None:
                 known = ", ".join(sorted(ctx.table)) or "none"
+                close = did_you_mean(name, sorted(ctx.table))
+                guess = f"; did you mean {close!r}?" if close else ""
                 raise el.source.error(
                     is_.value_offset,
-                    f"template {name!r} not found (templates available here: {known})",
+                    f"template {name!r} not found (templates available here: {known}){guess}",
                     hint="define it with <template name=...> in this file or <import> the file defining it",
                 )
         else:

@@ -8,12 +8,11 @@ script text. There are no void elements: ``<image ...>`` must be closed like any
 
 from __future__ import annotations
 
-import bisect
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from wxreplay.errors import TemplateError
+from wxreplay.source import NEWLINE, LineIndex, excerpt
 
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*")
 _ATTR_NAME = re.compile(r"[^\s\"'<>/=]+")
@@ -28,30 +27,28 @@ class Source:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self.index = LineIndex(self.text, breaks=NEWLINE)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; columns count characters."""
-        line = bisect.bisect_right(self._starts, offset) - 1
-        return line + 1, offset - self._starts[line] + 1
+        return self.index.position(offset)
 
     def line_text(self, line: int) -> str:
-        start = self._starts[line - 1]
-        end = self.text.find("\n", start)
-        return self.text[start:] if end < 0 else self.text[start:end]
+        """The text of 1-based ``line``, without its line break."""
+        return self.index.line_text(line)
 
     def snippet(self, offset: int) -> str:
-        """The source line of ``offset`` and a caret under it (tabs and wide CJK characters kept aligned)."""
-        line, col = self.position(offset)
-        text = self.line_text(line)
-        pad = "".join(c if c == "\t" else ("  " if unicodedata.east_asian_width(c) in "WF" else " ") for c in text[: col - 1])
-        num = str(line)
-        return f"  {num} | {text}\n  {' ' * len(num)} | {pad}^"
+        """The lines up to ``offset``'s, that one marked, and a caret under it (see :func:`wxreplay.source.excerpt`)."""
+        return excerpt(self.index, *self.position(offset))
 
     def error(self, offset: int, message: str, hint: str | None = None) -> TemplateError:
-        """A ``TemplateError`` at ``offset`` whose message ends with the source line and a caret."""
+        """A ``TemplateError`` at ``offset`` whose message ends with the source lines and a caret."""
         line, col = self.position(offset)
-        return TemplateError(f"{message}\n{self.snippet(offset)}", file=self.path, line=line, column=col, hint=hint)
+        return TemplateError(message, file=self.path, line=line, column=col, hint=hint, excerpt=self.snippet(offset))
+
+    def error_at(self, line: int, column: int, message: str, hint: str | None = None) -> TemplateError:
+        """:meth:`error` at a 1-based ``line`` and ``column``."""
+        return self.error(self.index.offset(line, column), message, hint)
 
 
 @dataclass

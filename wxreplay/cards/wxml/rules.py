@@ -1,6 +1,6 @@
 """Card WXML rules (platform-spec 5.2 and 9 rule 44) as reusable checks over a parsed ``Document``.
 
-Each check returns a list of ``Violation`` in document order; nothing raises here. The compiler
+Each check returns a list of :class:`~wxreplay.diagnostic.Diagnostic` in document order; nothing raises here. The compiler
 raises the first ``error`` violation; a linter can report all of them, warnings included.
 """
 
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 from wxreplay.cards.wxml.parser import Attr, Document, Element
+from wxreplay.diagnostic import Diagnostic, Level
 
 ALLOWED_TAGS = frozenset(
     ("view", "text", "map", "button", "image", "canvas", "scroll-view", "collapsible-view",
@@ -20,26 +19,11 @@ ALLOWED_TAGS = frozenset(
 EVENT_ATTR = re.compile(r"^(bind|catch|capture-bind|capture-catch|mut-bind)(:?)(.*)$")
 ALLOWED_EVENTS: dict[str, frozenset[str]] = {"*": frozenset({"tap"}), "image": frozenset({"tap", "load", "error"})}
 
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True)
-class Violation:
-    file: str
-    line: int
-    column: int
-    rule: str
-    message: str
-    severity: Severity = "error"
-    hint: str | None = None
-    offset: int = 0  # into the file's normalised text, for carets
-
-
 def _at(
-    el: Element, rule: str, message: str, *, attr: Attr | None = None, severity: Severity = "error", hint: str | None = None
-) -> Violation:
-    line, col, off = (attr.line, attr.column, attr.offset) if attr else (el.line, el.column, el.offset)
-    return Violation(el.source.path, line, col, rule, message, severity, hint, off)
+    el: Element, rule: str, message: str, *, attr: Attr | None = None, level: Level = "error", hint: str | None = None
+) -> Diagnostic:
+    line, col = (attr.line, attr.column) if attr else (el.line, el.column)
+    return Diagnostic(rule, message, level, el.source.path, line, col, hint)
 
 
 def event_of(name: str) -> tuple[str, str] | None:
@@ -48,7 +32,7 @@ def event_of(name: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(3)) if m else None
 
 
-def check_tags(doc: Document) -> list[Violation]:
+def check_tags(doc: Document) -> list[Diagnostic]:
     """Only the spec 5.2 whitelist of built-in components (custom components included: not allowed)."""
     return [
         _at(el, "card-tag", f"tag <{el.tag}> is not allowed in cards (spec 5.2)",
@@ -58,7 +42,7 @@ def check_tags(doc: Document) -> list[Violation]:
     ]  # fmt: skip
 
 
-def check_button_open_type(doc: Document) -> list[Violation]:
+def check_button_open_type(doc: Document) -> list[Diagnostic]:
     """``<button open-type>`` is not allowed at all in cards."""
     out = []
     for el in doc.elements():
@@ -76,7 +60,7 @@ def check_button_open_type(doc: Document) -> list[Violation]:
     return out
 
 
-def check_scroll_view(doc: Document) -> list[Violation]:
+def check_scroll_view(doc: Document) -> list[Diagnostic]:
     """``<scroll-view>`` scrolls horizontally only: ``scroll-x`` required, ``scroll-y`` forbidden."""
     out = []
     for el in doc.elements():
@@ -105,7 +89,7 @@ def check_scroll_view(doc: Document) -> list[Violation]:
     return out
 
 
-def check_events(doc: Document) -> list[Violation]:
+def check_events(doc: Document) -> list[Diagnostic]:
     """Only ``tap`` (``bind``/``catch``), plus ``load``/``error`` on ``<image>``."""
     out = []
     for el in doc.elements():
@@ -133,7 +117,7 @@ def check_events(doc: Document) -> list[Violation]:
     return out
 
 
-def check_image_src(doc: Document) -> list[Violation]:
+def check_image_src(doc: Document) -> list[Diagnostic]:
     """Warning: a static ``<image src>`` should be a network .png/.jpg URL (spec 5.2)."""
     out = []
     for el in doc.elements():
@@ -149,7 +133,7 @@ def check_image_src(doc: Document) -> list[Violation]:
                     "card-image-src",
                     f"<image src={url!r}>: cards load network images only (spec 5.2)",
                     attr=a,
-                    severity="warning",
+                    level="warning",
                 )
             )
         elif not path.endswith((".png", ".jpg", ".jpeg")):
@@ -159,40 +143,40 @@ def check_image_src(doc: Document) -> list[Violation]:
                     "card-image-src",
                     f"<image src={url!r}>: cards show png/jpg images only (spec 5.2)",
                     attr=a,
-                    severity="warning",
+                    level="warning",
                 )
             )
     return out
 
 
-def check_text_user_select(doc: Document) -> list[Violation]:
+def check_text_user_select(doc: Document) -> list[Diagnostic]:
     """Warning: ``<text user-select>`` is not supported in cards."""
     return [
         _at(el, "card-text-user-select", "user-select on <text> is not supported in cards (spec 5.2)",
-            attr=el.attr("user-select"), severity="warning")
+            attr=el.attr("user-select"), level="warning")
         for el in doc.elements()
         if el.tag == "text" and el.has("user-select")
     ]  # fmt: skip
 
 
-def check_canvas_type(doc: Document) -> list[Violation]:
+def check_canvas_type(doc: Document) -> list[Diagnostic]:
     """Warning: cards support ``<canvas type="2d">`` only."""
     out = []
     for el in doc.elements():
         a = el.attr("type")
         if el.tag == "canvas" and (a is None or (a.value != "2d" and "{{" not in (a.value or ""))):
             out.append(
-                _at(el, "card-canvas-type", 'cards support <canvas type="2d"> only (spec 5.2)', attr=a, severity="warning")
+                _at(el, "card-canvas-type", 'cards support <canvas type="2d"> only (spec 5.2)', attr=a, level="warning")
             )
     return out
 
 
-Check = Callable[[Document], list[Violation]]
+Check = Callable[[Document], list[Diagnostic]]
 ERROR_CHECKS: tuple[Check, ...] = (check_tags, check_button_open_type, check_scroll_view, check_events)
 WARNING_CHECKS: tuple[Check, ...] = (check_image_src, check_text_user_select, check_canvas_type)
 
 
-def check_card_rules(doc: Document, *, warnings: bool = False) -> list[Violation]:
+def check_card_rules(doc: Document, *, warnings: bool = False) -> list[Diagnostic]:
     """All violations of ``doc`` sorted by position (errors only unless ``warnings``)."""
     checks = ERROR_CHECKS + (WARNING_CHECKS if warnings else ())
     found = [v for check in checks for v in check(doc)]
