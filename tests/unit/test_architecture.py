@@ -31,6 +31,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {
         "foundation": (
             "wxreplay.errors",
+            "wxreplay.diagnostic",
             "wxreplay.findings",
             "wxreplay.source",
             "wxreplay.jsonfile",
