@@ -86,7 +86,7 @@ from wxreplay.cassette import Cassette, RecordMode, resolve_mode
 from wxreplay.cassette.redact import RedactionRules, rules_from_pyproject
 from wxreplay.errors import ArgumentsError, CassetteError, ProjectError, ScenarioError, WxReplayError
 from wxreplay.expect import MISSING, Difference, ScenarioFailure, codes, contains, exact, host_calls, join, partial
-from wxreplay.project import Project, Skill
+from wxreplay.project import Project, Skill, load_project
 from wxreplay.result import CallResult
 from wxreplay.scenario import (
     CallStep,
@@ -255,50 +255,6 @@ def _unreadable(scenario: Scenario, options: RunOptions, project: Project, skill
 
 
 # ---- set-up -----------------------------------------------------------------------------------
-
-
-_PROJECTS: dict[str, tuple[tuple[Any, ...], Project]] = {}
-_SKIP_DIRS = frozenset({"node_modules", ".git", "__pycache__", "miniprogram_npm"})
-
-
-def _fingerprint(root: Path, limit: int = 5000) -> tuple[Any, ...] | None:
-    """Name, size and mtime of every file under ``root`` (None past ``limit`` files: not worth caching)."""
-    out: list[tuple[str, int, int]] = []
-    stack = [str(root)]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            return None
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in _SKIP_DIRS:
-                    stack.append(entry.path)
-            elif entry.is_file():
-                st = entry.stat()
-                out.append((entry.path, st.st_size, st.st_mtime_ns))
-                if len(out) > limit:
-                    return None
-    return tuple(sorted(out))
-
-
-def load_project(path: Path) -> Project:
-    """``Project.load(path)``, reused across runs while no file under the project's root changed.
-
-    A project loaded once keeps its compiled card templates and JSON Schema validators, which
-    makes the second scenario over it much cheaper than the first.
-    """
-    key = os.path.realpath(path)
-    hit = _PROJECTS.get(key)
-    if hit is not None and _fingerprint(hit[1].root) == hit[0]:
-        return hit[1]
-    project = Project.load(path)
-    stamp = _fingerprint(project.root)
-    if stamp is not None:
-        if len(_PROJECTS) >= 16:
-            _PROJECTS.pop(next(iter(_PROJECTS)))
-        _PROJECTS[key] = (stamp, project)
-    return project
 
 
 def check_scenario(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[Project, Skill]:

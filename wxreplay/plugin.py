@@ -145,7 +145,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Iterator[N
 @pytest.fixture(scope="session")
 def wx_project(pytestconfig: pytest.Config) -> Project:
     """The project configured with --wx-project / wxreplay_project, loaded."""
-    from wxreplay.conversation import load_project
+    from wxreplay.project import load_project
 
     state = pytestconfig.stash[STATE]
     if state.project is None:
