@@ -3,7 +3,7 @@
 Registered through the ``pytest11`` entry point, so installing wxreplay is enough. Each
 ``*.scenario.yaml`` file becomes one test item (:mod:`wxreplay.plugin_items`: collection, the run,
 the snapshot, the failure report). The engine does the work: the plugin only reads options, calls
-:func:`wxreplay.conversation.run_scenario` and reports. Everything from wxreplay is imported
+:func:`wxreplay.runner.run_scenario` and reports. Everything from wxreplay is imported
 lazily, so pytest runs that never meet a scenario pay nothing for V8.
 """
 
@@ -19,8 +19,8 @@ import pytest
 
 if TYPE_CHECKING:
     from wxreplay.cassette.modes import RecordMode
-    from wxreplay.conversation import RunOptions
     from wxreplay.project import Project
+    from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup
     from wxreplay.session import Session
 
@@ -53,7 +53,7 @@ class WxConfig:
 
     def run_options(self, nodeid: str) -> RunOptions:
         """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""
-        from wxreplay.conversation import RunOptions
+        from wxreplay.runner import RunOptions
 
         return RunOptions(record=self.record, record_explicit=self.record_explicit, project=self.project, skill=self.skill,
                           cassette_dir=self.cassette_dir, strict=self.strict, suffix=self.suffix, device=self.device,
