@@ -85,7 +85,7 @@ __all__ = ["Planner", "tap_candidates"]
 
 @dataclass
 class _Shown:
-    """A card as the conversation knows it: which session rendered it, at which turn."""
+    """A card as the planner knows it: which session rendered it, at which turn."""
 
     card: Card
     session: int
@@ -143,6 +143,7 @@ class Planner:
 
     @property
     def turn_no(self) -> int:
+        """The 1-based index of the turn being played (0 before the first)."""
         return self.cursor.turn_no
 
     def judge(self, expected: tuple[str, ...] | None, found: Sequence[Any], label: str, *,
