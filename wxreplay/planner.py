@@ -307,7 +307,7 @@ class Planner:
         if exp is not None:
             diffs: list[Difference] = []
             if exp.card is not None:
-                diffs += self.check_card(exp.card, card, label)
+                diffs += self.check_live_card(exp.card, card, label)
             diffs += host_calls(exp.host_calls, [e.name for e in session.events[events:]], join(label, "host_calls"))
             if diffs:
                 raise self.cursor.not_met(exp, diffs)
@@ -351,7 +351,7 @@ class Planner:
             if exp.message is not None:
                 diffs += check_message(self.cursor, exp.message, message, label)
             if exp.card is not None:
-                diffs += self.check_card(exp.card, card, label)
+                diffs += self.check_live_card(exp.card, card, label)
             if exp.rerender is not None and exp.rerender != tap.rerendered:
                 diffs.append(Difference(join(label, "rerender"), exp.rerender, tap.rerendered))
             diffs += host_calls(exp.host_calls, [e.name for e in tap.host_events], join(label, "host_calls"))
@@ -429,7 +429,7 @@ class Planner:
                     diffs.append(Difference(join(label, "session"), exp.session, f"{state}: {why}"))
             if exp.card is not None:
                 last = self.current_cards()[-1:] if exp.card.component is None else []
-                diffs += self.check_card(exp.card, last[0] if last else None, label)
+                diffs += self.check_live_card(exp.card, last[0] if last else None, label)
             diffs += host_calls(exp.host_calls, [e.name for e in events], join(label, "host_calls"))
             if diffs:
                 raise self.cursor.not_met(exp, diffs)
@@ -461,7 +461,7 @@ class Planner:
     def current_cards(self) -> list[Card]:
         return [s.card for s in self.cards if s.session == self.session_no and self.session is not None]
 
-    def check_card(self, check: CardCheck, default: Card | None, label: str) -> list[Difference]:
+    def check_live_card(self, check: CardCheck, default: Card | None, label: str) -> list[Difference]:
         """:func:`~wxreplay.checks.check_card` over the cards live in the current session."""
         return check_card(self.cursor, check, default, label, live=self.current_cards(), running=self.session is not None)
 
