@@ -47,9 +47,9 @@ import pytest
 from bench_scenarios import generate
 from plugin_phases import own_plugin_args
 
-import wxreplay.conversation
 import wxreplay.plugin_items
-from wxreplay.conversation import RunOptions, check_scenario
+import wxreplay.runner
+from wxreplay.runner import RunOptions, check_scenario
 from wxreplay.scenario import collect_files, load_scenario
 
 QUIET = ["-q", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestUnknownMarkWarning"]
@@ -184,7 +184,7 @@ class _Inside:
 
     def __init__(self) -> None:
         self.seconds = 0.0
-        self.original = wxreplay.conversation.run_scenario
+        self.original = wxreplay.runner.run_scenario
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()

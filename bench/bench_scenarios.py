@@ -23,7 +23,7 @@ from pathlib import Path
 
 from benchlib import measure, report, summary
 
-from wxreplay.conversation import RunOptions, ScenarioRun, run_scenario
+from wxreplay.runner import RunOptions, ScenarioRun, run_scenario
 from wxreplay.scenario import Scenario, collect_files, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

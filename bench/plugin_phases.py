@@ -112,7 +112,7 @@ def under_pytest(suite: Path, args: list[str]) -> dict[str, float]:
 
 
 def direct(suite: Path, cassettes: str, paths: list[str]) -> dict[str, float]:
-    from wxreplay.conversation import RunOptions, check_scenario, run_scenario
+    from wxreplay.runner import RunOptions, check_scenario, run_scenario
     from wxreplay.scenario import collect_files, load_scenario
 
     accounts = Accounts()

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wxreplay.cards.card import Card
-    from wxreplay.conversation import RunOptions, ScenarioRun, run_scenario
     from wxreplay.errors import WxReplayError
     from wxreplay.findings import Finding
     from wxreplay.host.cloud import CloudState
     from wxreplay.host.device import Device
     from wxreplay.project import Project
     from wxreplay.result import CallResult
+    from wxreplay.runner import RunOptions, ScenarioRun, run_scenario
     from wxreplay.session import Session, SessionLimits
 
 _WHERE = {
@@ -28,12 +28,12 @@ _WHERE = {
     "Device": "wxreplay.host.device",
     "Finding": "wxreplay.findings",
     "Project": "wxreplay.project",
-    "RunOptions": "wxreplay.conversation",
-    "ScenarioRun": "wxreplay.conversation",
+    "RunOptions": "wxreplay.runner",
+    "ScenarioRun": "wxreplay.runner",
     "Session": "wxreplay.session",
     "SessionLimits": "wxreplay.session",
     "WxReplayError": "wxreplay.errors",
-    "run_scenario": "wxreplay.conversation",
+    "run_scenario": "wxreplay.runner",
 }
 __all__ = [
     "CallResult",

@@ -223,8 +223,8 @@ def cmd_scan(ns: argparse.Namespace) -> int:
 
 def cmd_run(ns: argparse.Namespace) -> int:
     """Replay scenarios (default: scenarios/ here): progress, conversations with -v, a summary; exit 1 on failure."""
-    from wxreplay.conversation import RunOptions, run_scenario
     from wxreplay.errors import ScenarioError
+    from wxreplay.runner import RunOptions, run_scenario
     from wxreplay.scenario import collect_files, load_scenario, parse_device
 
     paths = ns.paths or ["scenarios"]

@@ -3,7 +3,7 @@
 Registered through the ``pytest11`` entry point, so installing wxreplay is enough. Each
 ``*.scenario.yaml`` file becomes one test item (:mod:`wxreplay.plugin_items`: collection, the run,
 the snapshot, the failure report). The engine does the work: the plugin only reads options, calls
-:func:`wxreplay.conversation.run_scenario` and reports. Everything from wxreplay is imported
+:func:`wxreplay.runner.run_scenario` and reports. Everything from wxreplay is imported
 lazily, so pytest runs that never meet a scenario pay nothing for V8.
 """
 
@@ -102,7 +102,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Iterator[N
 @pytest.fixture(scope="session")
 def wx_project(pytestconfig: pytest.Config) -> Project:
     """The project configured with --wx-project / wxreplay_project, loaded."""
-    from wxreplay.conversation import load_project
+    from wxreplay.project import load_project
 
     state = pytestconfig.stash[STATE]
     if state.project is None:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
 
-from wxreplay.conversation import RunOptions, ScenarioRun, check_scenario, run_scenario
 from wxreplay.errors import WxReplayError
 from wxreplay.expect import ScenarioFailure
 from wxreplay.plugin_state import STATE
+from wxreplay.runner import RunOptions, ScenarioRun, check_scenario, run_scenario
 from wxreplay.scenario import load_scenario
 from wxreplay.snapshot import check_snapshot
 
@@ -83,7 +83,7 @@ class SnapshotMismatch(AssertionError):
 
 
 class ScenarioItem(pytest.Function):
-    """One scenario: runs it with :func:`wxreplay.conversation.run_scenario`, then compares the snapshot."""
+    """One scenario: runs it with :func:`wxreplay.runner.run_scenario`, then compares the snapshot."""
 
     def __init__(self, *args: Any, scenario: Scenario, options: RunOptions, checked: tuple[Project, Skill],
                  **kwargs: Any) -> None:

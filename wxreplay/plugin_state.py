@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from wxreplay.conversation import RunOptions
     from wxreplay.record_mode import RecordMode
+    from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup
 
 __all__ = ["STATE", "WxConfig"]
@@ -48,7 +48,7 @@ class WxConfig:
 
     def run_options(self, nodeid: str) -> RunOptions:
         """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""
-        from wxreplay.conversation import RunOptions
+        from wxreplay.runner import RunOptions
 
         return RunOptions(record=self.record, record_explicit=self.record_explicit, project=self.project, skill=self.skill,
                           cassette_dir=self.cassette_dir, strict=self.strict, suffix=self.suffix, device=self.device,

@@ -55,7 +55,7 @@ def test_expect_mismatch_shows_the_turn_yaml_the_planned_step_and_the_diff(faili
         "*short test summary info*",
         "FAILED scenarios/wrong-total.scenario.yaml::总价不对 - turn 1 › createOrder: *",
     ])
-    for noise in ("*Traceback*", "*plugin.py*", "*conversation.py*", "*def *"):
+    for noise in ("*Traceback*", "*plugin.py*", "*planner.py*", "*runner.py*", "*checks.py*", "*cursor.py*", "*def *"):
         result.stdout.no_fnmatch_line(noise)
 
 
@@ -75,7 +75,7 @@ def test_js_error_names_the_skills_file_and_line(failing: pytest.Pytester) -> No
 @pytest.mark.parametrize("style", ["long", "native"])
 def test_tb_long_still_shows_the_python_traceback(failing: pytest.Pytester, style: str) -> None:
     result = failing.runpytest("--snapshot-update", "-k", "技能", f"--tb={style}")
-    result.stdout.fnmatch_lines(["*wxreplay/conversation.py*"])
+    result.stdout.fnmatch_lines(["*wxreplay/planner.py*"])
 
 
 def test_junit_xml_names_each_scenario_with_the_failing_turn_in_the_message(failing: pytest.Pytester) -> None:

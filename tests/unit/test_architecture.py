@@ -41,13 +41,15 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.record_mode",
         )
     },
-    {"project": ("wxreplay.project", "wxreplay.result")},  # the loaders of a skill and the shapes its APIs return
+    {"project": ("wxreplay.project.*", "wxreplay.result")},  # the loaders of a skill and the shapes its APIs return
     {"scenario": ("wxreplay.scenario.*",), "host": ("wxreplay.host.*",)},
     {"cassette": ("wxreplay.cassette.*",), "runtime": ("wxreplay.runtime.*",)},
     {"cards": ("wxreplay.cards.*",)},
     {"session": ("wxreplay.session",)},
     {"transcript": ("wxreplay.transcript", "wxreplay.expect", "wxreplay.snapshot")},
-    {"planner": ("wxreplay.conversation",)},
+    {"lifecycle": ("wxreplay.lifecycle",)},  # pure session-lifecycle rules: the planner asks, it knows no session
+    {"planner": ("wxreplay.cursor", "wxreplay.checks", "wxreplay.planner")},
+    {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
     {"facade": ("wxreplay",)},
     {"cli": ("wxreplay.cli",), "plugin": ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state")},
 )

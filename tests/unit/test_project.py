@@ -204,6 +204,16 @@ def test_skill_selection(full: Project) -> None:
     assert full.skill("tea").name == "tea"
 
 
+def test_lookups_by_name_use_the_shared_did_you_mean(full: Project, coffee: Skill) -> None:
+    # source.did_you_mean also finds a name written in another case, which spelling distance misses.
+    with pytest.raises(ProjectError) as info:
+        full.skill("COFFEE")
+    assert info.value.hint == "did you mean 'coffee'?"
+    with pytest.raises(UnknownApiError) as api:
+        coffee.api("CREATEORDER")
+    assert api.value.hint == "did you mean 'createOrder'?"
+
+
 def test_project_without_skills(tmp_path: Path) -> None:
     write(tmp_path / "bare", {"app.json": {"pages": ["pages/index/index"]}})
     project = Project.load(tmp_path / "bare")

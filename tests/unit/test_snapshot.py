@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from wxreplay import Finding
-from wxreplay.conversation import RunOptions, run_scenario
+from wxreplay.runner import RunOptions, run_scenario
 from wxreplay.scenario import collect_files, load_scenario
 from wxreplay.snapshot import scenario_snapshot, snapshot_yaml
 from wxreplay.transcript import StepRecord, Transcript, tree_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conversation_support import PROJECT, play, write
+from planner_support import PROJECT, play, write
 
 from wxreplay.cassette import Cassette
 from wxreplay.cli import main
@@ -100,7 +100,7 @@ def test_a_corrupt_cassette_fails_its_scenario_only(tmp_path: Path) -> None:
 def test_projects_are_reused_until_a_file_changes(tmp_path: Path) -> None:
     import shutil
 
-    from wxreplay.conversation import load_project
+    from wxreplay.project import load_project
 
     copy = tmp_path / "lab"
     shutil.copytree(PROJECT, copy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conversation_support import fails, lines, passes
+from planner_support import fails, lines, passes
 
 from wxreplay.expect import MISSING, Difference, contains, exact, partial
 

@@ -1,4 +1,4 @@
-"""Helpers for the conversation tests: scenarios over tests/skills/planner-lab, written to tmp dirs and run."""
+"""Helpers for the planner and runner tests: scenarios over tests/skills/planner-lab, written to tmp dirs and run."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from wxreplay.conversation import RunOptions, ScenarioFailure, ScenarioRun, run_path
+from wxreplay.runner import RunOptions, ScenarioFailure, ScenarioRun, run_path
 
 PROJECT = Path(__file__).resolve().parents[1] / "skills" / "planner-lab"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conversation_support import PROJECT, passes, play, write
+from planner_support import PROJECT, passes, play, write
 
 from wxreplay.cli import main
-from wxreplay.conversation import RunOptions, check_scenario, load_project, run_scenario
 from wxreplay.errors import ScenarioError
+from wxreplay.project import load_project
+from wxreplay.runner import RunOptions, check_scenario, run_scenario
 from wxreplay.scenario import DeviceSetup, load_scenario, parse_device
 
 VISIT = """
@@ -68,7 +69,7 @@ def test_a_checked_scenario_is_not_checked_again(tmp_path: Path, monkeypatch: py
     def unexpected(*_: object, **__: object) -> None:
         raise AssertionError("checked twice")
 
-    monkeypatch.setattr("wxreplay.conversation.validate_scenario", unexpected)
+    monkeypatch.setattr("wxreplay.runner.validate_scenario", unexpected)
     assert run_scenario(scenario, options, checked=checked).passed
     with pytest.raises(AssertionError, match="checked twice"):
         run_scenario(scenario, options)

@@ -6,11 +6,12 @@ import dataclasses
 import pickle
 from pathlib import Path
 
-from conversation_support import PROJECT, fails, lines, passes, play, write
+from planner_support import PROJECT, fails, lines, passes, play, write
 
-from wxreplay.conversation import RunOptions, cassette_path, format_duration, run_scenario
 from wxreplay.errors import ArgumentsError, JSError
 from wxreplay.expect import ScenarioFailure
+from wxreplay.lifecycle import format_duration
+from wxreplay.runner import RunOptions, cassette_path, run_scenario
 from wxreplay.scenario import CallStep, UserTurn, load_scenario
 
 LIST = """
@@ -402,8 +403,8 @@ def test_default_cassette_is_named_after_the_file(tmp_path: Path) -> None:
 def test_a_scenario_without_project_needs_one_from_the_options(tmp_path: Path) -> None:
     path = tmp_path / "np.scenario.yaml"
     path.write_text("name: 无项目\nturns:\n  - user: hi\n    plan: [{reply: hi}]\n", encoding="utf-8")
-    from wxreplay.conversation import run_path
     from wxreplay.errors import ScenarioError
+    from wxreplay.runner import run_path
 
     try:
         run_path(path)

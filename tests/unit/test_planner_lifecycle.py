@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conversation_support import fails, lines, passes
+from planner_support import fails, lines, passes
 
-from wxreplay.conversation import ScenarioRun
 from wxreplay.host.device import parse_time
+from wxreplay.runner import ScenarioRun
 
 START = parse_time("2026-01-05T09:30:00+08:00")  # the default device start time
 MIN = 60_000

@@ -1,0 +1,123 @@
+"""The ``expect:`` checks of a step: its call's result, a card, a tap's upstream message, its findings.
+
+Each ``check_*`` returns the :class:`~wxreplay.expect.Difference` list of one ``expect:`` part
+(the caller fails the step with all of them at once); values in the expectation get ``${var}``
+substituted through the run's :class:`~wxreplay.cursor.Cursor`, which also locates the failures
+raised here. :func:`judge_findings` applies the findings rule: error findings fail the step,
+warnings fail only with ``strict``, and ``expect: findings: [codes]`` states the exact set instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from wxreplay.cards.card import Card, UpstreamMessage
+from wxreplay.cards.tree import CardQueryError
+from wxreplay.cursor import Cursor
+from wxreplay.expect import MISSING, Difference, codes, contains, host_calls, join, partial
+from wxreplay.result import CallResult
+from wxreplay.scenario import CardCheck, Expect, MessageCheck, component_name
+from wxreplay.transcript import StepRecord
+
+__all__ = ["check_call", "check_card", "check_message", "judge_findings"]
+
+
+def check_call(cursor: Cursor, exp: Expect, result: CallResult, step: StepRecord, label: str) -> list[Difference]:
+    """``expect:`` of a ``call:`` step against its ``result`` (``step``: its transcript record, with facts/actions)."""
+    diffs: list[Difference] = []
+    if exp.is_error is not None and exp.is_error != result.is_error:
+        diffs.append(Difference(join(label, "isError"), exp.is_error, result.is_error))
+    for key, want, got in (("structuredContent", exp.structured_content, result.structured_content),
+                           ("_meta", exp.meta, result.meta), ("handoff", exp.handoff, result.handoff)):
+        if want is None:
+            continue
+        want = cursor.substitute(want, exp.source, key)
+        if got is None:
+            diffs.append(Difference(join(label, key), want, MISSING, "missing"))
+        else:
+            diffs += partial(want, got, label, (key,))
+    res = step.result or {}
+    for key, actual in (("content", result.text), ("facts", "\n".join(res.get("facts", []))),
+                        ("actions", "\n".join(res.get("actions", [])))):
+        texts = getattr(exp, key)
+        if texts:
+            diffs += contains([str(t) for t in cursor.substitute(list(texts), exp.source, key)], actual, join(label, key))
+    diffs += host_calls(exp.host_calls, [e.name for e in result.host_events], join(label, "host_calls"))
+    return diffs
+
+
+def check_card(cursor: Cursor, check: CardCheck, default: Card | None, label: str, *, live: Sequence[Card],
+               running: bool) -> list[Difference]:
+    """``expect: card:`` against ``default``, or against the latest of the ``live`` cards named by ``component:``.
+
+    ``live`` are the cards of the current session; ``running`` says whether one is running (for
+    the difference when no card is found).
+    """
+    card = default
+    if check.component is not None:
+        matching = [c for c in live if check.component in (component_name(c.component_path), c.component_path)]
+        card = matching[-1] if matching else None
+    name = component_name(card.component_path) if card is not None else (check.component or "")
+    base = join(label, f"card {name}".rstrip())
+    if card is None:
+        state = "no such card is live in this session" if running else "the session has ended"
+        return [Difference(base, "a rendered card", state, "absent")]
+    text = card.texts() + (f"\n{card.expired_text}" if card.expired and card.expired_text else "")
+    diffs = contains([str(t) for t in cursor.substitute(list(check.text), check.source, "text")], text, join(base, "text"))
+    if check.selector is not None:
+        selector = str(cursor.substitute(check.selector, check.source, "selector"))
+        try:
+            n = len(card.find_all(selector))
+        except CardQueryError as e:
+            raise cursor.failure(f"bad selector {selector!r}: {e.message}", source=check.source, at=("selector",)) from None
+        if check.count is None and n == 0:
+            diffs.append(Difference(join(base, selector), "at least one match", "none", "count"))
+        elif check.count is not None and n != check.count:
+            diffs.append(Difference(join(base, selector), f"{check.count} match{'es' if check.count != 1 else ''}",
+                                    f"{n}", "count"))
+    return diffs
+
+
+def check_message(cursor: Cursor, check: MessageCheck, message: UpstreamMessage | None, label: str) -> list[Difference]:
+    """``expect: message:`` of a tap against the upstream ``message`` it sent (``None``: it sent none)."""
+    base = join(label, "message")
+    if not check.sent:
+        return [] if message is None else [Difference(base, "no upstream message", message.to_dict(), "present")]
+    if message is None:
+        return [Difference(base, "an upstream message", "the tap sent none", "absent")]
+    diffs: list[Difference] = []
+    if check.text is not None:
+        diffs += contains([str(cursor.substitute(check.text, check.source, "text"))], message.text, join(base, "text"))
+    if check.api_call is not None:
+        call = next((c for c in message.api_calls if c.name == check.api_call), None)
+        if call is None:
+            diffs.append(Difference(join(base, "api_call"), check.api_call,
+                                    [c.name for c in message.api_calls] or "no api/call block"))
+        elif check.arguments is not None:
+            diffs += partial(cursor.substitute(check.arguments, check.source, "arguments"), call.arguments, base,
+                             ("arguments",))
+    return diffs
+
+
+def judge_findings(cursor: Cursor, expected: tuple[str, ...] | None, found: Sequence[Mapping[str, Any]], label: str, *,
+                   strict: bool, what: str = "the step") -> None:
+    """Fail the step for the findings it reported: the set ``expected`` exactly, else no error (with ``strict``: none)."""
+    if expected is not None:
+        diffs = codes(expected, found, join(label, "findings"))
+        if diffs:
+            raise cursor.failure(f"{what} reported other findings than expect: findings lists", differences=diffs,
+                                 fix="fix the skill, or list the codes it should report")
+        return
+    bad = [f for f in found if f.get("level") == "error" or strict]
+    if not bad:
+        return
+    diffs = [Difference(join(label, "findings", str(f.get("code"))), "no finding" if strict else "no error finding",
+                        f.get("message"), "present") for f in bad]
+    kind = "finding" if strict and any(f.get("level") != "error" for f in bad) else "error finding"
+    raise cursor.failure(
+        f"{what} reported {len(bad)} {kind}{'s' if len(bad) != 1 else ''}" + (" (strict)" if strict else ""),
+        differences=diffs,
+        fix="fix the skill, or state the codes the step should report: expect: {findings: [" +
+        ", ".join(sorted({str(f.get('code')) for f in bad})) + "]}",
+    )
