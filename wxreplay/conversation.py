@@ -84,6 +84,7 @@ from wxreplay.cards.card import ApiCallRequest, Card, UpstreamMessage
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, CardQueryError
 from wxreplay.cassette import Cassette, RecordMode, resolve_mode
 from wxreplay.cassette.redact import RedactionRules, rules_from_pyproject
+from wxreplay.device_setup import device_for
 from wxreplay.errors import ArgumentsError, CassetteError, ProjectError, ScenarioError, WxReplayError
 from wxreplay.expect import MISSING, Difference, ScenarioFailure, codes, contains, exact, host_calls, join, partial
 from wxreplay.project import Project, Skill
@@ -382,7 +383,7 @@ class _Conversation:
         self.cassette = Cassette.open(cassette, mode, rules=_rules(os.getcwd()))
         self.cassette.scenario = scenario.name
         self.cassette.record_hint = f"record it (with the service running): {options.hint(scenario, '{mode}')}"
-        self.device = scenario.to_device(options.device)
+        self.device = device_for(scenario, options.device)
         self.clock = self.device.start_ms()
         base = scenario.path.parent
         self.transcript = Transcript(

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-from wxreplay.cassette.modes import RecordMode
+from wxreplay import wx_api_names
 from wxreplay.errors import ScenarioError
 from wxreplay.jsonfile import display_path
+from wxreplay.record_mode import RecordMode
 from wxreplay.scenario import schema as keys
 from wxreplay.scenario.loader import YamlDoc, YamlPath, parse_yaml, read_yaml
 from wxreplay.scenario.model import (
@@ -122,11 +123,7 @@ def _did_you_mean(word: str, valid: Sequence[str]) -> str | None:
 @functools.cache
 def host_api_names() -> tuple[str, ...]:
     """Every wx host API name a host call (``host_calls``, ``stubs``) may use."""
-    from wxreplay.host import availability, cloud
-
-    names = set(availability.known())
-    names.update(cloud.handlers(cloud.CloudState(), seed=0, clock=lambda: 0))
-    return tuple(sorted(names))
+    return wx_api_names.host_call_names()
 
 
 @functools.cache

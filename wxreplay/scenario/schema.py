@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from wxreplay.cassette.modes import RecordMode
+from wxreplay.record_mode import RecordMode
 
 __all__ = [
     "CARD_KEYS",

@@ -13,8 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from wxreplay.cassette.modes import RecordMode
 from wxreplay.errors import ScenarioError
+from wxreplay.record_mode import RecordMode
 from wxreplay.scenario import parse_scenario, scenario_schema, schema_text
 from wxreplay.scenario import schema as keys
 from wxreplay.scenario.loader import parse_yaml
