@@ -152,7 +152,7 @@ def flow(value: Any) -> str:
 def describe(node: Mapping[str, Any]) -> str:
     """What a schema node accepts, in words (``a text or a list of texts``)."""
     node = format_schema.resolve(node)
-    if "oneOf" in node:
+    if "oneOf" in node and "type" not in node:
         options = format_schema.branches(node)
         ordered = [o for o in options if o.get("type") == "object"] + [o for o in options if o.get("type") != "object"]
         return " or ".join(dict.fromkeys(describe(o) for o in ordered))
@@ -176,9 +176,9 @@ def _type_words(node: Mapping[str, Any]) -> str:
     return _TYPE_NAMES.get(str(kind), describe(node))
 
 
-def _example(node: Mapping[str, Any], name: str) -> str | None:
-    examples = node.get("examples") or format_schema.resolve(node).get("examples")
-    return f"write {name}: {flow(examples[0])}" if examples else None
+def _write(name: str, examples: Sequence[Any]) -> str:
+    """``write name: <example>`` (or two examples), as a hint."""
+    return "write " + " or ".join(f"{name}: {flow(example)}" for example in examples[:2])
 
 
 # -- naming the place -------------------------------------------------------------------------------
@@ -204,6 +204,25 @@ class _Namer:
         if isinstance(value, dict):
             return next((k for k in value if k in kinds), None)
         return None
+
+    def sub_schema(self, node: Mapping[str, Any], part: str | int, at: YamlPath) -> Mapping[str, Any] | None:
+        """The schema of ``part`` inside the value at ``at`` whose schema is ``node`` (a oneOf decided by the data)."""
+        node = format_schema.resolve(node)
+        if "oneOf" in node and "properties" not in node:
+            options = [b for b in format_schema.branches(node) if ("items" in b) == isinstance(part, int)]
+            here = self.value(at)
+            named = [b for b in options if isinstance(here, dict) and format_schema.kind_of(b) in here]
+            holding = [b for b in options if part in b.get("properties", {})]
+            choices = named or holding or options
+            return self.sub_schema(choices[0], part, at) if choices else None
+        if isinstance(part, int):
+            items = node.get("items")
+            return items if isinstance(items, Mapping) else None
+        if part in node.get("properties", {}):
+            found: Mapping[str, Any] = node["properties"][part]
+            return found
+        extra = node.get("additionalProperties")
+        return extra if isinstance(extra, Mapping) else None
 
     def where(self, at: YamlPath) -> str:
         """The mapping at ``at``, as in "unknown key `x` in <where>"."""
@@ -244,6 +263,8 @@ class _Namer:
                 return "a turn"
             if up == "plan":
                 return "a step"
+            if up == "payments":
+                return "a payment"
             if parent[-3:-1] == ("cloud", "collections"):
                 return f"a document of {up!r}"
             return f"`{up}[{last}]`"
@@ -271,6 +292,21 @@ _Told = tuple[str, YamlPath, bool, str | None]
 class _Explainer:
     def __init__(self, data: Any) -> None:
         self.names = _Namer(data)
+
+    def example(self, at: YamlPath) -> str | None:
+        """The schema's examples for the value at ``at`` (or for the nearest key above it that has some)."""
+        levels: list[tuple[str | int, Mapping[str, Any]]] = []
+        node: Mapping[str, Any] | None = format_schema.root()
+        for depth, part in enumerate(at):
+            node = self.names.sub_schema(node, part, at[:depth]) if node is not None else None
+            if node is None:
+                break
+            levels.append((part, node))
+        for part, found in reversed(levels):
+            examples = found.get("examples") or format_schema.resolve(found).get("examples")
+            if examples and isinstance(part, str):
+                return _write(part, examples)
+        return None
 
     def explain(self, p: Problem) -> _Told:
         at, value = p.at, p.value
@@ -337,7 +373,7 @@ class _Explainer:
         if at[-2:-1] == ("payments",):
             return f"a payment written as a mapping needs `{name}`", at, False, "write {outcome: fail, errMsg: 余额不足}"
         where = self.names.where(at)
-        example = _example(p.schema, str(at[-1]))
+        example = self.example(at)
         return f"{where} needs `{name}`", at, False, example
 
     def _dependencies(self, p: Problem) -> _Told:
@@ -372,7 +408,7 @@ class _Explainer:
         if at[-2:-1] == ("turns",):
             return (f"a turn must be a mapping, got {what(value)}", at, False,
                     f"write - user: <message>, or one of the lifecycle words {_join(format_schema.flag_events())}")
-        example = _example(p.schema, label.strip("`"))
+        example = self.example(at)
         return f"{label} must be {describe(p.schema)}, got {what(value)}", at, False, example
 
     def no_single_kind(self, p: Problem) -> _Told:
@@ -404,7 +440,7 @@ class _Explainer:
                     "write text: 拿铁 (a node containing that text) or selector: .tile (plus index: 1 for the second)")
         glosses = {"code": "wx.login succeeds with it", "fail": "the errMsg it fails with"}
         options = " or ".join(f"`{k}` ({glosses[k]})" if k in glosses else f"`{k}`" for k in kinds)
-        return f"{label} takes exactly one of {options}", at, False, _example(p.schema, label.strip("`"))
+        return f"{label} takes exactly one of {options}", at, False, self.example(at)
 
     # wrong values
 
@@ -415,7 +451,7 @@ class _Explainer:
                     f"start from\n{EXAMPLE}")
         if at[-1] in ("background", "advance") and (told := duration_problem(str(at[-1]), value)):
             return told[0], at, False, told[1]
-        return f"{label} must be {_type_words(p.schema)}, got {what(value)}", at, False, _example(p.schema, label.strip("`"))
+        return f"{label} must be {_type_words(p.schema)}, got {what(value)}", at, False, self.example(at)
 
     def _const(self, p: Problem) -> _Told:
         at, value = p.at, p.value
@@ -426,7 +462,7 @@ class _Explainer:
         label = self.names.label(at)
         shown = describe({"oneOf": list(p.alternatives)}) if p.alternatives else describe(p.schema)
         written = repr(value) if isinstance(value, str) else flow(value)
-        return f"{label} is {shown}, got {written}", at, False, _example(p.schema, label.strip("`"))
+        return f"{label} is {shown}, got {written}", at, False, self.example(at)
 
     def _enum(self, p: Problem) -> _Told:
         at, value = p.at, p.value
@@ -440,7 +476,7 @@ class _Explainer:
         if name in _NOUNS:
             hint = (f"did you mean {close!r}? " if close else "") + _ENUM_HINTS.get(name, "")
             return (f"unknown {_NOUNS[name]} {value!r} (valid: {_join(map(str, options))})", at, False,
-                    hint.strip() or f"write one of {_join(map(str, options))}")
+                    hint.strip() or self.example(at))
         words = " or ".join(map(str, options)) if len(options) <= 2 else _join(map(str, options))
         tip = _ENUM_HINTS.get(name) or (f"did you mean {close!r}?" if close else None)
         return f"`{name}` is {words}, got {value!r}", at, False, tip
@@ -456,7 +492,7 @@ class _Explainer:
     def _pattern(self, p: Problem) -> _Told:
         at, value, label = p.at, p.value, self.names.label(p.at)
         if p.schema["pattern"] == r"\S":
-            return f"{label} is empty", at, False, _example(p.schema, label.strip("`"))
+            return f"{label} is empty", at, False, self.example(at)
         if at[-2:-1] == ("marks",):
             return (f"mark {value!r} is not a valid pytest mark name", at, False,
                     "use letters, digits and _ (not starting with a digit), e.g. smoke or slow_payment")
@@ -466,7 +502,7 @@ class _Explainer:
             return told[0], at, False, told[1]
         if at[-1] == "start_time" and (told := start_time_problem(value)):
             return told[0], at, False, told[1]
-        return f"{label} {value!r} does not have the expected form", at, False, _example(p.schema, label.strip("`"))
+        return f"{label} {value!r} does not have the expected form", at, False, self.example(at)
 
     def _minItems(self, p: Problem) -> _Told:
         at, label = p.at, self.names.label(p.at)
