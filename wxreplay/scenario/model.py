@@ -89,7 +89,7 @@ class MessageCheck:
 class Expect:
     """Partial assertions on a step, a tap or an event. ``None``/empty means "not checked".
 
-    Which fields may be set depends on where the ``expect:`` is written (see ``schema.EXPECT_KEYS``).
+    Which fields may be set depends on where the ``expect:`` is written (``schema.expect_places()``).
     ``raw`` is the mapping as written (placeholders included).
     """
 
