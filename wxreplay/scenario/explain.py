@@ -290,6 +290,8 @@ _Told = tuple[str, YamlPath, bool, str | None]
 
 
 class _Explainer:
+    """One method per JSON Schema keyword (``_type``, ``_required`` ...), named after it, tells its problem."""
+
     def __init__(self, data: Any) -> None:
         self.names = _Namer(data)
 
@@ -399,7 +401,7 @@ class _Explainer:
     def _oneOf(self, p: Problem) -> _Told:
         at, value = p.at, p.value
         label = self.names.label(at)
-        if isinstance(value, dict) and p.alternatives and all(not admits_nothing(a) for a in p.alternatives):
+        if isinstance(value, dict) and p.alternatives and not any(_is_value_branch(a) for a in p.alternatives):
             return self.no_single_kind(p)
         if at[-2:-1] == ("plan",) and isinstance(value, str):
             close = did_you_mean(value, format_schema.step_kinds())
@@ -518,6 +520,6 @@ class _Explainer:
         return f"{label} must be {p.schema['minimum']} or more, got {p.value}", p.at, False, hint
 
 
-def admits_nothing(branch: Mapping[str, Any]) -> bool:
+def _is_value_branch(branch: Mapping[str, Any]) -> bool:
     """Whether a ``oneOf`` branch is a value branch (a type, a word) rather than a kind of mapping."""
     return ("type" in branch and branch.get("type") != "object") or "const" in branch or "enum" in branch
