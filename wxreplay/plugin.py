@@ -116,6 +116,7 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
     """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<module>/<test>.yaml)."""
     from wxreplay.cassette import Cassette
     from wxreplay.cassette.redact import rules_from_pyproject
+    from wxreplay.device_setup import build_device
     from wxreplay.scenario import DeviceSetup
     from wxreplay.session import Session
 
@@ -124,7 +125,7 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
     cassette = Cassette.open(state.cassette_dir / node.path.stem / f"{name}.yaml", state.mode(),
                              rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"))
     cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
-    device = DeviceSetup().with_defaults(state.device).to_device()
+    device = build_device(DeviceSetup().with_defaults(state.device))
     with Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session
     cassette.save()

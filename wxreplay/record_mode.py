@@ -1,8 +1,9 @@
 """Record modes, named as vcrpy users know them, resolved once at the boundary (CLI flag, plugin option).
 
-A word of the scenario format (``record:``) as much as of the cassette, so it lives below both:
-the scenario layer never imports the cassette package (``tests/unit/test_architecture.py``).
-``wxreplay.cassette`` re-exports ``RecordMode`` and ``resolve_mode``.
+A word of the scenario format (``record:``) as much as of the cassette, so it lives below both,
+importing nothing but the errors: the scenario layer never imports the cassette package
+(``tests/unit/test_architecture.py``). ``wxreplay.cassette`` re-exports ``RecordMode`` and
+``resolve_mode``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 from collections.abc import Mapping
 
 from wxreplay.errors import UsageError
+
+__all__ = ["RecordMode", "ci_active", "resolve_mode"]
 
 
 class RecordMode(enum.Enum):

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from wxreplay.cassette import Cassette, RecordMode, resolve_mode
 from wxreplay.cassette.redact import RedactionRules, rules_from_pyproject
+from wxreplay.device_setup import device_for
 from wxreplay.errors import CassetteError, ProjectError, WxReplayError
 from wxreplay.expect import ScenarioFailure
 from wxreplay.planner import Planner
@@ -167,7 +168,7 @@ def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skil
     cassette = Cassette.open(path, mode, rules=_rules(os.getcwd()))
     cassette.scenario = scenario.name
     cassette.record_hint = f"record it (with the service running): {options.hint(scenario, '{mode}')}"
-    device = scenario.to_device(options.device)
+    device = device_for(scenario, options.device)
     transcript = _transcript(scenario, project, skill, path)
     planner = Planner(scenario, project, skill, cassette=cassette, device=device, transcript=transcript,
                       strict=options.strict)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from wxreplay import wx_api_names
+from wxreplay.wx_api_names import API_ONLY, BOTH, CARD_ONLY, DYNAMIC_EXTRA
+
 
 class ContextKind(StrEnum):
     """The three isolated JavaScript contexts of the client runtime."""
@@ -25,79 +28,6 @@ class ContextKind(StrEnum):
             "dynamic": "realtime dynamic card context",
         }[self.value]
 
-
-STORAGE = [
-    "setStorageSync", "getStorageSync", "removeStorageSync", "clearStorageSync", "getStorageInfoSync",
-    "batchGetStorageSync", "batchSetStorageSync", "setStorage", "getStorage", "removeStorage",
-    "clearStorage", "getStorageInfo", "batchGetStorage", "batchSetStorage",
-]
-SYSTEM = ["getDeviceInfo", "getAppBaseInfo", "getWindowInfo"]
-# Widely used, deprecated readers of the same data; the issue asks for the family.
-SYSTEM_LEGACY = ["getSystemInfoSync", "getSystemInfo", "getSystemInfoAsync", "getSystemSetting"]
-NETWORK = [
-    "getNetworkType", "onNetworkStatusChange", "offNetworkStatusChange", "onNetworkWeakChange",
-    "offNetworkWeakChange", "getLocalIPAddress",
-]
-PAYMENT = [
-    "requestPayment", "requestVirtualPayment", "verifyPaymentPassword", "requestJointPayment",
-    "openPublicServicePayment", "openBusinessView",
-]
-WIFI = [
-    "startWifi", "stopWifi", "connectWifi", "getWifiList", "getConnectedWifi", "setWifiList",
-    "onGetWifiList", "offGetWifiList", "onWifiConnected", "offWifiConnected",
-]
-BLUETOOTH = [
-    "openBluetoothAdapter", "closeBluetoothAdapter", "getBluetoothAdapterState",
-    "startBluetoothDevicesDiscovery", "stopBluetoothDevicesDiscovery", "getBluetoothDevices",
-    "getConnectedBluetoothDevices", "onBluetoothDeviceFound", "offBluetoothDeviceFound",
-    "onBluetoothAdapterStateChange", "offBluetoothAdapterStateChange", "createBLEConnection",
-    "closeBLEConnection", "getBLEDeviceServices", "getBLEDeviceCharacteristics",
-    "readBLECharacteristicValue", "writeBLECharacteristicValue", "notifyBLECharacteristicValueChange",
-    "onBLECharacteristicValueChange", "offBLECharacteristicValueChange", "onBLEConnectionStateChange",
-    "offBLEConnectionStateChange", "createBLEPeripheralServer",
-]
-SENSORS = [
-    "startAccelerometer", "stopAccelerometer", "onAccelerometerChange", "offAccelerometerChange",
-    "startCompass", "stopCompass", "onCompassChange", "offCompassChange", "startDeviceMotionListening",
-    "stopDeviceMotionListening", "onDeviceMotionChange", "offDeviceMotionChange", "startGyroscope",
-    "stopGyroscope", "onGyroscopeChange", "offGyroscopeChange",
-]
-SOCKETS = [
-    "connectSocket", "sendSocketMessage", "closeSocket", "onSocketOpen", "onSocketMessage",
-    "onSocketError", "onSocketClose", "createTCPSocket", "createUDPSocket",
-    "startLocalServiceDiscovery", "stopLocalServiceDiscovery", "onLocalServiceFound",
-    "offLocalServiceFound",
-]
-FACE = [
-    "initFaceDetect", "faceDetect", "stopFaceDetect", "startFacialRecognitionVerify",
-    "startFacialRecognitionVerifyAndUploadVideo",
-]
-
-API_ONLY = [
-    "login", "checkSession", "request", *NETWORK, "cloud", "getLocation", "getFuzzyLocation",
-    "getUserCryptoManager", "getPhoneNumber", "getRealtimePhoneNumber", "getImageInfo",
-    "requestSubscribeMessage", "authorize", "getSetting", *WIFI, *BLUETOOTH, *SENSORS, *SOCKETS,
-    "uploadFile", *FACE, "getWeRunData",
-]
-CARD_ONLY = [
-    "openLocation", "chooseLocation", "shareAppMessage", "chooseMedia", "chooseMessageFile",
-    "previewMedia", "saveImageToPhotosAlbum", *PAYMENT, "openSetting", "makePhoneCall", "scanCode",
-    "showToast", "hideToast", "chooseAddress", "chooseInvoice", "chooseInvoiceTitle",
-    "openDocument", "createMapContext", "vibrateShort", "vibrateLong", "getPrivacySetting",
-]
-BOTH = [
-    "env", *SYSTEM, *SYSTEM_LEGACY, *STORAGE, "downloadFile", "getAccountInfoSync",
-    "openPrivacyContract", "getEnterOptionsSync", "getLaunchOptionsSync",
-]
-DYNAMIC_EXTRA = ["login", "checkSession", "request", *NETWORK]
-# Never offered in AI mode ([GEN] section 3): listed so a read of them is reported, not guessed.
-NEVER = [
-    "showModal", "showLoading", "hideLoading", "showActionSheet", "navigateTo", "redirectTo",
-    "switchTab", "reLaunch", "navigateBack", "pageScrollTo", "createAnimation", "chooseImage",
-    "chooseVideo", "previewImage", "setClipboardData", "getClipboardData", "getUserInfo",
-    "getUserProfile", "createSelectorQuery", "createCanvasContext", "getApp", "navigateToMiniProgram",
-    "openEmbeddedMiniProgram",
-]
 
 PAYMENT_IN_API_WARNING = (
     "wx.requestPayment is called in an atomic API; the official [API] table allows it only in "
@@ -119,7 +49,7 @@ def available(kind: ContextKind) -> list[str]:
 
 def known() -> list[str]:
     """Every ``wx`` name wxreplay knows of, available somewhere or never."""
-    return sorted({*API_ONLY, *CARD_ONLY, *BOTH, *DYNAMIC_EXTRA, *NEVER})
+    return wx_api_names.known()
 
 
 def warnings_for(kind: ContextKind) -> dict[str, str]:

@@ -9,16 +9,11 @@ substitutes them (``templating.substitute``) when the step runs.
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
 from wxreplay.errors import ScenarioError
-from wxreplay.host.cloud import CloudState
-from wxreplay.host.device import DEFAULT_START, Device, parse_time
 from wxreplay.record_mode import RecordMode
 from wxreplay.scenario.loader import Span, YamlDoc, YamlPath, excerpt, numbered_lines
 
@@ -94,7 +89,7 @@ class MessageCheck:
 class Expect:
     """Partial assertions on a step, a tap or an event. ``None``/empty means "not checked".
 
-    Which fields may be set depends on where the ``expect:`` is written (see ``schema.EXPECT_KEYS``).
+    Which fields may be set depends on where the ``expect:`` is written (``schema.expect_places()``).
     ``raw`` is the mapping as written (placeholders included).
     """
 
@@ -220,7 +215,7 @@ Turn = UserTurn | TapTurn | EventTurn
 
 @dataclass(frozen=True)
 class CloudSetup:
-    """``device.cloud`` — the initial ``wx.cloud`` environment (see :class:`CloudState`)."""
+    """``device.cloud`` — the initial ``wx.cloud`` environment (``wxreplay.device_setup.cloud_state`` builds it)."""
 
     collections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     functions: dict[str, Any] = field(default_factory=dict)
@@ -229,22 +224,13 @@ class CloudSetup:
     env: str | None = None
     openid: str | None = None
 
-    def to_state(self) -> CloudState:
-        """A fresh :class:`CloudState` (deep copies: a run never changes the scenario)."""
-        extra: dict[str, Any] = {}
-        if self.env is not None:
-            extra["env"] = self.env
-        if self.openid is not None:
-            extra["openid"] = self.openid
-        return CloudState(
-            collections=copy.deepcopy(self.collections), functions=copy.deepcopy(self.functions),
-            files=copy.deepcopy(self.files), ai=copy.deepcopy(self.ai), **extra,
-        )
-
 
 @dataclass(frozen=True)
 class DeviceSetup:
-    """``device:`` — the simulated phone at the start. ``None`` fields keep :class:`Device`'s defaults."""
+    """``device:`` — the simulated phone at the start. ``None`` fields keep the device's defaults.
+
+    ``wxreplay.device_setup.build_device`` turns it into the simulated device of one run.
+    """
 
     source: Source | None = None
     storage: dict[str, Any] = field(default_factory=dict)
@@ -279,43 +265,6 @@ class DeviceSetup:
             else:
                 merged[f.name] = base if mine is None or mine == () else mine
         return DeviceSetup(**merged)
-
-    def to_device(self) -> Device:
-        """A fresh :class:`Device` for one run (everything deep-copied)."""
-        kwargs: dict[str, Any] = {
-            "storage": copy.deepcopy(self.storage),
-            "payments": copy.deepcopy(list(self.payments)),
-            "system": copy.deepcopy(self.system),
-            "stubs": copy.deepcopy(self.stubs),
-        }
-        if self.login_code is not None:
-            kwargs["login_code"] = self.login_code
-        if self.login_fail is not None:
-            kwargs["login_fail"] = self.login_fail
-        if self.session_valid is not None:
-            kwargs["session_valid"] = self.session_valid
-        if self.location is not None:
-            kwargs["location"] = None if self.location == "denied" else copy.deepcopy(self.location)
-        if self.phone_number is not None:
-            kwargs["phone_number"] = None if self.phone_number == "denied" else copy.deepcopy(self.phone_number)
-        for name in ("seed", "start_time", "locale", "app_id"):
-            value = getattr(self, name)
-            if value is not None:
-                kwargs[name] = value
-        if self.timezone is not None:
-            kwargs["timezone"] = self.timezone
-            kwargs["tz_offset_min"] = tz_offset_min(self.timezone, self.start_time)
-        if self.cloud is not None:
-            kwargs["cloud"] = self.cloud.to_state()
-        return Device(**kwargs)
-
-
-def tz_offset_min(timezone: str, start_time: str | None) -> int:
-    """JavaScript's ``getTimezoneOffset()`` (minutes *behind* UTC) of ``timezone`` at ``start_time``."""
-    zone = zoneinfo.ZoneInfo(timezone)
-    at = dt.datetime.fromtimestamp(parse_time(start_time or DEFAULT_START) / 1000, tz=dt.UTC).astimezone(zone)
-    offset = at.utcoffset() or dt.timedelta(0)
-    return -int(offset.total_seconds() // 60)
 
 
 # -- scenario ---------------------------------------------------------------------------------------
@@ -371,10 +320,6 @@ class Scenario:
             message, file=source.file, line=span.line, column=span.column, hint=hint,
             excerpt=excerpt(self.text, span.line, span.column) if self.text else None,
         )
-
-    def to_device(self, defaults: DeviceSetup | None = None) -> Device:
-        """A fresh :class:`Device` set up as ``device:`` says (over ``defaults``, see :meth:`DeviceSetup.with_defaults`)."""
-        return self.device.with_defaults(defaults).to_device()
 
     def steps(self) -> list[tuple[int, Step]]:
         """Every step of every plan in file order, with the index of its turn."""

@@ -1,103 +1,51 @@
-"""The keys of the scenario format, and its JSON Schema for editors.
+"""The scenario format, described once: ``scenario.schema.json`` (shipped beside this module).
 
-The tuples below are what the loader accepts; ``scenario.schema.json`` (shipped beside this module)
-describes the same format for editors (autocomplete, hover help in Chinese and English). A test
-keeps the two in step. ``wxreplay schema`` prints :func:`schema_text`.
+The JSON Schema is the one description of what a ``*.scenario.yaml`` may hold: its keys, their
+types, the kinds of turns and steps, the examples and the bilingual help editors show. The loader
+checks files against it (:mod:`wxreplay.scenario.shape`) and reads the names it needs for its
+messages from it through the helpers below; nothing else lists the keys. ``wxreplay schema``
+prints :func:`schema_text`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from wxreplay.record_mode import RecordMode
-
 __all__ = [
-    "CARD_KEYS",
-    "CLOUD_KEYS",
-    "DEVICE_KEYS",
-    "DURATION_EVENTS",
-    "EXPECT_KEYS",
-    "FLAG_EVENTS",
-    "LOCATION_KEYS",
-    "LOGIN_KEYS",
-    "MESSAGE_KEYS",
-    "PAYMENT_KEYS",
-    "PAYMENT_OUTCOMES",
-    "RECORD_MODES",
     "SCHEMA_FILE",
-    "STEP_KEYS",
-    "STEP_KINDS",
-    "SYSTEM_KEYS",
-    "TAP_KEYS",
-    "TOP_KEYS",
-    "TURN_KEYS",
-    "TURN_KINDS",
+    "branches",
+    "definition",
+    "expect_places",
+    "flag_events",
+    "format_version",
+    "kind_of",
+    "resolve",
+    "root",
     "scenario_schema",
     "schema_text",
+    "step_kinds",
+    "turn_kinds",
 ]
 
 SCHEMA_FILE = "scenario.schema.json"
-FORMAT_VERSION = 1
 
-TOP_KEYS = (
-    "version", "name", "description", "project", "skill", "cassette", "record", "marks", "skip", "xfail",
-    "device", "turns",
-)
-DEVICE_KEYS = (
-    "storage", "login", "session_valid", "payments", "location", "phone_number", "system", "seed", "start_time",
-    "timezone", "locale", "app_id", "stubs", "cloud",
-)
-LOGIN_KEYS = ("code", "fail")
-PAYMENT_OUTCOMES = ("success", "cancel", "fail")
-PAYMENT_KEYS = ("outcome", "errMsg")
-LOCATION_KEYS = ("latitude", "longitude", "speed", "accuracy", "altitude", "verticalAccuracy", "horizontalAccuracy")
-SYSTEM_KEYS = ("deviceInfo", "windowInfo", "appBaseInfo", "systemSetting")
-CLOUD_KEYS = ("collections", "functions", "files", "ai", "env", "openid")
-RECORD_MODES = tuple(mode.value for mode in RecordMode)
-
-FLAG_EVENTS = ("foreground", "memory_warning", "restart", "new_session")  # no value
-DURATION_EVENTS = ("background", "advance")  # a duration: 30m, 5s, 1500ms, 2h, 1h30m
-TURN_KINDS = ("user", "tap", "background", "foreground", "memory_warning", "restart", "advance", "new_session")
-TURN_KEYS = (*TURN_KINDS, "plan", "expect")
-TAP_KEYS = ("card", "api", "text", "selector", "index")
-
-STEP_KINDS = ("call", "render", "reply")
-STEP_KEYS: dict[str, tuple[str, ...]] = {
-    "call": ("call", "args", "save", "expect"),
-    "render": ("render", "expect"),
-    "reply": ("reply",),
-}
-
-#: What ``expect:`` may check, by where it is written.
-EXPECT_KEYS: dict[str, tuple[str, ...]] = {
-    "call": (
-        "isError", "structuredContent", "_meta", "handoff", "content", "facts", "actions", "host_calls", "findings",
-    ),
-    "render": ("card", "host_calls", "findings"),
-    "tap": ("message", "card", "rerender", "host_calls", "findings"),
-    "event": ("session", "card", "host_calls", "findings"),
-}
-EXPECT_PLACES = {
-    "call": "a call step",
-    "render": "a render step",
-    "tap": "a tap",
-    "event": "a lifecycle event",
-}
-CARD_KEYS = ("component", "text", "selector", "count")
-MESSAGE_KEYS = ("text", "api_call", "arguments")
-SESSION_VALUES = ("new", "same")
-
-DURATION_PATTERN = r"^\s*(?:[0-9]+(?:\.[0-9]+)?\s*(?:ms|h|m|s)\s*)+$"
-START_TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})$"
-MARK_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+Schema = Mapping[str, Any]
 
 
 @cache
 def _text() -> str:
     return resources.files("wxreplay.scenario").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@cache
+def _shared() -> dict[str, Any]:
+    """The parsed schema the loader reads (never handed out: callers get copies)."""
+    schema: dict[str, Any] = json.loads(_text())
+    return schema
 
 
 def schema_text() -> str:
@@ -109,3 +57,63 @@ def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of ``*.scenario.yaml`` files (a fresh dict each call)."""
     schema: dict[str, Any] = json.loads(_text())
     return schema
+
+
+def root() -> Schema:
+    """The schema itself (shared, read-only by convention)."""
+    return _shared()
+
+
+def definition(name: str) -> Schema:
+    """``#/definitions/<name>``."""
+    found: Schema = _shared()["definitions"][name]
+    return found
+
+
+def resolve(node: Schema) -> Schema:
+    """``node`` with its ``$ref`` followed (the schema only refers to ``#/definitions/...``)."""
+    while "$ref" in node:
+        node = definition(node["$ref"].rsplit("/", 1)[1])
+    return node
+
+
+def branches(node: Schema) -> list[Schema]:
+    """The alternatives of a ``oneOf`` node, references followed."""
+    return [resolve(b) for b in resolve(node).get("oneOf", ())]
+
+
+def kind_of(branch: Schema) -> str | None:
+    """The key that names a kind of mapping (``user`` for a user turn, ``call`` for a call step)."""
+    required = branch.get("required") or ()
+    return str(required[0]) if required else None
+
+
+@cache
+def turn_kinds() -> tuple[str, ...]:
+    """``user``, ``tap`` and the lifecycle events, in the order the schema lists them."""
+    return tuple(k for b in branches(definition("turn")) if (k := kind_of(b)) is not None)
+
+
+@cache
+def flag_events() -> tuple[str, ...]:
+    """Lifecycle events written as a bare word (``- restart``): they take no value."""
+    words = next(b for b in branches(definition("turn")) if "enum" in b)
+    return tuple(words["enum"])
+
+
+@cache
+def step_kinds() -> tuple[str, ...]:
+    """``call``, ``render``, ``reply``."""
+    return tuple(k for b in branches(definition("step")) if (k := kind_of(b)) is not None)
+
+
+@cache
+def expect_places() -> dict[str, tuple[str, ...]]:
+    """What ``expect:`` may check, by where it is written (``call``, ``render``, ``tap``, ``event``)."""
+    return {place: tuple(definition(f"{place}Expect")["properties"]) for place in ("call", "render", "tap", "event")}
+
+
+def format_version() -> int:
+    """The format version this wxreplay reads (``version:``)."""
+    version: int = _shared()["properties"]["version"]["const"]
+    return version

@@ -24,7 +24,6 @@ Names are letters, digits and ``_`` (Chinese characters allowed), not starting w
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wxreplay.errors import ScenarioError
+from wxreplay.source import did_you_mean
 
 __all__ = [
     "RESULT_FIELDS",
@@ -196,8 +196,8 @@ def js_string(value: Any) -> str:
 def _lookup(variables: Mapping[str, Any], name: str, path: tuple[PathPart, ...], written: str) -> Any:
     if name not in variables:
         saved = ", ".join(sorted(variables)) or "none yet"
-        close = difflib.get_close_matches(name, list(variables), n=1)
-        hint = f"did you mean ${{{close[0]}}}?" if close else f"save it first with save: {{{name}: structuredContent...}}"
+        close = did_you_mean(name, variables)
+        hint = f"did you mean ${{{close}}}?" if close else f"save it first with save: {{{name}: structuredContent...}}"
         raise ScenarioError(f"{written}: no variable {name!r} has been saved (saved so far: {saved})", hint=hint)
     if not path:
         return variables[name]
@@ -277,11 +277,11 @@ def _walk(value: Any, parts: tuple[PathPart, ...], root: str, written: str) -> A
                 raise ScenarioError(f"{written}: {here} is {_kind(value)}, not a mapping, so .{part} does not apply")
             if part not in value:
                 keys = [str(k) for k in value]
-                close = difflib.get_close_matches(part, keys, n=1)
+                close = did_you_mean(part, keys)
                 shown = (", ".join(keys[:12]) + (", …" if len(keys) > 12 else "")) if keys else "none"
                 raise ScenarioError(
                     f"{written}: {_last(walked)} has no key {part!r} (keys: {shown})",
-                    hint=f"did you mean {close[0]!r}?" if close else None,
+                    hint=f"did you mean {close!r}?" if close else None,
                 )
             value = value[part]
         walked.append(part)
@@ -323,8 +323,8 @@ def extract(result: Mapping[str, Any], path: str) -> Any:
 
 def root_hint(root: str) -> str:
     """The fix for a path that does not start at a result field (with a did-you-mean)."""
-    close = difflib.get_close_matches(root, RESULT_FIELDS, n=1, cutoff=0.5)
+    close = did_you_mean(root, RESULT_FIELDS, cutoff=0.5)
     valid = ", ".join(RESULT_FIELDS)
     if close:
-        return f"did you mean {close[0]!r}? a path starts at one of: {valid}"
+        return f"did you mean {close!r}? a path starts at one of: {valid}"
     return f"start the path at one of: {valid} (e.g. structuredContent.items[0].drinkId)"

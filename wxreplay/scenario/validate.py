@@ -16,7 +16,6 @@ arguments come from the card's ``api/call`` block and are not checked here.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,6 +27,7 @@ from wxreplay.project import ApiDecl, Project, Skill
 from wxreplay.result import schema_validator
 from wxreplay.scenario.model import CallStep, Expect, RenderStep, Scenario, Source, Step, TapTurn, UserTurn
 from wxreplay.scenario.templating import format_path, placeholders
+from wxreplay.source import did_you_mean
 
 __all__ = ["component_name", "validate_scenario"]
 
@@ -102,10 +102,10 @@ class _Checker:
             return self.skill.api(name)
         except UnknownApiError:
             names = self.skill.api_names()
-            close = difflib.get_close_matches(name, names, n=1)
+            close = did_you_mean(name, names)
             declared = ", ".join(names) or "none"
             if close:
-                raise self.error(f"unknown API {name!r}, did you mean {close[0]!r}?", source, *at,
+                raise self.error(f"unknown API {name!r}, did you mean {close!r}?", source, *at,
                                  hint=f"skill {self.skill.name!r} declares: {declared} (in {self.mcp})") from None
             raise self.error(f"unknown API {name!r}: skill {self.skill.name!r} declares {declared}", source, *at,
                              hint=f"use one of those names, or declare {name} in {self.mcp} "
@@ -127,10 +127,10 @@ class _Checker:
         if name in self.components:
             return self.components[name]
         names = sorted({component_name(p) for p in self.components.values()})
-        close = difflib.get_close_matches(name, names, n=1)
+        close = did_you_mean(name, names)
         raise self.error(
             f"no card component named {name!r} in skill {self.skill.name!r} (cards: {', '.join(names) or 'none'})",
-            source, *at, hint=f"did you mean {close[0]!r}?" if close else "name the card by its folder, e.g. drink-list",
+            source, *at, hint=f"did you mean {close!r}?" if close else "name the card by its folder, e.g. drink-list",
         )
 
     # -- turns and steps ----------------------------------------------------------------------
@@ -210,9 +210,9 @@ class _Checker:
             extra = [k for k in first.instance if k not in allowed]
             if extra:
                 at, key = (*at, extra[0]), True
-                close = difflib.get_close_matches(extra[0], sorted(allowed), n=1)
+                close = did_you_mean(extra[0], sorted(allowed))
                 if close:
-                    hint = f"did you mean {close[0]!r}? " + hint
+                    hint = f"did you mean {close!r}? " + hint
         elif first.validator == "required" and step.args is None:
             hint += "; add args: {...}"
         if len(lines) == 1:

@@ -395,3 +395,25 @@ def test_render_last_before_any_call(fail: Fail, at: At) -> None:
 def test_project_that_does_not_exist(fail: Fail, at: At) -> None:
     text = at(fail("name: x\nproject: ../nowhere\nturns: [restart]\n"), 2, 10)
     assert "`project` '../nowhere' does not exist" in text
+
+
+# -- hints from the schema's examples ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("head", "line", "column", "message", "hint"), [
+    ("name: x\ndevice: {login: {}}\nturns: [restart]\n", 2, 17, "`login` takes exactly one of `code`",
+     "write login: {code: 0c3abc} or login: {fail: system error}"),
+    ("name: x\ndevice: {login: {fail: ''}}\nturns: [restart]\n", 2, 24, "`login.fail` is empty", "write fail: system error"),
+    ("name: x\ndevice: {payments: [3]}\nturns: [restart]\n", 2, 21,
+     "a payment must be a mapping or one of the words success, cancel, fail, got the number 3",
+     "write payments: [cancel, success] or payments: [{outcome: fail, errMsg: 余额不足}]"),
+    ("name: x\ndevice: {cloud: {collections: {a: {}}}}\nturns: [restart]\n", 2, 35, "collection 'a' must be a list",
+     "write a: [{_id: a1, name: 拿铁}] or a: []"),
+    ("name: x\nmarks: [1]\nturns: [restart]\n", 2, 9, "`marks[0]` must be text, got the number 1",
+     "write marks: [smoke, payment]"),
+])
+def test_hints_show_the_schemas_examples(fail: Fail, at: At, head: str, line: int, column: int, message: str,
+                                         hint: str) -> None:
+    e = fail(head)
+    assert message in at(e, line, column)
+    assert e.hint == hint

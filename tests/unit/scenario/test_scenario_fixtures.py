@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from wxreplay import Project
+from wxreplay.device_setup import device_for
 from wxreplay.errors import ScenarioError
 from wxreplay.scenario import (
     CallStep,
@@ -58,14 +59,14 @@ def test_latte_is_ordered_through_taps(fixtures: dict[str, Scenario]) -> None:
     advance = sc.turns[-1]
     assert isinstance(advance, EventTurn) and advance.event == "advance" and advance.duration_ms == 5000
     assert sc.marks == ("smoke", "payment") and sc.skill == "coffee"
-    device = sc.to_device()
+    device = device_for(sc)
     assert device.payments == ["success"] and device.login_code is not None
 
 
 def test_payment_cancelled(fixtures: dict[str, Scenario]) -> None:
     sc = fixtures["payment-cancelled.scenario.yaml"]
     assert sc.device.payments == ("cancel",) and sc.record is not None and sc.record.value == "none"
-    assert sc.to_device().get_storage()["westore:token"]["token"] == "tok-returning-user"
+    assert device_for(sc).get_storage()["westore:token"]["token"] == "tok-returning-user"
     tap = sc.turns[1]
     assert isinstance(tap, TapTurn) and tap.text == "确认支付"
     pay = tap.plan[0]
@@ -82,7 +83,7 @@ def test_background_and_returning_user(fixtures: dict[str, Scenario]) -> None:
     assert isinstance(first_bg, EventTurn) and first_bg.expect is not None and first_bg.expect.session == "new"
     back = sc.turns[2]
     assert isinstance(back, UserTurn) and isinstance(back.plan[1], RenderStep)
-    device = sc.to_device()
+    device = device_for(sc)
     assert device.location is None and device.phone_number is None and sc.xfail
     assert device.info()["appBaseInfo"]["theme"] == "dark"
 

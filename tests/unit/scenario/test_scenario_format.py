@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from wxreplay.device_setup import device_for
 from wxreplay.record_mode import RecordMode
 from wxreplay.scenario import (
     CallStep,
@@ -55,7 +56,7 @@ def test_defaults(load: Load) -> None:
     sc = load("name: x\nturns: [restart]\n")
     assert (sc.description, sc.project, sc.skill, sc.cassette, sc.record, sc.skip, sc.xfail) == (None,) * 7
     assert sc.marks == () and sc.version == 1
-    device = sc.to_device()
+    device = device_for(sc)
     assert device.seed == 20260105 and device.timezone == "Asia/Shanghai" and device.location is not None
 
 
@@ -102,7 +103,7 @@ def test_device_keys(load: Load) -> None:
     assert d.payments == ("cancel", {"outcome": "fail", "errMsg": "余额不足"}, "success")
     assert d.location == {"latitude": 31.23, "longitude": 121.47, "accuracy": 10}
     assert d.source is not None and (d.source.line, d.source.end_line) == (3, 28)
-    device = sc.to_device()
+    device = device_for(sc)
     assert device.get_storage()["westore:token"] == {"token": "t1"}
     assert device.login_code == "0c3abc" and device.session_valid is False
     payments = [device.next_payment() for _ in range(4)]
@@ -121,9 +122,9 @@ def test_device_keys(load: Load) -> None:
 
 def test_device_is_fresh_for_every_run(load: Load) -> None:
     sc = load("name: x\ndevice: {storage: {k: [1]}}\nturns: [foreground]\n")
-    first = sc.to_device()
+    first = device_for(sc)
     first.set_storage("k", [2])
-    assert sc.to_device().get_storage() == {"k": [1]}
+    assert device_for(sc).get_storage() == {"k": [1]}
     assert sc.device.storage == {"k": [1]}
 
 
@@ -139,7 +140,7 @@ def test_login_fail_denied_grants_and_summer_time(load: Load) -> None:
         turns: [foreground]
     """)
     assert sc.device.location == "denied" and sc.device.phone_number == "denied"
-    device = sc.to_device()
+    device = device_for(sc)
     assert device.login_fail == "system error" and device.location is None and device.phone_number is None
     assert device.tz_offset_min == 240  # EDT, UTC-4, as getTimezoneOffset() says
 

@@ -1,0 +1,78 @@
+"""A scenario's ``device:`` set-up turned into the simulated device a run uses.
+
+The scenario model (:mod:`wxreplay.scenario.model`) only says what the file says; the simulated
+phone and cloud (:mod:`wxreplay.host`) only simulate. This module sits above both and converts the
+one into the other, so neither layer imports the other.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from wxreplay.host.cloud import CloudState
+from wxreplay.host.device import DEFAULT_START, Device, parse_time
+from wxreplay.scenario.model import CloudSetup, DeviceSetup, Scenario
+
+__all__ = ["build_device", "cloud_state", "device_for", "tz_offset_min"]
+
+
+def device_for(scenario: Scenario, defaults: DeviceSetup | None = None) -> Device:
+    """A fresh :class:`Device` set up as the scenario's ``device:`` says, over ``defaults`` (``--device``).
+
+    See :meth:`DeviceSetup.with_defaults` for how the two merge.
+    """
+    return build_device(scenario.device.with_defaults(defaults))
+
+
+def build_device(setup: DeviceSetup) -> Device:
+    """A fresh :class:`Device` for one run (everything deep-copied: a run never changes the set-up)."""
+    kwargs: dict[str, Any] = {
+        "storage": copy.deepcopy(setup.storage),
+        "payments": copy.deepcopy(list(setup.payments)),
+        "system": copy.deepcopy(setup.system),
+        "stubs": copy.deepcopy(setup.stubs),
+    }
+    if setup.login_code is not None:
+        kwargs["login_code"] = setup.login_code
+    if setup.login_fail is not None:
+        kwargs["login_fail"] = setup.login_fail
+    if setup.session_valid is not None:
+        kwargs["session_valid"] = setup.session_valid
+    if setup.location is not None:
+        kwargs["location"] = None if setup.location == "denied" else copy.deepcopy(setup.location)
+    if setup.phone_number is not None:
+        kwargs["phone_number"] = None if setup.phone_number == "denied" else copy.deepcopy(setup.phone_number)
+    for name in ("seed", "start_time", "locale", "app_id"):
+        value = getattr(setup, name)
+        if value is not None:
+            kwargs[name] = value
+    if setup.timezone is not None:
+        kwargs["timezone"] = setup.timezone
+        kwargs["tz_offset_min"] = tz_offset_min(setup.timezone, setup.start_time)
+    if setup.cloud is not None:
+        kwargs["cloud"] = cloud_state(setup.cloud)
+    return Device(**kwargs)
+
+
+def cloud_state(setup: CloudSetup) -> CloudState:
+    """A fresh :class:`CloudState` from ``device.cloud`` (deep copies: a run never changes the scenario)."""
+    extra: dict[str, Any] = {}
+    if setup.env is not None:
+        extra["env"] = setup.env
+    if setup.openid is not None:
+        extra["openid"] = setup.openid
+    return CloudState(
+        collections=copy.deepcopy(setup.collections), functions=copy.deepcopy(setup.functions),
+        files=copy.deepcopy(setup.files), ai=copy.deepcopy(setup.ai), **extra,
+    )
+
+
+def tz_offset_min(timezone: str, start_time: str | None) -> int:
+    """JavaScript's ``getTimezoneOffset()`` (minutes *behind* UTC) of ``timezone`` at ``start_time``."""
+    zone = zoneinfo.ZoneInfo(timezone)
+    at = dt.datetime.fromtimestamp(parse_time(start_time or DEFAULT_START) / 1000, tz=dt.UTC).astimezone(zone)
+    offset = at.utcoffset() or dt.timedelta(0)
+    return -int(offset.total_seconds() // 60)

@@ -1,0 +1,98 @@
+"""The names of the ``wx`` APIs wxreplay knows: a table of names, no behaviour, importing nothing.
+
+Two layers read it: the host, which implements the APIs and decides in which execution context
+each exists (:mod:`wxreplay.host.availability`), and the scenario format, which checks the names a
+scenario writes in ``host_calls`` and ``device.stubs`` without depending on the simulated device.
+The groups follow the official [API] table (platform spec, section 6).
+"""
+
+from __future__ import annotations
+
+STORAGE = [
+    "setStorageSync", "getStorageSync", "removeStorageSync", "clearStorageSync", "getStorageInfoSync",
+    "batchGetStorageSync", "batchSetStorageSync", "setStorage", "getStorage", "removeStorage",
+    "clearStorage", "getStorageInfo", "batchGetStorage", "batchSetStorage",
+]
+SYSTEM = ["getDeviceInfo", "getAppBaseInfo", "getWindowInfo"]
+# Widely used, deprecated readers of the same data; the issue asks for the family.
+SYSTEM_LEGACY = ["getSystemInfoSync", "getSystemInfo", "getSystemInfoAsync", "getSystemSetting"]
+NETWORK = [
+    "getNetworkType", "onNetworkStatusChange", "offNetworkStatusChange", "onNetworkWeakChange",
+    "offNetworkWeakChange", "getLocalIPAddress",
+]
+PAYMENT = [
+    "requestPayment", "requestVirtualPayment", "verifyPaymentPassword", "requestJointPayment",
+    "openPublicServicePayment", "openBusinessView",
+]
+WIFI = [
+    "startWifi", "stopWifi", "connectWifi", "getWifiList", "getConnectedWifi", "setWifiList",
+    "onGetWifiList", "offGetWifiList", "onWifiConnected", "offWifiConnected",
+]
+BLUETOOTH = [
+    "openBluetoothAdapter", "closeBluetoothAdapter", "getBluetoothAdapterState",
+    "startBluetoothDevicesDiscovery", "stopBluetoothDevicesDiscovery", "getBluetoothDevices",
+    "getConnectedBluetoothDevices", "onBluetoothDeviceFound", "offBluetoothDeviceFound",
+    "onBluetoothAdapterStateChange", "offBluetoothAdapterStateChange", "createBLEConnection",
+    "closeBLEConnection", "getBLEDeviceServices", "getBLEDeviceCharacteristics",
+    "readBLECharacteristicValue", "writeBLECharacteristicValue", "notifyBLECharacteristicValueChange",
+    "onBLECharacteristicValueChange", "offBLECharacteristicValueChange", "onBLEConnectionStateChange",
+    "offBLEConnectionStateChange", "createBLEPeripheralServer",
+]
+SENSORS = [
+    "startAccelerometer", "stopAccelerometer", "onAccelerometerChange", "offAccelerometerChange",
+    "startCompass", "stopCompass", "onCompassChange", "offCompassChange", "startDeviceMotionListening",
+    "stopDeviceMotionListening", "onDeviceMotionChange", "offDeviceMotionChange", "startGyroscope",
+    "stopGyroscope", "onGyroscopeChange", "offGyroscopeChange",
+]
+SOCKETS = [
+    "connectSocket", "sendSocketMessage", "closeSocket", "onSocketOpen", "onSocketMessage",
+    "onSocketError", "onSocketClose", "createTCPSocket", "createUDPSocket",
+    "startLocalServiceDiscovery", "stopLocalServiceDiscovery", "onLocalServiceFound",
+    "offLocalServiceFound",
+]
+FACE = [
+    "initFaceDetect", "faceDetect", "stopFaceDetect", "startFacialRecognitionVerify",
+    "startFacialRecognitionVerifyAndUploadVideo",
+]
+
+API_ONLY = [
+    "login", "checkSession", "request", *NETWORK, "cloud", "getLocation", "getFuzzyLocation",
+    "getUserCryptoManager", "getPhoneNumber", "getRealtimePhoneNumber", "getImageInfo",
+    "requestSubscribeMessage", "authorize", "getSetting", *WIFI, *BLUETOOTH, *SENSORS, *SOCKETS,
+    "uploadFile", *FACE, "getWeRunData",
+]
+CARD_ONLY = [
+    "openLocation", "chooseLocation", "shareAppMessage", "chooseMedia", "chooseMessageFile",
+    "previewMedia", "saveImageToPhotosAlbum", *PAYMENT, "openSetting", "makePhoneCall", "scanCode",
+    "showToast", "hideToast", "chooseAddress", "chooseInvoice", "chooseInvoiceTitle",
+    "openDocument", "createMapContext", "vibrateShort", "vibrateLong", "getPrivacySetting",
+]
+BOTH = [
+    "env", *SYSTEM, *SYSTEM_LEGACY, *STORAGE, "downloadFile", "getAccountInfoSync",
+    "openPrivacyContract", "getEnterOptionsSync", "getLaunchOptionsSync",
+]
+DYNAMIC_EXTRA = ["login", "checkSession", "request", *NETWORK]
+# Never offered in AI mode ([GEN] section 3): listed so a read of them is reported, not guessed.
+NEVER = [
+    "showModal", "showLoading", "hideLoading", "showActionSheet", "navigateTo", "redirectTo",
+    "switchTab", "reLaunch", "navigateBack", "pageScrollTo", "createAnimation", "chooseImage",
+    "chooseVideo", "previewImage", "setClipboardData", "getClipboardData", "getUserInfo",
+    "getUserProfile", "createSelectorQuery", "createCanvasContext", "getApp", "navigateToMiniProgram",
+    "openEmbeddedMiniProgram",
+]
+
+#: The ``wx.cloud`` calls the cloud host answers (``wxreplay.host.cloud.handlers``).
+CLOUD = [
+    "cloud.callFunction", "cloud.callHTTPFunction", "cloud.database", "cloud.getTempFileURL", "cloud.uploadFile",
+    "cloud.downloadFile", "cloud.deleteFile", "cloud.ai.generateText", "cloud.ai.streamText",
+]
+
+
+def known() -> list[str]:
+    """Every ``wx`` name wxreplay knows of, available somewhere or never."""
+    return sorted({*API_ONLY, *CARD_ONLY, *BOTH, *DYNAMIC_EXTRA, *NEVER})
+
+
+def host_call_names() -> tuple[str, ...]:
+    """Every name a host call may carry (``host_calls``, ``stubs``): the known wx APIs and the cloud calls."""
+    return tuple(sorted({*known(), *CLOUD}))
