@@ -85,9 +85,10 @@ _KEYS: dict[type, tuple[tuple[str, str], ...]] = {}
 
 
 def camel(name: str) -> str:
-    """``session_id`` -> ``sessionId``: a field name as a key of the output."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+    """``session_id`` -> ``sessionId``: a field name as a key of the output (leading underscores stay: ``_meta``)."""
+    bare = name.lstrip("_")
+    head, *rest = bare.split("_")
+    return name[: len(name) - len(bare)] + head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def dataclass_data(obj: Any, *, omit: Iterable[str] = (), drop_none: bool = False) -> dict[str, Any]:
