@@ -59,6 +59,7 @@ __all__ = [
     "host_call",
     "host_calls",
     "host_event",
+    "lifecycle_event",
     "log_line",
     "log_lines",
     "model_update",
@@ -314,6 +315,11 @@ def tap_record(result: TapResult) -> dict[str, Any]:
 
 
 # ---- the transcript -----------------------------------------------------------------------------
+
+
+def lifecycle_event(name: str, arg: Any, *, session_ended: bool) -> dict[str, Any]:
+    """The ``event`` of a lifecycle step: its name, argument, and whether it ended the session."""
+    return {"name": name, "arg": arg, "sessionEnded": session_ended}
 
 
 def session(info: SessionInfo) -> dict[str, Any]:

@@ -5,7 +5,8 @@ per turn, the steps the scripted planner took: API calls with their results spli
 actions (:mod:`wxreplay.facts`), card trees after each render and tap, upstream messages, host
 calls (HTTP by cassette reference, not inlined), console logs and findings. The conversation runner
 builds it with :func:`record_call`, :func:`record_render`, :func:`record_tap`,
-:func:`record_lifecycle` and :func:`record_reply`.
+:func:`record_lifecycle` and :func:`record_reply`. The data these records hold, and ``to_dict``, are
+written by :mod:`wxreplay.serialize`, the one serializer of a run (key names, stable form).
 
 Determinism. ``to_dict(stable=True)`` (also ``to_json`` / ``to_yaml``, stable by default) is the
 part that must be byte-for-byte identical across runs and machines:
@@ -287,8 +288,7 @@ def record_call(
     return StepRecord(
         "call", line=line, api=result.api, arguments=result.arguments, result=serialize.call_record(result, split),
         host_calls=serialize.host_calls(result.host_events, cassette_refs), logs=serialize.log_lines(result.logs),
-        findings=findings,
-        saved=dict(saved or {}),
+        findings=findings, saved=dict(saved or {}),
     )
 
 
@@ -333,7 +333,7 @@ def record_lifecycle(
     host calls and logs made meanwhile can be attached too.
     """
     return StepRecord(
-        "lifecycle", line=line, event={"name": name, "arg": arg, "sessionEnded": session_ended},
+        "lifecycle", line=line, event=serialize.lifecycle_event(name, arg, session_ended=session_ended),
         cards=[card_dict(c) for c in cards], host_calls=serialize.host_calls(host_events, cassette_refs),
         logs=serialize.log_lines(logs), findings=serialize.findings(findings),
     )
