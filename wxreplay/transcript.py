@@ -185,7 +185,7 @@ class Transcript:
 
     def all_findings(self) -> list[dict[str, Any]]:
         """The scenario's findings, then every step's, in order."""
-        return [f.to_dict() for f in self.findings] + [f for s in self.steps for f in s.findings]
+        return serialize.findings(self.findings) + [f for s in self.steps for f in s.findings]
 
     # ---- serialising -----------------------------------------------------------------------
     def to_dict(self, stable: bool = True) -> dict[str, Any]:
