@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from wxreplay import serialize
 from wxreplay.errors import WxReplayError
 from wxreplay.scenario.templating import format_path
 
@@ -97,8 +98,9 @@ class Difference:
         return self.describe()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "kind": self.kind, "expected": None if self.expected is MISSING else self.expected,
-                "actual": None if self.actual is MISSING else self.actual}
+        """path, kind, expected, actual (``None`` where :data:`MISSING`)."""
+        return serialize.difference(self.path, self.kind, None if self.expected is MISSING else self.expected,
+                                    None if self.actual is MISSING else self.actual)
 
 
 def join(*parts: str) -> str:
@@ -235,13 +237,9 @@ class ScenarioFailure(WxReplayError):
         return "\n".join(out)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (for ``--json`` reports and tools)."""
-        return {
-            "file": self.file, "line": self.line, "turn": self.turn, "step": self.step, "reason": self.reason,
-            "planned": self.planned, "differences": [d.to_dict() for d in self.differences],
-            "cause": None if self.cause is None else {"type": type(self.cause).__name__, "message": str(self.cause)},
-            "fix": self.fix,
-        }
+        """Plain data (for ``--json`` reports and tools): file, line, turn, step, reason, planned,
+        differences, cause (type and message), fix."""
+        return serialize.failure(self)
 
 
 _FIELDS = ("reason", "file", "turn", "step", "yaml", "differences", "cause", "line", "lines", "planned", "scenario", "fix")

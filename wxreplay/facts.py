@@ -85,6 +85,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from wxreplay import serialize
+
 __all__ = ["Sentence", "Split", "classify", "sentences", "split_content", "split_result"]
 
 Kind = Literal["fact", "action"]
@@ -111,8 +113,8 @@ class Split:
     sentences: list[Sentence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"facts": list(self.facts), "actions": list(self.actions), "bareInstruction": self.bare_instruction,
-                "firstKind": self.first_kind, "orderViolation": self.order_violation}
+        """facts, actions, bareInstruction, firstKind, orderViolation."""
+        return serialize.split(self)
 
 
 # ---- sentences ----------------------------------------------------------------------------------

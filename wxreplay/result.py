@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import jsonschema
 
+from wxreplay import serialize
 from wxreplay.errors import ArgumentsError, ProjectError, ResultError
 from wxreplay.findings import Finding
 from wxreplay.project import ApiDecl
@@ -30,12 +31,8 @@ class HostEvent:
     cassette_ref: int | None = None  # the cassette entry (1-based) that answered it in replay
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"name": self.name, "context": self.context, "args": self.args}
-        if self.api:
-            d["api"] = self.api
-        d["ok"] = self.ok
-        d["outcome"] = self.outcome
-        return d
+        """name, context, args, api (when known), ok, outcome."""
+        return serialize.host_event(self)
 
 
 @dataclass
@@ -48,7 +45,8 @@ class LogLine:
     api: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"level": self.level, "text": self.text, "context": self.context, "api": self.api}
+        """level, context, text, api."""
+        return serialize.log_line(self)
 
 
 @dataclass
@@ -77,18 +75,7 @@ class CallResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as the platform would see it, plus wxreplay's observations."""
-        out: dict[str, Any] = {"api": self.api, "arguments": self.arguments, "isError": self.is_error, "content": self.content}
-        if self.structured_content is not None:
-            out["structuredContent"] = self.structured_content
-        if self.meta is not None:
-            out["_meta"] = self.meta
-        if self.handoff is not None:
-            out["handoff"] = self.handoff
-        if self.api_calls:
-            out["apiCalls"] = self.api_calls
-        if self.findings:
-            out["findings"] = [f.to_dict() for f in self.findings]
-        return out
+        return serialize.call_result(self)
 
 
 def _size(value: Any) -> int:

@@ -5,7 +5,8 @@ per turn, the steps the scripted planner took: API calls with their results spli
 actions (:mod:`wxreplay.facts`), card trees after each render and tap, upstream messages, host
 calls (HTTP by cassette reference, not inlined), console logs and findings. The conversation runner
 builds it with :func:`record_call`, :func:`record_render`, :func:`record_tap`,
-:func:`record_lifecycle` and :func:`record_reply`.
+:func:`record_lifecycle` and :func:`record_reply`. The data these records hold, and ``to_dict``, are
+written by :mod:`wxreplay.serialize`, the one serializer of a run (key names, stable form).
 
 Determinism. ``to_dict(stable=True)`` (also ``to_json`` / ``to_yaml``, stable by default) is the
 part that must be byte-for-byte identical across runs and machines:
@@ -31,13 +32,13 @@ YAML never emits anchors. Multi-word keys are camelCase like the platform's own 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from wxreplay import serialize
 from wxreplay.facts import split_result
 from wxreplay.findings import Finding
 from wxreplay.result import CallResult, HostEvent, LogLine
@@ -60,10 +61,10 @@ __all__ = [
     "tree_text",
 ]
 
-TRANSCRIPT_VERSION = 1
+TRANSCRIPT_VERSION = serialize.TRANSCRIPT_VERSION
+tree_text = serialize.tree_text
 TurnKind = Literal["user", "tap", "lifecycle"]
 StepKind = Literal["call", "render", "reply", "tap", "lifecycle"]
-_MIN_SUBSTRING = 4  # shorter volatile strings are replaced only as whole values
 
 
 # ---- records ------------------------------------------------------------------------------------
@@ -79,8 +80,8 @@ class SessionInfo:
     ended_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "sessionId": self.session_id, "startedAtMs": self.started_at_ms,
-                "endedBy": self.ended_by}
+        """index, sessionId, startedAtMs, endedBy."""
+        return serialize.session(self)
 
 
 @dataclass
@@ -104,17 +105,7 @@ class StepRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """Fixed key order; empty and None fields are left out (``kind`` always stays)."""
-        out: dict[str, Any] = {"kind": self.kind}
-        for key, value in (
-            ("line", self.line), ("api", self.api), ("arguments", self.arguments), ("event", self.event),
-            ("result", self.result), ("card", self.card), ("message", self.message), ("cards", self.cards),
-            ("reply", self.reply), ("saved", self.saved), ("hostCalls", self.host_calls), ("logs", self.logs),
-            ("findings", self.findings),
-        ):
-            if value is None or (isinstance(value, (list, dict)) and not value):
-                continue
-            out[key] = value
-        return out
+        return serialize.step(self)
 
 
 @dataclass
@@ -136,18 +127,8 @@ class TurnRecord:
         return step
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"index": self.index, "kind": self.kind}
-        if self.line is not None:
-            out["line"] = self.line
-        out["session"] = self.session
-        if self.user is not None:
-            out["user"] = self.user
-        if self.event is not None:
-            out["event"] = self.event
-        if self.message is not None:
-            out["message"] = self.message
-        out["steps"] = [s.to_dict() for s in self.steps]
-        return out
+        """index, kind, line, session, user or event, message, then the steps."""
+        return serialize.turn(self)
 
 
 @dataclass
@@ -204,26 +185,12 @@ class Transcript:
 
     def all_findings(self) -> list[dict[str, Any]]:
         """The scenario's findings, then every step's, in order."""
-        return [f.to_dict() for f in self.findings] + [f for s in self.steps for f in s.findings]
+        return serialize.findings(self.findings) + [f for s in self.steps for f in s.findings]
 
     # ---- serialising -----------------------------------------------------------------------
     def to_dict(self, stable: bool = True) -> dict[str, Any]:
         """The transcript as plain data; ``stable`` masks volatile values and drops ``timings``."""
-        out: dict[str, Any] = {
-            "version": TRANSCRIPT_VERSION,
-            "scenario": self.scenario,
-            "file": self.file,
-            "project": self.project,
-            "skill": self.skill,
-            "cassette": self.cassette,
-            "sessions": [s.to_dict() for s in self.sessions],
-            "turns": [t.to_dict() for t in self.turns],
-            "findings": [f.to_dict() for f in self.findings],
-        }
-        if not stable:
-            out["timings"] = self.timings
-        plain: dict[str, Any] = _plain(out, None if not stable else _Masker(self._volatile))
-        return plain
+        return serialize.transcript(self, serialize.Masker(self._volatile) if stable else None)
 
     def stable_copier(self) -> Callable[[Any], Any]:
         """A function giving the stable form of any value of this transcript: a deep copy, volatile values masked.
@@ -231,8 +198,8 @@ class Transcript:
         ``to_dict()`` applies it to the whole transcript; the snapshot applies it part by part, so it
         never copies what it leaves out (logs) and renders card trees in the same walk.
         """
-        masker = _Masker(self._volatile)
-        return lambda value: _plain(value, masker)
+        masker = serialize.Masker(self._volatile)
+        return lambda value: serialize.plain_copy(value, masker)
 
     def to_json(self, stable: bool = True, indent: int | None = 2) -> str:
         """JSON with CJK unescaped and the fixed key order (ends with a newline)."""
@@ -298,38 +265,7 @@ def _count(n: int, what: str) -> str:
 # ---- builders (called by the conversation runner) -------------------------------------------
 
 
-def host_call_dict(event: HostEvent, cassette_ref: int | None = None) -> dict[str, Any]:
-    """One host call; a ``request`` keeps only method, url, status (and error) plus its cassette reference."""
-    out: dict[str, Any] = {"name": event.name, "context": event.context}
-    if event.name == "request":
-        args = event.args if isinstance(event.args, dict) else {}
-        outcome = event.outcome if isinstance(event.outcome, dict) else {}
-        out["method"] = args.get("method")
-        out["url"] = args.get("url")
-        out["status"] = outcome.get("statusCode")
-        out["ok"] = event.ok
-        if not event.ok and outcome.get("errMsg") is not None:
-            out["error"] = outcome.get("errMsg")
-        ref = cassette_ref if cassette_ref is not None else getattr(event, "cassette_ref", None)
-        if ref is not None:
-            out["cassetteRef"] = ref
-        return out
-    out["args"] = event.args
-    out["ok"] = event.ok
-    out["outcome"] = event.outcome
-    return out
-
-
-def _host_calls(events: Iterable[HostEvent], refs: Mapping[int, int] | None) -> list[dict[str, Any]]:
-    return [host_call_dict(e, (refs or {}).get(e.index)) for e in events]
-
-
-def _logs(logs: Iterable[LogLine]) -> list[dict[str, Any]]:
-    return [{"level": ln.level, "context": ln.context, "text": ln.text} for ln in logs]
-
-
-def _findings(findings: Iterable[Finding]) -> list[dict[str, Any]]:
-    return [f.to_dict() for f in findings]
+host_call_dict = serialize.host_call
 
 
 def record_call(
@@ -343,28 +279,16 @@ def record_call(
     spec 4.1, rule 23) adds a ``bare-instruction`` warning.
     """
     split = split_result(result.content)
-    res: dict[str, Any] = {"isError": result.is_error, "facts": split.facts, "actions": split.actions,
-                           "bareInstruction": split.bare_instruction}
-    if split.order_violation:
-        res["orderViolation"] = True
-    if result.structured_content is not None:
-        res["structuredContent"] = result.structured_content
-    if result.meta is not None:
-        res["_meta"] = result.meta
-    if result.handoff is not None:
-        res["handoff"] = result.handoff
-    if result.api_calls:
-        res["apiCalls"] = result.api_calls
-    findings = _findings(result.findings)
+    findings = serialize.findings(result.findings)
     if split.bare_instruction:
         findings.append(Finding(
             "bare-instruction", f"{result.api} returned only instructions and no fact: "
             f"{' '.join(split.actions)[:80]} (state what happened first, spec 4.1)", api=result.api,
         ).to_dict())
     return StepRecord(
-        "call", line=line, api=result.api, arguments=result.arguments, result=res,
-        host_calls=_host_calls(result.host_events, cassette_refs), logs=_logs(result.logs), findings=findings,
-        saved=dict(saved or {}),
+        "call", line=line, api=result.api, arguments=result.arguments, result=serialize.call_record(result, split),
+        host_calls=serialize.host_calls(result.host_events, cassette_refs), logs=serialize.log_lines(result.logs),
+        findings=findings, saved=dict(saved or {}),
     )
 
 
@@ -380,48 +304,21 @@ def short_component(path: str) -> str:
 
 def card_dict(card: Card, *, tree: bool = True) -> dict[str, Any]:
     """A card as recorded: number, component, context, expiry overlay, related page, tree."""
-    out: dict[str, Any] = {"number": card.number, "component": card.component_path, "context": card.context}
-    if card.expired:
-        out["expired"] = card.expired_text
-    if card.related_page is not None:
-        out["relatedPage"] = card.related_page.url
-    if tree:
-        out["tree"] = card.tree.to_data()
-    return out
+    return serialize.card(card, tree=tree)
 
 
 def record_render(card: Card, *, line: int | None = None) -> StepRecord:
     """A ``render`` step: the card's tree right after rendering, and its findings."""
-    return StepRecord("render", line=line, api=card.api, card=card_dict(card), findings=_findings(card.findings))
+    return StepRecord("render", line=line, api=card.api, card=card_dict(card), findings=serialize.findings(card.findings))
 
 
 def record_tap(tap: TapResult, *, line: int | None = None, cassette_refs: Mapping[int, int] | None = None) -> StepRecord:
     """A ``tap`` step: the target, what the card did (message, pages, expiries), and the tree if it changed."""
-    card = card_dict(tap.card, tree=False)
-    card["target"] = tap.target.label()
-    text = tap.target.texts().strip()
-    if text:
-        card["targetText"] = text
-    card["handlers"] = list(tap.handlers)
-    if tap.model_updates:
-        card["modelContext"] = [u.to_dict() for u in tap.model_updates]
-    if tap.pages:
-        card["pages"] = [p.to_dict() for p in tap.pages]
-    if tap.related_page is not None:
-        card["relatedPage"] = tap.related_page.url
-    if tap.expired:
-        card["expiredCards"] = [c.number for c in tap.expired]
-    if tap.events:
-        card["events"] = [{"name": e.name, "detail": e.detail} for e in tap.events]
-    if len(tap.messages) > 1:
-        card["messages"] = [m.to_dict() for m in tap.messages]
-    card["rerendered"] = tap.rerendered
-    if tap.rerendered:
-        card["tree"] = tap.tree.to_data()
     return StepRecord(
-        "tap", line=line, api=tap.card.api, card=card,
-        message=tap.message.to_dict() if tap.message is not None else None,
-        host_calls=_host_calls(tap.host_events, cassette_refs), logs=_logs(tap.logs), findings=_findings(tap.findings),
+        "tap", line=line, api=tap.card.api, card=serialize.tap_record(tap),
+        message=serialize.upstream_message(tap.message) if tap.message is not None else None,
+        host_calls=serialize.host_calls(tap.host_events, cassette_refs), logs=serialize.log_lines(tap.logs),
+        findings=serialize.findings(tap.findings),
     )
 
 
@@ -436,72 +333,15 @@ def record_lifecycle(
     host calls and logs made meanwhile can be attached too.
     """
     return StepRecord(
-        "lifecycle", line=line, event={"name": name, "arg": arg, "sessionEnded": session_ended},
-        cards=[card_dict(c) for c in cards], host_calls=_host_calls(host_events, cassette_refs), logs=_logs(logs),
-        findings=_findings(findings),
+        "lifecycle", line=line, event=serialize.lifecycle_event(name, arg, session_ended=session_ended),
+        cards=[card_dict(c) for c in cards], host_calls=serialize.host_calls(host_events, cassette_refs),
+        logs=serialize.log_lines(logs), findings=serialize.findings(findings),
     )
 
 
 def record_reply(text: str, *, line: int | None = None) -> StepRecord:
     """A ``reply`` step: the assistant's scripted text."""
     return StepRecord("reply", line=line, reply=text)
-
-
-# ---- stable form ----------------------------------------------------------------------------
-
-
-class _Masker:
-    def __init__(self, values: Mapping[Any, str]) -> None:
-        strings = [(v, p) for v, p in values.items() if isinstance(v, str)]
-        self.substrings = sorted(((v, p) for v, p in strings if len(v) >= _MIN_SUBSTRING), key=lambda vp: (-len(vp[0]), vp[0]))
-        # Every text seen, masked: a transcript repeats its keys and values ("name", "ok", ids) many
-        # times over, so most texts cost one look-up. Short values match whole texts only.
-        self.masked: dict[str, str] = {v: p for v, p in strings if len(v) < _MIN_SUBSTRING}
-        self.whole_number: dict[Any, str] = {v: p for v, p in values.items() if not isinstance(v, str)}
-
-    def text(self, s: str) -> str:
-        hit = self.masked.get(s)
-        if hit is None:
-            hit = s
-            for value, placeholder in self.substrings:
-                if value in hit:
-                    hit = hit.replace(value, placeholder)
-            if type(s) is str:  # a str subclass equal to a plain text must not stand in for it later
-                self.masked[s] = hit
-        return hit
-
-    def number(self, n: int | float) -> Any:
-        return self.whole_number.get(n, n)
-
-
-_PLAIN_BASES: tuple[Any, ...] = (str, dict, list, tuple, int, float)
-
-
-def _plain(value: Any, masker: _Masker | None) -> Any:
-    """A fresh deep copy of plain data (tuples as lists), masked when ``masker`` is given.
-
-    Exact types are tested first: this walks every value of every transcript the pytest plugin
-    snapshots, so it is on the per-test path.
-    """
-    kind = type(value)
-    if kind is str:
-        return value if masker is None else masker.text(value)
-    if kind is dict:
-        if masker is None:
-            return {k: _plain(v, None) for k, v in value.items()}
-        text = masker.text
-        return {(text(k) if isinstance(k, str) else k): _plain(v, masker) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_plain(v, masker) for v in value]
-    if kind is int or kind is float:
-        return value if masker is None else masker.number(value)
-    if value is None or kind is bool:
-        return value
-    # Subclasses of the plain types (rare): as their base type (bool cannot be subclassed).
-    for base in _PLAIN_BASES:
-        if isinstance(value, base):
-            return _plain(base(value), masker)
-    return value
 
 
 # ---- readable text --------------------------------------------------------------------------
@@ -597,51 +437,3 @@ def _host_line(h: Mapping[str, Any]) -> str:
     args = h.get("args")
     shown = "" if args in (None, {}, []) else " " + _clip(_compact_json(args), 100)
     return f"{h.get('name')}{shown} -> {'ok' if h.get('ok') else 'fail' if h.get('ok') is False else 'done'}"
-
-
-_TREE_KEYS = ("tag", "id", "class", "attrs", "on", "data", "text", "children")
-
-
-def tree_text(data: Any, indent: str = "  ", *, stable: Callable[[Any], Any] | None = None) -> str:
-    """The compact indented form of a card tree given as ``CardNode.to_data()`` (same as ``CardNode.to_text()``).
-
-    ``stable`` (a transcript's :meth:`Transcript.stable_copier`) masks the tree's values as it goes:
-    the text is that of ``tree_text(stable(data))`` without copying the tree first.
-    """
-    if stable is not None and any(stable(key) != key for key in _TREE_KEYS):
-        data, stable = stable(data), None  # a volatile value that is a tree key's name: mask the keys too
-    same: Callable[[Any], Any] = stable or (lambda value: value)
-    lines: list[str] = []
-
-    def label(node: Mapping[str, Any]) -> str:
-        if "tag" not in node:
-            return json.dumps(same(node.get("text", "")), ensure_ascii=False)
-        parts = [str(same(node["tag"])) + (f"#{same(node['id'])}" if node.get("id") else "")
-                 + "".join(f".{c}" for c in str(same(node.get("class", ""))).split())]
-        if node.get("attrs"):
-            for k, v in same(node["attrs"]).items():
-                parts.append(k if v is True else f"{k}={_attr(v)}")
-        if node.get("on"):
-            for name, handler in same(node["on"]).items():
-                catch = str(handler).startswith("catch:")
-                parts.append(f"{'@catch:' if catch else '@'}{name}={str(handler).removeprefix('catch:')}")
-        if node.get("data"):
-            parts.append("data=" + json.dumps(same(node["data"]), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-        if "text" in node:
-            parts.append(json.dumps(same(node["text"]), ensure_ascii=False))
-        return " ".join(parts)
-
-    def walk(node: Mapping[str, Any], depth: int) -> None:
-        lines.append(indent * depth + label(node))
-        for child in node.get("children") or []:
-            walk(child, depth + 1)
-
-    for node in data if isinstance(data, list) else [data]:
-        walk(node, 0)
-    return "\n".join(lines)
-
-
-def _attr(v: Any) -> str:
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False) if (not v or re.search(r"[\s\"=]", v)) else v
-    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -163,3 +163,46 @@ def test_collect_only_neither_fails_nor_deletes_snapshots(cafe: pytest.Pytester)
     for args in (["--co"], ["--co", "--snapshot-update"]):
         assert cafe.runpytest(*args).ret == pytest.ExitCode.OK
     assert snapshots(cafe.path) == [SNAP.as_posix()]
+
+
+@pytest.mark.parametrize(("header", "what"), [
+    ("# wxreplay snapshot 0\n", "is snapshot format version 0"),
+    ("", "has no format version (its first line is not a `# wxreplay snapshot N` header)"),
+], ids=["version 0", "no header"])
+def test_a_snapshot_of_another_format_version_fails_naming_both_then_updates(
+    cafe: pytest.Pytester, header: str, what: str,
+) -> None:
+    cafe.runpytest("--snapshot-update")
+    text = (cafe.path / SNAP).read_text(encoding="utf-8")
+    (cafe.path / SNAP).write_text(header + text.split("\n", 1)[1], encoding="utf-8")
+    result = cafe.runpytest()
+    result.assert_outcomes(failed=1)
+    problem = (f"snapshot {SNAP.as_posix()} {what}, but this wxreplay reads and writes version 1: "
+               "run `pytest --snapshot-update` to rewrite it, then review the change")
+    result.stdout.fnmatch_lines([problem, "[[]- snapshot] == [[]+ received]", "*1 snapshot failed.*",
+                                 "FAILED scenarios/latte.scenario.yaml::点一杯拿铁 - snapshot scenarios/*"])
+    assert result.stdout.str().count(problem) == 1  # in the report, not again in syrupy's diff below it
+    result.stdout.no_fnmatch_line("*Traceback*")
+    cafe.runpytest("--snapshot-update").stdout.fnmatch_lines(["1 snapshot updated."])
+    assert (cafe.path / SNAP).read_text(encoding="utf-8") == text
+    cafe.runpytest().stdout.fnmatch_lines(["1 snapshot passed."])
+
+
+def test_a_python_tests_snapshot_of_another_format_version(cafe: pytest.Pytester) -> None:
+    cafe.makepyfile(test_cards="""
+        def test_search(wx_session, wx_snapshot):
+            assert wx_session.call("searchDrinks", {"keyword": "拿铁"}) == wx_snapshot
+    """)
+    cafe.runpytest("test_cards.py", "--snapshot-update").stdout.fnmatch_lines(["1 snapshot generated."])
+    stored = cafe.path / "__snapshots__/test_cards/test_search.yaml"
+    text = stored.read_text(encoding="utf-8")
+    stored.write_text(text.replace("# wxreplay snapshot 1\n", "# wxreplay snapshot 2\n", 1), encoding="utf-8")
+    result = cafe.runpytest("test_cards.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "*snapshot __snapshots__/test_cards/test_search.yaml is snapshot format version 2, but this wxreplay reads "
+        "and writes version 1: run `pytest --snapshot-update` to rewrite it, then review the change",
+        "*- # wxreplay snapshot 2", "*+ # wxreplay snapshot 1",
+    ])
+    cafe.runpytest("test_cards.py", "--snapshot-update").stdout.fnmatch_lines(["1 snapshot updated."])
+    assert stored.read_text(encoding="utf-8") == text

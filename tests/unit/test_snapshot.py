@@ -3,10 +3,12 @@
 ``scenario_snapshot`` builds it part by part for speed; these tests hold it to its definition,
 written here from ``Transcript.to_dict(stable=True)``, over every scenario of the repo and over
 transcripts whose volatile values sit in every corner (card trees, host calls, findings, keys).
+Then the format version a stored snapshot declares, checked on read.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,14 @@ import pytest
 from wxreplay import Finding
 from wxreplay.runner import RunOptions, run_scenario
 from wxreplay.scenario import collect_files, load_scenario
-from wxreplay.snapshot import scenario_snapshot, snapshot_yaml
+from wxreplay.snapshot import (
+    SNAPSHOT_VERSION,
+    WxSnapshotExtension,
+    scenario_snapshot,
+    snapshot_yaml,
+    stored_version,
+    version_problem,
+)
 from wxreplay.transcript import StepRecord, Transcript, tree_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,3 +102,54 @@ def test_a_volatile_value_named_like_a_tree_key(name: str) -> None:
     """The tree's own keys masked too, as ``to_dict`` masks every key (the tree then renders garbled, alike)."""
     t = volatile_transcript((name, "odd"))
     assert scenario_snapshot(t) == reference(t)
+
+
+@pytest.mark.parametrize(("text", "version"), [
+    ("# wxreplay snapshot 1\nscenario: s\n", 1),
+    ("# wxreplay snapshot 1\r\nscenario: s\r\n", 1),  # a checkout with CRLF line ends
+    ("# wxreplay snapshot 12\n", 12),
+    ("# wxreplay snapshot 0", 0),
+    ("scenario: s\n", None),
+    ("", None),
+    ("# wxreplay snapshot one\n", None),
+    ("# wxreplay snapshot -1\n", None),
+    ("# wxreplay snapshot 1 \n", None),
+    ("#  wxreplay snapshot 1\n", None),
+])
+def test_the_format_version_a_stored_snapshot_declares(text: str, version: int | None) -> None:
+    assert stored_version(text) == version
+
+
+def test_a_version_problem_names_the_file_both_versions_and_the_fix(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert version_problem(snapshot_yaml({"a": 1}), tmp_path / "s.yaml") is None
+    assert version_problem("# wxreplay snapshot 2\na: 1\n", tmp_path / "__snapshots__/t/s.yaml") == (
+        "snapshot __snapshots__/t/s.yaml is snapshot format version 2, but this wxreplay reads and writes version "
+        f"{SNAPSHOT_VERSION}: run `pytest --snapshot-update` to rewrite it, then review the change")
+    elsewhere = "/elsewhere/s.yaml"  # outside the working directory: shown as given
+    assert version_problem("a: 1\n", elsewhere) == (
+        f"snapshot {elsewhere} has no format version (its first line is not a `# wxreplay snapshot N` header), "
+        f"but this wxreplay reads and writes version {SNAPSHOT_VERSION}: run `pytest --snapshot-update` to rewrite "
+        "it, then review the change")
+
+
+def test_the_extension_reads_a_stale_file_as_is_and_puts_its_problem_before_the_diff(tmp_path: Path) -> None:
+    extension = WxSnapshotExtension()
+    current, stale = tmp_path / "current.yaml", tmp_path / "stale.yaml"
+    current.write_text(snapshot_yaml({"a": 1}), encoding="utf-8")
+    stale.write_text("# wxreplay snapshot 0\na: 1\n", encoding="utf-8")
+
+    def read(path: Path) -> Any:
+        return extension.read_snapshot_data_from_location(snapshot_location=str(path), snapshot_name=path.stem,
+                                                          session_id="s")
+
+    assert read(tmp_path / "none.yaml") is None
+    assert read(current) == current.read_text(encoding="utf-8")
+    assert read(stale) == stale.read_text(encoding="utf-8")  # not refused: --snapshot-update must rewrite it
+    new = snapshot_yaml({"a": 1})
+    lines = list(extension.diff_lines(new, read(stale)))
+    assert lines[0] == version_problem(stale.read_text(encoding="utf-8"), stale)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", lines[1]) == "- # wxreplay snapshot 0"  # then syrupy's diff (coloured)
+    assert not extension.matches(serialized_data=new, snapshot_data=read(stale))
+    assert all("format version" not in line for line in extension.diff_lines(new + "b: 2\n", read(current)))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote
 
+from wxreplay import serialize
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode
 from wxreplay.errors import ApiCallError, ArgumentsError, WxReplayError
 from wxreplay.findings import Finding
@@ -67,7 +68,8 @@ class ApiCallRequest:
     arguments: Any
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "arguments": self.arguments}
+        """name, arguments."""
+        return serialize.api_call_request(self)
 
 
 def _texts(content: Any) -> list[str]:
@@ -117,12 +119,8 @@ class UpstreamMessage:
         return not any(f.level == "error" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": self.text}
-        if self.api_calls:
-            out["apiCalls"] = [c.to_dict() for c in self.api_calls]
-        if self.findings:
-            out["findings"] = [f.to_dict() for f in self.findings]
-        return out
+        """text, apiCalls and findings (when there are any)."""
+        return serialize.upstream_message(self)
 
 
 @dataclass
@@ -140,7 +138,8 @@ class ModelContextUpdate:
         return "\n".join(_texts(self.content))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, **({"findings": [f.to_dict() for f in self.findings]} if self.findings else {})}
+        """text, and findings when there are any."""
+        return serialize.model_update(self)
 
 
 def _query_text(query: Any) -> str:
@@ -178,7 +177,8 @@ class RelatedPage:
         return _join(self.path, self.query)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "query": self.query, "url": self.url}
+        """path, query, url."""
+        return serialize.related_page(self)
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,8 @@ class DetailPage:
     at_ms: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "url": self.url}
+        """kind, url."""
+        return serialize.detail_page(self)
 
 
 @dataclass(frozen=True)
@@ -236,23 +237,9 @@ class TapResult:
         return self.messages[0] if self.messages else None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"target": self.target.label(), "handlers": self.handlers}
-        if self.messages:
-            out["messages"] = [m.to_dict() for m in self.messages]
-        if self.model_updates:
-            out["modelContext"] = [u.to_dict() for u in self.model_updates]
-        if self.pages:
-            out["pages"] = [p.to_dict() for p in self.pages]
-        if self.related_page is not None:
-            out["relatedPage"] = self.related_page.url
-        if self.expired:
-            out["expired"] = [c.component_path for c in self.expired]
-        if self.events:
-            out["events"] = [{"name": e.name, "detail": e.detail} for e in self.events]
-        out["rerendered"] = self.rerendered
-        if self.findings:
-            out["findings"] = [f.to_dict() for f in self.findings]
-        return out
+        """target, handlers, messages, what the tap did (``expiredCards``: the numbers of the cards it expired),
+        rerendered, findings."""
+        return serialize.tap(self)
 
 
 # ---- the card -----------------------------------------------------------------------------------
@@ -355,14 +342,8 @@ class Card:
         return text
 
     def to_data(self) -> dict[str, Any]:
-        """The card as nested plain data, for YAML snapshots."""
-        out: dict[str, Any] = {"component": self.component_path, "api": self.api, "context": self.context}
-        if self.expired:
-            out["expired"] = self.expired_text
-        if self.related_page is not None:
-            out["relatedPage"] = self.related_page.url
-        out["tree"] = self.tree.to_data()
-        return out
+        """The card as nested plain data: component, api, context, expired (the overlay text), relatedPage, tree."""
+        return serialize.card(self, number=False, api=True)
 
     # ---- interaction ---------------------------------------------------------------------------
     def tap(
