@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wxreplay import serialize
 from wxreplay.cards.card import ApiCallRequest, Card
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, CardQueryError
 from wxreplay.cassette import Cassette
@@ -72,7 +73,6 @@ from wxreplay.session import Session
 from wxreplay.transcript import (
     Transcript,
     TurnRecord,
-    host_call_dict,
     record_call,
     record_lifecycle,
     record_render,
@@ -166,7 +166,7 @@ class Planner:
         seen = {(f.code, f.message) for f in self.transcript.findings}
         fresh = [f for f in session.findings if (f.code, f.message) not in seen]
         self.transcript.findings.extend(fresh)
-        self.judge(None, [f.to_dict() for f in fresh], join(self.cursor.where, f"session {self.session_no}"),
+        self.judge(None, serialize.findings(fresh), join(self.cursor.where, f"session {self.session_no}"),
                    what="loading the skill")
 
     def end_session(self, why: str) -> tuple[list[Any], list[Any]]:
@@ -300,8 +300,8 @@ class Planner:
             raise self.cursor.failure(f"rendering the card of {target.api} failed: {_first_line(e)}", cause=e) from None
         self.cards.append(_Shown(card, self.session_no, self.turn_no))
         step_rec = record_render(card, line=step.source.line)
-        step_rec.host_calls = [host_call_dict(e) for e in session.events[events:]]
-        step_rec.logs = [{"level": ln.level, "context": ln.context, "text": ln.text} for ln in session.logs[logs:]]
+        step_rec.host_calls = serialize.host_calls(session.events[events:])
+        step_rec.logs = serialize.log_lines(session.logs[logs:])
         rec.add(step_rec)
         exp = step.expect
         if exp is not None:

