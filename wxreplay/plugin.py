@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from wxreplay.plugin_http import router_transport, wx_http  # noqa: F401  (registers the wx_http fixture)
+
 if TYPE_CHECKING:
     from wxreplay.cassette.modes import RecordMode
     from wxreplay.conversation import RunOptions
@@ -156,13 +158,22 @@ def wx_project(pytestconfig: pytest.Config) -> Project:
 
 @pytest.fixture
 def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[Session]:
-    """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<module>/<test>.yaml)."""
+    """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<module>/<test>.yaml).
+
+    A test that also asks for ``wx_http`` gets no cassette: that router answers its ``wx.request`` calls.
+    """
     from wxreplay.cassette import Cassette
     from wxreplay.cassette.redact import rules_from_pyproject
     from wxreplay.scenario import DeviceSetup
     from wxreplay.session import Session
 
     state, node = request.config.stash[STATE], request.node
+    if "wx_http" in request.fixturenames:  # the test's respx router answers wx.request: no cassette
+        router = request.getfixturevalue("wx_http")
+        with Session(wx_project, state.skill, device=DeviceSetup().with_defaults(state.device).to_device(),
+                     transport=router_transport(router)) as session:
+            yield session
+        return
     name = re.sub(r'[\\/:*?"<>|]', "_", node.name if node.cls is None else f"{node.cls.__name__}.{node.name}")
     cassette = Cassette.open(state.cassette_dir / node.path.stem / f"{name}.yaml", state.mode(),
                              rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"))
