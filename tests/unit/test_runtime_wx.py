@@ -275,11 +275,31 @@ def test_payment_outcomes_are_played_in_order(notes_project: Project, open_sessi
     assert device.get_storage()["notes:premium"]["plan"] == "month"
 
 
-def test_payment_with_missing_parameters(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe).call("call", {"name": "requestPayment", "args": {"package": "prepay_id=1"}})
-    assert r.structured_content == {
-        "fail": {"errMsg": "requestPayment:fail parameter error: timeStamp, nonceStr, paySign missing"}}
-    assert any(f.code == "host" and "prepay order" in f.message for f in r.findings)
+# One wx API called through the probe on a scripted device: (the Device's arguments, the API, its
+# arguments, what the skill got, the words of the one "host" finding it raises or None for none).
+PROBED_CALLS: dict[str, tuple[dict[str, Any], str, dict[str, Any], dict[str, Any], list[str] | None]] = {
+    "payment without its parameters": ({}, "requestPayment", {"package": "prepay_id=1"}, {
+        "fail": {"errMsg": "requestPayment:fail parameter error: timeStamp, nonceStr, paySign missing"}}, ["prepay order"]),
+    "fuzzy location": ({"location": {"latitude": 39.908823, "longitude": 116.39747}}, "getFuzzyLocation", {},
+                       {"ok": {"latitude": 39.91, "longitude": 116.4, "errMsg": "getFuzzyLocation:ok"}}, None),
+    "fuzzy location denied": ({"location": None}, "getFuzzyLocation", {},
+                              {"fail": {"errMsg": "getFuzzyLocation:fail auth deny"}}, None),
+    "a stub with no scripted result": ({}, "getNetworkType", {}, {
+        "fail": {"errMsg": "getNetworkType:fail wxreplay has no scripted result for this API"}}, ["stubs", "getNetworkType"]),
+}
+
+
+@pytest.mark.parametrize("device, name, args, seen, finding", PROBED_CALLS.values(), ids=PROBED_CALLS.keys())
+def test_a_scripted_device_answers_one_call(wx_probe: Project, open_session: Opener, device: dict[str, Any], name: str,
+                                             args: dict[str, Any], seen: dict[str, Any], finding: list[str] | None) -> None:
+    r = open_session(wx_probe, device=Device(**device)).call("call", {"name": name, "args": args})
+    assert r.structured_content == seen
+    host = [f.message for f in r.findings if f.code == "host"]
+    if finding is None:
+        assert host == []
+    else:
+        (message,) = host
+        assert all(word in message for word in finding), message
 
 
 def test_location_granted_and_denied(notes_project: Project, open_session: Opener) -> None:
@@ -289,12 +309,6 @@ def test_location_granted_and_denied(notes_project: Project, open_session: Opene
     denied = open_session(notes_project, device=Device(location=None)).call("whereAmI")
     assert denied.is_error and denied.meta == {"errMsg": "getLocation:fail auth deny"}
     assert denied.host_events[0].ok is False
-
-
-def test_fuzzy_location(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe, device=Device(location={"latitude": 39.908823, "longitude": 116.39747})).call(
-        "call", {"name": "getFuzzyLocation"})
-    assert r.structured_content == {"ok": {"latitude": 39.91, "longitude": 116.4, "errMsg": "getFuzzyLocation:ok"}}
 
 
 def test_phone_number(notes_project: Project, open_session: Opener) -> None:
@@ -340,13 +354,6 @@ def test_generic_stub(wx_probe: Project, open_session: Opener) -> None:
     assert third.structured_content == second.structured_content  # the last entry repeats
     events = first.host_events + second.host_events
     assert [(e.name, e.ok) for e in events] == [("getNetworkType", True), ("getNetworkType", False)]
-
-
-def test_unscripted_stub_fails_with_a_finding(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe).call("call", {"name": "getNetworkType"})
-    assert r.structured_content == {"fail": {"errMsg": "getNetworkType:fail wxreplay has no scripted result for this API"}}
-    (finding,) = [f for f in r.findings if f.code == "host"]
-    assert "stubs" in finding.message and "getNetworkType" in finding.message
 
 
 # ---- storage ------------------------------------------------------------------------------------
@@ -478,11 +485,6 @@ def test_async_storage_with_callbacks_only(legacy_project: Project, open_session
     cleared = s.call("clearFavorites")
     assert cleared.structured_content == {"steps": ["removeStorage:ok", "complete"]}
     assert device.get_storage() == {}
-
-
-def test_fuzzy_location_denied(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe, device=Device(location=None)).call("call", {"name": "getFuzzyLocation"})
-    assert r.structured_content == {"fail": {"errMsg": "getFuzzyLocation:fail auth deny"}}
 
 
 def test_a_throwing_callback_is_reported_not_fatal(probe_project: Callable[..., Project], open_session: Opener) -> None:
