@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from wxreplay.plugin_http import router_transport, wx_http  # noqa: F401  (registers the wx_http fixture)
-
 if TYPE_CHECKING:
     from wxreplay.cassette.modes import RecordMode
     from wxreplay.conversation import RunOptions
@@ -169,6 +167,8 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
 
     state, node = request.config.stash[STATE], request.node
     if "wx_http" in request.fixturenames:  # the test's respx router answers wx.request: no cassette
+        from wxreplay.plugin_http import router_transport
+
         router = request.getfixturevalue("wx_http")
         with Session(wx_project, state.skill, device=DeviceSetup().with_defaults(state.device).to_device(),
                      transport=router_transport(router)) as session:
@@ -191,3 +191,7 @@ def wx_snapshot(snapshot: Any) -> Any:
     from wxreplay.snapshot import WxSnapshotExtension
 
     return snapshot.use_extension(WxSnapshotExtension)
+
+
+# The wx_http fixture lives in its own module (respx for users' tests); pytest registers it with this plugin.
+pytest_plugins = ["wxreplay.plugin_http"]
