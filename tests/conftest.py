@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,21 @@ def open_session() -> Iterator[Callable[..., Session]]:
     yield make
     for session in opened:
         session.close()
+
+
+@pytest.fixture
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every socket connection attempt in this process, refused and recorded: replay must make none."""
+    attempts: list[Any] = []
+
+    # A socket guard, not a fake service: it proves nothing leaves the process, whatever the transport.
+    def refuse(self: socket.socket, address: Any) -> None:
+        attempts.append(address)
+        raise ConnectionRefusedError(f"test guard: no connection to {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts
 
 
 @pytest.fixture(scope="session")

@@ -113,7 +113,10 @@ def wx_project(pytestconfig: pytest.Config) -> Project:
 
 @pytest.fixture
 def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[Session]:
-    """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<module>/<test>.yaml)."""
+    """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<module>/<test>.yaml).
+
+    A test that also asks for ``wx_http`` gets no cassette: that router answers its ``wx.request`` calls.
+    """
     from wxreplay.cassette import Cassette
     from wxreplay.cassette.redact import rules_from_pyproject
     from wxreplay.device_setup import build_device
@@ -121,11 +124,18 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
     from wxreplay.session import Session
 
     state, node = request.config.stash[STATE], request.node
+    device = build_device(DeviceSetup().with_defaults(state.device))
+    if "wx_http" in request.fixturenames:  # the test's respx router answers wx.request: no cassette
+        from wxreplay.plugin_http import router_transport
+
+        router = request.getfixturevalue("wx_http")
+        with Session(wx_project, state.skill, device=device, transport=router_transport(router)) as session:
+            yield session
+        return
     name = re.sub(r'[\\/:*?"<>|]', "_", node.name if node.cls is None else f"{node.cls.__name__}.{node.name}")
     cassette = Cassette.open(state.cassette_dir / node.path.stem / f"{name}.yaml", state.mode(),
                              rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"))
     cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
-    device = build_device(DeviceSetup().with_defaults(state.device))
     with Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session
     cassette.save()
@@ -137,3 +147,7 @@ def wx_snapshot(snapshot: Any) -> Any:
     from wxreplay.snapshot import WxSnapshotExtension
 
     return snapshot.use_extension(WxSnapshotExtension)
+
+
+# The wx_http fixture lives in its own module (respx for users' tests); pytest registers it with this plugin.
+pytest_plugins = ["wxreplay.plugin_http"]

@@ -8,18 +8,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from e2e_support import EXAMPLE, PORT, ROOT, SERVICE
 
 from wxreplay import Project
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "westore-cafe"
-SERVICE = EXAMPLE / "service" / "westore_service.py"
-PORT = 8765  # the example skill's utils/config.js points here
 
 
 def _service_module() -> Any:

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from e2e_support import CASSETTES, EXAMPLE, EXAMPLE_ARG, wxreplay
 
 from wxreplay import Device, Project, Session
 from wxreplay.cassette import Cassette, CassetteMissError
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = "examples/westore-cafe"
-SERVICE = ROOT / EXAMPLE / "service" / "westore_service.py"
-CASSETTES = ROOT / "cassettes"
-PORT = 8765
 ORDER = '{"drinkId":101,"specs":{"sugar":"less","size":"medium"}}'
 
 # The committed cassettes and the `wxreplay call` that recorded each (with --record once, service running).
@@ -32,11 +24,6 @@ FLOWS: dict[str, list[str]] = {
     "call-payOrder-cancel.yaml": ["payOrder", "--args", '{"orderId":"WS0001"}', "--payment", "cancel"],
     "call-payOrder.yaml": ["payOrder", "--args", '{"orderId":"WS0001"}'],
 }
-
-
-def wxreplay(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wxreplay.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
 
 
 
@@ -53,7 +40,7 @@ def test_committed_cassettes_replay_with_the_service_stopped(service_stopped: No
     cassette = tmp_path / name
     shutil.copy(CASSETTES / name, cassette)
     before = cassette.read_bytes()
-    done = wxreplay("call", str(ROOT / EXAMPLE), *FLOWS[name], "--cassette", str(cassette), "-v")
+    done = wxreplay("call", str(EXAMPLE), *FLOWS[name], "--cassette", str(cassette), "-v")
     assert "Traceback" not in done.stderr and "could not connect" not in done.stderr
     out = json.loads(done.stdout)
     sc = out.get("structuredContent")
@@ -70,28 +57,14 @@ def test_committed_cassettes_replay_with_the_service_stopped(service_stopped: No
 
 
 def test_render_replays_from_a_cassette(service_stopped: None) -> None:
-    done = wxreplay("render", EXAMPLE, "searchDrinks", "--args", '{"keyword":"拿铁"}',
+    done = wxreplay("render", EXAMPLE_ARG, "searchDrinks", "--args", '{"keyword":"拿铁"}',
                     "--cassette", "cassettes/call-searchDrinks.yaml")
     assert done.returncode == 0, done.stderr
     assert "拿铁" in done.stdout and "Traceback" not in done.stderr
 
 
-@pytest.fixture
-def connections(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Every socket connection attempt in this process, refused and recorded."""
-    attempts: list[Any] = []
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        attempts.append(address)
-        raise ConnectionRefusedError(f"test guard: no connection to {address}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    return attempts
-
-
 def test_in_process_replay_makes_no_connection_attempt(connections: list[Any]) -> None:
-    project = Project.load(ROOT / EXAMPLE)
+    project = Project.load(EXAMPLE)
     cassette = Cassette.open(CASSETTES / "call-createOrder.yaml")
     with Session(project, device=Device(), transport=cassette.transport(), interceptors=[cassette.interceptor]) as s:
         order = s.call("createOrder", json.loads(ORDER))
@@ -106,7 +79,7 @@ def test_in_process_replay_makes_no_connection_attempt(connections: list[Any]) -
 
 
 def test_a_miss_fails_the_cli_call_clearly(service_stopped: None) -> None:
-    done = wxreplay("call", EXAMPLE, "createOrder", "--args", '{"drinkId":102,"specs":{"sugar":"none","size":"large"}}',
+    done = wxreplay("call", EXAMPLE_ARG, "createOrder", "--args", '{"drinkId":102,"specs":{"sugar":"none","size":"large"}}',
                     "--cassette", "cassettes/call-createOrder.yaml")
     assert done.returncode == 1 and done.stdout == ""
     assert "Traceback" not in done.stderr
@@ -124,27 +97,27 @@ def test_a_miss_fails_the_cli_call_clearly(service_stopped: None) -> None:
 def test_a_broken_cassette_is_a_located_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text((CASSETTES / "call-searchDrinks.yaml").read_text(encoding="utf-8")[:700], encoding="utf-8")
-    done = wxreplay("call", EXAMPLE, "searchDrinks", "--cassette", str(broken))
+    done = wxreplay("call", EXAMPLE_ARG, "searchDrinks", "--cassette", str(broken))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"wxreplay: error: {broken}:" in done.stderr and "truncated" in done.stderr
 
 
 def test_ci_replays_only(service_stopped: None, tmp_path: Path) -> None:
     missing = tmp_path / "new.yaml"
-    done = wxreplay("call", EXAMPLE, "searchDrinks", "--cassette", str(missing), env={"CI": "true"})
+    done = wxreplay("call", EXAMPLE_ARG, "searchDrinks", "--cassette", str(missing), env={"CI": "true"})
     assert done.returncode == 1 and "record mode none replays only" in done.stderr
     assert "--record once" in done.stderr and not missing.exists()
 
 
 def test_record_needs_a_cassette() -> None:
-    done = wxreplay("call", EXAMPLE, "searchDrinks", "--record", "once")
+    done = wxreplay("call", EXAMPLE_ARG, "searchDrinks", "--record", "once")
     assert done.returncode == 2 and "--record needs --cassette FILE" in done.stderr
 
 
 # ---- recording against the real service ----------------------------------------------------------
 def test_record_once_then_replay_then_re_record_byte_identical(live_service: None, tmp_path: Path) -> None:
     cassette = tmp_path / "search.yaml"
-    args = ["call", EXAMPLE, "searchDrinks", "--args", '{"keyword":"拿铁"}', "--cassette", str(cassette)]
+    args = ["call", EXAMPLE_ARG, "searchDrinks", "--args", '{"keyword":"拿铁"}', "--cassette", str(cassette)]
     first = wxreplay(*args, "--record", "once")
     assert first.returncode == 0, first.stderr
     assert "wxreplay: recorded 1 new entry" in first.stderr
@@ -162,7 +135,7 @@ def test_record_once_then_replay_then_re_record_byte_identical(live_service: Non
 def test_new_episodes_appends_what_is_new(live_service: None, tmp_path: Path) -> None:
     cassette = tmp_path / "orders.yaml"
     shutil.copy(CASSETTES / "call-searchDrinks.yaml", cassette)
-    done = wxreplay("call", EXAMPLE, "createOrder", "--args", ORDER, "--cassette", str(cassette), "--record", "new_episodes")
+    done = wxreplay("call", EXAMPLE_ARG, "createOrder", "--args", ORDER, "--cassette", str(cassette), "--record", "new_episodes")
     assert done.returncode == 0, done.stderr
     entries = Cassette.open(cassette).entries
     assert [e["api"] for e in entries] == ["searchDrinks", "createOrder", "createOrder", "createOrder"]
@@ -171,7 +144,7 @@ def test_new_episodes_appends_what_is_new(live_service: None, tmp_path: Path) ->
 
 
 def test_payment_polling_replays_in_order(tmp_path: Path, westore_app: Callable[..., Any]) -> None:
-    project = Project.load(ROOT / EXAMPLE)
+    project = Project.load(EXAMPLE)
     path = tmp_path / "poll.yaml"
 
     def pay(cassette: Cassette, real: httpx.BaseTransport | None) -> Any:

@@ -6,28 +6,20 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e_support import CASSETTES, EXAMPLE, ROOT, SCENARIOS, wxreplay
 
 from wxreplay.conversation import RunOptions, ScenarioRun, run_path
 from wxreplay.scenario import collect_files, schema_text
 
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "scenarios"
-CASSETTES = ROOT / "cassettes"
 FILES = collect_files([SCENARIOS])
 STEMS = [f.name.removesuffix(".scenario.yaml") for f in FILES]
 OPTIONS = RunOptions(cassette_dir=CASSETTES)
-
-
-def wxreplay(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wxreplay.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +49,9 @@ def test_the_suite_is_clean_under_strict() -> None:
     assert failed == {}
 
 
-def test_the_suite_makes_no_connection_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts: list[Any] = []
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        attempts.append(address)
-        raise ConnectionRefusedError(f"test guard: no connection to {address}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+def test_the_suite_makes_no_connection_attempt(connections: list[Any]) -> None:
     runs = [run_path(f, OPTIONS) for f in FILES]
-    assert [r.failure for r in runs] == [None] * len(runs) and attempts == []
+    assert [r.failure for r in runs] == [None] * len(runs) and connections == []
 
 
 def test_what_the_scenarios_show(suite: dict[str, ScenarioRun]) -> None:
@@ -160,7 +144,7 @@ def test_json_writes_the_stable_transcripts(service_stopped: None, suite: dict[s
 
 def _copy_latte(tmp_path: Path, edit: tuple[str, str]) -> Path:
     text = (SCENARIOS / "latte-less-sugar.scenario.yaml").read_text(encoding="utf-8")
-    text = text.replace("project: ../examples/westore-cafe", f"project: {(ROOT / 'examples' / 'westore-cafe').as_posix()}")
+    text = text.replace("project: ../examples/westore-cafe", f"project: {EXAMPLE.as_posix()}")
     assert edit[0] in text
     path = tmp_path / "latte-less-sugar.scenario.yaml"
     path.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
@@ -214,7 +198,7 @@ def test_schema_prints_the_json_schema() -> None:
 def test_recording_a_scenario_then_replaying_it_gives_the_same_transcript(
         live_service: None, tmp_path: Path, suite: dict[str, ScenarioRun]) -> None:
     work = tmp_path / "work"  # a fresh clone: the example and one scenario, no cassette yet
-    shutil.copytree(ROOT / "examples" / "westore-cafe", work / "examples" / "westore-cafe",
+    shutil.copytree(EXAMPLE, work / "examples" / "westore-cafe",
                     ignore=shutil.ignore_patterns("__pycache__"))
     (work / "scenarios").mkdir()
     shutil.copy(SCENARIOS / "order-not-found.scenario.yaml", work / "scenarios")

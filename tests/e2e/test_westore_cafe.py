@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from e2e_support import EXAMPLE_ARG, PORT, wxreplay
 
 from wxreplay import Device, Project, Session
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "westore-cafe"
-SERVICE = EXAMPLE / "service" / "westore_service.py"
-PORT = 8765  # the example skill's utils/config.js points here
-
-
-@pytest.fixture()
-def project(example_project: Project) -> Project:
-    return example_project
 
 
 @pytest.fixture()
@@ -37,9 +24,9 @@ def names(result: Any) -> list[str]:
     return [e.name for e in result.host_events]
 
 
-def test_latte_less_sugar_order_and_pay(project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
+def test_latte_less_sugar_order_and_pay(example_project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
     device = Device()
-    with Session(project, device=device, transport=in_process()) as s:
+    with Session(example_project, device=device, transport=in_process()) as s:
         found = s.call("searchDrinks", {"keyword": "拿铁"})
         assert not found.is_error
         assert [i["name"] for i in found.structured_content["items"]][:1] == ["拿铁"]
@@ -70,9 +57,9 @@ def test_latte_less_sugar_order_and_pay(project: Project, in_process: Callable[[
         assert refused.is_error and "WS0001" in refused.text
 
 
-def test_payment_cancel_then_retry(project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
+def test_payment_cancel_then_retry(example_project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
     device = Device(payments=["cancel", "success"])
-    with Session(project, device=device, transport=in_process()) as s:
+    with Session(example_project, device=device, transport=in_process()) as s:
         s.call("createOrder", {"drinkId": 101, "specs": {"sugar": "less", "size": "medium"}})
         cancelled = s.call("payOrder", {"orderId": "WS0001"})
         assert cancelled.is_error and "取消" in cancelled.text
@@ -82,14 +69,14 @@ def test_payment_cancel_then_retry(project: Project, in_process: Callable[[], ht
         assert not again.is_error, again.text
 
 
-def test_storage_outlives_the_session_module_state_does_not(project: Project, westore_app: Callable[[], Any]) -> None:
+def test_storage_outlives_the_session_module_state_does_not(example_project: Project, westore_app: Callable[[], Any]) -> None:
     device = Device()
     app = westore_app()
-    with Session(project, device=device, transport=httpx.WSGITransport(app=app)) as first:
+    with Session(example_project, device=device, transport=httpx.WSGITransport(app=app)) as first:
         first.call("createOrder", {"drinkId": 101, "specs": {"sugar": "none", "size": "large"}})
         first_id = first.session_id
     # A restart: new session, same device. The token comes back from storage, not from wx.login.
-    with Session(project, device=device, transport=httpx.WSGITransport(app=app), now_ms=first.now + 60_000) as second:
+    with Session(example_project, device=device, transport=httpx.WSGITransport(app=app), now_ms=first.now + 60_000) as second:
         assert second.session_id != first_id
         order = second.call("createOrder", {"drinkId": 102, "specs": {"sugar": "none", "size": "medium"}})
         assert order.structured_content["orderId"] == "WS0002"
@@ -97,9 +84,9 @@ def test_storage_outlives_the_session_module_state_does_not(project: Project, we
         assert any(e.name == "getStorageSync" and e.args == "westore:token" for e in order.host_events)
 
 
-def test_same_inputs_same_outputs(project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
+def test_same_inputs_same_outputs(example_project: Project, in_process: Callable[[], httpx.WSGITransport]) -> None:
     def run() -> list[Any]:
-        with Session(project, device=Device(), transport=in_process()) as s:
+        with Session(example_project, device=Device(), transport=in_process()) as s:
             out = []
             calls = [("searchDrinks", {"keyword": "美式"}),
                      ("createOrder", {"drinkId": 102, "specs": {"sugar": "none", "size": "medium"}})]
@@ -117,15 +104,9 @@ def test_same_inputs_same_outputs(project: Project, in_process: Callable[[], htt
 
 # ---- the CLI, as a user runs it ----------------------------------------------------------------
 
-def wxreplay(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wxreplay.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-
-
-
 
 def test_cli_call_over_real_http(live_service: None) -> None:
-    done = wxreplay("call", "examples/westore-cafe", "searchDrinks", "--args", '{"keyword":"拿铁"}')
+    done = wxreplay("call", EXAMPLE_ARG, "searchDrinks", "--args", '{"keyword":"拿铁"}')
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["isError"] is False
@@ -134,7 +115,7 @@ def test_cli_call_over_real_http(live_service: None) -> None:
 
 
 def test_cli_call_without_the_service_fails_clearly(service_stopped: None) -> None:
-    done = wxreplay("call", "examples/westore-cafe", "searchDrinks", "--args", '{"keyword":"拿铁"}')
+    done = wxreplay("call", EXAMPLE_ARG, "searchDrinks", "--args", '{"keyword":"拿铁"}')
     assert done.returncode == 1
     assert "could not connect" in done.stderr and f"127.0.0.1:{PORT}" in done.stderr
     assert "Traceback" not in done.stderr
@@ -142,7 +123,7 @@ def test_cli_call_without_the_service_fails_clearly(service_stopped: None) -> No
 
 
 def test_cli_in_process_app_and_storage() -> None:
-    done = wxreplay("call", "examples/westore-cafe", "createOrder", "--args",
+    done = wxreplay("call", EXAMPLE_ARG, "createOrder", "--args",
                     '{"drinkId":101,"specs":{"sugar":"less","size":"medium"}}', "--show-storage", "-v",
                     "--app", "examples/westore-cafe/service/westore_service.py:create_app")
     assert done.returncode == 0, done.stderr
@@ -162,14 +143,14 @@ def test_cli_in_process_app_and_storage() -> None:
     ],
 )
 def test_cli_usage_errors(args: list[str], expect: str) -> None:
-    done = wxreplay("call", "examples/westore-cafe", *args)
+    done = wxreplay("call", EXAMPLE_ARG, *args)
     assert done.returncode == 2
     assert expect in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_cli_describe() -> None:
-    done = wxreplay("describe", "examples/westore-cafe")
+    done = wxreplay("describe", EXAMPLE_ARG)
     assert done.returncode == 0, done.stderr
     described = json.dumps(json.loads(done.stdout), ensure_ascii=False)
     for api in ["searchDrinks", "selectDrink", "createOrder", "payOrder", "getOrder", "cancelOrder"]:

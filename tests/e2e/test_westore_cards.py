@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from wxreplay import Card, Device, Project, Session
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "westore-cafe"
-SERVICE = EXAMPLE / "service" / "westore_service.py"
 
 
 @pytest.fixture

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import yaml  # noqa: F401  (see below)
 from plugin_support import FILES, LATTE, write
+
+# PyYAML must be imported here, in the outer run: an in-process pytester run drops the modules it
+# imported when it ends, and a PyYAML imported again later builds new event classes that its C
+# emitter (initialised once per process) does not recognise ("EmitterError: expected SCALAR, ...").
 
 
 @pytest.fixture

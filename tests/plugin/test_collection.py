@@ -96,38 +96,45 @@ def test_last_failed_and_exitfirst(cafe: pytest.Pytester) -> None:
     cafe.runpytest("-x", "-p", "no:cacheprovider").assert_outcomes(failed=1)  # a_broken runs first
 
 
-def test_yaml_error_is_a_collection_error_at_file_line(cafe: pytest.Pytester) -> None:
-    broken = "name: 坏文件\nturns:\n  - user: 来一杯\n    plan:\n      - call: [searchDrinks\n"
-    write(cafe.path, {"scenarios/bad.scenario.yaml": broken})
-    result = cafe.runpytest()
-    assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines([
+BROKEN_YAML = "name: 坏文件\nturns:\n  - user: 来一杯\n    plan:\n      - call: [searchDrinks\n"
+
+# A scenario that cannot run is a collection error at its file and line, with no traceback:
+# (files to write, pytest.ini to write or None, the lines the report shows in order).
+COLLECTION_ERRORS = {
+    "invalid YAML": ({"scenarios/bad.scenario.yaml": BROKEN_YAML}, None, [
         "*ERROR collecting scenarios/bad.scenario.yaml*",
         "scenarios/bad.scenario.yaml:6:1: invalid YAML: *",
         "*5 |       - call: [searchDrinks",
         "*ERROR scenarios/bad.scenario.yaml*",
-    ])
-    result.stdout.no_fnmatch_line("*Traceback*")
-    cafe.runpytest("--tb=long").stdout.fnmatch_lines(["*wxreplay/scenario/loader.py:*: ScenarioError"])
-
-
-def test_scenario_is_checked_against_the_project_at_collection(cafe: pytest.Pytester) -> None:
-    write(cafe.path, {"scenarios/typo.scenario.yaml": TEA.replace("call: searchDrinks", "call: searchDrink")})
-    result = cafe.runpytest("--co")
-    result.stdout.fnmatch_lines([
-        "scenarios/typo.scenario.yaml:6:*searchDrink*",
-        "*searchDrinks*",
-    ])
-    result.stdout.no_fnmatch_line("*Traceback*")
-
-
-def test_a_scenario_without_any_project_is_a_collection_error(cafe: pytest.Pytester) -> None:
-    cafe.makeini("[pytest]\n")
-    result = cafe.runpytest("--co")
-    result.stdout.fnmatch_lines([
+    ]),
+    "an API the project does not have": (
+        {"scenarios/typo.scenario.yaml": TEA.replace("call: searchDrinks", "call: searchDrink")}, None, [
+            "scenarios/typo.scenario.yaml:6:*searchDrink*",
+            "*searchDrinks*",
+        ]),
+    "no project anywhere": ({}, "[pytest]\n", [
         "scenarios/latte.scenario.yaml:1:1: the scenario does not say which project it drives",
         "*fix: add project: <the folder holding app.json, relative to this file>, or set --wx-project / wxreplay_project",
-    ])
+    ]),
+}
+
+
+@pytest.mark.parametrize("files, ini, lines", COLLECTION_ERRORS.values(), ids=COLLECTION_ERRORS.keys())
+def test_a_scenario_that_cannot_run_is_a_located_collection_error(cafe: pytest.Pytester, files: dict[str, str],
+                                                                   ini: str | None, lines: list[str]) -> None:
+    write(cafe.path, files)
+    if ini is not None:
+        cafe.makeini(ini)
+    for args in ([], ["--co"]):  # run and collect-only report it alike
+        result = cafe.runpytest(*args)
+        assert result.ret == pytest.ExitCode.INTERRUPTED
+        result.stdout.fnmatch_lines(lines)
+        result.stdout.no_fnmatch_line("*Traceback*")
+
+
+def test_tb_long_shows_where_the_yaml_error_was_raised(cafe: pytest.Pytester) -> None:
+    write(cafe.path, {"scenarios/bad.scenario.yaml": BROKEN_YAML})
+    cafe.runpytest("--tb=long").stdout.fnmatch_lines(["*wxreplay/scenario/loader.py:*: ScenarioError"])
 
 
 def test_project_named_in_the_file_wins(cafe: pytest.Pytester) -> None:

@@ -8,6 +8,18 @@ from plugin_support import LATTE, LOGIN, write
 OPTIONS = ("record", "project", "skill", "suffix", "device", "strict", "cassette-dir")
 
 
+def set_option(pytester: pytest.Pytester, where: str, name: str, value: str | None = None) -> list[str]:
+    """Set ``--wx-<name>`` (``value`` None: the flag) on the command line or as its ini key; the arguments to pass.
+
+    ``where`` is "cli" (returns the arguments) or "ini" (writes pytest.ini with the project and the key, returns []).
+    """
+    if where == "ini":
+        key = "wxreplay_" + name.replace("-", "_")
+        pytester.makeini(f"[pytest]\nwxreplay_project = cafe\n{key} = {'true' if value is None else value}\n")
+        return []
+    return [f"--wx-{name}", *([] if value is None else [value])]
+
+
 def test_help_documents_every_option_and_ini_key(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--help")
     result.stdout.fnmatch_lines(["wxreplay: scenario files, cassettes and snapshots:"])
@@ -52,9 +64,7 @@ def test_record_mode_from_the_ini_file_is_overridden_by_ci(login: pytest.Pyteste
 
 @pytest.mark.parametrize("where", ["cli", "ini"])
 def test_unknown_record_mode_is_a_usage_error(cafe: pytest.Pytester, where: str) -> None:
-    if where == "ini":
-        cafe.makeini("[pytest]\nwxreplay_project = cafe\nwxreplay_record = sometimes\n")
-    result = cafe.runpytest(*(["--wx-record", "sometimes"] if where == "cli" else []))
+    result = cafe.runpytest(*set_option(cafe, where, "record", "sometimes"))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*wxreplay: unknown record mode 'sometimes' (valid: none, once, new_episodes, all)*"])
 
@@ -100,10 +110,7 @@ def test_skill_option_picks_one_of_several_skills(cafe: pytest.Pytester) -> None
 @pytest.mark.parametrize("where", ["cli", "ini"])
 def test_suffix_option(cafe: pytest.Pytester, where: str) -> None:
     write(cafe.path, {"scenarios/tea.convo.yaml": LATTE.replace("点一杯拿铁", "另一种后缀")})
-    args = ["--wx-suffix", ".convo.yaml"] if where == "cli" else []
-    if where == "ini":
-        cafe.makeini("[pytest]\nwxreplay_project = cafe\nwxreplay_suffix = .convo.yaml\n")
-    result = cafe.runpytest("--co", "-q", *args)
+    result = cafe.runpytest("--co", "-q", *set_option(cafe, where, "suffix", ".convo.yaml"))
     result.stdout.fnmatch_lines(["scenarios/tea.convo.yaml::另一种后缀", "1 test collected*"])
 
 
@@ -123,9 +130,7 @@ ORDER = """\
 def test_device_defaults_sit_under_the_scenarios_own_device(cafe: pytest.Pytester, where: str) -> None:
     write(cafe.path, {"scenarios/latte.scenario.yaml": ORDER})
     device = '{"storage": {"cafe:user": "alice"}, "login": {"code": "c0de"}}'
-    if where == "ini":
-        cafe.makeini(f"[pytest]\nwxreplay_project = cafe\nwxreplay_device = {device}\n")
-    result = cafe.runpytest("--snapshot-update", *(["--wx-device", device] if where == "cli" else []))
+    result = cafe.runpytest("--snapshot-update", *set_option(cafe, where, "device", device))
     result.assert_outcomes(passed=1)
     cafe.runpytest("--wx-device", '{"storage": {"cafe:user": "bob"}}').assert_outcomes(failed=1)
     # the scenario's own value wins over the default
@@ -153,18 +158,14 @@ NUDGE = """\
 def test_strict_fails_scenarios_on_warnings(cafe: pytest.Pytester, where: str) -> None:
     write(cafe.path, {"scenarios/latte.scenario.yaml": NUDGE})
     cafe.runpytest("--snapshot-update").assert_outcomes(passed=1)
-    if where == "ini":
-        cafe.makeini("[pytest]\nwxreplay_project = cafe\nwxreplay_strict = true\n")
-    result = cafe.runpytest(*(["--wx-strict"] if where == "cli" else []))
+    result = cafe.runpytest(*set_option(cafe, where, "strict"))
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*bare-instruction*"])
 
 
 @pytest.mark.parametrize("where", ["cli", "ini"])
 def test_cassette_dir(login: pytest.Pytester, where: str) -> None:
-    if where == "ini":
-        login.makeini("[pytest]\nwxreplay_project = cafe\nwxreplay_cassette_dir = recorded/tapes\n")
-    args = ["--wx-cassette-dir", "recorded/tapes"] if where == "cli" else []
+    args = set_option(login, where, "cassette-dir", "recorded/tapes")
     login.runpytest("--wx-record", "once", "--snapshot-update", *args).assert_outcomes(passed=1)
     assert (login.path / "recorded" / "tapes" / "login.yaml").is_file()
     assert not (login.path / "cassettes").exists()

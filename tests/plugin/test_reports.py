@@ -37,10 +37,9 @@ def failing(cafe: pytest.Pytester) -> pytest.Pytester:
     return cafe
 
 
-def test_expect_mismatch_shows_the_turn_yaml_the_planned_step_and_the_diff(failing: pytest.Pytester) -> None:
-    result = failing.runpytest("--snapshot-update", "-k", "总价")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
+# What each failing scenario's report shows (the lines, in order) and what it must not show.
+FAILURE_REPORTS = {
+    "expect mismatch: the turn's YAML, the planned step and the diff": ("总价", [
         "*___ 总价不对 ___*",
         "scenarios/wrong-total.scenario.yaml:10: turn 1 › createOrder: expect: not met (1 difference)",
         "  scenario: 总价不对",
@@ -54,22 +53,25 @@ def test_expect_mismatch_shows_the_turn_yaml_the_planned_step_and_the_diff(faili
         "    turn 1 › createOrder › structuredContent.total: expected 30, got 22",
         "*short test summary info*",
         "FAILED scenarios/wrong-total.scenario.yaml::总价不对 - turn 1 › createOrder: *",
-    ])
-    for noise in ("*Traceback*", "*plugin.py*", "*planner.py*", "*runner.py*", "*checks.py*", "*cursor.py*", "*def *"):
-        result.stdout.no_fnmatch_line(noise)
-
-
-def test_js_error_names_the_skills_file_and_line(failing: pytest.Pytester) -> None:
-    result = failing.runpytest("--snapshot-update", "-k", "技能")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
+    ], ["*Traceback*", "*plugin.py*", "*planner.py*", "*runner.py*", "*checks.py*", "*cursor.py*", "*def *"]),
+    "JS error: the skill's file and line": ("技能", [
         "scenarios/js-error.scenario.yaml:5: turn 1 › broken: broken failed: *TypeError: Cannot read properties of undefined*",
         "> 5 |       - call: broken",
         "  planned: call broken {}",
         "  JSError: skills/cafe/apis/broken.js:3:*",
         "*at *broken* (skills/cafe/apis/broken.js:3:*)",
-    ])
-    result.stdout.no_fnmatch_line("*Traceback*")
+    ], ["*Traceback*"]),
+}
+
+
+@pytest.mark.parametrize("keyword, lines, noise", FAILURE_REPORTS.values(), ids=FAILURE_REPORTS.keys())
+def test_a_failing_scenario_reports_where_and_why(failing: pytest.Pytester, keyword: str, lines: list[str],
+                                                   noise: list[str]) -> None:
+    result = failing.runpytest("--snapshot-update", "-k", keyword)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(lines)
+    for line in noise:
+        result.stdout.no_fnmatch_line(line)
 
 
 @pytest.mark.parametrize("style", ["long", "native"])

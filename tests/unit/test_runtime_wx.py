@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+import respx
 
 from wxreplay import Device, Project, Session
 from wxreplay.errors import JSError
@@ -74,48 +75,35 @@ def test_availability_per_context(kind: ContextKind, present: list[str], absent:
 # ---- wx.request ---------------------------------------------------------------------------------
 
 
-class FakeService:
-    """An in-process HTTP service (httpx.MockTransport) that remembers what it was sent."""
-
-    def __init__(self) -> None:
-        self.seen: list[httpx.Request] = []
-        self.weather_status = 200
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.seen.append(request)
-        path = request.url.path
-        if request.url.host == "down.example.com":
-            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
-        if path == "/v1/now":
-            if self.weather_status != 200:
-                return httpx.Response(self.weather_status, json={"error": "upstream broke"})
-            return httpx.Response(200, json={"temperature": 3.46, "text": "晴"})
-        if path == "/text":
-            return httpx.Response(200, text="hello 世界", headers={"content-type": "text/plain; charset=utf-8"})
-        if path == "/bytes":
-            return httpx.Response(200, content=bytes([0, 1, 254, 255]))
-        if path == "/boom":
-            return httpx.Response(500, json={"error": "internal"})
-        return httpx.Response(200, json={
-            "method": request.method, "query": request.url.query.decode(),
-            "contentType": request.headers.get("content-type"), "body": request.content.decode(),
-            "token": request.headers.get("x-token"),
-        }, headers={"set-cookie": "sid=1; Path=/"})
+def echo(request: httpx.Request) -> httpx.Response:
+    """What the service was sent, as JSON (with a cookie, for the cookie test)."""
+    return httpx.Response(200, json={
+        "method": request.method, "query": request.url.query.decode(),
+        "contentType": request.headers.get("content-type"), "body": request.content.decode(),
+        "token": request.headers.get("x-token"),
+    }, headers={"set-cookie": "sid=1; Path=/"})
 
 
 @pytest.fixture
-def service() -> FakeService:
-    """A fresh fake HTTP service."""
-    return FakeService()
+def service() -> respx.MockRouter:
+    """A fresh in-process HTTP service: a respx router that remembers what it was sent (``service.calls``)."""
+    router = respx.MockRouter(assert_all_called=False)
+    router.route(path="/v1/now", name="weather").mock(return_value=httpx.Response(200, json={"temperature": 3.46, "text": "晴"}))
+    router.route(path="/text").mock(
+        return_value=httpx.Response(200, text="hello 世界", headers={"content-type": "text/plain; charset=utf-8"}))
+    router.route(path="/bytes").mock(return_value=httpx.Response(200, content=bytes([0, 1, 254, 255])))
+    router.route(path="/boom").mock(return_value=httpx.Response(500, json={"error": "internal"}))
+    router.route().mock(side_effect=echo)  # every other path: routes match in order, this one last
+    return router
 
 
-def test_callback_style_request(legacy_project: Project, open_session: Opener, service: FakeService) -> None:
-    r = open_session(legacy_project, transport=httpx.MockTransport(service)).call("getWeather", {"city": "北京"})
+def test_callback_style_request(legacy_project: Project, open_session: Opener, service: respx.MockRouter) -> None:
+    r = open_session(legacy_project, transport=httpx.MockTransport(service.handler)).call("getWeather", {"city": "北京"})
     assert not r.is_error
     assert r.structured_content == {"city": "北京", "code": "101010100", "temperature": 3.46, "text": "晴",
                                     "display": "北京 3.5°C 晴"}
     assert r.handoff == {"query": "city=101010100", "url": "/pages/weather/index?city=101010100"}
-    assert [str(req.url) for req in service.seen] == ["https://weather.example.com/v1/now?city=101010100&lang=zh"]
+    assert [str(call.request.url) for call in service.calls] == ["https://weather.example.com/v1/now?city=101010100&lang=zh"]
     (event,) = r.host_events
     assert (event.name, event.context, event.api, event.ok) == ("request", "api", "getWeather", True)
     assert event.args["url"] == "https://weather.example.com/v1/now?city=101010100&lang=zh" and event.args["method"] == "GET"
@@ -123,19 +111,18 @@ def test_callback_style_request(legacy_project: Project, open_session: Opener, s
     assert [line.text for line in r.logs] == ["[ai-mode] weather request complete for 101010100"]  # complete() ran
 
 
-def test_status_500_still_calls_success(legacy_project: Project, open_session: Opener, service: FakeService) -> None:
-    service.weather_status = 500
-    r = open_session(legacy_project, transport=httpx.MockTransport(service)).call("getWeather", {"city": "shanghai"})
+def test_status_500_still_calls_success(legacy_project: Project, open_session: Opener, service: respx.MockRouter) -> None:
+    service.routes["weather"].return_value = httpx.Response(500, json={"error": "upstream broke"})
+    r = open_session(legacy_project, transport=httpx.MockTransport(service.handler)).call("getWeather", {"city": "shanghai"})
     assert r.is_error and r.text.startswith("上海天气服务返回 HTTP 500")
     assert r.meta == {"statusCode": 500, "body": {"error": "upstream broke"}}
     assert r.host_events[0].ok is True  # the request itself succeeded
 
 
-def test_connection_refused_calls_fail_with_a_finding(legacy_project: Project, open_session: Opener) -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
-
-    r = open_session(legacy_project, transport=httpx.MockTransport(refuse)).call("getWeather", {"city": "深圳"})
+def test_connection_refused_calls_fail_with_a_finding(legacy_project: Project, open_session: Opener,
+                                                      service: respx.MockRouter) -> None:
+    service.routes["weather"].side_effect = httpx.ConnectError("[Errno 111] Connection refused")
+    r = open_session(legacy_project, transport=httpx.MockTransport(service.handler)).call("getWeather", {"city": "深圳"})
     assert r.is_error
     assert "request:fail errcode:-102 cronet_error_code:-102 error_msg:net::ERR_CONNECTION_REFUSED" in r.text
     (event,) = r.host_events
@@ -204,9 +191,9 @@ def request_probe(probe_project: Callable[..., Project]) -> Project:
 
 
 @pytest.mark.parametrize("req, expected", REQUESTS.values(), ids=REQUESTS.keys())
-def test_promise_style_request(request_probe: Project, open_session: Opener, service: FakeService,
+def test_promise_style_request(request_probe: Project, open_session: Opener, service: respx.MockRouter,
                                req: dict[str, Any], expected: dict[str, Any]) -> None:
-    r = open_session(request_probe, transport=httpx.MockTransport(service)).call("req", {"req": req})
+    r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("req", {"req": req})
     sc = r.structured_content
     assert sc["errMsg"] == "request:ok"
     assert {"statusCode": sc["statusCode"], "data": sc["data"]} == expected
@@ -214,28 +201,28 @@ def test_promise_style_request(request_probe: Project, open_session: Opener, ser
     assert event.name == "request" and event.ok is True and event.args["method"] == req.get("method", "GET").upper()
 
 
-def test_request_cookies_and_headers(request_probe: Project, open_session: Opener, service: FakeService) -> None:
-    r = open_session(request_probe, transport=httpx.MockTransport(service)).call("req", {"req": {"url": "https://api.example.com/c"}})
+def test_request_cookies_and_headers(request_probe: Project, open_session: Opener, service: respx.MockRouter) -> None:
+    r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("req", {"req": {"url": "https://api.example.com/c"}})
     assert r.structured_content["cookies"] == ["sid=1; Path=/"]
     assert r.host_events[0].outcome["header"]["set-cookie"] == "sid=1; Path=/"
 
 
 @pytest.mark.parametrize("url", ["ftp://x.example.com/a", "/relative/path", None])
 def test_request_with_a_bad_url_fails_without_touching_the_network(request_probe: Project, open_session: Opener,
-                                                                   service: FakeService, url: str | None) -> None:
-    r = open_session(request_probe, transport=httpx.MockTransport(service)).call("req", {"req": {"url": url}})
+                                                                   service: respx.MockRouter, url: str | None) -> None:
+    r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("req", {"req": {"url": url}})
     assert r.structured_content["fail"]["errMsg"].startswith("request:fail invalid url")
-    assert service.seen == [] and r.host_events == []
+    assert not service.calls and r.host_events == []
 
 
-def test_binary_request_body(request_probe: Project, open_session: Opener, service: FakeService) -> None:
-    r = open_session(request_probe, transport=httpx.MockTransport(service)).call("binary")
+def test_binary_request_body(request_probe: Project, open_session: Opener, service: respx.MockRouter) -> None:
+    r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("binary")
     assert r.structured_content == {"buffer": "hi", "view": "ok"}  # a view sends its own bytes, not its whole buffer
     assert [e.args["bodyEncoding"] for e in r.host_events] == ["base64", "base64"]
 
 
-def test_request_abort(request_probe: Project, open_session: Opener, service: FakeService) -> None:
-    r = open_session(request_probe, transport=httpx.MockTransport(service)).call("abort")
+def test_request_abort(request_probe: Project, open_session: Opener, service: respx.MockRouter) -> None:
+    r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("abort")
     assert r.text == "request:fail abort"
 
 
@@ -288,11 +275,31 @@ def test_payment_outcomes_are_played_in_order(notes_project: Project, open_sessi
     assert device.get_storage()["notes:premium"]["plan"] == "month"
 
 
-def test_payment_with_missing_parameters(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe).call("call", {"name": "requestPayment", "args": {"package": "prepay_id=1"}})
-    assert r.structured_content == {
-        "fail": {"errMsg": "requestPayment:fail parameter error: timeStamp, nonceStr, paySign missing"}}
-    assert any(f.code == "host" and "prepay order" in f.message for f in r.findings)
+# One wx API called through the probe on a scripted device: (the Device's arguments, the API, its
+# arguments, what the skill got, the words of the one "host" finding it raises or None for none).
+PROBED_CALLS: dict[str, tuple[dict[str, Any], str, dict[str, Any], dict[str, Any], list[str] | None]] = {
+    "payment without its parameters": ({}, "requestPayment", {"package": "prepay_id=1"}, {
+        "fail": {"errMsg": "requestPayment:fail parameter error: timeStamp, nonceStr, paySign missing"}}, ["prepay order"]),
+    "fuzzy location": ({"location": {"latitude": 39.908823, "longitude": 116.39747}}, "getFuzzyLocation", {},
+                       {"ok": {"latitude": 39.91, "longitude": 116.4, "errMsg": "getFuzzyLocation:ok"}}, None),
+    "fuzzy location denied": ({"location": None}, "getFuzzyLocation", {},
+                              {"fail": {"errMsg": "getFuzzyLocation:fail auth deny"}}, None),
+    "a stub with no scripted result": ({}, "getNetworkType", {}, {
+        "fail": {"errMsg": "getNetworkType:fail wxreplay has no scripted result for this API"}}, ["stubs", "getNetworkType"]),
+}
+
+
+@pytest.mark.parametrize("device, name, args, seen, finding", PROBED_CALLS.values(), ids=PROBED_CALLS.keys())
+def test_a_scripted_device_answers_one_call(wx_probe: Project, open_session: Opener, device: dict[str, Any], name: str,
+                                             args: dict[str, Any], seen: dict[str, Any], finding: list[str] | None) -> None:
+    r = open_session(wx_probe, device=Device(**device)).call("call", {"name": name, "args": args})
+    assert r.structured_content == seen
+    host = [f.message for f in r.findings if f.code == "host"]
+    if finding is None:
+        assert host == []
+    else:
+        (message,) = host
+        assert all(word in message for word in finding), message
 
 
 def test_location_granted_and_denied(notes_project: Project, open_session: Opener) -> None:
@@ -302,12 +309,6 @@ def test_location_granted_and_denied(notes_project: Project, open_session: Opene
     denied = open_session(notes_project, device=Device(location=None)).call("whereAmI")
     assert denied.is_error and denied.meta == {"errMsg": "getLocation:fail auth deny"}
     assert denied.host_events[0].ok is False
-
-
-def test_fuzzy_location(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe, device=Device(location={"latitude": 39.908823, "longitude": 116.39747})).call(
-        "call", {"name": "getFuzzyLocation"})
-    assert r.structured_content == {"ok": {"latitude": 39.91, "longitude": 116.4, "errMsg": "getFuzzyLocation:ok"}}
 
 
 def test_phone_number(notes_project: Project, open_session: Opener) -> None:
@@ -353,13 +354,6 @@ def test_generic_stub(wx_probe: Project, open_session: Opener) -> None:
     assert third.structured_content == second.structured_content  # the last entry repeats
     events = first.host_events + second.host_events
     assert [(e.name, e.ok) for e in events] == [("getNetworkType", True), ("getNetworkType", False)]
-
-
-def test_unscripted_stub_fails_with_a_finding(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe).call("call", {"name": "getNetworkType"})
-    assert r.structured_content == {"fail": {"errMsg": "getNetworkType:fail wxreplay has no scripted result for this API"}}
-    (finding,) = [f for f in r.findings if f.code == "host"]
-    assert "stubs" in finding.message and "getNetworkType" in finding.message
 
 
 # ---- storage ------------------------------------------------------------------------------------
@@ -491,11 +485,6 @@ def test_async_storage_with_callbacks_only(legacy_project: Project, open_session
     cleared = s.call("clearFavorites")
     assert cleared.structured_content == {"steps": ["removeStorage:ok", "complete"]}
     assert device.get_storage() == {}
-
-
-def test_fuzzy_location_denied(wx_probe: Project, open_session: Opener) -> None:
-    r = open_session(wx_probe, device=Device(location=None)).call("call", {"name": "getFuzzyLocation"})
-    assert r.structured_content == {"fail": {"errMsg": "getFuzzyLocation:fail auth deny"}}
 
 
 def test_a_throwing_callback_is_reported_not_fatal(probe_project: Callable[..., Project], open_session: Opener) -> None:
