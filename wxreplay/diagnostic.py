@@ -9,7 +9,9 @@ decides whether an ``error`` stops anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
+
+from wxreplay import serialize
 
 __all__ = ["Diagnostic", "Level"]
 
@@ -28,17 +30,6 @@ class Diagnostic:
     column: int | None = None
     hint: str | None = None
 
-    #: ``(key, attribute)`` pairs of :meth:`to_dict`, in order. The rule is written as ``code``:
-    #: the name transcripts, snapshots and ``--json`` output have always used for it.
-    _DICT_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
-        ("code", "rule"),
-        ("message", "message"),
-        ("level", "level"),
-        ("file", "file"),
-        ("line", "line"),
-        ("column", "column"),
-        ("hint", "hint"),
-    )
 
     @property
     def code(self) -> str:
@@ -53,13 +44,8 @@ class Diagnostic:
         return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
 
     def to_dict(self) -> dict[str, Any]:
-        """The set fields as plain data (``None`` fields are left out)."""
-        out: dict[str, Any] = {}
-        for key, attr in self._DICT_KEYS:
-            value = getattr(self, attr)
-            if value is not None:
-                out[key] = value
-        return out
+        """The set fields as plain data (``None`` fields are left out): :func:`wxreplay.serialize.diagnostic`."""
+        return serialize.diagnostic(self)
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 from wxreplay.diagnostic import Diagnostic, Level
 
@@ -22,10 +21,3 @@ class Finding(Diagnostic):
     api: str | None = None
     context: str | None = None
 
-    # api and context come right after the level: the order transcripts and snapshots have always had.
-    _DICT_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
-        *Diagnostic._DICT_KEYS[:3],
-        ("api", "api"),
-        ("context", "context"),
-        *Diagnostic._DICT_KEYS[3:],
-    )

@@ -36,9 +36,9 @@ if TYPE_CHECKING:
         TapResult,
         UpstreamMessage,
     )
+    from wxreplay.diagnostic import Diagnostic
     from wxreplay.expect import ScenarioFailure
     from wxreplay.facts import Split
-    from wxreplay.findings import Finding
     from wxreplay.result import CallResult, HostEvent, LogLine
     from wxreplay.transcript import SessionInfo, StepRecord, Transcript, TurnRecord
 
@@ -116,9 +116,27 @@ def dataclass_data(obj: Any, *, omit: Iterable[str] = (), drop_none: bool = Fals
 # ---- findings, logs, host calls -----------------------------------------------------------------
 
 
-def findings(items: Iterable[Finding]) -> list[dict[str, Any]]:
-    """Findings as data (each is its own ``to_dict()``: code, message, level, then where, if known)."""
-    return [f.to_dict() for f in items]
+# A diagnostic's fields in the order its data has always had (a finding's api and context right
+# after the level); the rule is written as ``code``, the name transcripts and snapshots use for it.
+_DIAGNOSTIC_FIELDS = (
+    ("rule", "code"), ("message", "message"), ("level", "level"), ("api", "api"), ("context", "context"),
+    ("file", "file"), ("line", "line"), ("column", "column"), ("hint", "hint"),
+)
+
+
+def diagnostic(item: Diagnostic) -> dict[str, Any]:
+    """A diagnostic (a finding, a WXML or WXSS violation) as data: its set fields, ``None`` left out."""
+    out: dict[str, Any] = {}
+    for name, key in _DIAGNOSTIC_FIELDS:
+        value = getattr(item, name, None)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def findings(items: Iterable[Diagnostic]) -> list[dict[str, Any]]:
+    """Findings as data: code, message, level, then the API, context and place where known."""
+    return [diagnostic(f) for f in items]
 
 
 def log_line(line: LogLine, *, api: bool = True) -> dict[str, Any]:

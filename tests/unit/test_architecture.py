@@ -60,11 +60,11 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"planner": ("wxreplay.cursor", "wxreplay.checks", "wxreplay.planner")},
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
     {"facade": ("wxreplay",)},
-    {"cli": ("wxreplay.cli",), "plugin": ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state")},
+    {"cli": ("wxreplay.cli",), "plugin": ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state", "wxreplay.plugin_http")},
 )
 
 # Only these modules may import pytest (the engine runs without it).
-PYTEST_USERS = ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state")
+PYTEST_USERS = ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state", "wxreplay.plugin_http")
 PYTEST_MODULES = ("pytest", "_pytest")
 
 # Known exceptions to the layers, each with its reason; a stale entry fails the test. Empty: the

@@ -24,10 +24,14 @@ def test_dataclass_records_keep_their_field_order() -> None:
     info = SessionInfo(2, "sess-1", 1000)
     assert list(info.to_dict().items()) == [("index", 2), ("sessionId", "sess-1"), ("startedAtMs", 1000),
                                             ("endedBy", None)]
-    finding = Finding("c", "m", api="a", line=3)
-    assert serialize.dataclass_data(finding, drop_none=True) == finding.to_dict()
-    assert list(serialize.dataclass_data(finding, omit=("message", "level"))) == ["code", "api", "context", "file",
-                                                                                   "line"]
+    assert list(serialize.dataclass_data(info, omit=("index",), drop_none=True)) == ["sessionId", "startedAtMs"]
+
+
+def test_a_finding_has_one_key_order_whichever_way_it_is_asked() -> None:
+    finding = Finding("c", "m", api="a", line=3, file="f.js", column=5)
+    assert list(finding.to_dict().items()) == [("code", "c"), ("message", "m"), ("level", "warning"), ("api", "a"),
+                                               ("file", "f.js"), ("line", 3), ("column", 5)]
+    assert serialize.findings([finding]) == [finding.to_dict()] == [serialize.diagnostic(finding)]
 
 
 def test_a_log_line_has_one_key_order_in_both_views() -> None:
