@@ -19,29 +19,60 @@ from wxreplay.cassette import Cassette, store
 from wxreplay.cassette.model import host_entry, http_entry
 
 N_ENTRIES = 1000
-DRINKS = [{"drinkId": 100 + i, "name": name, "price": 20 + i, "category": "milk-coffee", "categoryLabel": "奶咖",
-           "image": f"https://cdn.example.com/westore/drinks/{i}.png", "tags": ["咖啡", "牛奶"]}
-          for i, name in enumerate(["拿铁", "美式", "生椰拿铁", "卡布奇诺"])]
+DRINKS = [
+    {
+        "drinkId": 100 + i,
+        "name": name,
+        "price": 20 + i,
+        "category": "milk-coffee",
+        "categoryLabel": "奶咖",
+        "image": f"https://cdn.example.com/westore/drinks/{i}.png",
+        "tags": ["咖啡", "牛奶"],
+    }
+    for i, name in enumerate(["拿铁", "美式", "生椰拿铁", "卡布奇诺"])
+]
 
 
 def entry(i: int) -> dict[str, Any]:
     """A realistic mix: 9 in 10 are HTTP (a search with a 4-drink answer), 1 in 10 a host call."""
     if i % 10 == 9:
-        return host_entry("cloud.callFunction", {"name": "quote", "data": {"n": i}}, True,
-                          {"result": {"price": i}, "errMsg": "cloud.callFunction:ok"}, None, turn=None, api="quote",
-                          ordinal=i)
-    request = {"method": "GET", "scheme": "http", "host": "127.0.0.1:8765", "path": f"/api/menu/{i % 50}",
-               "query": {"keyword": [f"拿铁{i}"], "page": ["1"]},
-               "headers": {"authorization": "Bearer <redacted:token#1>", "content-type": "application/json"}, "body": None}
-    response = {"status": 200, "headers": {"content-type": "application/json; charset=utf-8"},
-                "body": {"json": {"code": 0, "data": {"keyword": f"拿铁{i}", "total": 4, "items": DRINKS}}}}
+        return host_entry(
+            "cloud.callFunction",
+            {"name": "quote", "data": {"n": i}},
+            True,
+            {"result": {"price": i}, "errMsg": "cloud.callFunction:ok"},
+            None,
+            turn=None,
+            api="quote",
+            ordinal=i,
+        )
+    request = {
+        "method": "GET",
+        "scheme": "http",
+        "host": "127.0.0.1:8765",
+        "path": f"/api/menu/{i % 50}",
+        "query": {"keyword": [f"拿铁{i}"], "page": ["1"]},
+        "headers": {"authorization": "Bearer <redacted:token#1>", "content-type": "application/json"},
+        "body": None,
+    }
+    response = {
+        "status": 200,
+        "headers": {"content-type": "application/json; charset=utf-8"},
+        "body": {"json": {"code": 0, "data": {"keyword": f"拿铁{i}", "total": 4, "items": DRINKS}}},
+    }
     return http_entry(request, response, turn=None, api="searchDrinks", ordinal=i)
 
 
 def requests() -> list[httpx.Request]:
-    return [httpx.Request("GET", f"http://127.0.0.1:8765/api/menu/{i % 50}?page=1&keyword=拿铁{i}",
-                          headers={"authorization": "Bearer <redacted:token#1>", "content-type": "application/json"})
-            for i in range(N_ENTRIES) if i % 10 != 9]
+    return [
+        httpx.Request(
+            "GET",
+            f"http://127.0.0.1:8765/api/menu/{i % 50}?page=1&keyword=拿铁{i}",
+            headers={"authorization": "Bearer <redacted:token#1>", "content-type": "application/json"},
+        )
+        for i in range(N_ENTRIES)
+        if i % 10 != 9
+    ]
 
 
 def replay_each(transport: httpx.BaseTransport, reqs: list[httpx.Request], *, via_client: bool) -> list[float]:
@@ -54,8 +85,13 @@ def replay_each(transport: httpx.BaseTransport, reqs: list[httpx.Request], *, vi
 
 
 def run(path: Path, rounds: int) -> list[str]:
-    lines = [summary(f"load a {N_ENTRIES}-entry cassette ({path.stat().st_size // 1024} KB)",
-                     measure(lambda: Cassette.open(path), max(rounds // 50, 5)), 200)]
+    lines = [
+        summary(
+            f"load a {N_ENTRIES}-entry cassette ({path.stat().st_size // 1024} KB)",
+            measure(lambda: Cassette.open(path), max(rounds // 50, 5)),
+            200,
+        )
+    ]
     reqs = requests()
     per_request: list[float] = []
     per_client: list[float] = []
@@ -73,8 +109,10 @@ def main() -> None:
     ns = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.yaml"
-        path.write_text(store.dump({"version": 1, "recorded_at": "2025-01-01T00:00:00Z",
-                                    "entries": [entry(i) for i in range(N_ENTRIES)]}), encoding="utf-8")
+        path.write_text(
+            store.dump({"version": 1, "recorded_at": "2025-01-01T00:00:00Z", "entries": [entry(i) for i in range(N_ENTRIES)]}),
+            encoding="utf-8",
+        )
         report(f"wxreplay cassette benchmark ({ns.rounds} rounds)", lambda: run(path, ns.rounds))
 
 

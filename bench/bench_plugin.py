@@ -65,8 +65,13 @@ def pytest_wall(suite: Path, *args: str) -> float:
     """Wall time (s) of ``pytest`` in ``suite`` (with ``args``: ``a`` for the first half) in a fresh process; it must pass."""
     plugins = own_plugin_args()
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", *QUIET, *plugins, *args], cwd=suite, capture_output=True,
-                          text=True, env={**_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *QUIET, *plugins, *args],
+        cwd=suite,
+        capture_output=True,
+        text=True,
+        env={**_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )
     elapsed = time.perf_counter() - t
     if done.returncode != 0:
         raise SystemExit(f"pytest {' '.join(args[:4])} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
@@ -76,8 +81,13 @@ def pytest_wall(suite: Path, *args: str) -> float:
 def cli_wall(suite: Path, *paths: str) -> float:
     """Wall time (s) of ``wxreplay run`` over ``paths`` in a fresh process; it must pass."""
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "wxreplay.cli", "run", *paths, "--cassette-dir", CASSETTES], cwd=suite,
-                          capture_output=True, text=True, env=_env())
+    done = subprocess.run(
+        [sys.executable, "-m", "wxreplay.cli", "run", *paths, "--cassette-dir", CASSETTES],
+        cwd=suite,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
     elapsed = time.perf_counter() - t
     if done.returncode != 0:
         raise SystemExit(f"wxreplay run failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
@@ -86,8 +96,10 @@ def cli_wall(suite: Path, *paths: str) -> float:
 
 def verdict(per_item_ms: float, engine_ms: float, what: str) -> str:
     share = per_item_ms / engine_ms
-    return (f"  {what}: {per_item_ms:5.2f} ms per item = {share * 100:4.1f}% of the engine's "
-            f"{engine_ms:.1f} ms per scenario{'  OK' if share < TARGET_SHARE else '  OVER target 10%'}")
+    return (
+        f"  {what}: {per_item_ms:5.2f} ms per item = {share * 100:4.1f}% of the engine's "
+        f"{engine_ms:.1f} ms per scenario{'  OK' if share < TARGET_SHARE else '  OVER target 10%'}"
+    )
 
 
 @dataclasses.dataclass
@@ -111,8 +123,12 @@ class Slope:
 def phases(suite: Path, mode: str, *args: str) -> tuple[float, dict[str, float]]:
     """``plugin_phases.py`` in a fresh process: (its wall s as a user sees it, its accounts in seconds)."""
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("plugin_phases.py")), mode, str(suite), *args],
-                          capture_output=True, text=True, env=_env())
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("plugin_phases.py")), mode, str(suite), *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
     elapsed = time.perf_counter() - t
     if done.returncode != 0:
         raise SystemExit(f"plugin_phases.py {mode} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
@@ -277,17 +293,22 @@ def main() -> None:
         n = n_half + generate(suite / "b", ns.copies - n_half)  # the same files again: their cassettes are a/'s
         (suite / "pytest.ini").write_text(f"[pytest]\nwxreplay_cassette_dir = {CASSETTES}\n", encoding="utf-8")
         pytest_wall(suite, "--snapshot-update")  # create the snapshots once, untimed
-        print(f"wxreplay pytest plugin over a generated suite of {n} scenarios, {os.cpu_count()} CPUs, "
-              f"{ns.rounds} interleaved rounds (walls and accounts: medians; differences: best rounds)")
+        print(
+            f"wxreplay pytest plugin over a generated suite of {n} scenarios, {os.cpu_count()} CPUs, "
+            f"{ns.rounds} interleaved rounds (walls and accounts: medians; differences: best rounds)"
+        )
         for label, pin in (("unpinned", False), ("pinned to one CPU", True)):
+
             def both(pin: bool = pin) -> list[str]:
-                return ["fresh processes (as a user sees it):",
-                        *fresh_processes(suite, n, n_half, ns.rounds, xdist_too=not pin),  # -n 2 on one CPU: no
-                        "in one process, by difference (a cross-check):",
-                        *in_process(suite, ns.rounds)]
+                return [
+                    "fresh processes (as a user sees it):",
+                    *fresh_processes(suite, n, n_half, ns.rounds, xdist_too=not pin),  # -n 2 on one CPU: no
+                    "in one process, by difference (a cross-check):",
+                    *in_process(suite, ns.rounds),
+                ]
 
             print(f"{label}:")
-            for line in (_pinned(both) if pin else both()):
+            for line in _pinned(both) if pin else both():
                 print(line)
 
 

@@ -26,33 +26,45 @@ def make_skill(root: Path) -> Project:
     """A 10-file skill: index.js, 6 API modules, 2 utils and a JSON data file."""
     (root / "skills/bench/apis").mkdir(parents=True)
     (root / "skills/bench/utils").mkdir(parents=True)
-    (root / "app.json").write_text(json.dumps({
-        "pages": ["pages/home/home"], "lazyCodeLoading": "requiredComponents",
-        "subPackages": [{"root": "skills", "independent": True, "pages": []}],
-        "agent": {"skills": [{"name": "bench", "description": "benchmark skill", "path": "skills/bench"}]},
-    }))
+    (root / "app.json").write_text(
+        json.dumps(
+            {
+                "pages": ["pages/home/home"],
+                "lazyCodeLoading": "requiredComponents",
+                "subPackages": [{"root": "skills", "independent": True, "pages": []}],
+                "agent": {"skills": [{"name": "bench", "description": "benchmark skill", "path": "skills/bench"}]},
+            }
+        )
+    )
     names = ["trivial", "threeRequests", *(f"api{i}" for i in range(4))]
     apis = [{"name": n, "description": "d", "inputSchema": {"type": "object", "properties": {}}} for n in names]
     (root / "skills/bench/mcp.json").write_text(json.dumps({"apis": apis}))
     (root / "skills/bench/SKILL.md").write_text("# bench\n")
     (root / "skills/bench/utils/http.js").write_text(
         "module.exports = (path) => new Promise((resolve, reject) => wx.request({ url: 'https://svc.test' + path,"
-        " success: (r) => resolve(r.data), fail: reject }))\n")
+        " success: (r) => resolve(r.data), fail: reject }))\n"
+    )
     (root / "skills/bench/utils/fmt.js").write_text("exports.text = (t) => ({ content: [{ type: 'text', text: t }] })\n")
     (root / "skills/bench/utils/data.json").write_text(json.dumps({"items": list(range(50))}))
     (root / "skills/bench/apis/trivial.js").write_text(
-        "const { text } = require('../utils/fmt')\nmodule.exports = async () => text('ok')\n")
+        "const { text } = require('../utils/fmt')\nmodule.exports = async () => text('ok')\n"
+    )
     (root / "skills/bench/apis/threeRequests.js").write_text(
         "const get = require('../utils/http.js')\nconst { text } = require('../utils/fmt')\n"
         "module.exports = async () => { const a = await get('/a'); const b = await get('/b'); const c = await get('/c');"
-        " return text(String(a.v + b.v + c.v)) }\n")
+        " return text(String(a.v + b.v + c.v)) }\n"
+    )
     for i in range(4):
         (root / f"skills/bench/apis/api{i}.js").write_text(
             "const data = require('../utils/data.json')\n"
-            f"module.exports = async () => ({{ content: [{{ type: 'text', text: 'n' + data.items[{i}] }}] }})\n")
-    index = ["const skill = wx.modelContext.createSkill('skills/bench')", "skill.use(async (ctx, next) => next())",
-             "skill.registerAPI('trivial', require('./apis/trivial'))",
-             "skill.registerAPI('threeRequests', require('./apis/threeRequests'))"]
+            f"module.exports = async () => ({{ content: [{{ type: 'text', text: 'n' + data.items[{i}] }}] }})\n"
+        )
+    index = [
+        "const skill = wx.modelContext.createSkill('skills/bench')",
+        "skill.use(async (ctx, next) => next())",
+        "skill.registerAPI('trivial', require('./apis/trivial'))",
+        "skill.registerAPI('threeRequests', require('./apis/threeRequests'))",
+    ]
     index += [f"skill.registerAPI('api{i}', require('./apis/api{i}'))" for i in range(4)]
     (root / "skills/bench/index.js").write_text("\n".join(index) + "\n")
     files = [p for p in (root / "skills/bench").rglob("*") if p.is_file() and p.suffix in (".js", ".json")]

@@ -52,8 +52,13 @@ def generate(target: Path, copies: int) -> int:
 def run_cli(suite: Path) -> tuple[float, str]:
     """Wall time (s) of ``wxreplay run`` over ``suite`` in a fresh process, and its summary line."""
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "wxreplay.cli", "run", str(suite), "--cassette-dir", str(suite / "cassettes")],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "wxreplay.cli", "run", str(suite), "--cassette-dir", str(suite / "cassettes")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        cwd=ROOT,
+    )
     elapsed = time.perf_counter() - t
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()[-300:]
     if done.returncode != 0:
@@ -91,8 +96,10 @@ def main() -> None:
         suite.mkdir()
         n = generate(suite, ns.copies)
         seconds, line = run_cli(suite)
-        print(f"wxreplay run over a generated suite of {n} scenarios (one process, unpinned): "
-              f"{seconds:.2f} s wall, {seconds / n * 1000:.1f} ms per scenario  [{line}]")
+        print(
+            f"wxreplay run over a generated suite of {n} scenarios (one process, unpinned): "
+            f"{seconds:.2f} s wall, {seconds / n * 1000:.1f} ms per scenario  [{line}]"
+        )
     report(f"wxreplay scenario replay benchmark ({ns.rounds} rounds)", lambda: in_process(ns.rounds))
 
 

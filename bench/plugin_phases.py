@@ -61,6 +61,7 @@ class Accounts:
 
     def timed(self, fn: Callable[..., Any], key: str) -> Callable[..., Any]:
         """``fn``, adding the time of each call to ``key`` (``run`` also marks the GC pauses inside it)."""
+
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             t = time.perf_counter()
             self.in_run = key == "run"
@@ -69,6 +70,7 @@ class Accounts:
             finally:
                 self.in_run = False
                 self.add(key, time.perf_counter() - t)
+
         return wrapper
 
 
@@ -96,8 +98,12 @@ def under_pytest(suite: Path, args: list[str]) -> dict[str, float]:
     import wxreplay.plugin_items as items
 
     accounts = Accounts()
-    for name, key in (("load_scenario", "load"), ("check_scenario", "check"), ("run_scenario", "run"),
-                      ("check_snapshot", "snapshot")):
+    for name, key in (
+        ("load_scenario", "load"),
+        ("check_scenario", "check"),
+        ("run_scenario", "run"),
+        ("check_snapshot", "snapshot"),
+    ):
         setattr(items, name, accounts.timed(getattr(items, name), key))
     phases = _Phases(accounts)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # other plugins on the machine are not wxreplay's cost
@@ -116,8 +122,9 @@ def direct(suite: Path, cassettes: str, paths: list[str]) -> dict[str, float]:
     from wxreplay.scenario import collect_files, load_scenario
 
     accounts = Accounts()
-    load, check, run = (accounts.timed(fn, key) for fn, key in (
-        (load_scenario, "load"), (check_scenario, "check"), (run_scenario, "run")))
+    load, check, run = (
+        accounts.timed(fn, key) for fn, key in ((load_scenario, "load"), (check_scenario, "check"), (run_scenario, "run"))
+    )
     os.chdir(suite)
     options = RunOptions(cassette_dir=Path(cassettes))
     t = time.perf_counter()

@@ -63,13 +63,18 @@ def probe_project(make_project: Callable[..., Project]) -> Callable[..., Project
     ) -> Project:
         apis = []
         for name in handlers:
-            decl: dict[str, Any] = {"name": name, "description": f"probe {name}",
-                                    "inputSchema": (schemas or {}).get(name, {"type": "object"})}
+            decl: dict[str, Any] = {
+                "name": name,
+                "description": f"probe {name}",
+                "inputSchema": (schemas or {}).get(name, {"type": "object"}),
+            }
             if output_schemas and name in output_schemas:
                 decl["outputSchema"] = output_schemas[name]
             apis.append(decl)
-        index = preamble + "\n" + "".join(
-            f"wx.modelContext.registerAPI({json.dumps(name)}, {src})\n" for name, src in handlers.items()
+        index = (
+            preamble
+            + "\n"
+            + "".join(f"wx.modelContext.registerAPI({json.dumps(name)}, {src})\n" for name, src in handlers.items())
         )
         return make_project({"skills/probe/mcp.json": {"apis": apis}, "skills/probe/index.js": index, **(files or {})})
 

@@ -28,8 +28,11 @@ def check_call(cursor: Cursor, exp: Expect, result: CallResult, step: StepRecord
     diffs: list[Difference] = []
     if exp.is_error is not None and exp.is_error != result.is_error:
         diffs.append(Difference(join(label, "isError"), exp.is_error, result.is_error))
-    for key, want, got in (("structuredContent", exp.structured_content, result.structured_content),
-                           ("_meta", exp.meta, result.meta), ("handoff", exp.handoff, result.handoff)):
+    for key, want, got in (
+        ("structuredContent", exp.structured_content, result.structured_content),
+        ("_meta", exp.meta, result.meta),
+        ("handoff", exp.handoff, result.handoff),
+    ):
         if want is None:
             continue
         want = cursor.substitute(want, exp.source, key)
@@ -38,8 +41,11 @@ def check_call(cursor: Cursor, exp: Expect, result: CallResult, step: StepRecord
         else:
             diffs += partial(want, got, label, (key,))
     res = step.result or {}
-    for key, actual in (("content", result.text), ("facts", "\n".join(res.get("facts", []))),
-                        ("actions", "\n".join(res.get("actions", [])))):
+    for key, actual in (
+        ("content", result.text),
+        ("facts", "\n".join(res.get("facts", []))),
+        ("actions", "\n".join(res.get("actions", []))),
+    ):
         texts = getattr(exp, key)
         if texts:
             diffs += contains([str(t) for t in cursor.substitute(list(texts), exp.source, key)], actual, join(label, key))
@@ -47,8 +53,9 @@ def check_call(cursor: Cursor, exp: Expect, result: CallResult, step: StepRecord
     return diffs
 
 
-def check_card(cursor: Cursor, check: CardCheck, default: Card | None, label: str, *, live: Sequence[Card],
-               running: bool) -> list[Difference]:
+def check_card(
+    cursor: Cursor, check: CardCheck, default: Card | None, label: str, *, live: Sequence[Card], running: bool
+) -> list[Difference]:
     """``expect: card:`` against ``default``, or against the latest of the ``live`` cards named by ``component:``.
 
     ``live`` are the cards of the current session; ``running`` says whether one is running (for
@@ -74,8 +81,9 @@ def check_card(cursor: Cursor, check: CardCheck, default: Card | None, label: st
         if check.count is None and n == 0:
             diffs.append(Difference(join(base, selector), "at least one match", "none", "count"))
         elif check.count is not None and n != check.count:
-            diffs.append(Difference(join(base, selector), f"{check.count} match{'es' if check.count != 1 else ''}",
-                                    f"{n}", "count"))
+            diffs.append(
+                Difference(join(base, selector), f"{check.count} match{'es' if check.count != 1 else ''}", f"{n}", "count")
+            )
     return diffs
 
 
@@ -92,32 +100,50 @@ def check_message(cursor: Cursor, check: MessageCheck, message: UpstreamMessage 
     if check.api_call is not None:
         call = next((c for c in message.api_calls if c.name == check.api_call), None)
         if call is None:
-            diffs.append(Difference(join(base, "api_call"), check.api_call,
-                                    [c.name for c in message.api_calls] or "no api/call block"))
+            diffs.append(
+                Difference(join(base, "api_call"), check.api_call, [c.name for c in message.api_calls] or "no api/call block")
+            )
         elif check.arguments is not None:
-            diffs += partial(cursor.substitute(check.arguments, check.source, "arguments"), call.arguments, base,
-                             ("arguments",))
+            diffs += partial(cursor.substitute(check.arguments, check.source, "arguments"), call.arguments, base, ("arguments",))
     return diffs
 
 
-def judge_findings(cursor: Cursor, expected: tuple[str, ...] | None, found: Sequence[Mapping[str, Any]], label: str, *,
-                   strict: bool, what: str = "the step") -> None:
+def judge_findings(
+    cursor: Cursor,
+    expected: tuple[str, ...] | None,
+    found: Sequence[Mapping[str, Any]],
+    label: str,
+    *,
+    strict: bool,
+    what: str = "the step",
+) -> None:
     """Fail the step for the findings it reported: the set ``expected`` exactly, else no error (with ``strict``: none)."""
     if expected is not None:
         diffs = codes(expected, found, join(label, "findings"))
         if diffs:
-            raise cursor.failure(f"{what} reported other findings than expect: findings lists", differences=diffs,
-                                 fix="fix the skill, or list the codes it should report")
+            raise cursor.failure(
+                f"{what} reported other findings than expect: findings lists",
+                differences=diffs,
+                fix="fix the skill, or list the codes it should report",
+            )
         return
     bad = [f for f in found if f.get("level") == "error" or strict]
     if not bad:
         return
-    diffs = [Difference(join(label, "findings", str(f.get("code"))), "no finding" if strict else "no error finding",
-                        f.get("message"), "present") for f in bad]
+    diffs = [
+        Difference(
+            join(label, "findings", str(f.get("code"))),
+            "no finding" if strict else "no error finding",
+            f.get("message"),
+            "present",
+        )
+        for f in bad
+    ]
     kind = "finding" if strict and any(f.get("level") != "error" for f in bad) else "error finding"
     raise cursor.failure(
         f"{what} reported {len(bad)} {kind}{'s' if len(bad) != 1 else ''}" + (" (strict)" if strict else ""),
         differences=diffs,
-        fix="fix the skill, or state the codes the step should report: expect: {findings: [" +
-        ", ".join(sorted({str(f.get('code')) for f in bad})) + "]}",
+        fix="fix the skill, or state the codes the step should report: expect: {findings: ["
+        + ", ".join(sorted({str(f.get("code")) for f in bad}))
+        + "]}",
     )

@@ -29,7 +29,7 @@ def _json_arg(text: str, what: str) -> Any:
     except json.JSONDecodeError as e:
         raise UsageError(
             f"{what} is not valid JSON: {e.msg} at column {e.colno}: {text!r}",
-            hint="quote the JSON for your shell, e.g. --args '{\"keyword\": \"拿铁\"}'",
+            hint='quote the JSON for your shell, e.g. --args \'{"keyword": "拿铁"}\'',
         ) from None
 
 
@@ -106,8 +106,14 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
     project = Project.load(ns.project)
     transport, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
-    with Session(project, ns.skill, device=device, transport=transport, cassette=cassette,
-                 limits=SessionLimits(wall_timeout_s=ns.wall_timeout)) as session:
+    with Session(
+        project,
+        ns.skill,
+        device=device,
+        transport=transport,
+        cassette=cassette,
+        limits=SessionLimits(wall_timeout_s=ns.wall_timeout),
+    ) as session:
         _report(findings=session.findings)
         yield session
     _save(cassette)
@@ -155,9 +161,18 @@ def cmd_render(ns: argparse.Namespace) -> int:
             decl = session.skill.api(ns.api)
             raw, found = check_result(decl, raw, mcp_file=None)
             result = CallResult(
-                api=ns.api, arguments=args, raw=raw, is_error=bool(raw.get("isError", False)), content=raw["content"],
-                structured_content=raw.get("structuredContent"), meta=raw.get("_meta"), handoff=handoff_of(decl, raw),
-                api_calls=list(raw.get("apiCalls") or []), session_id=session.session_id, virtual_ms=0, findings=found,
+                api=ns.api,
+                arguments=args,
+                raw=raw,
+                is_error=bool(raw.get("isError", False)),
+                content=raw["content"],
+                structured_content=raw.get("structuredContent"),
+                meta=raw.get("_meta"),
+                handoff=handoff_of(decl, raw),
+                api_calls=list(raw.get("apiCalls") or []),
+                session_id=session.session_id,
+                virtual_ms=0,
+                findings=found,
             )
         else:
             result = session.call(ns.api, args)
@@ -183,14 +198,22 @@ def cmd_render(ns: argparse.Namespace) -> int:
 def _session_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skill", help="skill name when the project has several")
     p.add_argument("--storage", help="initial device storage as a JSON object")
-    p.add_argument("--payment", action="append", choices=["success", "cancel", "fail"],
-                   help="outcome of the next wx.requestPayment (repeatable; default success)")
+    p.add_argument(
+        "--payment",
+        action="append",
+        choices=["success", "cancel", "fail"],
+        help="outcome of the next wx.requestPayment (repeatable; default success)",
+    )
     p.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
     p.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
     p.add_argument("--cassette", metavar="FILE", help="replay wx.request and host calls from this cassette (YAML)")
-    p.add_argument("--record", metavar="MODE", choices=["none", "once", "new_episodes", "all"],
-                   help="record mode for --cassette: none (replay only, the default), once (record a missing cassette), "
-                   "new_episodes (record what is new), all (re-record)")
+    p.add_argument(
+        "--record",
+        metavar="MODE",
+        choices=["none", "once", "new_episodes", "all"],
+        help="record mode for --cassette: none (replay only, the default), once (record a missing cassette), "
+        "new_episodes (record what is new), all (re-record)",
+    )
 
 
 def cmd_describe(ns: argparse.Namespace) -> int:
@@ -214,8 +237,11 @@ def cmd_scan(ns: argparse.Namespace) -> int:
     for h in hits:
         print(h)
     if hits:
-        print(f"wxreplay: {len(hits)} possible secret(s) found: re-record with redaction, or opt a field out with "
-              "ignore_fields in [tool.wxreplay.redact]", file=sys.stderr)
+        print(
+            f"wxreplay: {len(hits)} possible secret(s) found: re-record with redaction, or opt a field out with "
+            "ignore_fields in [tool.wxreplay.redact]",
+            file=sys.stderr,
+        )
     if missing:
         return EXIT_USAGE
     return EXIT_FAILED if hits else EXIT_OK
@@ -240,9 +266,16 @@ def cmd_run(ns: argparse.Namespace) -> int:
         device = parse_device(ns.device, file="--device") if ns.device else None
     except ScenarioError as e:
         raise UsageError(str(e)) from None
-    options = RunOptions(record=ns.record, record_explicit=ns.record is not None,
-                         project=Path(ns.project) if ns.project else None, skill=ns.skill,
-                         cassette_dir=Path(ns.cassette_dir), strict=ns.strict, suffix=ns.suffix, device=device)
+    options = RunOptions(
+        record=ns.record,
+        record_explicit=ns.record is not None,
+        project=Path(ns.project) if ns.project else None,
+        skill=ns.skill,
+        cassette_dir=Path(ns.cassette_dir),
+        strict=ns.strict,
+        suffix=ns.suffix,
+        device=device,
+    )
     json_dir = Path(ns.json) if ns.json else None
     if json_dir is not None:
         json_dir.mkdir(parents=True, exist_ok=True)
@@ -265,8 +298,11 @@ def cmd_run(ns: argparse.Namespace) -> int:
         if json_dir is not None:
             (json_dir / f"{stem}.json").write_text(run.transcript.to_json(), encoding="utf-8")
         if run.recorded:
-            print(f"wxreplay: recorded {run.recorded} new entr{'y' if run.recorded == 1 else 'ies'} into {run.cassette}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"wxreplay: recorded {run.recorded} new entr{'y' if run.recorded == 1 else 'ies'} into {run.cassette}",
+                file=sys.stderr,
+                flush=True,
+            )
         if run.failure is None:
             passed += 1
             print(f"{'XPASS' if scenario.xfail else 'PASS'} {stem} ({ms})", flush=True)
@@ -305,8 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    call = sub.add_parser("call", help="call one atomic API and print its result as JSON",
-                          description=cmd_call.__doc__)
+    call = sub.add_parser("call", help="call one atomic API and print its result as JSON", description=cmd_call.__doc__)
     call.add_argument("project", help="project root (with app.json) or a skill directory")
     call.add_argument("api", help="API name as declared in mcp.json")
     call.add_argument("--args", help="arguments as a JSON object (default {})")
@@ -336,19 +371,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="replay scenarios and report (default: scenarios/ here)", description=cmd_run.__doc__)
     run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: scenarios)")
-    run.add_argument("--record", metavar="MODE", choices=["none", "once", "new_episodes", "all"],
-                     help="record mode of the cassettes: none (replay only, the default), once (record missing cassettes), "
-                     "new_episodes (record what is new), all (re-record)")
+    run.add_argument(
+        "--record",
+        metavar="MODE",
+        choices=["none", "once", "new_episodes", "all"],
+        help="record mode of the cassettes: none (replay only, the default), once (record missing cassettes), "
+        "new_episodes (record what is new), all (re-record)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")
     run.add_argument("--json", metavar="DIR", help="write each transcript as DIR/<scenario>.json (the stable form)")
     run.add_argument("--strict", action="store_true", help="warnings (bare instructions, outputSchema mismatches ...) fail")
     run.add_argument("--project", metavar="P", help="project of scenarios that name none")
     run.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
-    run.add_argument("--cassette-dir", metavar="DIR", default="cassettes",
-                     help="where <scenario>.yaml cassettes live when a scenario names none (default: cassettes)")
+    run.add_argument(
+        "--cassette-dir",
+        metavar="DIR",
+        default="cassettes",
+        help="where <scenario>.yaml cassettes live when a scenario names none (default: cassettes)",
+    )
     run.add_argument("--suffix", default=".scenario.yaml", help="scenario file suffix (default: .scenario.yaml)")
-    run.add_argument("--device", metavar="JSON", help="device defaults under every scenario's own device: (same keys), "
-                     "as JSON, e.g. '{\"timezone\": \"Asia/Shanghai\", \"seed\": 7}'")
+    run.add_argument(
+        "--device",
+        metavar="JSON",
+        help="device defaults under every scenario's own device: (same keys), "
+        'as JSON, e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\'',
+    )
     run.set_defaults(func=cmd_run)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)

@@ -45,8 +45,14 @@ class Cursor:
         self.turn, self.where, self.step_source, self.planned = None, where, None, None
 
     def failure(
-        self, reason: str, *, source: Source | None = None, at: Sequence[str | int] = (),
-        differences: Sequence[Difference] = (), cause: BaseException | None = None, fix: str | None = None,
+        self,
+        reason: str,
+        *,
+        source: Source | None = None,
+        at: Sequence[str | int] = (),
+        differences: Sequence[Difference] = (),
+        cause: BaseException | None = None,
+        fix: str | None = None,
         line: int | None = None,
     ) -> ScenarioFailure:
         """A failure at the current step (or at ``source``, at the key path ``at`` under it)."""
@@ -57,10 +63,18 @@ class Cursor:
             lines = (at_line, at_line) if at else (src.line, src.end_line)
             line = line or at_line
         return ScenarioFailure(
-            reason=reason, file=self.sc.file, turn=self.turn_no if self.turn is not None else None,
-            step=self.where, yaml=self.sc.lines(self.turn.source) if self.turn else "",
-            differences=list(differences), cause=cause, line=line, lines=lines, planned=self.planned,
-            scenario=self.sc.name, fix=fix,
+            reason=reason,
+            file=self.sc.file,
+            turn=self.turn_no if self.turn is not None else None,
+            step=self.where,
+            yaml=self.sc.lines(self.turn.source) if self.turn else "",
+            differences=list(differences),
+            cause=cause,
+            line=line,
+            lines=lines,
+            planned=self.planned,
+            scenario=self.sc.name,
+            fix=fix,
         )
 
     def not_met(self, exp: Expect, diffs: Sequence[Difference]) -> ScenarioFailure:

@@ -65,8 +65,11 @@ def cloud_state(setup: CloudSetup) -> CloudState:
     if setup.openid is not None:
         extra["openid"] = setup.openid
     return CloudState(
-        collections=copy.deepcopy(setup.collections), functions=copy.deepcopy(setup.functions),
-        files=copy.deepcopy(setup.files), ai=copy.deepcopy(setup.ai), **extra,
+        collections=copy.deepcopy(setup.collections),
+        functions=copy.deepcopy(setup.functions),
+        files=copy.deepcopy(setup.files),
+        ai=copy.deepcopy(setup.ai),
+        **extra,
     )
 
 

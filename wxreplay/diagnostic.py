@@ -30,7 +30,6 @@ class Diagnostic:
     column: int | None = None
     hint: str | None = None
 
-
     @property
     def code(self) -> str:
         """The rule, under the name findings have always used for it."""

@@ -127,8 +127,9 @@ class CassetteMissError(CassetteError):
     request and the nearest recordings with what differs, and ends with the command that records it.
     """
 
-    def __init__(self, message: str, *, api: str | None = None, ordinal: int | None = None,
-                 turn: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, message: str, *, api: str | None = None, ordinal: int | None = None, turn: int | None = None, **kwargs: Any
+    ) -> None:
         self.api = api
         self.ordinal = ordinal
         self.turn = turn

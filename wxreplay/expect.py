@@ -81,7 +81,8 @@ class Difference:
         e, a = self.expected, self.actual
         if self.kind == "missing":
             return f"{self.path}: expected {_show(e)}, but there is no such key" + (
-                f" (keys: {', '.join(map(str, a))})" if isinstance(a, (list, tuple)) and a else "")
+                f" (keys: {', '.join(map(str, a))})" if isinstance(a, (list, tuple)) and a else ""
+            )
         if self.kind == "extra":
             return f"{self.path}: not expected, got {_show(a)}"
         if self.kind == "contains":
@@ -99,8 +100,12 @@ class Difference:
 
     def to_dict(self) -> dict[str, Any]:
         """path, kind, expected, actual (``None`` where :data:`MISSING`)."""
-        return serialize.difference(self.path, self.kind, None if self.expected is MISSING else self.expected,
-                                    None if self.actual is MISSING else self.actual)
+        return serialize.difference(
+            self.path,
+            self.kind,
+            None if self.expected is MISSING else self.expected,
+            None if self.actual is MISSING else self.actual,
+        )
 
 
 def join(*parts: str) -> str:
@@ -167,8 +172,11 @@ def codes(expected: Iterable[str], found: Iterable[Mapping[str, Any]], path: str
 
 def host_calls(expected: Iterable[str], called: Sequence[str], path: str) -> list[Difference]:
     """Each wx API of ``expected`` must be among ``called``."""
-    return [Difference(path, f"a call of wx.{name}", f"the step called {_show(list(called)) if called else 'no wx API'}",
-                       "absent") for name in expected if name not in called]
+    return [
+        Difference(path, f"a call of wx.{name}", f"the step called {_show(list(called)) if called else 'no wx API'}", "absent")
+        for name in expected
+        if name not in called
+    ]
 
 
 # ---- the failure ------------------------------------------------------------------------------

@@ -124,14 +124,51 @@ _CJK_RE = re.compile(f"[{_CJK}]")
 _WORDY = re.compile(rf"[\w{_CJK}]")
 _CN_END = "。！？；"
 _EN_END = ".!?;"
-_PAIRS = {"「": "」", "『": "』", "“": "”", "‘": "’", "（": "）", "(": ")", "【": "】", "[": "]", "《": "》", "〈": "〉",
-          "{": "}"}
+_PAIRS = {
+    "「": "」",
+    "『": "』",
+    "“": "”",
+    "‘": "’",
+    "（": "）",
+    "(": ")",
+    "【": "】",
+    "[": "]",
+    "《": "》",
+    "〈": "〉",
+    "{": "}",
+}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _TRAILING = set(_CLOSERS) | {'"', "'"}
 _QUOTE_CLOSE = '”"’'  # a sentence ending right before one of these ends the outer sentence (rule 5)
 _URL = re.compile(r"https?://[^\s，。！？；、「」『』“”‘’（）《》【】<>\"]+")
-_ABBREV = {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "no", "approx", "incl", "cf", "fig", "al", "jr",
-           "sr", "ca", "min", "max", "esp", "resp", "viz", "u.s", "a.m", "p.m"}
+_ABBREV = {
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "no",
+    "approx",
+    "incl",
+    "cf",
+    "fig",
+    "al",
+    "jr",
+    "sr",
+    "ca",
+    "min",
+    "max",
+    "esp",
+    "resp",
+    "viz",
+    "u.s",
+    "a.m",
+    "p.m",
+}
 
 
 def _protected(line: str) -> list[bool]:
@@ -178,7 +215,7 @@ def _dot_is_end(line: str, i: int, start: int) -> bool:
     if word:
         w = word.group(1).lower()
         if w == "etc":
-            nxt = line[i + 1:].lstrip()
+            nxt = line[i + 1 :].lstrip()
             return bool(nxt) and nxt[0].isupper()
         if w in _ABBREV or (len(w) == 1 and (i - len(w) == start or not line[i - len(w) - 1].isalpha())):
             return False
@@ -246,8 +283,22 @@ def sentences(text: str) -> list[str]:
 
 _BULLET = re.compile(r"^(?:[-*•·]\s+|\d{1,3}[.、)）]\s*|[（(]\d{1,3}[)）]\s*|[①-⑳]\s*)")
 _LABEL = re.compile(r"^([^\s，。：:,.;；!！?？「」“”\"()（）]{1,12}|[A-Za-z]+(?: [A-Za-z]+)?)\s*[：:]\s*")
-_ACTION_LABELS = {"下一步", "接下来", "动作", "操作", "指令", "要求", "禁止", "next", "next step", "action", "actions",
-                  "instruction", "instructions", "todo"}
+_ACTION_LABELS = {
+    "下一步",
+    "接下来",
+    "动作",
+    "操作",
+    "指令",
+    "要求",
+    "禁止",
+    "next",
+    "next step",
+    "action",
+    "actions",
+    "instruction",
+    "instructions",
+    "todo",
+}
 _FACT_LABELS = {"事实", "结果", "fact", "facts", "result"}
 _CN_CONNECTOR = re.compile(
     r"^(?:然后|并且|并|同时|另外|此外|接着|随后|最后|之后|再(?!次)|否则|那么|则|就|且|或者|或"
@@ -259,8 +310,10 @@ _EN_CONNECTOR = re.compile(
 _CN_SUBJECT = re.compile(r"^(?:你|您|模型|助手|AI)(?=[应可需必请务不别勿只仅先直])")
 _EN_YOU = re.compile(r"^you\s+(?=[a-z])", re.I)
 
-_FACT_AFTER_CALL = (r"(?!\s*[A-Za-z_$][\w$.]*\s*(?:未|失败|成功|超时|出错|异常|返回|结果|已|出现|报错|被|的结果))"
-                    r"(?!失败|成功|超时|出错|异常|结果)")
+_FACT_AFTER_CALL = (
+    r"(?!\s*[A-Za-z_$][\w$.]*\s*(?:未|失败|成功|超时|出错|异常|返回|结果|已|出现|报错|被|的结果))"
+    r"(?!失败|成功|超时|出错|异常|结果)"
+)
 _CN_STRONG = r"请(?!求)|禁止|不要|不得|不许|不准|切勿|严禁|勿|务必|必须|一定要"
 _CN_MARKER = re.compile(
     "^(?:" + _CN_STRONG + r"|别(?!名|的|人|处)|切忌|避免|无需|不必|不需要|需要(?!\s*[\d一二两三四五六七八九十几])|需先"
@@ -313,7 +366,7 @@ def _lead(text: str) -> tuple[str, str | None, bool]:
                 verdict = "action"
             elif label in _FACT_LABELS:
                 verdict = "fact"
-            s = s[m.end():]
+            s = s[m.end() :]
         s = _CN_CONNECTOR.sub("", s, count=1)
         s = _EN_CONNECTOR.sub("", s, count=1)
         if _CN_SUBJECT.match(s) or _EN_YOU.match(s):
@@ -370,17 +423,17 @@ def _conditional(s: str) -> str | None:
         return None
     if subject and ends:
         for m in ends:
-            why = _consequence_is_action(s[m.end():])
+            why = _consequence_is_action(s[m.end() :])
             if why:
                 return why
         return None
     for m in ends:
         if m.group(0).rstrip("，, ") in ("时", "的话", "则"):
-            why = _consequence_is_action(s[m.end():])
+            why = _consequence_is_action(s[m.end() :])
             if why:
                 return why
             continue
-        lead = _lead(s[m.end():])[0]
+        lead = _lead(s[m.end() :])[0]
         strong = _CN_STRONG_RE.match(lead) or _EN_STRONG_RE.match(lead)
         if strong:
             return f"condition + {strong.group(0)}"
@@ -410,7 +463,7 @@ def classify(sentence: str) -> Kind:
 def _cut(text: str) -> int | None:
     """Rule 12: where a fact sentence turns into an instruction, if it does."""
     for m in _CLAUSE.finditer(text):
-        rest = text[m.end():m.end() + _LOOKAHEAD]
+        rest = text[m.end() : m.end() + _LOOKAHEAD]
         if not rest.strip():
             return None
         lead = _lead(rest)[0]
@@ -447,8 +500,14 @@ def _result(items: list[Sentence]) -> Split:
             seen_action = True
         elif seen_action:
             violation = True
-    return Split(facts=facts, actions=actions, bare_instruction=bool(actions) and not facts,
-                 first_kind=items[0].kind if items else None, order_violation=violation, sentences=items)
+    return Split(
+        facts=facts,
+        actions=actions,
+        bare_instruction=bool(actions) and not facts,
+        first_kind=items[0].kind if items else None,
+        order_violation=violation,
+        sentences=items,
+    )
 
 
 def split_result(content_blocks: Iterable[Any] | str | None) -> Split:

@@ -20,4 +20,3 @@ class Finding(Diagnostic):
     level: Level = "warning"
     api: str | None = None
     context: str | None = None
-

@@ -86,9 +86,7 @@ def _decode_hint(text: str, err: json.JSONDecodeError) -> str | None:
     comma_pos, prev = _prev_significant(text, pos)
     if prev == "," and at[:1] in ("}", "]"):
         line, col = _line_col(text, comma_pos)
-        return (
-            f"trailing comma: remove the ',' at line {line} column {col} (JSON allows none before '{at[:1]}')"
-        )
+        return f"trailing comma: remove the ',' at line {line} column {col} (JSON allows none before '{at[:1]}')"
     if at[:1] == "'":
         return "use double quotes: JSON strings and keys are written \"like this\", never 'like this'"
     if msg.startswith("Expecting property name"):

@@ -67,10 +67,23 @@ _ASTRAL = re.compile(r"[\U00010000-\U0010ffff]")
 _PLAIN = re.compile(r"(?!---|\.\.\.|[-?:](?: |\Z))[^ #,\[\]{}&*!|>'\"%@`](?:.*[^ ])?\Z", re.S)
 # Characters written escaped in a double-quoted scalar, and how (Emitter.write_double_quoted; NEL,
 # U+2028, U+2029 never get there, U+00A0 is printed as is).
-_NEEDS_ESCAPE = re.compile(r'[^\x20\x21\x23-\x5b\x5d-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]')
+_NEEDS_ESCAPE = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 _ESCAPES = {
-    "\0": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f", "\r": "r",
-    "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N", "\xa0": "_", "\u2028": "L", "\u2029": "P",
+    "\0": "0",
+    "\x07": "a",
+    "\x08": "b",
+    "\t": "t",
+    "\n": "n",
+    "\x0b": "v",
+    "\x0c": "f",
+    "\r": "r",
+    "\x1b": "e",
+    '"': '"',
+    "\\": "\\",
+    "\x85": "N",
+    "\xa0": "_",
+    "\u2028": "L",
+    "\u2029": "P",
 }
 # Past this length a scalar written on one line could reach the 65536-column width, where the
 # emitters fold it (a "|" block is never folded).

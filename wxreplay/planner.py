@@ -101,8 +101,17 @@ class Planner:
     fails raises :class:`~wxreplay.expect.ScenarioFailure` (made by :attr:`cursor`).
     """
 
-    def __init__(self, scenario: Scenario, project: Project, skill: Skill, *, cassette: Cassette, device: Device,
-                 transcript: Transcript, strict: bool) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        project: Project,
+        skill: Skill,
+        *,
+        cassette: Cassette,
+        device: Device,
+        transcript: Transcript,
+        strict: bool,
+    ) -> None:
         self.sc = scenario
         self.project = project
         self.skill = skill
@@ -146,8 +155,7 @@ class Planner:
         """The 1-based index of the turn being played (0 before the first)."""
         return self.cursor.turn_no
 
-    def judge(self, expected: tuple[str, ...] | None, found: Sequence[Any], label: str, *,
-              what: str = "the step") -> None:
+    def judge(self, expected: tuple[str, ...] | None, found: Sequence[Any], label: str, *, what: str = "the step") -> None:
         """:func:`~wxreplay.checks.judge_findings` with this run's strictness."""
         judge_findings(self.cursor, expected, found, label, strict=self.strict, what=what)
 
@@ -155,19 +163,20 @@ class Planner:
     def start_session(self) -> None:
         self.session_no += 1
         try:
-            session = Session(self.project, self.skill.name, device=self.device, cassette=self.cassette,
-                              now_ms=self.life.clock_ms)
+            session = Session(
+                self.project, self.skill.name, device=self.device, cassette=self.cassette, now_ms=self.life.clock_ms
+            )
         except WxReplayError as e:
-            raise self.cursor.failure(f"session {self.session_no} could not start: the skill did not load",
-                                      cause=e) from None
+            raise self.cursor.failure(f"session {self.session_no} could not start: the skill did not load", cause=e) from None
         self.session = session
         self.results = []
         self.transcript.start_session(session.session_id, session.now)
         seen = {(f.code, f.message) for f in self.transcript.findings}
         fresh = [f for f in session.findings if (f.code, f.message) not in seen]
         self.transcript.findings.extend(fresh)
-        self.judge(None, serialize.findings(fresh), join(self.cursor.where, f"session {self.session_no}"),
-                   what="loading the skill")
+        self.judge(
+            None, serialize.findings(fresh), join(self.cursor.where, f"session {self.session_no}"), what="loading the skill"
+        )
 
     def end_session(self, why: str) -> tuple[list[Any], list[Any]]:
         """End the runtime (cards get ``detached``); the logs and findings of that, for the event's record."""
@@ -223,7 +232,8 @@ class Planner:
             req, origin = queue[0]
             if step.api != req.name:
                 raise self.cursor.failure(
-                    f"{origin} asks the platform to call {req.name}, but the plan calls {step.api}", at=("call",),
+                    f"{origin} asks the platform to call {req.name}, but the plan calls {step.api}",
+                    at=("call",),
                     fix=f"the platform runs the call it was given: write - call: {req.name}",
                 )
             queue.pop(0)
@@ -233,7 +243,8 @@ class Planner:
             elif args != given:
                 diffs = exact(given, args, label, ("args",))
                 raise self.cursor.failure(
-                    f"the plan's args differ from the arguments of the api/call that {origin} carries", at=("args",),
+                    f"the plan's args differ from the arguments of the api/call that {origin} carries",
+                    at=("args",),
                     differences=diffs or [Difference(join(label, "args"), given, args)],
                     fix="leave args out to run the call with the card's arguments, or write them exactly",
                 )
@@ -244,8 +255,9 @@ class Planner:
         try:
             result = session.call(step.api, args)
         except ArgumentsError as e:
-            raise self.cursor.failure(f"the arguments of {step.api} do not match its inputSchema",
-                                      at=("args",) if step.args else (), cause=e) from None
+            raise self.cursor.failure(
+                f"the arguments of {step.api} do not match its inputSchema", at=("args",) if step.args else (), cause=e
+            ) from None
         except WxReplayError as e:
             raise self.cursor.failure(f"{step.api} failed: {_first_line(e)}", cause=e) from None
         self.results.append(result)
@@ -276,20 +288,27 @@ class Planner:
         if step.api is None:
             target = self.results[-1] if self.results else None
             if target is None:
-                raise self.cursor.failure(f"render: last, but no API has been called in session {self.session_no} yet",
-                                          at=("render",), fix="call an API before rendering its card")
+                raise self.cursor.failure(
+                    f"render: last, but no API has been called in session {self.session_no} yet",
+                    at=("render",),
+                    fix="call an API before rendering its card",
+                )
         else:
             target = next((r for r in reversed(self.results) if r.api == step.api), None)
             if target is None:
-                raise self.cursor.failure(f"render: {step.api}, but {step.api} has not been called in session {self.session_no}"
-                                          + (" (earlier sessions ended; their results are gone)" if self.session_no > 1 else ""),
-                                          at=("render",), fix=f"call {step.api} first in this session")
+                raise self.cursor.failure(
+                    f"render: {step.api}, but {step.api} has not been called in session {self.session_no}"
+                    + (" (earlier sessions ended; their results are gone)" if self.session_no > 1 else ""),
+                    at=("render",),
+                    fix=f"call {step.api} first in this session",
+                )
         self.cursor.planned = f"render the card of {target.api} {_compact(target.arguments)}"
         if target.is_error:
             text = target.text if len(target.text) <= 160 else target.text[:159] + "…"
             raise self.cursor.failure(
                 f"{target.api} returned isError: true, and isError results render no card (the client shows only the text): "
-                f"{text}", at=("render",),
+                f"{text}",
+                at=("render",),
                 fix="remove the render step, or check the error on the call: expect: {isError: true, content: ...}",
             )
         session = self._session()
@@ -329,7 +348,8 @@ class Planner:
             why, when = self.ended.get(shown.session, ("", 0))
             raise self.cursor.failure(
                 f"the {name} card was rendered in session {shown.session} (turn {shown.turn}), which ended "
-                f"({why} at turn {when}): cards of an ended session are no longer interactive", at=("tap",),
+                f"({why} at turn {when}): cards of an ended session are no longer interactive",
+                at=("tap",),
                 fix="the user must ask again: call its API and render the card in the new session before tapping it",
             )
         self.wake()
@@ -361,13 +381,16 @@ class Planner:
         queue = [(c, "the card's message") for c in message.api_calls] if message is not None else []
         if turn.plan:
             if message is None:
-                raise self.cursor.failure("this tap has a plan, but the card sent no upstream message for the planner to answer",
-                                          at=("plan",), fix="remove the plan, or tap a node whose handler sends a message")
+                raise self.cursor.failure(
+                    "this tap has a plan, but the card sent no upstream message for the planner to answer",
+                    at=("plan",),
+                    fix="remove the plan, or tap a node whose handler sends a message",
+                )
             self.run_plan(turn.plan, rec, queue)
         elif queue:
             raise self.cursor.failure(
-                f"the card's message asks the platform to call {queue[0][0].name} (an api/call block), "
-                "but the tap has no plan", at=("tap",),
+                f"the card's message asks the platform to call {queue[0][0].name} (an api/call block), but the tap has no plan",
+                at=("tap",),
                 fix=f"add plan: with - call: {queue[0][0].name} first (its arguments come from the card)",
             )
 
@@ -382,8 +405,11 @@ class Planner:
         else:
             what = "no card"
         if not pool:
-            raise self.cursor.failure(f"{what} has been rendered before this tap", at=("tap",),
-                                      fix="render it first with - render: <API> in an earlier plan")
+            raise self.cursor.failure(
+                f"{what} has been rendered before this tap",
+                at=("tap",),
+                fix="render it first with - render: <API> in an earlier plan",
+            )
         return pool[-1]
 
     def find_target(self, card: Card, turn: TapTurn) -> CardNode:
@@ -397,12 +423,15 @@ class Planner:
                 return card.find_text(text, index=turn.index)  # nothing tappable: the tap explains what is there
             if not -len(candidates) <= turn.index < len(candidates):
                 shown = ", ".join(json.dumps(n.texts().strip(), ensure_ascii=False) for n in candidates)
-                raise CardQueryError(f"no tappable node #{turn.index} with text {text!r} (found {len(candidates)}: {shown})",
-                                     hint="index counts from 0")
+                raise CardQueryError(
+                    f"no tappable node #{turn.index} with text {text!r} (found {len(candidates)}: {shown})",
+                    hint="index counts from 0",
+                )
             return candidates[turn.index]
         except CardQueryError as e:
-            raise self.cursor.failure(f"the {component_name(card.component_path)} card has no such node: {e.message}",
-                                      at=("tap",), cause=e) from None
+            raise self.cursor.failure(
+                f"the {component_name(card.component_path)} card has no such node: {e.message}", at=("tap",), cause=e
+            ) from None
 
     # ---- lifecycle events ------------------------------------------------------------------
     def event_turn(self, turn: EventTurn) -> None:
@@ -413,8 +442,16 @@ class Planner:
         before = self.session
         outcome = self.life.event(name, turn.duration_ms, running=self.session is not None)
         changed, events, logs, found = self.apply(outcome)
-        step_rec = record_lifecycle(name, arg, line=turn.source.line, session_ended=outcome.end is not None,
-                                    cards=changed, host_events=events, logs=logs, findings=found)
+        step_rec = record_lifecycle(
+            name,
+            arg,
+            line=turn.source.line,
+            session_ended=outcome.end is not None,
+            cards=changed,
+            host_events=events,
+            logs=logs,
+            findings=found,
+        )
         rec.add(step_rec)
         if outcome.start:
             self.start_session()
@@ -424,8 +461,13 @@ class Planner:
             if exp.session is not None:
                 state = "same" if before is not None and self.session is before else "new"
                 if state != exp.session:
-                    why = (f"the session ended ({self.ended[self.session_no][0]})" if self.session is None and before is not None
-                           else "the session kept running" if state == "same" else "no session was running")
+                    why = (
+                        f"the session ended ({self.ended[self.session_no][0]})"
+                        if self.session is None and before is not None
+                        else "the session kept running"
+                        if state == "same"
+                        else "no session was running"
+                    )
                     diffs.append(Difference(join(label, "session"), exp.session, f"{state}: {why}"))
             if exp.card is not None:
                 last = self.current_cards()[-1:] if exp.card.component is None else []
@@ -515,5 +557,4 @@ def _compact(value: Any) -> str:
 
 def _id_like(value: Any) -> bool:
     """A saved value to mask in the stable transcript: text of 4+ characters with a digit and no space."""
-    return (isinstance(value, str) and len(value) >= 4 and any(c.isdigit() for c in value)
-            and not any(c.isspace() for c in value))
+    return isinstance(value, str) and len(value) >= 4 and any(c.isdigit() for c in value) and not any(c.isspace() for c in value)

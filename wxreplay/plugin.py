@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from wxreplay.session import Session
 
 
-
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add the ``wxreplay`` option group; each option is also an ini key ``wxreplay_<name>``."""
     group = parser.getgroup("wxreplay", "wxreplay: scenario files, cassettes and snapshots")
@@ -67,9 +66,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
             device = parse_device(device, file="--wx-device")
         config.stash[STATE] = WxConfig(
-            record=record, record_explicit=config.getoption("wxreplay_record") is not None, project=path("project"),
-            skill=get("skill")[0] or None, suffix=get("suffix")[0] or ".scenario.yaml", device=device or None,
-            strict=bool(get("strict")[0]), cassette_dir=path("cassette_dir") or config.rootpath / "cassettes",
+            record=record,
+            record_explicit=config.getoption("wxreplay_record") is not None,
+            project=path("project"),
+            skill=get("skill")[0] or None,
+            suffix=get("suffix")[0] or ".scenario.yaml",
+            device=device or None,
+            strict=bool(get("strict")[0]),
+            cassette_dir=path("cassette_dir") or config.rootpath / "cassettes",
         )
     except WxReplayError as e:
         raise pytest.UsageError(f"wxreplay: {e}") from None
@@ -106,8 +110,11 @@ def wx_project(pytestconfig: pytest.Config) -> Project:
 
     state = pytestconfig.stash[STATE]
     if state.project is None:
-        pytest.fail("wx_project: no project configured: pass --wx-project PATH or set wxreplay_project "
-                    "in [tool.pytest.ini_options] / pytest.ini", pytrace=False)
+        pytest.fail(
+            "wx_project: no project configured: pass --wx-project PATH or set wxreplay_project "
+            "in [tool.pytest.ini_options] / pytest.ini",
+            pytrace=False,
+        )
     return load_project(state.project)
 
 
@@ -133,8 +140,11 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
             yield session
         return
     name = re.sub(r'[\\/:*?"<>|]', "_", node.name if node.cls is None else f"{node.cls.__name__}.{node.name}")
-    cassette = Cassette.open(state.cassette_dir / node.path.stem / f"{name}.yaml", state.mode(),
-                             rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"))
+    cassette = Cassette.open(
+        state.cassette_dir / node.path.stem / f"{name}.yaml",
+        state.mode(),
+        rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"),
+    )
     cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
     with Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session

@@ -45,14 +45,24 @@ class ScenarioFile(pytest.File):
         state = self.config.stash[STATE]
         scenario = load_scenario(self.path)
         if scenario.project is None and state.project is None:
-            raise scenario.error("the scenario does not say which project it drives", hint=(
-                "add project: <the folder holding app.json, relative to this file>, or set --wx-project / wxreplay_project"))
+            raise scenario.error(
+                "the scenario does not say which project it drives",
+                hint=(
+                    "add project: <the folder holding app.json, relative to this file>, or set --wx-project / wxreplay_project"
+                ),
+            )
         name = scenario.name.replace("::", ":")
         options = state.run_options(f"{self.nodeid}::{name}")
         checked = check_scenario(scenario, options)  # at collection: a scenario that does not fit is a collection error
         syrupy = self.config.pluginmanager.has_plugin("syrupy")
-        item = ScenarioItem.from_parent(self, name=name, scenario=scenario, options=options, checked=checked,
-                                        callobj=run_scenario_item if syrupy else run_scenario_item_no_snapshot)
+        item = ScenarioItem.from_parent(
+            self,
+            name=name,
+            scenario=scenario,
+            options=options,
+            checked=checked,
+            callobj=run_scenario_item if syrupy else run_scenario_item_no_snapshot,
+        )
         item.add_marker("scenario")
         for i, mark in enumerate(scenario.marks):
             hint = f"register it (markers = {mark}: ... in pytest.ini or [tool.pytest.ini_options]) or remove it"
@@ -63,8 +73,12 @@ class ScenarioFile(pytest.File):
                 except pytest.fail.Exception as e:  # --strict-markers and the mark is not registered
                     raise scenario.error(str(e), scenario.source, "marks", i, hint=hint) from None
             if caught:  # the unknown-mark warning, pointing at the YAML instead of this module
-                warnings.warn_explicit(f"unknown mark {mark!r} in the scenario's marks: {hint}", pytest.PytestUnknownMarkWarning,
-                                       str(self.path), scenario.span(scenario.source, "marks", i).line)
+                warnings.warn_explicit(
+                    f"unknown mark {mark!r} in the scenario's marks: {hint}",
+                    pytest.PytestUnknownMarkWarning,
+                    str(self.path),
+                    scenario.span(scenario.source, "marks", i).line,
+                )
         if scenario.skip is not None:
             item.add_marker(pytest.mark.skip(reason=scenario.skip))
         if scenario.xfail is not None:
@@ -85,8 +99,9 @@ class SnapshotMismatch(AssertionError):
 class ScenarioItem(pytest.Function):
     """One scenario: runs it with :func:`wxreplay.runner.run_scenario`, then compares the snapshot."""
 
-    def __init__(self, *args: Any, scenario: Scenario, options: RunOptions, checked: tuple[Project, Skill],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, scenario: Scenario, options: RunOptions, checked: tuple[Project, Skill], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._scenario: Scenario | None = scenario
         self.options, self.checked = options, checked
@@ -140,8 +155,9 @@ class ScenarioItem(pytest.Function):
             file, line = exc.file or file, exc.line or line
         else:
             text = message = str(exc)
-        return ReprExceptionInfo(reprtraceback=ReprTracebackNative([text + "\n"]),
-                                 reprcrash=ReprFileLocation(file, line, message))
+        return ReprExceptionInfo(
+            reprtraceback=ReprTracebackNative([text + "\n"]), reprcrash=ReprFileLocation(file, line, message)
+        )
 
 
 def run_scenario_item(request: pytest.FixtureRequest, snapshot: Any) -> None:

@@ -21,13 +21,21 @@ __all__ = ["STATE", "WxConfig"]
 
 # name: (metavar or None for a flag, default, help) -> --wx-<name with -> and the wxreplay_<name> ini key
 OPTIONS: dict[str, tuple[str | None, str | None, str]] = {
-    "record": ("MODE", None, "cassette record mode: none (replay only, the default), once (record missing cassettes), "
-               "new_episodes (record what is new), all (re-record); under CI only --wx-record can record"),
+    "record": (
+        "MODE",
+        None,
+        "cassette record mode: none (replay only, the default), once (record missing cassettes), "
+        "new_episodes (record what is new), all (re-record); under CI only --wx-record can record",
+    ),
     "project": ("PATH", None, "project root (app.json) or skill folder for scenarios that name none and for wx_project"),
     "skill": ("NAME", None, "skill to use when the project has several and the scenario names none"),
     "suffix": ("SUFFIX", ".scenario.yaml", "file name suffix of scenario files (default .scenario.yaml)"),
-    "device": ("JSON", None, "default device set-up under every scenario's own `device:` (same keys), as JSON, "
-               "e.g. '{\"timezone\": \"Asia/Shanghai\", \"seed\": 7}'"),
+    "device": (
+        "JSON",
+        None,
+        "default device set-up under every scenario's own `device:` (same keys), as JSON, "
+        'e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\'',
+    ),
     "strict": (None, None, "fail a scenario on warnings (bare instructions, outputSchema mismatches ...)"),
     "cassette_dir": ("DIR", "cassettes", "folder of the cassettes of scenarios and wx_session tests (default cassettes)"),
 }
@@ -50,9 +58,17 @@ class WxConfig:
         """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""
         from wxreplay.runner import RunOptions
 
-        return RunOptions(record=self.record, record_explicit=self.record_explicit, project=self.project, skill=self.skill,
-                          cassette_dir=self.cassette_dir, strict=self.strict, suffix=self.suffix, device=self.device,
-                          record_command=f"pytest '{nodeid}' --wx-record {{mode}}")
+        return RunOptions(
+            record=self.record,
+            record_explicit=self.record_explicit,
+            project=self.project,
+            skill=self.skill,
+            cassette_dir=self.cassette_dir,
+            strict=self.strict,
+            suffix=self.suffix,
+            device=self.device,
+            record_command=f"pytest '{nodeid}' --wx-record {{mode}}",
+        )
 
     def mode(self) -> RecordMode:
         from wxreplay.record_mode import resolve_mode

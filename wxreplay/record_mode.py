@@ -35,8 +35,10 @@ class RecordMode(enum.Enum):
             if mode.value == text:
                 return mode
         valid = ", ".join(m.value for m in cls)
-        raise UsageError(f"unknown record mode {value!r} (valid: {valid})",
-                         hint="none replays only; once records a missing cassette; new_episodes adds what is new; all re-records")
+        raise UsageError(
+            f"unknown record mode {value!r} (valid: {valid})",
+            hint="none replays only; once records a missing cassette; new_episodes adds what is new; all re-records",
+        )
 
 
 def ci_active(env: Mapping[str, str]) -> bool:

@@ -105,7 +105,8 @@ def schema_validator(schema: dict[str, Any], *, what: str, api: str, file: str |
     except jsonschema.SchemaError as e:
         where = _path(e.absolute_path) or "(top level)"
         raise ProjectError(
-            f"the {what} of {api} is not a valid JSON Schema: {where}: {e.message}", file=file,
+            f"the {what} of {api} is not a valid JSON Schema: {where}: {e.message}",
+            file=file,
             hint='fix it in mcp.json; types are "object", "string", "number", "integer", "boolean", "array", "null"',
         ) from None
     validator = cls(schema)
@@ -120,7 +121,9 @@ def validate_arguments(decl: ApiDecl, args: Any, *, file: str | None = None) -> 
     if not isinstance(args, dict):
         raise ArgumentsError(
             f"arguments of {decl.name} must be a JSON object, got {type(args).__name__}",
-            api=decl.name, file=file, hint="pass an object, e.g. --args '{\"keyword\": \"拿铁\"}'",
+            api=decl.name,
+            file=file,
+            hint='pass an object, e.g. --args \'{"keyword": "拿铁"}\'',
         )
     validator = schema_validator(decl.input_schema, what="inputSchema", api=decl.name, file=file)
     errors = sorted(validator.iter_errors(args), key=lambda e: list(e.absolute_path))
@@ -133,7 +136,8 @@ def validate_arguments(decl: ApiDecl, args: Any, *, file: str | None = None) -> 
     props = sorted((decl.input_schema.get("properties") or {}).keys())
     raise ArgumentsError(
         f"arguments of {decl.name} do not match its inputSchema:\n  " + "\n  ".join(lines),
-        api=decl.name, file=file,
+        api=decl.name,
+        file=file,
         hint=f"{decl.name} takes {', '.join(props) if props else 'no arguments'}"
         + (f" (required: {', '.join(decl.input_schema.get('required', []))})" if decl.input_schema.get("required") else ""),
     )
@@ -146,7 +150,8 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
         raise ResultError(
             f"{name} returned {json.dumps(raw, ensure_ascii=False)[:80]}; an atomic API must return an object "
             "like { content: [{ type: 'text', text }] }",
-            api=name, hint="return { isError: false, content: [{ type: 'text', text: '...' }], structuredContent }",
+            api=name,
+            hint="return { isError: false, content: [{ type: 'text', text: '...' }], structuredContent }",
         )
     findings: list[Finding] = []
     content = raw.get("content")
@@ -154,14 +159,16 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
         raise ResultError(
             f"{name} returned no content array (content is {json.dumps(content, ensure_ascii=False)[:60]}); "
             "content is required and holds text blocks",
-            api=name, hint="add content: [{ type: 'text', text: '<fact>. <next action>' }]",
+            api=name,
+            hint="add content: [{ type: 'text', text: '<fact>. <next action>' }]",
         )
     for i, block in enumerate(content):
         if not isinstance(block, dict) or block.get("type") != "text" or not isinstance(block.get("text"), str):
             raise ResultError(
                 f"{name} returned content[{i}] = {json.dumps(block, ensure_ascii=False)[:80]}; only "
                 "{ type: 'text', text: string } blocks are supported",
-                api=name, hint="put images and other data in structuredContent or _meta",
+                api=name,
+                hint="put images and other data in structuredContent or _meta",
             )
     for key in ("content", "structuredContent", "_meta"):
         if key in raw and raw[key] is not None:
@@ -169,7 +176,8 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
             if size > LIMIT_BYTES:
                 raise ResultError(
                     f"{name} returned {key} of {size:,} bytes; the platform limit is {LIMIT_BYTES:,} bytes (200 KB)",
-                    api=name, hint=f"trim {key}; move render-only data to _meta or fetch it in the card",
+                    api=name,
+                    hint=f"trim {key}; move render-only data to _meta or fetch it in the card",
                 )
     sc = raw.get("structuredContent")
     if sc is not None and not isinstance(sc, dict):
@@ -182,10 +190,15 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
         except ProjectError as broken:  # like a mismatch, a broken outputSchema is reported, not fatal
             return raw, [*findings, Finding("output-schema", broken.message, api=name, file=mcp_file)]
         for e in sorted(validator.iter_errors(sc), key=lambda e: list(e.absolute_path)):
-            findings.append(Finding(
-                "output-schema", f"structuredContent{'.' + _path(e.absolute_path) if e.absolute_path else ''}: "
-                f"{e.message} (outputSchema of {name})", api=name, file=mcp_file,
-            ))
+            findings.append(
+                Finding(
+                    "output-schema",
+                    f"structuredContent{'.' + _path(e.absolute_path) if e.absolute_path else ''}: "
+                    f"{e.message} (outputSchema of {name})",
+                    api=name,
+                    file=mcp_file,
+                )
+            )
     return raw, findings
 
 

@@ -121,8 +121,9 @@ def run_path(path: str | Path, options: RunOptions = RunOptions()) -> ScenarioRu
     return run_scenario(load_scenario(path, skill=options.skill), options)
 
 
-def run_scenario(scenario: Scenario, options: RunOptions = RunOptions(), *,
-                 checked: tuple[Project, Skill] | None = None) -> ScenarioRun:
+def run_scenario(
+    scenario: Scenario, options: RunOptions = RunOptions(), *, checked: tuple[Project, Skill] | None = None
+) -> ScenarioRun:
     """Play ``scenario`` turn by turn (see the module docstring) and return its run.
 
     Raises :class:`ScenarioError` when the scenario names no project (and ``options`` gives none)
@@ -147,31 +148,35 @@ def run_scenario(scenario: Scenario, options: RunOptions = RunOptions(), *,
     again.elapsed_ms += first.elapsed_ms
     if again.failure is not None:
         again.failure = dataclasses.replace(
-            again.failure, reason=f"the cassette was just recorded but does not replay: {again.failure.reason}")
+            again.failure, reason=f"the cassette was just recorded but does not replay: {again.failure.reason}"
+        )
     return again
 
 
-def _unreadable(scenario: Scenario, options: RunOptions, project: Project, skill: Skill, path: Path,
-                error: CassetteError) -> ScenarioRun:
+def _unreadable(
+    scenario: Scenario, options: RunOptions, project: Project, skill: Skill, path: Path, error: CassetteError
+) -> ScenarioRun:
     transcript = _transcript(scenario, project, skill, path)
     failure = ScenarioFailure(
-        reason=f"the cassette {path} cannot be read", file=scenario.file, step="start", line=scenario.source.line,
-        cause=error, scenario=scenario.name,
+        reason=f"the cassette {path} cannot be read",
+        file=scenario.file,
+        step="start",
+        line=scenario.source.line,
+        cause=error,
+        scenario=scenario.name,
         fix=f"restore it from version control, or re-record it: {options.hint(scenario, 'all')}",
     )
     return ScenarioRun(scenario, transcript, failure, cassette=path)
 
 
-def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skill, path: Path,
-          mode: RecordMode) -> ScenarioRun:
+def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skill, path: Path, mode: RecordMode) -> ScenarioRun:
     """One pass over the scenario with the cassette at ``path`` in ``mode``; a recording pass saves it when it passed."""
     cassette = Cassette.open(path, mode, rules=_rules(os.getcwd()))
     cassette.scenario = scenario.name
     cassette.record_hint = f"record it (with the service running): {options.hint(scenario, '{mode}')}"
     device = device_for(scenario, options.device)
     transcript = _transcript(scenario, project, skill, path)
-    planner = Planner(scenario, project, skill, cassette=cassette, device=device, transcript=transcript,
-                      strict=options.strict)
+    planner = Planner(scenario, project, skill, cassette=cassette, device=device, transcript=transcript, strict=options.strict)
     started = time.perf_counter()
     failure: ScenarioFailure | None = None
     timings: list[float] = []
@@ -203,8 +208,13 @@ def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skil
 def _transcript(scenario: Scenario, project: Project, skill: Skill, cassette: Path) -> Transcript:
     """An empty transcript of ``scenario``, naming files relative to the scenario's folder."""
     base = scenario.path.parent
-    return Transcript(scenario=scenario.name, file=scenario.path.name, project=_relative(project.root, base),
-                      skill=skill.name, cassette=_relative(cassette, base))
+    return Transcript(
+        scenario=scenario.name,
+        file=scenario.path.name,
+        project=_relative(project.root, base),
+        skill=skill.name,
+        cassette=_relative(cassette, base),
+    )
 
 
 def check_scenario(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[Project, Skill]:
@@ -221,8 +231,11 @@ def check_scenario(scenario: Scenario, options: RunOptions = RunOptions()) -> tu
     elif options.project is not None:
         project = load_project(options.project)
     else:
-        raise scenario.error("the scenario does not say which project it drives", scenario.source,
-                             hint="add project: <the folder holding app.json, relative to this file>, or pass --project")
+        raise scenario.error(
+            "the scenario does not say which project it drives",
+            scenario.source,
+            hint="add project: <the folder holding app.json, relative to this file>, or pass --project",
+        )
     return project, validate_scenario(scenario, project, skill=options.skill)
 
 

@@ -119,8 +119,15 @@ def dataclass_data(obj: Any, *, omit: Iterable[str] = (), drop_none: bool = Fals
 # A diagnostic's fields in the order its data has always had (a finding's api and context right
 # after the level); the rule is written as ``code``, the name transcripts and snapshots use for it.
 _DIAGNOSTIC_FIELDS = (
-    ("rule", "code"), ("message", "message"), ("level", "level"), ("api", "api"), ("context", "context"),
-    ("file", "file"), ("line", "line"), ("column", "column"), ("hint", "hint"),
+    ("rule", "code"),
+    ("message", "message"),
+    ("level", "level"),
+    ("api", "api"),
+    ("context", "context"),
+    ("file", "file"),
+    ("line", "line"),
+    ("column", "column"),
+    ("hint", "hint"),
 )
 
 
@@ -195,8 +202,12 @@ def host_calls(events: Iterable[HostEvent], refs: Mapping[int, int] | None = Non
 
 def call_result(result: CallResult) -> dict[str, Any]:
     """The raw view of a call: the result as the platform would see it, plus wxreplay's findings."""
-    out: dict[str, Any] = {"api": result.api, "arguments": result.arguments, "isError": result.is_error,
-                           "content": result.content}
+    out: dict[str, Any] = {
+        "api": result.api,
+        "arguments": result.arguments,
+        "isError": result.is_error,
+        "content": result.content,
+    }
     out.update(_result_extras(result))
     if result.findings:
         out["findings"] = findings(result.findings)
@@ -219,8 +230,12 @@ def _result_extras(result: CallResult) -> dict[str, Any]:
 
 def call_record(result: CallResult, content: Split) -> dict[str, Any]:
     """The record view of a call's result: ``content`` split into facts and actions (``content`` is the split)."""
-    out: dict[str, Any] = {"isError": result.is_error, "facts": content.facts, "actions": content.actions,
-                           "bareInstruction": content.bare_instruction}
+    out: dict[str, Any] = {
+        "isError": result.is_error,
+        "facts": content.facts,
+        "actions": content.actions,
+        "bareInstruction": content.bare_instruction,
+    }
     if content.order_violation:
         out["orderViolation"] = True
     out.update(_result_extras(result))
@@ -229,8 +244,13 @@ def call_record(result: CallResult, content: Split) -> dict[str, Any]:
 
 def split(content: Split) -> dict[str, Any]:
     """A content text split into facts and actions, with how it reads (``Split.to_dict()``)."""
-    return {"facts": list(content.facts), "actions": list(content.actions), "bareInstruction": content.bare_instruction,
-            "firstKind": content.first_kind, "orderViolation": content.order_violation}
+    return {
+        "facts": list(content.facts),
+        "actions": list(content.actions),
+        "bareInstruction": content.bare_instruction,
+        "firstKind": content.first_kind,
+        "orderViolation": content.order_violation,
+    }
 
 
 # ---- cards --------------------------------------------------------------------------------------
@@ -347,9 +367,19 @@ def session(info: SessionInfo) -> dict[str, Any]:
 
 # The order a step's parts are written in (fields of StepRecord -> keys); empty parts are left out.
 _STEP_PARTS = (
-    ("line", "line"), ("api", "api"), ("arguments", "arguments"), ("event", "event"), ("result", "result"),
-    ("card", "card"), ("message", "message"), ("cards", "cards"), ("reply", "reply"), ("saved", "saved"),
-    ("host_calls", "hostCalls"), ("logs", "logs"), ("findings", "findings"),
+    ("line", "line"),
+    ("api", "api"),
+    ("arguments", "arguments"),
+    ("event", "event"),
+    ("result", "result"),
+    ("card", "card"),
+    ("message", "message"),
+    ("cards", "cards"),
+    ("reply", "reply"),
+    ("saved", "saved"),
+    ("host_calls", "hostCalls"),
+    ("logs", "logs"),
+    ("findings", "findings"),
 )
 
 
@@ -412,8 +442,13 @@ def failure(error: ScenarioFailure) -> dict[str, Any]:
     """The data of a failure report: where the run stopped, why, the differences, the cause and the fix."""
     cause = error.cause
     return {
-        "file": error.file, "line": error.line, "turn": error.turn, "step": error.step, "reason": error.reason,
-        "planned": error.planned, "differences": [d.to_dict() for d in error.differences],
+        "file": error.file,
+        "line": error.line,
+        "turn": error.turn,
+        "step": error.step,
+        "reason": error.reason,
+        "planned": error.planned,
+        "differences": [d.to_dict() for d in error.differences],
         "cause": None if cause is None else {"type": type(cause).__name__, "message": str(cause)},
         "fix": error.fix,
     }
@@ -427,8 +462,7 @@ class Masker:
 
     def __init__(self, values: Mapping[Any, str]) -> None:
         strings = [(v, p) for v, p in values.items() if isinstance(v, str)]
-        self.substrings = sorted(((v, p) for v, p in strings if len(v) >= MIN_SUBSTRING),
-                                 key=lambda vp: (-len(vp[0]), vp[0]))
+        self.substrings = sorted(((v, p) for v, p in strings if len(v) >= MIN_SUBSTRING), key=lambda vp: (-len(vp[0]), vp[0]))
         # Every text seen, masked: a transcript repeats its keys and values ("name", "ok", ids) many
         # times over, so most texts cost one look-up. Short values match whole texts only.
         self.masked: dict[str, str] = {v: p for v, p in strings if len(v) < MIN_SUBSTRING}
@@ -500,8 +534,11 @@ def tree_text(data: Any, indent: str = "  ", *, stable: Callable[[Any], Any] | N
     def label(node: Mapping[str, Any]) -> str:
         if "tag" not in node:
             return json.dumps(same(node.get("text", "")), ensure_ascii=False)
-        parts = [str(same(node["tag"])) + (f"#{same(node['id'])}" if node.get("id") else "")
-                 + "".join(f".{c}" for c in str(same(node.get("class", ""))).split())]
+        parts = [
+            str(same(node["tag"]))
+            + (f"#{same(node['id'])}" if node.get("id") else "")
+            + "".join(f".{c}" for c in str(same(node.get("class", ""))).split())
+        ]
         if node.get("attrs"):
             for k, v in same(node["attrs"]).items():
                 parts.append(k if v is True else f"{k}={_attr(v)}")
@@ -510,8 +547,7 @@ def tree_text(data: Any, indent: str = "  ", *, stable: Callable[[Any], Any] | N
                 catch = str(handler).startswith("catch:")
                 parts.append(f"{'@catch:' if catch else '@'}{name}={str(handler).removeprefix('catch:')}")
         if node.get("data"):
-            parts.append("data=" + json.dumps(same(node["data"]), ensure_ascii=False, sort_keys=True,
-                                              separators=(",", ":")))
+            parts.append("data=" + json.dumps(same(node["data"]), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
         if "text" in node:
             parts.append(json.dumps(same(node["text"]), ensure_ascii=False))
         return " ".join(parts)

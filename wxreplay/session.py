@@ -73,9 +73,13 @@ class Session:
             transport = cassette.transport(transport)
             interceptors = [*(interceptors or ()), cassette.interceptor]
         self._runtime = Runtime(
-            project, resolved, device=device if device is not None else Device(),
+            project,
+            resolved,
+            device=device if device is not None else Device(),
             setup=HostSetup(transport, handlers, tuple(interceptors or ()), cloud_functions),
-            limits=limits or SessionLimits(), now_ms=now_ms, session_id=session_id,
+            limits=limits or SessionLimits(),
+            now_ms=now_ms,
+            session_id=session_id,
         )
         self._cards = CardRuntime(self._runtime)
         self._runtime.listener = self._cards
@@ -192,8 +196,10 @@ class Session:
             raise UnknownApiError(
                 f"{api!r} is declared in mcp.json but index.js did not register it "
                 f"(registered: {', '.join(self.registered) or 'nothing'})",
-                api=api, file=rt.label(self.skill.index_js),
-                hint=f"the names must match: did you mean registerAPI({close!r}) → {api!r}?" if close
+                api=api,
+                file=rt.label(self.skill.index_js),
+                hint=f"the names must match: did you mean registerAPI({close!r}) → {api!r}?"
+                if close
                 else f"call skill.registerAPI({api!r}, handler) in index.js",
             )
         args = {} if arguments is None else arguments
@@ -211,11 +217,20 @@ class Session:
                 self._cards.drop_expiries()
                 raise
         return CallResult(
-            api=api, arguments=args, raw=raw, is_error=bool(raw.get("isError", False)),
-            content=raw["content"], structured_content=raw.get("structuredContent"), meta=raw.get("_meta"),
-            handoff=handoff_of(decl, raw), api_calls=list(raw.get("apiCalls") or []),
-            session_id=self.session_id, virtual_ms=self.now - started,
-            findings=trace.findings + found, logs=trace.logs, host_events=trace.events,
+            api=api,
+            arguments=args,
+            raw=raw,
+            is_error=bool(raw.get("isError", False)),
+            content=raw["content"],
+            structured_content=raw.get("structuredContent"),
+            meta=raw.get("_meta"),
+            handoff=handoff_of(decl, raw),
+            api_calls=list(raw.get("apiCalls") or []),
+            session_id=self.session_id,
+            virtual_ms=self.now - started,
+            findings=trace.findings + found,
+            logs=trace.logs,
+            host_events=trace.events,
         )
 
     def render(self, result: CallResult) -> Card:

@@ -154,7 +154,10 @@ def read_text(
         line, column = LineIndex(text).position(len(text))
         raise error(
             f"this is a binary file, not text (a NUL byte at line {line}, column {column})",
-            file=label, line=line, column=column, hint=_BINARY_HINT,
+            file=label,
+            line=line,
+            column=column,
+            hint=_BINARY_HINT,
         ) from None
     try:
         return data.decode("utf-8-sig")
@@ -164,7 +167,11 @@ def read_text(
         shown = LineIndex(data.decode("utf-8-sig", errors="replace"))
         raise error(
             f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x} at line {line}, column {column})",
-            file=label, line=line, column=column, hint=_UTF8_HINT, excerpt=excerpt(shown, line, column),
+            file=label,
+            line=line,
+            column=column,
+            hint=_UTF8_HINT,
+            excerpt=excerpt(shown, line, column),
         ) from None
 
 

@@ -169,12 +169,24 @@ class Transcript:
             self.sessions[-1].ended_by = ended_by
 
     def add_turn(
-        self, kind: TurnKind, *, line: int | None = None, user: str | None = None, event: str | None = None,
+        self,
+        kind: TurnKind,
+        *,
+        line: int | None = None,
+        user: str | None = None,
+        event: str | None = None,
         message: dict[str, Any] | None = None,
     ) -> TurnRecord:
         """Start a turn (numbered from 1) in the current session."""
-        turn = TurnRecord(len(self.turns) + 1, kind, line, self.sessions[-1].index if self.sessions else 1,
-                          user=user, event=event, message=message)
+        turn = TurnRecord(
+            len(self.turns) + 1,
+            kind,
+            line,
+            self.sessions[-1].index if self.sessions else 1,
+            user=user,
+            event=event,
+            message=message,
+        )
         self.turns.append(turn)
         return turn
 
@@ -207,8 +219,7 @@ class Transcript:
 
     def to_yaml(self, stable: bool = True) -> str:
         """Block-style YAML with CJK as is and the fixed key order."""
-        return yaml.safe_dump(self.to_dict(stable), allow_unicode=True, default_flow_style=False, sort_keys=False,
-                              width=120)
+        return yaml.safe_dump(self.to_dict(stable), allow_unicode=True, default_flow_style=False, sort_keys=False, width=120)
 
     # ---- reading ---------------------------------------------------------------------------
     def summary(self) -> str:
@@ -218,11 +229,13 @@ class Transcript:
         errors = sum(1 for s in calls if s.result and s.result.get("isError"))
         levels = [f.get("level", "warning") for f in self.all_findings()]
         parts = [
-            _count(len(self.sessions), "session"), _count(len(self.turns), "turn"),
+            _count(len(self.sessions), "session"),
+            _count(len(self.turns), "turn"),
             _count(len(calls), "call") + (f" ({errors} isError)" if errors else ""),
             _count(sum(1 for s in steps if s.kind == "render"), "card"),
             _count(sum(1 for s in steps if s.kind == "tap"), "tap"),
-            _count(levels.count("warning"), "warning"), _count(levels.count("error"), "error"),
+            _count(levels.count("warning"), "warning"),
+            _count(levels.count("error"), "error"),
         ]
         return f"{self.scenario}: " + ", ".join(parts)
 
@@ -236,8 +249,9 @@ class Transcript:
         d = self.to_dict(stable)
         lines: list[str] = []
         where = f" ({d['file']})" if d["file"] else ""
-        lines.append(f"scenario {d['scenario']}{where} · skill {d['skill']}"
-                     + (f" · cassette {d['cassette']}" if d["cassette"] else ""))
+        lines.append(
+            f"scenario {d['scenario']}{where} · skill {d['skill']}" + (f" · cassette {d['cassette']}" if d["cassette"] else "")
+        )
         lines.extend("  " + _finding_line(f) for f in d["findings"])
         ids = {s["index"]: s["sessionId"] for s in d["sessions"]}
         session = 0
@@ -269,7 +283,10 @@ host_call_dict = serialize.host_call
 
 
 def record_call(
-    result: CallResult, *, line: int | None = None, saved: Mapping[str, Any] | None = None,
+    result: CallResult,
+    *,
+    line: int | None = None,
+    saved: Mapping[str, Any] | None = None,
     cassette_refs: Mapping[int, int] | None = None,
 ) -> StepRecord:
     """A ``call`` step: the result split into facts and actions, host calls, logs and findings.
@@ -281,14 +298,24 @@ def record_call(
     split = split_result(result.content)
     findings = serialize.findings(result.findings)
     if split.bare_instruction:
-        findings.append(Finding(
-            "bare-instruction", f"{result.api} returned only instructions and no fact: "
-            f"{' '.join(split.actions)[:80]} (state what happened first, spec 4.1)", api=result.api,
-        ).to_dict())
+        findings.append(
+            Finding(
+                "bare-instruction",
+                f"{result.api} returned only instructions and no fact: "
+                f"{' '.join(split.actions)[:80]} (state what happened first, spec 4.1)",
+                api=result.api,
+            ).to_dict()
+        )
     return StepRecord(
-        "call", line=line, api=result.api, arguments=result.arguments, result=serialize.call_record(result, split),
-        host_calls=serialize.host_calls(result.host_events, cassette_refs), logs=serialize.log_lines(result.logs),
-        findings=findings, saved=dict(saved or {}),
+        "call",
+        line=line,
+        api=result.api,
+        arguments=result.arguments,
+        result=serialize.call_record(result, split),
+        host_calls=serialize.host_calls(result.host_events, cassette_refs),
+        logs=serialize.log_lines(result.logs),
+        findings=findings,
+        saved=dict(saved or {}),
     )
 
 
@@ -315,17 +342,28 @@ def record_render(card: Card, *, line: int | None = None) -> StepRecord:
 def record_tap(tap: TapResult, *, line: int | None = None, cassette_refs: Mapping[int, int] | None = None) -> StepRecord:
     """A ``tap`` step: the target, what the card did (message, pages, expiries), and the tree if it changed."""
     return StepRecord(
-        "tap", line=line, api=tap.card.api, card=serialize.tap_record(tap),
+        "tap",
+        line=line,
+        api=tap.card.api,
+        card=serialize.tap_record(tap),
         message=serialize.upstream_message(tap.message) if tap.message is not None else None,
-        host_calls=serialize.host_calls(tap.host_events, cassette_refs), logs=serialize.log_lines(tap.logs),
+        host_calls=serialize.host_calls(tap.host_events, cassette_refs),
+        logs=serialize.log_lines(tap.logs),
         findings=serialize.findings(tap.findings),
     )
 
 
 def record_lifecycle(
-    name: str, arg: Any = None, *, line: int | None = None, session_ended: bool = False,
-    cards: Iterable[Card] = (), host_events: Iterable[HostEvent] = (), logs: Iterable[LogLine] = (),
-    findings: Iterable[Finding] = (), cassette_refs: Mapping[int, int] | None = None,
+    name: str,
+    arg: Any = None,
+    *,
+    line: int | None = None,
+    session_ended: bool = False,
+    cards: Iterable[Card] = (),
+    host_events: Iterable[HostEvent] = (),
+    logs: Iterable[LogLine] = (),
+    findings: Iterable[Finding] = (),
+    cassette_refs: Mapping[int, int] | None = None,
 ) -> StepRecord:
     """A ``lifecycle`` step (background, foreground, memory_warning, restart, advance, new_session).
 
@@ -333,9 +371,13 @@ def record_lifecycle(
     host calls and logs made meanwhile can be attached too.
     """
     return StepRecord(
-        "lifecycle", line=line, event=serialize.lifecycle_event(name, arg, session_ended=session_ended),
-        cards=[card_dict(c) for c in cards], host_calls=serialize.host_calls(host_events, cassette_refs),
-        logs=serialize.log_lines(logs), findings=serialize.findings(findings),
+        "lifecycle",
+        line=line,
+        event=serialize.lifecycle_event(name, arg, session_ended=session_ended),
+        cards=[card_dict(c) for c in cards],
+        host_calls=serialize.host_calls(host_events, cassette_refs),
+        logs=serialize.log_lines(logs),
+        findings=serialize.findings(findings),
     )
 
 
@@ -372,8 +414,9 @@ def _step_lines(step: Mapping[str, Any], verbose: bool) -> list[str]:
     kind = step["kind"]
     if kind == "call":
         res = step.get("result") or {}
-        out.append(f"call {step.get('api')} {_compact_json(step.get('arguments') or {})}"
-                   + (" -> isError" if res.get("isError") else ""))
+        out.append(
+            f"call {step.get('api')} {_compact_json(step.get('arguments') or {})}" + (" -> isError" if res.get("isError") else "")
+        )
         out.extend(f"  fact: {t}" for t in res.get("facts", []))
         out.extend(f"  action: {t}" for t in res.get("actions", []))
         if verbose:

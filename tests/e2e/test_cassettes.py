@@ -26,8 +26,6 @@ FLOWS: dict[str, list[str]] = {
 }
 
 
-
-
 # ---- replay: a fresh clone, no service ------------------------------------------------------------
 def test_every_committed_cassette_has_its_flow() -> None:
     # call-*.yaml are these flows; the others belong to the scenarios of scenarios/ (tests/e2e/test_scenarios.py)
@@ -57,8 +55,9 @@ def test_committed_cassettes_replay_with_the_service_stopped(service_stopped: No
 
 
 def test_render_replays_from_a_cassette(service_stopped: None) -> None:
-    done = wxreplay("render", EXAMPLE_ARG, "searchDrinks", "--args", '{"keyword":"拿铁"}',
-                    "--cassette", "cassettes/call-searchDrinks.yaml")
+    done = wxreplay(
+        "render", EXAMPLE_ARG, "searchDrinks", "--args", '{"keyword":"拿铁"}', "--cassette", "cassettes/call-searchDrinks.yaml"
+    )
     assert done.returncode == 0, done.stderr
     assert "拿铁" in done.stdout and "Traceback" not in done.stderr
 
@@ -75,23 +74,31 @@ def test_in_process_replay_makes_no_connection_attempt(connections: list[Any]) -
     assert connections == []
     message = str(info.value)
     assert "API createOrder, ordinal 1: the 2nd POST 127.0.0.1:8765/api/orders" in message
-    assert 'body.json.drinkId: recorded 101, live 102' in message and "already used by an earlier identical request" in message
+    assert "body.json.drinkId: recorded 101, live 102" in message and "already used by an earlier identical request" in message
 
 
 def test_a_miss_fails_the_cli_call_clearly(service_stopped: None) -> None:
-    done = wxreplay("call", EXAMPLE_ARG, "createOrder", "--args", '{"drinkId":102,"specs":{"sugar":"none","size":"large"}}',
-                    "--cassette", "cassettes/call-createOrder.yaml")
+    done = wxreplay(
+        "call",
+        EXAMPLE_ARG,
+        "createOrder",
+        "--args",
+        '{"drinkId":102,"specs":{"sugar":"none","size":"large"}}',
+        "--cassette",
+        "cassettes/call-createOrder.yaml",
+    )
     assert done.returncode == 1 and done.stdout == ""
     assert "Traceback" not in done.stderr
     err = done.stderr
     assert "wxreplay: error: cassettes/call-createOrder.yaml: no recording matches this wx.request" in err
     assert "API createOrder, ordinal 0: the 1st POST 127.0.0.1:8765/api/orders" in err
     assert 'body: {"drinkId": 102, "specs": {"sugar": "none", "size": "large"}, "quantity": 1}' in err
-    assert "body.json.specs.size: recorded \"medium\", live \"large\"" in err
+    assert 'body.json.specs.size: recorded "medium", live "large"' in err
     assert err.rstrip().endswith(
         "fix: record it (with the service running): wxreplay call examples/westore-cafe createOrder --args "
-        "'{\"drinkId\":102,\"specs\":{\"sugar\":\"none\",\"size\":\"large\"}}' --cassette cassettes/call-createOrder.yaml "
-        "--record new_episodes")
+        '\'{"drinkId":102,"specs":{"sugar":"none","size":"large"}}\' --cassette cassettes/call-createOrder.yaml '
+        "--record new_episodes"
+    )
 
 
 def test_a_broken_cassette_is_a_located_error(tmp_path: Path) -> None:
@@ -122,6 +129,7 @@ def test_record_once_then_replay_then_re_record_byte_identical(live_service: Non
     assert first.returncode == 0, first.stderr
     assert "wxreplay: recorded 1 new entry" in first.stderr
     recorded = cassette.read_bytes()
+
     def content(text: bytes) -> list[bytes]:  # without recorded_at and the service's Python version
         return [ln for ln in text.split(b"\n")[2:] if not ln.strip().startswith(b"server:")]
 
@@ -158,8 +166,11 @@ def test_payment_polling_replays_in_order(tmp_path: Path, westore_app: Callable[
     replayed = pay(Cassette.open(path), None)
     assert replayed.structured_content == live.structured_content
     assert replayed.structured_content["paymentQueries"] == 2
-    polls = [e["response"]["body"]["json"]["data"]["status"] for e in Cassette.open(path).entries
-             if e["kind"] == "http" and e["request"]["path"].endswith("/payment")]
+    polls = [
+        e["response"]["body"]["json"]["data"]["status"]
+        for e in Cassette.open(path).entries
+        if e["kind"] == "http" and e["request"]["path"].endswith("/payment")
+    ]
     assert polls == ["NOTPAY", "SUCCESS"]
 
 

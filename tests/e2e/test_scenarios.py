@@ -31,9 +31,19 @@ def suite() -> dict[str, ScenarioRun]:
 # ---- the suite ----------------------------------------------------------------------------------
 def test_the_suite_covers_the_example_and_each_scenario_has_its_cassette() -> None:
     assert len(FILES) >= 8
-    assert sorted(STEMS) == sorted([
-        "background-returning-user", "change-sugar-level", "latte-less-sugar", "memory-warning", "order-not-found",
-        "order-status-polling", "payment-cancelled", "payment-failed", "restart-mid-order"])
+    assert sorted(STEMS) == sorted(
+        [
+            "background-returning-user",
+            "change-sugar-level",
+            "latte-less-sugar",
+            "memory-warning",
+            "order-not-found",
+            "order-status-polling",
+            "payment-cancelled",
+            "payment-failed",
+            "restart-mid-order",
+        ]
+    )
     for stem in STEMS:
         assert (CASSETTES / f"{stem}.yaml").is_file(), f"{stem} has no recorded cassette"
 
@@ -56,8 +66,13 @@ def test_the_suite_makes_no_connection_attempt(connections: list[Any]) -> None:
 
 def test_what_the_scenarios_show(suite: dict[str, ScenarioRun]) -> None:
     def host_calls(run: ScenarioRun, session: int) -> list[str]:
-        return [h["name"] for t in run.transcript.to_dict()["turns"] if t["session"] == session
-                for s in t["steps"] for h in s.get("hostCalls", [])]
+        return [
+            h["name"]
+            for t in run.transcript.to_dict()["turns"]
+            if t["session"] == session
+            for s in t["steps"]
+            for h in s.get("hostCalls", [])
+        ]
 
     back = suite["background-returning-user"].transcript
     assert [(s.index, s.ended_by) for s in back.sessions] == [(1, "background 30m"), (2, None)]
@@ -103,8 +118,14 @@ def test_transcripts_are_identical_in_two_processes_in_other_orders(suite: dict[
     expected = {f.name: suite[stem].transcript.to_json() for stem, f in zip(STEMS, FILES, strict=True)}
     orders = [[str(f) for f in reversed(FILES)], [str(f) for f in FILES[1::2] + FILES[::2]]]
     for cwd, order in zip((ROOT, tmp_path), orders, strict=True):  # another working directory too
-        done = subprocess.run([sys.executable, "-c", _SCRIPT, str(CASSETTES), *order], capture_output=True, text=True,
-                              cwd=cwd, timeout=300, env={**os.environ, "PYTHONHASHSEED": str(len(order) + len(str(cwd)))})
+        done = subprocess.run(
+            [sys.executable, "-c", _SCRIPT, str(CASSETTES), *order],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": str(len(order) + len(str(cwd)))},
+        )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout) == expected
 
@@ -124,11 +145,17 @@ def test_verbose_prints_each_conversation(service_stopped: None) -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith("PASS latte-less-sugar (")
-    for text in ("  user: 点一杯 WeStore 拿铁，少糖", "  call searchDrinks {\"keyword\":\"拿铁\"}",
-                 "    fact: 已找到 4 款与「拿铁」相关的饮品（¥28.00 起）。", "    action: 请展示饮品列表卡片",
-                 "  tap drink-list \"拿铁\" -> message \"我想看看拿铁\" [api/call selectDrink {\"drinkId\":101}]",
-                 "    card drink-list:", "        view.tile hover-class=tile-hover @tap=onTapDrink data={\"drinkId\":101}",
-                 "  advance 5s", "    card order-status re-rendered:"):
+    for text in (
+        "  user: 点一杯 WeStore 拿铁，少糖",
+        '  call searchDrinks {"keyword":"拿铁"}',
+        "    fact: 已找到 4 款与「拿铁」相关的饮品（¥28.00 起）。",
+        "    action: 请展示饮品列表卡片",
+        '  tap drink-list "拿铁" -> message "我想看看拿铁" [api/call selectDrink {"drinkId":101}]',
+        "    card drink-list:",
+        '        view.tile hover-class=tile-hover @tap=onTapDrink data={"drinkId":101}',
+        "  advance 5s",
+        "    card order-status re-rendered:",
+    ):
         assert text in out, text
     assert out.splitlines()[-1] == "1 passed, 0 failed"
 
@@ -161,7 +188,7 @@ def test_a_failing_scenario_is_reported_readably(service_stopped: None, tmp_path
     assert "    57 |   - tap: 确认下单" in out
     assert "  > 66 |           structuredContent: {specs: {sugar: less, size: medium}" in out
     assert "  > 68 |           host_calls: [login, request]" in out and "    69 |       - render: createOrder" in out
-    assert "    planned: call createOrder {\"drinkId\":101,\"specs\":{\"sugar\":\"less\",\"size\":\"medium\"}}" in out
+    assert '    planned: call createOrder {"drinkId":101,"specs":{"sugar":"less","size":"medium"}}' in out
     assert "      turn 4 › createOrder › structuredContent.totalPrice: expected 31, got 28" in out
     assert out.splitlines()[-1] == "0 passed, 1 failed"
 
@@ -196,10 +223,10 @@ def test_schema_prints_the_json_schema() -> None:
 
 # ---- recording ----------------------------------------------------------------------------------
 def test_recording_a_scenario_then_replaying_it_gives_the_same_transcript(
-        live_service: None, tmp_path: Path, suite: dict[str, ScenarioRun]) -> None:
+    live_service: None, tmp_path: Path, suite: dict[str, ScenarioRun]
+) -> None:
     work = tmp_path / "work"  # a fresh clone: the example and one scenario, no cassette yet
-    shutil.copytree(EXAMPLE, work / "examples" / "westore-cafe",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(EXAMPLE, work / "examples" / "westore-cafe", ignore=shutil.ignore_patterns("__pycache__"))
     (work / "scenarios").mkdir()
     shutil.copy(SCENARIOS / "order-not-found.scenario.yaml", work / "scenarios")
     done = wxreplay("run", "--record", "once", cwd=work)
@@ -216,8 +243,9 @@ def test_recording_a_scenario_then_replaying_it_gives_the_same_transcript(
 def test_http_exchanges_reference_their_cassette_entries(suite: dict[str, ScenarioRun]) -> None:
     # The transcript shows HTTP by reference: the 1-based entry of the cassette that answered it.
     run = suite["latte-less-sugar"]
-    requests = [h for t in run.transcript.to_dict()["turns"] for s in t["steps"] for h in s.get("hostCalls", [])
-                if h["name"] == "request"]
+    requests = [
+        h for t in run.transcript.to_dict()["turns"] for s in t["steps"] for h in s.get("hostCalls", []) if h["name"] == "request"
+    ]
     assert requests and all(isinstance(h.get("cassetteRef"), int) for h in requests)
     refs = [h["cassetteRef"] for h in requests]
     assert refs == sorted(refs) and len(set(refs)) == len(refs)

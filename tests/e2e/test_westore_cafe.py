@@ -88,8 +88,10 @@ def test_same_inputs_same_outputs(example_project: Project, in_process: Callable
     def run() -> list[Any]:
         with Session(example_project, device=Device(), transport=in_process()) as s:
             out = []
-            calls = [("searchDrinks", {"keyword": "美式"}),
-                     ("createOrder", {"drinkId": 102, "specs": {"sugar": "none", "size": "medium"}})]
+            calls = [
+                ("searchDrinks", {"keyword": "美式"}),
+                ("createOrder", {"drinkId": 102, "specs": {"sugar": "none", "size": "medium"}}),
+            ]
             for api, args in calls:
                 r = s.call(api, args)
                 out.append([r.to_dict(), [e.to_dict() for e in r.host_events if e.name != "request"], [ln.text for ln in r.logs]])
@@ -123,9 +125,17 @@ def test_cli_call_without_the_service_fails_clearly(service_stopped: None) -> No
 
 
 def test_cli_in_process_app_and_storage() -> None:
-    done = wxreplay("call", EXAMPLE_ARG, "createOrder", "--args",
-                    '{"drinkId":101,"specs":{"sugar":"less","size":"medium"}}', "--show-storage", "-v",
-                    "--app", "examples/westore-cafe/service/westore_service.py:create_app")
+    done = wxreplay(
+        "call",
+        EXAMPLE_ARG,
+        "createOrder",
+        "--args",
+        '{"drinkId":101,"specs":{"sugar":"less","size":"medium"}}',
+        "--show-storage",
+        "-v",
+        "--app",
+        "examples/westore-cafe/service/westore_service.py:create_app",
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["structuredContent"]["orderId"] == "WS0001"

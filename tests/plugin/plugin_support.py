@@ -12,28 +12,41 @@ from pathlib import Path
 
 MCP = {
     "apis": [
-        {"name": "searchDrinks", "description": "按关键词搜索饮品（业务对象：饮品列表卡片）",
-         "inputSchema": {"type": "object", "properties": {"keyword": {"type": "string"}}},
-         "_meta": {"ui": {"componentPath": "components/drink-list/index"}}},
-        {"name": "createOrder", "description": "为一款饮品下单（业务对象：订单）",
-         "inputSchema": {"type": "object", "properties": {"drinkId": {"type": "integer"}, "sugar": {"type": "string"}},
-                         "required": ["drinkId"]}},
-        {"name": "broken", "description": "总是抛出异常的 API（测试专用）",
-         "inputSchema": {"type": "object", "properties": {}}},
-        {"name": "login", "description": "微信登录（业务对象：会话）",
-         "inputSchema": {"type": "object", "properties": {}}},
-        {"name": "nudge", "description": "只给指令、不陈述事实的 API（测试专用）",
-         "inputSchema": {"type": "object", "properties": {}}},
+        {
+            "name": "searchDrinks",
+            "description": "按关键词搜索饮品（业务对象：饮品列表卡片）",
+            "inputSchema": {"type": "object", "properties": {"keyword": {"type": "string"}}},
+            "_meta": {"ui": {"componentPath": "components/drink-list/index"}},
+        },
+        {
+            "name": "createOrder",
+            "description": "为一款饮品下单（业务对象：订单）",
+            "inputSchema": {
+                "type": "object",
+                "properties": {"drinkId": {"type": "integer"}, "sugar": {"type": "string"}},
+                "required": ["drinkId"],
+            },
+        },
+        {"name": "broken", "description": "总是抛出异常的 API（测试专用）", "inputSchema": {"type": "object", "properties": {}}},
+        {"name": "login", "description": "微信登录（业务对象：会话）", "inputSchema": {"type": "object", "properties": {}}},
+        {
+            "name": "nudge",
+            "description": "只给指令、不陈述事实的 API（测试专用）",
+            "inputSchema": {"type": "object", "properties": {}},
+        },
     ],
     "components": [{"path": "components/drink-list/index"}],
 }
 
 FILES: dict[str, str] = {
-    "app.json": json.dumps({
-        "pages": ["pages/home/home"],
-        "subPackages": [{"root": "skills", "independent": True, "pages": []}],
-        "agent": {"skills": [{"name": "cafe", "description": "迷你咖啡馆", "path": "skills/cafe"}]},
-    }, ensure_ascii=False),
+    "app.json": json.dumps(
+        {
+            "pages": ["pages/home/home"],
+            "subPackages": [{"root": "skills", "independent": True, "pages": []}],
+            "agent": {"skills": [{"name": "cafe", "description": "迷你咖啡馆", "path": "skills/cafe"}]},
+        },
+        ensure_ascii=False,
+    ),
     "skills/cafe/SKILL.md": "# cafe\n",
     "skills/cafe/mcp.json": json.dumps(MCP, ensure_ascii=False),
     "skills/cafe/index.js": """\

@@ -23,11 +23,16 @@ TESTS = """
 
 def test_fixtures_are_documented(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--fixtures")
-    result.stdout.fnmatch_lines_random([
-        "wx_project [[]session scope[]]*", "*The project configured with --wx-project / wxreplay_project, loaded.",
-        "wx_session*", "*A Session on wx_project with the record mode and this test's cassette*",
-        "wx_snapshot*", "*syrupy's snapshot with the wxreplay YAML extension*",
-    ])
+    result.stdout.fnmatch_lines_random(
+        [
+            "wx_project [[]session scope[]]*",
+            "*The project configured with --wx-project / wxreplay_project, loaded.",
+            "wx_session*",
+            "*A Session on wx_project with the record mode and this test's cassette*",
+            "wx_snapshot*",
+            "*syrupy's snapshot with the wxreplay YAML extension*",
+        ]
+    )
 
 
 def test_wx_project_and_wx_session(cafe: pytest.Pytester) -> None:

@@ -36,7 +36,8 @@ def login(cafe: pytest.Pytester) -> pytest.Pytester:
 
 
 def test_record_mode_none_is_the_default_and_a_missing_recording_fails(
-    login: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+    login: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("CI", raising=False)
     result = login.runpytest("--snapshot-update")
@@ -93,13 +94,16 @@ def test_ini_paths_are_relative_to_the_ini_file(cafe: pytest.Pytester) -> None:
 def test_skill_option_picks_one_of_several_skills(cafe: pytest.Pytester) -> None:
     app = (cafe.path / "cafe/app.json").read_text(encoding="utf-8")
     tea = '{"name": "tea", "description": "茶", "path": "skills/tea"}'
-    write(cafe.path, {
-        "cafe/app.json": app.replace('"path": "skills/cafe"}', '"path": "skills/cafe"}, ' + tea),
-        "cafe/skills/tea/SKILL.md": "# tea\n",
-        "cafe/skills/tea/mcp.json": '{"apis": [{"name": "pour", "description": "倒茶", "inputSchema": {"type": "object"}}]}',
-        "cafe/skills/tea/index.js": "const skill = wx.modelContext.createSkill('skills/tea')\n"
-                                    "skill.registerAPI('pour', async () => ({ content: [{ type: 'text', text: '倒茶。' }] }))\n",
-    })
+    write(
+        cafe.path,
+        {
+            "cafe/app.json": app.replace('"path": "skills/cafe"}', '"path": "skills/cafe"}, ' + tea),
+            "cafe/skills/tea/SKILL.md": "# tea\n",
+            "cafe/skills/tea/mcp.json": '{"apis": [{"name": "pour", "description": "倒茶", "inputSchema": {"type": "object"}}]}',
+            "cafe/skills/tea/index.js": "const skill = wx.modelContext.createSkill('skills/tea')\n"
+            "skill.registerAPI('pour', async () => ({ content: [{ type: 'text', text: '倒茶。' }] }))\n",
+        },
+    )
     result = cafe.runpytest("--co")
     result.stdout.fnmatch_lines(["*scenarios/latte.scenario.yaml*", "*cafe*tea*"])
     cafe.runpytest("--wx-skill", "cafe", "--snapshot-update").assert_outcomes(passed=1)
@@ -134,7 +138,7 @@ def test_device_defaults_sit_under_the_scenarios_own_device(cafe: pytest.Pyteste
     result.assert_outcomes(passed=1)
     cafe.runpytest("--wx-device", '{"storage": {"cafe:user": "bob"}}').assert_outcomes(failed=1)
     # the scenario's own value wins over the default
-    write(cafe.path, {"scenarios/latte.scenario.yaml": ORDER.replace("own", "own, \"cafe:user\": alice")})
+    write(cafe.path, {"scenarios/latte.scenario.yaml": ORDER.replace("own", 'own, "cafe:user": alice')})
     cafe.runpytest("--wx-device", '{"storage": {"cafe:user": "bob"}}').assert_outcomes(passed=1)
 
 

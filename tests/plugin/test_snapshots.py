@@ -24,8 +24,8 @@ def test_one_readable_yaml_file_per_scenario(cafe: pytest.Pytester) -> None:
     for expected in (
         "  user: 来一杯拿铁，少糖\n",  # CJK as is
         "      - 找到 1 款饮品。\n      actions:\n      - 请展示饮品列表卡片。\n",  # facts, then actions
-        "      tree: |\n        view.card\n          view.tile @tap=onTap data={\"drinkId\":101}\n"
-        "            text.name \"拿铁\"\n",  # the card tree, one node per line
+        '      tree: |\n        view.card\n          view.tile @tap=onTap data={"drinkId":101}\n'
+        '            text.name "拿铁"\n',  # the card tree, one node per line
         "        orderId: <orderId>\n",  # an id saved with save: is a placeholder
         "    reply: 已下单 <orderId>\n",
     ):
@@ -39,8 +39,9 @@ def test_one_readable_yaml_file_per_scenario(cafe: pytest.Pytester) -> None:
 def test_a_missing_snapshot_fails_until_created(cafe: pytest.Pytester) -> None:
     result = cafe.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["no snapshot yet (pytest --snapshot-update accepts the new transcript)",
-                                 "Snapshot '点一杯拿铁' does not exist!"])
+    result.stdout.fnmatch_lines(
+        ["no snapshot yet (pytest --snapshot-update accepts the new transcript)", "Snapshot '点一杯拿铁' does not exist!"]
+    )
 
 
 def test_a_changed_transcript_shows_syrupys_diff_then_updates(cafe: pytest.Pytester) -> None:
@@ -48,15 +49,17 @@ def test_a_changed_transcript_shows_syrupys_diff_then_updates(cafe: pytest.Pytes
     write(cafe.path, {"scenarios/latte.scenario.yaml": LATTE.replace("已下单 ${orderId}", "好的，订单 ${orderId} 已提交")})
     result = cafe.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "*___ 点一杯拿铁 ___*",
-        "the snapshot differs at turn 1 › reply (pytest --snapshot-update accepts the new transcript)",
-        "[[]- snapshot] == [[]+ received]",
-        "-*reply: 已下单 <orderId>",
-        "+*reply: 好的，订单 <orderId> 已提交",
-        "*1 snapshot failed.*",
-        "FAILED scenarios/latte.scenario.yaml::点一杯拿铁 - the snapshot differs at *",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*___ 点一杯拿铁 ___*",
+            "the snapshot differs at turn 1 › reply (pytest --snapshot-update accepts the new transcript)",
+            "[[]- snapshot] == [[]+ received]",
+            "-*reply: 已下单 <orderId>",
+            "+*reply: 好的，订单 <orderId> 已提交",
+            "*1 snapshot failed.*",
+            "FAILED scenarios/latte.scenario.yaml::点一杯拿铁 - the snapshot differs at *",
+        ]
+    )
     result.stdout.no_fnmatch_line("*Traceback*")
     updated = cafe.runpytest("--snapshot-update")
     updated.assert_outcomes(passed=1)
@@ -70,8 +73,10 @@ def test_unused_snapshots_are_reported_then_removed_on_update(cafe: pytest.Pytes
     cafe.runpytest("--snapshot-update").assert_outcomes(passed=2)
     (cafe.path / "scenarios/tea.scenario.yaml").unlink()  # a scenario removed
     write(cafe.path, {"scenarios/latte.scenario.yaml": LATTE.replace("点一杯拿铁", "点一杯热拿铁")})  # one renamed
-    assert snapshots(cafe.path) == ["scenarios/__snapshots__/latte.scenario/点一杯拿铁.yaml",
-                                    "scenarios/__snapshots__/tea.scenario/美式.yaml"]
+    assert snapshots(cafe.path) == [
+        "scenarios/__snapshots__/latte.scenario/点一杯拿铁.yaml",
+        "scenarios/__snapshots__/tea.scenario/美式.yaml",
+    ]
     reported = cafe.runpytest("--snapshot-details", "--snapshot-update", "-k", "nothing")  # nothing ran: nothing removed
     assert snapshots(cafe.path)[-1].endswith("美式.yaml")
     reported = cafe.runpytest("--snapshot-details")
@@ -125,7 +130,8 @@ def test_xdist_workers_write_one_file_each(cafe: pytest.Pytester) -> None:
 
 
 def test_python_tests_snapshot_cards_and_results_with_the_same_extension(cafe: pytest.Pytester) -> None:
-    cafe.makepyfile(test_cards="""
+    cafe.makepyfile(
+        test_cards="""
         from wxreplay.snapshot import WxSnapshotExtension
 
         def test_search(wx_session, wx_snapshot):
@@ -138,17 +144,28 @@ def test_python_tests_snapshot_cards_and_results_with_the_same_extension(cafe: p
         def test_by_hand(wx_session, snapshot):
             card = wx_session.render(wx_session.call("searchDrinks", {"keyword": "美式"}))
             assert card.tree == snapshot(extension_class=WxSnapshotExtension)
-    """)
+    """
+    )
     cafe.runpytest("test_cards.py", "--snapshot-update").stdout.fnmatch_lines(["4 snapshots generated."])
     folder = cafe.path / "__snapshots__/test_cards"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "test_by_hand.yaml", "test_search.1.yaml", "test_search.2.yaml", "test_search.yaml"]
-    assert (folder / "test_search.yaml").read_text(encoding="utf-8").startswith(
-        "# wxreplay snapshot 1\nkind: call\napi: searchDrinks\narguments:\n  keyword: 拿铁\nresult:\n  isError: false\n")
+        "test_by_hand.yaml",
+        "test_search.1.yaml",
+        "test_search.2.yaml",
+        "test_search.yaml",
+    ]
+    assert (
+        (folder / "test_search.yaml")
+        .read_text(encoding="utf-8")
+        .startswith(
+            "# wxreplay snapshot 1\nkind: call\napi: searchDrinks\narguments:\n  keyword: 拿铁\nresult:\n  isError: false\n"
+        )
+    )
     assert "component: components/drink-list/index\n" in (folder / "test_search.1.yaml").read_text(encoding="utf-8")
     assert (folder / "test_search.2.yaml").read_text(encoding="utf-8") == (
         '# wxreplay snapshot 1\ntree: |\n  view.card\n    view.tile @tap=onTap data={"drinkId":101}\n'
-        '      text.name "拿铁"\n      text.price "¥28"\n')
+        '      text.name "拿铁"\n      text.price "¥28"\n'
+    )
     assert 'text.name "美式"' in (folder / "test_by_hand.yaml").read_text(encoding="utf-8")
     cafe.runpytest("test_cards.py").stdout.fnmatch_lines(["4 snapshots passed."])
 
@@ -165,22 +182,36 @@ def test_collect_only_neither_fails_nor_deletes_snapshots(cafe: pytest.Pytester)
     assert snapshots(cafe.path) == [SNAP.as_posix()]
 
 
-@pytest.mark.parametrize(("header", "what"), [
-    ("# wxreplay snapshot 0\n", "is snapshot format version 0"),
-    ("", "has no format version (its first line is not a `# wxreplay snapshot N` header)"),
-], ids=["version 0", "no header"])
+@pytest.mark.parametrize(
+    ("header", "what"),
+    [
+        ("# wxreplay snapshot 0\n", "is snapshot format version 0"),
+        ("", "has no format version (its first line is not a `# wxreplay snapshot N` header)"),
+    ],
+    ids=["version 0", "no header"],
+)
 def test_a_snapshot_of_another_format_version_fails_naming_both_then_updates(
-    cafe: pytest.Pytester, header: str, what: str,
+    cafe: pytest.Pytester,
+    header: str,
+    what: str,
 ) -> None:
     cafe.runpytest("--snapshot-update")
     text = (cafe.path / SNAP).read_text(encoding="utf-8")
     (cafe.path / SNAP).write_text(header + text.split("\n", 1)[1], encoding="utf-8")
     result = cafe.runpytest()
     result.assert_outcomes(failed=1)
-    problem = (f"snapshot {SNAP.as_posix()} {what}, but this wxreplay reads and writes version 1: "
-               "run `pytest --snapshot-update` to rewrite it, then review the change")
-    result.stdout.fnmatch_lines([problem, "[[]- snapshot] == [[]+ received]", "*1 snapshot failed.*",
-                                 "FAILED scenarios/latte.scenario.yaml::点一杯拿铁 - snapshot scenarios/*"])
+    problem = (
+        f"snapshot {SNAP.as_posix()} {what}, but this wxreplay reads and writes version 1: "
+        "run `pytest --snapshot-update` to rewrite it, then review the change"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            problem,
+            "[[]- snapshot] == [[]+ received]",
+            "*1 snapshot failed.*",
+            "FAILED scenarios/latte.scenario.yaml::点一杯拿铁 - snapshot scenarios/*",
+        ]
+    )
     assert result.stdout.str().count(problem) == 1  # in the report, not again in syrupy's diff below it
     result.stdout.no_fnmatch_line("*Traceback*")
     cafe.runpytest("--snapshot-update").stdout.fnmatch_lines(["1 snapshot updated."])
@@ -189,20 +220,25 @@ def test_a_snapshot_of_another_format_version_fails_naming_both_then_updates(
 
 
 def test_a_python_tests_snapshot_of_another_format_version(cafe: pytest.Pytester) -> None:
-    cafe.makepyfile(test_cards="""
+    cafe.makepyfile(
+        test_cards="""
         def test_search(wx_session, wx_snapshot):
             assert wx_session.call("searchDrinks", {"keyword": "拿铁"}) == wx_snapshot
-    """)
+    """
+    )
     cafe.runpytest("test_cards.py", "--snapshot-update").stdout.fnmatch_lines(["1 snapshot generated."])
     stored = cafe.path / "__snapshots__/test_cards/test_search.yaml"
     text = stored.read_text(encoding="utf-8")
     stored.write_text(text.replace("# wxreplay snapshot 1\n", "# wxreplay snapshot 2\n", 1), encoding="utf-8")
     result = cafe.runpytest("test_cards.py")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "*snapshot __snapshots__/test_cards/test_search.yaml is snapshot format version 2, but this wxreplay reads "
-        "and writes version 1: run `pytest --snapshot-update` to rewrite it, then review the change",
-        "*- # wxreplay snapshot 2", "*+ # wxreplay snapshot 1",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*snapshot __snapshots__/test_cards/test_search.yaml is snapshot format version 2, but this wxreplay reads "
+            "and writes version 1: run `pytest --snapshot-update` to rewrite it, then review the change",
+            "*- # wxreplay snapshot 2",
+            "*+ # wxreplay snapshot 1",
+        ]
+    )
     cafe.runpytest("test_cards.py", "--snapshot-update").stdout.fnmatch_lines(["1 snapshot updated."])
     assert stored.read_text(encoding="utf-8") == text

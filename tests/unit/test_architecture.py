@@ -60,7 +60,10 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"planner": ("wxreplay.cursor", "wxreplay.checks", "wxreplay.planner")},
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
     {"facade": ("wxreplay",)},
-    {"cli": ("wxreplay.cli",), "plugin": ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state", "wxreplay.plugin_http")},
+    {
+        "cli": ("wxreplay.cli",),
+        "plugin": ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state", "wxreplay.plugin_http"),
+    },
 )
 
 # Only these modules may import pytest (the engine runs without it).

@@ -17,8 +17,15 @@ SHOP = Path(__file__).resolve().parents[1] / "skills" / "cloud-shop"
 ENV = "shop-prod-7g2h"
 
 PRODUCTS: list[dict[str, Any]] = [
-    {"_id": "p1", "name": "Latte", "category": "coffee", "price": 28, "stock": 10, "tags": ["hot", "milk"],
-     "spec": {"size": "M", "sugar": "less"}},
+    {
+        "_id": "p1",
+        "name": "Latte",
+        "category": "coffee",
+        "price": 28,
+        "stock": 10,
+        "tags": ["hot", "milk"],
+        "spec": {"size": "M", "sugar": "less"},
+    },
     {"_id": "p2", "name": "Americano", "category": "coffee", "price": 22, "stock": 0, "tags": ["hot"], "spec": {"size": "L"}},
     {"_id": "p3", "name": "Matcha Latte", "category": "tea", "price": 30, "stock": 5, "tags": ["milk"], "discount": 0.9},
     {"_id": "p4", "name": "Lemon Tea", "category": "tea", "price": 18, "stock": 20, "tags": [], "spec": {"size": "M"}},
@@ -58,14 +65,25 @@ def cloud_events(r: Any) -> list[str]:
 # ---- realistic handlers ------------------------------------------------------------------------
 def test_init_in_middleware_then_database_query(session: Session) -> None:
     r = session.call("listProducts", {"category": "coffee", "maxPrice": 30})
-    assert r.structured_content == {"total": 2, "page": 0, "items": [
-        {"_id": "p2", "name": "Americano", "price": 22}, {"_id": "p1", "name": "Latte", "price": 28}]}
+    assert r.structured_content == {
+        "total": 2,
+        "page": 0,
+        "items": [{"_id": "p2", "name": "Americano", "price": 22}, {"_id": "p1", "name": "Latte", "price": 28}],
+    }
     init, count, get = [e for e in r.host_events if e.name.startswith("cloud.")]
     assert init.name == "cloud.init" and init.args == {"env": ENV, "traceUser": True}
     assert count.args["env"] == ENV and count.args["op"] == "count"
     assert count.args["where"] == {"category": "coffee", "price": {"$wr": "lte", "v": 30}}
-    assert get.args == {"env": ENV, "collection": "products", "op": "get", "where": count.args["where"],
-                        "orderBy": [["price", "asc"]], "skip": 0, "limit": 2, "field": {"name": True, "price": True}}
+    assert get.args == {
+        "env": ENV,
+        "collection": "products",
+        "op": "get",
+        "where": count.args["where"],
+        "orderBy": [["price", "asc"]],
+        "skip": 0,
+        "limit": 2,
+        "field": {"name": True, "price": True},
+    }
     assert get.outcome["errMsg"] == "collection.get:ok" and get.ok
     assert not [f for f in r.findings if f.code == "cloud-not-initialised"]
 
@@ -93,8 +111,10 @@ def test_place_order_and_status(session: Session) -> None:
 
     session.advance(90_000)
     s = session.call("orderStatus", {"orderId": order_id})
-    assert s.structured_content == {"status": {"status": "paid"},
-                                    "order": {"_id": order_id, "amount": 56, "createdAt": order["createdAt"]["$date"]}}
+    assert s.structured_content == {
+        "status": {"status": "paid"},
+        "order": {"_id": order_id, "amount": 56, "createdAt": order["createdAt"]["$date"]},
+    }
     assert cloud_events(s) == ["cloud.init", "cloud.callFunction", "cloud.database"]
 
 
@@ -171,35 +191,41 @@ def test_call_http_function(project: Project) -> None:
 
     with Session(project, device=make_device(functions={"plain": [1, 2]}), cloud_functions={"items": items}) as s:
         res = probe(s, "http", name="items")["res"]
-        assert res == {"statusCode": 201, "header": {"x-n": "1"},
-                       "data": {"echo": {"path": "/items", "method": "POST", "header": {}, "data": {"q": 1}}},
-                       "errMsg": "cloud.callHTTPFunction:ok"}
+        assert res == {
+            "statusCode": 201,
+            "header": {"x-n": "1"},
+            "data": {"echo": {"path": "/items", "method": "POST", "header": {}, "data": {"q": 1}}},
+            "errMsg": "cloud.callHTTPFunction:ok",
+        }
         assert probe(s, "http", name="plain")["res"]["data"] == 1
 
 
 # ---- database commands ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("name", "expected"), [
-    ("eq", ["p3", "p4"]),
-    ("neq", ["p3", "p4"]),
-    ("gt", ["p3", "p5"]),
-    ("gte", ["p1", "p3", "p5"]),
-    ("lt", ["p4"]),
-    ("lte", ["p2", "p4"]),
-    ("in", ["p1", "p2"]),
-    ("nin", ["p3", "p4", "p5"]),
-    ("existsTrue", ["p3"]),
-    ("existsFalse", ["p1", "p2", "p4", "p5"]),
-    ("andChain", ["p1", "p2"]),
-    ("andTop", ["p1", "p5"]),
-    ("orTop", ["p3", "p4", "p5"]),
-    ("orField", ["p4", "p5"]),
-    ("regexp", ["p1", "p3"]),
-    ("jsRegExp", ["p1", "p4"]),
-    ("nested", ["p1", "p4"]),
-    ("dotted", ["p1", "p4"]),
-    ("arrayContains", ["p1", "p3"]),
-    ("plain", ["p2"]),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("eq", ["p3", "p4"]),
+        ("neq", ["p3", "p4"]),
+        ("gt", ["p3", "p5"]),
+        ("gte", ["p1", "p3", "p5"]),
+        ("lt", ["p4"]),
+        ("lte", ["p2", "p4"]),
+        ("in", ["p1", "p2"]),
+        ("nin", ["p3", "p4", "p5"]),
+        ("existsTrue", ["p3"]),
+        ("existsFalse", ["p1", "p2", "p4", "p5"]),
+        ("andChain", ["p1", "p2"]),
+        ("andTop", ["p1", "p5"]),
+        ("orTop", ["p3", "p4", "p5"]),
+        ("orField", ["p4", "p5"]),
+        ("regexp", ["p1", "p3"]),
+        ("jsRegExp", ["p1", "p4"]),
+        ("nested", ["p1", "p4"]),
+        ("dotted", ["p1", "p4"]),
+        ("arrayContains", ["p1", "p3"]),
+        ("plain", ["p2"]),
+    ],
+)
 def test_where_commands(session: Session, name: str, expected: list[str]) -> None:
     assert probe(session, "where", name=name)["ids"] == expected
 
@@ -222,7 +248,8 @@ def test_client_get_is_capped_at_20_with_a_finding(project: Project) -> None:
 
 def test_field_projection(session: Session) -> None:
     assert probe(session, "field", projection={"name": True, "spec.size": True}) == {
-        "data": [{"_id": "p1", "name": "Latte", "spec": {"size": "M"}}]}
+        "data": [{"_id": "p1", "name": "Latte", "spec": {"size": "M"}}]
+    }
     data = probe(session, "field", projection={"tags": False, "spec": False, "_id": False})["data"]
     assert data == [{"name": "Latte", "category": "coffee", "price": 28, "stock": 10}]
 
@@ -315,10 +342,12 @@ def test_calls_before_init_work_with_a_warning(session: Session) -> None:
 def test_get_temp_file_url(session: Session) -> None:
     ids = [f"cloud://{ENV}.7368-{ENV}-1300000000/products/latte.png", "not-a-file-id"]
     r = session.call("productImages", {"fileIDs": ids})
-    assert r.structured_content == {"fileList": [
-        {"fileID": ids[0], "tempFileURL": TEMP_URL_BASE + "products/latte.png", "status": 0, "errMsg": "ok"},
-        {"fileID": ids[1], "tempFileURL": "", "status": -1, "errMsg": "STORAGE_REQUEST_FAIL invalid fileID"},
-    ]}
+    assert r.structured_content == {
+        "fileList": [
+            {"fileID": ids[0], "tempFileURL": TEMP_URL_BASE + "products/latte.png", "status": 0, "errMsg": "ok"},
+            {"fileID": ids[1], "tempFileURL": "", "status": -1, "errMsg": "STORAGE_REQUEST_FAIL invalid fileID"},
+        ]
+    }
     assert cloud_events(r) == ["cloud.init", "cloud.getTempFileURL"]
 
 

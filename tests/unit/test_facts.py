@@ -33,6 +33,7 @@ def kinds(split: Split) -> list[str]:
 
 # ---- every content text of the example, success and error paths ---------------------------------
 
+
 @pytest.fixture(scope="module")
 def example_texts() -> Iterator[dict[str, str]]:
     """Run the example's APIs down every reachable path and collect each result's content text."""
@@ -150,7 +151,9 @@ EXAMPLE_SPLITS: dict[str, list[str]] = {
         "A 禁止再次调用 payOrder。",
     ],
     "pay_again": [
-        "F 订单 WS0001 已经支付过，本次未重复扣款。", "A 请调用 getOrder 展示订单状态卡片；", "A 禁止再次调用 payOrder。",
+        "F 订单 WS0001 已经支付过，本次未重复扣款。",
+        "A 请调用 getOrder 展示订单状态卡片；",
+        "A 禁止再次调用 payOrder。",
     ],
     "get_paid": [
         "F 订单 WS0001 已支付，门店制作中，取餐码 A101。",
@@ -193,17 +196,17 @@ EXAMPLE_SPLITS: dict[str, list[str]] = {
         "A 禁止再次用该订单号调用 cancelOrder。",
     ],
     "get_bad": [
-        "F orderId 缺失或格式不对（收到：\"bad id!\"），无法查询。",
+        'F orderId 缺失或格式不对（收到："bad id!"），无法查询。',
         "A 请询问用户要查哪一单，或使用 createOrder / payOrder 返回的 orderId；",
         "A 禁止拼凑订单号。",
     ],
     "pay_bad": [
-        "F orderId 缺失或格式不对（收到：\"bad id!\"），未发起支付。",
+        'F orderId 缺失或格式不对（收到："bad id!"），未发起支付。',
         "A 请使用 createOrder 返回的 orderId 原值调用 payOrder；",
         "A 没有订单时先调用 createOrder，禁止拼凑订单号。",
     ],
     "cancel_bad": [
-        "F orderId 缺失或格式不对（收到：\"bad id!\"），没有取消任何订单。",
+        'F orderId 缺失或格式不对（收到："bad id!"），没有取消任何订单。',
         "A 请询问用户要取消哪一单，并使用 createOrder 返回的 orderId 原值；",
         "A 禁止拼凑订单号。",
     ],
@@ -248,6 +251,7 @@ def test_split_is_deterministic(example_texts: dict[str, str]) -> None:
 
 # ---- the spec's own examples (4.1, 4.3, 9.3 #23-24) -----------------------------------------------
 
+
 def test_spec_good_example() -> None:
     split = split_content("已根据所选规格生成订单。请展示订单确认卡片，并用一句话引导用户核对后下单。")
     assert split.facts == ["已根据所选规格生成订单。"]
@@ -262,8 +266,10 @@ def test_spec_bad_example_is_a_bare_instruction() -> None:
 
 
 def test_spec_select_drink_example() -> None:
-    split = split_content("已加载饮品「拿铁」详情（基础价 ¥28）。"
-                          "请用一句简短话术引导用户点击下方卡片进入详情页选规格下单。禁止以纯文本列出商品详情。")
+    split = split_content(
+        "已加载饮品「拿铁」详情（基础价 ¥28）。"
+        "请用一句简短话术引导用户点击下方卡片进入详情页选规格下单。禁止以纯文本列出商品详情。"
+    )
     assert kinds(split) == [
         "F 已加载饮品「拿铁」详情（基础价 ¥28）。",
         "A 请用一句简短话术引导用户点击下方卡片进入详情页选规格下单。",
@@ -293,9 +299,13 @@ def test_only_prohibitions_are_bare() -> None:
 
 # ---- sentence splitting ---------------------------------------------------------------------------
 
+
 def test_decimal_prices_do_not_split() -> None:
     assert sentences("合计 ¥28.00，优惠 ¥3.50。Total ¥28.00 today. Next.") == [
-        "合计 ¥28.00，优惠 ¥3.50。", "Total ¥28.00 today.", "Next."]
+        "合计 ¥28.00，优惠 ¥3.50。",
+        "Total ¥28.00 today.",
+        "Next.",
+    ]
 
 
 def test_quotes_and_brackets_keep_their_terminators() -> None:
@@ -305,7 +315,9 @@ def test_quotes_and_brackets_keep_their_terminators() -> None:
 
 def test_ascii_quotes_and_brackets_in_english() -> None:
     assert sentences('The user said "two. please" (really. twice). Show the card.') == [
-        'The user said "two. please" (really. twice).', "Show the card."]
+        'The user said "two. please" (really. twice).',
+        "Show the card.",
+    ]
 
 
 def test_unbalanced_quote_protects_nothing() -> None:
@@ -326,7 +338,10 @@ def test_long_texts_split_in_linear_time() -> None:
 
 def test_abbreviations_initials_and_list_numbers() -> None:
     assert sentences("Map words to codes, e.g. less for 少糖, i.e. a code. Order No. 5 is ready. J. Smith paid.") == [
-        "Map words to codes, e.g. less for 少糖, i.e. a code.", "Order No. 5 is ready.", "J. Smith paid."]
+        "Map words to codes, e.g. less for 少糖, i.e. a code.",
+        "Order No. 5 is ready.",
+        "J. Smith paid.",
+    ]
     assert sentences("1. 已生成订单。\n2. Show the card.") == ["1. 已生成订单。", "2. Show the card."]
     assert sentences("Milk, sugar, etc. Then call createOrder.") == ["Milk, sugar, etc.", "Then call createOrder."]
     assert sentences("Milk, sugar, etc. are options.") == ["Milk, sugar, etc. are options."]
@@ -334,7 +349,10 @@ def test_abbreviations_initials_and_list_numbers() -> None:
 
 def test_urls_do_not_split() -> None:
     assert sentences("详情见 https://x.example.com/a.b?c=1;d=2!e。See https://x.example.com/p?q=1. Then stop.") == [
-        "详情见 https://x.example.com/a.b?c=1;d=2!e。", "See https://x.example.com/p?q=1.", "Then stop."]
+        "详情见 https://x.example.com/a.b?c=1;d=2!e。",
+        "See https://x.example.com/p?q=1.",
+        "Then stop.",
+    ]
 
 
 def test_line_breaks_end_sentences_and_blank_lines_vanish() -> None:
@@ -343,7 +361,10 @@ def test_line_breaks_end_sentences_and_blank_lines_vanish() -> None:
 
 def test_english_terminator_before_cjk_and_punctuation_only_pieces() -> None:
     assert sentences("已找到 3 款饮品. Please show the card.已下单。。") == [
-        "已找到 3 款饮品.", "Please show the card.", "已下单。。"]
+        "已找到 3 款饮品.",
+        "Please show the card.",
+        "已下单。。",
+    ]
     assert sentences("已下单。 。") == ["已下单。。"]
 
 
@@ -356,29 +377,77 @@ def test_empty_and_whitespace_texts() -> None:
 
 # ---- classification -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("sentence", [
-    "请求超时，未获取到菜单。", "可乐已售罄。", "当前在售 9 款。", "如下所示。", "需要 5 分钟出杯。", "应付 ¥28.00。",
-    "建议价 ¥30。", "调用失败：网络异常。", "调用 getOrder 返回空。", "先前的订单已取消。", "10 分钟后可取餐。",
-    "您的订单已支付。", "Call failed: timeout.", "Call to payOrder timed out.", "You have 2 orders.",
-    "When the order is paid, the store starts making it.", "Note: the card refreshes itself.", "事实：订单已创建。",
-    "订单创建时间为 10:00，实时状态见卡片。",
-])
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "请求超时，未获取到菜单。",
+        "可乐已售罄。",
+        "当前在售 9 款。",
+        "如下所示。",
+        "需要 5 分钟出杯。",
+        "应付 ¥28.00。",
+        "建议价 ¥30。",
+        "调用失败：网络异常。",
+        "调用 getOrder 返回空。",
+        "先前的订单已取消。",
+        "10 分钟后可取餐。",
+        "您的订单已支付。",
+        "Call failed: timeout.",
+        "Call to payOrder timed out.",
+        "You have 2 orders.",
+        "When the order is paid, the store starts making it.",
+        "Note: the card refreshes itself.",
+        "事实：订单已创建。",
+        "订单创建时间为 10:00，实时状态见卡片。",
+    ],
+)
 def test_facts_that_look_like_instructions(sentence: str) -> None:
     assert classify(sentence) == "fact"
 
 
-@pytest.mark.parametrize("sentence", [
-    "请展示卡片。", "勿重复下单。", "切勿编造订单号。", "务必先确认规格。", "不要重复调用。", "需要先确认门店。",
-    "应先询问用户。",
-    "可直接调用 createOrder。", "建议换一个关键词。", "引导用户选规格。", "展示订单确认卡片。", "调用 getOrder 查询进度。",
-    "询问用户要几杯。", "告诉用户已售罄。", "提示用户稍后再试。", "直接调用 payOrder。", "下一步：展示卡片。",
-    "先调用 selectDrink，再调用 createOrder。", "然后请展示卡片。", "若用户要大杯，则调用 createOrder。",
-    "用户确认前禁止调用 payOrder。", "支付成功后请调用 getOrder。", "你可以直接调用 getOrder。", "注意：请勿重复调用。",
-    "- 请展示卡片", "Please show the card.", "Do not list drinks.", "Don't invent ids.", "Never retry payOrder.",
-    "You must confirm first.", "Then call createOrder.", "Next, show the card.", "Avoid plain text.",
-    "If the user named a size, call createOrder.", "When the user confirms, then call payOrder.",
-    "You can call getOrder.", "Instead, ask which one.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "请展示卡片。",
+        "勿重复下单。",
+        "切勿编造订单号。",
+        "务必先确认规格。",
+        "不要重复调用。",
+        "需要先确认门店。",
+        "应先询问用户。",
+        "可直接调用 createOrder。",
+        "建议换一个关键词。",
+        "引导用户选规格。",
+        "展示订单确认卡片。",
+        "调用 getOrder 查询进度。",
+        "询问用户要几杯。",
+        "告诉用户已售罄。",
+        "提示用户稍后再试。",
+        "直接调用 payOrder。",
+        "下一步：展示卡片。",
+        "先调用 selectDrink，再调用 createOrder。",
+        "然后请展示卡片。",
+        "若用户要大杯，则调用 createOrder。",
+        "用户确认前禁止调用 payOrder。",
+        "支付成功后请调用 getOrder。",
+        "你可以直接调用 getOrder。",
+        "注意：请勿重复调用。",
+        "- 请展示卡片",
+        "Please show the card.",
+        "Do not list drinks.",
+        "Don't invent ids.",
+        "Never retry payOrder.",
+        "You must confirm first.",
+        "Then call createOrder.",
+        "Next, show the card.",
+        "Avoid plain text.",
+        "If the user named a size, call createOrder.",
+        "When the user confirms, then call payOrder.",
+        "You can call getOrder.",
+        "Instead, ask which one.",
+    ],
+)
 def test_instructions(sentence: str) -> None:
     assert classify(sentence) == "action"
 
@@ -390,9 +459,10 @@ def test_conditional_instruction_naming_an_api() -> None:
 
 def test_fact_clause_then_instruction_is_cut() -> None:
     assert kinds(split_content("订单 WS0001 已支付，禁止再次调用 payOrder。")) == [
-        "F 订单 WS0001 已支付，", "A 禁止再次调用 payOrder。"]
-    assert kinds(split_content("Order paid, do not call payOrder again.")) == [
-        "F Order paid,", "A do not call payOrder again."]
+        "F 订单 WS0001 已支付，",
+        "A 禁止再次调用 payOrder。",
+    ]
+    assert kinds(split_content("Order paid, do not call payOrder again.")) == ["F Order paid,", "A do not call payOrder again."]
     assert kinds(split_content("订单已支付，如需退款请到店处理。")) == ["F 订单已支付，", "A 如需退款请到店处理。"]
 
 
@@ -401,8 +471,10 @@ def test_action_sentences_are_never_cut() -> None:
 
 
 def test_english_text() -> None:
-    split = split_content('Found 4 drinks matching "latte" (from ¥28.00). Show the drink list card; if the user already '
-                          "named one, call selectDrink with its drinkId. Do not list drinks as plain text.")
+    split = split_content(
+        'Found 4 drinks matching "latte" (from ¥28.00). Show the drink list card; if the user already '
+        "named one, call selectDrink with its drinkId. Do not list drinks as plain text."
+    )
     assert kinds(split) == [
         'F Found 4 drinks matching "latte" (from ¥28.00).',
         "A Show the drink list card;",
@@ -414,14 +486,22 @@ def test_english_text() -> None:
 def test_english_mixed_into_chinese() -> None:
     split = split_content("已找到 3 款 latte 饮品（from ¥28.00）。Please show the drink-list card. 禁止以纯文本罗列。")
     assert kinds(split) == [
-        "F 已找到 3 款 latte 饮品（from ¥28.00）。", "A Please show the drink-list card.", "A 禁止以纯文本罗列。"]
+        "F 已找到 3 款 latte 饮品（from ¥28.00）。",
+        "A Please show the drink-list card.",
+        "A 禁止以纯文本罗列。",
+    ]
 
 
 def test_order_violation_and_first_kind() -> None:
     split = split_content("请展示卡片。订单已创建。")
     assert split.first_kind == "action" and split.order_violation and not split.bare_instruction
-    assert split.to_dict() == {"facts": ["订单已创建。"], "actions": ["请展示卡片。"], "bareInstruction": False,
-                               "firstKind": "action", "orderViolation": True}
+    assert split.to_dict() == {
+        "facts": ["订单已创建。"],
+        "actions": ["请展示卡片。"],
+        "bareInstruction": False,
+        "firstKind": "action",
+        "orderViolation": True,
+    }
 
 
 def test_reasons_explain_the_verdict() -> None:
@@ -431,9 +511,14 @@ def test_reasons_explain_the_verdict() -> None:
 
 # ---- result blocks ----------------------------------------------------------------------------------
 
+
 def test_multiple_text_blocks_are_split_block_by_block() -> None:
-    blocks = [{"type": "text", "text": "已找到 3 款饮品"}, {"type": "image", "url": "x.png"},
-              {"type": "text", "text": "请展示饮品列表卡片"}, {"type": "text", "text": "  "}]
+    blocks = [
+        {"type": "text", "text": "已找到 3 款饮品"},
+        {"type": "image", "url": "x.png"},
+        {"type": "text", "text": "请展示饮品列表卡片"},
+        {"type": "text", "text": "  "},
+    ]
     split = split_result(blocks)
     assert split.facts == ["已找到 3 款饮品"] and split.actions == ["请展示饮品列表卡片"]
     assert [s.kind for s in split.sentences] == ["fact", "action"]

@@ -25,7 +25,8 @@ def test_background_under_the_limit_suspends_the_runtime() -> None:
 def test_background_reaching_the_limit_ends_the_runtime_at_that_moment() -> None:
     life = Lifecycle(0)
     assert life.event("background", 45 * MINUTE, running=True) == Outcome(
-        suspend_ms=30 * MINUTE, end="background 30m", idle_ms=15 * MINUTE)
+        suspend_ms=30 * MINUTE, end="background 30m", idle_ms=15 * MINUTE
+    )
 
 
 def test_exactly_the_limit_ends_the_runtime_with_no_time_left_over() -> None:
@@ -37,15 +38,19 @@ def test_time_in_the_background_adds_up_across_events() -> None:
     life = Lifecycle(0)
     assert life.event("background", 20 * MINUTE, running=True) == Outcome(suspend_ms=20 * MINUTE)
     assert life.event("background", 15 * MINUTE, running=True) == Outcome(
-        suspend_ms=10 * MINUTE, end="background 30m", idle_ms=5 * MINUTE)
+        suspend_ms=10 * MINUTE, end="background 30m", idle_ms=5 * MINUTE
+    )
     assert life.background_ms == 35 * MINUTE
 
 
-@pytest.mark.parametrize("back", [
-    pytest.param(lambda life: life.event("foreground", running=True), id="foreground"),
-    pytest.param(lambda life: life.event("advance", 1000, running=True), id="advance"),
-    pytest.param(lambda life: life.wake(running=True), id="wake"),
-])
+@pytest.mark.parametrize(
+    "back",
+    [
+        pytest.param(lambda life: life.event("foreground", running=True), id="foreground"),
+        pytest.param(lambda life: life.event("advance", 1000, running=True), id="advance"),
+        pytest.param(lambda life: life.wake(running=True), id="wake"),
+    ],
+)
 def test_coming_back_restarts_the_count(back: Callable[[Lifecycle], Outcome]) -> None:
     life = Lifecycle(0)
     life.event("background", 20 * MINUTE, running=True)
@@ -112,8 +117,16 @@ def test_lifecycle_rejects_unknown_events_and_missing_durations() -> None:
         life.event("advance", running=False)
 
 
-@pytest.mark.parametrize(("ms", "text"), [
-    (1_800_000, "30m"), (5000, "5s"), (5_400_000, "1h30m"), (1500, "1500ms"), (0, "0s"), (3_661_000, "1h1m1s"),
-])
+@pytest.mark.parametrize(
+    ("ms", "text"),
+    [
+        (1_800_000, "30m"),
+        (5000, "5s"),
+        (5_400_000, "1h30m"),
+        (1500, "1500ms"),
+        (0, "0s"),
+        (3_661_000, "1h1m1s"),
+    ],
+)
 def test_format_duration(ms: int, text: str) -> None:
     assert format_duration(ms) == text

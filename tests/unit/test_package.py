@@ -29,8 +29,10 @@ def test_facade_exports_exactly_all() -> None:
 
 def test_importing_the_package_does_not_load_the_engine() -> None:
     # pytest imports wxreplay (the plugin) in every run where it is installed.
-    code = ("import sys, wxreplay, wxreplay.plugin; "
-            "print(sorted(m for m in sys.modules if m in ('py_mini_racer', 'wxreplay.session')))")
+    code = (
+        "import sys, wxreplay, wxreplay.plugin; "
+        "print(sorted(m for m in sys.modules if m in ('py_mini_racer', 'wxreplay.session')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # --- the reference: snapshot_yaml before plainyaml ---------------------------------------------------
 
 _FAST: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_SLOW_ONLY = re.compile("[\x85\U00010000-\U0010FFFF]")
+_SLOW_ONLY = re.compile("[\x85\U00010000-\U0010ffff]")
 _TAG = "tag:yaml.org,2002:"
 _FLOAT = yaml.representer.SafeRepresenter()
 
@@ -121,57 +121,276 @@ def test_there_are_committed_snapshots() -> None:
 def test_committed_snapshot_written_again_byte_for_byte(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith(HEADER)
-    data = yaml.safe_load(text[len(HEADER):])
+    data = yaml.safe_load(text[len(HEADER) :])
     assert HEADER + dump(data) == text
     assert snapshot_yaml(data) == text
-    assert reference(data) == text[len(HEADER):]
+    assert reference(data) == text[len(HEADER) :]
 
 
 # --- a corpus of scalars, in every place a scalar can stand ------------------------------------------
 
 STRINGS: list[str] = [
     # ordinary text
-    "plain", "hello world", "拿铁", "点一杯 WeStore 拿铁，少糖", "已下单，合计 ¥28。", "é", "a\xa0b", "\xa0lead",
+    "plain",
+    "hello world",
+    "拿铁",
+    "点一杯 WeStore 拿铁，少糖",
+    "已下单，合计 ¥28。",
+    "é",
+    "a\xa0b",
+    "\xa0lead",
     "全角\u3000空格",
-    "https://cdn.example.com/westore/drinks/latte.png", "http://127.0.0.1:8765/api/menu?x=1&y=2#frag", "a/b:c", "a:b",
-    "<session#1>", "<drinkId>", "drink-101", "GET", "milk-coffee",
+    "https://cdn.example.com/westore/drinks/latte.png",
+    "http://127.0.0.1:8765/api/menu?x=1&y=2#frag",
+    "a/b:c",
+    "a:b",
+    "<session#1>",
+    "<drinkId>",
+    "drink-101",
+    "GET",
+    "milk-coffee",
     # numbers, booleans, nulls, dates as strings: quoted
-    "101", "-7", "+1", "1_000", "0x1F", "0o17", "0b101", "1:30", "190:20:30", ".5", "1.", "1e3", "1.0e+3", "-.inf", ".NaN",
-    "true", "True", "TRUE", "false", "yes", "Yes", "No", "no", "on", "Off", "y", "n", "Y", "N",
-    "null", "Null", "~", "", "2026-01-05", "2026-01-05T01:30:00.000Z", "2026-1-5 1:30:00", "<<", "=",
+    "101",
+    "-7",
+    "+1",
+    "1_000",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "1:30",
+    "190:20:30",
+    ".5",
+    "1.",
+    "1e3",
+    "1.0e+3",
+    "-.inf",
+    ".NaN",
+    "true",
+    "True",
+    "TRUE",
+    "false",
+    "yes",
+    "Yes",
+    "No",
+    "no",
+    "on",
+    "Off",
+    "y",
+    "n",
+    "Y",
+    "N",
+    "null",
+    "Null",
+    "~",
+    "",
+    "2026-01-05",
+    "2026-01-05T01:30:00.000Z",
+    "2026-1-5 1:30:00",
+    "<<",
+    "=",
     # indicators
-    "- x", "-x", "-", "--", "---", "--- x", "...", "..x", "? x", "?x", "?", ": x", ":x", ":", "a:", "a: b", "a:b c",
-    "a #b", "a#b", "#x", "@x", "`x", "!x", "&x", "*x", "|x", ">x", "%x", "'x", '"x', "[x]", "{x}", ",x", "x,", "x]", "x?",
-    "it's", 'say "hi"', "back\\slash", "a' b", "'", '"', "''",
+    "- x",
+    "-x",
+    "-",
+    "--",
+    "---",
+    "--- x",
+    "...",
+    "..x",
+    "? x",
+    "?x",
+    "?",
+    ": x",
+    ":x",
+    ":",
+    "a:",
+    "a: b",
+    "a:b c",
+    "a #b",
+    "a#b",
+    "#x",
+    "@x",
+    "`x",
+    "!x",
+    "&x",
+    "*x",
+    "|x",
+    ">x",
+    "%x",
+    "'x",
+    '"x',
+    "[x]",
+    "{x}",
+    ",x",
+    "x,",
+    "x]",
+    "x?",
+    "it's",
+    'say "hi"',
+    "back\\slash",
+    "a' b",
+    "'",
+    '"',
+    "''",
     # spaces, tabs, control characters, odd code points
-    " ", "  ", " lead", "trail ", "  both  ", "in  side", "tab\there", "\ttab", "tab\t", "\x00nul", "\x07bell", "\x08", "\x1bESC",
-    "\x7fdel", "\x80", "\x9f", "\r", "a\rb", "\ufeffbom", "mid\ufeffbom", "\ufffe", "\uffff", "\ue000", "\ud7ff", "\ufffd",
-    "\u2028", "a\u2028b", "a\u2029b", "\x85", "a\x85b", "a\x85b\n",
+    " ",
+    "  ",
+    " lead",
+    "trail ",
+    "  both  ",
+    "in  side",
+    "tab\there",
+    "\ttab",
+    "tab\t",
+    "\x00nul",
+    "\x07bell",
+    "\x08",
+    "\x1bESC",
+    "\x7fdel",
+    "\x80",
+    "\x9f",
+    "\r",
+    "a\rb",
+    "\ufeffbom",
+    "mid\ufeffbom",
+    "\ufffe",
+    "\uffff",
+    "\ue000",
+    "\ud7ff",
+    "\ufffd",
+    "\u2028",
+    "a\u2028b",
+    "a\u2029b",
+    "\x85",
+    "a\x85b",
+    "a\x85b\n",
     # beyond U+FFFF: PyYAML's emitter for the whole document
-    "😀", "😀 emoji", "🥤奶茶\n第二行", "a\U0010ffff", "\U0010fffe",
+    "😀",
+    "😀 emoji",
+    "🥤奶茶\n第二行",
+    "a\U0010ffff",
+    "\U0010fffe",
     # long, as values and as keys (simple keys end at 122 characters / 128 UTF-8 bytes)
-    "k" * 122, "k" * 123, "k" * 128, "k" * 129, "k" * 300, "拿" * 40, "拿" * 42, "拿" * 43, "é" * 64, "é" * 65,
-    "long text " * 40, "x" * 30001, "y " * 20000, "y " * 40000, "\t" * 11000, "\t" * 20000, "\x01 " * 20000,
+    "k" * 122,
+    "k" * 123,
+    "k" * 128,
+    "k" * 129,
+    "k" * 300,
+    "拿" * 40,
+    "拿" * 42,
+    "拿" * 43,
+    "é" * 64,
+    "é" * 65,
+    "long text " * 40,
+    "x" * 30001,
+    "y " * 20000,
+    "y " * 40000,
+    "\t" * 11000,
+    "\t" * 20000,
+    "\x01 " * 20000,
     # multi-line: "|" blocks, or double quotes
-    "a\nb", "a\nb\n", "a\nb\n\n", "a\nb\n\n\n", "\n", "\n\n", "\na", "\na\n", " lead\nx", "  two\n  lines\n", "x\n y\n",
-    "trailing \nspace", "x\ny ", "x\n \ny", "x\n\ny", "line\r\nwin", "a\tb\nc", "a\n\tb", "#x\n", "- x\ny", "'q'\n", "\ufeffa\nb",
-    "view.card\n  text \"拿铁\"\n  button.primary tap=order\n", "多行\n文本\n", "a\n😀\n\n", "x" * 40000 + "\n" + "y" * 30000,
+    "a\nb",
+    "a\nb\n",
+    "a\nb\n\n",
+    "a\nb\n\n\n",
+    "\n",
+    "\n\n",
+    "\na",
+    "\na\n",
+    " lead\nx",
+    "  two\n  lines\n",
+    "x\n y\n",
+    "trailing \nspace",
+    "x\ny ",
+    "x\n \ny",
+    "x\n\ny",
+    "line\r\nwin",
+    "a\tb\nc",
+    "a\n\tb",
+    "#x\n",
+    "- x\ny",
+    "'q'\n",
+    "\ufeffa\nb",
+    'view.card\n  text "拿铁"\n  button.primary tap=order\n',
+    "多行\n文本\n",
+    "a\n😀\n\n",
+    "x" * 40000 + "\n" + "y" * 30000,
 ]
 
 SCALARS: list[Any] = [
-    0, 1, -7, 10**30, -(10**40), 0.1, 1.5, -2.25, 1e20, 1e16, 1e-7, 5e-324, 1.7976931348623157e308, -0.0, 0.0,
-    float("inf"), float("-inf"), float("nan"), True, False, None,
+    0,
+    1,
+    -7,
+    10**30,
+    -(10**40),
+    0.1,
+    1.5,
+    -2.25,
+    1e20,
+    1e16,
+    1e-7,
+    5e-324,
+    1.7976931348623157e308,
+    -0.0,
+    0.0,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    True,
+    False,
+    None,
 ]
 
 COLLECTIONS: list[Any] = [
-    {}, [], (), [[]], [{}], {"a": {}}, {"a": []}, [[1, "二"], {"k": ["v"]}], [[[["deep"]]]], [("t", 1)],
-    {"a": {"b": {"c": [{"d": ["e", {"f": "g\nh\n"}]}]}}}, [{"a": [1, 2], "b": {"c": []}}, [{}, []]],
+    {},
+    [],
+    (),
+    [[]],
+    [{}],
+    {"a": {}},
+    {"a": []},
+    [[1, "二"], {"k": ["v"]}],
+    [[[["deep"]]]],
+    [("t", 1)],
+    {"a": {"b": {"c": [{"d": ["e", {"f": "g\nh\n"}]}]}}},
+    [{"a": [1, 2], "b": {"c": []}}, [{}, []]],
 ]
 
 KEYS: list[Any] = [
-    "a", "拿铁", "1", "true", "null", "", " ", "x y", "a: b", "#k", "- k", "tab\tkey", "\x00", "a\rb", "多行\n键", "\n",
-    "k" * 122, "k" * 123, "k" * 128, "k" * 129, "拿" * 42, "拿" * 43, "😀", "a\x85b", "a\u2028b",
-    1, -7, 10**125, 1.5, float("inf"), True, False, None, ("t", 1),
+    "a",
+    "拿铁",
+    "1",
+    "true",
+    "null",
+    "",
+    " ",
+    "x y",
+    "a: b",
+    "#k",
+    "- k",
+    "tab\tkey",
+    "\x00",
+    "a\rb",
+    "多行\n键",
+    "\n",
+    "k" * 122,
+    "k" * 123,
+    "k" * 128,
+    "k" * 129,
+    "拿" * 42,
+    "拿" * 43,
+    "😀",
+    "a\x85b",
+    "a\u2028b",
+    1,
+    -7,
+    10**125,
+    1.5,
+    float("inf"),
+    True,
+    False,
+    None,
+    ("t", 1),
 ]
 
 
@@ -213,9 +432,18 @@ def test_bare_scalars_and_empty_documents() -> None:
 def test_document_ending_after_a_block_that_keeps_its_newlines() -> None:
     kept = "x\n\n"
     for data in [
-        {"a": kept}, {"a": kept, "b": 1}, {"a": kept, "b": "y\n"}, {"a": kept, "b": "y"}, {"a": kept, "b": {}},
-        [kept, "y\n"], [kept, {}], {"a": [kept], "b": 1}, {"a": kept, "b": 1, "😀": 1}, {"a": kept, "😀": kept},
-        {"a": "x\n", "b": {"c": "\n"}}, {"a": "strip\nx", "b": kept, "c": "clip\n"},
+        {"a": kept},
+        {"a": kept, "b": 1},
+        {"a": kept, "b": "y\n"},
+        {"a": kept, "b": "y"},
+        {"a": kept, "b": {}},
+        [kept, "y\n"],
+        [kept, {}],
+        {"a": [kept], "b": 1},
+        {"a": kept, "b": 1, "😀": 1},
+        {"a": kept, "😀": kept},
+        {"a": "x\n", "b": {"c": "\n"}},
+        {"a": "strip\nx", "b": kept, "c": "clip\n"},
     ]:
         check(data)
 
@@ -232,20 +460,24 @@ def test_common_transcript_forms() -> None:
     data = {
         "scenario": "点一杯拿铁，少糖（卡片点选）",
         "sessions": [{"index": 1, "startedAtMs": 1767576600000}],
-        "turns": [{
-            "user": "点一杯 WeStore 拿铁，少糖",
-            "steps": [{
-                "arguments": {"keyword": "拿铁"},
-                "result": {
-                    "isError": False,
-                    "facts": ["已找到 4 款与「拿铁」相关的饮品（¥28.00 起）。"],
-                    "_meta": {"images": {"101": "https://cdn.example.com/westore/drinks/latte.png"}},
-                    "structuredContent": {"items": [{"drinkId": 101, "price": 28.5, "note": None}], "tags": []},
-                },
-                "card": {"tree": "view.card\n  text \"拿铁\"\n", "data": {}},
-                "hostCalls": [{"outcome": "", "updatedAt": "2026-01-05T01:30:00.000Z", "timeStamp": "1795308368"}],
-            }],
-        }],
+        "turns": [
+            {
+                "user": "点一杯 WeStore 拿铁，少糖",
+                "steps": [
+                    {
+                        "arguments": {"keyword": "拿铁"},
+                        "result": {
+                            "isError": False,
+                            "facts": ["已找到 4 款与「拿铁」相关的饮品（¥28.00 起）。"],
+                            "_meta": {"images": {"101": "https://cdn.example.com/westore/drinks/latte.png"}},
+                            "structuredContent": {"items": [{"drinkId": 101, "price": 28.5, "note": None}], "tags": []},
+                        },
+                        "card": {"tree": 'view.card\n  text "拿铁"\n', "data": {}},
+                        "hostCalls": [{"outcome": "", "updatedAt": "2026-01-05T01:30:00.000Z", "timeStamp": "1795308368"}],
+                    }
+                ],
+            }
+        ],
     }
     assert dump(data) == (
         "scenario: 点一杯拿铁，少糖（卡片点选）\n"
@@ -255,7 +487,7 @@ def test_common_transcript_forms() -> None:
         "      _meta:\n        images:\n          '101': https://cdn.example.com/westore/drinks/latte.png\n"
         "      structuredContent:\n        items:\n        - drinkId: 101\n          price: 28.5\n          note: null\n"
         "        tags: []\n"
-        "    card:\n      tree: |\n        view.card\n          text \"拿铁\"\n      data: {}\n"
+        '    card:\n      tree: |\n        view.card\n          text "拿铁"\n      data: {}\n'
         "    hostCalls:\n    - outcome: ''\n      updatedAt: '2026-01-05T01:30:00.000Z'\n      timeStamp: '1795308368'\n"
     )
     check(data)
@@ -264,10 +496,22 @@ def test_common_transcript_forms() -> None:
 # --- not plain data ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data", [
-    {"when": object()}, {"s": {1, 2}}, [b"bytes"], {"k": [1, {"deep": 1j}]}, {"od": OrderedDict(a=1)}, {frozenset(): 1},
-    {"e": "😀", "bad": object()}, {"k" * 200: {1}}, {1}, object(),
-], ids=lambda v: f"{type(v).__name__}-{len(repr(v).split(' at 0x')[0])}")  # no addresses: xdist workers must agree
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"when": object()},
+        {"s": {1, 2}},
+        [b"bytes"],
+        {"k": [1, {"deep": 1j}]},
+        {"od": OrderedDict(a=1)},
+        {frozenset(): 1},
+        {"e": "😀", "bad": object()},
+        {"k" * 200: {1}},
+        {1},
+        object(),
+    ],
+    ids=lambda v: f"{type(v).__name__}-{len(repr(v).split(' at 0x')[0])}",
+)  # no addresses: xdist workers must agree
 def test_not_plain_data_is_a_type_error_naming_it(data: Any) -> None:
     with pytest.raises(TypeError, match="plain data") as raised:
         dump(data)
@@ -281,8 +525,35 @@ def test_not_plain_data_is_a_type_error_naming_it(data: Any) -> None:
 _CHARS = [*"abz09 -?:#,[]{}&*!|>'\"%@`.~=<+_/\\\t\r\n\x00\x07\x1b\x7f\xa0\ufeff\ufffe拿铁，。é", "😀", "\U0010ffff", "\ue000"]
 _RARE_CHARS = ["\x85", "\u2028", "\u2029"]
 _WORDS = [
-    "yes", "No", "null", "~", "true", "101", "1:30", "0x1F", ".5", "2026-01-05", "<<", "=", "- x", "a: b", "a #b", "---",
-    "...", "1e3", "-.inf", "1_000", "+1", "Y", "off", "", " ", "https://x.com/a?b=1#f", "拿铁，少糖", "k" * 125, "拿" * 42,
+    "yes",
+    "No",
+    "null",
+    "~",
+    "true",
+    "101",
+    "1:30",
+    "0x1F",
+    ".5",
+    "2026-01-05",
+    "<<",
+    "=",
+    "- x",
+    "a: b",
+    "a #b",
+    "---",
+    "...",
+    "1e3",
+    "-.inf",
+    "1_000",
+    "+1",
+    "Y",
+    "off",
+    "",
+    " ",
+    "https://x.com/a?b=1#f",
+    "拿铁，少糖",
+    "k" * 125,
+    "拿" * 42,
 ]
 _NUMBERS: list[Any] = [0, -7, 10**30, 1.5, 0.1, 1e20, 1e-7, -0.0, float("inf"), float("nan"), True, False, None]
 
@@ -305,8 +576,9 @@ def _value(rng: random.Random, depth: int = 0) -> Any:
     if depth > 3 or roll < 0.5:
         return _text(rng) if rng.random() < 0.7 else rng.choice(_NUMBERS)
     if roll < 0.75:
-        keys = [_text(rng, key=True) if rng.random() < 0.9 else rng.choice([1, 2.5, True, None])
-                for _ in range(rng.randint(0, 4))]
+        keys = [
+            _text(rng, key=True) if rng.random() < 0.9 else rng.choice([1, 2.5, True, None]) for _ in range(rng.randint(0, 4))
+        ]
         return {k: _value(rng, depth + 1) for k in keys}
     items = [_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
     return tuple(items) if rng.random() < 0.1 else items

@@ -22,7 +22,8 @@ def test_partial_matching_rules() -> None:
     assert partial({"a": 28}, {"a": 28.0, "b": 1}, "p") == []
     assert partial({"a": 1}, {"a": True}, "p") == [Difference("p › a", 1, True)]
     assert partial({"a": {"b": [1, {"c": "x"}]}}, {"a": {"b": [1, {"c": "y", "d": 0}]}}, "p") == [
-        Difference("p › a.b[1].c", "x", "y")]
+        Difference("p › a.b[1].c", "x", "y")
+    ]
     assert partial({"a": [1]}, {"a": [1, 2]}, "p") == [Difference("p › a", [1], [1, 2])]
     assert partial({"z": None}, {"z": None}, "p") == [] and partial({"z": None}, {"z": 0}, "p") != []
     assert partial({"k": 1}, {}, "p") == [Difference("p › k", 1, [], "missing")]
@@ -33,7 +34,9 @@ def test_partial_matching_rules() -> None:
 
 
 def test_call_expectations_report_each_difference_with_its_path(tmp_path: Path) -> None:
-    f = fails(tmp_path, """
+    f = fails(
+        tmp_path,
+        """
 turns:
   - user: 选商品 1
     plan:
@@ -49,7 +52,8 @@ turns:
           facts: 请展示
           actions: [详情卡片, 购物车]
           host_calls: [request]
-""")
+""",
+    )
     assert f.step == "turn 1 › pick" and f.reason == "expect: not met (9 differences)" and f.line == 10
     assert lines(f) == [
         "turn 1 › pick › isError: expected true, got false",
@@ -65,43 +69,63 @@ turns:
 
 
 def test_a_result_without_a_field_is_a_missing_difference(tmp_path: Path) -> None:
-    f = fails(tmp_path, """
+    f = fails(
+        tmp_path,
+        """
 turns:
   - user: 准备
     plan:
       - call: visit
         expect:
           handoff: {query: x}
-""")
+""",
+    )
     assert lines(f) == ['turn 1 › visit › handoff: expected {"query": "x"}, but there is no such key']
 
 
 def test_render_card_expectations(tmp_path: Path) -> None:
-    f = fails(tmp_path, LIST + """
+    f = fails(
+        tmp_path,
+        LIST
+        + """
         expect:
           card: {text: [商品2, 商品9], selector: .item, count: 3}
-""")
+""",
+    )
     assert f.step == "turn 1 › render list"
     assert lines(f) == [
         'turn 1 › render list › card list › text: expected text containing "商品9", got "商品列表商品1商品2咨询坏消息安静"',
         "turn 1 › render list › card list › .item: expected 3 matches, found 2",
     ]
-    f = fails(tmp_path, LIST + """
+    f = fails(
+        tmp_path,
+        LIST
+        + """
         expect:
           card: {selector: .price}
           host_calls: login
-""")
-    assert lines(f) == ["turn 1 › render list › card list › .price: expected at least one match, found none",
-                        "turn 1 › render list › host_calls: expected a call of wx.login, but the step called no wx API"]
-    passes(tmp_path, LIST + """
+""",
+    )
+    assert lines(f) == [
+        "turn 1 › render list › card list › .price: expected at least one match, found none",
+        "turn 1 › render list › host_calls: expected a call of wx.login, but the step called no wx API",
+    ]
+    passes(
+        tmp_path,
+        LIST
+        + """
         expect:
           card: {component: list, text: 商品列表, selector: .item .name, count: 2}
           findings: []
-""")
+""",
+    )
 
 
 def test_tap_expectations(tmp_path: Path) -> None:
-    f = fails(tmp_path, LIST + """
+    f = fails(
+        tmp_path,
+        LIST
+        + """
   - tap: 商品1
     expect:
       message: {text: 我要商品2, api_call: pick, arguments: {itemId: 2}}
@@ -110,38 +134,54 @@ def test_tap_expectations(tmp_path: Path) -> None:
       host_calls: [login]
     plan:
       - call: pick
-""")
+""",
+    )
     assert f.step == "turn 2 › tap 商品1"
     assert lines(f) == [
         'turn 2 › tap 商品1 › message › text: expected text containing "我要商品2", got "我要商品1"',
         "turn 2 › tap 商品1 › message › arguments.itemId: expected 2, got 1",
         'turn 2 › tap 商品1 › card list › text: expected text containing "已确认", got "商品列表商品1商品2咨询坏消息安静"',
         "turn 2 › tap 商品1 › rerender: expected true, got false",
-        "turn 2 › tap 商品1 › host_calls: expected a call of wx.login, but the step called "
-        '["modelContext.sendFollowUpMessage"]',
+        'turn 2 › tap 商品1 › host_calls: expected a call of wx.login, but the step called ["modelContext.sendFollowUpMessage"]',
     ]
-    f = fails(tmp_path, LIST + """
+    f = fails(
+        tmp_path,
+        LIST
+        + """
   - tap: 商品1
     expect:
       message: {api_call: list}
-""")
+""",
+    )
     assert lines(f) == ['turn 2 › tap 商品1 › message › api_call: expected "list", got ["pick"]']
-    f = fails(tmp_path, LIST + """
+    f = fails(
+        tmp_path,
+        LIST
+        + """
   - tap: 商品1
     expect: {message: false}
-""")
-    assert lines(f) == ['turn 2 › tap 商品1 › message: expected no upstream message, got {"text": "我要商品1", "apiCalls": '
-                        '[{"name": "pick", "arguments": {"itemId": 1}}]}']
-    f = fails(tmp_path, LIST + """
+""",
+    )
+    assert lines(f) == [
+        'turn 2 › tap 商品1 › message: expected no upstream message, got {"text": "我要商品1", "apiCalls": '
+        '[{"name": "pick", "arguments": {"itemId": 1}}]}'
+    ]
+    f = fails(
+        tmp_path,
+        LIST
+        + """
   - tap: 安静
     expect:
       message: 有优惠吗
-""")
+""",
+    )
     assert lines(f) == ["turn 2 › tap 安静 › message: expected an upstream message, but the tap sent none"]
 
 
 def test_event_expectations(tmp_path: Path) -> None:
-    f = fails(tmp_path, """
+    f = fails(
+        tmp_path,
+        """
 turns:
   - user: 开始计时
     plan:
@@ -149,10 +189,13 @@ turns:
       - render: ticker
   - background: 5m
     expect: {session: new}
-""")
+""",
+    )
     assert f.step == "turn 2 › background 5m"
     assert lines(f) == ['turn 2 › background 5m › session: expected "new", got "same: the session kept running"']
-    f = fails(tmp_path, """
+    f = fails(
+        tmp_path,
+        """
 turns:
   - user: 开始计时
     plan:
@@ -160,12 +203,15 @@ turns:
       - render: ticker
   - restart:
     expect: {session: same, card: {component: ticker, text: ticks}}
-""")
+""",
+    )
     assert lines(f) == [
         'turn 2 › restart › session: expected "same", got "new: the session ended (restart)"',
-        'turn 2 › restart › card ticker: expected a rendered card, but the session has ended',
+        "turn 2 › restart › card ticker: expected a rendered card, but the session has ended",
     ]
-    f = fails(tmp_path, """
+    f = fails(
+        tmp_path,
+        """
 turns:
   - user: 开始计时
     plan:
@@ -175,13 +221,18 @@ turns:
     expect:
       card: ticks 4
       host_calls: [request]
-""")
-    assert lines(f) == ['turn 2 › advance 3s › card ticker › text: expected text containing "ticks 4", got "ticks 3"',
-                        "turn 2 › advance 3s › host_calls: expected a call of wx.request, but the step called no wx API"]
+""",
+    )
+    assert lines(f) == [
+        'turn 2 › advance 3s › card ticker › text: expected text containing "ticks 4", got "ticks 3"',
+        "turn 2 › advance 3s › host_calls: expected a call of wx.request, but the step called no wx API",
+    ]
 
 
 def test_placeholders_in_expectations_are_substituted(tmp_path: Path) -> None:
-    passes(tmp_path, """
+    passes(
+        tmp_path,
+        """
 turns:
   - user: 有什么商品？
     plan:
@@ -202,4 +253,5 @@ turns:
       - render: pick
         expect:
           card: {text: "编号 ${code}"}
-""")
+""",
+    )

@@ -84,9 +84,7 @@ def test_full_project_top_level(full: Project) -> None:
     assert full.instruction_path == "AGENTS.md"
     assert full.instruction is not None and "咖啡店助手" in full.instruction
     assert full.page_metadata_path == "page-meta.json"
-    assert full.page_metadata == {
-        "pages": [{"path": "pages/home/home", "name": "首页", "description": "门店首页"}]
-    }
+    assert full.page_metadata == {"pages": [{"path": "pages/home/home", "name": "首页", "description": "门店首页"}]}
     assert full.pages == ("pages/home/home", "pages/about/about", "packageDetail/pages/checkout")
     assert [(sp.root, sp.independent, sp.pages) for sp in full.subpackages] == [
         ("packageDetail", False, ("pages/checkout",)),

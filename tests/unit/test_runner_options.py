@@ -82,8 +82,9 @@ def test_check_scenario_names_the_line_of_an_unknown_api(tmp_path: Path) -> None
     assert str(e.value).startswith(f"{scenario.file}:6:15: unknown API") and "vist" in str(e.value)
 
 
-def test_wxreplay_run_takes_device_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wxreplay_run_takes_device_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     body = VISIT + "        expect: {structuredContent: {total: 6}}\n"
     write(tmp_path, body, name="v.scenario.yaml")

@@ -66,22 +66,40 @@ setInterval(() => { ticks.push(Date.now()); console.log('tick ' + ticks.length) 
 @pytest.fixture(scope="module")
 def clock_project(probe_project: Callable[..., Project]) -> Project:
     """A probe skill reading the clock and the RNG, with a module-level setInterval."""
-    return probe_project({
-        "clock": CLOCK, "random": RANDOM, "timers": TIMERS,
-        "ticks": "async () => ({ content: [], structuredContent: { ticks, now: Date.now() } })",
-    }, preamble=PREAMBLE)
+    return probe_project(
+        {
+            "clock": CLOCK,
+            "random": RANDOM,
+            "timers": TIMERS,
+            "ticks": "async () => ({ content: [], structuredContent: { ticks, now: Date.now() } })",
+        },
+        preamble=PREAMBLE,
+    )
 
 
 def test_clock_starts_at_device_start_in_device_zone(clock_project: Project, open_session: Opener) -> None:
     sc = open_session(clock_project).call("clock").structured_content
     assert sc == {
-        "now": START, "value": START, "iso": "2026-01-05T01:30:00.000Z", "text": "Mon Jan 05 2026 09:30:00 GMT+0800",
-        "hours": 9, "day": 1, "offset": -480, "dateCall": "Mon Jan 05 2026 09:30:00 GMT+0800", "local": "2026/1/5 09:30:00",
-        "intlZone": "Asia/Shanghai", "intlHour": "09",
-        "fromParts": "2026-01-05T02:00:00.000Z", "zoneless": "2026-01-05T02:00:00.000Z",
-        "zonelessSlash": parse_time("2026-01-05T10:00:00+08:00"), "zoned": "2026-01-05T10:00:00.000Z",
-        "dateOnly": "2026-01-05T00:00:00.000Z", "setHours": "2026-01-04T16:00:00.000Z", "isDate": True,
-        "number": "1,234.5", "numberLocale": "zh-CN",
+        "now": START,
+        "value": START,
+        "iso": "2026-01-05T01:30:00.000Z",
+        "text": "Mon Jan 05 2026 09:30:00 GMT+0800",
+        "hours": 9,
+        "day": 1,
+        "offset": -480,
+        "dateCall": "Mon Jan 05 2026 09:30:00 GMT+0800",
+        "local": "2026/1/5 09:30:00",
+        "intlZone": "Asia/Shanghai",
+        "intlHour": "09",
+        "fromParts": "2026-01-05T02:00:00.000Z",
+        "zoneless": "2026-01-05T02:00:00.000Z",
+        "zonelessSlash": parse_time("2026-01-05T10:00:00+08:00"),
+        "zoned": "2026-01-05T10:00:00.000Z",
+        "dateOnly": "2026-01-05T00:00:00.000Z",
+        "setHours": "2026-01-04T16:00:00.000Z",
+        "isDate": True,
+        "number": "1,234.5",
+        "numberLocale": "zh-CN",
     }
 
 
@@ -89,19 +107,32 @@ def test_clock_in_another_zone_and_start(clock_project: Project, open_session: O
     device = Device(start_time="2026-07-01T23:59:59-04:00", timezone="America/New_York", tz_offset_min=240, locale="en-US")
     sc = open_session(clock_project, device=device).call("clock").structured_content
     assert (sc["iso"], sc["hours"], sc["offset"], sc["intlZone"], sc["intlHour"]) == (
-        "2026-07-02T03:59:59.000Z", 23, 240, "America/New_York", "23")
+        "2026-07-02T03:59:59.000Z",
+        23,
+        240,
+        "America/New_York",
+        "23",
+    )
     assert open_session(clock_project, now_ms=0).call("clock").structured_content["iso"] == "1970-01-01T00:00:00.000Z"
 
 
 def test_the_host_zone_and_locale_do_not_leak_in(clock_project: Project) -> None:
     """The same call under another host TZ and LANG gives the same answer (V8 reads both at start-up)."""
-    script = ("import json, sys; from wxreplay import Project, Session\n"
-              "with Session(Project.load(sys.argv[1])) as s: print(json.dumps(s.call('clock').structured_content))")
+    script = (
+        "import json, sys; from wxreplay import Project, Session\n"
+        "with Session(Project.load(sys.argv[1])) as s: print(json.dumps(s.call('clock').structured_content))"
+    )
     outputs = []
     for tz, lang in (("UTC", "C.UTF-8"), ("America/Los_Angeles", "de_DE.UTF-8")):
         env = {**os.environ, "TZ": tz, "LANG": lang, "LC_ALL": lang}
-        done = subprocess.run([sys.executable, "-c", script, str(clock_project.root)], capture_output=True, text=True, env=env,
-                              timeout=60, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(clock_project.root)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        )
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1]
     assert outputs[0]["hours"] == 9 and outputs[0]["zonelessSlash"] == parse_time("2026-01-05T10:00:00+08:00")
@@ -181,11 +212,16 @@ def test_retry_with_set_timeout_waits_on_the_virtual_clock(notes_project: Projec
         status = statuses.pop(0)
         return httpx.Response(status, json={"synced": len(seen[-1]["notes"])} if status == 200 else {"error": "busy"})
 
-    s = open_session(notes_project, device=Device(storage={"notes:v1": [{"id": "n1", "title": "t", "tags": []}]}),
-                     transport=httpx.MockTransport(sync))
+    s = open_session(
+        notes_project,
+        device=Device(storage={"notes:v1": [{"id": "n1", "title": "t", "tags": []}]}),
+        transport=httpx.MockTransport(sync),
+    )
     r = s.call("syncNotes")
     assert r.structured_content == {"synced": 1, "attempts": 3, "waitedMs": 4000}
     assert r.virtual_ms == 4000 and [x["attempt"] for x in seen] == [1, 2, 3]
     assert [line.text for line in r.logs if line.level == "warn"] == [
-        "[ai-mode] attempt 1 failed: HTTP 503", "[ai-mode] attempt 2 failed: HTTP 502"]
+        "[ai-mode] attempt 1 failed: HTTP 503",
+        "[ai-mode] attempt 2 failed: HTTP 502",
+    ]
     assert [e.outcome["statusCode"] for e in r.host_events if e.name == "request"] == [503, 502, 200]

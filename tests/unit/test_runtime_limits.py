@@ -27,12 +27,16 @@ OK = "async () => ({ content: [{ type: 'text', text: 'ok' }] })"
 # ---- project input ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path, text, line, column", [
-    ("skills/probe/mcp.json", '{\n  "apis": [\n    {"name": "a",}\n  ]\n}\n', 3, 18),
-    ("app.json", '{\n  "pages": ["pages/home/home"]\n  "agent": {}\n}\n', 3, 3),
-])
-def test_broken_json_is_a_project_error_with_line_and_column(make_project: Callable[..., Project], path: str, text: str,
-                                                              line: int, column: int) -> None:
+@pytest.mark.parametrize(
+    "path, text, line, column",
+    [
+        ("skills/probe/mcp.json", '{\n  "apis": [\n    {"name": "a",}\n  ]\n}\n', 3, 18),
+        ("app.json", '{\n  "pages": ["pages/home/home"]\n  "agent": {}\n}\n', 3, 3),
+    ],
+)
+def test_broken_json_is_a_project_error_with_line_and_column(
+    make_project: Callable[..., Project], path: str, text: str, line: int, column: int
+) -> None:
     with pytest.raises(ProjectError) as info:
         make_project({"skills/probe/index.js": "", "skills/probe/mcp.json": {"apis": []}, path: text})
     err = info.value
@@ -52,8 +56,9 @@ def mcp(*names: str) -> dict[str, Any]:
 
 
 def test_declared_but_not_registered(make_project: Callable[..., Project], open_session: Opener) -> None:
-    project = make_project({"skills/probe/mcp.json": mcp("a", "b"),
-                            "skills/probe/index.js": f"wx.modelContext.registerAPI('a', {OK})"})
+    project = make_project(
+        {"skills/probe/mcp.json": mcp("a", "b"), "skills/probe/index.js": f"wx.modelContext.registerAPI('a', {OK})"}
+    )
     s = open_session(project)
     (finding,) = s.findings
     assert (finding.code, finding.level, finding.api) == ("not-registered", "error", "b")
@@ -66,9 +71,12 @@ def test_declared_but_not_registered(make_project: Callable[..., Project], open_
 
 
 def test_exports_form_index_registers_nothing(make_project: Callable[..., Project], open_session: Opener) -> None:
-    project = make_project({"skills/probe/mcp.json": mcp("getWeather"),
-                            "skills/probe/index.js": "async function getWeather () { return { content: [] } }\n"
-                                                     "module.exports = { getWeather }\n"})
+    project = make_project(
+        {
+            "skills/probe/mcp.json": mcp("getWeather"),
+            "skills/probe/index.js": "async function getWeather () { return { content: [] } }\nmodule.exports = { getWeather }\n",
+        }
+    )
     s = open_session(project)
     (finding,) = s.findings
     assert finding.code == "not-registered"
@@ -78,8 +86,12 @@ def test_exports_form_index_registers_nothing(make_project: Callable[..., Projec
 
 
 def test_name_mismatch_gets_a_did_you_mean(make_project: Callable[..., Project], open_session: Opener) -> None:
-    project = make_project({"skills/probe/mcp.json": mcp("getWeather"),
-                            "skills/probe/index.js": f"wx.modelContext.registerAPI('getWeatherInfo', {OK})"})
+    project = make_project(
+        {
+            "skills/probe/mcp.json": mcp("getWeather"),
+            "skills/probe/index.js": f"wx.modelContext.registerAPI('getWeatherInfo', {OK})",
+        }
+    )
     s = open_session(project)
     assert sorted((f.code, f.api) for f in s.findings) == [("not-declared", "getWeatherInfo"), ("not-registered", "getWeather")]
     with pytest.raises(UnknownApiError) as info:
@@ -102,9 +114,11 @@ SYNTAX = {  # source, line, column, token
 @pytest.mark.parametrize("case", SYNTAX)
 def test_syntax_error_at_load_points_into_the_real_file(make_project: Callable[..., Project], where: str, case: str) -> None:
     source, line, column, token = SYNTAX[case]
-    files = {"skills/probe/mcp.json": mcp("a"),
-             "skills/probe/index.js": f"require('./apis/deep')\nwx.modelContext.registerAPI('a', {OK})\n",
-             "skills/probe/apis/deep.js": "module.exports = 1\n"}
+    files = {
+        "skills/probe/mcp.json": mcp("a"),
+        "skills/probe/index.js": f"require('./apis/deep')\nwx.modelContext.registerAPI('a', {OK})\n",
+        "skills/probe/apis/deep.js": "module.exports = 1\n",
+    }
     files[where] = source
     project = make_project(files)
     with pytest.raises(SkillLoadError) as info:
@@ -115,8 +129,9 @@ def test_syntax_error_at_load_points_into_the_real_file(make_project: Callable[.
     assert str(err).startswith(f"{where}:{line}:{column}: ")
 
 
-def test_syntax_error_in_a_lazily_required_module_is_a_js_error(probe_project: Callable[..., Project],
-                                                                open_session: Opener) -> None:
+def test_syntax_error_in_a_lazily_required_module_is_a_js_error(
+    probe_project: Callable[..., Project], open_session: Opener
+) -> None:
     project = probe_project({"lazy": "async () => require('./late')"}, files={"skills/probe/late.js": "\n\nlet = = 3\n"})
     with pytest.raises(JSError) as info:
         open_session(project).call("lazy")
@@ -124,8 +139,12 @@ def test_syntax_error_in_a_lazily_required_module_is_a_js_error(probe_project: C
 
 
 def test_throw_at_load_time(make_project: Callable[..., Project]) -> None:
-    project = make_project({"skills/probe/mcp.json": mcp("a"),
-                            "skills/probe/index.js": "// setup\nconst cfg = {}\nif (!cfg.key) throw new Error('missing key')\n"})
+    project = make_project(
+        {
+            "skills/probe/mcp.json": mcp("a"),
+            "skills/probe/index.js": "// setup\nconst cfg = {}\nif (!cfg.key) throw new Error('missing key')\n",
+        }
+    )
     with pytest.raises(SkillLoadError) as info:
         Session(project)
     err = info.value
@@ -144,19 +163,34 @@ THROWS = {
 @pytest.fixture(scope="module")
 def throwing_project(probe_project: Callable[..., Project]) -> Project:
     """A probe skill whose handlers throw in different ways."""
-    return probe_project(THROWS, files={"skills/probe/apis/fail.js": (
-        "function helper (order) {\n  return order.items.length\n}\n"
-        "exports.run = async function run () {\n  await null\n  return helper({})\n}\n")})
+    return probe_project(
+        THROWS,
+        files={
+            "skills/probe/apis/fail.js": (
+                "function helper (order) {\n  return order.items.length\n}\n"
+                "exports.run = async function run () {\n  await null\n  return helper({})\n}\n"
+            )
+        },
+    )
 
 
-@pytest.mark.parametrize("api, message, file, line", [
-    ("plain", "plain threw: Error: boom 1", "skills/probe/index.js", 4),
-    ("nested", "nested threw: TypeError: Cannot read properties of undefined (reading 'length')", "skills/probe/apis/fail.js", 2),
-    ("string", "string threw: Thrown: just a string", None, None),
-    ("wx", "wx threw: WxError: getStorage:fail data not found", None, None),
-])
-def test_throw_in_a_handler(throwing_project: Project, open_session: Opener, api: str, message: str,
-                            file: str | None, line: int | None) -> None:
+@pytest.mark.parametrize(
+    "api, message, file, line",
+    [
+        ("plain", "plain threw: Error: boom 1", "skills/probe/index.js", 4),
+        (
+            "nested",
+            "nested threw: TypeError: Cannot read properties of undefined (reading 'length')",
+            "skills/probe/apis/fail.js",
+            2,
+        ),
+        ("string", "string threw: Thrown: just a string", None, None),
+        ("wx", "wx threw: WxError: getStorage:fail data not found", None, None),
+    ],
+)
+def test_throw_in_a_handler(
+    throwing_project: Project, open_session: Opener, api: str, message: str, file: str | None, line: int | None
+) -> None:
     with pytest.raises(JSError) as info:
         open_session(throwing_project).call(api)
     err = info.value
@@ -178,7 +212,7 @@ RUNAWAY = {
     "spinLater": "async () => { await new Promise((r) => setTimeout(r, 10)); console.log('late'); for (;;) {} }",
     "spinMicrotask": "async () => { await null; while (true) {} }",
     "spinTwoTimers": "async () => { setTimeout(() => { Promise.resolve().then(() => { for (;;) {} }) }, 5);"
-                     " setTimeout(() => { for (;;) {} }, 5); await new Promise(() => {}) }",
+    " setTimeout(() => { for (;;) {} }, 5); await new Promise(() => {}) }",
     "bomb": "async () => { const a = []; while (true) a.push(new Array(1e6).fill(a.length + 0.5)) }",
     "bombLater": "async () => { await null; console.log('allocating'); const a = []; for (;;) a.push(new Array(1e6).fill(0.5)) }",
     "never": "async () => { console.log('waiting forever'); await new Promise(() => {}) }",
@@ -280,12 +314,21 @@ def test_session_inside_a_running_event_loop(runaway_project: Project) -> None:
     assert (done.returncode, done.stdout.split()) == (0, ["ok", "closed"]), done.stderr
 
 
-@pytest.mark.parametrize("source, error, message", [
-    ("console.log('loading')\nwhile (true) {}\n", CallTimeoutError,
-     "loading skills/probe/index.js ran for more than 0.5 s of real time without yielding"),
-    ("const a = []\nfor (;;) a.push(new Array(1e6).fill(0.5))\n", MemoryLimitError,
-     "loading skills/probe/index.js exceeded the 64 MB heap limit of the atomic API context"),
-])
+@pytest.mark.parametrize(
+    "source, error, message",
+    [
+        (
+            "console.log('loading')\nwhile (true) {}\n",
+            CallTimeoutError,
+            "loading skills/probe/index.js ran for more than 0.5 s of real time without yielding",
+        ),
+        (
+            "const a = []\nfor (;;) a.push(new Array(1e6).fill(0.5))\n",
+            MemoryLimitError,
+            "loading skills/probe/index.js exceeded the 64 MB heap limit of the atomic API context",
+        ),
+    ],
+)
 def test_runaway_index_js(make_project: Callable[..., Project], source: str, error: type[Exception], message: str) -> None:
     project = make_project({"skills/probe/mcp.json": mcp(), "skills/probe/index.js": source})
     with pytest.raises(error, match=message):

@@ -41,8 +41,9 @@ def test_error_catching_middleware_supplies_the_result(notes_project: Project, o
     r = open_session(notes_project).call("brokenNote")
     assert r.is_error is True
     assert r.text.startswith("brokenNote 未完成：Cannot read properties of undefined (reading 'title')")
-    assert r.meta == {"error": {"api": "brokenNote", "name": "TypeError",
-                                "message": "Cannot read properties of undefined (reading 'title')"}}
+    assert r.meta == {
+        "error": {"api": "brokenNote", "name": "TypeError", "message": "Cannot read properties of undefined (reading 'title')"}
+    }
     # the inner trace saw the throw, the boundary turned it into a result, the outer trace a normal exit
     assert ai_logs(r)[:3] == ["outer> brokenNote @skills/notes", "inner> brokenNote @skills/notes", "handler brokenNote"]
     assert ai_logs(r)[3].startswith("inner! brokenNote Cannot read properties of undefined")
@@ -86,10 +87,12 @@ wx.modelContext.registerAPI('plain', async () => ({ content: [{ type: 'text', te
 def middleware_project(make_project: Callable[..., Project]) -> Project:
     """A probe skill whose middlewares record their order in a module-level array."""
     names = ["wrapped", "shortCircuit", "twice", "order", "plain"]
-    return make_project({
-        "skills/probe/mcp.json": {"apis": [{"name": n, "description": n, "inputSchema": {"type": "object"}} for n in names]},
-        "skills/probe/index.js": MIDDLEWARE_INDEX,
-    })
+    return make_project(
+        {
+            "skills/probe/mcp.json": {"apis": [{"name": n, "description": n, "inputSchema": {"type": "object"}} for n in names]},
+            "skills/probe/index.js": MIDDLEWARE_INDEX,
+        }
+    )
 
 
 def test_middleware_can_rewrite_the_result(middleware_project: Project, open_session: Opener) -> None:
@@ -118,11 +121,11 @@ def test_middleware_only_wraps_its_own_skill(middleware_project: Project, open_s
 MODEL_CONTEXT = {
     "sessionId": "async () => ({ content: [{ type: 'text', text: wx.modelContext.getSessionId() }] })",
     "types": "async () => ({ content: [], structuredContent: { t: wx.modelContext.NotificationType,"
-             " frozen: Object.isFrozen(wx.modelContext.NotificationType) } })",
+    " frozen: Object.isFrozen(wx.modelContext.NotificationType) } })",
     "expire": "async (a) => { const r = wx.modelContext.expireAllCards(a.opts);"
-              " return { content: [{ type: 'text', text: typeof r }] } }",
+    " return { content: [{ type: 'text', text: typeof r }] } }",
     "noThis": "async () => ({ content: [], structuredContent: {"
-              " follow: typeof wx.modelContext.sendFollowUpMessage, detail: typeof wx.modelContext.openDetailPage } })",
+    " follow: typeof wx.modelContext.sendFollowUpMessage, detail: typeof wx.modelContext.openDetailPage } })",
 }
 
 
@@ -179,8 +182,10 @@ def test_create_skill_path_mismatch(make_project: Callable[..., Project], standa
 
 
 def test_handler_that_is_a_module_object(probe_project: Callable[..., Project], open_session: Opener) -> None:
-    project = probe_project({"getWeather": "require('./weather')"},
-                            files={"skills/probe/weather.js": "module.exports = { getWeather: async () => ({ content: [] }) }"})
+    project = probe_project(
+        {"getWeather": "require('./weather')"},
+        files={"skills/probe/weather.js": "module.exports = { getWeather: async () => ({ content: [] }) }"},
+    )
     s = open_session(project)
     assert [e.args["handlerType"] for e in s.events if e.name == "modelContext.registerAPI"] == ["object"]
     with pytest.raises(JSError) as info:

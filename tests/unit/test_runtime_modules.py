@@ -47,7 +47,9 @@ def test_module_state_lives_per_session_storage_per_device(legacy_project: Proje
     device = Device()
     first = open_session(legacy_project, device=device)
     assert [first.call("stats").structured_content for _ in range(3)] == [
-        {"moduleCalls": 1, "visits": 1}, {"moduleCalls": 2, "visits": 2}, {"moduleCalls": 3, "visits": 3},
+        {"moduleCalls": 1, "visits": 1},
+        {"moduleCalls": 2, "visits": 2},
+        {"moduleCalls": 3, "visits": 3},
     ]
     first.close()
     second = open_session(legacy_project, device=device)
@@ -78,27 +80,36 @@ REQUIRE_CASES: dict[str, tuple[dict[str, str], str, Any]] = {
     "exports.x": ({"skills/probe/m.js": "exports.a = 1; exports.b = 2"}, "require('./m')", {"a": 1, "b": 2}),
     "module.exports fn": ({"skills/probe/m.js": "module.exports = function f () { return 7 }"}, "require('./m')()", 7),
     "exports reassigned is lost": ({"skills/probe/m.js": "exports = { a: 1 }"}, "require('./m')", {}),
-    "dot dot inside": ({"skills/probe/a/b.js": "module.exports = require('../c')", "skills/probe/c.js": "module.exports = 'c'"},
-                       "require('./a/b')", "c"),
+    "dot dot inside": (
+        {"skills/probe/a/b.js": "module.exports = require('../c')", "skills/probe/c.js": "module.exports = 'c'"},
+        "require('./a/b')",
+        "c",
+    ),
     "absolute from root": ({"skills/probe/m.js": "module.exports = 'abs'"}, "require('/skills/probe/m')", "abs"),
     "shared sibling": ({"skills/_shared/x.js": "module.exports = 'shared'"}, "require('../_shared/x')", "shared"),
-    "filename and dirname": ({"skills/probe/dir/m.js": "module.exports = [__filename, __dirname]"}, "require('./dir/m')",
-                             ["/skills/probe/dir/m.js", "/skills/probe/dir"]),
+    "filename and dirname": (
+        {"skills/probe/dir/m.js": "module.exports = [__filename, __dirname]"},
+        "require('./dir/m')",
+        ["/skills/probe/dir/m.js", "/skills/probe/dir"],
+    ),
     "require.resolve": ({"skills/probe/dir/index.js": ""}, "require.resolve('./dir')", "skills/probe/dir/index.js"),
     "same object twice": ({"skills/probe/m.js": "module.exports = {}"}, "require('./m') === require('./m.js')", True),
 }
 
 
 @pytest.mark.parametrize("files, expr, expected", REQUIRE_CASES.values(), ids=REQUIRE_CASES.keys())
-def test_require_resolution(probe_project: Callable[..., Project], open_session: Opener,
-                            files: dict[str, str], expr: str, expected: Any) -> None:
-    project = probe_project({"run": f"async () => ({{ content: [{{ type: 'text', text: JSON.stringify({expr}) }}] }})"},
-                            files=files)
+def test_require_resolution(
+    probe_project: Callable[..., Project], open_session: Opener, files: dict[str, str], expr: str, expected: Any
+) -> None:
+    project = probe_project(
+        {"run": f"async () => ({{ content: [{{ type: 'text', text: JSON.stringify({expr}) }}] }})"}, files=files
+    )
     assert json.loads(open_session(project).call("run").text) == expected
 
 
-def _require_error(probe_project: Callable[..., Project], open_session: Opener, request: str,
-                   files: dict[str, str] | None = None) -> JSError:
+def _require_error(
+    probe_project: Callable[..., Project], open_session: Opener, request: str, files: dict[str, str] | None = None
+) -> JSError:
     project = probe_project({"run": f"async () => {{ require({request!r}); return {{ content: [] }} }}"}, files=files)
     with pytest.raises(JSError) as info:
         open_session(project).call("run")
@@ -131,11 +142,13 @@ def test_require_at_alias(probe_project: Callable[..., Project], open_session: O
 
 
 def test_escape_at_load_time_is_a_skill_load_error(make_project: Callable[..., Project]) -> None:
-    project = make_project({
-        "skills/probe/mcp.json": {"apis": []},
-        "skills/probe/index.js": "// top\nconst cfg = require('../../config.js')\n",
-        "config.js": "module.exports = {}",
-    })
+    project = make_project(
+        {
+            "skills/probe/mcp.json": {"apis": []},
+            "skills/probe/index.js": "// top\nconst cfg = require('../../config.js')\n",
+            "config.js": "module.exports = {}",
+        }
+    )
     with pytest.raises(SkillLoadError) as info:
         Session(project)
     err = info.value
@@ -145,10 +158,14 @@ def test_escape_at_load_time_is_a_skill_load_error(make_project: Callable[..., P
 
 def test_failed_module_is_not_cached(probe_project: Callable[..., Project], open_session: Opener) -> None:
     project = probe_project(
-        {"run": "async () => { let first; try { require('./flaky') } catch (e) { first = e.message }"
-                " return { content: [{ type: 'text', text: first + ' / ' + require('./flaky') }] } }"},
-        files={"skills/probe/flaky.js": "globalThis.n = (globalThis.n || 0) + 1\n"
-                                        "if (globalThis.n === 1) throw new Error('first load fails')\n"
-                                        "module.exports = 'loaded on try ' + globalThis.n"},
+        {
+            "run": "async () => { let first; try { require('./flaky') } catch (e) { first = e.message }"
+            " return { content: [{ type: 'text', text: first + ' / ' + require('./flaky') }] } }"
+        },
+        files={
+            "skills/probe/flaky.js": "globalThis.n = (globalThis.n || 0) + 1\n"
+            "if (globalThis.n === 1) throw new Error('first load fails')\n"
+            "module.exports = 'loaded on try ' + globalThis.n"
+        },
     )
     assert open_session(project).call("run").text == "first load fails / loaded on try 2"

@@ -31,7 +31,7 @@ RESULTS = {
     "schema": "async (a) => ({ isError: !!a.fail, content: [], structuredContent: a.sc })",
     "handoffPath": "async () => ({ content: [], handoff: { path: '/pages/other/index', query: 'a=1&b=2' } })",
     "handoffObject": "async () => ({ content: [], handoff: { path: '/pages/s/index',"
-                     " query: { q: '拿 铁', hot: true, n: 2, f: { a: 1 }, skip: null, amp: 'a&b=c' } } })",
+    " query: { q: '拿 铁', hot: true, n: 2, f: { a: 1 }, skip: null, amp: 'a&b=c' } } })",
     "handoffThrows": "async () => ({ content: [], handoff: () => { throw new Error('resolver broke') } })",
     "sync": "(a) => ({ content: [{ type: 'text', text: 'sync ' + a.v }] })",
 }
@@ -65,15 +65,21 @@ def test_oversize_structured_content_and_meta(results_session: Session, api: str
         results_session.call(api)
 
 
-@pytest.mark.parametrize("api, message", [
-    ("image", 'image returned content[0] = {"type": "image", "url": "https://x/y.png"}; only { type: \'text\', text: string }'),
-    ("noText", "noText returned content[0] = {\"type\": \"text\"}; only"),
-    ("contentString", 'contentString returned no content array (content is "just text")'),
-    ("noContent", "noContent returned no content array (content is null)"),
-    ("undefined", "undefined returned null; an atomic API must return an object"),
-    ("string", 'string returned "done"; an atomic API must return an object'),
-    ("scArray", "scArray returned structuredContent that is not an object"),
-])
+@pytest.mark.parametrize(
+    "api, message",
+    [
+        (
+            "image",
+            'image returned content[0] = {"type": "image", "url": "https://x/y.png"}; only { type: \'text\', text: string }',
+        ),
+        ("noText", 'noText returned content[0] = {"type": "text"}; only'),
+        ("contentString", 'contentString returned no content array (content is "just text")'),
+        ("noContent", "noContent returned no content array (content is null)"),
+        ("undefined", "undefined returned null; an atomic API must return an object"),
+        ("string", 'string returned "done"; an atomic API must return an object'),
+        ("scArray", "scArray returned structuredContent that is not an object"),
+    ],
+)
 def test_malformed_results(results_session: Session, api: str, message: str) -> None:
     with pytest.raises(ResultError) as info:
         results_session.call(api)
@@ -81,10 +87,13 @@ def test_malformed_results(results_session: Session, api: str, message: str) -> 
     assert info.value.api == api
 
 
-@pytest.mark.parametrize("api, message", [
-    ("bigint", "Do not know how to serialize a BigInt"),
-    ("cycle", "Converting circular structure to JSON"),
-])
+@pytest.mark.parametrize(
+    "api, message",
+    [
+        ("bigint", "Do not know how to serialize a BigInt"),
+        ("cycle", "Converting circular structure to JSON"),
+    ],
+)
 def test_unserialisable_results(results_session: Session, api: str, message: str) -> None:
     with pytest.raises(ResultError) as info:
         results_session.call(api)
@@ -101,12 +110,20 @@ def test_is_error_must_be_boolean(results_session: Session) -> None:
     assert r.is_error is True  # the platform reads the truthy string; the finding says it is wrong
 
 
-@pytest.mark.parametrize("sc, expected", [
-    ({"orderId": "A1", "total": 3}, []),
-    ({"orderId": 1}, ["structuredContent.orderId: 1 is not of type 'string' (outputSchema of schema)"]),
-    ({"total": "3"}, ["structuredContent: 'orderId' is a required property (outputSchema of schema)",
-                      "structuredContent.total: '3' is not of type 'number' (outputSchema of schema)"]),
-])
+@pytest.mark.parametrize(
+    "sc, expected",
+    [
+        ({"orderId": "A1", "total": 3}, []),
+        ({"orderId": 1}, ["structuredContent.orderId: 1 is not of type 'string' (outputSchema of schema)"]),
+        (
+            {"total": "3"},
+            [
+                "structuredContent: 'orderId' is a required property (outputSchema of schema)",
+                "structuredContent.total: '3' is not of type 'number' (outputSchema of schema)",
+            ],
+        ),
+    ],
+)
 def test_output_schema_mismatch_is_a_finding(results_session: Session, sc: dict[str, Any], expected: list[str]) -> None:
     r = results_session.call("schema", {"sc": sc})
     assert r.structured_content == sc
@@ -142,8 +159,12 @@ def test_lazy_handoff_that_throws(results_session: Session) -> None:
 def test_lazy_handoff_function(notes_project: Project, open_session: Opener) -> None:
     r = open_session(notes_project).call("addNote", {"title": "周报"})
     note_id = r.structured_content["id"]
-    assert r.handoff == {"query": f"noteId={note_id}", "payload": {"title": "周报"}, "lazy": True,
-                         "url": f"/pages/notes/detail?noteId={note_id}"}
+    assert r.handoff == {
+        "query": f"noteId={note_id}",
+        "payload": {"title": "周报"},
+        "lazy": True,
+        "url": f"/pages/notes/detail?noteId={note_id}",
+    }
     assert r.findings == []
     assert r.to_dict()["handoff"]["url"] == f"/pages/notes/detail?noteId={note_id}"
 
@@ -163,20 +184,27 @@ def test_api_calls(notes_project: Project, open_session: Opener) -> None:
     r = open_session(notes_project).call("planDay")
     assert r.api_calls == [{"name": "listNotes", "arguments": {"tag": "today"}}, {"name": "syncNotes", "arguments": {}}]
     assert r.to_dict() == {
-        "api": "planDay", "arguments": {}, "isError": False,
-        "content": [{"type": "text", "text": "已规划。接下来依次列出笔记并同步。"}], "apiCalls": r.api_calls,
+        "api": "planDay",
+        "arguments": {},
+        "isError": False,
+        "content": [{"type": "text", "text": "已规划。接下来依次列出笔记并同步。"}],
+        "apiCalls": r.api_calls,
     }
 
 
-@pytest.mark.parametrize("args, problem", [
-    ({}, "(top level): 'title' is a required property"),
-    ({"title": 7}, "title: 7 is not of type 'string'"),
-    ({"title": ""}, "title: '' should be non-empty"),
-    ({"title": "t", "tags": ["a", 2]}, "tags[1]: 2 is not of type 'string'"),
-    ({"title": "t", "colour": "red"}, "(top level): Additional properties are not allowed ('colour' was unexpected)"),
-])
-def test_input_schema_violation_names_the_field(notes_project: Project, open_session: Opener,
-                                               args: dict[str, Any], problem: str) -> None:
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        ({}, "(top level): 'title' is a required property"),
+        ({"title": 7}, "title: 7 is not of type 'string'"),
+        ({"title": ""}, "title: '' should be non-empty"),
+        ({"title": "t", "tags": ["a", 2]}, "tags[1]: 2 is not of type 'string'"),
+        ({"title": "t", "colour": "red"}, "(top level): Additional properties are not allowed ('colour' was unexpected)"),
+    ],
+)
+def test_input_schema_violation_names_the_field(
+    notes_project: Project, open_session: Opener, args: dict[str, Any], problem: str
+) -> None:
     s = open_session(notes_project)
     with pytest.raises(ArgumentsError) as info:
         s.call("addNote", args)
@@ -203,8 +231,11 @@ def test_broken_schemas_are_reported_not_crashes(probe_project: Callable[..., Pr
         open_session(project).call("typo", {"a": "x"})
     assert "the inputSchema of typo is not a valid JSON Schema: properties.a.type: 'strnig'" in str(info.value)
     assert info.value.file == "skills/probe/mcp.json"
-    output = probe_project({"typo": "async () => ({ content: [], structuredContent: { b: 1 } })"},
-                           output_schemas={"typo": {"type": "object", "properties": {"b": {"type": "numbr"}}}})
+    output = probe_project(
+        {"typo": "async () => ({ content: [], structuredContent: { b: 1 } })"},
+        output_schemas={"typo": {"type": "object", "properties": {"b": {"type": "numbr"}}}},
+    )
     r = open_session(output).call("typo")
     assert [(f.code, f.message.split(":")[0]) for f in r.findings] == [
-        ("output-schema", "the outputSchema of typo is not a valid JSON Schema")]
+        ("output-schema", "the outputSchema of typo is not a valid JSON Schema")
+    ]

@@ -21,27 +21,48 @@ Opener = Callable[..., Session]
 # ---- availability -------------------------------------------------------------------------------
 
 TYPEOF = {
-    "showToast": "undefined", "hideToast": "undefined", "navigateTo": "undefined", "showModal": "undefined",
-    "openLocation": "undefined", "chooseMedia": "undefined", "makePhoneCall": "undefined", "scanCode": "undefined",
-    "getUserProfile": "undefined", "setClipboardData": "undefined",
-    "request": "function", "login": "function", "checkSession": "function", "getLocation": "function",
-    "getFuzzyLocation": "function", "setStorageSync": "function", "getStorage": "function", "getSystemInfoSync": "function",
-    "getWindowInfo": "function", "getAccountInfoSync": "function", "getNetworkType": "function",
-    "getPhoneNumber": "function", "requestPayment": "function", "onNetworkStatusChange": "function", "env": "object",
+    "showToast": "undefined",
+    "hideToast": "undefined",
+    "navigateTo": "undefined",
+    "showModal": "undefined",
+    "openLocation": "undefined",
+    "chooseMedia": "undefined",
+    "makePhoneCall": "undefined",
+    "scanCode": "undefined",
+    "getUserProfile": "undefined",
+    "setClipboardData": "undefined",
+    "request": "function",
+    "login": "function",
+    "checkSession": "function",
+    "getLocation": "function",
+    "getFuzzyLocation": "function",
+    "setStorageSync": "function",
+    "getStorage": "function",
+    "getSystemInfoSync": "function",
+    "getWindowInfo": "function",
+    "getAccountInfoSync": "function",
+    "getNetworkType": "function",
+    "getPhoneNumber": "function",
+    "requestPayment": "function",
+    "onNetworkStatusChange": "function",
+    "env": "object",
 }
 
 
 @pytest.fixture(scope="module")
 def wx_probe(probe_project: Callable[..., Project]) -> Project:
     """A probe skill with a generic ``typeof`` reader and a few single-purpose handlers."""
-    return probe_project({
-        "typeofs": "async (a) => ({ content: [], structuredContent: Object.fromEntries(a.names.map((n) => [n, typeof wx[n]])) })",
-        "toast": "async () => { wx.showToast({ title: 'hi' }); return { content: [] } }",
-        "call": "async (a) => { try { return { content: [], structuredContent: { ok: await wx[a.name](a.args || {}) } } }"
-                " catch (e) { return { content: [], structuredContent: { fail: e } } } }",
-        "mutateInfo": "async () => { wx.getWindowInfo().safeArea.top = 999;"
-                      " return { content: [], structuredContent: { top: wx.getWindowInfo().safeArea.top } } }",
-    })
+    return probe_project(
+        {
+            "typeofs": "async (a) => ({ content: [], "
+            "structuredContent: Object.fromEntries(a.names.map((n) => [n, typeof wx[n]])) })",
+            "toast": "async () => { wx.showToast({ title: 'hi' }); return { content: [] } }",
+            "call": "async (a) => { try { return { content: [], structuredContent: { ok: await wx[a.name](a.args || {}) } } }"
+            " catch (e) { return { content: [], structuredContent: { fail: e } } } }",
+            "mutateInfo": "async () => { wx.getWindowInfo().safeArea.top = 999;"
+            " return { content: [], structuredContent: { top: wx.getWindowInfo().safeArea.top } } }",
+        }
+    )
 
 
 def test_api_context_follows_the_availability_table(wx_probe: Project, open_session: Opener) -> None:
@@ -61,11 +82,18 @@ def test_calling_an_unavailable_api_is_a_js_error_with_the_hint(wx_probe: Projec
     assert "availability table" in (err.hint or "")
 
 
-@pytest.mark.parametrize("kind, present, absent", [
-    (ContextKind.CARD, ["showToast", "requestPayment", "setStorageSync", "getWindowInfo"], ["request", "login", "getLocation"]),
-    (ContextKind.DYNAMIC, ["request", "login", "checkSession", "showToast"], ["getLocation", "cloud", "getPhoneNumber"]),
-    (ContextKind.API, ["request", "cloud", "getLocation", "requestPayment"], ["showToast", "openLocation", "navigateTo"]),
-])
+@pytest.mark.parametrize(
+    "kind, present, absent",
+    [
+        (
+            ContextKind.CARD,
+            ["showToast", "requestPayment", "setStorageSync", "getWindowInfo"],
+            ["request", "login", "getLocation"],
+        ),
+        (ContextKind.DYNAMIC, ["request", "login", "checkSession", "showToast"], ["getLocation", "cloud", "getPhoneNumber"]),
+        (ContextKind.API, ["request", "cloud", "getLocation", "requestPayment"], ["showToast", "openLocation", "navigateTo"]),
+    ],
+)
 def test_availability_per_context(kind: ContextKind, present: list[str], absent: list[str]) -> None:
     names = set(availability.available(kind))
     assert set(present) <= names and not set(absent) & names
@@ -77,11 +105,17 @@ def test_availability_per_context(kind: ContextKind, present: list[str], absent:
 
 def echo(request: httpx.Request) -> httpx.Response:
     """What the service was sent, as JSON (with a cookie, for the cookie test)."""
-    return httpx.Response(200, json={
-        "method": request.method, "query": request.url.query.decode(),
-        "contentType": request.headers.get("content-type"), "body": request.content.decode(),
-        "token": request.headers.get("x-token"),
-    }, headers={"set-cookie": "sid=1; Path=/"})
+    return httpx.Response(
+        200,
+        json={
+            "method": request.method,
+            "query": request.url.query.decode(),
+            "contentType": request.headers.get("content-type"),
+            "body": request.content.decode(),
+            "token": request.headers.get("x-token"),
+        },
+        headers={"set-cookie": "sid=1; Path=/"},
+    )
 
 
 @pytest.fixture
@@ -90,7 +124,8 @@ def service() -> respx.MockRouter:
     router = respx.MockRouter(assert_all_called=False)
     router.route(path="/v1/now", name="weather").mock(return_value=httpx.Response(200, json={"temperature": 3.46, "text": "晴"}))
     router.route(path="/text").mock(
-        return_value=httpx.Response(200, text="hello 世界", headers={"content-type": "text/plain; charset=utf-8"}))
+        return_value=httpx.Response(200, text="hello 世界", headers={"content-type": "text/plain; charset=utf-8"})
+    )
     router.route(path="/bytes").mock(return_value=httpx.Response(200, content=bytes([0, 1, 254, 255])))
     router.route(path="/boom").mock(return_value=httpx.Response(500, json={"error": "internal"}))
     router.route().mock(side_effect=echo)  # every other path: routes match in order, this one last
@@ -100,8 +135,13 @@ def service() -> respx.MockRouter:
 def test_callback_style_request(legacy_project: Project, open_session: Opener, service: respx.MockRouter) -> None:
     r = open_session(legacy_project, transport=httpx.MockTransport(service.handler)).call("getWeather", {"city": "北京"})
     assert not r.is_error
-    assert r.structured_content == {"city": "北京", "code": "101010100", "temperature": 3.46, "text": "晴",
-                                    "display": "北京 3.5°C 晴"}
+    assert r.structured_content == {
+        "city": "北京",
+        "code": "101010100",
+        "temperature": 3.46,
+        "text": "晴",
+        "display": "北京 3.5°C 晴",
+    }
     assert r.handoff == {"query": "city=101010100", "url": "/pages/weather/index?city=101010100"}
     assert [str(call.request.url) for call in service.calls] == ["https://weather.example.com/v1/now?city=101010100&lang=zh"]
     (event,) = r.host_events
@@ -119,8 +159,9 @@ def test_status_500_still_calls_success(legacy_project: Project, open_session: O
     assert r.host_events[0].ok is True  # the request itself succeeded
 
 
-def test_connection_refused_calls_fail_with_a_finding(legacy_project: Project, open_session: Opener,
-                                                      service: respx.MockRouter) -> None:
+def test_connection_refused_calls_fail_with_a_finding(
+    legacy_project: Project, open_session: Opener, service: respx.MockRouter
+) -> None:
     service.routes["weather"].side_effect = httpx.ConnectError("[Errno 111] Connection refused")
     r = open_session(legacy_project, transport=httpx.MockTransport(service.handler)).call("getWeather", {"city": "深圳"})
     assert r.is_error
@@ -136,34 +177,74 @@ def test_connection_refused_calls_fail_with_a_finding(legacy_project: Project, o
 REQUESTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "GET data becomes the query": (
         {"url": "https://api.example.com/q", "data": {"q": "拿铁", "n": 2, "obj": {"a": 1}}},
-        {"statusCode": 200, "data": {"method": "GET", "query": "q=%E6%8B%BF%E9%93%81&n=2&obj=%7B%22a%22%3A1%7D",
-                                     "contentType": None, "body": "", "token": None}}),
+        {
+            "statusCode": 200,
+            "data": {
+                "method": "GET",
+                "query": "q=%E6%8B%BF%E9%93%81&n=2&obj=%7B%22a%22%3A1%7D",
+                "contentType": None,
+                "body": "",
+                "token": None,
+            },
+        },
+    ),
     "GET appends to an existing query": (
         {"url": "https://api.example.com/q?x=1", "data": {"y": "a b"}},
-        {"statusCode": 200, "data": {"method": "GET", "query": "x=1&y=a%20b", "contentType": None, "body": "", "token": None}}),
+        {"statusCode": 200, "data": {"method": "GET", "query": "x=1&y=a%20b", "contentType": None, "body": "", "token": None}},
+    ),
     "POST object is JSON": (
-        {"url": "https://api.example.com/p", "method": "post", "data": {"drinkId": 101, "specs": {"sugar": "less"}},
-         "header": {"X-Token": "t1"}},
-        {"statusCode": 200, "data": {"method": "POST", "query": "", "contentType": "application/json",
-                                     "body": '{"drinkId":101,"specs":{"sugar":"less"}}', "token": "t1"}}),
+        {
+            "url": "https://api.example.com/p",
+            "method": "post",
+            "data": {"drinkId": 101, "specs": {"sugar": "less"}},
+            "header": {"X-Token": "t1"},
+        },
+        {
+            "statusCode": 200,
+            "data": {
+                "method": "POST",
+                "query": "",
+                "contentType": "application/json",
+                "body": '{"drinkId":101,"specs":{"sugar":"less"}}',
+                "token": "t1",
+            },
+        },
+    ),
     "POST form-urlencoded": (
-        {"url": "https://api.example.com/p", "method": "POST", "data": {"a": 1, "b": "x y&z"},
-         "header": {"content-type": "application/x-www-form-urlencoded"}},
-        {"statusCode": 200, "data": {"method": "POST", "query": "", "contentType": "application/x-www-form-urlencoded",
-                                     "body": "a=1&b=x%20y%26z", "token": None}}),
+        {
+            "url": "https://api.example.com/p",
+            "method": "POST",
+            "data": {"a": 1, "b": "x y&z"},
+            "header": {"content-type": "application/x-www-form-urlencoded"},
+        },
+        {
+            "statusCode": 200,
+            "data": {
+                "method": "POST",
+                "query": "",
+                "contentType": "application/x-www-form-urlencoded",
+                "body": "a=1&b=x%20y%26z",
+                "token": None,
+            },
+        },
+    ),
     "PUT string body": (
         {"url": "https://api.example.com/p", "method": "PUT", "data": "raw text"},
-        {"statusCode": 200, "data": {"method": "PUT", "query": "", "contentType": "application/json", "body": "raw text",
-                                     "token": None}}),
-    "non-JSON response stays text": (
-        {"url": "https://api.example.com/text"}, {"statusCode": 200, "data": "hello 世界"}),
+        {
+            "statusCode": 200,
+            "data": {"method": "PUT", "query": "", "contentType": "application/json", "body": "raw text", "token": None},
+        },
+    ),
+    "non-JSON response stays text": ({"url": "https://api.example.com/text"}, {"statusCode": 200, "data": "hello 世界"}),
     "dataType text keeps JSON as a string": (
-        {"url": "https://api.example.com/boom", "dataType": "text"}, {"statusCode": 500, "data": '{"error":"internal"}'}),
-    "status 500 resolves": (
-        {"url": "https://api.example.com/boom"}, {"statusCode": 500, "data": {"error": "internal"}}),
+        {"url": "https://api.example.com/boom", "dataType": "text"},
+        {"statusCode": 500, "data": '{"error":"internal"}'},
+    ),
+    "status 500 resolves": ({"url": "https://api.example.com/boom"}, {"statusCode": 500, "data": {"error": "internal"}}),
     "arraybuffer response": (
         {"url": "https://api.example.com/bytes", "responseType": "arraybuffer"},
-        {"statusCode": 200, "data": {"bytes": [0, 1, 254, 255]}}),
+        {"statusCode": 200, "data": {"bytes": [0, 1, 254, 255]}},
+    ),
 }
 
 REQUEST_HANDLER = """async (a) => {
@@ -178,21 +259,24 @@ REQUEST_HANDLER = """async (a) => {
 @pytest.fixture(scope="module")
 def request_probe(probe_project: Callable[..., Project]) -> Project:
     """A probe skill calling wx.request Promise-style with the arguments it is given."""
-    return probe_project({
-        "req": REQUEST_HANDLER,
-        "binary": "async () => { const echo = async (data) => (await wx.request({ url: 'https://api.example.com/p',"
-                  " method: 'POST', data, header: { 'content-type': 'application/octet-stream' } })).data.body;"
-                  " return { content: [], structuredContent: { buffer: await echo(new Uint8Array([104, 105]).buffer),"
-                  " view: await echo(new Uint8Array([0, 111, 107, 0]).subarray(1, 3)) } } }",
-        "abort": "async () => new Promise((resolve) => { const t = wx.request({ url: 'https://api.example.com/x',"
-                 " success: () => resolve({ content: [{ type: 'text', text: 'success' }] }),"
-                 " fail: (e) => resolve({ content: [{ type: 'text', text: e.errMsg }] }) }); t.abort() })",
-    })
+    return probe_project(
+        {
+            "req": REQUEST_HANDLER,
+            "binary": "async () => { const echo = async (data) => (await wx.request({ url: 'https://api.example.com/p',"
+            " method: 'POST', data, header: { 'content-type': 'application/octet-stream' } })).data.body;"
+            " return { content: [], structuredContent: { buffer: await echo(new Uint8Array([104, 105]).buffer),"
+            " view: await echo(new Uint8Array([0, 111, 107, 0]).subarray(1, 3)) } } }",
+            "abort": "async () => new Promise((resolve) => { const t = wx.request({ url: 'https://api.example.com/x',"
+            " success: () => resolve({ content: [{ type: 'text', text: 'success' }] }),"
+            " fail: (e) => resolve({ content: [{ type: 'text', text: e.errMsg }] }) }); t.abort() })",
+        }
+    )
 
 
 @pytest.mark.parametrize("req, expected", REQUESTS.values(), ids=REQUESTS.keys())
-def test_promise_style_request(request_probe: Project, open_session: Opener, service: respx.MockRouter,
-                               req: dict[str, Any], expected: dict[str, Any]) -> None:
+def test_promise_style_request(
+    request_probe: Project, open_session: Opener, service: respx.MockRouter, req: dict[str, Any], expected: dict[str, Any]
+) -> None:
     r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("req", {"req": req})
     sc = r.structured_content
     assert sc["errMsg"] == "request:ok"
@@ -202,14 +286,17 @@ def test_promise_style_request(request_probe: Project, open_session: Opener, ser
 
 
 def test_request_cookies_and_headers(request_probe: Project, open_session: Opener, service: respx.MockRouter) -> None:
-    r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("req", {"req": {"url": "https://api.example.com/c"}})
+    r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call(
+        "req", {"req": {"url": "https://api.example.com/c"}}
+    )
     assert r.structured_content["cookies"] == ["sid=1; Path=/"]
     assert r.host_events[0].outcome["header"]["set-cookie"] == "sid=1; Path=/"
 
 
 @pytest.mark.parametrize("url", ["ftp://x.example.com/a", "/relative/path", None])
-def test_request_with_a_bad_url_fails_without_touching_the_network(request_probe: Project, open_session: Opener,
-                                                                   service: respx.MockRouter, url: str | None) -> None:
+def test_request_with_a_bad_url_fails_without_touching_the_network(
+    request_probe: Project, open_session: Opener, service: respx.MockRouter, url: str | None
+) -> None:
     r = open_session(request_probe, transport=httpx.MockTransport(service.handler)).call("req", {"req": {"url": url}})
     assert r.structured_content["fail"]["errMsg"].startswith("request:fail invalid url")
     assert not service.calls and r.host_events == []
@@ -278,20 +365,47 @@ def test_payment_outcomes_are_played_in_order(notes_project: Project, open_sessi
 # One wx API called through the probe on a scripted device: (the Device's arguments, the API, its
 # arguments, what the skill got, the words of the one "host" finding it raises or None for none).
 PROBED_CALLS: dict[str, tuple[dict[str, Any], str, dict[str, Any], dict[str, Any], list[str] | None]] = {
-    "payment without its parameters": ({}, "requestPayment", {"package": "prepay_id=1"}, {
-        "fail": {"errMsg": "requestPayment:fail parameter error: timeStamp, nonceStr, paySign missing"}}, ["prepay order"]),
-    "fuzzy location": ({"location": {"latitude": 39.908823, "longitude": 116.39747}}, "getFuzzyLocation", {},
-                       {"ok": {"latitude": 39.91, "longitude": 116.4, "errMsg": "getFuzzyLocation:ok"}}, None),
-    "fuzzy location denied": ({"location": None}, "getFuzzyLocation", {},
-                              {"fail": {"errMsg": "getFuzzyLocation:fail auth deny"}}, None),
-    "a stub with no scripted result": ({}, "getNetworkType", {}, {
-        "fail": {"errMsg": "getNetworkType:fail wxreplay has no scripted result for this API"}}, ["stubs", "getNetworkType"]),
+    "payment without its parameters": (
+        {},
+        "requestPayment",
+        {"package": "prepay_id=1"},
+        {"fail": {"errMsg": "requestPayment:fail parameter error: timeStamp, nonceStr, paySign missing"}},
+        ["prepay order"],
+    ),
+    "fuzzy location": (
+        {"location": {"latitude": 39.908823, "longitude": 116.39747}},
+        "getFuzzyLocation",
+        {},
+        {"ok": {"latitude": 39.91, "longitude": 116.4, "errMsg": "getFuzzyLocation:ok"}},
+        None,
+    ),
+    "fuzzy location denied": (
+        {"location": None},
+        "getFuzzyLocation",
+        {},
+        {"fail": {"errMsg": "getFuzzyLocation:fail auth deny"}},
+        None,
+    ),
+    "a stub with no scripted result": (
+        {},
+        "getNetworkType",
+        {},
+        {"fail": {"errMsg": "getNetworkType:fail wxreplay has no scripted result for this API"}},
+        ["stubs", "getNetworkType"],
+    ),
 }
 
 
 @pytest.mark.parametrize("device, name, args, seen, finding", PROBED_CALLS.values(), ids=PROBED_CALLS.keys())
-def test_a_scripted_device_answers_one_call(wx_probe: Project, open_session: Opener, device: dict[str, Any], name: str,
-                                             args: dict[str, Any], seen: dict[str, Any], finding: list[str] | None) -> None:
+def test_a_scripted_device_answers_one_call(
+    wx_probe: Project,
+    open_session: Opener,
+    device: dict[str, Any],
+    name: str,
+    args: dict[str, Any],
+    seen: dict[str, Any],
+    finding: list[str] | None,
+) -> None:
     r = open_session(wx_probe, device=Device(**device)).call("call", {"name": name, "args": args})
     assert r.structured_content == seen
     host = [f.message for f in r.findings if f.code == "host"]
@@ -323,16 +437,24 @@ def test_phone_number(notes_project: Project, open_session: Opener) -> None:
 def test_system_info_family(notes_project: Project, open_session: Opener) -> None:
     r = open_session(notes_project).call("deviceInfo")
     assert r.structured_content == {
-        "model": "iPhone 15", "platform": "ios", "SDKVersion": "3.16.2", "windowWidth": 393, "pixelRatio": 3,
-        "appId": "wx0000000000000000", "envVersion": "develop", "userDataPath": "wxfile://usr",
+        "model": "iPhone 15",
+        "platform": "ios",
+        "SDKVersion": "3.16.2",
+        "windowWidth": 393,
+        "pixelRatio": 3,
+        "appId": "wx0000000000000000",
+        "envVersion": "develop",
+        "userDataPath": "wxfile://usr",
     }
     assert [e.name for e in r.host_events] == ["getSystemInfoSync", "getWindowInfo", "getAccountInfoSync"]
     assert r.host_events[1].outcome["safeArea"]["bottom"] == 852 - 34
 
 
 def test_system_info_is_scriptable(notes_project: Project, open_session: Opener) -> None:
-    device = Device(app_id="wx1234567890abcdef", system={"deviceInfo": {"model": "Pixel 8", "platform": "android"},
-                                                          "windowInfo": {"windowWidth": 412}})
+    device = Device(
+        app_id="wx1234567890abcdef",
+        system={"deviceInfo": {"model": "Pixel 8", "platform": "android"}, "windowInfo": {"windowWidth": 412}},
+    )
     sc = open_session(notes_project, device=device).call("deviceInfo").structured_content
     assert (sc["model"], sc["platform"], sc["windowWidth"], sc["appId"]) == ("Pixel 8", "android", 412, "wx1234567890abcdef")
 
@@ -394,18 +516,22 @@ ASYNC_STORAGE = """async () => {
 @pytest.fixture(scope="module")
 def storage_probe(probe_project: Callable[..., Project]) -> Project:
     """A probe skill exercising the storage family."""
-    return probe_project({
-        "sync": SYNC_STORAGE, "async": ASYNC_STORAGE,
-        "put": "async (a) => { wx.setStorageSync(a.key, a.value); return { content: [] } }",
-        "get": "async (a) => ({ content: [], structuredContent: { value: wx.getStorageSync(a.key) } })",
-    })
+    return probe_project(
+        {
+            "sync": SYNC_STORAGE,
+            "async": ASYNC_STORAGE,
+            "put": "async (a) => { wx.setStorageSync(a.key, a.value); return { content: [] } }",
+            "get": "async (a) => ({ content: [], structuredContent: { value: wx.getStorageSync(a.key) } })",
+        }
+    )
 
 
 def test_sync_storage_family(storage_probe: Project, open_session: Opener) -> None:
     device = Device()
     r = open_session(storage_probe, device=device).call("sync")
     assert r.structured_content["out"] == [
-        {"n": 1, "when": "1970-01-01T00:00:00.000Z"}, "",
+        {"n": 1, "when": "1970-01-01T00:00:00.000Z"},
+        "",
         {"keys": ["a", "b"], "currentSize": 1, "limitSize": 10240},
         "",
         [1, "two", [1, "二"]],
@@ -488,13 +614,17 @@ def test_async_storage_with_callbacks_only(legacy_project: Project, open_session
 
 
 def test_a_throwing_callback_is_reported_not_fatal(probe_project: Callable[..., Project], open_session: Opener) -> None:
-    project = probe_project({"cb": """async () => {
+    project = probe_project(
+        {
+            "cb": """async () => {
       await new Promise((resolve) => wx.getStorage({ key: 'none',
         fail: () => { resolve(); throw new Error('bug in fail') }, complete: () => console.log('complete still ran') }))
       setTimeout(() => { throw new TypeError('bug in timer') }, 10)
       await new Promise((resolve) => setTimeout(resolve, 20))
       return { content: [{ type: 'text', text: 'survived' }] }
-    }"""})
+    }"""
+        }
+    )
     r = open_session(project).call("cb")
     assert r.text == "survived"
     assert [(line.level, line.text.splitlines()[0]) for line in r.logs] == [
@@ -513,10 +643,14 @@ def test_handlers_and_interceptors_answer_host_calls(wx_probe: Project, open_ses
             return HostOutcome.success("getLocation", {"latitude": 1.5, "longitude": 2.5})
         return nxt(call)
 
-    s = open_session(wx_probe, interceptors=[observe],
-                     handlers={"getNetworkType": lambda call: HostOutcome.success(call.name, {"networkType": "5g"})})
+    s = open_session(
+        wx_probe,
+        interceptors=[observe],
+        handlers={"getNetworkType": lambda call: HostOutcome.success(call.name, {"networkType": "5g"})},
+    )
     assert s.call("call", {"name": "getLocation"}).structured_content == {
-        "ok": {"latitude": 1.5, "longitude": 2.5, "errMsg": "getLocation:ok"}}
+        "ok": {"latitude": 1.5, "longitude": 2.5, "errMsg": "getLocation:ok"}
+    }
     network = s.call("call", {"name": "getNetworkType"}).structured_content
     assert network == {"ok": {"networkType": "5g", "errMsg": "getNetworkType:ok"}}
     assert s.call("call", {"name": "getNetworkType"}).host_events[0].ok is True

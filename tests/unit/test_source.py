@@ -67,9 +67,7 @@ def test_read_text_directory(tmp_path: Path) -> None:
         ("拿铁".encode() + b"\xe6", 1, 3, "0xe6"),  # a cut multi-byte character at the end
     ],
 )
-def test_read_text_not_utf8_is_located_with_an_excerpt(
-    tmp_path: Path, data: bytes, line: int, column: int, byte: str
-) -> None:
+def test_read_text_not_utf8_is_located_with_an_excerpt(tmp_path: Path, data: bytes, line: int, column: int, byte: str) -> None:
     path = tmp_path / "gbk.yaml"
     path.write_bytes(data)
     with pytest.raises(ScenarioError) as info:
@@ -160,9 +158,7 @@ def test_last_line(text: str, last: int) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "column", "expected"),
     [
-        pytest.param(
-            "a\nb\nc\nd\n", 3, 1, ["    1 | a", "    2 | b", "  > 3 | c", "      | ^"], id="two-lines-before"
-        ),
+        pytest.param("a\nb\nc\nd\n", 3, 1, ["    1 | a", "    2 | b", "  > 3 | c", "      | ^"], id="two-lines-before"),
         pytest.param("a\nb\n", 1, 2, ["  > 1 | a", "      |  ^"], id="first-line"),
         pytest.param("a\nb\n", 2, None, ["    1 | a", "  > 2 | b"], id="no-column-no-caret"),
         pytest.param("a: 1\n", 2, 1, ["    1 | a: 1", "  > 2 |", "      | ^"], id="after-the-last-line-break"),
@@ -171,8 +167,11 @@ def test_last_line(text: str, last: int) -> None:
         pytest.param("\tk: v", 1, 2, ["  > 1 |  k: v", "      |  ^"], id="tab-as-one-space"),
         pytest.param("名字: 咖啡", 1, 5, ["  > 1 | 名字: 咖啡", "      | " + " " * 6 + "^"], id="wide-characters"),
         pytest.param(
-            "\n".join(str(n) for n in range(1, 12)), 10, 2,
-            ["     8 | 8", "     9 | 9", "  > 10 | 10", "       |  ^"], id="gutter-width-of-the-marked-line",
+            "\n".join(str(n) for n in range(1, 12)),
+            10,
+            2,
+            ["     8 | 8", "     9 | 9", "  > 10 | 10", "       |  ^"],
+            id="gutter-width-of-the-marked-line",
         ),
     ],
 )

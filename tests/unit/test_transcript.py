@@ -78,8 +78,13 @@ def latte_run(project: Project, *, mask: bool = True) -> Run:
 
         turn = t.add_turn("user", line=14, user="就这个，下单并支付")
         order = s.call("createOrder", {"drinkId": 101, "specs": {"sugar": "less", "size": "medium"}})
-        turn.add(record_call(order, line=15, cassette_refs={e.index: i for i, e in
-                                                             enumerate(x for x in order.host_events if x.name == "request")}))
+        turn.add(
+            record_call(
+                order,
+                line=15,
+                cassette_refs={e.index: i for i, e in enumerate(x for x in order.host_events if x.name == "request")},
+            )
+        )
         paid = s.call("payOrder", {"orderId": "WS0001"})
         turn.add(record_call(paid, line=16))
         refused = s.call("cancelOrder", {"orderId": "WS0001"})
@@ -110,6 +115,7 @@ def run(project: Project) -> Run:
 
 # ---- determinism ----------------------------------------------------------------------------------
 
+
 def test_stable_form_is_identical_across_runs(project: Project, run: Run) -> None:
     again = latte_run(project)
     assert again.transcript.to_json() == run.transcript.to_json()
@@ -117,7 +123,6 @@ def test_stable_form_is_identical_across_runs(project: Project, run: Run) -> Non
     assert again.transcript.to_text(verbose=True) == run.transcript.to_text(verbose=True)
     raw = run.transcript.to_text(verbose=True, stable=False)
     assert "wst_" in raw and raw != again.transcript.to_text(verbose=True, stable=False)  # raw values, as recorded
-
 
 
 def test_without_the_mask_the_random_token_shows(project: Project, run: Run) -> None:
@@ -145,6 +150,7 @@ def test_session_ids_become_placeholders(run: Run) -> None:
 
 
 # ---- shape and serialisation ------------------------------------------------------------------------
+
 
 def test_key_order(run: Run) -> None:
     d = run.transcript.to_dict()
@@ -184,8 +190,14 @@ def test_call_step_records_facts_actions_and_traffic(run: Run) -> None:
     assert search["result"]["bareInstruction"] is False
     assert search["saved"] == {"drinkId": 101}
     menu = next(h for h in search["hostCalls"] if h["name"] == "request")
-    assert menu == {"name": "request", "context": "api", "method": "GET", "url": "http://127.0.0.1:8765/api/menu",
-                    "status": 200, "ok": True}  # bodies and headers are in the cassette, not here
+    assert menu == {
+        "name": "request",
+        "context": "api",
+        "method": "GET",
+        "url": "http://127.0.0.1:8765/api/menu",
+        "status": 200,
+        "ok": True,
+    }  # bodies and headers are in the cassette, not here
     assert search["logs"][0] == {"level": "info", "context": "api", "text": '[ai-mode] call searchDrinks {"keyword":"拿铁"}'}
 
     order = d["turns"][2]["steps"][0]
@@ -227,6 +239,7 @@ def test_tree_text_matches_card_node_to_text(run: Run) -> None:
 
 # ---- readable text ------------------------------------------------------------------------------------
 
+
 def test_readable_conversation(run: Run) -> None:
     text = run.transcript.to_text(verbose=True)
     lines = text.splitlines()
@@ -250,8 +263,10 @@ def test_readable_conversation(run: Run) -> None:
         "  saved: drinkId=101",
     ]:
         assert expected in lines, expected
-    assert any(ln.startswith("  ! warning: wx.requestPayment is called in an atomic API") and
-               ln.endswith("[api-context-warning]") for ln in lines)
+    assert any(
+        ln.startswith("  ! warning: wx.requestPayment is called in an atomic API") and ln.endswith("[api-context-warning]")
+        for ln in lines
+    )
     # The card tree is the card's own compact form, indented under its step.
     block = "\n".join("    " + ln for ln in run.list_tree.splitlines())
     assert block in text
@@ -267,15 +282,30 @@ def test_short_text_leaves_out_trees_and_traffic(run: Run) -> None:
 
 def test_summary(run: Run) -> None:
     assert run.transcript.summary() == (
-        "latte-order: 2 sessions, 5 turns, 6 calls (1 isError), 2 cards, 2 taps, 1 warning, 0 errors")
+        "latte-order: 2 sessions, 5 turns, 6 calls (1 isError), 2 cards, 2 taps, 1 warning, 0 errors"
+    )
 
 
 # ---- the volatile mechanism and the builders alone --------------------------------------------------
 
+
 def fake_result(text: str, *, events: list[HostEvent] | None = None, findings: list[Finding] | None = None) -> CallResult:
-    return CallResult(api="probe", arguments={}, raw={}, is_error=False, content=[{"type": "text", "text": text}],
-                      structured_content=None, meta=None, handoff=None, api_calls=[], session_id="wxr-x", virtual_ms=0,
-                      findings=findings or [], logs=[LogLine("info", "hi", "api", "probe")], host_events=events or [])
+    return CallResult(
+        api="probe",
+        arguments={},
+        raw={},
+        is_error=False,
+        content=[{"type": "text", "text": text}],
+        structured_content=None,
+        meta=None,
+        handoff=None,
+        api_calls=[],
+        session_id="wxr-x",
+        virtual_ms=0,
+        findings=findings or [],
+        logs=[LogLine("info", "hi", "api", "probe")],
+        host_events=events or [],
+    )
 
 
 def test_volatile_matching_rules() -> None:
@@ -287,8 +317,14 @@ def test_volatile_matching_rules() -> None:
     t.volatile("WS0001", "<orderId>")
     turn = t.add_turn("user", user="ab cd")
     turn.add(StepRecord("reply", reply="Bearer tok_123456 / tok_1234567890 / ab"))
-    turn.add(StepRecord("call", api="x", arguments={"k": "ab", "n": 4242, "m": 42420, "b": True, "tok_123456": 1},
-                        saved={"orderId": "WS0001", "url": "/api/orders/WS0001/pay"}))
+    turn.add(
+        StepRecord(
+            "call",
+            api="x",
+            arguments={"k": "ab", "n": 4242, "m": 42420, "b": True, "tok_123456": 1},
+            saved={"orderId": "WS0001", "url": "/api/orders/WS0001/pay"},
+        )
+    )
     d = t.to_dict()
     steps = d["turns"][0]["steps"]
     assert d["turns"][0]["user"] == "ab cd"
@@ -323,10 +359,24 @@ def test_bare_instruction_is_flagged() -> None:
 
 
 def test_host_call_of_a_failed_request() -> None:
-    ev = HostEvent(3, "request", "api", {"method": "GET", "url": "http://x/a", "header": {"A": "b"}, "body": "secret"},
-                   {"errMsg": "request:fail timeout"}, ok=False, api="probe")
-    assert host_call_dict(ev) == {"name": "request", "context": "api", "method": "GET", "url": "http://x/a",
-                                  "status": None, "ok": False, "error": "request:fail timeout"}
+    ev = HostEvent(
+        3,
+        "request",
+        "api",
+        {"method": "GET", "url": "http://x/a", "header": {"A": "b"}, "body": "secret"},
+        {"errMsg": "request:fail timeout"},
+        ok=False,
+        api="probe",
+    )
+    assert host_call_dict(ev) == {
+        "name": "request",
+        "context": "api",
+        "method": "GET",
+        "url": "http://x/a",
+        "status": None,
+        "ok": False,
+        "error": "request:fail timeout",
+    }
     assert host_call_dict(ev, 7)["cassetteRef"] == 7
     step = record_call(fake_result("已超时。请稍后再试。", events=[ev]), cassette_refs={3: 2})
     assert step.host_calls[0]["cassetteRef"] == 2 and "secret" not in json.dumps(step.to_dict())

@@ -102,8 +102,9 @@ def find_chromium() -> str | None:
 def _require_chromium() -> str:
     exe = find_chromium()
     if exe is None:
-        raise WxReplayError("Chromium is needed to render cards to PNG or measure them, but it is not installed",
-                            hint=INSTALL_HINT)
+        raise WxReplayError(
+            "Chromium is needed to render cards to PNG or measure them, but it is not installed", hint=INSTALL_HINT
+        )
     return exe
 
 
@@ -120,23 +121,25 @@ def _offline(html: str) -> str:
     html = _REMOTE_SRC.sub(lambda m: f'{m.group(1)}src="{_BLANK_GIF}" data-wxr-src="{m.group(2)}"', html)
     m = re.search(r"<head[^>]*>", html, re.IGNORECASE)
     if m:
-        return html[: m.end()] + "\n" + _CSP + html[m.end():]
+        return html[: m.end()] + "\n" + _CSP + html[m.end() :]
     return _CSP + html
 
 
 def _run(args: list[str], *, what: str, timeout: float) -> subprocess.CompletedProcess[str]:
     try:
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as e:
-        raise WxReplayError(f"Chromium did not finish {what} within {timeout:g} s",
-                            hint="check that the page has no endless script; run the command by hand: "
-                            + " ".join(args)) from e
+        raise WxReplayError(
+            f"Chromium did not finish {what} within {timeout:g} s",
+            hint="check that the page has no endless script; run the command by hand: " + " ".join(args),
+        ) from e
     except OSError as e:
         raise WxReplayError(f"could not start Chromium ({args[0]}): {e}", hint=INSTALL_HINT) from e
     if proc.returncode != 0:
-        raise WxReplayError(f"Chromium failed {what} (exit code {proc.returncode}): {_tail(proc.stderr)}",
-                            hint="run the command by hand to see why: " + " ".join(args))
+        raise WxReplayError(
+            f"Chromium failed {what} (exit code {proc.returncode}): {_tail(proc.stderr)}",
+            hint="run the command by hand to see why: " + " ".join(args),
+        )
     return proc
 
 
@@ -149,8 +152,9 @@ def _flags(profile: Path) -> list[str]:
     return [*_BASE_FLAGS, f"--user-data-dir={profile}"]
 
 
-def screenshot(html: str, png_path: str | os.PathLike[str], *, width: int, height: int,
-               scale: float = 1.0, timeout: float = TIMEOUT_S) -> None:
+def screenshot(
+    html: str, png_path: str | os.PathLike[str], *, width: int, height: int, scale: float = 1.0, timeout: float = TIMEOUT_S
+) -> None:
     """Write a PNG of ``html`` at a ``width`` x ``height`` CSS px window (times ``scale`` device pixels)."""
     exe = _require_chromium()
     target = Path(png_path).resolve()
@@ -159,12 +163,20 @@ def screenshot(html: str, png_path: str | os.PathLike[str], *, width: int, heigh
         page = Path(tmp) / "card.html"
         page.write_text(_offline(html), encoding="utf-8")
         shot = Path(tmp) / "shot.png"
-        args = [exe, *_flags(Path(tmp) / "profile"), f"--window-size={width},{height}",
-                f"--force-device-scale-factor={scale:g}", f"--screenshot={shot}", page.as_uri()]
+        args = [
+            exe,
+            *_flags(Path(tmp) / "profile"),
+            f"--window-size={width},{height}",
+            f"--force-device-scale-factor={scale:g}",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ]
         proc = _run(args, what="taking a screenshot", timeout=timeout)
         if not shot.is_file() or shot.stat().st_size == 0:
-            raise WxReplayError(f"Chromium wrote no screenshot: {_tail(proc.stderr)}",
-                                hint="run the command by hand to see why: " + " ".join(args))
+            raise WxReplayError(
+                f"Chromium wrote no screenshot: {_tail(proc.stderr)}",
+                hint="run the command by hand to see why: " + " ".join(args),
+            )
         shutil.copyfile(shot, target)
 
 
@@ -182,20 +194,30 @@ def measure_overflow(html: str, *, timeout: float = TIMEOUT_S) -> OverflowReport
     with tempfile.TemporaryDirectory(prefix="wxreplay-chromium-") as tmp:
         page = Path(tmp) / "card.html"
         page.write_text(page_html, encoding="utf-8")
-        args = [exe, *_flags(Path(tmp) / "profile"), f"--window-size={width},{max(width, 200)}",
-                "--virtual-time-budget=2000", "--dump-dom", page.as_uri()]
+        args = [
+            exe,
+            *_flags(Path(tmp) / "profile"),
+            f"--window-size={width},{max(width, 200)}",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+            page.as_uri(),
+        ]
         proc = _run(args, what="measuring the card", timeout=timeout)
     found = re.search(rf'<pre[^>]*id="{MEASURE_ID}"[^>]*>(.*?)</pre>', proc.stdout, re.DOTALL)
     if not found:
-        raise WxReplayError("Chromium returned the page without the measurement (did the page's scripts run?): "
-                            + _tail(proc.stderr), hint="render the page with wxreplay.cards.html.render_html")
+        raise WxReplayError(
+            "Chromium returned the page without the measurement (did the page's scripts run?): " + _tail(proc.stderr),
+            hint="render the page with wxreplay.cards.html.render_html",
+        )
     try:
         data = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
     except ValueError as e:
         raise WxReplayError(f"unreadable measurement from Chromium: {found.group(1)[:200]!r}") from e
     if data.get("contentHeight") is None or data.get("maxHeight") is None:
-        raise WxReplayError("the page has no card container (#wxr-card with data-card-max-height)",
-                            hint="render the page with wxreplay.cards.html.render_html")
+        raise WxReplayError(
+            "the page has no card container (#wxr-card with data-card-max-height)",
+            hint="render the page with wxreplay.cards.html.render_html",
+        )
     content = round(float(data["contentHeight"]))
     max_h = round(float(data["maxHeight"]))
     return OverflowReport(content_height=content, max_height=max_h, overflow_height=max(0, content - max_h))

@@ -252,8 +252,9 @@ class CardHost(Protocol):
         """Raise :class:`CardError` when ``card`` can take no tap (its session ended, it is expired)."""
         ...
 
-    def tap(self, card: Card, target: CardNode, *, strict: bool, event: str = "tap",
-            detail: dict[str, Any] | None = None) -> TapResult:
+    def tap(
+        self, card: Card, target: CardNode, *, strict: bool, event: str = "tap", detail: dict[str, Any] | None = None
+    ) -> TapResult:
         """Dispatch ``event`` on ``target`` as the client does and return what the card did."""
         ...
 
@@ -270,8 +271,17 @@ class Card:
     """A card rendered from an API result, as the user sees it now, plus everything it did."""
 
     def __init__(
-        self, host: CardHost, *, number: int, decl: ComponentDecl, skill: Skill, api: str,
-        arguments: dict[str, Any], context: Literal["card", "dynamic"], wxml_file: str, wxss: str,
+        self,
+        host: CardHost,
+        *,
+        number: int,
+        decl: ComponentDecl,
+        skill: Skill,
+        api: str,
+        arguments: dict[str, Any],
+        context: Literal["card", "dynamic"],
+        wxml_file: str,
+        wxss: str,
     ) -> None:
         self._host = host
         self.number = number  # 1, 2, ... in the order the session rendered them (failed renders use one too)
@@ -347,7 +357,12 @@ class Card:
 
     # ---- interaction ---------------------------------------------------------------------------
     def tap(
-        self, selector: str | None = None, *, text: str | None = None, index: int = 0, node: CardNode | None = None,
+        self,
+        selector: str | None = None,
+        *,
+        text: str | None = None,
+        index: int = 0,
+        node: CardNode | None = None,
         strict: bool = False,
     ) -> TapResult:
         """Tap a node (by selector, text or node) and return what the card did.
@@ -375,8 +390,10 @@ class Card:
     def _target(self, selector: str | None, text: str | None, index: int, node: CardNode | None) -> CardNode:
         given = sum(x is not None for x in (selector, text, node))
         if given != 1:
-            raise WxReplayError("tap() takes exactly one of: a selector, text=..., node=...",
-                                hint='e.g. card.tap(".tile", index=1) or card.tap(text="拿铁")')
+            raise WxReplayError(
+                "tap() takes exactly one of: a selector, text=..., node=...",
+                hint='e.g. card.tap(".tile", index=1) or card.tap(text="拿铁")',
+            )
         tree = self.tree
         if node is not None:
             if any(n is node for n in tree.iter()):
@@ -384,8 +401,12 @@ class Card:
             try:
                 return tree.at(node.path)
             except IndexError:
-                raise CardError(f"the node {node.label()} is not in the card's current tree", component=self.component_path,
-                                api=self.api, hint="find it again after the card re-rendered") from None
+                raise CardError(
+                    f"the node {node.label()} is not in the card's current tree",
+                    component=self.component_path,
+                    api=self.api,
+                    hint="find it again after the card re-rendered",
+                ) from None
         if text is not None:
             return tree.find_text(text, index=index)
         assert selector is not None
@@ -398,8 +419,13 @@ class Card:
 
         width = self._host.window_width()
         return render_html(
-            self.tree.children, self.wxss, file=self.wxml_file.removesuffix(".wxml") + ".wxss", device_width=width,
-            dark=dark, title=f"{self.api} · {self.component_path}", expired_text=self.expired_text,
+            self.tree.children,
+            self.wxss,
+            file=self.wxml_file.removesuffix(".wxml") + ".wxss",
+            device_width=width,
+            dark=dark,
+            title=f"{self.api} · {self.component_path}",
+            expired_text=self.expired_text,
         )
 
     def png(self, path: str | Path, *, dark: bool = False, height: int | None = None) -> Path:
@@ -420,9 +446,15 @@ class Card:
         from wxreplay.cards.browser import measure_overflow
 
         report = measure_overflow(self.html(dark=dark))
-        self._host.notify(self, "overflow", {
-            "contentHeight": report.content_height, "overflowHeight": report.overflow_height, "maxHeight": report.max_height,
-        })
+        self._host.notify(
+            self,
+            "overflow",
+            {
+                "contentHeight": report.content_height,
+                "overflowHeight": report.overflow_height,
+                "maxHeight": report.max_height,
+            },
+        )
         return report
 
     # ---- recording (called by the session) -----------------------------------------------------
@@ -454,8 +486,11 @@ def check_follow_up(content: Any, skill: Skill, *, component: str) -> list[Findi
         elif kind == "api/call":
             data = block.get("data")
             if not seen_text:
-                err("follow-up-order", f"content[{i}] is an api/call block with no text block before it; "
-                    "write what the user means first, e.g. { type: 'text', text: '我想看看拿铁' }")
+                err(
+                    "follow-up-order",
+                    f"content[{i}] is an api/call block with no text block before it; "
+                    "write what the user means first, e.g. { type: 'text', text: '我想看看拿铁' }",
+                )
             if not isinstance(data, dict) or not isinstance(data.get("name"), str):
                 err("follow-up-api", f"content[{i}] api/call needs data: {{ name, arguments }}")
                 continue
@@ -463,8 +498,11 @@ def check_follow_up(content: Any, skill: Skill, *, component: str) -> list[Findi
             names = skill.api_names()
             if name not in names:
                 close = did_you_mean(name, names)
-                err("follow-up-unknown-api", f"content[{i}] calls {name!r}, which mcp.json does not declare"
-                    + (f" (did you mean {close!r}?)" if close else f" (declared: {', '.join(names) or 'none'})"))
+                err(
+                    "follow-up-unknown-api",
+                    f"content[{i}] calls {name!r}, which mcp.json does not declare"
+                    + (f" (did you mean {close!r}?)" if close else f" (declared: {', '.join(names) or 'none'})"),
+                )
                 continue
             args = data.get("arguments", {})
             try:
@@ -472,8 +510,10 @@ def check_follow_up(content: Any, skill: Skill, *, component: str) -> list[Findi
             except ArgumentsError as e:
                 err("follow-up-arguments", f"content[{i}] api/call {e.message}")
         else:
-            err("follow-up-block", f"content[{i}] has type {json.dumps(kind, ensure_ascii=False)}; "
-                "a card may send only text and api/call blocks")
+            err(
+                "follow-up-block",
+                f"content[{i}] has type {json.dumps(kind, ensure_ascii=False)}; a card may send only text and api/call blocks",
+            )
     return found
 
 
@@ -481,14 +521,27 @@ def check_model_update(content: Any, *, component: str, in_tap: bool) -> list[Fi
     """Findings for an ``updateModelContext`` call (spec 5.3: tap handlers only, non-empty text)."""
     found: list[Finding] = []
     if not in_tap:
-        found.append(Finding("model-context-outside-tap", f"{component}: updateModelContext was called outside a tap handler "
-                             "(from a lifetime, a notification, async code or a timer); the client accepts it only "
-                             "synchronously inside a tap handler", level="error", context="card"))
+        found.append(
+            Finding(
+                "model-context-outside-tap",
+                f"{component}: updateModelContext was called outside a tap handler "
+                "(from a lifetime, a notification, async code or a timer); the client accepts it only "
+                "synchronously inside a tap handler",
+                level="error",
+                context="card",
+            )
+        )
     texts = _texts(content)
     only_text = isinstance(content, list) and bool(content) and len(texts) == len(content)
     if not only_text or not all(t.strip() for t in texts):
-        found.append(Finding("model-context-content", f"{component}: updateModelContext needs a non-empty content array of "
-                             "text blocks with non-empty text", level="error", context="card"))
+        found.append(
+            Finding(
+                "model-context-content",
+                f"{component}: updateModelContext needs a non-empty content array of text blocks with non-empty text",
+                level="error",
+                context="card",
+            )
+        )
     return found
 
 
@@ -509,6 +562,7 @@ def related_page(decl: ComponentDecl, args: dict[str, Any]) -> RelatedPage:
 
 def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:
     """The nodes of ``tree`` bound to ``tap``, nearest to ``near`` first, as lines to paste into a test."""
+
     def depth_path(n: CardNode) -> list[CardNode]:
         chain = []
         p: CardNode | None = n
@@ -550,6 +604,9 @@ def no_handler_error(card: Card, target: CardNode) -> CardError:
     return CardError(
         f"nothing handles a tap on {target.label()} (line {target.line}): neither it nor any node above it is bound "
         f"with bindtap/catchtap. Tappable nodes nearby:\n{tappable_nodes(card.tree, target)}",
-        component=card.component_path, api=card.api, file=card.wxml_file, line=target.line,
-        hint="tap one of the nodes listed, or bind the handler in the WXML: bindtap=\"onTap\"",
+        component=card.component_path,
+        api=card.api,
+        file=card.wxml_file,
+        line=target.line,
+        hint='tap one of the nodes listed, or bind the handler in the WXML: bindtap="onTap"',
     )

@@ -175,13 +175,14 @@ def render_html(
         f"<style>\n{css}</style>\n</head>\n<body>\n"
         f'<div id="{CARD_ID}" data-file="{escape(file)}" data-color-scheme="{scheme}" '
         f'data-card-width="{device_width}" data-card-min-height="{_num(min_h)}" data-card-max-height="{_num(max_h)}"'
-        f'{" data-expired" if expired_text is not None else ""}>'
+        f"{' data-expired' if expired_text is not None else ''}>"
         f'<div id="{CONTENT_ID}">{"".join(body)}</div>{overlay}</div>\n'
         "</body>\n</html>\n"
     )
 
 
 # ---- CSS ----------------------------------------------------------------------------------------
+
 
 def stylesheet_css(
     wxss: str,
@@ -201,8 +202,9 @@ def stylesheet_css(
     for rule in sheet.rules:
         if not media_matches(rule.media, width=device_width, height=device_height, dark=dark):
             continue
-        selectors = [_scoped_selector(toks) for toks, ok in zip(rule.selector_tokens, rule.supported_selectors, strict=True)
-                     if ok]
+        selectors = [
+            _scoped_selector(toks) for toks, ok in zip(rule.selector_tokens, rule.supported_selectors, strict=True) if ok
+        ]
         where = f"{file}:{rule.line}"
         dropped = [s for s, ok in zip(rule.selectors, rule.supported_selectors, strict=True) if not ok]
         if dropped:
@@ -227,8 +229,12 @@ def _declaration_css(d: Declaration, device_width: float) -> list[str]:
     value = css_value(d.value, device_width)
     imp = " !important" if d.important else ""
     if d.name == "-wx-line-clamp":
-        return [f"display: -webkit-box{imp};", f"-webkit-box-orient: vertical{imp};",
-                f"-webkit-line-clamp: {value}{imp};", f"overflow: hidden{imp}; /* emulates -wx-line-clamp */"]
+        return [
+            f"display: -webkit-box{imp};",
+            f"-webkit-box-orient: vertical{imp};",
+            f"-webkit-line-clamp: {value}{imp};",
+            f"overflow: hidden{imp}; /* emulates -wx-line-clamp */",
+        ]
     out = [f"{d.name}: {value}{imp};"]
     if d.name == "text-overflow":
         out.append("overflow: hidden; /* the card engine clips ellipsis text itself */")
@@ -292,6 +298,7 @@ def inline_style_css(style: str, device_width: float) -> str:
 
 # ---- elements -------------------------------------------------------------------------------------
 
+
 def _truthy(v: Any) -> bool:
     return v is not None and v is not False and v != "false" and v != ""
 
@@ -353,7 +360,7 @@ def _render_node(node: CardNodeLike, out: list[str], device_width: float) -> Non
         return
     if tag in _PLACEHOLDERS:
         label = tag + (f"#{node.id}" if node.id else "")
-        out.append(f'<span data-wxr-placeholder>{escape(label, quote=False)}</span>')
+        out.append(f"<span data-wxr-placeholder>{escape(label, quote=False)}</span>")
     for child in node.children:
         _render_node(child, out, device_width)
     out.append(f"</{html_tag}>")

@@ -56,34 +56,53 @@ class CardRuntime:
         mcp = rt.label(rt.skill.mcp_path)
         if decl is None:
             raise cards.CardError(
-                f"{api} has no card: its mcp.json entry has no _meta.ui.componentPath", api=api, file=mcp,
+                f"{api} has no card: its mcp.json entry has no _meta.ui.componentPath",
+                api=api,
+                file=mcp,
                 hint=f'bind one with "_meta": {{"ui": {{"componentPath": "components/<name>/index"}}}} in {api}\'s entry',
             )
         if result.is_error:
             raise cards.CardError(
                 f"{api} returned isError: true, and isError results render no card (the client shows only the text): "
-                f"{result.text[:120]}", api=api, hint="assert on result.text instead, or render a successful result",
+                f"{result.text[:120]}",
+                api=api,
+                hint="assert on result.text instead, or render a successful result",
             )
         base = f"{rt.skill.path}/{decl.path}"
         files = rt.skill.component_files(decl.path)
         missing = [f"{base}.{ext}" for ext in ("js", "wxml") if ext not in files]
         if missing:
             raise cards.CardError(
-                f"the card {decl.path} of {api} is missing {' and '.join(missing)}", api=api, component=decl.path,
-                file=mcp, hint="a card component has four files: index.js, index.json, index.wxml, index.wxss",
+                f"the card {decl.path} of {api} is missing {' and '.join(missing)}",
+                api=api,
+                component=decl.path,
+                file=mcp,
+                hint="a card component has four files: index.js, index.json, index.wxml, index.wxss",
             )
         template_js = compile_card_template(rt.skill, f"{base}.wxml")
         kind = ContextKind.DYNAMIC if decl.dynamic else ContextKind.CARD
         card = cards.Card(
-            self, number=self._card_seq + 1, decl=decl, skill=rt.skill, api=api, arguments=dict(result.arguments),
-            context="dynamic" if decl.dynamic else "card", wxml_file=f"{base}.wxml", wxss=files.get("wxss", ""),
+            self,
+            number=self._card_seq + 1,
+            decl=decl,
+            skill=rt.skill,
+            api=api,
+            arguments=dict(result.arguments),
+            context="dynamic" if decl.dynamic else "card",
+            wxml_file=f"{base}.wxml",
+            wxss=files.get("wxss", ""),
         )
         job: dict[str, Any] = {
-            "kind": "cardCreate", "card": card.number, "js": f"{base}.js", "is": base, "templateKey": f"{base}.wxml",
+            "kind": "cardCreate",
+            "card": card.number,
+            "js": f"{base}.js",
+            "is": base,
+            "templateKey": f"{base}.wxml",
             "input": {"arguments": result.arguments},
             # Exactly what the API returned, as the platform hands it over ({ result }).
-            "result": {"result": {k: result.raw[k] for k in ("content", "structuredContent", "_meta", "isError")
-                                  if k in result.raw}},
+            "result": {
+                "result": {k: result.raw[k] for k in ("content", "structuredContent", "_meta", "isError") if k in result.raw}
+            },
         }
         ctx = rt.contexts[kind]
         rt.run(self._prepare_card_context(ctx, job, template_js))
@@ -137,8 +156,14 @@ class CardRuntime:
         if err.get("syntaxFile"):
             path = err["syntaxFile"]
             line, column, msg = await ctx.locate_syntax_error(path, self.runtime.skill.source_files().get(path, ""))
-            return cards.CardError(f"JavaScript syntax error while {what}: {msg or message}", **kw, file=path, line=line,
-                             column=column, hint="fix the syntax; wxreplay compiles each file exactly as the client does")
+            return cards.CardError(
+                f"JavaScript syntax error while {what}: {msg or message}",
+                **kw,
+                file=path,
+                line=line,
+                column=column,
+                hint="fix the syntax; wxreplay compiles each file exactly as the client does",
+            )
         stack = clean_stack(err.get("stack") or "")
         frame = user_frame(stack)
         code = err.get("code")
@@ -154,12 +179,16 @@ class CardRuntime:
         elif "is not a function" in message and "wx." in message:
             hint = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
         elif "is not a function" in message and ("setTimeout" in message or "setInterval" in message):
-            hint = "static cards have no timers; only a realtime dynamic card (permissions[\"scope.dynamic\"]) may use them"
+            hint = 'static cards have no timers; only a realtime dynamic card (permissions["scope.dynamic"]) may use them'
         return cards.CardError(
             f"{card.component_path} threw while {what}: {message}"
             + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
-            **kw, file=frame[0] if frame else card.wxml_file.removesuffix(".wxml") + ".js",
-            line=frame[1] if frame else None, column=frame[2] if frame else None, hint=hint, js_stack=stack,
+            **kw,
+            file=frame[0] if frame else card.wxml_file.removesuffix(".wxml") + ".js",
+            line=frame[1] if frame else None,
+            column=frame[2] if frame else None,
+            hint=hint,
+            js_stack=stack,
         )
 
     def _card_rendered(self, rec: dict[str, Any]) -> None:
@@ -170,12 +199,20 @@ class CardRuntime:
         if "error" in rec:
             err = rec["error"]
             line = rec.get("line")
-            self._render_errors.append((card, cards.CardError(
-                f"rendering {card.component_path} failed: {err.get('name', 'Error')}: {err.get('message', '')}",
-                api=card.api, component=card.component_path, file=rec.get("file") or card.wxml_file,
-                line=line if isinstance(line, int) else None, js_stack=str(err.get("stack") or ""),
-                hint="a {{ }} expression threw while rendering; compute the value in JS and setData it",
-            )))
+            self._render_errors.append(
+                (
+                    card,
+                    cards.CardError(
+                        f"rendering {card.component_path} failed: {err.get('name', 'Error')}: {err.get('message', '')}",
+                        api=card.api,
+                        component=card.component_path,
+                        file=rec.get("file") or card.wxml_file,
+                        line=line if isinstance(line, int) else None,
+                        js_stack=str(err.get("stack") or ""),
+                        hint="a {{ }} expression threw while rendering; compute the value in JS and setData it",
+                    ),
+                )
+            )
             return
         card._push(build_tree(rec["vnodes"], file=card.wxml_file), self._cause.get(card.number, "timer"), self.runtime.now)  # type: ignore[arg-type]
 
@@ -202,8 +239,7 @@ class CardRuntime:
         for c, e in errors:
             if e is skip:
                 continue
-            f = Finding("card-render", str(e), level="error", context=c.context, file=c.wxml_file,
-                        line=getattr(e, "line", None))
+            f = Finding("card-render", str(e), level="error", context=c.context, file=c.wxml_file, line=getattr(e, "line", None))
             c.findings.append(f)
             out.append(f)
         return out
@@ -230,8 +266,14 @@ class CardRuntime:
         elif name in ("modelContext.openDetailPage", "modelContext.preloadDetailPage"):
             url = cards.page_url(args)
             if not url:
-                found = [Finding("detail-page-url", f"{comp}: {name.split('.')[1]} needs {{ url }} (or {{ path, query }})",
-                                 level="error", context=card.context)]
+                found = [
+                    Finding(
+                        "detail-page-url",
+                        f"{comp}: {name.split('.')[1]} needs {{ url }} (or {{ path, query }})",
+                        level="error",
+                        context=card.context,
+                    )
+                ]
             card.pages.append(cards.DetailPage("open" if name.endswith("openDetailPage") else "preload", url, self.runtime.now))
         elif name == "component.triggerEvent":
             card.events.append(cards.CardEvent(str(args.get("name", "")), args.get("detail"), dict(args.get("options") or {})))
@@ -278,15 +320,26 @@ class CardRuntime:
             norm = {_component_key(p) for p in wanted}
             known = {f"{skill.path}/{d.path}" for d in skill.components} | {d.path for d in skill.components}
             for p in sorted(norm - known):
-                trace.findings.append(Finding(
-                    "expire-path", f"{name.split('.')[1]}: componentPaths {p!r} names no component of mcp.json "
-                    f"(componentPaths are absolute, e.g. {skill.path}/components/<name>/index)", context=None))
+                trace.findings.append(
+                    Finding(
+                        "expire-path",
+                        f"{name.split('.')[1]}: componentPaths {p!r} names no component of mcp.json "
+                        f"(componentPaths are absolute, e.g. {skill.path}/components/<name>/index)",
+                        context=None,
+                    )
+                )
             pool = [c for c in pool if c.absolute_path in norm or c.component_path in norm]
         for c in pool:
             if not c.expirable and wanted:
-                trace.findings.append(Finding(
-                    "expire-not-expirable", f"{name.split('.')[1]} named {c.component_path}, but mcp.json does not declare "
-                    "it expirable: true, so the card stays live", api=c.api, context=c.context))
+                trace.findings.append(
+                    Finding(
+                        "expire-not-expirable",
+                        f"{name.split('.')[1]} named {c.component_path}, but mcp.json does not declare "
+                        "it expirable: true, so the card stays live",
+                        api=c.api,
+                        context=c.context,
+                    )
+                )
         pool = [c for c in pool if c.expirable]
         if args.get("match") == "latest":
             pool = pool[-1:]
@@ -303,8 +356,12 @@ class CardRuntime:
             raise cards.CardError("the session is closed", api=card.api, component=card.component_path)
         with self.runtime.tracing() as trace:
             try:
-                self._card_job(card, {"kind": "cardNotify", "card": card.number, "type": kind, "payload": payload},
-                               cause="render", what=f"delivering the {kind.capitalize()} notification")
+                self._card_job(
+                    card,
+                    {"kind": "cardNotify", "card": card.number, "type": kind, "payload": payload},
+                    cause="render",
+                    what=f"delivering the {kind.capitalize()} notification",
+                )
                 self.run_expiries()
             finally:
                 card.findings.extend(f for f in trace.findings if f not in card.findings)
@@ -312,12 +369,19 @@ class CardRuntime:
     def check_tappable(self, card: Card) -> None:
         """Raise when ``card`` can take no tap: its session ended, or it is expired."""
         if self.runtime.closed:
-            raise cards.CardError(f"the session that rendered {card.component_path} has ended; its cards cannot be tapped",
-                                  api=card.api, component=card.component_path, hint="tap cards before the session is closed")
+            raise cards.CardError(
+                f"the session that rendered {card.component_path} has ended; its cards cannot be tapped",
+                api=card.api,
+                component=card.component_path,
+                hint="tap cards before the session is closed",
+            )
         if card.expired:
-            raise cards.CardError(f"{card.component_path} is expired ({card.expired_text}): "
-                                  "the client covers it and ignores taps", api=card.api, component=card.component_path,
-                                  hint="tap a live card; card.expired tells whether a card was expired")
+            raise cards.CardError(
+                f"{card.component_path} is expired ({card.expired_text}): the client covers it and ignores taps",
+                api=card.api,
+                component=card.component_path,
+                hint="tap a live card; card.expired tells whether a card was expired",
+            )
 
     def detach_all(self) -> None:
         """The runtime ends: every live card gets its ``detached`` lifetime (timers are cleared there)."""
@@ -328,11 +392,18 @@ class CardRuntime:
             try:
                 self._card_job(card, {"kind": "cardDetach", "card": card.number}, cause="detach", what="detaching")
             except WxReplayError as e:  # a broken detached() must not stop the session from closing
-                self.runtime.findings.append(Finding("card-detach", f"{card.component_path} detached() failed: {e.message}",
-                                             level="error", context=card.context))
+                self.runtime.findings.append(
+                    Finding(
+                        "card-detach",
+                        f"{card.component_path} detached() failed: {e.message}",
+                        level="error",
+                        context=card.context,
+                    )
+                )
 
-    def tap(self, card: Card, target: CardNode, *, strict: bool, event: str = "tap",
-            detail: dict[str, Any] | None = None) -> TapResult:
+    def tap(
+        self, card: Card, target: CardNode, *, strict: bool, event: str = "tap", detail: dict[str, Any] | None = None
+    ) -> TapResult:
         """Dispatch ``event`` on ``target`` of ``card`` as the client does; what the card did."""
         self.check_tappable(card)
         chain: list[dict[str, Any]] = []
@@ -347,33 +418,57 @@ class CardRuntime:
             node = node.parent if event == "tap" else None
         if not chain:
             if event != "tap":
-                raise cards.CardError(f"{target.selector()} has no bind{event} handler", api=card.api,
-                                      component=card.component_path, hint=f"bind it in the WXML: <image bind{event}=\"...\">")
+                raise cards.CardError(
+                    f"{target.selector()} has no bind{event} handler",
+                    api=card.api,
+                    component=card.component_path,
+                    hint=f'bind it in the WXML: <image bind{event}="...">',
+                )
             raise cards.no_handler_error(card, target)
         job = {
-            "kind": "cardTap", "card": card.number, "type": event, "dispatch": chain,
+            "kind": "cardTap",
+            "card": card.number,
+            "type": event,
+            "dispatch": chain,
             "detail": detail if detail is not None else {"x": 0, "y": 0},
             "target": {"id": target.id or "", "dataset": target.dataset},
             "timeStamp": self.runtime.now - self.runtime.started_ms,
         }
-        renders, n_msg, n_upd, n_pages, n_ev = (len(card.history), len(card.messages), len(card.model_updates),
-                                                len(card.pages), len(card.events))
+        renders, n_msg, n_upd, n_pages, n_ev = (
+            len(card.history),
+            len(card.messages),
+            len(card.model_updates),
+            len(card.pages),
+            len(card.events),
+        )
         related = card.related_page
         with self.runtime.tracing() as trace:
             out = self._card_job(card, job, cause="tap", what=f"tapping {target.selector()}")
             expired = self.run_expiries()
         result = cards.TapResult(
-            card=card, target=target, handlers=list(out["called"]) if out else [c["handler"] for c in chain],
-            messages=card.messages[n_msg:], model_updates=card.model_updates[n_upd:], pages=card.pages[n_pages:],
-            related_page=card.related_page if card.related_page != related else None, expired=expired,
-            events=card.events[n_ev:], rerendered=len(card.history) > renders, tree=card.tree,
-            host_events=trace.events, logs=trace.logs, findings=trace.findings,
+            card=card,
+            target=target,
+            handlers=list(out["called"]) if out else [c["handler"] for c in chain],
+            messages=card.messages[n_msg:],
+            model_updates=card.model_updates[n_upd:],
+            pages=card.pages[n_pages:],
+            related_page=card.related_page if card.related_page != related else None,
+            expired=expired,
+            events=card.events[n_ev:],
+            rerendered=len(card.history) > renders,
+            tree=card.tree,
+            host_events=trace.events,
+            logs=trace.logs,
+            findings=trace.findings,
         )
         errors = [f for f in trace.findings if f.level == "error"]
         if strict and errors:
-            raise cards.CardError(f"tapping {target.selector()} of {card.component_path} broke the platform's rules:\n"
-                                  + "\n".join(f"  {f.message} [{f.code}]" for f in errors),
-                                  api=card.api, component=card.component_path)
+            raise cards.CardError(
+                f"tapping {target.selector()} of {card.component_path} broke the platform's rules:\n"
+                + "\n".join(f"  {f.message} [{f.code}]" for f in errors),
+                api=card.api,
+                component=card.component_path,
+            )
         return result
 
     # ---- the RuntimeListener the runtime tells what the card contexts did -------------------------
@@ -389,8 +484,12 @@ class CardRuntime:
             return False
         if "error" in rec:  # an async tap handler failed after tap() returned
             err = rec["error"]
-            f = Finding("card-async-error", f"{late[0].component_path}: {late[1]} failed later: "
-                        f"{err.get('name', 'Error')}: {err.get('message', '')}", level="error", context=ctx.kind.value)
+            f = Finding(
+                "card-async-error",
+                f"{late[0].component_path}: {late[1]} failed later: {err.get('name', 'Error')}: {err.get('message', '')}",
+                level="error",
+                context=ctx.kind.value,
+            )
             trace.findings.append(f)
             late[0].findings.append(f)
         return True
@@ -401,11 +500,18 @@ class CardRuntime:
             self._card_rendered(rec)
 
 
-_CARD_EVENTS = frozenset({
-    "modelContext.expireAllCards", "modelContext.expirePreviousCards", "modelContext.sendFollowUpMessage",
-    "modelContext.updateModelContext", "modelContext.setRelatedPage", "modelContext.openDetailPage",
-    "modelContext.preloadDetailPage", "component.triggerEvent",
-})
+_CARD_EVENTS = frozenset(
+    {
+        "modelContext.expireAllCards",
+        "modelContext.expirePreviousCards",
+        "modelContext.sendFollowUpMessage",
+        "modelContext.updateModelContext",
+        "modelContext.setRelatedPage",
+        "modelContext.openDetailPage",
+        "modelContext.preloadDetailPage",
+        "component.triggerEvent",
+    }
+)
 
 
 def _component_key(path: str) -> str:

@@ -30,8 +30,11 @@ def _wxml_sources(skill: Skill) -> dict[str, str]:
     found: dict[str, str] = {}
     for file in sorted(top.rglob("*")):
         rel = file.relative_to(root)
-        if file.suffix in (".wxml", ".wxs") and file.is_file() and not any(
-                p == "node_modules" or p.startswith(".") for p in rel.parts):
+        if (
+            file.suffix in (".wxml", ".wxs")
+            and file.is_file()
+            and not any(p == "node_modules" or p.startswith(".") for p in rel.parts)
+        ):
             found[rel.as_posix()] = read_text(file, root=root)
     if len(_WXML_SOURCES) > 32:
         _WXML_SOURCES.clear()

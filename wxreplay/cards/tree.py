@@ -137,8 +137,9 @@ class CardNode:
     def find_all(self, selector: str) -> list[CardNode]:
         """Every element below this node matching ``selector`` (``.cls``, ``#id``, ``tag``, descendant, comma)."""
         groups = parse_selector(selector)
-        return [n for n in self.iter()
-                if n is not self and n.tag not in (TEXT_TAG, ROOT_TAG) and any(_matches(n, g) for g in groups)]
+        return [
+            n for n in self.iter() if n is not self and n.tag not in (TEXT_TAG, ROOT_TAG) and any(_matches(n, g) for g in groups)
+        ]
 
     def find(self, selector: str, index: int = 0) -> CardNode:
         """The ``index``-th element matching ``selector``; :class:`CardQueryError` listing what exists otherwise."""
@@ -163,8 +164,10 @@ class CardNode:
         if index < -len(innermost) or index >= len(innermost):
             raise CardQueryError(
                 f"no node #{index} with text {text!r} (found {len(innermost)})",
-                hint="texts in this card: " + ", ".join(repr(n.texts().strip()) for n in self.iter()
-                                                        if n.tag not in (TEXT_TAG, ROOT_TAG) and n._inline_text())[:400],
+                hint="texts in this card: "
+                + ", ".join(
+                    repr(n.texts().strip()) for n in self.iter() if n.tag not in (TEXT_TAG, ROOT_TAG) and n._inline_text()
+                )[:400],
             )
         return innermost[index]
 
@@ -235,8 +238,7 @@ def parse_selector(selector: str) -> list[list[_Compound]]:
 
 
 def _match_one(n: CardNode, c: _Compound) -> bool:
-    return ((c.tag is None or n.tag == c.tag) and (c.id is None or n.id == c.id)
-            and all(k in n.classes for k in c.classes))
+    return (c.tag is None or n.tag == c.tag) and (c.id is None or n.id == c.id) and all(k in n.classes for k in c.classes)
 
 
 def _matches(n: CardNode, chain: list[_Compound]) -> bool:
@@ -252,6 +254,7 @@ def _matches(n: CardNode, chain: list[_Compound]) -> bool:
 
 
 # ---- from VNodes ----------------------------------------------------------------------------
+
 
 def build_tree(vnodes: list[dict[str, Any]], *, file: str | None = None) -> CardNode:
     """The card tree of the VNodes a compiled WXML ``render`` returned."""
@@ -269,8 +272,16 @@ def _node(v: dict[str, Any], parent: CardNode, path: tuple[int, ...], file: str 
     classes = tuple(str(cls).split()) if cls not in (None, True) else ()
     events = {name: EventBinding(str(b.get("h", "")), bool(b.get("c", False))) for name, b in (v.get("ev") or {}).items()}
     node = CardNode(
-        tag=str(v["tag"]), id=str(node_id) if node_id not in (None, "") else None, classes=classes, attrs=attrs,
-        dataset=dict(v.get("ds") or {}), events=events, line=v.get("line"), file=file, key=v.get("key"), path=path,
+        tag=str(v["tag"]),
+        id=str(node_id) if node_id not in (None, "") else None,
+        classes=classes,
+        attrs=attrs,
+        dataset=dict(v.get("ds") or {}),
+        events=events,
+        line=v.get("line"),
+        file=file,
+        key=v.get("key"),
+        path=path,
         parent=parent,
     )
     node.children = [_node(k, node, (*path, i), file) for i, k in enumerate(v.get("kids") or [])]

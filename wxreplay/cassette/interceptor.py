@@ -13,10 +13,17 @@ from typing import Protocol
 
 from wxreplay.host.base import Handler, HostCall, HostOutcome
 
-RECORDED = frozenset({
-    "login", "checkSession", "requestPayment", "getLocation", "getFuzzyLocation", "getPhoneNumber",
-    "getRealtimePhoneNumber",
-})
+RECORDED = frozenset(
+    {
+        "login",
+        "checkSession",
+        "requestPayment",
+        "getLocation",
+        "getFuzzyLocation",
+        "getPhoneNumber",
+        "getRealtimePhoneNumber",
+    }
+)
 
 
 def is_recorded(name: str) -> bool:

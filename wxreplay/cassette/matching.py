@@ -48,8 +48,10 @@ class MatchRules:
         for spec in self.ignore:
             section, _, rest = spec.partition(".")
             if section not in _SECTIONS or not rest:
-                raise UsageError(f"ignored field {spec!r} must start with one of {', '.join(s + '.' for s in _SECTIONS)}",
-                                 hint="e.g. 'query.ts', 'headers.x-request-id', 'body.meta.nonce', 'args.data.time'")
+                raise UsageError(
+                    f"ignored field {spec!r} must start with one of {', '.join(s + '.' for s in _SECTIONS)}",
+                    hint="e.g. 'query.ts', 'headers.x-request-id', 'body.meta.nonce', 'args.data.time'",
+                )
 
     def with_ignored(self, *specs: str) -> MatchRules:
         """These rules, ignoring ``specs`` as well."""
@@ -70,8 +72,10 @@ def _compile(rules: MatchRules) -> _Compiled:
         section, _, rest = spec.partition(".")
         parts[section].append(rest)
     return _Compiled(
-        query=frozenset(parts["query"]), headers=frozenset(h.lower() for h in parts["headers"]),
-        body=tuple(tuple(p.split(".")) for p in parts["body"]), args=tuple(tuple(p.split(".")) for p in parts["args"]),
+        query=frozenset(parts["query"]),
+        headers=frozenset(h.lower() for h in parts["headers"]),
+        body=tuple(tuple(p.split(".")) for p in parts["body"]),
+        args=tuple(tuple(p.split(".")) for p in parts["args"]),
     )
 
 
@@ -130,11 +134,16 @@ class Comparator:
         req = entry["request"]
         query = {k: _PRESENT if self.is_redacted(k) else sorted(vs) for k, vs in req["query"].items() if k not in ig.query}
         view: dict[str, Any] = {
-            "method": req["method"], "scheme": req["scheme"], "host": req["host"], "path": req["path"], "query": query,
+            "method": req["method"],
+            "scheme": req["scheme"],
+            "host": req["host"],
+            "path": req["path"],
+            "query": query,
         }
         if self.rules.match_headers:
-            view["headers"] = {k: _PRESENT if self.is_redacted(k) else v for k, v in req["headers"].items()
-                               if k not in ig.headers}
+            view["headers"] = {
+                k: _PRESENT if self.is_redacted(k) else v for k, v in req["headers"].items() if k not in ig.headers
+            }
         body = req["body"]
         if body is not None and "json" in body:
             value = body["json"]

@@ -36,8 +36,9 @@ _CLIENT_DEFAULTS: dict[str, str] = dict(httpx.Client().headers.items())
 _DERIVED_REQUEST_HEADERS = frozenset({"host", "content-length", "transfer-encoding"})
 # Response headers that describe the transfer rather than the content (the body is stored
 # decoded), plus ``date``, which changes on every run and would make re-recording unstable.
-DROPPED_RESPONSE_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding", "connection",
-                                      "keep-alive", "date"})
+DROPPED_RESPONSE_HEADERS = frozenset(
+    {"content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date"}
+)
 
 
 class InvalidCassette(Exception):
@@ -51,8 +52,11 @@ class InvalidCassette(Exception):
 
 
 # ---- building entries ------------------------------------------------------------------------------
-def _headers(items: Iterable[tuple[str, str]], drop: Iterable[str] = (), defaults: Mapping[str, str] | None = None,
-             ) -> dict[str, str | list[str]]:
+def _headers(
+    items: Iterable[tuple[str, str]],
+    drop: Iterable[str] = (),
+    defaults: Mapping[str, str] | None = None,
+) -> dict[str, str | list[str]]:
     dropped = set(drop)
     out: dict[str, str | list[str]] = {}
     for raw_name, value in items:
@@ -149,20 +153,28 @@ def response_fields(response: httpx.Response) -> tuple[dict[str, Any], bytes | N
     }, blob
 
 
-def http_entry(request: dict[str, Any], response: dict[str, Any], *, turn: int | None, api: str | None,
-               ordinal: int) -> dict[str, Any]:
+def http_entry(
+    request: dict[str, Any], response: dict[str, Any], *, turn: int | None, api: str | None, ordinal: int
+) -> dict[str, Any]:
     """A ``kind: http`` entry, keys in file order."""
     return {"kind": "http", "turn": turn, "api": api, "ordinal": ordinal, "request": request, "response": response}
 
 
-def host_entry(name: str, args: Any, ok: bool, value: Any, diagnostic: str | None, *, turn: int | None,
-               api: str | None, ordinal: int) -> dict[str, Any]:
+def host_entry(
+    name: str, args: Any, ok: bool, value: Any, diagnostic: str | None, *, turn: int | None, api: str | None, ordinal: int
+) -> dict[str, Any]:
     """A ``kind: host`` entry (a ``wx`` host call and its outcome), keys in file order."""
     outcome: dict[str, Any] = {"ok": ok, "value": value}
     if diagnostic:
         outcome["diagnostic"] = diagnostic
-    return {"kind": "host", "turn": turn, "api": api, "ordinal": ordinal, "call": {"name": name, "args": args},
-            "outcome": outcome}
+    return {
+        "kind": "host",
+        "turn": turn,
+        "api": api,
+        "ordinal": ordinal,
+        "call": {"name": name, "args": args},
+        "outcome": outcome,
+    }
 
 
 def build_response(fields: Mapping[str, Any], request: httpx.Request, read_file: Any = None) -> httpx.Response:
@@ -171,8 +183,7 @@ def build_response(fields: Mapping[str, Any], request: httpx.Request, read_file:
     for name, value in fields["headers"].items():
         for v in value if isinstance(value, list) else [value]:
             headers.append((name, str(v)))
-    return httpx.Response(int(fields["status"]), headers=headers, content=decode_body(fields["body"], read_file),
-                          request=request)
+    return httpx.Response(int(fields["status"]), headers=headers, content=decode_body(fields["body"], read_file), request=request)
 
 
 def _q(text: str) -> str:
@@ -204,14 +215,23 @@ def check_document(doc: Any) -> tuple[str | None, list[dict[str, Any]]]:
     version = doc["version"]
     if version != FORMAT_VERSION:
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-            raise InvalidCassette(("version",), f"format version {version} was written by a newer wxreplay; this one reads "
-                                  f"version {FORMAT_VERSION}", "upgrade wxreplay, or re-record with this one (--record all)")
-        raise InvalidCassette(("version",), f"unsupported format version {version!r} (this wxreplay reads {FORMAT_VERSION})",
-                              f"set 'version: {FORMAT_VERSION}' if the file is in this format, else re-record it")
+            raise InvalidCassette(
+                ("version",),
+                f"format version {version} was written by a newer wxreplay; this one reads version {FORMAT_VERSION}",
+                "upgrade wxreplay, or re-record with this one (--record all)",
+            )
+        raise InvalidCassette(
+            ("version",),
+            f"unsupported format version {version!r} (this wxreplay reads {FORMAT_VERSION})",
+            f"set 'version: {FORMAT_VERSION}' if the file is in this format, else re-record it",
+        )
     recorded_at = doc.get("recorded_at")
     if recorded_at is not None and not isinstance(recorded_at, str):
-        raise InvalidCassette(("recorded_at",), f"recorded_at must be an ISO timestamp string, got {recorded_at!r}",
-                              "quote it: recorded_at: '2025-01-01T00:00:00Z'")
+        raise InvalidCassette(
+            ("recorded_at",),
+            f"recorded_at must be an ISO timestamp string, got {recorded_at!r}",
+            "quote it: recorded_at: '2025-01-01T00:00:00Z'",
+        )
     if "entries" not in doc:
         raise InvalidCassette((), "no 'entries' list: the file looks truncated", fix)
     entries = doc["entries"]
@@ -230,8 +250,11 @@ def _kind(v: Any) -> str:
 
 def _need(where: tuple[str | int, ...], m: Any, key: str, types: type | tuple[type, ...], what: str) -> Any:
     if not isinstance(m, dict) or key not in m:
-        raise InvalidCassette(where, f"{what} has no '{key}' (the file may be truncated)",
-                              "re-record it (--record all) or restore it from version control")
+        raise InvalidCassette(
+            where,
+            f"{what} has no '{key}' (the file may be truncated)",
+            "re-record it (--record all) or restore it from version control",
+        )
     v = m[key]
     if not isinstance(v, types) or (isinstance(v, bool) and types is int):
         raise InvalidCassette((*where, key), f"'{key}' of {what} must be a {_tname(types)}, got {v!r}")
@@ -240,8 +263,10 @@ def _need(where: tuple[str | int, ...], m: Any, key: str, types: type | tuple[ty
 
 def _tname(types: type | tuple[type, ...]) -> str:
     ts = types if isinstance(types, tuple) else (types,)
-    return " or ".join({dict: "mapping", list: "list", str: "string", int: "number", bool: "boolean",
-                        type(None): "null"}.get(t, t.__name__) for t in ts)
+    return " or ".join(
+        {dict: "mapping", list: "list", str: "string", int: "number", bool: "boolean", type(None): "null"}.get(t, t.__name__)
+        for t in ts
+    )
 
 
 def _check_entry(where: tuple[str | int, ...], e: Any) -> None:
@@ -301,8 +326,11 @@ def _check_body(where: tuple[str | int, ...], m: dict[str, Any], what: str) -> N
         return
     keys = [k for k in _BODY_KEYS if isinstance(body, dict) and k in body]
     if len(keys) != 1:
-        raise InvalidCassette((*where, "body"), f"the body of {what} must be null or a mapping with one of json, text, sha256",
-                              "write body: {json: ...}, body: {text: ...} or body: {sha256: <digest of the side file>}")
+        raise InvalidCassette(
+            (*where, "body"),
+            f"the body of {what} must be null or a mapping with one of json, text, sha256",
+            "write body: {json: ...}, body: {text: ...} or body: {sha256: <digest of the side file>}",
+        )
     if keys == ["text"] and not isinstance(body["text"], str):
         raise InvalidCassette((*where, "body", "text"), f"a text body of {what} must be a string")
     if keys == ["sha256"] and (not isinstance(body["sha256"], str) or re.fullmatch(r"[0-9a-f]{64}", body["sha256"]) is None):

@@ -90,10 +90,10 @@ class Cassette:
                     raise
                 self._readable = False  # re-recording replaces a broken file
         self.entries = entries
-        self.replaying = self.mode in (RecordMode.NONE, RecordMode.NEW_EPISODES) or (
-            self.mode is RecordMode.ONCE and self.exists)
+        self.replaying = self.mode in (RecordMode.NONE, RecordMode.NEW_EPISODES) or (self.mode is RecordMode.ONCE and self.exists)
         self.recording = self.mode in (RecordMode.NEW_EPISODES, RecordMode.ALL) or (
-            self.mode is RecordMode.ONCE and not self.exists)
+            self.mode is RecordMode.ONCE and not self.exists
+        )
         self._redactor = Redactor(rules)
         self.comparator = Comparator(self.match, self._redactor.is_redacted_field)
         self.index = Index(entries if self.replaying else [], self.comparator)
@@ -134,11 +134,17 @@ class Cassette:
         try:
             data = (self.path.parent / rel).read_bytes()
         except OSError:
-            raise CassetteError(f"the binary body {rel} is missing beside the cassette", file=str(self.path),
-                                hint="commit the cassette's .files/ directory with it, or re-record (--record all)") from None
+            raise CassetteError(
+                f"the binary body {rel} is missing beside the cassette",
+                file=str(self.path),
+                hint="commit the cassette's .files/ directory with it, or re-record (--record all)",
+            ) from None
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise CassetteError(f"the binary body {rel} does not match its sha256 (the file was changed)", file=str(self.path),
-                                hint="restore it from version control, or re-record (--record all)")
+            raise CassetteError(
+                f"the binary body {rel} does not match its sha256 (the file was changed)",
+                file=str(self.path),
+                hint="restore it from version control, or re-record (--record all)",
+            )
         self._blobs[sha256] = data
         return data
 
@@ -172,8 +178,16 @@ class Cassette:
 
     def host_call(self, call: HostCall, nxt: Callable[[HostCall], HostOutcome]) -> HostOutcome:
         """Answer a recorded-kind host call from the cassette, or run and record it."""
-        live = model.host_entry(call.name, _plain_json(call.args), True, None, None, turn=self.turn,
-                                api=call.api, ordinal=self._ordinal(call.api, ("host", call.name)))
+        live = model.host_entry(
+            call.name,
+            _plain_json(call.args),
+            True,
+            None,
+            None,
+            turn=self.turn,
+            api=call.api,
+            ordinal=self._ordinal(call.api, ("host", call.name)),
+        )
         hit = self.play(live)
         if hit is not None:
             out = hit["outcome"]
@@ -237,11 +251,22 @@ class Cassette:
         elif self.exists:
             parts.append("  the cassette has no entries")
         fix_mode = "new_episodes" if self.exists else "once"
-        hint = self.record_hint.replace("{mode}", fix_mode) if self.record_hint else (
-            f"record it with the service running: re-run with record mode {fix_mode}, "
-            f"e.g. use_cassette({str(self.path)!r}, {fix_mode!r})")
-        err = CassetteMissError("\n".join(parts), api=live.get("api"), ordinal=live.get("ordinal"), turn=live.get("turn"),
-                                file=str(self.path), hint=hint)
+        hint = (
+            self.record_hint.replace("{mode}", fix_mode)
+            if self.record_hint
+            else (
+                f"record it with the service running: re-run with record mode {fix_mode}, "
+                f"e.g. use_cassette({str(self.path)!r}, {fix_mode!r})"
+            )
+        )
+        err = CassetteMissError(
+            "\n".join(parts),
+            api=live.get("api"),
+            ordinal=live.get("ordinal"),
+            turn=live.get("turn"),
+            file=str(self.path),
+            hint=hint,
+        )
         self.misses.append(err)
         return err
 
@@ -285,7 +310,9 @@ class Cassette:
                 raise CassetteError(
                     f"refusing to write the cassette: line {first.line} still holds something that looks like a secret "
                     f"({first.kind}: {first.excerpt}){more}; the existing file is unchanged",
-                    file=str(self.path), line=first.line, column=first.column,
+                    file=str(self.path),
+                    line=first.line,
+                    column=first.column,
                     hint="add a redaction rule for that field (RedactionRules), then record again",
                 )
             for sha, data in self._blobs.items():

@@ -71,14 +71,38 @@ __all__ = [
 ]
 
 DEFAULT_HEADER_NAMES: tuple[str, ...] = (
-    "authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token", "proxy-authorization",
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "api-key",
+    "x-auth-token",
+    "proxy-authorization",
 )
 DEFAULT_FIELD_NAMES: tuple[str, ...] = (
-    "code", "openid", "unionid", "session_key", "token", "access_token", "refresh_token", "appsecret", "secret",
-    "sign", "paySign", "prepay_id", "package", "nonceStr", "api_key", "apikey", "password", "phoneNumber",
+    "code",
+    "openid",
+    "unionid",
+    "session_key",
+    "token",
+    "access_token",
+    "refresh_token",
+    "appsecret",
+    "secret",
+    "sign",
+    "paySign",
+    "prepay_id",
+    "package",
+    "nonceStr",
+    "api_key",
+    "apikey",
+    "password",
+    "phoneNumber",
     "purePhoneNumber",
     # beyond the issue's list: WeChat's code2Session parameter, signatures, PEM keys (spaces defeat rule 3)
-    "js_code", "signature", "private_key",
+    "js_code",
+    "signature",
+    "private_key",
 )
 DEFAULT_SECRET_SUFFIXES: tuple[str, ...] = ("token", "secret", "key")
 
@@ -99,12 +123,11 @@ _AUTH_SCHEME_RE = re.compile(
 )
 _PAIR_NAME_RE = re.compile(r"[A-Za-z0-9_.$!#%*+^`|~-]+")
 _COOKIE_KINDS = frozenset({"cookie", "setcookie", "cookies"})
-_COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "maxage", "samesite", "secure", "httponly", "priority",
-                                "partitioned", "version", "comment"})
-# ``name=value`` at the start of a string or after ``?``/``&`` (URLs, form bodies, ``prepay_id=...``)
-_QUERY_PAIR_RE = re.compile(
-    r"(?P<pre>^|[?&])(?P<name>[A-Za-z_][\w.-]*)=(?P<val>" + _PLACEHOLDER_OR_REST + r"|[^&#\s\"'<>]+)"
+_COOKIE_ATTRIBUTES = frozenset(
+    {"path", "domain", "expires", "maxage", "samesite", "secure", "httponly", "priority", "partitioned", "version", "comment"}
 )
+# ``name=value`` at the start of a string or after ``?``/``&`` (URLs, form bodies, ``prepay_id=...``)
+_QUERY_PAIR_RE = re.compile(r"(?P<pre>^|[?&])(?P<name>[A-Za-z_][\w.-]*)=(?P<val>" + _PLACEHOLDER_OR_REST + r"|[^&#\s\"'<>]+)")
 
 
 def normalize_name(name: str) -> str:
@@ -163,8 +186,9 @@ def _sanitize_kind(name: str) -> str:
 
 def _str_tuple(value: Any, key: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
-        raise UsageError(f"[tool.wxreplay.redact] {key} must be a list of strings, not {value!r}",
-                         hint=f'write {key} = ["name", ...]')
+        raise UsageError(
+            f"[tool.wxreplay.redact] {key} must be a list of strings, not {value!r}", hint=f'write {key} = ["name", ...]'
+        )
     return tuple(value)
 
 
@@ -193,8 +217,10 @@ class RedactionRules:
         changes: dict[str, tuple[str, ...]] = {}
         for key, value in config.items():
             if key not in valid:
-                raise UsageError(f"[tool.wxreplay.redact] has an unknown key {key!r} (valid: {', '.join(valid)})",
-                                 hint="add names to extra_fields, opt out with ignore_fields")
+                raise UsageError(
+                    f"[tool.wxreplay.redact] has an unknown key {key!r} (valid: {', '.join(valid)})",
+                    hint="add names to extra_fields, opt out with ignore_fields",
+                )
             names = _str_tuple(value, key)
             if key in ("extra_fields", "ignore_fields"):
                 names = tuple(dict.fromkeys((*getattr(self, key), *names)))

@@ -39,8 +39,18 @@ __all__ = ["ALLOWED_NAMES", "SCANNED_SUFFIXES", "SecretHit", "format_hits", "sca
 
 SCANNED_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".ambr", ".txt")
 ALLOWED_NAMES: tuple[str, ...] = (
-    "_id", "requestID", "request_id", "x-request-id", "traceId", "trace_id", "etag", "md5", "sha1", "sha256",
-    "checksum", "hash",
+    "_id",
+    "requestID",
+    "request_id",
+    "x-request-id",
+    "traceId",
+    "trace_id",
+    "etag",
+    "md5",
+    "sha1",
+    "sha256",
+    "checksum",
+    "hash",
 )
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -120,8 +130,10 @@ def scan_path(path: str | Path, *, rules: RedactionRules | None = None) -> list[
         raise FileNotFoundError(f"no such file or directory: {p}")
     if p.is_dir():
         files = sorted(
-            f for f in p.rglob("*")
-            if f.is_file() and f.suffix.lower() in SCANNED_SUFFIXES
+            f
+            for f in p.rglob("*")
+            if f.is_file()
+            and f.suffix.lower() in SCANNED_SUFFIXES
             and not any(part.startswith(".") or part == "__pycache__" for part in f.relative_to(p).parts[:-1])
         )
     else:
@@ -172,11 +184,11 @@ def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: Re
         for q in _URL_QUERY_RE.finditer(m.group(0)):
             if q.group("val"):
                 candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
-        chars[m.start():m.end()] = " " * (m.end() - m.start())
+        chars[m.start() : m.end()] = " " * (m.end() - m.start())
     keys: list[tuple[int, str]] = []
     for m in _KEY_RE.finditer(masked):
         keys.append((m.end(), m.group("qkey") or m.group("key")))
-        chars[m.start():m.end()] = " " * (m.end() - m.start())
+        chars[m.start() : m.end()] = " " * (m.end() - m.start())
     blanked = "".join(chars)
     key_ends = [end for end, _ in keys]
     for m in _RUN_RE.finditer(blanked):
@@ -188,7 +200,7 @@ def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: Re
         if hit is not None:
             offset, length, kind = hit
             s = start + offset
-            found.append((s, s + length, kind, _mask(token[offset:offset + length])))
+            found.append((s, s + length, kind, _mask(token[offset : offset + length])))
 
     found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out: list[SecretHit] = []
@@ -217,8 +229,13 @@ def _judge(token: str, name: str | None, rules: RedactionRules) -> tuple[int, in
         cls = random_token_class(piece, min_length=20)
         if cls == "hex" and not norm.endswith("id"):
             return token.index(piece, offset), len(piece), "high-entropy"
-        if (cls == "base64" and _UUID_RE.fullmatch(piece) is None
-                and any(c.isupper() for c in piece) and any(c.islower() for c in piece) and any(c.isdigit() for c in piece)):
+        if (
+            cls == "base64"
+            and _UUID_RE.fullmatch(piece) is None
+            and any(c.isupper() for c in piece)
+            and any(c.islower() for c in piece)
+            and any(c.isdigit() for c in piece)
+        ):
             return token.index(piece, offset), len(piece), "high-entropy"
         offset = token.index(piece, offset) + len(piece)
     return None

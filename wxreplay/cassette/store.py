@@ -52,8 +52,10 @@ CassetteDumper.add_representer(str, _str)
 
 
 def _without_timestamps(base: type[yaml.SafeLoader]) -> dict[Any, Any]:
-    return {ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
-            for ch, rs in base.yaml_implicit_resolvers.items()}
+    return {
+        ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
+        for ch, rs in base.yaml_implicit_resolvers.items()
+    }
 
 
 class CassetteLoader(_BaseLoader):  # type: ignore[valid-type, misc]
@@ -68,8 +70,16 @@ class _LineLoader(yaml.SafeLoader):
 
 def dump(doc: dict[str, Any]) -> str:
     """The cassette document as YAML text (byte-stable for equal documents)."""
-    text: str = yaml.dump(doc, Dumper=CassetteDumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                          width=1_000_000, indent=2, explicit_end=True)
+    text: str = yaml.dump(
+        doc,
+        Dumper=CassetteDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+        indent=2,
+        explicit_end=True,
+    )
     return text
 
 
@@ -115,8 +125,13 @@ def _fast_load(text: str) -> Any:
     root: Any = _Fallback
     stack: list[Any] = []
     key: list[Any] = []  # per open mapping: the pending key, or _Fallback when none
-    scalar, mstart, sstart, mend, send = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
-                                          yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    scalar, mstart, sstart, mend, send = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+        yaml.MappingEndEvent,
+        yaml.SequenceEndEvent,
+    )
     try:
         while loader.check_event():
             ev = loader.get_event()  # type: ignore[no-untyped-call]
@@ -194,7 +209,10 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
     if text.rstrip().rsplit("\n", 1)[-1] != END_MARKER:
         raise _located(
             f"the file is truncated: it does not end with the '{END_MARKER}' line that ends every cassette",
-            text, file, text.rstrip().count("\n") + 1, None,
+            text,
+            file,
+            text.rstrip().count("\n") + 1,
+            None,
             f"{FIX}; if you edited it by hand and the content is complete, add a last line '{END_MARKER}'",
         )
     return checked

@@ -150,17 +150,25 @@ class _CloudHost:
         if spec is _MISSING:
             api = "callFunction" if call.name == "cloud.callFunction" else "callHTTPFunction"
             reason = f"-501000 [ResourceNotFound] FunctionName parameter could not be found: {name} (env {self._env(a)})"
-            return (False, reason, -501000,
-                    f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; add Device(cloud=CloudState(functions="
-                    f"{{{name!r}: <result | [results...] | {{'fail': errMsg}} | callable(data, call)>}})) "
-                    f"or pass Session(..., cloud_functions={{{name!r}: fn}})")
+            return (
+                False,
+                reason,
+                -501000,
+                f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; add Device(cloud=CloudState(functions="
+                f"{{{name!r}: <result | [results...] | {{'fail': errMsg}} | callable(data, call)>}})) "
+                f"or pass Session(..., cloud_functions={{{name!r}: fn}})",
+            )
         spec = self.state.next_script(f"fn:{name}", spec)
         if callable(spec):
             try:
                 result = spec(copy.deepcopy(data), call)
             except Exception as e:
-                return (False, f"-404011 cloud function execution error: {type(e).__name__}: {e}", -404011,
-                        f"the local cloud function {name!r} raised {type(e).__name__}: {e}")
+                return (
+                    False,
+                    f"-404011 cloud function execution error: {type(e).__name__}: {e}",
+                    -404011,
+                    f"the local cloud function {name!r} raised {type(e).__name__}: {e}",
+                )
         elif isinstance(spec, dict) and "fail" in spec:
             return False, str(spec["fail"]), int(spec.get("errCode", -1)), None
         else:
@@ -168,8 +176,12 @@ class _CloudHost:
         try:
             return True, json.loads(json.dumps(result, ensure_ascii=False, default=_json_default)), 0, None
         except (TypeError, ValueError) as e:
-            return (False, f"-404011 cloud function execution error: result is not JSON ({e})", -404011,
-                    f"cloud function {name!r} returned a value that is not JSON-serialisable: {e}")
+            return (
+                False,
+                f"-404011 cloud function execution error: result is not JSON ({e})",
+                -404011,
+                f"cloud function {name!r} returned a value that is not JSON-serialisable: {e}",
+            )
 
     def call_function(self, call: HostCall) -> HostOutcome:
         a = _args(call)
@@ -220,9 +232,13 @@ class _CloudHost:
     def download_file(self, call: HostCall) -> HostOutcome:
         fid = str(_args(call).get("fileID"))
         if fid not in self.state.files:
-            return _fail(call.name, -503003, f"-503003 storage file not exists: {fid}",
-                         f"wx.cloud.downloadFile: no file {fid!r}; add it with Device(cloud=CloudState(files={{{fid!r}: ...}})) "
-                         "or upload it first")
+            return _fail(
+                call.name,
+                -503003,
+                f"-503003 storage file not exists: {fid}",
+                f"wx.cloud.downloadFile: no file {fid!r}; add it with Device(cloud=CloudState(files={{{fid!r}: ...}})) "
+                "or upload it first",
+            )
         path = _cloud_path(fid) or fid
         ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "bin"
         name = hashlib.sha256(f"{self.seed}:{fid}".encode()).hexdigest()[:16]
@@ -243,9 +259,12 @@ class _CloudHost:
         model = str(a.get("model") or "")
         key = model if model in self.state.ai else "*"
         if key not in self.state.ai:
-            return (False, f"no scripted reply for model {model!r}",
-                    f"wx.cloud.extend.AI {call.name.rsplit('.', 1)[-1]}({{ model: {model!r} }}) has nothing scripted; add "
-                    f"Device(cloud=CloudState(ai={{{model or '*'!r}: 'reply text' | {{'chunks': [...]}} | [replies...]}}))")
+            return (
+                False,
+                f"no scripted reply for model {model!r}",
+                f"wx.cloud.extend.AI {call.name.rsplit('.', 1)[-1]}({{ model: {model!r} }}) has nothing scripted; add "
+                f"Device(cloud=CloudState(ai={{{model or '*'!r}: 'reply text' | {{'chunks': [...]}} | [replies...]}}))",
+            )
         spec = self.state.next_script(f"ai:{key}", self.state.ai[key])
         if callable(spec):
             try:
@@ -285,9 +304,13 @@ class _CloudHost:
         docs = self.state.collections.get(name)
         if docs is None:
             known = ", ".join(sorted(self.state.collections)) or "none"
-            return _fail(label, -502005, f"-502005 database collection not exists: {name} (env {self._env(a)})",
-                         f"collection {name!r} does not exist in the cloud (known: {known}); seed it with "
-                         f"Device(cloud=CloudState(collections={{{name!r}: [...]}})) — an empty list creates it")
+            return _fail(
+                label,
+                -502005,
+                f"-502005 database collection not exists: {name} (env {self._env(a)})",
+                f"collection {name!r} does not exist in the cloud (known: {known}); seed it with "
+                f"Device(cloud=CloudState(collections={{{name!r}: [...]}})) — an empty list creates it",
+            )
         try:
             now = self.clock()
             where = _resolve(a.get("where"), now)
@@ -297,8 +320,9 @@ class _CloudHost:
             return _fail(label, -502001, f"-502001 database request fail: {e}", f"{label} on {name!r}: {e}")
         return HostOutcome(True, {**value, "errMsg": f"{label}:ok"}, diag)
 
-    def _db_op(self, op: str, is_doc: bool, a: dict[str, Any], docs: list[dict[str, Any]],
-               where: Any, data: Any) -> tuple[dict[str, Any], str | None]:
+    def _db_op(
+        self, op: str, is_doc: bool, a: dict[str, Any], docs: list[dict[str, Any]], where: Any, data: Any
+    ) -> tuple[dict[str, Any], str | None]:
         projection = a.get("field")
         if is_doc:
             doc_id = a["docId"]
@@ -345,10 +369,12 @@ class _CloudHost:
             if limit is None:
                 limit = CLIENT_GET_LIMIT
             elif int(limit) > CLIENT_GET_LIMIT:
-                diag = (f"collection.get asked for limit({limit}); the mini program side returns at most {CLIENT_GET_LIMIT} "
-                        "records per request: page with skip() or query in a cloud function")
+                diag = (
+                    f"collection.get asked for limit({limit}); the mini program side returns at most {CLIENT_GET_LIMIT} "
+                    "records per request: page with skip() or query in a cloud function"
+                )
                 limit = CLIENT_GET_LIMIT
-            rows = rows[skip: skip + int(limit)]
+            rows = rows[skip : skip + int(limit)]
             return {"data": [_project(copy.deepcopy(d), projection) for d in rows]}, diag
         if op in ("update", "remove"):
             if where is None:
@@ -462,7 +488,8 @@ def matches(doc: dict[str, Any], where: Any) -> bool:
         return any(matches(doc, c) for c in _list(where.get("v"), "or"))
     if op is not None:
         raise CloudQueryError(
-            f"db.command.{op}() cannot stand alone in where(); put it under a field: where({{ field: _.{op}(...) }})")
+            f"db.command.{op}() cannot stand alone in where(); put it under a field: where({{ field: _.{op}(...) }})"
+        )
     if not isinstance(where, dict):
         raise CloudQueryError(f"where() condition must be an object, got {json.dumps(where)}")
     return all(_match_field(doc, path, q) for path, q in _flatten(where))
@@ -683,7 +710,7 @@ def _cloud_path(file_id: Any) -> str | None:
     """The object path of ``cloud://<env>.<bucket>/<path>``; None if it is not such an id."""
     if not isinstance(file_id, str) or not file_id.startswith("cloud://"):
         return None
-    rest = file_id[len("cloud://"):]
+    rest = file_id[len("cloud://") :]
     if "/" not in rest:
         return None
     path = rest.split("/", 1)[1]

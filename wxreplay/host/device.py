@@ -47,10 +47,17 @@ class Device:
     login_fail: str | None = None
     session_valid: bool = True
     payments: list[Any] = field(default_factory=list)
-    location: dict[str, Any] | None = field(default_factory=lambda: {
-        "latitude": 22.540503, "longitude": 113.934528, "speed": 0, "accuracy": 30,
-        "altitude": 0, "verticalAccuracy": 0, "horizontalAccuracy": 30,
-    })
+    location: dict[str, Any] | None = field(
+        default_factory=lambda: {
+            "latitude": 22.540503,
+            "longitude": 113.934528,
+            "speed": 0,
+            "accuracy": 30,
+            "altitude": 0,
+            "verticalAccuracy": 0,
+            "horizontalAccuracy": 30,
+        }
+    )
     phone_number: dict[str, Any] | None = field(default_factory=lambda: {"code": "phone-code-0001"})
     seed: int = 20260105
     start_time: str | int = DEFAULT_START
@@ -133,25 +140,47 @@ class Device:
         """The fixed system information of the simulated phone (an iPhone 15 on WeChat 8.0.75)."""
         width, height, ratio = 393, 852, 3
         device = {
-            "brand": "iPhone", "model": "iPhone 15", "system": "iOS 18.1", "platform": "ios",
-            "benchmarkLevel": 1, "abi": "arm64", "deviceAbi": "arm64", "cpuType": "apple", "memorySize": 6144,
+            "brand": "iPhone",
+            "model": "iPhone 15",
+            "system": "iOS 18.1",
+            "platform": "ios",
+            "benchmarkLevel": 1,
+            "abi": "arm64",
+            "deviceAbi": "arm64",
+            "cpuType": "apple",
+            "memorySize": 6144,
         }
         window = {
-            "pixelRatio": ratio, "screenWidth": width, "screenHeight": height, "windowWidth": width,
-            "windowHeight": height, "statusBarHeight": 47, "screenTop": 0,
+            "pixelRatio": ratio,
+            "screenWidth": width,
+            "screenHeight": height,
+            "windowWidth": width,
+            "windowHeight": height,
+            "statusBarHeight": 47,
+            "screenTop": 0,
             "safeArea": {"left": 0, "right": width, "top": 47, "bottom": height - 34, "width": width, "height": height - 81},
         }
         app = {
-            "SDKVersion": "3.16.2", "version": "8.0.75", "language": "zh_CN", "theme": "light",
-            "enableDebug": False, "host": {"env": "WeChat", "appId": ""}, "fontSizeSetting": 17,
+            "SDKVersion": "3.16.2",
+            "version": "8.0.75",
+            "language": "zh_CN",
+            "theme": "light",
+            "enableDebug": False,
+            "host": {"env": "WeChat", "appId": ""},
+            "fontSizeSetting": 17,
         }
         over = self.system
         return {
             "deviceInfo": {**device, **over.get("deviceInfo", {})},
             "windowInfo": {**window, **over.get("windowInfo", {})},
             "appBaseInfo": {**app, **over.get("appBaseInfo", {})},
-            "systemSetting": {"bluetoothEnabled": True, "locationEnabled": True, "wifiEnabled": True,
-                              "deviceOrientation": "portrait", **over.get("systemSetting", {})},
+            "systemSetting": {
+                "bluetoothEnabled": True,
+                "locationEnabled": True,
+                "wifiEnabled": True,
+                "deviceOrientation": "portrait",
+                **over.get("systemSetting", {}),
+            },
             "accountInfo": {"miniProgram": {"appId": self.app_id, "envVersion": "develop", "version": ""}, "plugin": {}},
             "enterOptions": {"scene": 1001, "path": "", "query": {}, "referrerInfo": {}, "apiCategory": "default"},
             "env": {"USER_DATA_PATH": "wxfile://usr"},

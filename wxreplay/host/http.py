@@ -36,7 +36,8 @@ class HttpHandler:
             return HostOutcome.fail("request", "timeout", diagnostic=f"wx.request {method} {url} timed out after {timeout:g} s")
         except httpx.ConnectError as e:
             return HostOutcome.fail(
-                "request", "errcode:-102 cronet_error_code:-102 error_msg:net::ERR_CONNECTION_REFUSED",
+                "request",
+                "errcode:-102 cronet_error_code:-102 error_msg:net::ERR_CONNECTION_REFUSED",
                 diagnostic=f"wx.request {method} {url} could not connect ({e}); is the service at "
                 f"{httpx.URL(url).host}:{httpx.URL(url).port or ''} running?",
             )

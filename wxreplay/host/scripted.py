@@ -50,7 +50,8 @@ def request_payment(device: Device) -> Handler:
         missing = [k for k in _PAY_REQUIRED if not args.get(k)]
         if missing:
             return HostOutcome.fail(
-                call.name, f"parameter error: {', '.join(missing)} missing",
+                call.name,
+                f"parameter error: {', '.join(missing)} missing",
                 diagnostic=f"wx.{call.name} needs {', '.join(_PAY_REQUIRED)} from the merchant's prepay order",
             )
         outcome: Any = device.next_payment()
@@ -94,7 +95,8 @@ def stubs(device: Device) -> Handler:
     def handle(call: HostCall) -> HostOutcome:
         if call.name not in device.stubs:
             return HostOutcome.fail(
-                call.name, "wxreplay has no scripted result for this API",
+                call.name,
+                "wxreplay has no scripted result for this API",
                 diagnostic=f"wx.{call.name} was called but nothing is scripted for it; add a result "
                 f"under the device's stubs: {{'{call.name}': {{...}}}}",
             )

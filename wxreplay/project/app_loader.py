@@ -137,16 +137,10 @@ def read_app_skills(doc: JsonDoc, agent: dict[str, Any], subpackages: Sequence[S
                 problem = (
                     "is missing"
                     if value is None
-                    else (
-                        "is empty" if isinstance(value, str) else f"must be a string, got {json_type(value)}"
-                    )
+                    else ("is empty" if isinstance(value, str) else f"must be a string, got {json_type(value)}")
                 )
-                label = (
-                    f" ({entry['name']!r})" if key != "name" and isinstance(entry.get("name"), str) else ""
-                )
-                raise doc.error(
-                    f'agent.skills[{i}]{label}: "{key}" {problem}', at=(*at, key), hint=_ENTRY_HINTS[key]
-                )
+                label = f" ({entry['name']!r})" if key != "name" and isinstance(entry.get("name"), str) else ""
+                raise doc.error(f'agent.skills[{i}]{label}: "{key}" {problem}', at=(*at, key), hint=_ENTRY_HINTS[key])
         name: str = entry["name"]
         path = norm_rel(entry["path"])
         if ".." in PurePosixPath(path).parts or not path:
@@ -200,9 +194,7 @@ def read_instruction(doc: JsonDoc, agent: dict[str, Any]) -> tuple[str | None, s
     return value, read_text(file, root=root) if file.is_file() else None
 
 
-def read_page_metadata(
-    doc: JsonDoc, app: dict[str, Any], agent: dict[str, Any]
-) -> tuple[str | None, dict[str, Any] | None]:
+def read_page_metadata(doc: JsonDoc, app: dict[str, Any], agent: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
     """(configured path, JSON) of ``agent.pageMetadata``, else of the [INT] top-level ``pageMetadata``."""
     at: tuple[str, ...] = ("agent", "pageMetadata")
     value = agent.get("pageMetadata")

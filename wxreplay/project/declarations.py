@@ -51,7 +51,6 @@ class SubPackage:
     pages: tuple[str, ...]  # as written, relative to ``root``
 
 
-
 # -- helpers: paths -------------------------------------------------------------------------------
 
 

@@ -28,8 +28,6 @@ __all__ = ["Project"]
 _SKILL_MARKERS = ("mcp.json", "index.js", "SKILL.md")
 
 
-
-
 @dataclass(frozen=True)
 class Project:
     """A Mini Program project with AI skills, or a single skill loaded on its own."""
@@ -229,10 +227,7 @@ class Project:
             "instruction": self.instruction_path,
             "page_metadata": self.page_metadata_path,
             "pages": list(self.pages),
-            "subpackages": [
-                {"root": sp.root, "independent": sp.independent, "pages": list(sp.pages)}
-                for sp in self.subpackages
-            ],
+            "subpackages": [{"root": sp.root, "independent": sp.independent, "pages": list(sp.pages)} for sp in self.subpackages],
             "skills": [_describe_skill(skill) for skill in self.skills],
         }
 

@@ -20,7 +20,6 @@ _SOURCE_SUFFIXES = frozenset({".js", ".json", ".wxs"})
 _COMPONENT_EXTENSIONS = ("js", "json", "wxml", "wxss")
 
 
-
 @dataclass(frozen=True)
 class Skill:
     """A skill package: ``SKILL.md``, ``index.js``, ``mcp.json`` and the code around them."""
@@ -145,4 +144,3 @@ class Skill:
             if file.is_file():
                 files[ext] = read_text(file, root=self.root)
         return files
-

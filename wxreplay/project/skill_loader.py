@@ -37,7 +37,6 @@ def front_matter(markdown: str) -> dict[str, str]:
     return {}  # no closing "---": not front matter after all
 
 
-
 # -- helpers: skill packages and mcp.json ---------------------------------------------------------
 
 
@@ -63,9 +62,7 @@ def load_skill(
         raise ProjectError(
             f"skill {name!r} has no mcp.json",
             file=display_path(mcp_path, root),
-            hint='create it to declare the APIs: {"apis": [{"name": ..., "description": ..., '
-            + _NO_ARGS_SCHEMA
-            + "}]}",
+            hint='create it to declare the APIs: {"apis": [{"name": ..., "description": ..., ' + _NO_ARGS_SCHEMA + "}]}",
         )
     index_js = skill_dir / "index.js"
     if not index_js.is_file():
@@ -91,9 +88,7 @@ def load_skill(
     )
 
 
-def _optional(
-    doc: JsonDoc, obj: dict[str, Any], key: str, kind: type, at: tuple[str | int, ...], what: str
-) -> Any:
+def _optional(doc: JsonDoc, obj: dict[str, Any], key: str, kind: type, at: tuple[str | int, ...], what: str) -> Any:
     """``obj[key]`` if it is absent/null or of type ``kind``; an error located at ``at`` otherwise."""
     value = obj.get(key)
     if value is None or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
@@ -108,13 +103,9 @@ def _parse_mcp(doc: JsonDoc) -> tuple[tuple[ApiDecl, ...], tuple[ComponentDecl, 
     """Validate mcp.json's shape and build the declarations."""
     data = doc.data
     if not isinstance(data, dict):
-        raise doc.error(
-            f"mcp.json must be a JSON object, got {json_type(data)}", hint='start from {"apis": []}'
-        )
+        raise doc.error(f"mcp.json must be a JSON object, got {json_type(data)}", hint='start from {"apis": []}')
     if "apis" not in data:
-        raise doc.error(
-            'mcp.json has no "apis" array', hint='add "apis": [...] listing the skill\'s atomic APIs'
-        )
+        raise doc.error('mcp.json has no "apis" array', hint='add "apis": [...] listing the skill\'s atomic APIs')
     raw_apis = data["apis"]
     if not isinstance(raw_apis, list):
         raise doc.error(f'"apis" must be an array, got {json_type(raw_apis)}', at=("apis",))

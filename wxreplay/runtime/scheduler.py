@@ -231,15 +231,20 @@ class Runtime:
             ctx = ExecutionContext(kind, self._runner, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
             self.contexts[kind] = ctx
             await ctx.boot(
-                device=self.device, now=self.now, seed=self.seed, session_id=self.session_id,
-                skill_path=self.skill.path, standalone=self.project.app_json is None,
+                device=self.device,
+                now=self.now,
+                seed=self.seed,
+                session_id=self.session_id,
+                skill_path=self.skill.path,
+                standalone=self.project.app_json is None,
             )
         api = self.contexts[ContextKind.API]
         await api.define_modules(modules_json(self.skill))
         entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
         self.trace = Trace(api=None)
-        rec = await self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS,
-                                  what=f"loading {entry}")
+        rec = await self._run_job(
+            api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS, what=f"loading {entry}"
+        )
         self.findings.extend(self.trace.findings)
         if "error" in rec:
             raise await self._js_error(api, rec["error"], SkillLoadError, api_name=None, what=f"loading {entry}")
@@ -252,17 +257,33 @@ class Runtime:
         registered = set(self.registered)
         mcp = self.label(self.skill.mcp_path)
         for name in sorted(declared - registered):
-            legacy = (f"; index.js exports {name} through module.exports (the [INT] form), which registers nothing: "
-                      f"call wx.modelContext.registerAPI({name!r}, {name})") if name in exported else ""
-            self.findings.append(Finding(
-                "not-registered", f"mcp.json declares {name!r} but index.js never calls registerAPI({name!r}){legacy}",
-                level="error", api=name, file=mcp,
-            ))
+            legacy = (
+                (
+                    f"; index.js exports {name} through module.exports (the [INT] form), which registers nothing: "
+                    f"call wx.modelContext.registerAPI({name!r}, {name})"
+                )
+                if name in exported
+                else ""
+            )
+            self.findings.append(
+                Finding(
+                    "not-registered",
+                    f"mcp.json declares {name!r} but index.js never calls registerAPI({name!r}){legacy}",
+                    level="error",
+                    api=name,
+                    file=mcp,
+                )
+            )
         for name in sorted(registered - declared):
-            self.findings.append(Finding(
-                "not-declared", f"index.js registers {name!r} which mcp.json does not declare; the model cannot call it",
-                level="warning", api=name, file=mcp,
-            ))
+            self.findings.append(
+                Finding(
+                    "not-declared",
+                    f"index.js registers {name!r} which mcp.json does not declare; the model cannot call it",
+                    level="warning",
+                    api=name,
+                    file=mcp,
+                )
+            )
 
     # ---- what the session asks of the runtime --------------------------------------------------
     def run_api(self, api: str, args: dict[str, Any], *, deadline: int) -> dict[str, Any]:
@@ -289,8 +310,9 @@ class Runtime:
         job_id = self._next_id
         await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
         # Settle: answer host calls (a dynamic card's poll) but let no virtual time pass.
-        await self._drive(lambda: job_id in self._finished and not any(c.pending_effects for c in self.contexts.values()),
-                          self.now, what=what)
+        await self._drive(
+            lambda: job_id in self._finished and not any(c.pending_effects for c in self.contexts.values()), self.now, what=what
+        )
         return job_id, self._finished.pop(job_id, None)
 
     def suspend(self, ms: int) -> None:
@@ -311,8 +333,11 @@ class Runtime:
         await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
         done = await self._drive(lambda: job_id in self._finished, deadline, what=what)
         if not done:
-            waited = "a timer beyond the 300 s chain limit" if any(
-                c.next_timer is not None for c in self.contexts.values()) else "nothing (a Promise that never settles)"
+            waited = (
+                "a timer beyond the 300 s chain limit"
+                if any(c.next_timer is not None for c in self.contexts.values())
+                else "nothing (a Promise that never settles)"
+            )
             self.now = max(self.now, deadline)
             raise CallTimeoutError(
                 f"{what} did not finish within the platform's 300 s chain timeout on the virtual clock; "
@@ -368,13 +393,15 @@ class Runtime:
             raise CallTimeoutError(
                 f"{what} ran for more than {self.limits.wall_timeout_s:g} s of real time without yielding "
                 "(an infinite loop?); V8 stopped it",
-                api=self.trace.api, hint="look for a loop whose exit condition never becomes true",
+                api=self.trace.api,
+                hint="look for a loop whose exit condition never becomes true",
             ) from None
         except HeapLimitExceeded:
             await self._salvage(ctx)
             raise MemoryLimitError(
                 f"{what} exceeded the {self.limits.memory_mb} MB heap limit of the {ctx.kind.label}; V8 stopped it",
-                api=self.trace.api, hint="look for data that grows without bound",
+                api=self.trace.api,
+                hint="look for data that grows without bound",
             ) from None
         except JSEvalException as e:  # pragma: no cover - the prelude catches user errors itself
             raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self.trace.api) from None
@@ -418,18 +445,28 @@ class Runtime:
                 ctx.pending_effects.append({"pending": _Pending(call, event, e["id"])})
         for f in out["findings"]:
             level = f.get("level", "warning")
-            trace.findings.append(Finding(
-                f["code"], f["message"], level="error" if level == "error" else "warning",
-                api=f.get("apiName") or trace.api, context=f.get("context"),
-            ))
+            trace.findings.append(
+                Finding(
+                    f["code"],
+                    f["message"],
+                    level="error" if level == "error" else "warning",
+                    api=f.get("apiName") or trace.api,
+                    context=f.get("context"),
+                )
+            )
         for rec in out["finished"]:
             if not self.listener.on_late_finish(ctx, rec, trace):
                 self._finished[rec["id"]] = rec
         self.listener.on_renders(out.get("cards") or ())
 
     async def _js_error(
-        self, ctx: ExecutionContext, err: dict[str, Any], cls: type[ApiCallError] | type[SkillLoadError], *,
-        api_name: str | None, what: str,
+        self,
+        ctx: ExecutionContext,
+        err: dict[str, Any],
+        cls: type[ApiCallError] | type[SkillLoadError],
+        *,
+        api_name: str | None,
+        what: str,
     ) -> ApiCallError | SkillLoadError:
         """Turn the JS side's error record into our error, located in the skill's source."""
         # SkillLoadError (loading index.js) is not about one API: it takes no ``api``.
@@ -439,8 +476,14 @@ class Runtime:
         if err.get("syntaxFile"):
             path = err["syntaxFile"]
             line, column, msg = await ctx.locate_syntax_error(path, self.skill.source_files().get(path, ""))
-            return cls(f"JavaScript syntax error while {what}: {msg or message}", **api_kw, file=path, line=line, column=column,
-                       hint="fix the syntax; wxreplay compiles each file exactly as the client does")
+            return cls(
+                f"JavaScript syntax error while {what}: {msg or message}",
+                **api_kw,
+                file=path,
+                line=line,
+                column=column,
+                hint="fix the syntax; wxreplay compiles each file exactly as the client does",
+            )
         stack = clean_stack(err.get("stack") or "")
         frame = user_frame(stack)
         hint = None
@@ -450,8 +493,10 @@ class Runtime:
         elif code == "handoff-resolver":
             hint = "the lazy handoff ({ result }) => ({ query, payload }) threw; it must return the handoff object"
         elif code == "handler-not-function":
-            hint = ("register a function: module.exports = fn with a plain require, "
-                    "or module.exports = { fn } with const { fn } = require(...)")
+            hint = (
+                "register a function: module.exports = fn with a plain require, "
+                "or module.exports = { fn } with const { fn } = require(...)"
+            )
         elif code == "module-not-found":
             hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
         elif err.get("errMsg"):
@@ -461,8 +506,12 @@ class Runtime:
         prefix = "while " + what if api_name is None else f"{api_name} threw"
         return cls(
             f"{prefix}: {message}" + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
-            **api_kw, file=frame[0] if frame else None, line=frame[1] if frame else None,
-            column=frame[2] if frame else None, hint=hint, **({"js_stack": stack} if cls is JSError else {}),
+            **api_kw,
+            file=frame[0] if frame else None,
+            line=frame[1] if frame else None,
+            column=frame[2] if frame else None,
+            hint=hint,
+            **({"js_stack": stack} if cls is JSError else {}),
         )
 
     # ---- helpers -----------------------------------------------------------------------------

@@ -51,8 +51,13 @@ _ENUM_HINTS = {
 }
 _PLACES = {"call": "a call step", "render": "a render step", "tap": "a tap", "event": "a lifecycle event"}
 _TYPE_NAMES = {
-    "object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number", "number": "a number",
-    "boolean": "true or false", "null": "nothing",
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
 }
 
 
@@ -97,12 +102,13 @@ def start_time_problem(value: str) -> tuple[str, str] | None:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        return (f"`start_time` {value!r} is not an ISO 8601 date and time",
-                "write start_time: '2026-01-05T09:30:00+08:00'")
+        return (f"`start_time` {value!r} is not an ISO 8601 date and time", "write start_time: '2026-01-05T09:30:00+08:00'")
     pattern = format_schema.definition("device")["properties"]["start_time"]["pattern"]
     if parsed.tzinfo is None or not re.search(pattern, value):
-        return (f"`start_time` {value!r} has no UTC offset, so the time would depend on the machine",
-                f"add the offset, e.g. {value}+08:00 (Beijing time) or {value}Z (UTC)")
+        return (
+            f"`start_time` {value!r} has no UTC offset, so the time would depend on the machine",
+            f"add the offset, e.g. {value}+08:00 (Beijing time) or {value}Z (UTC)",
+        )
     return None
 
 
@@ -144,8 +150,11 @@ def flow(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(flow(v) for v in value) + "]"
     if isinstance(value, str):
-        return value if value and not re.search(r"^[\s\[{&*!|>'\"%@`#-]|: | #|\s$|^(true|false|null|[0-9.+-]+)$", value) \
+        return (
+            value
+            if value and not re.search(r"^[\s\[{&*!|>'\"%@`#-]|: | #|\s$|^(true|false|null|[0-9.+-]+)$", value)
             else json.dumps(value, ensure_ascii=False)
+        )
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -360,8 +369,12 @@ class _Explainer:
         return None
 
     def _propertyNames(self, p: Problem) -> _Told:
-        return (f"{p.value!r} is not a variable name", p.at, True,
-                "use letters, digits and _ (not starting with a digit), e.g. drinkId or order_id")
+        return (
+            f"{p.value!r} is not a variable name",
+            p.at,
+            True,
+            "use letters, digits and _ (not starting with a digit), e.g. drinkId or order_id",
+        )
 
     def _required(self, p: Problem) -> _Told:
         name, at = p.names[0], p.at
@@ -370,8 +383,12 @@ class _Explainer:
                 return "the scenario has no `name`", at, False, "add a name on the first line, e.g. name: 点一杯拿铁（少糖）"
             return f"the scenario has no `{name}`", at, False, f"add the conversation, e.g.\n{EXAMPLE}"
         if name == "plan" and at[-2:-1] == ("turns",):
-            return ("this user message has no `plan`: say what the assistant does in reply", at, False,
-                    "add plan: with steps such as - call: searchDrinks, - render: searchDrinks, - reply: <text>")
+            return (
+                "this user message has no `plan`: say what the assistant does in reply",
+                at,
+                False,
+                "add plan: with steps such as - call: searchDrinks, - render: searchDrinks, - reply: <text>",
+            )
         if at[-2:-1] == ("payments",):
             return f"a payment written as a mapping needs `{name}`", at, False, "write {outcome: fail, errMsg: 余额不足}"
         where = self.names.where(at)
@@ -382,21 +399,37 @@ class _Explainer:
         name, needed = p.names
         owner = p.at[-2] if len(p.at) > 1 else ""
         if name == "count":
-            return (f"`{owner}.count` counts the nodes matching `{needed}`, but there is no {needed}", p.at, True,
-                    f"add {needed}: .tile")
-        return (f"`{owner}.{name}` are the arguments of an api/call block: say which with `{needed}`", p.at, True,
-                f"add {needed}: <API name>")
+            return (
+                f"`{owner}.count` counts the nodes matching `{needed}`, but there is no {needed}",
+                p.at,
+                True,
+                f"add {needed}: .tile",
+            )
+        return (
+            f"`{owner}.{name}` are the arguments of an api/call block: say which with `{needed}`",
+            p.at,
+            True,
+            f"add {needed}: <API name>",
+        )
 
     def _not(self, p: Problem) -> _Told:
         first, second = p.names[0], p.names[-1]
-        return (f"`{p.at[-2]}` names the card either by `{first}` (component) or by `{second}`, not both", p.at, True,
-                "keep one: card: drink-list, or api: searchDrinks")
+        return (
+            f"`{p.at[-2]}` names the card either by `{first}` (component) or by `{second}`, not both",
+            p.at,
+            True,
+            "keep one: card: drink-list, or api: searchDrinks",
+        )
 
     def _anyOf(self, p: Problem) -> _Told:
         names = [str(b["required"][0]) for b in p.schema["anyOf"]]
         label = self.names.label(p.at)
-        return (f"{label} says nothing to check: give {' or '.join(f'`{n}`' for n in names)}", p.at, False,
-                f"write {label.strip('`')}: {{{names[0]}: 拿铁}}")
+        return (
+            f"{label} says nothing to check: give {' or '.join(f'`{n}`' for n in names)}",
+            p.at,
+            False,
+            f"write {label.strip('`')}: {{{names[0]}: 拿铁}}",
+        )
 
     def _oneOf(self, p: Problem) -> _Told:
         at, value = p.at, p.value
@@ -405,11 +438,19 @@ class _Explainer:
             return self.no_single_kind(p)
         if at[-2:-1] == ("plan",) and isinstance(value, str):
             close = did_you_mean(value, format_schema.step_kinds())
-            return (f"a step is a mapping starting with call:, render: or reply:, got the text {value!r}", at, False,
-                    f"write - {close}: ..." if close else f"write - reply: {value}  (or - call: <API>)")
+            return (
+                f"a step is a mapping starting with call:, render: or reply:, got the text {value!r}",
+                at,
+                False,
+                f"write - {close}: ..." if close else f"write - reply: {value}  (or - call: <API>)",
+            )
         if at[-2:-1] == ("turns",):
-            return (f"a turn must be a mapping, got {what(value)}", at, False,
-                    f"write - user: <message>, or one of the lifecycle words {_join(format_schema.flag_events())}")
+            return (
+                f"a turn must be a mapping, got {what(value)}",
+                at,
+                False,
+                f"write - user: <message>, or one of the lifecycle words {_join(format_schema.flag_events())}",
+            )
         example = self.example(at)
         return f"{label} must be {describe(p.schema)}, got {what(value)}", at, False, example
 
@@ -425,21 +466,41 @@ class _Explainer:
                 return self.unknown_key(unknown, at, valid)
         if at[-2:-1] == ("turns",):
             if not present:
-                return (f"this turn has no kind: it needs one of {_join(kinds)}", at, False,
-                        "a plan belongs to a user message or a tap: add `user: <message>` above `plan:`")
-            return (f"a turn is exactly one of {_join(kinds)}; this one has both `{present[0]}` and `{present[1]}`",
-                    (*at, present[1]), True, "split it into two turns, each starting with '- '")
+                return (
+                    f"this turn has no kind: it needs one of {_join(kinds)}",
+                    at,
+                    False,
+                    "a plan belongs to a user message or a tap: add `user: <message>` above `plan:`",
+                )
+            return (
+                f"a turn is exactly one of {_join(kinds)}; this one has both `{present[0]}` and `{present[1]}`",
+                (*at, present[1]),
+                True,
+                "split it into two turns, each starting with '- '",
+            )
         if at[-2:-1] == ("plan",):
             if not present:
-                return ("this step has no kind: start it with call:, render: or reply:", at, False,
-                        "e.g. - call: searchDrinks followed by args:, save:, expect:")
-            return (f"a step is exactly one of {_join(kinds)}; this one has both `{present[0]}` and `{present[1]}`",
-                    (*at, present[1]), True, "split it into two steps, each starting with '- '")
+                return (
+                    "this step has no kind: start it with call:, render: or reply:",
+                    at,
+                    False,
+                    "e.g. - call: searchDrinks followed by args:, save:, expect:",
+                )
+            return (
+                f"a step is exactly one of {_join(kinds)}; this one has both `{present[0]}` and `{present[1]}`",
+                (*at, present[1]),
+                True,
+                "split it into two steps, each starting with '- '",
+            )
         label = self.names.label(at)
         if at[-1:] == ("tap",):
             problem = f"both `{kinds[0]}` and `{kinds[1]}`" if present else f"neither `{kinds[0]}` nor `{kinds[1]}`"
-            return (f"{label} finds the node by `{kinds[0]}` or by `{kinds[1]}`; this one has {problem}", at, False,
-                    "write text: 拿铁 (a node containing that text) or selector: .tile (plus index: 1 for the second)")
+            return (
+                f"{label} finds the node by `{kinds[0]}` or by `{kinds[1]}`; this one has {problem}",
+                at,
+                False,
+                "write text: 拿铁 (a node containing that text) or selector: .tile (plus index: 1 for the second)",
+            )
         glosses = {"code": "wx.login succeeds with it", "fail": "the errMsg it fails with"}
         options = " or ".join(f"`{k}` ({glosses[k]})" if k in glosses else f"`{k}`" for k in kinds)
         return f"{label} takes exactly one of {options}", at, False, self.example(at)
@@ -449,8 +510,12 @@ class _Explainer:
     def _type(self, p: Problem) -> _Told:
         at, value, label = p.at, p.value, self.names.label(p.at)
         if not at:
-            return (f"a scenario file is a mapping of keys (name:, turns: ...), got {what(value)}", at, False,
-                    f"start from\n{EXAMPLE}")
+            return (
+                f"a scenario file is a mapping of keys (name:, turns: ...), got {what(value)}",
+                at,
+                False,
+                f"start from\n{EXAMPLE}",
+            )
         if at[-1] in ("background", "advance") and (told := duration_problem(str(at[-1]), value)):
             return told[0], at, False, told[1]
         return f"{label} must be {_type_words(p.schema)}, got {what(value)}", at, False, self.example(at)
@@ -459,8 +524,12 @@ class _Explainer:
         at, value = p.at, p.value
         if at == ("version",):
             version = format_schema.format_version()
-            return (f"unknown format version {value!r}; this wxreplay reads version {version}", at, False,
-                    f"write version: {version} (or leave it out)")
+            return (
+                f"unknown format version {value!r}; this wxreplay reads version {version}",
+                at,
+                False,
+                f"write version: {version} (or leave it out)",
+            )
         label = self.names.label(at)
         shown = describe({"oneOf": list(p.alternatives)}) if p.alternatives else describe(p.schema)
         written = repr(value) if isinstance(value, str) else flow(value)
@@ -477,8 +546,12 @@ class _Explainer:
         close = did_you_mean(str(value), [str(o) for o in options]) if isinstance(value, str) else None
         if name in _NOUNS:
             hint = (f"did you mean {close!r}? " if close else "") + _ENUM_HINTS.get(name, "")
-            return (f"unknown {_NOUNS[name]} {value!r} (valid: {_join(map(str, options))})", at, False,
-                    hint.strip() or self.example(at))
+            return (
+                f"unknown {_NOUNS[name]} {value!r} (valid: {_join(map(str, options))})",
+                at,
+                False,
+                hint.strip() or self.example(at),
+            )
         words = " or ".join(map(str, options)) if len(options) <= 2 else _join(map(str, options))
         tip = _ENUM_HINTS.get(name) or (f"did you mean {close!r}?" if close else None)
         return f"`{name}` is {words}, got {value!r}", at, False, tip
@@ -488,16 +561,24 @@ class _Explainer:
             return f"`{value}` needs a duration", at, False, f"write {value}: 30m (units: ms, s, m, h)"
         close = did_you_mean(str(value), flags)
         kinds = _join(format_schema.turn_kinds())
-        return (f"a turn is a mapping like `user: <message>`, got the text {value!r}", at, False,
-                f"did you mean `{close}`?" if close else f"write - user: {value}  (a turn is one of: {kinds})")
+        return (
+            f"a turn is a mapping like `user: <message>`, got the text {value!r}",
+            at,
+            False,
+            f"did you mean `{close}`?" if close else f"write - user: {value}  (a turn is one of: {kinds})",
+        )
 
     def _pattern(self, p: Problem) -> _Told:
         at, value, label = p.at, p.value, self.names.label(p.at)
         if p.schema["pattern"] == r"\S":
             return f"{label} is empty", at, False, self.example(at)
         if at[-2:-1] == ("marks",):
-            return (f"mark {value!r} is not a valid pytest mark name", at, False,
-                    "use letters, digits and _ (not starting with a digit), e.g. smoke or slow_payment")
+            return (
+                f"mark {value!r} is not a valid pytest mark name",
+                at,
+                False,
+                "use letters, digits and _ (not starting with a digit), e.g. smoke or slow_payment",
+            )
         if at[-2:-1] == ("save",) and (told := save_path_problem(str(at[-1]), value)):
             return told[0], at, False, told[1]
         if at[-1] in ("background", "advance") and (told := duration_problem(str(at[-1]), value)):

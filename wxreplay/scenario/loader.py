@@ -167,8 +167,9 @@ def located(message: str, text: str, file: str, line: int, column: int, *, hint:
 
 def read_text(path: Path, label: str) -> str:
     """The file's text (UTF-8, a BOM is dropped) or a located :class:`ScenarioError` (see :func:`read_file_text`)."""
-    return read_file_text(path, label=label, error=ScenarioError,
-                            missing_hint="check the path; scenario files end in .scenario.yaml")
+    return read_file_text(
+        path, label=label, error=ScenarioError, missing_hint="check the path; scenario files end in .scenario.yaml"
+    )
 
 
 def read_yaml(path: Path, *, label: str | None = None) -> YamlDoc:
@@ -216,9 +217,14 @@ def _unprintable(e: yaml.reader.ReaderError, text: str, file: str) -> ScenarioEr
     """A character YAML does not allow (a control character, a lone surrogate), at its line and column."""
     line, column = LineIndex(text).position(e.position)
     code = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
-    return located(f"the file holds the character U+{code:04X}, which YAML does not allow", text, file, line, column,
-                   hint="remove it (often pasted along with text); write it as \"\\u....\" in a double-quoted string "
-                   "if it is meant")
+    return located(
+        f"the file holds the character U+{code:04X}, which YAML does not allow",
+        text,
+        file,
+        line,
+        column,
+        hint='remove it (often pasted along with text); write it as "\\u...." in a double-quoted string if it is meant',
+    )
 
 
 def _parse_libyaml(text: str, file: str) -> YamlDoc | None:
@@ -243,8 +249,12 @@ def _parse_libyaml(text: str, file: str) -> YamlDoc | None:
     - documents that could nest deeper than the C composer's stack allows (``_LIBYAML_MAX_INDICATORS``).
     """
     assert _LibyamlLoader is not None
-    if ("\t" in text or "\ufeff" in text or sum(map(text.count, _INDICATORS)) > _LIBYAML_MAX_INDICATORS
-            or _BLOCK_HEADER_COMMENT.search(text)):
+    if (
+        "\t" in text
+        or "\ufeff" in text
+        or sum(map(text.count, _INDICATORS)) > _LIBYAML_MAX_INDICATORS
+        or _BLOCK_HEADER_COMMENT.search(text)
+    ):
         return None
     loader = _LibyamlLoader(text)
     try:
@@ -321,8 +331,10 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str, file: str) -> ScenarioErro
     elif "\t" in problem or "'\\t'" in problem:
         hint = "indent with spaces, never tabs"
     elif ("expected ',' or '}'" in problem or "expected ',' or ']'" in problem) and any(c in src for c in "${}[]"):
-        hint = ("inside { } or [ ], quote a value that holds ${...}, [ ] or { }: "
-                'args: {drinkId: "${drinkId}"}, save: {drinkId: "structuredContent.items[0].drinkId"}')
+        hint = (
+            "inside { } or [ ], quote a value that holds ${...}, [ ] or { }: "
+            'args: {drinkId: "${drinkId}"}, save: {drinkId: "structuredContent.items[0].drinkId"}'
+        )
     elif "：" in src or "：" in above:
         hint = "use an ASCII ':' after a key; the Chinese '：' counts as text (e.g. user: 点一杯拿铁)"
     elif "mapping values are not allowed" in problem:
@@ -354,21 +366,26 @@ class _Builder:
     def build(self, node: Node, at: YamlPath) -> Any:
         self.count += 1
         if self.count > _MAX_NODES:
-            raise self.fail(node, f"the document expands to more than {_MAX_NODES:,} values (aliases inside aliases?)",
-                            hint="a scenario needs far less; write the values out or use fewer nested aliases")
+            raise self.fail(
+                node,
+                f"the document expands to more than {_MAX_NODES:,} values (aliases inside aliases?)",
+                hint="a scenario needs far less; write the values out or use fewer nested aliases",
+            )
         self.doc.values.setdefault(at, _span(node))
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
             shown = tag.replace(_TAG, "!!") if tag.startswith(_TAG) else tag
             raise self.fail(
-                node, f"the tag {shown} is not allowed: scenario files hold plain data only, nothing is constructed or run",
+                node,
+                f"the tag {shown} is not allowed: scenario files hold plain data only, nothing is constructed or run",
                 hint="remove the tag; write the value as plain text, a number, a list or a mapping",
             )
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if id(node) in self.active:
-            raise self.fail(node, "this alias refers to itself (a recursive structure)",
-                            hint="a scenario is a tree: copy the values instead")
+            raise self.fail(
+                node, "this alias refers to itself (a recursive structure)", hint="a scenario is a tree: copy the values instead"
+            )
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -437,8 +454,11 @@ class _Builder:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, MappingNode):
-                    raise self.fail(source, "'<<' merges a mapping (or a list of mappings) into this one",
-                                    hint="write <<: *anchor where &anchor names a mapping")
+                    raise self.fail(
+                        source,
+                        "'<<' merges a mapping (or a list of mappings) into this one",
+                        hint="write <<: *anchor where &anchor names a mapping",
+                    )
                 if id(source) in self.active:
                     raise self.fail(source, "this mapping merges itself in (a recursive structure)")
                 self.active.add(id(source))
@@ -459,7 +479,8 @@ class _Builder:
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 raise self.fail(
-                    key_node, f"duplicate key {key!r} (first written at line {first})",
+                    key_node,
+                    f"duplicate key {key!r} (first written at line {first})",
                     hint="each key appears once per mapping: merge the two or rename one",
                 )
             seen[key] = key_node

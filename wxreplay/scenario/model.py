@@ -317,7 +317,11 @@ class Scenario:
         source = source or self.source
         span = self.span(source, *at, key=key)
         return ScenarioError(
-            message, file=source.file, line=span.line, column=span.column, hint=hint,
+            message,
+            file=source.file,
+            line=span.line,
+            column=span.column,
+            hint=hint,
             excerpt=excerpt(self.text, span.line, span.column) if self.text else None,
         )
 

@@ -112,12 +112,15 @@ class _Builder:
                     continue
                 later = self.all_saves.get(ph.name)
                 if later is not None:
-                    hint = (f"{ph.name} is saved later, at line {later}: variables exist only after the step that saves them; "
-                            "move that step earlier")
+                    hint = (
+                        f"{ph.name} is saved later, at line {later}: variables exist only after the step that saves them; "
+                        "move that step earlier"
+                    )
                 else:
                     close = did_you_mean(ph.name, self.saved)
                     hint = (f"did you mean ${{{close}}}? " if close else "") + (
-                        f"save it on an earlier call step: save: {{{ph.name}: structuredContent.{ph.name}}}")
+                        f"save it on an earlier call step: save: {{{ph.name}: structuredContent.{ph.name}}}"
+                    )
                 shown = ", ".join(self.saved) or "none yet"
                 self.fail(f"{ph.text} is used before any `save:` defines {ph.name!r} (saved so far: {shown})", path, hint=hint)
 
@@ -130,16 +133,30 @@ class _Builder:
         if "project" in data:
             project = base / data["project"]
             if not project.exists():
-                self.fail(f"`project` {data['project']!r} does not exist (looked for {display_path(project)})", ("project",),
-                          hint="give the folder holding app.json (or a skill folder), relative to this scenario file")
+                self.fail(
+                    f"`project` {data['project']!r} does not exist (looked for {display_path(project)})",
+                    ("project",),
+                    hint="give the folder holding app.json (or a skill folder), relative to this scenario file",
+                )
         device = self.device(data["device"]) if "device" in data else DeviceSetup()
         turns = tuple(self.turn(turn, ("turns", i)) for i, turn in enumerate(data["turns"]))
         return Scenario(
-            name=data["name"], path=self.path, file=self.doc.file, source=self.src(()), turns=turns, device=device,
-            description=data.get("description"), project=project, skill=data.get("skill"),
+            name=data["name"],
+            path=self.path,
+            file=self.doc.file,
+            source=self.src(()),
+            turns=turns,
+            device=device,
+            description=data.get("description"),
+            project=project,
+            skill=data.get("skill"),
             cassette=base / data["cassette"] if "cassette" in data else None,
-            record=RecordMode(data["record"]) if "record" in data else None, marks=tuple(data.get("marks", ())),
-            skip=data.get("skip"), xfail=data.get("xfail"), version=format_schema.format_version(), doc=self.doc,
+            record=RecordMode(data["record"]) if "record" in data else None,
+            marks=tuple(data.get("marks", ())),
+            skip=data.get("skip"),
+            xfail=data.get("xfail"),
+            version=format_schema.format_version(),
+            doc=self.doc,
         )
 
     def pre_scan(self, turns: list[Any]) -> None:
@@ -180,8 +197,11 @@ class _Builder:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             close = did_you_mean(value, _timezones(), cutoff=0.6)
-            self.fail(f"unknown time zone {value!r}", at,
-                      hint=(f"did you mean {close!r}? " if close else "") + "use an IANA name such as Asia/Shanghai")
+            self.fail(
+                f"unknown time zone {value!r}",
+                at,
+                hint=(f"did you mean {close!r}? " if close else "") + "use an IANA name such as Asia/Shanghai",
+            )
         return value
 
     def stubs(self, data: dict[str, Any], at: YamlPath) -> dict[str, Any]:
@@ -189,8 +209,12 @@ class _Builder:
         for name in data:
             if name not in names:
                 close = did_you_mean(name, names)
-                self.fail(f"`stubs`: {name!r} is not a wx API", (*at, name), key=True,
-                          hint=f"did you mean {close!r}?" if close else "use the name without wx., e.g. chooseAddress")
+                self.fail(
+                    f"`stubs`: {name!r} is not a wx API",
+                    (*at, name),
+                    key=True,
+                    hint=f"did you mean {close!r}?" if close else "use the name without wx., e.g. chooseAddress",
+                )
         return data
 
     # -- turns --------------------------------------------------------------------------------
@@ -224,8 +248,11 @@ class _Builder:
             names = {"card": "component", "api": "api", "text": "text", "selector": "selector", "index": "index"}
             kw.update({names[k]: v for k, v in spec.items()})
         if not self.rendered:
-            self.fail("nothing can be tapped yet: no card has been rendered before this turn", here,
-                      hint="add - render: <API> to an earlier plan, after the call whose card it is")
+            self.fail(
+                "nothing can be tapped yet: no card has been rendered before this turn",
+                here,
+                hint="add - render: <API> to an earlier plan, after the call whose card it is",
+            )
         if "expect" in data:
             kw["expect"] = self.expect(data["expect"], (*at, "expect"), "tap")
         if "plan" in data:
@@ -237,8 +264,12 @@ class _Builder:
         message = expect.message if expect else None
         first = plan[0]
         if message is not None and not message.sent:
-            self.fail("`plan` follows the card's upstream message, but `expect` says the tap sends none", (*at, "plan"),
-                      key=True, hint="remove the plan, or expect the message the card sends")
+            self.fail(
+                "`plan` follows the card's upstream message, but `expect` says the tap sends none",
+                (*at, "plan"),
+                key=True,
+                hint="remove the plan, or expect the message the card sends",
+            )
         if message is not None and message.api_call and isinstance(first, CallStep) and first.api != message.api_call:
             self.fail(
                 f"the card's message calls {message.api_call}, but the plan's first call is {first.api}",
@@ -263,8 +294,9 @@ class _Builder:
         args = data.get("args")
         if args is not None:
             self.check_vars(args, (*at, "args"))
-        saves = tuple(Save(name=name, path=path, source=self.src((*at, "save", name)))
-                      for name, path in data.get("save", {}).items())
+        saves = tuple(
+            Save(name=name, path=path, source=self.src((*at, "save", name))) for name, path in data.get("save", {}).items()
+        )
         self.called = True
         for save in saves:  # save runs before expect: expect may use the values this step saves
             self.saved[save.name] = save.source
@@ -274,8 +306,11 @@ class _Builder:
     def render_step(self, data: dict[str, Any], at: YamlPath) -> RenderStep:
         target = data["render"]
         if target == "last" and not self.called:
-            self.fail("`render: last` shows the card of the latest call, but no API has been called yet", (*at, "render"),
-                      hint="add a - call: step before it")
+            self.fail(
+                "`render: last` shows the card of the latest call, but no API has been called yet",
+                (*at, "render"),
+                hint="add a - call: step before it",
+            )
         self.rendered = True
         expect = self.expect(data["expect"], (*at, "expect"), "render") if "expect" in data else None
         return RenderStep(api=None if target == "last" else target, source=self.src(at), expect=expect)
@@ -285,8 +320,14 @@ class _Builder:
     def expect(self, data: dict[str, Any], at: YamlPath, place: str) -> Expect:
         self.check_vars(data, at)
         kw: dict[str, Any] = {}
-        fields = {"isError": "is_error", "structuredContent": "structured_content", "_meta": "meta", "handoff": "handoff",
-                  "rerender": "rerender", "session": "session"}
+        fields = {
+            "isError": "is_error",
+            "structuredContent": "structured_content",
+            "_meta": "meta",
+            "handoff": "handoff",
+            "rerender": "rerender",
+            "session": "session",
+        }
         for key, attr in fields.items():
             if key in data:
                 kw[attr] = data[key]
@@ -321,17 +362,24 @@ class _Builder:
             bare = name.removeprefix("wx.")
             if bare not in known:
                 close = did_you_mean(bare, known)
-                self.fail(f"`host_calls`: {name!r} is not a wx API", at if isinstance(value, str) else (*at, i),
-                          hint=f"did you mean {close!r}?" if close
-                          else "use wx API names without wx., e.g. login, requestPayment")
+                self.fail(
+                    f"`host_calls`: {name!r} is not a wx API",
+                    at if isinstance(value, str) else (*at, i),
+                    hint=f"did you mean {close!r}?" if close else "use wx API names without wx., e.g. login, requestPayment",
+                )
         return tuple(name.removeprefix("wx.") for name in names)
 
 
 def _checked(doc: YamlDoc) -> dict[str, Any]:
     """The document's data once the schema accepts it (the empty file has its own message)."""
     if doc.data is None:
-        raise ScenarioError("the file is empty", file=doc.file, line=1, column=1,
-                            hint=f"a scenario needs at least a name and turns, e.g.\n{EXAMPLE}")
+        raise ScenarioError(
+            "the file is empty",
+            file=doc.file,
+            line=1,
+            column=1,
+            hint=f"a scenario needs at least a name and turns, e.g.\n{EXAMPLE}",
+        )
     problem = first_problem(doc.data)
     if problem is not None:
         raise explain(problem, doc)
@@ -357,8 +405,10 @@ def parse_device(text: str, *, file: str = "--device") -> DeviceSetup:
     """
     doc = parse_yaml(text, file=file)
     if not isinstance(doc.data, dict):
-        raise ScenarioError(f"{file} must be a JSON object of device keys, got {text!r}",
-                            hint=f'e.g. {file} \'{{"timezone": "Asia/Shanghai", "seed": 7}}\'')
+        raise ScenarioError(
+            f"{file} must be a JSON object of device keys, got {text!r}",
+            hint=f'e.g. {file} \'{{"timezone": "Asia/Shanghai", "seed": 7}}\'',
+        )
     # The parser reads `device:` of a scenario document: give the text that shape, positions kept.
     doc.values = {("device", *k): v for k, v in doc.values.items()}
     doc.keys = {("device", *k): v for k, v in doc.keys.items()}
@@ -406,7 +456,11 @@ def collect_files(paths: Iterable[str | Path], suffix: str = DEFAULT_SUFFIX) -> 
 
 
 def load_scenarios(
-    paths: Iterable[str | Path], suffix: str = DEFAULT_SUFFIX, *, project: Project | None = None, skill: str | None = None,
+    paths: Iterable[str | Path],
+    suffix: str = DEFAULT_SUFFIX,
+    *,
+    project: Project | None = None,
+    skill: str | None = None,
 ) -> list[Scenario | ScenarioError]:
     """Load every scenario under ``paths`` (see :func:`collect_files`); a broken file gives its error, in place."""
     out: list[Scenario | ScenarioError] = []

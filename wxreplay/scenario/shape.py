@@ -32,10 +32,27 @@ __all__ = ["ANNOTATIONS", "KEYWORDS", "Problem", "first_problem", "is_valid"]
 Schema = Mapping[str, Any]
 
 #: The keywords this evaluator understands; the others in the file only document (help for editors).
-KEYWORDS = frozenset({
-    "$ref", "allOf", "type", "const", "enum", "oneOf", "anyOf", "not", "pattern", "minimum", "minItems", "items",
-    "properties", "additionalProperties", "propertyNames", "required", "dependencies",
-})
+KEYWORDS = frozenset(
+    {
+        "$ref",
+        "allOf",
+        "type",
+        "const",
+        "enum",
+        "oneOf",
+        "anyOf",
+        "not",
+        "pattern",
+        "minimum",
+        "minItems",
+        "items",
+        "properties",
+        "additionalProperties",
+        "propertyNames",
+        "required",
+        "dependencies",
+    }
+)
 ANNOTATIONS = frozenset({"$schema", "title", "description", "examples", "definitions"})
 
 
@@ -71,11 +88,15 @@ def is_valid(node: Schema, value: Any) -> bool:
 
 # The loader builds only these types, so a type test is one set lookup (and ``True`` is no integer).
 _PYTHON_TYPES: dict[str, frozenset[type]] = {
-    "object": frozenset({dict}), "array": frozenset({list}), "string": frozenset({str}), "boolean": frozenset({bool}),
-    "null": frozenset({type(None)}), "integer": frozenset({int}), "number": frozenset({int, float}),
+    "object": frozenset({dict}),
+    "array": frozenset({list}),
+    "string": frozenset({str}),
+    "boolean": frozenset({bool}),
+    "null": frozenset({type(None)}),
+    "integer": frozenset({int}),
+    "number": frozenset({int, float}),
 }
-_TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null", int: "integer",
-               float: "number"}
+_TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null", int: "integer", float: "number"}
 
 
 def type_name(value: Any) -> str:

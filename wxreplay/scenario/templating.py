@@ -95,9 +95,7 @@ def parse_path(path: str) -> tuple[PathPart, ...]:
                 parts.append(quoted.group(1) if quoted.group(1) is not None else quoted.group(2))
                 i = quoted.end()
             else:
-                raise ValueError(
-                    f"{path!r}: [...] at position {i + 1} must hold a number like [0] or a quoted key like [\"a b\"]"
-                )
+                raise ValueError(f'{path!r}: [...] at position {i + 1} must hold a number like [0] or a quoted key like ["a b"]')
         else:
             raise ValueError(f"{path!r}: unexpected {ch!r} at position {i + 1}; write .key or [0]")
     return tuple(parts)

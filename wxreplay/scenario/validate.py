@@ -67,8 +67,11 @@ class _Checker:
         except ProjectError as e:
             if sc.skill is not None:
                 raise self.error(e.message, sc.source, "skill", hint=e.hint) from None
-            raise self.error(f"{e.message} — the scenario does not say which skill it drives", sc.source,
-                             hint="add skill: <name> at the top level") from None
+            raise self.error(
+                f"{e.message} — the scenario does not say which skill it drives",
+                sc.source,
+                hint="add skill: <name> at the top level",
+            ) from None
         self.mcp = display_path(self.skill.mcp_path, self.project.root)
         self.components = self._components()
         for turn in sc.turns:
@@ -105,11 +108,18 @@ class _Checker:
             close = did_you_mean(name, names)
             declared = ", ".join(names) or "none"
             if close:
-                raise self.error(f"unknown API {name!r}, did you mean {close!r}?", source, *at,
-                                 hint=f"skill {self.skill.name!r} declares: {declared} (in {self.mcp})") from None
-            raise self.error(f"unknown API {name!r}: skill {self.skill.name!r} declares {declared}", source, *at,
-                             hint=f"use one of those names, or declare {name} in {self.mcp} "
-                             "and register it in index.js") from None
+                raise self.error(
+                    f"unknown API {name!r}, did you mean {close!r}?",
+                    source,
+                    *at,
+                    hint=f"skill {self.skill.name!r} declares: {declared} (in {self.mcp})",
+                ) from None
+            raise self.error(
+                f"unknown API {name!r}: skill {self.skill.name!r} declares {declared}",
+                source,
+                *at,
+                hint=f"use one of those names, or declare {name} in {self.mcp} and register it in index.js",
+            ) from None
 
     def card_of(self, name: str, source: Source, *at: str | int, verb: str) -> str:
         """The component path of API ``name``'s card, or an error: it has none."""
@@ -117,7 +127,9 @@ class _Checker:
         if decl.component_path is None:
             with_cards = [a.name for a in self.skill.apis if a.component_path]
             raise self.error(
-                f"{name} has no card to {verb}: {self.mcp} gives it no _meta.ui.componentPath", source, *at,
+                f"{name} has no card to {verb}: {self.mcp} gives it no _meta.ui.componentPath",
+                source,
+                *at,
                 hint=f"APIs with a card: {', '.join(with_cards) or 'none'}; for {name} check the call's result instead "
                 "(expect: content / structuredContent)",
             )
@@ -130,7 +142,9 @@ class _Checker:
         close = did_you_mean(name, names)
         raise self.error(
             f"no card component named {name!r} in skill {self.skill.name!r} (cards: {', '.join(names) or 'none'})",
-            source, *at, hint=f"did you mean {close!r}?" if close else "name the card by its folder, e.g. drink-list",
+            source,
+            *at,
+            hint=f"did you mean {close!r}?" if close else "name the card by its folder, e.g. drink-list",
         )
 
     # -- turns and steps ----------------------------------------------------------------------
@@ -142,14 +156,22 @@ class _Checker:
             if path not in self.rendered_components:
                 apis = [a.name for a in self.skill.apis if a.component_path == path]
                 raise self.error(
-                    f"no {component_name(path)} card has been rendered before this tap", src, "tap", "card",
+                    f"no {component_name(path)} card has been rendered before this tap",
+                    src,
+                    "tap",
+                    "card",
                     hint=f"render it first: - render: {apis[0]}" if apis else "no API shows this card",
                 )
         if turn.api is not None:
             self.card_of(turn.api, src, "tap", "api", verb="tap")
             if turn.api not in self.rendered_apis:
-                raise self.error(f"the card of {turn.api} has not been rendered before this tap", src, "tap", "api",
-                                 hint=f"render it first: - render: {turn.api}")
+                raise self.error(
+                    f"the card of {turn.api} has not been rendered before this tap",
+                    src,
+                    "tap",
+                    "api",
+                    hint=f"render it first: - render: {turn.api}",
+                )
         if turn.expect is not None:
             self.expect(turn.expect)
 

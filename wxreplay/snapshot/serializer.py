@@ -51,8 +51,9 @@ def scenario_snapshot(transcript: Transcript) -> dict[str, Any]:
     """
     stable = transcript.stable_copier()
     out: dict[str, Any] = {"scenario": stable(transcript.scenario), "skill": stable(transcript.skill)}
-    out["sessions"] = [{k: v for k, v in stable(s.to_dict()).items() if k != "sessionId" and v is not None}
-                       for s in transcript.sessions]
+    out["sessions"] = [
+        {k: v for k, v in stable(s.to_dict()).items() if k != "sessionId" and v is not None} for s in transcript.sessions
+    ]
     if transcript.findings:
         out["findings"] = stable([f.to_dict() for f in transcript.findings])
     out["turns"] = [_turn(t.to_dict(), stable) for t in transcript.turns]

@@ -40,10 +40,15 @@ def version_problem(text: str, location: str | Path) -> str | None:
     found = stored_version(text)
     if found == SNAPSHOT_VERSION:
         return None
-    what = ("has no format version (its first line is not a `# wxreplay snapshot N` header)" if found is None
-            else f"is snapshot format version {found}")
-    return (f"snapshot {_shown(location)} {what}, but this wxreplay reads and writes version {SNAPSHOT_VERSION}: "
-            "run `pytest --snapshot-update` to rewrite it, then review the change")
+    what = (
+        "has no format version (its first line is not a `# wxreplay snapshot N` header)"
+        if found is None
+        else f"is snapshot format version {found}"
+    )
+    return (
+        f"snapshot {_shown(location)} {what}, but this wxreplay reads and writes version {SNAPSHOT_VERSION}: "
+        "run `pytest --snapshot-update` to rewrite it, then review the change"
+    )
 
 
 def _shown(location: str | Path) -> str:
@@ -96,8 +101,9 @@ class WxSnapshotExtension(SingleFileSnapshotExtension):
     def dirname(cls, *, test_location: PyTestLocation) -> str:
         """syrupy's folder for the snapshots of ``test_location``'s file (remembered per file)."""
         base = super().dirname
-        return _remembered(("dirname", cls, str(cls.snapshot_dirname), test_location.filepath),
-                           lambda: base(test_location=test_location))
+        return _remembered(
+            ("dirname", cls, str(cls.snapshot_dirname), test_location.filepath), lambda: base(test_location=test_location)
+        )
 
     if hasattr(SingleFileSnapshotExtension, "discovery_dirname"):  # syrupy 5 and later
 
@@ -105,15 +111,18 @@ class WxSnapshotExtension(SingleFileSnapshotExtension):
         def discovery_dirname(cls, *, test_location: PyTestLocation) -> str:
             """The folder syrupy scans for unused snapshots (remembered per file)."""
             base = super().discovery_dirname
-            return _remembered(("discovery", cls, str(cls.snapshot_dirname), test_location.filepath),
-                               lambda: base(test_location=test_location))
+            return _remembered(
+                ("discovery", cls, str(cls.snapshot_dirname), test_location.filepath), lambda: base(test_location=test_location)
+            )
 
     @classmethod
     def get_snapshot_name(cls, *, test_location: PyTestLocation, index: SnapshotIndex = 0) -> str:
         """The snapshot's file name without extension (remembered per test and assertion index)."""
         base = super().get_snapshot_name
-        return _remembered(("name", cls, test_location.filepath, test_location.snapshot_name, index),
-                           lambda: base(test_location=test_location, index=index))
+        return _remembered(
+            ("name", cls, test_location.filepath, test_location.snapshot_name, index),
+            lambda: base(test_location=test_location, index=index),
+        )
 
     def serialize(
         self,
@@ -136,7 +145,8 @@ class WxSnapshotExtension(SingleFileSnapshotExtension):
         It is returned as read, not refused: ``--snapshot-update`` must still see it differ and rewrite it.
         """
         text = super().read_snapshot_data_from_location(
-            snapshot_location=snapshot_location, snapshot_name=snapshot_name, session_id=session_id)
+            snapshot_location=snapshot_location, snapshot_name=snapshot_name, session_id=session_id
+        )
         if isinstance(text, str) and not text.startswith(HEADER):
             problem = version_problem(text, snapshot_location)
             if problem is not None:

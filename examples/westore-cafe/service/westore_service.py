@@ -38,29 +38,87 @@ IMAGE_BASE = "https://cdn.example.com/westore/drinks/"
 CATEGORY_LABELS = {"coffee": "咖啡", "milk-coffee": "奶咖", "tea": "茶饮"}
 
 DRINKS: list[dict[str, Any]] = [
-    {"drinkId": 101, "name": "拿铁", "price": 28, "category": "milk-coffee", "image": "latte.png",
-     "description": "双份浓缩配丝滑热牛奶，奶香与咖啡香平衡。", "tags": ["latte", "咖啡", "牛奶"]},
-    {"drinkId": 102, "name": "美式", "price": 22, "category": "coffee", "image": "americano.png",
-     "description": "浓缩咖啡加水，清爽不含奶。", "tags": ["americano", "黑咖啡", "咖啡"]},
-    {"drinkId": 103, "name": "生椰拿铁", "price": 32, "category": "milk-coffee",
-     "image": "coconut-latte.jpg", "description": "生椰乳搭配浓缩咖啡，椰香浓郁。",
-     "tags": ["椰子", "椰乳", "咖啡"]},
-    {"drinkId": 104, "name": "卡布奇诺", "price": 28, "category": "milk-coffee",
-     "image": "cappuccino.png", "description": "绵密奶泡更厚，咖啡味更突出。",
-     "tags": ["cappuccino", "奶泡", "咖啡"]},
-    {"drinkId": 105, "name": "抹茶拿铁", "price": 30, "category": "tea", "image": "matcha-latte.png",
-     "description": "宇治抹茶与鲜牛奶，不含咖啡因。", "tags": ["matcha", "抹茶", "无咖啡因"]},
-    {"drinkId": 106, "name": "燕麦拿铁", "price": 32, "category": "milk-coffee",
-     "image": "oat-latte.jpg", "description": "燕麦奶替代牛奶，乳糖不耐也能喝。",
-     "tags": ["燕麦", "植物奶", "咖啡"]},
-    {"drinkId": 107, "name": "焦糖玛奇朵", "price": 32, "category": "milk-coffee",
-     "image": "caramel-macchiato.png", "description": "香草糖浆打底，焦糖酱收尾。",
-     "tags": ["焦糖", "玛奇朵", "咖啡"]},
-    {"drinkId": 108, "name": "馥芮白", "price": 30, "category": "milk-coffee",
-     "image": "flat-white.png", "description": "精萃浓缩配微奶泡，口感醇厚。",
-     "tags": ["flat white", "澳白", "咖啡"]},
-    {"drinkId": 109, "name": "冷萃咖啡", "price": 26, "category": "coffee", "image": "cold-brew.jpg",
-     "description": "低温慢萃 20 小时，顺滑低酸。", "tags": ["cold brew", "冰咖啡", "咖啡"]},
+    {
+        "drinkId": 101,
+        "name": "拿铁",
+        "price": 28,
+        "category": "milk-coffee",
+        "image": "latte.png",
+        "description": "双份浓缩配丝滑热牛奶，奶香与咖啡香平衡。",
+        "tags": ["latte", "咖啡", "牛奶"],
+    },
+    {
+        "drinkId": 102,
+        "name": "美式",
+        "price": 22,
+        "category": "coffee",
+        "image": "americano.png",
+        "description": "浓缩咖啡加水，清爽不含奶。",
+        "tags": ["americano", "黑咖啡", "咖啡"],
+    },
+    {
+        "drinkId": 103,
+        "name": "生椰拿铁",
+        "price": 32,
+        "category": "milk-coffee",
+        "image": "coconut-latte.jpg",
+        "description": "生椰乳搭配浓缩咖啡，椰香浓郁。",
+        "tags": ["椰子", "椰乳", "咖啡"],
+    },
+    {
+        "drinkId": 104,
+        "name": "卡布奇诺",
+        "price": 28,
+        "category": "milk-coffee",
+        "image": "cappuccino.png",
+        "description": "绵密奶泡更厚，咖啡味更突出。",
+        "tags": ["cappuccino", "奶泡", "咖啡"],
+    },
+    {
+        "drinkId": 105,
+        "name": "抹茶拿铁",
+        "price": 30,
+        "category": "tea",
+        "image": "matcha-latte.png",
+        "description": "宇治抹茶与鲜牛奶，不含咖啡因。",
+        "tags": ["matcha", "抹茶", "无咖啡因"],
+    },
+    {
+        "drinkId": 106,
+        "name": "燕麦拿铁",
+        "price": 32,
+        "category": "milk-coffee",
+        "image": "oat-latte.jpg",
+        "description": "燕麦奶替代牛奶，乳糖不耐也能喝。",
+        "tags": ["燕麦", "植物奶", "咖啡"],
+    },
+    {
+        "drinkId": 107,
+        "name": "焦糖玛奇朵",
+        "price": 32,
+        "category": "milk-coffee",
+        "image": "caramel-macchiato.png",
+        "description": "香草糖浆打底，焦糖酱收尾。",
+        "tags": ["焦糖", "玛奇朵", "咖啡"],
+    },
+    {
+        "drinkId": 108,
+        "name": "馥芮白",
+        "price": 30,
+        "category": "milk-coffee",
+        "image": "flat-white.png",
+        "description": "精萃浓缩配微奶泡，口感醇厚。",
+        "tags": ["flat white", "澳白", "咖啡"],
+    },
+    {
+        "drinkId": 109,
+        "name": "冷萃咖啡",
+        "price": 26,
+        "category": "coffee",
+        "image": "cold-brew.jpg",
+        "description": "低温慢萃 20 小时，顺滑低酸。",
+        "tags": ["cold brew", "冰咖啡", "咖啡"],
+    },
 ]
 
 SPEC_OPTIONS: dict[str, list[dict[str, Any]]] = {
@@ -92,9 +150,16 @@ class ApiError(Exception):
         self.message = message
 
 
-REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized",
-           404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-           500: "Internal Server Error"}
+REASONS = {
+    200: "OK",
+    201: "Created",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    500: "Internal Server Error",
+}
 
 
 def _now_iso() -> str:
@@ -161,11 +226,9 @@ class WestoreService:
                 status, data = handler(environ, **params)
             return self._respond(start_response, status, {"code": 0, "data": data})
         except ApiError as exc:
-            return self._respond(start_response, exc.status,
-                                 {"code": exc.code, "message": exc.message})
+            return self._respond(start_response, exc.status, {"code": exc.code, "message": exc.message})
         except Exception as exc:  # pragma: no cover - defensive
-            return self._respond(start_response, 500,
-                                 {"code": 50000, "message": f"internal error: {exc}"})
+            return self._respond(start_response, 500, {"code": 50000, "message": f"internal error: {exc}"})
 
     def _route(self, method: str, path: str) -> tuple[Any, dict[str, str], bool]:
         allowed = False
@@ -283,8 +346,7 @@ class WestoreService:
         quantity = body.get("quantity", 1)
         if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 10:
             raise ApiError(400, 40006, "quantity must be an integer between 1 and 10")
-        size_delta = next(o["priceDelta"] for o in SPEC_OPTIONS["size"]
-                          if o["value"] == chosen["size"])
+        size_delta = next(o["priceDelta"] for o in SPEC_OPTIONS["size"] if o["value"] == chosen["size"])
         unit_price = drink["price"] + size_delta
         self.order_seq += 1
         order_id = f"WS{self.order_seq:04d}"
@@ -352,8 +414,7 @@ class WestoreService:
         openid = self._openid(environ)
         order = self._order(order_id, openid)
         if order["status"] == "PAID":
-            raise ApiError(409, 40903,
-                           f"order {order_id} is already paid; refunds are handled in store")
+            raise ApiError(409, 40903, f"order {order_id} is already paid; refunds are handled in store")
         if order["status"] != "CANCELLED":
             order["status"] = "CANCELLED"
             order["cancelledAt"] = _now_iso()
@@ -364,8 +425,13 @@ class WestoreService:
             raise ApiError(404, 40403, f"store {store_id} not found")
         paid = sum(1 for o in self.orders.values() if o["status"] == "PAID")
         queue = 3 + paid
-        return 200, {"storeId": 1, "storeName": "WeStore 科技园店", "queueLength": queue,
-                     "etaMinutes": queue * 2, "updatedAt": _now_iso()}
+        return 200, {
+            "storeId": 1,
+            "storeName": "WeStore 科技园店",
+            "queueLength": queue,
+            "etaMinutes": queue * 2,
+            "updatedAt": _now_iso(),
+        }
 
 
 def create_app(pay_delay_polls: int = 0) -> WestoreService:
@@ -392,13 +458,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="WeStore Cafe sandbox HTTP service")
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
-    parser.add_argument("--pay-delay-polls", type=int, default=0,
-                        help="payment queries answering NOTPAY before SUCCESS (default 0)")
+    parser.add_argument(
+        "--pay-delay-polls", type=int, default=0, help="payment queries answering NOTPAY before SUCCESS (default 0)"
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
     app = create_app(pay_delay_polls=args.pay_delay_polls)
-    server = make_server(args.host, args.port, app,
-                         server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    server = make_server(args.host, args.port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     server.quiet = args.quiet  # type: ignore[attr-defined]
     host, port = server.server_address[:2]
     print(f"westore service listening on http://{host}:{port}", flush=True)

@@ -49,7 +49,11 @@ def test_set_data_path_keys_observers_and_callbacks(lab: Session) -> None:
     # the setData callback ran after the render and its own setData rendered again in the same step
     assert card.find("#callbacks").texts() == "callbacks=1"
     assert texts(card, ".obs") == [
-        "count=1", "user.name=Ann", "list[1].done=true", 'user.**={"name":"Ann","tags":[null,"vip"]}', "pair=1/Ann",
+        "count=1",
+        "user.name=Ann",
+        "list[1].done=true",
+        'user.**={"name":"Ann","tags":[null,"vip"]}',
+        "pair=1/Ann",
     ]
     card.tap("#all")
     # '**' fires on every setData: attached, ready, the tap's two and the count-only one
@@ -120,4 +124,3 @@ def test_cards_share_one_context_but_not_state(lab: Session) -> None:
     assert a.find("#count").texts().startswith("count=1") and b.find("#count").texts().startswith("count=0")
     assert [c.number for c in lab.cards] == [1, 2] and lab.cards == [a, b]
     assert "via getViewContext: B" in b.texts()
-

@@ -19,11 +19,14 @@ from wxreplay.errors import TemplateError
 counter, lab, lab_project = support.counter, support.lab, support.lab_project  # fixtures
 
 
-@pytest.mark.parametrize(("api", "where", "message"), [
-    ("badUnclosed", "skills/lab/components/bad-unclosed/index.wxml:3:", "mismatched close tag </view>"),
-    ("badTag", "skills/lab/components/bad-tag/index.wxml:2:", "tag <swiper> is not allowed in cards"),
-    ("badExpr", "skills/lab/components/bad-expr/index.wxml:2:", "bad expression {{price +}}"),
-])
+@pytest.mark.parametrize(
+    ("api", "where", "message"),
+    [
+        ("badUnclosed", "skills/lab/components/bad-unclosed/index.wxml:3:", "mismatched close tag </view>"),
+        ("badTag", "skills/lab/components/bad-tag/index.wxml:2:", "tag <swiper> is not allowed in cards"),
+        ("badExpr", "skills/lab/components/bad-expr/index.wxml:2:", "bad expression {{price +}}"),
+    ],
+)
 def test_wxml_compile_errors_show_file_and_line(lab: Session, api: str, where: str, message: str) -> None:
     with pytest.raises(TemplateError) as info:
         show(lab, api, {})
@@ -61,8 +64,11 @@ def test_card_serialisations(lab: Session) -> None:
     assert card.to_text().splitlines()[:3] == ["view.menu.card @tap=onMenu", "  view.head", '    text.title "菜单"']
     data = card.to_data()
     assert data["component"] == "components/menu/index" and data["relatedPage"] == "/pages/detail/detail?from=menu"
-    assert data["tree"][0]["children"][0] == {"tag": "view", "class": "head",
-                                              "children": [{"tag": "text", "class": "title", "text": "菜单"}]}
+    assert data["tree"][0]["children"][0] == {
+        "tag": "view",
+        "class": "head",
+        "children": [{"tag": "text", "class": "title", "text": "菜单"}],
+    }
     assert card.find_text("甲").tag == "text" and len(card.find_all("button")) == 12
     assert repr(card) == "<Card components/menu/index of menu (card, 1 renders)>"
 
@@ -105,8 +111,9 @@ def test_render_command_errors(capsys: pytest.CaptureFixture[str]) -> None:
         main(["render", str(LAB), "ticket", "--result", "{}", "--args", "{}"])
 
 
-needs_chromium = pytest.mark.skipif(find_chromium() is None,
-                                    reason="needs Chromium: apt-get update && apt-get install -y chromium")
+needs_chromium = pytest.mark.skipif(
+    find_chromium() is None, reason="needs Chromium: apt-get update && apt-get install -y chromium"
+)
 
 
 @needs_chromium

@@ -113,7 +113,8 @@ def test_bound_method_that_does_not_exist(menu: Card) -> None:
     tap = menu.tap("#missing")
     assert tap.handlers == [] and not tap.rerendered
     assert [f.message for f in tap.findings] == [
-        'Component "skills/lab/components/menu/index" does not have a method "onNothing" to handle event "tap"']
+        'Component "skills/lab/components/menu/index" does not have a method "onNothing" to handle event "tap"'
+    ]
 
 
 def test_tap_result_records_host_events_and_to_dict(menu: Card) -> None:
@@ -130,7 +131,9 @@ def test_map_context_from_a_selector_query_and_create_map_context(lab: Session) 
     assert [e.name for e in center.host_events] == ["mapContext.create", "mapContext.getCenterLocation"]
     moved = card.tap("#move")
     assert [(e.name, e.args["args"] if "args" in e.args else e.args["via"]) for e in moved.host_events] == [
-        ("mapContext.create", "createMapContext"), ("mapContext.moveToLocation", {"latitude": 1.5, "longitude": 2.5})]
+        ("mapContext.create", "createMapContext"),
+        ("mapContext.moveToLocation", {"latitude": 1.5, "longitude": 2.5}),
+    ]
 
 
 def test_tapping_a_card_of_a_closed_session(lab_project: object) -> None:

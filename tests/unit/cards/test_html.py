@@ -38,20 +38,32 @@ def css_of(wxss: str, **kw: Any) -> str:
 
 def drink_list() -> list[CardNode]:
     tiles = [
-        el("view", "tile",
-           el("image", "thumb", attrs={"src": f"https://cdn.example.com/{i}.png", "mode": "aspectFill"}),
-           el("text", "name", t(name)),
-           el("view", "meta", el("text", "price", t(price)), el("text", "tag", t(tag))),
-           attrs={"hover-class": "tile-hover"}, dataset={"drinkId": 101 + i}, events={"tap": EventBinding("onTapDrink")})
-        for i, (name, price, tag) in enumerate([("生椰拿铁", "¥18", "咖啡"), ("美式咖啡", "¥12", "咖啡"),
-                                                 ("抹茶拿铁", "¥20", "茶饮")])
+        el(
+            "view",
+            "tile",
+            el("image", "thumb", attrs={"src": f"https://cdn.example.com/{i}.png", "mode": "aspectFill"}),
+            el("text", "name", t(name)),
+            el("view", "meta", el("text", "price", t(price)), el("text", "tag", t(tag))),
+            attrs={"hover-class": "tile-hover"},
+            dataset={"drinkId": 101 + i},
+            events={"tap": EventBinding("onTapDrink")},
+        )
+        for i, (name, price, tag) in enumerate(
+            [("生椰拿铁", "¥18", "咖啡"), ("美式咖啡", "¥12", "咖啡"), ("抹茶拿铁", "¥20", "茶饮")]
+        )
     ]
-    return [el("view", "card",
-               el("view", "header", el("text", "title", t("为你推荐")), el("text", "count", t("共 3 款"))),
-               el("scroll-view", "list", *tiles, attrs={"scroll-x": True}))]
+    return [
+        el(
+            "view",
+            "card",
+            el("view", "header", el("text", "title", t("为你推荐")), el("text", "count", t("共 3 款"))),
+            el("scroll-view", "list", *tiles, attrs={"scroll-x": True}),
+        )
+    ]
 
 
 # ---- WXSS → CSS ---------------------------------------------------------------------------------
+
 
 def test_rpx_converted_at_device_width() -> None:
     css = css_of(".a { width: 750rpx; margin: 10rpx -20rpx; }")
@@ -78,9 +90,11 @@ def test_dark_mode_is_emulated() -> None:
 
 
 def test_light_media_and_width_media() -> None:
-    wxss = ("@media (prefers-color-scheme: light) { .a { color: #101010 } }\n"
-            "@media (max-width: 300px) { .a { color: #202020 } }\n"
-            "@media screen and (min-width: 300px) { .a { color: #303030 } }")
+    wxss = (
+        "@media (prefers-color-scheme: light) { .a { color: #101010 } }\n"
+        "@media (max-width: 300px) { .a { color: #202020 } }\n"
+        "@media screen and (min-width: 300px) { .a { color: #303030 } }"
+    )
     light, dark = css_of(wxss), css_of(wxss, dark=True)
     assert "#101010" in light and "#101010" not in dark
     assert "#202020" not in light and "#303030" in light
@@ -109,24 +123,31 @@ def test_line_clamp_and_ellipsis_emulated() -> None:
 
 # ---- elements --------------------------------------------------------------------------------------
 
+
 def test_tag_mapping() -> None:
-    nodes = [el("view", "root",
-                el("text", "label", t("hi")),
-                el("image", "pic", attrs={"src": "https://a/b.png", "mode": "aspectFill"}),
-                el("image", attrs={"src": "https://a/c.png", "mode": "aspectFit"}),
-                el("image", attrs={"src": "https://a/d.png", "mode": "widthFix"}),
-                el("image", attrs={"src": "https://a/e.png"}),
-                el("button", "go", t("Go")),
-                el("scroll-view", "list", attrs={"scroll-x": True}),
-                el("map", id="m1"),
-                el("canvas"),
-                el("collapsible-view", "fold"),
-                id="main")]
+    nodes = [
+        el(
+            "view",
+            "root",
+            el("text", "label", t("hi")),
+            el("image", "pic", attrs={"src": "https://a/b.png", "mode": "aspectFill"}),
+            el("image", attrs={"src": "https://a/c.png", "mode": "aspectFit"}),
+            el("image", attrs={"src": "https://a/d.png", "mode": "widthFix"}),
+            el("image", attrs={"src": "https://a/e.png"}),
+            el("button", "go", t("Go")),
+            el("scroll-view", "list", attrs={"scroll-x": True}),
+            el("map", id="m1"),
+            el("canvas"),
+            el("collapsible-view", "fold"),
+            id="main",
+        )
+    ]
     html = page(nodes)
     assert '<div data-wx-tag="view" id="main" class="root">' in html
     assert '<span data-wx-tag="text" class="label">hi</span>' in html
-    assert ('<img data-wx-tag="image" class="pic" data-mode="aspectFill" src="https://a/b.png" alt="" '
-            'style="object-fit: cover;">') in html
+    assert (
+        '<img data-wx-tag="image" class="pic" data-mode="aspectFill" src="https://a/b.png" alt="" style="object-fit: cover;">'
+    ) in html
     assert 'data-mode="aspectFit" src="https://a/c.png" alt="" style="object-fit: contain;"' in html
     assert 'data-mode="widthFix" src="https://a/d.png" alt="" style="height: auto;"' in html
     assert 'src="https://a/e.png" alt="" style="object-fit: fill;"' in html
@@ -139,8 +160,13 @@ def test_tag_mapping() -> None:
 
 
 def test_dataset_events_hover_and_inline_style() -> None:
-    node = el("view", "tile", attrs={"hover-class": "pressed", "style": "width: 375rpx; z-index: 2", "hidden": True},
-              dataset={"drinkId": 101, "item": {"name": "拿铁"}}, events={"tap": EventBinding("onTap", catch=True)})
+    node = el(
+        "view",
+        "tile",
+        attrs={"hover-class": "pressed", "style": "width: 375rpx; z-index: 2", "hidden": True},
+        dataset={"drinkId": 101, "item": {"name": "拿铁"}},
+        events={"tap": EventBinding("onTap", catch=True)},
+    )
     html = page([node])
     assert 'data-hover-class="pressed"' in html
     assert 'data-drink-id="101"' in html
@@ -154,8 +180,9 @@ def test_scroll_view_without_scroll_x_does_not_scroll() -> None:
 
 
 def test_text_and_attributes_escaped_cjk_kept() -> None:
-    nodes = [el("view", 'a"b', t('<script>alert("x")</script> & 拿铁 ¥18'),
-                el("image", attrs={"src": 'https://a/b.png?x=1&y="2"'}))]
+    nodes = [
+        el("view", 'a"b', t('<script>alert("x")</script> & 拿铁 ¥18'), el("image", attrs={"src": 'https://a/b.png?x=1&y="2"'}))
+    ]
     html = page(nodes, title="<卡片>")
     assert "<script>" not in html
     assert '&lt;script&gt;alert("x")&lt;/script&gt; &amp; 拿铁 ¥18' in html

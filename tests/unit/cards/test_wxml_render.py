@@ -99,7 +99,7 @@ def test_if_chain_inside_text_drops_whitespace_between_branches_only() -> None:
         ('<view wx:if="{{a}}"/><text>t</text><view wx:elif="{{b}}"/>', ":1:36: wx:elif on <view> without a preceding"),
         ('<view wx:if="{{a}}" wx:else/>', ":1:1: <view> has both wx:if and wx:else"),
         ('<view wx:show="{{a}}"/>', ":1:7: unknown control attribute wx:show\n"),  # no guess: not a misspelling
-        ('<view wx:esle/>', ":1:7: unknown control attribute wx:esle; did you mean wx:else?\n"),
+        ("<view wx:esle/>", ":1:7: unknown control attribute wx:esle; did you mean wx:else?\n"),
         (
             '<view wx:for="{{l}}" wx:if="{{item}}"/>\n<view wx:else/>',
             ":2:1: wx:elif/wx:else cannot follow an element with both wx:for and wx:if",

@@ -22,12 +22,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_record_with_app_then_replay_without(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_with_app_then_replay_without(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("CI", raising=False)
     cassette = str(tmp_path / "order.yaml")
-    code, recorded, err = run(capsys, "call", EXAMPLE, "createOrder", "--args", ORDER, "--app", APP,
-                              "--cassette", cassette, "--record", "once")
+    code, recorded, err = run(
+        capsys, "call", EXAMPLE, "createOrder", "--args", ORDER, "--app", APP, "--cassette", cassette, "--record", "once"
+    )
     assert code == 0 and "wxreplay: recorded 3 new entries into" in err
     code, replayed, err = run(capsys, "call", EXAMPLE, "createOrder", "--args", ORDER, "--cassette", cassette)
     assert code == 0 and "recorded" not in err
@@ -41,14 +43,16 @@ def test_new_episodes_through_the_cli(capsys: pytest.CaptureFixture[str], tmp_pa
     assert run(capsys, "call", EXAMPLE, "searchDrinks", "--app", APP, "--cassette", cassette, "--record", "once")[0] == 0
     code, _, err = run(capsys, "call", EXAMPLE, "createOrder", "--args", ORDER, "--cassette", cassette)
     assert code == 1 and "--record new_episodes" in err
-    code, _, err = run(capsys, "call", EXAMPLE, "createOrder", "--args", ORDER, "--app", APP, "--cassette", cassette,
-                       "--record=new_episodes")
+    code, _, err = run(
+        capsys, "call", EXAMPLE, "createOrder", "--args", ORDER, "--app", APP, "--cassette", cassette, "--record=new_episodes"
+    )
     assert code == 0 and "recorded 3 new entries" in err
     assert [e["api"] for e in Cassette.open(cassette).entries] == ["searchDrinks"] + ["createOrder"] * 3
 
 
-def test_ci_without_a_record_flag_replays_only(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ci_without_a_record_flag_replays_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CI", "true")
     cassette = tmp_path / "c.yaml"
     code, _, err = run(capsys, "call", EXAMPLE, "searchDrinks", "--app", APP, "--cassette", str(cassette))

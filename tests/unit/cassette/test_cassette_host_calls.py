@@ -54,9 +54,12 @@ def login_service(request: httpx.Request) -> httpx.Response:
 
 
 def recording_device() -> Device:
-    return Device(login_code="0c3RecordedLoginCode00000000000a", payments=["cancel"],
-                  location={"latitude": 22.54, "longitude": 113.93},
-                  cloud=CloudState(collections={"products": [{"_id": "p1", "name": "拿铁", "price": 28}]}))
+    return Device(
+        login_code="0c3RecordedLoginCode00000000000a",
+        payments=["cancel"],
+        location={"latitude": 22.54, "longitude": 113.93},
+        cloud=CloudState(collections={"products": [{"_id": "p1", "name": "拿铁", "price": 28}]}),
+    )
 
 
 def calls(project: Project, cassette: Cassette, device: Device, apis: list[str], **session: Any) -> list[Any]:
@@ -78,8 +81,13 @@ def test_session_cassette_sits_behind_the_given_interceptors(project: Project, t
         return HostOutcome.success("login", {"code": "0c3AnsweredByTheTest000000000000"}) if call.name == "login" else nxt(call)
 
     cassette = Cassette.open(tmp_path / "own.yaml", "once")
-    with Session(project, device=recording_device(), transport=httpx.MockTransport(login_service), cassette=cassette,
-                 interceptors=[own_login]) as s:
+    with Session(
+        project,
+        device=recording_device(),
+        transport=httpx.MockTransport(login_service),
+        cassette=cassette,
+        interceptors=[own_login],
+    ) as s:
         result = s.call("signin")
     assert result.structured_content == {"code": "0c3AnsweredByTheTest000000000000", "token": "wst_Zq8rT2xLp0aV9mKcQ1"}
     assert seen == ["login", "request"]
@@ -101,8 +109,12 @@ def test_what_is_recorded_in_order(recorded: Path) -> None:
     entries = Cassette.open(recorded).entries
     kinds = [(e["kind"], e["call"]["name"] if e["kind"] == "host" else e["request"]["path"], e["api"]) for e in entries]
     assert kinds == [
-        ("host", "login", "signin"), ("http", "/login", "signin"), ("host", "requestPayment", "pay"),
-        ("host", "getLocation", "where"), ("host", "cloud.callFunction", "cloudy"), ("host", "cloud.database", "cloudy"),
+        ("host", "login", "signin"),
+        ("http", "/login", "signin"),
+        ("host", "requestPayment", "pay"),
+        ("host", "getLocation", "where"),
+        ("host", "cloud.callFunction", "cloudy"),
+        ("host", "cloud.database", "cloudy"),
     ]  # storage and system info stay local; wx.request is recorded once, as HTTP
     text = recorded.read_text(encoding="utf-8")
     assert "0c3RecordedLoginCode" not in text and "code: <redacted:code#1>" in text
@@ -142,15 +154,31 @@ def test_new_episodes_records_new_host_calls(project: Project, recorded: Path) -
     cassette = Cassette.open(recorded, "new_episodes")
     calls(project, cassette, Device(payments=["success"]), ["pay", "pay"])
     assert cassette.save()
-    pays = [e["outcome"]["value"]["errMsg"] for e in Cassette.open(recorded).entries if e["kind"] == "host"
-            and e["call"]["name"] == "requestPayment"]
+    pays = [
+        e["outcome"]["value"]["errMsg"]
+        for e in Cassette.open(recorded).entries
+        if e["kind"] == "host" and e["call"]["name"] == "requestPayment"
+    ]
     assert pays == ["requestPayment:fail cancel", "requestPayment:ok"]
 
 
-@pytest.mark.parametrize(("name", "recorded_kind"), [
-    ("login", True), ("checkSession", True), ("requestPayment", True), ("getLocation", True), ("getFuzzyLocation", True),
-    ("getPhoneNumber", True), ("getRealtimePhoneNumber", True), ("cloud.callFunction", True), ("cloud.ai.generateText", True),
-    ("request", False), ("getStorage", False), ("getSystemInfo", False), ("showToast", False),
-])
+@pytest.mark.parametrize(
+    ("name", "recorded_kind"),
+    [
+        ("login", True),
+        ("checkSession", True),
+        ("requestPayment", True),
+        ("getLocation", True),
+        ("getFuzzyLocation", True),
+        ("getPhoneNumber", True),
+        ("getRealtimePhoneNumber", True),
+        ("cloud.callFunction", True),
+        ("cloud.ai.generateText", True),
+        ("request", False),
+        ("getStorage", False),
+        ("getSystemInfo", False),
+        ("showToast", False),
+    ],
+)
 def test_which_host_calls_are_recorded(name: str, recorded_kind: bool) -> None:
     assert is_recorded(name) is recorded_kind

@@ -63,13 +63,16 @@ def misses(path: Path, method: str, url: str, match: MatchRules | None = None, *
 
 
 # ---- method, scheme, host, path ---------------------------------------------------------------------
-@pytest.mark.parametrize(("method", "url", "differs"), [
-    ("POST", "https://api.example.com/a/b", 'method: recorded "GET", live "POST"'),
-    ("GET", "http://api.example.com/a/b", 'scheme: recorded "https", live "http"'),
-    ("GET", "https://other.example.com/a/b", 'host: recorded "api.example.com", live "other.example.com"'),
-    ("GET", "https://api.example.com:8443/a/b", 'host: recorded "api.example.com", live "api.example.com:8443"'),
-    ("GET", "https://api.example.com/a/c", 'path: recorded "/a/b", live "/a/c"'),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "differs"),
+    [
+        ("POST", "https://api.example.com/a/b", 'method: recorded "GET", live "POST"'),
+        ("GET", "http://api.example.com/a/b", 'scheme: recorded "https", live "http"'),
+        ("GET", "https://other.example.com/a/b", 'host: recorded "api.example.com", live "other.example.com"'),
+        ("GET", "https://api.example.com:8443/a/b", 'host: recorded "api.example.com", live "api.example.com:8443"'),
+        ("GET", "https://api.example.com/a/c", 'path: recorded "/a/b", live "/a/c"'),
+    ],
+)
 def test_method_scheme_host_path(cassette_of: Callable[..., Path], method: str, url: str, differs: str) -> None:
     path = cassette_of(R("GET", "https://api.example.com/a/b"))
     assert replay(path, "GET", "https://api.example.com/a/b").json()["n"] == 1
@@ -101,8 +104,7 @@ def test_ignored_query_parameter(cassette_of: Callable[..., Path]) -> None:
 def test_headers_are_matched_case_insensitively(cassette_of: Callable[..., Path]) -> None:
     path = cassette_of(R("GET", "https://api.example.com/h", headers={"X-Store": "1"}))
     assert replay(path, "GET", "https://api.example.com/h", headers={"x-store": "1"}).status_code == 200
-    assert 'headers.x-store: recorded "1", live "2"' in misses(path, "GET", "https://api.example.com/h",
-                                                               headers={"X-Store": "2"})
+    assert 'headers.x-store: recorded "1", live "2"' in misses(path, "GET", "https://api.example.com/h", headers={"X-Store": "2"})
     assert MatchRules(match_headers=False).match_headers is False
     rules = MatchRules(match_headers=False)
     assert replay(path, "GET", "https://api.example.com/h", rules, headers={"X-Store": "2"}).status_code == 200
@@ -124,7 +126,7 @@ def test_redacted_headers_compare_for_presence_only(cassette_of: Callable[..., P
 
 def test_transport_headers_are_not_recorded(cassette_of: Callable[..., Path]) -> None:
     text = cassette_of(R("POST", "https://api.example.com/p", json={"a": 1})).read_text(encoding="utf-8")
-    headers = text[text.index("    headers:"): text.index("    body:")]
+    headers = text[text.index("    headers:") : text.index("    body:")]
     assert headers == "    headers:\n      content-type: application/json\n"
 
 
@@ -132,15 +134,23 @@ def test_transport_headers_are_not_recorded(cassette_of: Callable[..., Path]) ->
 def test_json_key_order_does_not_matter(cassette_of: Callable[..., Path]) -> None:
     path = cassette_of(R("POST", "https://api.example.com/o", json={"a": 1, "b": {"c": [1, 2], "d": "拿铁"}}))
     body = json.dumps({"b": {"d": "拿铁", "c": [1, 2]}, "a": 1}, ensure_ascii=False).encode()
-    assert replay(path, "POST", "https://api.example.com/o", content=body,
-                  headers={"content-type": "application/json"}).status_code == 200
-    assert "body.json.b.c[1]: recorded 2, live 3" in misses(path, "POST", "https://api.example.com/o",
-                                                            json={"a": 1, "b": {"c": [1, 3], "d": "拿铁"}})
+    assert (
+        replay(path, "POST", "https://api.example.com/o", content=body, headers={"content-type": "application/json"}).status_code
+        == 200
+    )
+    assert "body.json.b.c[1]: recorded 2, live 3" in misses(
+        path, "POST", "https://api.example.com/o", json={"a": 1, "b": {"c": [1, 3], "d": "拿铁"}}
+    )
 
 
 def test_ignored_json_fields_by_dotted_path_and_wildcard(cassette_of: Callable[..., Path]) -> None:
-    path = cassette_of(R("POST", "https://api.example.com/o",
-                         json={"meta": {"ts": 1, "nonce": "x"}, "items": [{"id": 1, "at": 5}, {"id": 2, "at": 6}]}))
+    path = cassette_of(
+        R(
+            "POST",
+            "https://api.example.com/o",
+            json={"meta": {"ts": 1, "nonce": "x"}, "items": [{"id": 1, "at": 5}, {"id": 2, "at": 6}]},
+        )
+    )
     rules = MatchRules().with_ignored("body.meta.ts", "body.meta.nonce", "body.items.*.at")
     live = {"meta": {"ts": 2, "nonce": "y"}, "items": [{"id": 1, "at": 7}, {"id": 2, "at": 8}]}
     assert replay(path, "POST", "https://api.example.com/o", rules, json=live).status_code == 200
@@ -159,7 +169,8 @@ def test_text_bodies_match_exactly(cassette_of: Callable[..., Path]) -> None:
     path = cassette_of(R("POST", "https://api.example.com/t", content="a=1&b=2", headers={"content-type": "text/plain"}))
     assert replay(path, "POST", "https://api.example.com/t", content="a=1&b=2", headers={"content-type": "text/plain"})
     assert 'body.text: recorded "a=1&b=2", live "b=2&a=1"' in misses(
-        path, "POST", "https://api.example.com/t", content="b=2&a=1", headers={"content-type": "text/plain"})
+        path, "POST", "https://api.example.com/t", content="b=2&a=1", headers={"content-type": "text/plain"}
+    )
 
 
 def test_binary_bodies_match_by_content(cassette_of: Callable[..., Path], tmp_path: Path) -> None:

@@ -163,9 +163,16 @@ def test_what_the_skill_sees_while_recording_is_what_replay_gives(path: Path) ->
     def gzip_service(request: httpx.Request) -> httpx.Response:
         import gzip
 
-        return httpx.Response(200, content=gzip.compress("你好".encode()),
-                              headers={"content-encoding": "gzip", "content-type": "text/plain; charset=utf-8",
-                                       "date": "Mon, 01 Jan 2024 00:00:00 GMT", "set-cookie": "a=1"})
+        return httpx.Response(
+            200,
+            content=gzip.compress("你好".encode()),
+            headers={
+                "content-encoding": "gzip",
+                "content-type": "text/plain; charset=utf-8",
+                "date": "Mon, 01 Jan 2024 00:00:00 GMT",
+                "set-cookie": "a=1",
+            },
+        )
 
     cassette = Cassette.open(path, "once")
     live = httpx.Client(transport=cassette.transport(httpx.MockTransport(gzip_service))).get(API + "/t")

@@ -12,10 +12,19 @@ from wxreplay.cassette import Cassette, CassetteError, store
 from wxreplay.cassette.model import http_entry
 
 ENTRY = http_entry(
-    {"method": "POST", "scheme": "https", "host": "api.example.com", "path": "/orders", "query": {"lang": ["zh"]},
-     "headers": {"content-type": "application/json"}, "body": {"json": {"name": "拿铁", "specs": {"sugar": "less"}}}},
+    {
+        "method": "POST",
+        "scheme": "https",
+        "host": "api.example.com",
+        "path": "/orders",
+        "query": {"lang": ["zh"]},
+        "headers": {"content-type": "application/json"},
+        "body": {"json": {"name": "拿铁", "specs": {"sugar": "less"}}},
+    },
     {"status": 201, "headers": {"content-type": "text/plain"}, "body": {"text": "第一行\n第二行\n"}},
-    turn=None, api="createOrder", ordinal=0,
+    turn=None,
+    api="createOrder",
+    ordinal=0,
 )
 GOOD = store.dump({"version": 1, "recorded_at": "2025-01-02T03:04:05Z", "entries": [ENTRY, ENTRY]})
 
@@ -93,11 +102,14 @@ def test_truncated_inside_the_last_value_is_caught_by_the_end_marker(tmp_path: P
     assert err.line == GOOD[: GOOD.rindex("第二行")].count("\n") + 1
 
 
-@pytest.mark.parametrize(("version", "expect"), [
-    ("2", "format version 2 was written by a newer wxreplay; this one reads version 1"),
-    ("'1'", "unsupported format version '1'"),
-    ("0", "unsupported format version 0"),
-])
+@pytest.mark.parametrize(
+    ("version", "expect"),
+    [
+        ("2", "format version 2 was written by a newer wxreplay; this one reads version 1"),
+        ("'1'", "unsupported format version '1'"),
+        ("0", "unsupported format version 0"),
+    ],
+)
 def test_wrong_version(tmp_path: Path, version: str, expect: str) -> None:
     path = write(tmp_path, GOOD.replace("version: 1", f"version: {version}", 1))
     err = error_of(path)
@@ -112,13 +124,16 @@ def test_not_a_cassette(tmp_path: Path) -> None:
     assert err.line == 3 and "'entries' must be a list" in str(err)
 
 
-@pytest.mark.parametrize(("old", "new", "expect"), [
-    ("kind: http", "kind: grpc", "unknown kind 'grpc' of entry 1 (valid: http, host)"),
-    ("status: 201", "status: created", "'status' of the response of entry 1 must be a number"),
-    ("method: POST", "method: [POST]", "'method' of the request of entry 1 must be a string"),
-    ("ordinal: 0", "ordinal: first", "'ordinal' of entry 1 must be a number or null"),
-    ("      text: |", "      html: |", "the body of entry 1 must be null or a mapping with one of json, text, sha256"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expect"),
+    [
+        ("kind: http", "kind: grpc", "unknown kind 'grpc' of entry 1 (valid: http, host)"),
+        ("status: 201", "status: created", "'status' of the response of entry 1 must be a number"),
+        ("method: POST", "method: [POST]", "'method' of the request of entry 1 must be a string"),
+        ("ordinal: 0", "ordinal: first", "'ordinal' of entry 1 must be a number or null"),
+        ("      text: |", "      html: |", "the body of entry 1 must be null or a mapping with one of json, text, sha256"),
+    ],
+)
 def test_bad_fields_point_at_their_line(tmp_path: Path, old: str, new: str, expect: str) -> None:
     text = GOOD.replace(old, new, 1)
     path = write(tmp_path, text)

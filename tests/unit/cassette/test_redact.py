@@ -28,8 +28,15 @@ SECRET_VALUE = "s3cr3t-V4lue-0123456789"
 
 
 def http(request: dict[str, Any] | None = None, response: dict[str, Any] | None = None, **top: Any) -> dict[str, Any]:
-    req: dict[str, Any] = {"method": "POST", "scheme": "http", "host": "127.0.0.1:8765", "path": "/api/orders", "query": {},
-           "headers": {}, "body": None}
+    req: dict[str, Any] = {
+        "method": "POST",
+        "scheme": "http",
+        "host": "127.0.0.1:8765",
+        "path": "/api/orders",
+        "query": {},
+        "headers": {},
+        "body": None,
+    }
     resp: dict[str, Any] = {"status": 200, "headers": {}, "body": None}
     req.update(request or {})
     resp.update(response or {})
@@ -37,19 +44,33 @@ def http(request: dict[str, Any] | None = None, response: dict[str, Any] | None 
 
 
 def host(name: str, args: dict[str, Any] | None = None, outcome: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"kind": "host", "turn": None, "api": "createOrder", "ordinal": 0, "name": name, "args": args or {},
-            "ok": True, "outcome": outcome or {"errMsg": f"{name}:ok"}}
+    return {
+        "kind": "host",
+        "turn": None,
+        "api": "createOrder",
+        "ordinal": 0,
+        "name": name,
+        "args": args or {},
+        "ok": True,
+        "outcome": outcome or {"errMsg": f"{name}:ok"},
+    }
 
 
 def login_flow() -> list[dict[str, Any]]:
     """wx.login -> POST /api/login {code} -> token -> a request carrying ``Authorization: Bearer <token>``."""
     return [
         host("login", outcome={"code": CODE, "errMsg": "login:ok"}),
-        http({"path": "/api/login", "body": {"code": CODE}},
-             {"body": {"code": 0, "data": {"token": TOKEN, "openid": OPENID, "expiresIn": 7200}}}),
-        http({"headers": {"authorization": f"Bearer {TOKEN}", "content-type": "application/json"},
-              "body": {"drinkId": 101, "specs": {"sugar": "less"}}},
-             {"status": 201, "body": {"code": 0, "data": {"orderId": "WS0001", "name": "拿铁", "status": "CREATED"}}}),
+        http(
+            {"path": "/api/login", "body": {"code": CODE}},
+            {"body": {"code": 0, "data": {"token": TOKEN, "openid": OPENID, "expiresIn": 7200}}},
+        ),
+        http(
+            {
+                "headers": {"authorization": f"Bearer {TOKEN}", "content-type": "application/json"},
+                "body": {"drinkId": 101, "specs": {"sugar": "less"}},
+            },
+            {"status": 201, "body": {"code": 0, "data": {"orderId": "WS0001", "name": "拿铁", "status": "CREATED"}}},
+        ),
     ]
 
 
@@ -58,8 +79,10 @@ def login_flow() -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("name", DEFAULT_HEADER_NAMES)
 def test_default_header_names_are_redacted_in_requests_and_responses(name: str) -> None:
-    entry = http({"headers": {name.title(): SECRET_VALUE, "content-type": "application/json"}},
-                 {"headers": {name: SECRET_VALUE, "content-length": "12"}})
+    entry = http(
+        {"headers": {name.title(): SECRET_VALUE, "content-type": "application/json"}},
+        {"headers": {name: SECRET_VALUE, "content-length": "12"}},
+    )
     out = Redactor().redact(entry)
     assert PLACEHOLDER_RE.search(out["request"]["headers"][name.title()])
     assert SECRET_VALUE not in repr(out)
@@ -69,8 +92,10 @@ def test_default_header_names_are_redacted_in_requests_and_responses(name: str) 
 
 @pytest.mark.parametrize("name", DEFAULT_FIELD_NAMES)
 def test_default_field_names_are_redacted_at_any_depth_in_bodies(name: str) -> None:
-    entry = http({"body": {"outer": [{"inner": {name: SECRET_VALUE, "keep": "拿铁"}}]}},
-                 {"body": {"code": 0, "data": {name: SECRET_VALUE}}})
+    entry = http(
+        {"body": {"outer": [{"inner": {name: SECRET_VALUE, "keep": "拿铁"}}]}},
+        {"body": {"code": 0, "data": {name: SECRET_VALUE}}},
+    )
     out = Redactor().redact(entry)
     ph = out["request"]["body"]["outer"][0]["inner"][name]
     assert is_placeholder(ph)
@@ -89,8 +114,13 @@ def test_default_field_names_are_redacted_as_query_parameters(name: str) -> None
 
 @pytest.mark.parametrize("name", DEFAULT_FIELD_NAMES)
 def test_default_field_names_are_redacted_in_host_call_args_and_outcomes(name: str) -> None:
-    out = Redactor().redact(host("cloud.callFunction", args={"name": "pay", "data": {name: SECRET_VALUE}},
-                                 outcome={"result": {name: "other-secret-987654"}, "errMsg": "cloud.callFunction:ok"}))
+    out = Redactor().redact(
+        host(
+            "cloud.callFunction",
+            args={"name": "pay", "data": {name: SECRET_VALUE}},
+            outcome={"result": {name: "other-secret-987654"}, "errMsg": "cloud.callFunction:ok"},
+        )
+    )
     assert is_placeholder(out["args"]["data"][name])
     assert is_placeholder(out["outcome"]["result"][name])
     assert out["args"]["name"] == "pay" and out["name"] == "cloud.callFunction"
@@ -119,8 +149,11 @@ def test_login_token_is_the_one_later_requests_carry() -> None:
     login, http_login, order = (r.redact(e) for e in login_flow())
     assert login["outcome"] == {"code": "<redacted:code#1>", "errMsg": "login:ok"}
     assert http_login["request"]["body"] == {"code": "<redacted:code#1>"}
-    assert http_login["response"]["body"]["data"] == {"token": "<redacted:token#1>", "openid": "<redacted:openid#1>",
-                                                      "expiresIn": 7200}
+    assert http_login["response"]["body"]["data"] == {
+        "token": "<redacted:token#1>",
+        "openid": "<redacted:openid#1>",
+        "expiresIn": 7200,
+    }
     assert order["request"]["headers"]["authorization"] == "Bearer <redacted:token#1>"
     assert order["response"]["body"]["data"]["name"] == "拿铁"
 
@@ -128,8 +161,12 @@ def test_login_token_is_the_one_later_requests_carry() -> None:
 def test_prepay_id_inside_package_and_everywhere_else() -> None:
     r = Redactor()
     prepay = r.redact(http({"path": "/api/orders/WS0001/prepay"}, {"body": {"code": 0, "data": {"prepay_id": PREPAY}}}))
-    pay = r.redact(host("requestPayment", args={"timeStamp": "1735718400", "package": f"prepay_id={PREPAY}",
-                                                "signType": "RSA", "paySign": "c2lnbmF0dXJl"}))
+    pay = r.redact(
+        host(
+            "requestPayment",
+            args={"timeStamp": "1735718400", "package": f"prepay_id={PREPAY}", "signType": "RSA", "paySign": "c2lnbmF0dXJl"},
+        )
+    )
     note = r.redact(host("showToast", args={"title": f"paid {PREPAY}"}))
     assert prepay["response"]["body"]["data"]["prepay_id"] == "<redacted:prepay_id#1>"
     assert pay["args"]["package"] == "prepay_id=<redacted:prepay_id#1>"
@@ -149,8 +186,12 @@ def test_package_seen_first_keeps_the_prepay_id_name_and_matches_later_copies() 
 def test_secret_reappearing_inside_non_secret_strings_paths_and_urls() -> None:
     r = Redactor()
     r.redact(http(response={"body": {"data": {"token": TOKEN, "openid": OPENID}}}))
-    out = r.redact(http({"path": f"/api/users/{OPENID}", "body": {"url": f"https://x.example/cb?t={TOKEN}&a=1"}},
-                        {"body": {"message": f"用户 {OPENID} 已登录"}}))
+    out = r.redact(
+        http(
+            {"path": f"/api/users/{OPENID}", "body": {"url": f"https://x.example/cb?t={TOKEN}&a=1"}},
+            {"body": {"message": f"用户 {OPENID} 已登录"}},
+        )
+    )
     assert out["request"]["path"] == "/api/users/<redacted:openid#1>"
     assert out["request"]["body"]["url"] == "https://x.example/cb?t=<redacted:token#1>&a=1"
     assert out["response"]["body"]["message"] == "用户 <redacted:openid#1> 已登录"
@@ -171,25 +212,40 @@ def test_redact_entries_learns_across_all_entries_first() -> None:
 
 
 def test_query_pairs_inside_strings_are_redacted_by_name() -> None:
-    out = Redactor().redact(http({"body": {"callback": "https://api.weixin.qq.com/sns/jscode2session?appid=wx0000000000000000"
-                                                       "&secret=0123456789abcdef0123456789abcdef&js_code=abc123&grant_type=x",
-                                           "form": "code=0c3zzz&state=ok"}}))
+    out = Redactor().redact(
+        http(
+            {
+                "body": {
+                    "callback": "https://api.weixin.qq.com/sns/jscode2session?appid=wx0000000000000000"
+                    "&secret=0123456789abcdef0123456789abcdef&js_code=abc123&grant_type=x",
+                    "form": "code=0c3zzz&state=ok",
+                }
+            }
+        )
+    )
     body = out["request"]["body"]
-    assert body["callback"] == ("https://api.weixin.qq.com/sns/jscode2session?appid=wx0000000000000000"
-                                "&secret=<redacted:secret#1>&js_code=<redacted:js_code#1>&grant_type=x")
+    assert body["callback"] == (
+        "https://api.weixin.qq.com/sns/jscode2session?appid=wx0000000000000000"
+        "&secret=<redacted:secret#1>&js_code=<redacted:js_code#1>&grant_type=x"
+    )
     assert body["form"] == "code=<redacted:code#1>&state=ok"
 
 
 def test_cookies_keep_names_and_attributes() -> None:
-    out = Redactor().redact(http({"headers": {"cookie": "sid=abc123xyz; theme=dark"}},
-                                 {"headers": {"set-cookie": "sid=abc123xyz; Path=/; HttpOnly; Max-Age=3600"}}))
+    out = Redactor().redact(
+        http(
+            {"headers": {"cookie": "sid=abc123xyz; theme=dark"}},
+            {"headers": {"set-cookie": "sid=abc123xyz; Path=/; HttpOnly; Max-Age=3600"}},
+        )
+    )
     assert out["request"]["headers"]["cookie"] == "sid=<redacted:cookie#1>; theme=<redacted:cookie#2>"
     assert out["response"]["headers"]["set-cookie"] == "sid=<redacted:cookie#1>; Path=/; HttpOnly; Max-Age=3600"
 
 
 def test_auth_scheme_is_kept_and_unknown_credentials_get_the_header_kind() -> None:
-    out = Redactor().redact(http({"headers": {"Authorization": "Basic dXNlcjpwYXNzd29yZA==",
-                                              "Proxy-Authorization": "Bearer never-seen-before-123"}}))
+    out = Redactor().redact(
+        http({"headers": {"Authorization": "Basic dXNlcjpwYXNzd29yZA==", "Proxy-Authorization": "Bearer never-seen-before-123"}})
+    )
     assert out["request"]["headers"]["Authorization"] == "Basic <redacted:authorization#1>"
     assert out["request"]["headers"]["Proxy-Authorization"] == "Bearer <redacted:proxy-authorization#1>"
 
@@ -198,10 +254,23 @@ def test_auth_scheme_is_kept_and_unknown_credentials_get_the_header_kind() -> No
 
 
 def test_secret_field_values_of_any_type_but_small_status_numbers() -> None:
-    out = Redactor().redact(http(response={"body": {
-        "code": 0, "errCode": 40901, "token": "ab", "password": 12345678, "phoneNumber": 13800138000,
-        "sign": True, "secret": None, "api_key": "", "session_key": ["k1", {"nested": "k2"}],
-    }}))
+    out = Redactor().redact(
+        http(
+            response={
+                "body": {
+                    "code": 0,
+                    "errCode": 40901,
+                    "token": "ab",
+                    "password": 12345678,
+                    "phoneNumber": 13800138000,
+                    "sign": True,
+                    "secret": None,
+                    "api_key": "",
+                    "session_key": ["k1", {"nested": "k2"}],
+                }
+            }
+        )
+    )
     body = out["response"]["body"]
     assert body["code"] == 0 and body["errCode"] == 40901  # ``code === 0`` must still hold in replay
     assert body["token"] == "<redacted:token#1>"  # short, still replaced where it is
@@ -221,18 +290,47 @@ def test_short_and_numeric_secrets_are_not_substituted_inside_other_strings() ->
 def test_secrets_are_substituted_only_as_whole_tokens() -> None:
     r = Redactor()
     r.redact(http({"body": {"code": "123456", "token": TOKEN, "secret": "-----BEGIN KEY----- abc"}}))
-    out = r.redact(http({"body": {"a": "code 123456 used", "b": "order 91234567", "c": "123456",
-                                  "d": f"x{TOKEN}", "e": f"{TOKEN}9", "f": f"({TOKEN}),用户{TOKEN}",
-                                  "g": "pem: -----BEGIN KEY----- abc;"}}))
-    assert out["request"]["body"] == {"a": "code <redacted:code#1> used", "b": "order 91234567", "c": "<redacted:code#1>",
-                                      "d": f"x{TOKEN}", "e": f"{TOKEN}9", "f": "(<redacted:token#1>),用户<redacted:token#1>",
-                                      "g": "pem: <redacted:secret#1>;"}
+    out = r.redact(
+        http(
+            {
+                "body": {
+                    "a": "code 123456 used",
+                    "b": "order 91234567",
+                    "c": "123456",
+                    "d": f"x{TOKEN}",
+                    "e": f"{TOKEN}9",
+                    "f": f"({TOKEN}),用户{TOKEN}",
+                    "g": "pem: -----BEGIN KEY----- abc;",
+                }
+            }
+        )
+    )
+    assert out["request"]["body"] == {
+        "a": "code <redacted:code#1> used",
+        "b": "order 91234567",
+        "c": "<redacted:code#1>",
+        "d": f"x{TOKEN}",
+        "e": f"{TOKEN}9",
+        "f": "(<redacted:token#1>),用户<redacted:token#1>",
+        "g": "pem: <redacted:secret#1>;",
+    }
 
 
 def test_suffix_names_are_redacted_only_when_the_value_looks_secret() -> None:
-    out = Redactor().redact(http({"body": {"csrfToken": "Zk8qP2mX7vL4nR9tB1cW6y", "client_secret": "9f86d081884c7d659a2f",
-                                           "cacheKey": "menu:v2", "storageKey": "westore:token", "key": "sugar",
-                                           "sortKey": "drinks-menu-cache-v2"}}))
+    out = Redactor().redact(
+        http(
+            {
+                "body": {
+                    "csrfToken": "Zk8qP2mX7vL4nR9tB1cW6y",
+                    "client_secret": "9f86d081884c7d659a2f",
+                    "cacheKey": "menu:v2",
+                    "storageKey": "westore:token",
+                    "key": "sugar",
+                    "sortKey": "drinks-menu-cache-v2",
+                }
+            }
+        )
+    )
     body = out["request"]["body"]
     assert body["csrfToken"] == "<redacted:csrfToken#1>"
     assert body["client_secret"] == "<redacted:client_secret#1>"
@@ -247,9 +345,14 @@ def test_looks_secret() -> None:
 
 
 def test_non_secret_content_is_untouched_and_input_not_mutated() -> None:
-    item = {"name": "拿铁", "description": "双份浓缩配丝滑热牛奶，奶香与咖啡香平衡。",
-            "image": "https://cdn.example.com/westore/drinks/latte.png", "price": 28,
-            "createdAt": "2025-01-01T08:00:00Z", "_id": "ca978112ca1bbdcafac231b39a23dc4d"}
+    item = {
+        "name": "拿铁",
+        "description": "双份浓缩配丝滑热牛奶，奶香与咖啡香平衡。",
+        "image": "https://cdn.example.com/westore/drinks/latte.png",
+        "price": 28,
+        "createdAt": "2025-01-01T08:00:00Z",
+        "_id": "ca978112ca1bbdcafac231b39a23dc4d",
+    }
     entry = http({"path": "/api/menu", "query": {"keyword": ["生椰拿铁"]}}, {"body": {"code": 0, "data": {"items": [item]}}})
     before = copy.deepcopy(entry)
     out = Redactor().redact(entry)
@@ -272,10 +375,14 @@ def test_redaction_is_idempotent_with_the_same_and_a_fresh_redactor() -> None:
 def test_placeholders_are_never_redacted_even_under_secret_names_or_when_a_secret_is_a_substring() -> None:
     r = Redactor()
     r.redact(http({"body": {"token": "redacted"}}))  # a secret that is a substring of every placeholder
-    out = r.redact(http({"body": {"token": "<redacted:token#7>", "code": "<redacted:code#3>x",
-                                  "note": "<redacted:token#1> redacted"}}))
-    assert out["request"]["body"] == {"token": "<redacted:token#7>", "code": "<redacted:code#3>x",
-                                      "note": "<redacted:token#1> <redacted:token#1>"}
+    out = r.redact(
+        http({"body": {"token": "<redacted:token#7>", "code": "<redacted:code#3>x", "note": "<redacted:token#1> redacted"}})
+    )
+    assert out["request"]["body"] == {
+        "token": "<redacted:token#7>",
+        "code": "<redacted:code#3>x",
+        "note": "<redacted:token#1> <redacted:token#1>",
+    }
 
 
 def test_seed_continues_numbering_of_an_existing_cassette() -> None:
@@ -294,8 +401,12 @@ def test_seed_continues_numbering_of_an_existing_cassette() -> None:
 
 def test_extra_and_ignored_fields_from_config() -> None:
     rules = RedactionRules.from_config({"extra_fields": ["mchid", "X-Wx-Key"], "ignore_fields": ["code", "package", "sign"]})
-    out = Redactor(rules).redact(http({"headers": {"x-wx-key": "k-12345"}, "body": {"mchid": "1900000109", "code": "ABC"}},
-                                      {"body": {"package": "Sign=WXPay", "token": "t"}}))
+    out = Redactor(rules).redact(
+        http(
+            {"headers": {"x-wx-key": "k-12345"}, "body": {"mchid": "1900000109", "code": "ABC"}},
+            {"body": {"package": "Sign=WXPay", "token": "t"}},
+        )
+    )
     assert out["request"]["headers"]["x-wx-key"] == "<redacted:X-Wx-Key#1>"
     assert out["request"]["body"] == {"mchid": "<redacted:mchid#1>", "code": "ABC"}
     # ``Sign=`` inside the value is a name=value pair of its own: ``sign`` had to be opted out as well
@@ -318,8 +429,9 @@ def test_bad_config_is_a_usage_error_naming_the_key(config: dict[str, Any]) -> N
 def test_rules_from_pyproject(tmp_path: Path) -> None:
     assert rules_from_pyproject(tmp_path / "missing.toml") == RedactionRules()
     p = tmp_path / "pyproject.toml"
-    p.write_text('[project]\nname = "x"\n\n[tool.wxreplay.redact]\nextra_fields = ["mchid"]\nignore_fields = ["sign"]\n',
-                 encoding="utf-8")
+    p.write_text(
+        '[project]\nname = "x"\n\n[tool.wxreplay.redact]\nextra_fields = ["mchid"]\nignore_fields = ["sign"]\n', encoding="utf-8"
+    )
     rules = rules_from_pyproject(p)
     assert rules.extra_fields == ("mchid",) and rules.ignore_fields == ("sign",)
     p.write_text("[tool.wxreplay.redact\n", encoding="utf-8")

@@ -353,23 +353,26 @@ def test_redacted_example_cassette_is_clean_as_json_too() -> None:
     assert scan_cassette_text(json.dumps(data, ensure_ascii=True), "c.json") == []  # \\uXXXX-escaped Chinese
 
 
-@pytest.mark.parametrize("line", [
-    "name: createOrder2024WithCouponV2",
-    "path: skills/coffee/apis/createOrder.js",
-    "id: 550e8400-E29B-41d4-a716-446655440000",
-    "docId: 9f86d081884c7d659a2feaa0c55ad015",
-    "orderId: WS0001",
-    "requestId: 9f86d081884c7d659a2feaa0c55ad015",
-    "etag: '33a64df551425fcc55e4d42a148795d9f25f89d4'",
-    "image: https://cdn.example.com/westore/drinks/Zk8qP2mX7vL4nR9tB1cW6yH3jD5sF0gA.png",
-    "createdAt: '2025-01-01T08:00:00.000+08:00'",
-    "timeStamp: '17357184001735718400'",
-    "description: 双份浓缩配丝滑热牛奶，奶香与咖啡香平衡。Zk8q",
-    "storageKey: westore:token:v2:20250101",
-    "code: LOGIN_REJECTED_BY_SERVER",
-    "authorization: Bearer <redacted:token#1>",
-    f"token: <redacted:token#12>  # was {'x' * 3}",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "name: createOrder2024WithCouponV2",
+        "path: skills/coffee/apis/createOrder.js",
+        "id: 550e8400-E29B-41d4-a716-446655440000",
+        "docId: 9f86d081884c7d659a2feaa0c55ad015",
+        "orderId: WS0001",
+        "requestId: 9f86d081884c7d659a2feaa0c55ad015",
+        "etag: '33a64df551425fcc55e4d42a148795d9f25f89d4'",
+        "image: https://cdn.example.com/westore/drinks/Zk8qP2mX7vL4nR9tB1cW6yH3jD5sF0gA.png",
+        "createdAt: '2025-01-01T08:00:00.000+08:00'",
+        "timeStamp: '17357184001735718400'",
+        "description: 双份浓缩配丝滑热牛奶，奶香与咖啡香平衡。Zk8q",
+        "storageKey: westore:token:v2:20250101",
+        "code: LOGIN_REJECTED_BY_SERVER",
+        "authorization: Bearer <redacted:token#1>",
+        f"token: <redacted:token#12>  # was {'x' * 3}",
+    ],
+)
 def test_no_false_positives(line: str) -> None:
     assert scan(line) == []
 
@@ -475,13 +478,33 @@ def test_ignored_fields_are_not_reported() -> None:
 
 def test_unredacted_recording_is_caught_and_redacting_it_makes_it_clean() -> None:
     entries: list[dict[str, Any]] = [
-        {"kind": "host", "name": "login", "args": {}, "ok": True,
-         "outcome": {"code": "0c3d711642b726b04401627ca9fbac3e", "errMsg": "login:ok"}},
-        {"kind": "http", "request": {"method": "POST", "path": "/api/orders", "headers": {"authorization": f"Bearer {TOKEN}"},
-                                     "body": {"drinkId": 101}},
-         "response": {"status": 200, "body": {"code": 0, "data": {
-             "nonceStr": "7b85601fe50e5f467a0eca1fab388c6e", "package": "prepay_id=wxfbcb9576c057674189d6f2257e1bf8",
-             "paySign": "OniePZcVpGxrXmMiu+TPr1vzhXvYZ8X2TinGz7SPQc7NBtpAb7yIQmW"}}}},
+        {
+            "kind": "host",
+            "name": "login",
+            "args": {},
+            "ok": True,
+            "outcome": {"code": "0c3d711642b726b04401627ca9fbac3e", "errMsg": "login:ok"},
+        },
+        {
+            "kind": "http",
+            "request": {
+                "method": "POST",
+                "path": "/api/orders",
+                "headers": {"authorization": f"Bearer {TOKEN}"},
+                "body": {"drinkId": 101},
+            },
+            "response": {
+                "status": 200,
+                "body": {
+                    "code": 0,
+                    "data": {
+                        "nonceStr": "7b85601fe50e5f467a0eca1fab388c6e",
+                        "package": "prepay_id=wxfbcb9576c057674189d6f2257e1bf8",
+                        "paySign": "OniePZcVpGxrXmMiu+TPr1vzhXvYZ8X2TinGz7SPQc7NBtpAb7yIQmW",
+                    },
+                },
+            },
+        },
     ]
     raw = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
     assert {h.kind for h in scan(raw)} == {"secret-field", "bearer-token", "wechat-prepay-id"}
@@ -499,8 +522,9 @@ def write_tree(root: Path) -> None:
     (root / "cassettes" / "leak.yaml").write_text(f"entries:\n- outcome:\n    code: x\n    token: {TOKEN}\n", encoding="utf-8")
     (root / "cassettes" / "body.bin").write_text(f"token: {TOKEN}\n", encoding="utf-8")  # side file: not scanned
     (root / "snapshots").mkdir()
-    (root / "snapshots" / "clean.ambr").write_text("# name: test_latte\n  dict({\n    'token': '<redacted:token#1>',\n  })\n",
-                                                   encoding="utf-8")
+    (root / "snapshots" / "clean.ambr").write_text(
+        "# name: test_latte\n  dict({\n    'token': '<redacted:token#1>',\n  })\n", encoding="utf-8"
+    )
     (root / ".hidden").mkdir()
     (root / ".hidden" / "x.yaml").write_text(f"token: {TOKEN}\n", encoding="utf-8")
 
@@ -516,8 +540,14 @@ def test_scan_path_walks_directories_by_suffix(tmp_path: Path) -> None:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wxreplay.cli", "scan", *args], cwd=cwd, capture_output=True,
-                          text=True, encoding="utf-8", timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "wxreplay.cli", "scan", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:

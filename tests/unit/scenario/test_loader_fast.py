@@ -87,13 +87,11 @@ TRICKY = {
         "      - reply: \"时间: 10:30，地点：门店\"\n      - reply: '单引号：可以'\n"
         "      - {说: 中文键, 值: [一, 二]}\n"
     ),
-    "quoted keys": "'single key': 1\n\"double key\": 2\n\"with: colon\": 3\n'': empty\n\"\\u00e9\": 4\n",
+    "quoted keys": '\'single key\': 1\n"double key": 2\n"with: colon": 3\n\'\': empty\n"\\u00e9": 4\n',
     "comments": "# top\na: 1  # trailing\n# between\nb:\n  # inside\n  - x  # item\n# end\n",
     "empty values": "a:\nb: ~\nc: null\nd: ''\ne:\n  - \n  - x\nf: {x: ~}\ng: [null, '']\n",
     "multi-line plain scalars": "a: one\n  two\n\n  three\nb: [x\n  y, z]\nc: x - y -z\n",
-    "escapes in double quotes": (
-        "a: \"tab\\there\"\nb: \"line\\nbreak \\u263A \\x41 \\\\ \\\"\"\nc: \"folded\n  quoted\n\n  text\"\n"
-    ),
+    "escapes in double quotes": ('a: "tab\\there"\nb: "line\\nbreak \\u263A \\x41 \\\\ \\""\nc: "folded\n  quoted\n\n  text"\n'),
     "windows line endings": (
         "name: x\r\nturns:\r\n  - user: 你好\r\n    plan:\r\n      - reply: |\r\n          hi\r\n          there\r\n"
     ),
@@ -220,12 +218,28 @@ def test_embedded_test_yaml_loads_identically() -> None:
 
 
 def _mutate(rng: random.Random, text: str) -> str:
-    pieces = [*" \t:-?#'\"[]{},&*!|>%@\n\r\\x0", "\ufeff", "\u2028", "，", "：", "😀", "点", "- ", ": ", "*a", "<<: ", "!!str ",
-              "--- ", "\r\n", "|-", ">+"]
+    pieces = [
+        *" \t:-?#'\"[]{},&*!|>%@\n\r\\x0",
+        "\ufeff",
+        "\u2028",
+        "，",
+        "：",
+        "😀",
+        "点",
+        "- ",
+        ": ",
+        "*a",
+        "<<: ",
+        "!!str ",
+        "--- ",
+        "\r\n",
+        "|-",
+        ">+",
+    ]
     for _ in range(rng.randint(1, 3)):
         i = rng.randrange(len(text) + 1)
         cut = 0 if rng.random() < 0.6 else rng.randint(1, 3)
-        text = text[:i] + (rng.choice(pieces) if not cut else "") + text[i + cut:]
+        text = text[:i] + (rng.choice(pieces) if not cut else "") + text[i + cut :]
     return text
 
 
@@ -238,7 +252,7 @@ def test_mutated_documents_load_identically() -> None:
     for _ in range(600):
         lines = rng.choice(seeds).split("\n")
         start = rng.randrange(len(lines))
-        text = _mutate(rng, "\n".join(lines[start:start + rng.randint(1, 12)]))
+        text = _mutate(rng, "\n".join(lines[start : start + rng.randint(1, 12)]))
         fast = outcome(loader._parse_libyaml, text)
         if fast is not None and fast[0] == "doc":
             composed += 1

@@ -96,64 +96,113 @@ def test_unknown_tap_card_and_message_keys(fail: Fail, at: At) -> None:
 # -- wrong types ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("body", "line", "column", "message"), [
-    ("  - user: hi\n    plan:\n      - call: a\n        args: [1, 2]\n", 6, 15, "`args` must be a mapping, got a list"),
-    ("  - user: hi\n    plan:\n      - call: a\n        args: 拿铁\n", 6, 15, "`args` must be a mapping, got text"),
-    ("  - user: hi\n    plan:\n      - call: a\n        save: [drinkId]\n", 6, 15, "`save` must be a mapping, got a list"),
-    ("  - user: hi\n    plan: {call: a}\n", 4, 11, "`plan` must be a list, got a mapping"),
-    ("  - user: [hi]\n    plan: [{reply: a}]\n", 3, 11, "`user` must be text, got a list"),
-    ("  - user: hi\n    plan:\n      - call: 42\n", 5, 15, "`call` must be text, got the number 42"),
-    ("  - user: hi\n    plan:\n      - call: a\n        expect: {isError: 'no'}\n", 6, 27,
-     "`isError` must be true or false, got text"),
-    ("  - user: hi\n    plan:\n      - call: a\n        expect: {structuredContent: [1]}\n", 6, 37,
-     "`structuredContent` must be a mapping, got a list"),
-    ("  - user: hi\n    plan:\n      - call: a\n        expect: {content: {a: 1}}\n", 6, 27,
-     "`content` must be a text or a list of texts, got a mapping"),
-    ("  - user: hi\n    plan:\n      - call: a\n        expect: {content: []}\n", 6, 27, "`content` is an empty list"),
-    ("  - user: hi\n    plan:\n      - call: a\n        expect: 'isError: false'\n", 6, 17,
-     "`expect` must be a mapping, got text"),
-    ("  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: {text: a, index: -1}\n", 5, 27, "`tap.index` must be 0 or more"),
-    ("  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: {text: a, index: first}\n", 5, 27,
-     "`tap.index` must be a whole number, got text"),
-    ("  - user: ''\n    plan: [{reply: a}]\n", 3, 11, "`user` is empty"),
-    ("  - restart: now\n", 3, 14, "`restart` takes no value, got text"),
-    ("  - 42\n", 3, 5, "a turn must be a mapping, got the number 42"),
-])
+@pytest.mark.parametrize(
+    ("body", "line", "column", "message"),
+    [
+        ("  - user: hi\n    plan:\n      - call: a\n        args: [1, 2]\n", 6, 15, "`args` must be a mapping, got a list"),
+        ("  - user: hi\n    plan:\n      - call: a\n        args: 拿铁\n", 6, 15, "`args` must be a mapping, got text"),
+        ("  - user: hi\n    plan:\n      - call: a\n        save: [drinkId]\n", 6, 15, "`save` must be a mapping, got a list"),
+        ("  - user: hi\n    plan: {call: a}\n", 4, 11, "`plan` must be a list, got a mapping"),
+        ("  - user: [hi]\n    plan: [{reply: a}]\n", 3, 11, "`user` must be text, got a list"),
+        ("  - user: hi\n    plan:\n      - call: 42\n", 5, 15, "`call` must be text, got the number 42"),
+        (
+            "  - user: hi\n    plan:\n      - call: a\n        expect: {isError: 'no'}\n",
+            6,
+            27,
+            "`isError` must be true or false, got text",
+        ),
+        (
+            "  - user: hi\n    plan:\n      - call: a\n        expect: {structuredContent: [1]}\n",
+            6,
+            37,
+            "`structuredContent` must be a mapping, got a list",
+        ),
+        (
+            "  - user: hi\n    plan:\n      - call: a\n        expect: {content: {a: 1}}\n",
+            6,
+            27,
+            "`content` must be a text or a list of texts, got a mapping",
+        ),
+        ("  - user: hi\n    plan:\n      - call: a\n        expect: {content: []}\n", 6, 27, "`content` is an empty list"),
+        (
+            "  - user: hi\n    plan:\n      - call: a\n        expect: 'isError: false'\n",
+            6,
+            17,
+            "`expect` must be a mapping, got text",
+        ),
+        (
+            "  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: {text: a, index: -1}\n",
+            5,
+            27,
+            "`tap.index` must be 0 or more",
+        ),
+        (
+            "  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: {text: a, index: first}\n",
+            5,
+            27,
+            "`tap.index` must be a whole number, got text",
+        ),
+        ("  - user: ''\n    plan: [{reply: a}]\n", 3, 11, "`user` is empty"),
+        ("  - restart: now\n", 3, 14, "`restart` takes no value, got text"),
+        ("  - 42\n", 3, 5, "a turn must be a mapping, got the number 42"),
+    ],
+)
 def test_wrong_types(fail: Fail, at: At, body: str, line: int, column: int, message: str) -> None:
     text = at(fail(HEAD + body), line, column)
     assert message in text
 
 
-@pytest.mark.parametrize(("head", "line", "column", "message"), [
-    ("name: [x]\nturns: [restart]\n", 1, 7, "`name` must be text, got a list"),
-    ("name: x\nturns: restart\n", 2, 8, "`turns` must be a list, got text"),
-    ("name: x\nturns: []\n", 2, 8, "`turns` is empty"),
-    ("name: x\nmarks: smoke\nturns: [restart]\n", 2, 8, "`marks` must be a list, got text"),
-    ("name: x\nmarks: [2fast]\nturns: [restart]\n", 2, 9, "mark '2fast' is not a valid pytest mark name"),
-    ("name: x\nskip: true\nturns: [restart]\n", 2, 7, "`skip` must be text, got true (a boolean)"),
-    ("name: x\nversion: 2\nturns: [restart]\n", 2, 10, "unknown format version 2"),
-    ("name: x\ndescription:\nturns: [restart]\n", 2, 1, "`description` has no value"),
-    ("name: x\ndevice: [a]\nturns: [restart]\n", 2, 9, "`device` must be a mapping, got a list"),
-    ("name: x\ndevice: {seed: '42'}\nturns: [restart]\n", 2, 16, "`seed` must be a whole number, got text"),
-    ("name: x\ndevice: {seed: true}\nturns: [restart]\n", 2, 16, "`seed` must be a whole number, got true (a boolean)"),
-    ("name: x\ndevice: {session_valid: 'yes'}\nturns: [restart]\n", 2, 25, "`session_valid` must be true or false"),
-    ("name: x\ndevice: {payments: success}\nturns: [restart]\n", 2, 20, "`payments` must be a list, got text"),
-    ("name: x\ndevice: {payments: [paid]}\nturns: [restart]\n", 2, 21, "unknown payment outcome 'paid'"),
-    ("name: x\ndevice: {payments: [{errMsg: x}]}\nturns: [restart]\n", 2, 21, "a payment written as a mapping needs `outcome`"),
-    ("name: x\ndevice: {location: allowed}\nturns: [restart]\n", 2, 20, "`location` is a mapping or the word denied"),
-    ("name: x\ndevice: {location: {latitude: 1}}\nturns: [restart]\n", 2, 20, "`location` needs `longitude`"),
-    ("name: x\ndevice: {location: {latitude: '1', longitude: 2}}\nturns: [restart]\n", 2, 31,
-     "`location.latitude` must be a number, got text"),
-    ("name: x\ndevice: {login: {code: a, fail: b}}\nturns: [restart]\n", 2, 17, "`login` takes exactly one of `code`"),
-    ("name: x\ndevice: {login: 0c3abc}\nturns: [restart]\n", 2, 17, "`login` must be a mapping, got text"),
-    ("name: x\ndevice: {system: {windowInfo: 375}}\nturns: [restart]\n", 2, 31, "`system.windowInfo` must be a mapping"),
-    ("name: x\ndevice: {timezone: Asia/Shanghia}\nturns: [restart]\n", 2, 20, "unknown time zone 'Asia/Shanghia'"),
-    ("name: x\ndevice: {stubs: {chooseAdress: {}}}\nturns: [restart]\n", 2, 18, "`stubs`: 'chooseAdress' is not a wx API"),
-    ("name: x\ndevice: {cloud: {collections: {orders: {}}}}\nturns: [restart]\n", 2, 40, "collection 'orders' must be a list"),
-    ("name: x\ndevice: {cloud: {collections: {orders: [1]}}}\nturns: [restart]\n", 2, 41,
-     "a document of 'orders' must be a mapping, got the number 1"),
-    ("name: x\ndevice: {storage: {token: '${token}'}}\nturns: [restart]\n", 2, 27, "${token} is used before any `save:`"),
-])
+@pytest.mark.parametrize(
+    ("head", "line", "column", "message"),
+    [
+        ("name: [x]\nturns: [restart]\n", 1, 7, "`name` must be text, got a list"),
+        ("name: x\nturns: restart\n", 2, 8, "`turns` must be a list, got text"),
+        ("name: x\nturns: []\n", 2, 8, "`turns` is empty"),
+        ("name: x\nmarks: smoke\nturns: [restart]\n", 2, 8, "`marks` must be a list, got text"),
+        ("name: x\nmarks: [2fast]\nturns: [restart]\n", 2, 9, "mark '2fast' is not a valid pytest mark name"),
+        ("name: x\nskip: true\nturns: [restart]\n", 2, 7, "`skip` must be text, got true (a boolean)"),
+        ("name: x\nversion: 2\nturns: [restart]\n", 2, 10, "unknown format version 2"),
+        ("name: x\ndescription:\nturns: [restart]\n", 2, 1, "`description` has no value"),
+        ("name: x\ndevice: [a]\nturns: [restart]\n", 2, 9, "`device` must be a mapping, got a list"),
+        ("name: x\ndevice: {seed: '42'}\nturns: [restart]\n", 2, 16, "`seed` must be a whole number, got text"),
+        ("name: x\ndevice: {seed: true}\nturns: [restart]\n", 2, 16, "`seed` must be a whole number, got true (a boolean)"),
+        ("name: x\ndevice: {session_valid: 'yes'}\nturns: [restart]\n", 2, 25, "`session_valid` must be true or false"),
+        ("name: x\ndevice: {payments: success}\nturns: [restart]\n", 2, 20, "`payments` must be a list, got text"),
+        ("name: x\ndevice: {payments: [paid]}\nturns: [restart]\n", 2, 21, "unknown payment outcome 'paid'"),
+        (
+            "name: x\ndevice: {payments: [{errMsg: x}]}\nturns: [restart]\n",
+            2,
+            21,
+            "a payment written as a mapping needs `outcome`",
+        ),
+        ("name: x\ndevice: {location: allowed}\nturns: [restart]\n", 2, 20, "`location` is a mapping or the word denied"),
+        ("name: x\ndevice: {location: {latitude: 1}}\nturns: [restart]\n", 2, 20, "`location` needs `longitude`"),
+        (
+            "name: x\ndevice: {location: {latitude: '1', longitude: 2}}\nturns: [restart]\n",
+            2,
+            31,
+            "`location.latitude` must be a number, got text",
+        ),
+        ("name: x\ndevice: {login: {code: a, fail: b}}\nturns: [restart]\n", 2, 17, "`login` takes exactly one of `code`"),
+        ("name: x\ndevice: {login: 0c3abc}\nturns: [restart]\n", 2, 17, "`login` must be a mapping, got text"),
+        ("name: x\ndevice: {system: {windowInfo: 375}}\nturns: [restart]\n", 2, 31, "`system.windowInfo` must be a mapping"),
+        ("name: x\ndevice: {timezone: Asia/Shanghia}\nturns: [restart]\n", 2, 20, "unknown time zone 'Asia/Shanghia'"),
+        ("name: x\ndevice: {stubs: {chooseAdress: {}}}\nturns: [restart]\n", 2, 18, "`stubs`: 'chooseAdress' is not a wx API"),
+        (
+            "name: x\ndevice: {cloud: {collections: {orders: {}}}}\nturns: [restart]\n",
+            2,
+            40,
+            "collection 'orders' must be a list",
+        ),
+        (
+            "name: x\ndevice: {cloud: {collections: {orders: [1]}}}\nturns: [restart]\n",
+            2,
+            41,
+            "a document of 'orders' must be a mapping, got the number 1",
+        ),
+        ("name: x\ndevice: {storage: {token: '${token}'}}\nturns: [restart]\n", 2, 27, "${token} is used before any `save:`"),
+    ],
+)
 def test_wrong_top_level_and_device_values(fail: Fail, at: At, head: str, line: int, column: int, message: str) -> None:
     assert message in at(fail(head), line, column)
 
@@ -231,13 +280,16 @@ def test_event_has_no_plan(fail: Fail, at: At) -> None:
 # -- durations, record mode, start time -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("30", "`background: 30` has no unit"),
-    ("30 minutes", "bad duration for `background`: '30 minutes' is not a duration"),
-    ("0s", "is no time at all"),
-    ("1:30", "'1:30' is not a duration"),
-    ("5d", "'5d' is not a duration"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("30", "`background: 30` has no unit"),
+        ("30 minutes", "bad duration for `background`: '30 minutes' is not a duration"),
+        ("0s", "is no time at all"),
+        ("1:30", "'1:30' is not a duration"),
+        ("5d", "'5d' is not a duration"),
+    ],
+)
 def test_bad_durations(fail: Fail, at: At, value: str, message: str) -> None:
     text = at(fail(HEAD + f"  - background: {value}\n"), 3, 17)
     assert message in text
@@ -254,13 +306,16 @@ def test_bad_record_mode(fail: Fail, at: At) -> None:
     assert "did you mean 'new_episodes'?" in text
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("'2026-13-05T09:30:00+08:00'", "is not an ISO 8601 date and time"),
-    ("tomorrow", "is not an ISO 8601 date and time"),
-    ("'2026-01-05T09:30:00'", "has no UTC offset"),
-    ("2026-01-05", "has no UTC offset"),
-    ("1767576600000", "`start_time` must be text, got the number 1767576600000"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("'2026-13-05T09:30:00+08:00'", "is not an ISO 8601 date and time"),
+        ("tomorrow", "is not an ISO 8601 date and time"),
+        ("'2026-01-05T09:30:00'", "has no UTC offset"),
+        ("2026-01-05", "has no UTC offset"),
+        ("1767576600000", "`start_time` must be text, got the number 1767576600000"),
+    ],
+)
 def test_bad_start_time(fail: Fail, at: At, value: str, message: str) -> None:
     e = fail(f"name: x\ndevice:\n  start_time: {value}\nturns: [restart]\n")
     assert message in at(e, 3, 15)
@@ -289,40 +344,53 @@ def test_bad_save_path_and_name(fail: Fail, at: At) -> None:
 
 
 def test_variable_used_before_save(fail: Fail, at: At) -> None:
-    e = fail(HEAD + (
-        "  - user: hi\n"
-        "    plan:\n"
-        "      - call: selectDrink\n"
-        "        args: {drinkId: '${drinkId}'}\n"
-        "      - call: searchDrinks\n"
-        "        save: {drinkId: 'structuredContent.items[0].drinkId'}\n"
-    ))
+    e = fail(
+        HEAD
+        + (
+            "  - user: hi\n"
+            "    plan:\n"
+            "      - call: selectDrink\n"
+            "        args: {drinkId: '${drinkId}'}\n"
+            "      - call: searchDrinks\n"
+            "        save: {drinkId: 'structuredContent.items[0].drinkId'}\n"
+        )
+    )
     text = at(e, 6, 25)
     assert "${drinkId} is used before any `save:` defines 'drinkId' (saved so far: none yet)" in text
     assert "fix: drinkId is saved later, at line 8: variables exist only after the step that saves them" in text
 
 
 def test_variable_never_saved(fail: Fail, at: At) -> None:
-    e = fail(HEAD + (
-        "  - user: hi\n"
-        "    plan:\n"
-        "      - call: createOrder\n"
-        "        save: {orderId: structuredContent.orderId}\n"
-        "      - reply: 订单 ${orderid} 已创建\n"
-    ))
+    e = fail(
+        HEAD
+        + (
+            "  - user: hi\n"
+            "    plan:\n"
+            "      - call: createOrder\n"
+            "        save: {orderId: structuredContent.orderId}\n"
+            "      - reply: 订单 ${orderid} 已创建\n"
+        )
+    )
     text = at(e, 7, 16)
     assert "${orderid} is used before any `save:` defines 'orderid' (saved so far: orderId)" in text
     assert "did you mean ${orderId}?" in text
 
 
-@pytest.mark.parametrize(("where", "line", "column"), [
-    ("  - user: 订单 ${x}\n    plan: [{reply: a}]\n", 3, 11),
-    ("  - user: hi\n    plan:\n      - call: a\n        expect: {content: '${x}'}\n", 6, 27),
-    ("  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: '${x}'\n", 5, 10),
-    ("  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: {selector: '#${x}'}\n", 5, 21),
-    ("  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: a\n"
-     "    expect: {message: {api_call: b, arguments: {id: '${x}'}}}\n", 6, 53),
-])
+@pytest.mark.parametrize(
+    ("where", "line", "column"),
+    [
+        ("  - user: 订单 ${x}\n    plan: [{reply: a}]\n", 3, 11),
+        ("  - user: hi\n    plan:\n      - call: a\n        expect: {content: '${x}'}\n", 6, 27),
+        ("  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: '${x}'\n", 5, 10),
+        ("  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: {selector: '#${x}'}\n", 5, 21),
+        (
+            "  - user: hi\n    plan: [{call: a}, {render: a}]\n  - tap: a\n"
+            "    expect: {message: {api_call: b, arguments: {id: '${x}'}}}\n",
+            6,
+            53,
+        ),
+    ],
+)
 def test_variables_are_checked_everywhere(fail: Fail, at: At, where: str, line: int, column: int) -> None:
     assert "${x} is used before any `save:`" in at(fail(HEAD + where), line, column)
 
@@ -351,18 +419,23 @@ def test_tap_needs_exactly_one_of_text_and_selector(fail: Fail, at: At) -> None:
 
 
 def test_tap_plan_must_agree_with_the_expected_message(fail: Fail, at: At) -> None:
-    e = fail(HEAD + (
-        "  - user: hi\n    plan: [{call: a}, {render: a}]\n"
-        "  - tap: 确认支付\n"
-        "    expect: {message: {api_call: payOrder}}\n"
-        "    plan:\n"
-        "      - call: cancelOrder\n"
-    ))
+    e = fail(
+        HEAD
+        + (
+            "  - user: hi\n    plan: [{call: a}, {render: a}]\n"
+            "  - tap: 确认支付\n"
+            "    expect: {message: {api_call: payOrder}}\n"
+            "    plan:\n"
+            "      - call: cancelOrder\n"
+        )
+    )
     text = at(e, 8, 15)
     assert "the card's message calls payOrder, but the plan's first call is cancelOrder" in text
     assert "write - call: payOrder" in text
-    e = fail(HEAD + "  - user: hi\n    plan: [{call: a}, {render: a}]\n"
-             "  - tap: 少糖\n    expect: {message: false}\n    plan: [{reply: a}]\n")
+    e = fail(
+        HEAD + "  - user: hi\n    plan: [{call: a}, {render: a}]\n"
+        "  - tap: 少糖\n    expect: {message: false}\n    plan: [{reply: a}]\n"
+    )
     assert "`expect` says the tap sends none" in at(e, 7, 5)
 
 
@@ -371,7 +444,8 @@ def test_card_and_message_checks(fail: Fail, at: At) -> None:
     assert "`card.count` counts the nodes matching `selector`" in at(fail(base + "      card: {text: a, count: 2}\n"), 7, 23)
     assert "`card` says nothing to check" in at(fail(base + "      card: {component: drink-list}\n"), 7, 13)
     assert "`message.arguments` are the arguments of an api/call block" in at(
-        fail(base + "      message: {arguments: {drinkId: 1}}\n"), 7, 17)
+        fail(base + "      message: {arguments: {drinkId: 1}}\n"), 7, 17
+    )
     assert "`rerender` must be true or false" in at(fail(base + "      rerender: yes\n"), 7, 17)
 
 
@@ -400,20 +474,41 @@ def test_project_that_does_not_exist(fail: Fail, at: At) -> None:
 # -- hints from the schema's examples ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("head", "line", "column", "message", "hint"), [
-    ("name: x\ndevice: {login: {}}\nturns: [restart]\n", 2, 17, "`login` takes exactly one of `code`",
-     "write login: {code: 0c3abc} or login: {fail: system error}"),
-    ("name: x\ndevice: {login: {fail: ''}}\nturns: [restart]\n", 2, 24, "`login.fail` is empty", "write fail: system error"),
-    ("name: x\ndevice: {payments: [3]}\nturns: [restart]\n", 2, 21,
-     "a payment must be a mapping or one of the words success, cancel, fail, got the number 3",
-     "write payments: [cancel, success] or payments: [{outcome: fail, errMsg: 余额不足}]"),
-    ("name: x\ndevice: {cloud: {collections: {a: {}}}}\nturns: [restart]\n", 2, 35, "collection 'a' must be a list",
-     "write a: [{_id: a1, name: 拿铁}] or a: []"),
-    ("name: x\nmarks: [1]\nturns: [restart]\n", 2, 9, "`marks[0]` must be text, got the number 1",
-     "write marks: [smoke, payment]"),
-])
-def test_hints_show_the_schemas_examples(fail: Fail, at: At, head: str, line: int, column: int, message: str,
-                                         hint: str) -> None:
+@pytest.mark.parametrize(
+    ("head", "line", "column", "message", "hint"),
+    [
+        (
+            "name: x\ndevice: {login: {}}\nturns: [restart]\n",
+            2,
+            17,
+            "`login` takes exactly one of `code`",
+            "write login: {code: 0c3abc} or login: {fail: system error}",
+        ),
+        ("name: x\ndevice: {login: {fail: ''}}\nturns: [restart]\n", 2, 24, "`login.fail` is empty", "write fail: system error"),
+        (
+            "name: x\ndevice: {payments: [3]}\nturns: [restart]\n",
+            2,
+            21,
+            "a payment must be a mapping or one of the words success, cancel, fail, got the number 3",
+            "write payments: [cancel, success] or payments: [{outcome: fail, errMsg: 余额不足}]",
+        ),
+        (
+            "name: x\ndevice: {cloud: {collections: {a: {}}}}\nturns: [restart]\n",
+            2,
+            35,
+            "collection 'a' must be a list",
+            "write a: [{_id: a1, name: 拿铁}] or a: []",
+        ),
+        (
+            "name: x\nmarks: [1]\nturns: [restart]\n",
+            2,
+            9,
+            "`marks[0]` must be text, got the number 1",
+            "write marks: [smoke, payment]",
+        ),
+    ],
+)
+def test_hints_show_the_schemas_examples(fail: Fail, at: At, head: str, line: int, column: int, message: str, hint: str) -> None:
     e = fail(head)
     assert message in at(e, line, column)
     assert e.hint == hint

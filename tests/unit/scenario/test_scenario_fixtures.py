@@ -36,7 +36,10 @@ def fixtures(westore: Project) -> dict[str, Scenario]:
 
 def test_three_fixtures_load_and_point_at_the_example(fixtures: dict[str, Scenario], westore: Project) -> None:
     assert sorted(fixtures) == [
-        "background-returning-user.scenario.yaml", "latte-less-sugar.scenario.yaml", "payment-cancelled.scenario.yaml"]
+        "background-returning-user.scenario.yaml",
+        "latte-less-sugar.scenario.yaml",
+        "payment-cancelled.scenario.yaml",
+    ]
     for scenario in fixtures.values():
         assert scenario.project is not None and scenario.project.resolve() == EXAMPLE.resolve()
         assert Project.load(scenario.project).skill().name == "coffee"
@@ -77,8 +80,14 @@ def test_payment_cancelled(fixtures: dict[str, Scenario]) -> None:
 def test_background_and_returning_user(fixtures: dict[str, Scenario]) -> None:
     sc = fixtures["background-returning-user.scenario.yaml"]
     events = [(t.event, t.duration_ms) for t in sc.turns if isinstance(t, EventTurn)]
-    assert events == [("background", 1_800_000), ("background", 300_000), ("memory_warning", None), ("foreground", None),
-                      ("restart", None), ("new_session", None)]
+    assert events == [
+        ("background", 1_800_000),
+        ("background", 300_000),
+        ("memory_warning", None),
+        ("foreground", None),
+        ("restart", None),
+        ("new_session", None),
+    ]
     first_bg = sc.turns[1]
     assert isinstance(first_bg, EventTurn) and first_bg.expect is not None and first_bg.expect.session == "new"
     back = sc.turns[2]

@@ -176,8 +176,13 @@ def test_user_turn_and_every_step_kind(load: Load) -> None:
     assert isinstance(call, CallStep) and call.kind == "call"
     assert call.api == "searchDrinks" and call.args == {"keyword": "拿铁"}
     assert [(s.name, s.path) for s in call.save] == [
-        ("drinkId", "structuredContent.items[0].drinkId"), ("first", "structuredContent.items[0]"), ("text", "content[0].text"),
-        ("query", "handoff.query"), ("failed", "isError"), ("image", "_meta.images.101"), ("asked", "arguments.keyword"),
+        ("drinkId", "structuredContent.items[0].drinkId"),
+        ("first", "structuredContent.items[0]"),
+        ("text", "content[0].text"),
+        ("query", "handoff.query"),
+        ("failed", "isError"),
+        ("image", "_meta.images.101"),
+        ("asked", "arguments.keyword"),
         ("chained", "apiCalls"),
     ]
     assert call.save[0].source.line == 8
@@ -300,7 +305,8 @@ def test_tap_forms(load: Load) -> None:
     full = taps[3]
     assert full.kind == "tap" and full.expect is not None
     assert full.expect.message == MessageCheck(
-        source=full.expect.message.source, text="我想看看", api_call="selectDrink", arguments={"drinkId": 103})  # type: ignore[union-attr]
+        source=full.expect.message.source, text="我想看看", api_call="selectDrink", arguments={"drinkId": 103}
+    )  # type: ignore[union-attr]
     assert full.expect.card is not None and full.expect.card.text == ("生椰拿铁",)
     assert full.expect.rerender is False and full.expect.host_calls == ("request",) and full.expect.findings == ()
     first = full.plan[0]
@@ -335,8 +341,16 @@ def test_lifecycle_events(load: Load) -> None:
     """)
     events = [(t.event, t.duration_ms) for t in sc.turns if isinstance(t, EventTurn)]
     assert events == [
-        ("background", 1_800_000), ("foreground", None), ("memory_warning", None), ("restart", None), ("new_session", None),
-        ("advance", 5000), ("background", 5_400_000), ("advance", 1500), ("background", 7_200_000), ("restart", None),
+        ("background", 1_800_000),
+        ("foreground", None),
+        ("memory_warning", None),
+        ("restart", None),
+        ("new_session", None),
+        ("advance", 5000),
+        ("background", 5_400_000),
+        ("advance", 1500),
+        ("background", 7_200_000),
+        ("restart", None),
         ("foreground", None),
     ]
     first, advance, restart = sc.turns[0], sc.turns[5], sc.turns[9]
@@ -346,10 +360,19 @@ def test_lifecycle_events(load: Load) -> None:
     assert isinstance(restart, EventTurn) and restart.expect is not None and restart.expect.session == "same"
 
 
-@pytest.mark.parametrize(("text", "ms"), [
-    ("30m", 1_800_000), ("5s", 5000), ("1500ms", 1500), ("2h", 7_200_000), ("1h30m", 5_400_000), ("1.5s", 1500),
-    ("2m 30s", 150_000), (" 10s ", 10_000),
-])
+@pytest.mark.parametrize(
+    ("text", "ms"),
+    [
+        ("30m", 1_800_000),
+        ("5s", 5000),
+        ("1500ms", 1500),
+        ("2h", 7_200_000),
+        ("1h30m", 5_400_000),
+        ("1.5s", 1500),
+        ("2m 30s", 150_000),
+        (" 10s ", 10_000),
+    ],
+)
 def test_parse_duration(text: str, ms: int) -> None:
     assert parse_duration(text) == ms
 

@@ -43,12 +43,7 @@ def test_keys_are_always_text() -> None:
 
 def test_anchors_aliases_and_merge_keys() -> None:
     doc = parse_yaml(
-        "base: &b {sugar: less, size: medium}\n"
-        "extra: &e {quantity: 1}\n"
-        "order:\n"
-        "  <<: [*b, *e]\n"
-        "  size: large\n"
-        "copy: *b\n"
+        "base: &b {sugar: less, size: medium}\nextra: &e {quantity: 1}\norder:\n  <<: [*b, *e]\n  size: large\ncopy: *b\n"
     )
     assert doc.data["order"] == {"size": "large", "sugar": "less", "quantity": 1}
     assert doc.data["copy"] == {"sugar": "less", "size": "medium"}
@@ -71,9 +66,17 @@ def test_empty_document_is_none() -> None:
     assert parse_yaml("# only a comment\n").data is None
 
 
-@pytest.mark.parametrize("tag", [
-    "!!python/object:os.system", "!!python/name:os.system", "!!binary", "!!timestamp", "!!set", "!mine",
-])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object:os.system",
+        "!!python/name:os.system",
+        "!!binary",
+        "!!timestamp",
+        "!!set",
+        "!mine",
+    ],
+)
 def test_tags_that_construct_things_are_rejected(tag: str) -> None:
     with pytest.raises(ScenarioError) as info:
         parse_yaml(f"name: x\nvalue: {tag} abc\n", file="t.yaml")
@@ -124,11 +127,14 @@ def test_alias_bomb_is_stopped() -> None:
         parse_yaml("\n".join(lines))
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("a: [1, 2\n", "expected ',' or ']'"),
-    ("a: b: c\n", "mapping values are not allowed here"),
-    ("a:\n\t- b\n", "found character '\\t' that cannot start any token"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a: [1, 2\n", "expected ',' or ']'"),
+        ("a: b: c\n", "mapping values are not allowed here"),
+        ("a:\n\t- b\n", "found character '\\t' that cannot start any token"),
+    ],
+)
 def test_syntax_errors_are_located(text: str, problem: str) -> None:
     with pytest.raises(ScenarioError) as info:
         parse_yaml(text, file="s.yaml")
@@ -144,7 +150,7 @@ def test_syntax_error_hints() -> None:
     assert info.value.hint == "indent with spaces, never tabs"
     with pytest.raises(ScenarioError) as info:
         parse_yaml("args: {drinkId: ${drinkId}}\n")
-    assert 'quote a value that holds ${...}' in str(info.value)
+    assert "quote a value that holds ${...}" in str(info.value)
     with pytest.raises(ScenarioError) as info:
         parse_yaml("name: x\nturns:\n  - user：点一杯拿铁\n    plan: []\n")
     assert "Chinese '：'" in str(info.value)
@@ -160,11 +166,14 @@ def test_second_document_is_an_error() -> None:
     assert "a scenario file holds one document" in str(info.value)
 
 
-@pytest.mark.parametrize(("text", "code", "line", "column"), [
-    ("name: x\nturns:\n  - user: hi\x07there\n", "0007", 3, 13),
-    ("name: \x00\n", "0000", 1, 7),
-    ("a: \ud800\n", "D800", 1, 4),
-])
+@pytest.mark.parametrize(
+    ("text", "code", "line", "column"),
+    [
+        ("name: x\nturns:\n  - user: hi\x07there\n", "0007", 3, 13),
+        ("name: \x00\n", "0000", 1, 7),
+        ("a: \ud800\n", "D800", 1, 4),
+    ],
+)
 def test_characters_yaml_does_not_allow_are_located(text: str, code: str, line: int, column: int) -> None:
     with pytest.raises(ScenarioError) as info:
         parse_yaml(text, file="c.scenario.yaml")

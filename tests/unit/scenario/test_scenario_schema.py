@@ -128,7 +128,8 @@ def test_every_key_is_documented_in_chinese_and_english() -> None:
             description = target.get("description", "")
             assert description, f"{path}/properties/{key} has no description"
             assert re.search(r"[\u4e00-\u9fff]", description) and re.search(r"[A-Za-z]{3}", description), (
-                f"{path}/properties/{key}: {description!r} should be Chinese + English")
+                f"{path}/properties/{key}: {description!r} should be Chinese + English"
+            )
 
 
 def _schemas(node: Any) -> Iterator[dict[str, Any]]:

@@ -23,7 +23,9 @@ RESULT: dict[str, Any] = {
     "isError": False,
     "content": [{"type": "text", "text": "找到 2 款。请展示卡片。"}],
     "structuredContent": {
-        "keyword": "拿铁", "total": 2, "items": [{"drinkId": 101, "name": "拿铁"}, {"drinkId": 103, "name": "生椰拿铁"}],
+        "keyword": "拿铁",
+        "total": 2,
+        "items": [{"drinkId": 101, "name": "拿铁"}, {"drinkId": 103, "name": "生椰拿铁"}],
     },
     "_meta": {"images": {"101": "latte.png"}, "image url": "x.png"},
     "handoff": {"query": "keyword=拿铁"},
@@ -33,27 +35,33 @@ RESULT: dict[str, Any] = {
 # -- paths ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "parts"), [
-    ("structuredContent.items[0].drinkId", ("structuredContent", "items", 0, "drinkId")),
-    ("content[-1].text", ("content", -1, "text")),
-    ('_meta["image url"]', ("_meta", "image url")),
-    ("_meta['a.b']", ("_meta", "a.b")),
-    (" handoff.query ", ("handoff", "query")),
-    ("structuredContent.items[ 1 ]", ("structuredContent", "items", 1)),
-    ("订单.编号", ("订单", "编号")),
-])
+@pytest.mark.parametrize(
+    ("path", "parts"),
+    [
+        ("structuredContent.items[0].drinkId", ("structuredContent", "items", 0, "drinkId")),
+        ("content[-1].text", ("content", -1, "text")),
+        ('_meta["image url"]', ("_meta", "image url")),
+        ("_meta['a.b']", ("_meta", "a.b")),
+        (" handoff.query ", ("handoff", "query")),
+        ("structuredContent.items[ 1 ]", ("structuredContent", "items", 1)),
+        ("订单.编号", ("订单", "编号")),
+    ],
+)
 def test_parse_path(path: str, parts: tuple[Any, ...]) -> None:
     assert parse_path(path) == parts
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("", "empty"),
-    ("a.", "a name is missing after the '.'"),
-    ("a[x]", "must hold a number"),
-    ("a[0", "must hold a number"),
-    ("[0]", "must start with a field name"),
-    ("a b", "unexpected ' '"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("", "empty"),
+        ("a.", "a name is missing after the '.'"),
+        ("a[x]", "must hold a number"),
+        ("a[0", "must hold a number"),
+        ("[0]", "must start with a field name"),
+        ("a b", "unexpected ' '"),
+    ],
+)
 def test_parse_path_errors(path: str, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace(".", r"\.")):
         parse_path(path)
@@ -72,17 +80,20 @@ def test_names() -> None:
 # -- extract ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "value"), [
-    ("structuredContent.items[0].drinkId", 101),
-    ("structuredContent.items[-1].name", "生椰拿铁"),
-    ("structuredContent.items", RESULT["structuredContent"]["items"]),
-    ("content[0].text", "找到 2 款。请展示卡片。"),
-    ("handoff.query", "keyword=拿铁"),
-    ("isError", False),
-    ("arguments.keyword", "拿铁"),
-    ('_meta["image url"]', "x.png"),
-    ("_meta.images.101", "latte.png"),
-])
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("structuredContent.items[0].drinkId", 101),
+        ("structuredContent.items[-1].name", "生椰拿铁"),
+        ("structuredContent.items", RESULT["structuredContent"]["items"]),
+        ("content[0].text", "找到 2 款。请展示卡片。"),
+        ("handoff.query", "keyword=拿铁"),
+        ("isError", False),
+        ("arguments.keyword", "拿铁"),
+        ('_meta["image url"]', "x.png"),
+        ("_meta.images.101", "latte.png"),
+    ],
+)
 def test_extract(path: str, value: Any) -> None:
     assert extract(RESULT, path) == value
 
@@ -92,18 +103,27 @@ def test_extract_defaults_for_absent_iserror_and_apicalls() -> None:
     assert extract({"content": []}, "apiCalls") == []
 
 
-@pytest.mark.parametrize(("result", "path", "message"), [
-    ({"structuredContent": {"items": []}}, "structuredContent.items[0].drinkId",
-     "structuredContent.items[0].drinkId: items has 0 elements, so [0] does not exist"),
-    (RESULT, "structuredContent.items[2]", "items has 2 elements, so [2] does not exist"),
-    (RESULT, "structuredContent.total[0]", "structuredContent.total is a number, not a list"),
-    (RESULT, "structuredContent.keyword.x", "structuredContent.keyword is a string, not a mapping"),
-    (RESULT, "structuredContent.items[0].drinkid", "items[0] has no key 'drinkid' (keys: drinkId, name)"),
-    ({"isError": True, "content": []}, "structuredContent.orderId",
-     "the result has no structuredContent (the call returned isError: true)"),
-    (RESULT, "result.items", "a path starts at a result field, not 'result'"),
-    (RESULT, "structuredContent..x", "bad path"),
-])
+@pytest.mark.parametrize(
+    ("result", "path", "message"),
+    [
+        (
+            {"structuredContent": {"items": []}},
+            "structuredContent.items[0].drinkId",
+            "structuredContent.items[0].drinkId: items has 0 elements, so [0] does not exist",
+        ),
+        (RESULT, "structuredContent.items[2]", "items has 2 elements, so [2] does not exist"),
+        (RESULT, "structuredContent.total[0]", "structuredContent.total is a number, not a list"),
+        (RESULT, "structuredContent.keyword.x", "structuredContent.keyword is a string, not a mapping"),
+        (RESULT, "structuredContent.items[0].drinkid", "items[0] has no key 'drinkid' (keys: drinkId, name)"),
+        (
+            {"isError": True, "content": []},
+            "structuredContent.orderId",
+            "the result has no structuredContent (the call returned isError: true)",
+        ),
+        (RESULT, "result.items", "a path starts at a result field, not 'result'"),
+        (RESULT, "structuredContent..x", "bad path"),
+    ],
+)
 def test_extract_errors(result: dict[str, Any], path: str, message: str) -> None:
     with pytest.raises(ScenarioError) as info:
         extract(result, path)
@@ -122,30 +142,39 @@ def test_extract_suggests_the_close_key_and_the_root() -> None:
 # -- substitute -------------------------------------------------------------------------------------
 
 VARS: dict[str, Any] = {
-    "drinkId": 101, "orderId": "WS0001", "price": 28.0, "ok": True, "nothing": None,
-    "specs": {"sugar": "less", "size": "medium"}, "items": [1, 2], "饮品": "拿铁",
+    "drinkId": 101,
+    "orderId": "WS0001",
+    "price": 28.0,
+    "ok": True,
+    "nothing": None,
+    "specs": {"sugar": "less", "size": "medium"},
+    "items": [1, 2],
+    "饮品": "拿铁",
 }
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("${drinkId}", 101),  # a lone placeholder keeps the saved type
-    ("${ok}", True),
-    ("${nothing}", None),
-    ("${specs}", {"sugar": "less", "size": "medium"}),
-    ("${specs.sugar}", "less"),
-    ("${items[-1]}", 2),
-    ("${ drinkId }", 101),
-    ("drinkId=${drinkId}", "drinkId=101"),  # mixed text interpolates
-    ("${orderId}/${drinkId}", "WS0001/101"),
-    ("合计 ¥${price}", "合计 ¥28"),  # as JavaScript's String() writes 28.0
-    ("${ok}-${nothing}", "true-null"),
-    ("规格 ${specs}", '规格 {"sugar":"less","size":"medium"}'),
-    ("我要${饮品}", "我要拿铁"),
-    ("$${drinkId}", "${drinkId}"),  # escape
-    ("cost: $5 {x}", "cost: $5 {x}"),  # no placeholder, untouched
-    (42, 42),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("${drinkId}", 101),  # a lone placeholder keeps the saved type
+        ("${ok}", True),
+        ("${nothing}", None),
+        ("${specs}", {"sugar": "less", "size": "medium"}),
+        ("${specs.sugar}", "less"),
+        ("${items[-1]}", 2),
+        ("${ drinkId }", 101),
+        ("drinkId=${drinkId}", "drinkId=101"),  # mixed text interpolates
+        ("${orderId}/${drinkId}", "WS0001/101"),
+        ("合计 ¥${price}", "合计 ¥28"),  # as JavaScript's String() writes 28.0
+        ("${ok}-${nothing}", "true-null"),
+        ("规格 ${specs}", '规格 {"sugar":"less","size":"medium"}'),
+        ("我要${饮品}", "我要拿铁"),
+        ("$${drinkId}", "${drinkId}"),  # escape
+        ("cost: $5 {x}", "cost: $5 {x}"),  # no placeholder, untouched
+        (42, 42),
+        (None, None),
+    ],
+)
 def test_substitute(value: Any, expected: Any) -> None:
     assert substitute(value, VARS) == expected
 
@@ -163,14 +192,17 @@ def test_substitute_copies_saved_structures() -> None:
     assert VARS["specs"]["sugar"] == "less"
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("${orderid}", "no variable 'orderid' has been saved"),
-    ("${specs.sweet}", "specs has no key 'sweet'"),
-    ("${items[5]}", "items has 2 elements"),
-    ("${}", "does not start with a variable name"),
-    ("${1x}", "does not start with a variable name"),
-    ("a ${b", "is not closed"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("${orderid}", "no variable 'orderid' has been saved"),
+        ("${specs.sweet}", "specs has no key 'sweet'"),
+        ("${items[5]}", "items has 2 elements"),
+        ("${}", "does not start with a variable name"),
+        ("${1x}", "does not start with a variable name"),
+        ("a ${b", "is not closed"),
+    ],
+)
 def test_substitute_errors(value: str, message: str) -> None:
     with pytest.raises(ScenarioError) as info:
         substitute(value, VARS)
@@ -191,4 +223,12 @@ def test_placeholders_report_where_they_are() -> None:
 
 def test_js_string() -> None:
     assert [js_string(v) for v in (None, True, False, 1, 1.5, 2.0, "s", [1, "a"])] == [
-        "null", "true", "false", "1", "1.5", "2", "s", '[1,"a"]']
+        "null",
+        "true",
+        "false",
+        "1",
+        "1.5",
+        "2",
+        "s",
+        '[1,"a"]',
+    ]

@@ -25,9 +25,11 @@ def test_valid_scenario_returns_the_skill(load: Load, westore: Project) -> None:
 
 
 def test_unknown_api_did_you_mean(fail: Fail, at: At, westore: Project) -> None:
-    e = fail(HEAD + SEARCH + "        save: {drinkId: 'structuredContent.items[0].drinkId'}\n"
-             "      - call: createOrdr\n        args: {drinkId: '${drinkId}', specs: {sugar: less, size: medium}}\n",
-             project=westore)
+    e = fail(
+        HEAD + SEARCH + "        save: {drinkId: 'structuredContent.items[0].drinkId'}\n"
+        "      - call: createOrdr\n        args: {drinkId: '${drinkId}', specs: {sugar: less, size: medium}}\n",
+        project=westore,
+    )
     text = at(e, 8, 15)
     assert "unknown API 'createOrdr', did you mean 'createOrder'?" in text
     assert "fix: skill 'coffee' declares: searchDrinks, selectDrink, createOrder, payOrder, getOrder, cancelOrder" in text
@@ -41,15 +43,19 @@ def test_unknown_api_without_a_close_name(fail: Fail, at: At, westore: Project) 
 
 
 def test_arguments_must_match_the_input_schema(fail: Fail, at: At, westore: Project) -> None:
-    e = fail(HEAD + (
-        "  - user: hi\n"
-        "    plan:\n"
-        "      - call: createOrder\n"
-        "        args:\n"
-        "          drinkId: 101\n"
-        "          specs: {sugar: little, size: medium}\n"
-        "          quantity: 20\n"
-    ), project=westore)
+    e = fail(
+        HEAD
+        + (
+            "  - user: hi\n"
+            "    plan:\n"
+            "      - call: createOrder\n"
+            "        args:\n"
+            "          drinkId: 101\n"
+            "          specs: {sugar: little, size: medium}\n"
+            "          quantity: 20\n"
+        ),
+        project=westore,
+    )
     text = at(e, 9, 21)
     assert "the arguments of createOrder do not match its inputSchema:\n" in text
     assert "args.quantity: 20 is greater than the maximum of 10" in text
@@ -58,8 +64,11 @@ def test_arguments_must_match_the_input_schema(fail: Fail, at: At, westore: Proj
 
 
 def test_wrong_type_of_a_literal_argument(fail: Fail, at: At, westore: Project) -> None:
-    text = at(fail(HEAD + "  - user: hi\n    plan:\n      - call: selectDrink\n        args: {drinkId: '101'}\n",
-                   project=westore), 6, 25)
+    text = at(
+        fail(HEAD + "  - user: hi\n    plan:\n      - call: selectDrink\n        args: {drinkId: '101'}\n", project=westore),
+        6,
+        25,
+    )
     assert "args.drinkId: '101' is not of type 'number'" in text
 
 
@@ -71,31 +80,44 @@ def test_missing_required_argument_points_at_args_or_the_call(fail: Fail, at: At
 
 
 def test_placeholder_fields_are_skipped(load: Load, westore: Project) -> None:
-    load(HEAD + SEARCH + (
-        "        save: {drinkId: 'structuredContent.items[0].drinkId', sugar: arguments.keyword, specs: arguments}\n"
-        "      - call: selectDrink\n"
-        "        args: {drinkId: '${drinkId}'}\n"  # a string placeholder for a number: checked at run time
-        "      - call: createOrder\n"
-        "        args: {drinkId: '${drinkId}', specs: {sugar: '${sugar}', size: medium}}\n"
-        "      - call: createOrder\n"
-        "        args: {drinkId: 'id-${drinkId}', specs: '${specs}'}\n"
-    ), project=westore)
+    load(
+        HEAD
+        + SEARCH
+        + (
+            "        save: {drinkId: 'structuredContent.items[0].drinkId', sugar: arguments.keyword, specs: arguments}\n"
+            "      - call: selectDrink\n"
+            "        args: {drinkId: '${drinkId}'}\n"  # a string placeholder for a number: checked at run time
+            "      - call: createOrder\n"
+            "        args: {drinkId: '${drinkId}', specs: {sugar: '${sugar}', size: medium}}\n"
+            "      - call: createOrder\n"
+            "        args: {drinkId: 'id-${drinkId}', specs: '${specs}'}\n"
+        ),
+        project=westore,
+    )
 
 
 def test_literal_fields_next_to_placeholders_are_still_checked(fail: Fail, at: At, westore: Project) -> None:
-    e = fail(HEAD + SEARCH + (
-        "        save: {drinkId: 'structuredContent.items[0].drinkId'}\n"
-        "      - call: createOrder\n"
-        "        args: {drinkId: '${drinkId}', specs: {size: medium}, quantity: 0}\n"
-    ), project=westore)
+    e = fail(
+        HEAD
+        + SEARCH
+        + (
+            "        save: {drinkId: 'structuredContent.items[0].drinkId'}\n"
+            "      - call: createOrder\n"
+            "        args: {drinkId: '${drinkId}', specs: {size: medium}, quantity: 0}\n"
+        ),
+        project=westore,
+    )
     text = at(e, 9, 72)
     assert "args.quantity: 0 is less than the minimum of 1" in text
     assert "args.specs: 'sugar' is a required property" in text
 
 
 def test_first_call_of_a_tap_plan_takes_the_card_arguments(load: Load, fail: Fail, at: At, westore: Project) -> None:
-    base = HEAD + SEARCH + (
-        "      - render: searchDrinks\n  - tap: {card: drink-list, text: 拿铁}\n    plan:\n      - call: selectDrink\n")
+    base = (
+        HEAD
+        + SEARCH
+        + ("      - render: searchDrinks\n  - tap: {card: drink-list, text: 拿铁}\n    plan:\n      - call: selectDrink\n")
+    )
     load(base + "      - render: last\n", project=westore)
     text = at(fail(base + "      - call: createOrder\n", project=westore), 11, 15)
     assert "'drinkId' is a required property" in text
@@ -108,10 +130,12 @@ def strict(make_project: Callable[..., Project]) -> Project:
         "properties": {"city": {"type": "string"}, "when": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^d"}]}},
         "additionalProperties": False,
     }
-    mcp = {"apis": [
-        {"name": "weather", "description": "w", "inputSchema": schema},
-        {"name": "broken", "description": "b", "inputSchema": {"type": "nonsense"}},
-    ]}
+    mcp = {
+        "apis": [
+            {"name": "weather", "description": "w", "inputSchema": schema},
+            {"name": "broken", "description": "b", "inputSchema": {"type": "nonsense"}},
+        ]
+    }
     return make_project({"skills/probe/mcp.json": mcp, "skills/probe/index.js": "// nothing registered\n"})
 
 
@@ -167,8 +191,10 @@ def test_expected_message_and_card_names_are_checked(fail: Fail, at: At, westore
     assert "unknown API 'selectDrinks', did you mean 'selectDrink'?" in text
     text = at(fail(base + "      card: {component: drink-lists, text: a}\n", project=westore), 10, 25)
     assert "no card component named 'drink-lists'" in text
-    e = fail(HEAD + SEARCH + "      - render: searchDrinks\n  - advance: 5s\n    expect: {card: {component: status, text: a}}\n",
-             project=westore)
+    e = fail(
+        HEAD + SEARCH + "      - render: searchDrinks\n  - advance: 5s\n    expect: {card: {component: status, text: a}}\n",
+        project=westore,
+    )
     text = at(e, 9, 32)
     assert "no card component named 'status'" in text
 
@@ -180,13 +206,19 @@ def test_skill_must_exist(fail: Fail, at: At, westore: Project) -> None:
 
 def test_project_with_several_skills_needs_a_skill(load: Load, fail: Fail, make_project: Callable[..., Project]) -> None:
     app = {
-        "pages": ["pages/home/home"], "subPackages": [{"root": "skills", "independent": True, "pages": []}],
-        "agent": {"skills": [{"name": "a", "description": "a", "path": "skills/a"},
-                             {"name": "b", "description": "b", "path": "skills/b"}]},
+        "pages": ["pages/home/home"],
+        "subPackages": [{"root": "skills", "independent": True, "pages": []}],
+        "agent": {
+            "skills": [
+                {"name": "a", "description": "a", "path": "skills/a"},
+                {"name": "b", "description": "b", "path": "skills/b"},
+            ]
+        },
     }
     mcp = {"apis": [{"name": "ping", "description": "p", "inputSchema": {"type": "object"}}]}
-    project = make_project({"app.json": app, "skills/a/mcp.json": mcp, "skills/a/index.js": "", "skills/b/mcp.json": mcp,
-                            "skills/b/index.js": ""})
+    project = make_project(
+        {"app.json": app, "skills/a/mcp.json": mcp, "skills/a/index.js": "", "skills/b/mcp.json": mcp, "skills/b/index.js": ""}
+    )
     e = fail("name: x\nturns:\n  - user: hi\n    plan: [{call: ping}]\n", project=project)
     assert "the project has 2 skills (a, b); say which one" in str(e) and "add skill: <name>" in str(e)
     sc = load("name: x\nskill: b\nturns:\n  - user: hi\n    plan: [{call: ping}]\n", project=project)

@@ -19,6 +19,7 @@ ALLOWED_TAGS = frozenset(
 EVENT_ATTR = re.compile(r"^(bind|catch|capture-bind|capture-catch|mut-bind)(:?)(.*)$")
 ALLOWED_EVENTS: dict[str, frozenset[str]] = {"*": frozenset({"tap"}), "image": frozenset({"tap", "load", "error"})}
 
+
 def _at(
     el: Element, rule: str, message: str, *, attr: Attr | None = None, level: Level = "error", hint: str | None = None
 ) -> Diagnostic:
@@ -165,9 +166,7 @@ def check_canvas_type(doc: Document) -> list[Diagnostic]:
     for el in doc.elements():
         a = el.attr("type")
         if el.tag == "canvas" and (a is None or (a.value != "2d" and "{{" not in (a.value or ""))):
-            out.append(
-                _at(el, "card-canvas-type", 'cards support <canvas type="2d"> only (spec 5.2)', attr=a, level="warning")
-            )
+            out.append(_at(el, "card-canvas-type", 'cards support <canvas type="2d"> only (spec 5.2)', attr=a, level="warning"))
     return out
 
 

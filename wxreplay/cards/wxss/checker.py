@@ -70,6 +70,7 @@ def parse_style_attribute(style: str) -> tuple[Declaration, ...]:
 
 # ---- walking -------------------------------------------------------------------------------------
 
+
 def _walk_stylesheet(
     text: str,
     report: Report,
@@ -149,9 +150,13 @@ def _check_selector(group: list[Any], rule_node: Any, report: Report) -> bool:
             pass
         elif t.type == "ident":
             if t.lower_value not in CARD_TAGS:
-                report(t, "wxss-selector",
-                       f"tag selector '{t.value}' matches no card component (cards have view, text, image, button, "
-                       "scroll-view, map, canvas, collapsible-view); use a class", "warning")
+                report(
+                    t,
+                    "wxss-selector",
+                    f"tag selector '{t.value}' matches no card component (cards have view, text, image, button, "
+                    "scroll-view, map, canvas, collapsible-view); use a class",
+                    "warning",
+                )
         elif t.type == "hash":
             if not t.is_identifier:
                 report(t, "wxss-selector", f"'#{t.value}' is not a valid id selector; ids must start with a letter")
@@ -163,41 +168,53 @@ def _check_selector(group: list[Any], rule_node: Any, report: Report) -> bool:
             else:
                 i += 1
         elif t.type == "literal" and t.value in _COMBINATORS:
-            report(t, "wxss-selector",
-                   f"the {_COMBINATORS[t.value]} is not supported in cards; use a descendant selector ('.a .b') "
-                   "or give the element its own class")
+            report(
+                t,
+                "wxss-selector",
+                f"the {_COMBINATORS[t.value]} is not supported in cards; use a descendant selector ('.a .b') "
+                "or give the element its own class",
+            )
             ok = False
         elif t.type == "literal" and t.value == "*":
             report(t, "wxss-selector", "the universal selector '*' is not supported in cards; use a class")
             ok = False
         elif t.type == "[] block":
-            report(t, "wxss-selector",
-                   f"attribute selector '{tinycss2.serialize([t])}' is not supported in cards; use a class")
+            report(t, "wxss-selector", f"attribute selector '{tinycss2.serialize([t])}' is not supported in cards; use a class")
             ok = False
         elif t.type == "literal" and t.value == ":":
             ok = False
             if nxt is not None and nxt.type == "literal" and nxt.value == ":":
                 name = group[i + 2] if i + 2 < len(group) else None
                 label = "::" + (tinycss2.serialize([name]) if name is not None else "")
-                report(t, "wxss-selector",
-                       f"pseudo-element '{label}' is not supported in cards; add a real <view> or <text> node instead")
+                report(
+                    t,
+                    "wxss-selector",
+                    f"pseudo-element '{label}' is not supported in cards; add a real <view> or <text> node instead",
+                )
                 i += 2
             else:
                 label = ":" + (tinycss2.serialize([nxt]) if nxt is not None else "")
                 pname = (getattr(nxt, "lower_name", None) or getattr(nxt, "lower_value", "") or "") if nxt else ""
-                fix = ("use the hover-class attribute on the node" if pname in _STATE_PSEUDO
-                       else "compute a class in JS (e.g. is-first) and bind it in WXML")
+                fix = (
+                    "use the hover-class attribute on the node"
+                    if pname in _STATE_PSEUDO
+                    else "compute a class in JS (e.g. is-first) and bind it in WXML"
+                )
                 report(t, "wxss-selector", f"pseudo-class '{label}' is not supported in cards; {fix}")
                 i += 1
         else:
-            report(t, "wxss-selector",
-                   f"'{tinycss2.serialize([t])}' is not supported in card selectors; use .class, #id, tag and spaces")
+            report(
+                t,
+                "wxss-selector",
+                f"'{tinycss2.serialize([t])}' is not supported in card selectors; use .class, #id, tag and spaces",
+            )
             ok = False
         i += 1
     return ok
 
 
 # ---- at-rules ---------------------------------------------------------------------------------------
+
 
 def _check_at_rule(
     node: Any,
@@ -217,15 +234,13 @@ def _check_at_rule(
     elif kw == "font-face":
         _check_font_face(node, report, media, on_font_face)
     elif kw == "import":
-        report(node, "wxss-at-rule",
-               "@import is not supported in card WXSS: a card has one index.wxss; copy the rules into it")
+        report(node, "wxss-at-rule", "@import is not supported in card WXSS: a card has one index.wxss; copy the rules into it")
     elif kw in ("keyframes", "-webkit-keyframes"):
         report(node, "wxss-at-rule", f"@{node.at_keyword} is not supported in cards: cards do not animate; remove it")
     elif kw == "charset":
         report(node, "wxss-at-rule", "@charset is not needed: WXSS is UTF-8; remove it", "warning")
     else:
-        report(node, "wxss-at-rule",
-               f"@{node.at_keyword} is not supported in cards (only @media and @font-face are); remove it")
+        report(node, "wxss-at-rule", f"@{node.at_keyword} is not supported in cards (only @media and @font-face are); remove it")
 
 
 def _check_media_prelude(node: Any, report: Report) -> MediaCondition:
@@ -265,8 +280,11 @@ def _check_media_query(group: list[Any], at_node: Any, report: Report) -> MediaQ
                 ok = False
             elif not expect_and and not features and media_type == "all" and word not in ("and", "not"):
                 if word not in MEDIA_TYPES:
-                    report(t, "wxss-at-rule",
-                           f"media type '{t.value}' is not supported in cards; use all or screen (or leave it out)")
+                    report(
+                        t,
+                        "wxss-at-rule",
+                        f"media type '{t.value}' is not supported in cards; use all or screen (or leave it out)",
+                    )
                     ok = False
                 media_type = word
                 expect_and = True
@@ -294,28 +312,39 @@ def _check_media_query(group: list[Any], at_node: Any, report: Report) -> MediaQ
 def _check_media_feature(block: Any, report: Report) -> tuple[str, str | None] | None:
     sig = significant(block.content)
     if not sig or sig[0].type != "ident":
-        report(block, "wxss-at-rule",
-               f"media feature '{tinycss2.serialize([block])}' is not supported in cards; use (name: value), e.g. "
-               "(max-width: 400px); range syntax like (width >= 400px) is not supported")
+        report(
+            block,
+            "wxss-at-rule",
+            f"media feature '{tinycss2.serialize([block])}' is not supported in cards; use (name: value), e.g. "
+            "(max-width: 400px); range syntax like (width >= 400px) is not supported",
+        )
         return None
     name = str(sig[0].lower_value)
     if name not in MEDIA_FEATURES:
-        report(sig[0], "wxss-at-rule",
-               f"media feature '{sig[0].value}' is not supported in cards; use one of "
-               + ", ".join(sorted(MEDIA_FEATURES)))
+        report(
+            sig[0],
+            "wxss-at-rule",
+            f"media feature '{sig[0].value}' is not supported in cards; use one of " + ", ".join(sorted(MEDIA_FEATURES)),
+        )
         return None
     if len(sig) == 1:
         return (name, None)
     if not (sig[1].type == "literal" and sig[1].value == ":") or len(sig) < 3:
-        report(block, "wxss-at-rule",
-               f"media feature '{tinycss2.serialize([block])}' must be (name: value); range syntax is not supported")
+        report(
+            block,
+            "wxss-at-rule",
+            f"media feature '{tinycss2.serialize([block])}' must be (name: value); range syntax is not supported",
+        )
         return None
     value = sig[2:]
     if name in MEDIA_KEYWORD_VALUES:
         allowed = MEDIA_KEYWORD_VALUES[name]
         if len(value) != 1 or value[0].type != "ident" or value[0].lower_value not in allowed:
-            report(value[0], "wxss-at-rule",
-                   f"{name}: {tinycss2.serialize(value).strip()} is not valid; use " + " or ".join(sorted(allowed)))
+            report(
+                value[0],
+                "wxss-at-rule",
+                f"{name}: {tinycss2.serialize(value).strip()} is not valid; use " + " or ".join(sorted(allowed)),
+            )
             return None
         return (name, str(value[0].lower_value))
     good = True
@@ -352,9 +381,13 @@ def _check_font_face(
         seen.add(name)
         supported = True
         if name not in FONT_FACE_DESCRIPTORS:
-            report(item, "wxss-at-rule",
-                   f"@font-face descriptor '{item.name}' is beyond the basic syntax cards support "
-                   "(font-family, src, font-weight, font-style); remove it", "warning")
+            report(
+                item,
+                "wxss-at-rule",
+                f"@font-face descriptor '{item.name}' is beyond the basic syntax cards support "
+                "(font-family, src, font-weight, font-style); remove it",
+                "warning",
+            )
             supported = False
         for fn in functions_in(item.value):
             fname = str(fn.lower_name)

@@ -35,8 +35,9 @@ def parse_error_message(node: Any) -> str:
     if "after declaration name" in msg:
         return "cannot parse this declaration: expected ':' after the property name; write it as name: value;"
     if "for declaration name" in msg:
-        return ("cannot parse this declaration: expected a property name; write it as name: value; "
-                "(nested rules are not supported)")
+        return (
+            "cannot parse this declaration: expected a property name; write it as name: value; (nested rules are not supported)"
+        )
     return f"cannot parse the WXSS here: {msg}"
 
 
@@ -59,8 +60,9 @@ def check_declaration(decl: Any, report: Report) -> bool:
     raw_name = str(decl.name)
     name = str(decl.lower_name)
     if raw_name.startswith("--"):
-        report(decl, "wxss-css-variable",
-               f"CSS variables ({raw_name}) are not supported in cards; write the value where it is used")
+        report(
+            decl, "wxss-css-variable", f"CSS variables ({raw_name}) are not supported in cards; write the value where it is used"
+        )
         return False
     banned = _banned_property(name)
     if banned is not None:
@@ -84,7 +86,7 @@ def _banned_property(name: str) -> str | None:
             return BANNED_PROPERTIES[fam].replace(fam, name, 1)
     for prefix in ("-webkit-", "-moz-", "-ms-", "-o-"):
         if name.startswith(prefix):
-            base = name[len(prefix):]
+            base = name[len(prefix) :]
             if base in BANNED_PROPERTIES or any(base.startswith(f + "-") or base == f for f in BANNED_FAMILIES):
                 return (_banned_property(base) or "").replace(base, name, 1)
     return None
@@ -92,8 +94,8 @@ def _banned_property(name: str) -> str | None:
 
 def _unknown_property_message(name: str) -> str:
     for prefix in ("-webkit-", "-moz-", "-ms-", "-o-"):
-        if name.startswith(prefix) and name[len(prefix):] in PROPERTIES:
-            return f"{name} is not supported in cards: vendor prefixes are not needed; use {name[len(prefix):]}"
+        if name.startswith(prefix) and name[len(prefix) :] in PROPERTIES:
+            return f"{name} is not supported in cards: vendor prefixes are not needed; use {name[len(prefix) :]}"
     msg = f"{name} is not in the card property whitelist, so cards ignore it"
     if name in PROPERTY_HINTS:
         return f"{msg}; {PROPERTY_HINTS[name]}"
@@ -109,15 +111,13 @@ def _check_value(name: str, decl: Any, value: list[Any], report: Report) -> bool
     for fn in functions_in(decl.value):
         fname = str(fn.lower_name)
         if fname == "var":
-            report(fn, "wxss-css-variable",
-                   "CSS variables (var()) are not supported in cards; write the value where it is used")
+            report(fn, "wxss-css-variable", "CSS variables (var()) are not supported in cards; write the value where it is used")
             ok = False
         elif fname == "env":
             args = significant(a for a in fn.arguments if not (a.type == "literal" and a.value == ","))
             if not args or args[0].type != "ident" or args[0].value not in SAFE_AREA_NAMES:
                 arg = tinycss2.serialize(fn.arguments).strip()
-                report(fn, "wxss-value",
-                       f"env({arg}) is not supported in cards; use env(safe-area-inset-left|top|right|bottom)")
+                report(fn, "wxss-value", f"env({arg}) is not supported in cards; use env(safe-area-inset-left|top|right|bottom)")
                 ok = False
         elif fname == "calc":
             pass
@@ -127,16 +127,21 @@ def _check_value(name: str, decl: Any, value: list[Any], report: Report) -> bool
                 ok = False
         elif name in IMAGE_PROPERTIES:
             if fname not in GENERAL_FUNCTIONS:
-                report(fn, "wxss-value",
-                       f"{fn.name}() is not supported in {name}; cards support url() and linear-gradient() images")
+                report(
+                    fn, "wxss-value", f"{fn.name}() is not supported in {name}; cards support url() and linear-gradient() images"
+                )
                 ok = False
         elif name == "transform":
             if fname not in TRANSFORM_FUNCTIONS and fname not in GENERAL_FUNCTIONS:
                 report(fn, "wxss-value", f"{fn.name}() is not a transform function")
                 ok = False
         elif fname not in GENERAL_FUNCTIONS:
-            report(fn, "wxss-value",
-                   f"{fn.name}() is not listed as supported in cards; use calc() or compute the value in JS", "warning")
+            report(
+                fn,
+                "wxss-value",
+                f"{fn.name}() is not listed as supported in cards; use calc() or compute the value in JS",
+                "warning",
+            )
     # units
     for t in all_tokens(decl.value):
         if t.type == "dimension":
@@ -153,8 +158,7 @@ def _check_value(name: str, decl: Any, value: list[Any], report: Report) -> bool
     elif name == "border" or name in {f"border-{s}" for s in SIDES}:
         for t in value:
             if t.type == "ident" and t.lower_value in BORDER_STYLES and t.lower_value not in ("none", "solid"):
-                report(t, "wxss-banned",
-                       f"border style {t.value} is not supported in cards; use solid or none")
+                report(t, "wxss-banned", f"border style {t.value} is not supported in cards; use solid or none")
                 ok = False
     elif name == "-wx-line-clamp" and not (
         len(value) == 1 and value[0].type == "number" and value[0].is_integer and value[0].int_value > 0
@@ -169,8 +173,11 @@ def _check_keywords(name: str, decl: Any, value: list[Any], report: Report) -> b
     multi = name in MULTI_KEYWORD
     words = [t for t in value if not (multi and t.type == "literal" and t.value == ",")]
     if not multi and len(words) != 1:
-        report(value[0], "wxss-value",
-               f"{name}: {decl_text(decl.value)} is not supported in cards; use one of " + ", ".join(sorted(allowed)))
+        report(
+            value[0],
+            "wxss-value",
+            f"{name}: {decl_text(decl.value)} is not supported in cards; use one of " + ", ".join(sorted(allowed)),
+        )
         return False
     ok = True
     for t in words:

@@ -116,6 +116,7 @@ def _length_px(text: str, device_width: float) -> float | None:
 
 # ---- reporting and tokens --------------------------------------------------------------------------
 
+
 class Report(Protocol):
     """Where the checks send what they find: the node (for its position), the rule, the message and the level."""
 
