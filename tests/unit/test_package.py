@@ -62,3 +62,29 @@ def test_quick_start_is_two_commands_and_ci_runs_exactly_them() -> None:
 def test_console_script_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "wxreplay.cli", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "call" in done.stdout
+
+
+# Markdown links: [text](target); an http(s) or mailto target leaves the repository on purpose.
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("doc", ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md"))])
+def test_docs_link_only_to_files_inside_the_repository(doc: str) -> None:
+    path = ROOT / doc
+    text = path.read_text(encoding="utf-8")
+    assert "../shared" not in text, f"{doc} points outside the repository"
+    for target in _LINK.findall(text):
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue
+        resolved = (path.parent / target.split("#", 1)[0]).resolve()
+        assert resolved.is_relative_to(ROOT) and resolved.exists(), f"{doc} links to {target}, which is not in the repository"
+
+
+def test_the_package_says_its_license_and_ships_its_type_hints() -> None:
+    import tomllib
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert meta["project"]["license"] == "MIT"  # an SPDX expression (PEP 639), not a table
+    assert meta["project"]["license-files"] == ["LICENSE"] and "MIT License" in (ROOT / "LICENSE").read_text()
+    assert (ROOT / "wxreplay" / "py.typed").exists()
+    assert "py.typed" in meta["tool"]["setuptools"]["package-data"]["wxreplay"]
