@@ -152,7 +152,7 @@ def cmd_call(ns: argparse.Namespace) -> int:
 
 def cmd_render(ns: argparse.Namespace) -> int:
     """Call an API (or take a given result) and print its card (the offline DevTools render)."""
-    from wxreplay.result import CallResult, check_result, handoff_of
+    from wxreplay.result import CallResult, check_result
 
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     with _session(ns) as session:
@@ -160,20 +160,7 @@ def cmd_render(ns: argparse.Namespace) -> int:
             raw = _json_arg(ns.result, "--result")
             decl = session.skill.api(ns.api)
             raw, found = check_result(decl, raw, mcp_file=None)
-            result = CallResult(
-                api=ns.api,
-                arguments=args,
-                raw=raw,
-                is_error=bool(raw.get("isError", False)),
-                content=raw["content"],
-                structured_content=raw.get("structuredContent"),
-                meta=raw.get("_meta"),
-                handoff=handoff_of(decl, raw),
-                api_calls=list(raw.get("apiCalls") or []),
-                session_id=session.session_id,
-                virtual_ms=0,
-                findings=found,
-            )
+            result = CallResult.from_raw(decl, ns.api, args, raw, session_id=session.session_id, virtual_ms=0, findings=found)
         else:
             result = session.call(ns.api, args)
         _report(logs=result.logs, findings=result.findings)

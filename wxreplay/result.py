@@ -68,6 +68,39 @@ class CallResult:
     logs: list[LogLine] = field(default_factory=list)
     host_events: list[HostEvent] = field(default_factory=list)
 
+    @classmethod
+    def from_raw(
+        cls,
+        decl: ApiDecl,
+        api: str,
+        arguments: dict[str, Any],
+        raw: dict[str, Any],
+        *,
+        session_id: str,
+        virtual_ms: int,
+        findings: list[Finding],
+        logs: list[LogLine] | None = None,
+        host_events: list[HostEvent] | None = None,
+    ) -> CallResult:
+        """The result of ``api`` from its raw return value, already passed through :func:`check_result`
+        (the session's calls and ``wxreplay render --result`` build it the same way)."""
+        return cls(
+            api=api,
+            arguments=arguments,
+            raw=raw,
+            is_error=bool(raw.get("isError", False)),
+            content=raw["content"],
+            structured_content=raw.get("structuredContent"),
+            meta=raw.get("_meta"),
+            handoff=handoff_of(decl, raw),
+            api_calls=list(raw.get("apiCalls") or []),
+            session_id=session_id,
+            virtual_ms=virtual_ms,
+            findings=findings,
+            logs=[] if logs is None else logs,
+            host_events=[] if host_events is None else host_events,
+        )
+
     @property
     def text(self) -> str:
         """All ``content`` text blocks joined by newlines."""
