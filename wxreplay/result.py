@@ -235,13 +235,13 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
     return raw, findings
 
 
-def _js_string(value: Any) -> str:
-    """``String(value)`` as the skill's JavaScript would write it (true, not True; objects as JSON)."""
+def js_string(value: Any) -> str:
+    """A query value as the skill's JavaScript would write it (true, not True; objects as JSON; null as "")."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def _uri(text: str) -> str:
@@ -258,7 +258,7 @@ def handoff_of(decl: ApiDecl, raw: dict[str, Any]) -> dict[str, Any] | None:
     lazy = bool(out.pop("__lazy", False))
     query = out.get("query")
     if isinstance(query, dict):  # [GEN] object form
-        query = "&".join(f"{_uri(str(k))}={_uri(_js_string(v))}" for k, v in query.items() if v is not None)
+        query = "&".join(f"{_uri(str(k))}={_uri(js_string(v))}" for k, v in query.items() if v is not None)
     path = out.get("path") or decl.page_path
     if path:
         out["url"] = path + (f"?{query}" if query else "")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from wxreplay.cards import card as cards
+from wxreplay.cards import records
 from wxreplay.cards.card import Card, TapResult
 from wxreplay.cards.templates import compile_card_template, wxml_runtime_js
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, build_tree
@@ -260,9 +261,9 @@ class CardRuntime:
             found = cards.check_model_update(args.get("content"), component=comp, in_tap=in_tap)
             card.model_updates.append(cards.ModelContextUpdate(comp, args.get("content"), in_tap, self.runtime.now, found))
         elif name == "modelContext.setRelatedPage":
-            card.related_page = cards.related_page(card.decl, args)
+            card.related_page = records.related_page(card.decl, args)
         elif name in ("modelContext.openDetailPage", "modelContext.preloadDetailPage"):
-            url = cards.page_url(args)
+            url = records.page_url(args)
             if not url:
                 found = [
                     Finding(
