@@ -152,7 +152,7 @@ def cmd_call(ns: argparse.Namespace) -> int:
 
 def cmd_render(ns: argparse.Namespace) -> int:
     """Call an API (or take a given result) and print its card (the offline DevTools render)."""
-    from wxreplay.result import CallResult, check_result, handoff_of
+    from wxreplay.result import CallResult, check_result
 
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     with _session(ns) as session:
@@ -160,20 +160,7 @@ def cmd_render(ns: argparse.Namespace) -> int:
             raw = _json_arg(ns.result, "--result")
             decl = session.skill.api(ns.api)
             raw, found = check_result(decl, raw, mcp_file=None)
-            result = CallResult(
-                api=ns.api,
-                arguments=args,
-                raw=raw,
-                is_error=bool(raw.get("isError", False)),
-                content=raw["content"],
-                structured_content=raw.get("structuredContent"),
-                meta=raw.get("_meta"),
-                handoff=handoff_of(decl, raw),
-                api_calls=list(raw.get("apiCalls") or []),
-                session_id=session.session_id,
-                virtual_ms=0,
-                findings=found,
-            )
+            result = CallResult.from_raw(decl, ns.api, args, raw, session_id=session.session_id, virtual_ms=0, findings=found)
         else:
             result = session.call(ns.api, args)
         _report(logs=result.logs, findings=result.findings)
@@ -207,13 +194,16 @@ def _session_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
     p.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
     p.add_argument("--cassette", metavar="FILE", help="replay wx.request and host calls from this cassette (YAML)")
-    p.add_argument(
-        "--record",
-        metavar="MODE",
-        choices=["none", "once", "new_episodes", "all"],
-        help="record mode for --cassette: none (replay only, the default), once (record a missing cassette), "
+    _add_record_option(
+        p,
+        "record mode for --cassette: none (replay only, the default), once (record a missing cassette), "
         "new_episodes (record what is new), all (re-record)",
     )
+
+
+def _add_record_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--record MODE``, one of the record modes (``run`` and the single-call commands word its help apart)."""
+    parser.add_argument("--record", metavar="MODE", choices=["none", "once", "new_episodes", "all"], help=help_text)
 
 
 def cmd_describe(ns: argparse.Namespace) -> int:
@@ -371,11 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="replay scenarios and report (default: scenarios/ here)", description=cmd_run.__doc__)
     run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: scenarios)")
-    run.add_argument(
-        "--record",
-        metavar="MODE",
-        choices=["none", "once", "new_episodes", "all"],
-        help="record mode of the cassettes: none (replay only, the default), once (record missing cassettes), "
+    _add_record_option(
+        run,
+        "record mode of the cassettes: none (replay only, the default), once (record missing cassettes), "
         "new_episodes (record what is new), all (re-record)",
     )
     run.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")

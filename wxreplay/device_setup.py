@@ -35,17 +35,11 @@ def build_device(setup: DeviceSetup) -> Device:
         "system": copy.deepcopy(setup.system),
         "stubs": copy.deepcopy(setup.stubs),
     }
-    if setup.login_code is not None:
-        kwargs["login_code"] = setup.login_code
-    if setup.login_fail is not None:
-        kwargs["login_fail"] = setup.login_fail
-    if setup.session_valid is not None:
-        kwargs["session_valid"] = setup.session_valid
     if setup.location is not None:
         kwargs["location"] = None if setup.location == "denied" else copy.deepcopy(setup.location)
     if setup.phone_number is not None:
         kwargs["phone_number"] = None if setup.phone_number == "denied" else copy.deepcopy(setup.phone_number)
-    for name in ("seed", "start_time", "locale", "app_id"):
+    for name in ("login_code", "login_fail", "session_valid", "seed", "start_time", "locale", "app_id"):
         value = getattr(setup, name)
         if value is not None:
             kwargs[name] = value

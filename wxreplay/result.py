@@ -68,6 +68,39 @@ class CallResult:
     logs: list[LogLine] = field(default_factory=list)
     host_events: list[HostEvent] = field(default_factory=list)
 
+    @classmethod
+    def from_raw(
+        cls,
+        decl: ApiDecl,
+        api: str,
+        arguments: dict[str, Any],
+        raw: dict[str, Any],
+        *,
+        session_id: str,
+        virtual_ms: int,
+        findings: list[Finding],
+        logs: list[LogLine] | None = None,
+        host_events: list[HostEvent] | None = None,
+    ) -> CallResult:
+        """The result of ``api`` from its raw return value, already passed through :func:`check_result`
+        (the session's calls and ``wxreplay render --result`` build it the same way)."""
+        return cls(
+            api=api,
+            arguments=arguments,
+            raw=raw,
+            is_error=bool(raw.get("isError", False)),
+            content=raw["content"],
+            structured_content=raw.get("structuredContent"),
+            meta=raw.get("_meta"),
+            handoff=handoff_of(decl, raw),
+            api_calls=list(raw.get("apiCalls") or []),
+            session_id=session_id,
+            virtual_ms=virtual_ms,
+            findings=findings,
+            logs=[] if logs is None else logs,
+            host_events=[] if host_events is None else host_events,
+        )
+
     @property
     def text(self) -> str:
         """All ``content`` text blocks joined by newlines."""
@@ -202,13 +235,13 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
     return raw, findings
 
 
-def _js_string(value: Any) -> str:
-    """``String(value)`` as the skill's JavaScript would write it (true, not True; objects as JSON)."""
+def js_string(value: Any) -> str:
+    """A query value as the skill's JavaScript would write it (true, not True; objects as JSON; null as "")."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def _uri(text: str) -> str:
@@ -225,7 +258,7 @@ def handoff_of(decl: ApiDecl, raw: dict[str, Any]) -> dict[str, Any] | None:
     lazy = bool(out.pop("__lazy", False))
     query = out.get("query")
     if isinstance(query, dict):  # [GEN] object form
-        query = "&".join(f"{_uri(str(k))}={_uri(_js_string(v))}" for k, v in query.items() if v is not None)
+        query = "&".join(f"{_uri(str(k))}={_uri(js_string(v))}" for k, v in query.items() if v is not None)
     path = out.get("path") or decl.page_path
     if path:
         out["url"] = path + (f"?{query}" if query else "")

@@ -131,6 +131,12 @@ _DIAGNOSTIC_FIELDS = (
 )
 
 
+def _put_set(out: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """``out`` with each of ``values`` that is set (not ``None``) added under its key, in order."""
+    out.update((key, value) for key, value in values.items() if value is not None)
+    return out
+
+
 def diagnostic(item: Diagnostic) -> dict[str, Any]:
     """A diagnostic (a finding, a WXML or WXSS violation) as data: its set fields, ``None`` left out."""
     out: dict[str, Any] = {}
@@ -216,13 +222,7 @@ def call_result(result: CallResult) -> dict[str, Any]:
 
 def _result_extras(result: CallResult) -> dict[str, Any]:
     """The optional parts of a result both views keep, under the platform's names."""
-    out: dict[str, Any] = {}
-    if result.structured_content is not None:
-        out["structuredContent"] = result.structured_content
-    if result.meta is not None:
-        out["_meta"] = result.meta
-    if result.handoff is not None:
-        out["handoff"] = result.handoff
+    out = _put_set({}, structuredContent=result.structured_content, _meta=result.meta, handoff=result.handoff)
     if result.api_calls:
         out["apiCalls"] = result.api_calls
     return out
@@ -396,16 +396,9 @@ def step(record: StepRecord) -> dict[str, Any]:
 
 def turn(record: TurnRecord) -> dict[str, Any]:
     """One turn: index, kind, line, session, the user's text or the event, the message that made it, steps."""
-    out: dict[str, Any] = {"index": record.index, "kind": record.kind}
-    if record.line is not None:
-        out["line"] = record.line
+    out = _put_set({"index": record.index, "kind": record.kind}, line=record.line)
     out["session"] = record.session
-    if record.user is not None:
-        out["user"] = record.user
-    if record.event is not None:
-        out["event"] = record.event
-    if record.message is not None:
-        out["message"] = record.message
+    _put_set(out, user=record.user, event=record.event, message=record.message)
     out["steps"] = [step(s) for s in record.steps]
     return out
 

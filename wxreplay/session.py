@@ -26,7 +26,7 @@ from wxreplay.host.base import Handler, Host, Interceptor
 from wxreplay.host.device import Device
 from wxreplay.host.http import HttpHandler
 from wxreplay.project import Project, Skill
-from wxreplay.result import CallResult, HostEvent, LogLine, check_result, handoff_of, validate_arguments
+from wxreplay.result import CallResult, HostEvent, LogLine, check_result, validate_arguments
 from wxreplay.runtime.context import ExecutionContext
 from wxreplay.runtime.scheduler import CHAIN_TIMEOUT_MS, HostSetup, Runtime, SessionLimits
 from wxreplay.source import did_you_mean
@@ -216,16 +216,11 @@ class Session:
             except BaseException:
                 self._cards.drop_expiries()
                 raise
-        return CallResult(
-            api=api,
-            arguments=args,
-            raw=raw,
-            is_error=bool(raw.get("isError", False)),
-            content=raw["content"],
-            structured_content=raw.get("structuredContent"),
-            meta=raw.get("_meta"),
-            handoff=handoff_of(decl, raw),
-            api_calls=list(raw.get("apiCalls") or []),
+        return CallResult.from_raw(
+            decl,
+            api,
+            args,
+            raw,
             session_id=self.session_id,
             virtual_ms=self.now - started,
             findings=trace.findings + found,

@@ -11,16 +11,26 @@ the target to the root, ``catch`` stops it) and returns a :class:`TapResult` wit
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
-from urllib.parse import quote
 
 from wxreplay import serialize
+from wxreplay.cards.records import (
+    ApiCallRequest,
+    CardEvent,
+    Cause,
+    DetailPage,
+    ModelContextUpdate,
+    RelatedPage,
+    TapResult,
+    TreeVersion,
+    UpstreamMessage,
+    text_blocks,
+)
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode
 from wxreplay.errors import ApiCallError, ArgumentsError, WxReplayError
 from wxreplay.findings import Finding
-from wxreplay.result import HostEvent, LogLine, validate_arguments
+from wxreplay.result import validate_arguments
 from wxreplay.source import did_you_mean
 
 if TYPE_CHECKING:
@@ -41,8 +51,6 @@ __all__ = [
     "UpstreamMessage",
 ]
 
-Cause = Literal["render", "tap", "timer", "expire", "detach"]
-
 
 class CardError(ApiCallError):
     """Rendering or tapping a card failed: its JavaScript threw, its WXML broke, or the tap had no target.
@@ -55,191 +63,6 @@ class CardError(ApiCallError):
         self.component = component
         self.js_stack = js_stack
         super().__init__(message, **kwargs)
-
-
-# ---- records ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ApiCallRequest:
-    """An ``api/call`` block of an upstream message: the API the card asks the model to call."""
-
-    name: str
-    arguments: Any
-
-    def to_dict(self) -> dict[str, Any]:
-        """name, arguments."""
-        return serialize.api_call_request(self)
-
-
-def _texts(content: Any) -> list[str]:
-    if not isinstance(content, list):
-        return []
-    return [str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text"]
-
-
-@dataclass
-class UpstreamMessage:
-    """One ``sendFollowUpMessage``: to the model it is as if the user had sent this message."""
-
-    component: str
-    content: Any  # the blocks as the card sent them
-    in_tap: bool
-    at_ms: int
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def texts(self) -> list[str]:
-        """The text blocks, in order."""
-        return _texts(self.content)
-
-    @property
-    def text(self) -> str:
-        """The text blocks joined by newlines."""
-        return "\n".join(self.texts)
-
-    @property
-    def api_calls(self) -> list[ApiCallRequest]:
-        """Every ``api/call`` block, in order."""
-        out = []
-        for b in self.content if isinstance(self.content, list) else []:
-            if isinstance(b, dict) and b.get("type") == "api/call" and isinstance(b.get("data"), dict):
-                out.append(ApiCallRequest(str(b["data"].get("name", "")), b["data"].get("arguments")))
-        return out
-
-    @property
-    def api_call(self) -> ApiCallRequest | None:
-        """The first ``api/call`` block, if any."""
-        calls = self.api_calls
-        return calls[0] if calls else None
-
-    @property
-    def ok(self) -> bool:
-        """No error findings: the platform would accept this message."""
-        return not any(f.level == "error" for f in self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        """text, apiCalls and findings (when there are any)."""
-        return serialize.upstream_message(self)
-
-
-@dataclass
-class ModelContextUpdate:
-    """One ``updateModelContext``: a silent note to the model about the card's new state."""
-
-    component: str
-    content: Any
-    in_tap: bool
-    at_ms: int
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(_texts(self.content))
-
-    def to_dict(self) -> dict[str, Any]:
-        """text, and findings when there are any."""
-        return serialize.model_update(self)
-
-
-def _query_text(query: Any) -> str:
-    if query is None:
-        return ""
-    if isinstance(query, dict):
-        return "&".join(f"{quote(str(k), safe='')}={quote(_js_str(v), safe='')}" for k, v in query.items())
-    return str(query).lstrip("?")
-
-
-def _js_str(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
-    return "" if v is None else str(v)
-
-
-def _join(path: str | None, query: str) -> str:
-    path = path or ""
-    if not query:
-        return path
-    return path + ("&" if "?" in path else "?") + query
-
-
-@dataclass(frozen=True)
-class RelatedPage:
-    """The page behind the card's "enter mini program" entry: ``relatedPage`` plus the query the card set."""
-
-    path: str | None
-    query: str
-
-    @property
-    def url(self) -> str:
-        return _join(self.path, self.query)
-
-    def to_dict(self) -> dict[str, Any]:
-        """path, query, url."""
-        return serialize.related_page(self)
-
-
-@dataclass(frozen=True)
-class DetailPage:
-    """A half-screen page the card opened (``openDetailPage``) or preloaded (``preloadDetailPage``)."""
-
-    kind: Literal["open", "preload"]
-    url: str
-    at_ms: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """kind, url."""
-        return serialize.detail_page(self)
-
-
-@dataclass(frozen=True)
-class CardEvent:
-    """A ``this.triggerEvent(name, detail, options)`` call (nothing listens to a card; it is recorded)."""
-
-    name: str
-    detail: Any
-    options: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class TreeVersion:
-    """One rendering of the card: the tree and why it was rendered."""
-
-    cause: Cause
-    tree: CardNode
-    at_ms: int
-
-
-@dataclass
-class TapResult:
-    """What one tap made the card do."""
-
-    card: Card
-    target: CardNode
-    handlers: list[str]
-    messages: list[UpstreamMessage]
-    model_updates: list[ModelContextUpdate]
-    pages: list[DetailPage]
-    related_page: RelatedPage | None  # set when the tap changed it
-    expired: list[Card]  # cards this tap expired (expirePreviousCards / expireAllCards)
-    events: list[CardEvent]
-    rerendered: bool
-    tree: CardNode
-    host_events: list[HostEvent] = field(default_factory=list)
-    logs: list[LogLine] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def message(self) -> UpstreamMessage | None:
-        """The (first) upstream message this tap sent, if any."""
-        return self.messages[0] if self.messages else None
-
-    def to_dict(self) -> dict[str, Any]:
-        """target, handlers, messages, what the tap did (``expiredCards``: the numbers of the cards it expired),
-        rerendered, findings."""
-        return serialize.tap(self)
 
 
 # ---- the card -----------------------------------------------------------------------------------
@@ -531,7 +354,7 @@ def check_model_update(content: Any, *, component: str, in_tap: bool) -> list[Fi
                 context="card",
             )
         )
-    texts = _texts(content)
+    texts = text_blocks(content)
     only_text = isinstance(content, list) and bool(content) and len(texts) == len(content)
     if not only_text or not all(t.strip() for t in texts):
         found.append(
@@ -543,21 +366,6 @@ def check_model_update(content: Any, *, component: str, in_tap: bool) -> list[Fi
             )
         )
     return found
-
-
-def page_url(args: dict[str, Any]) -> str:
-    """The URL of ``openDetailPage({ url })`` or the [INT] ``{ path, query }`` form."""
-    if isinstance(args.get("url"), str):
-        return str(args["url"])
-    return _join(args.get("path") if isinstance(args.get("path"), str) else "", _query_text(args.get("query")))
-
-
-def related_page(decl: ComponentDecl, args: dict[str, Any]) -> RelatedPage:
-    """The related page after ``setRelatedPage({ path?, query })`` / ``setRelatedPageQuery``."""
-    path = args.get("path") if isinstance(args.get("path"), str) else decl.related_page
-    if isinstance(path, str) and path and not path.startswith("/"):
-        path = "/" + path
-    return RelatedPage(path, _query_text(args.get("query")))
 
 
 def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:

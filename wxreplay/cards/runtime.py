@@ -13,16 +13,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from wxreplay.cards import card as cards
+from wxreplay.cards import records
 from wxreplay.cards.card import Card, TapResult
 from wxreplay.cards.templates import compile_card_template, wxml_runtime_js
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, build_tree
 from wxreplay.errors import ApiCallError, WxReplayError
 from wxreplay.findings import Finding
 from wxreplay.host.availability import ContextKind
-from wxreplay.jsstack import clean_stack, user_frame
 from wxreplay.result import CallResult
 from wxreplay.runtime.context import ExecutionContext
-from wxreplay.runtime.scheduler import Runtime, Trace, indent_stack, modules_json
+from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, error_message, read_js_error
+from wxreplay.runtime.scheduler import Runtime, Trace, modules_json
+
+# Hints for the codes the card contexts' JS puts on its error records (module-not-found: shared, in jserror).
+_CARD_CODE_HINTS = {
+    "setdata-not-serialisable": (
+        "setData takes JSON data only; keep functions and live objects on `this` (e.g. this._helper), not in data"
+    ),
+    "no-component": "call Component({ data, lifetimes, methods }) in the card's index.js",
+    "observer-loop": "make the observer set a different field, or only set it when the value really changes",
+}
 
 
 class CardRuntime:
@@ -151,44 +161,33 @@ class CardRuntime:
         return json.loads(rec["json"]) if rec is not None else None
 
     async def _card_error(self, ctx: ExecutionContext, card: Card, err: dict[str, Any], what: str) -> ApiCallError:
-        message = f"{err.get('name', 'Error')}: {err.get('message', '')}"
+        rec = await read_js_error(ctx, err, self.runtime.skill.source_files())
         kw: dict[str, Any] = {"api": card.api, "component": card.component_path}
-        if err.get("syntaxFile"):
-            path = err["syntaxFile"]
-            line, column, msg = await ctx.locate_syntax_error(path, self.runtime.skill.source_files().get(path, ""))
+        if rec.syntax is not None:
             return cards.CardError(
-                f"JavaScript syntax error while {what}: {msg or message}",
+                rec.syntax_message(what),
                 **kw,
-                file=path,
-                line=line,
-                column=column,
-                hint="fix the syntax; wxreplay compiles each file exactly as the client does",
+                file=rec.syntax.file,
+                line=rec.syntax.line,
+                column=rec.syntax.column,
+                hint=SYNTAX_HINT,
             )
-        stack = clean_stack(err.get("stack") or "")
-        frame = user_frame(stack)
-        code = err.get("code")
-        hint = None
-        if code == "setdata-not-serialisable":
-            hint = "setData takes JSON data only; keep functions and live objects on `this` (e.g. this._helper), not in data"
-        elif code == "no-component":
-            hint = "call Component({ data, lifetimes, methods }) in the card's index.js"
-        elif code == "module-not-found":
-            hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
-        elif code == "observer-loop":
-            hint = "make the observer set a different field, or only set it when the value really changes"
-        elif "is not a function" in message and "wx." in message:
-            hint = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
-        elif "is not a function" in message and ("setTimeout" in message or "setInterval" in message):
+        frame = rec.frame
+        hint = rec.code_hint(_CARD_CODE_HINTS)
+        if hint is None and rec.wx_missing:
+            hint = WX_MISSING_HINT
+        elif (
+            hint is None and "is not a function" in rec.message and ("setTimeout" in rec.message or "setInterval" in rec.message)
+        ):
             hint = 'static cards have no timers; only a realtime dynamic card (permissions["scope.dynamic"]) may use them'
         return cards.CardError(
-            f"{card.component_path} threw while {what}: {message}"
-            + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
+            f"{card.component_path} threw while {what}: {rec.message}" + rec.stack_suffix,
             **kw,
             file=frame[0] if frame else card.wxml_file.removesuffix(".wxml") + ".js",
             line=frame[1] if frame else None,
             column=frame[2] if frame else None,
             hint=hint,
-            js_stack=stack,
+            js_stack=rec.stack,
         )
 
     def _card_rendered(self, rec: dict[str, Any]) -> None:
@@ -203,7 +202,7 @@ class CardRuntime:
                 (
                     card,
                     cards.CardError(
-                        f"rendering {card.component_path} failed: {err.get('name', 'Error')}: {err.get('message', '')}",
+                        f"rendering {card.component_path} failed: {error_message(err)}",
                         api=card.api,
                         component=card.component_path,
                         file=rec.get("file") or card.wxml_file,
@@ -262,9 +261,9 @@ class CardRuntime:
             found = cards.check_model_update(args.get("content"), component=comp, in_tap=in_tap)
             card.model_updates.append(cards.ModelContextUpdate(comp, args.get("content"), in_tap, self.runtime.now, found))
         elif name == "modelContext.setRelatedPage":
-            card.related_page = cards.related_page(card.decl, args)
+            card.related_page = records.related_page(card.decl, args)
         elif name in ("modelContext.openDetailPage", "modelContext.preloadDetailPage"):
-            url = cards.page_url(args)
+            url = records.page_url(args)
             if not url:
                 found = [
                     Finding(
@@ -486,7 +485,7 @@ class CardRuntime:
             err = rec["error"]
             f = Finding(
                 "card-async-error",
-                f"{late[0].component_path}: {late[1]} failed later: {err.get('name', 'Error')}: {err.get('message', '')}",
+                f"{late[0].component_path}: {late[1]} failed later: {error_message(err)}",
                 level="error",
                 context=ctx.kind.value,
             )

@@ -35,16 +35,25 @@ from wxreplay.host.availability import ContextKind
 from wxreplay.host.base import Handler, Host, HostCall, Interceptor
 from wxreplay.host.device import Device
 from wxreplay.host.http import HttpHandler
-from wxreplay.jsstack import clean_stack, user_frame
 from wxreplay.project import Project, Skill
 from wxreplay.result import HostEvent, LogLine
 from wxreplay.runtime.context import ExecutionContext
 from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
+from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, read_js_error
 
 T = TypeVar("T")
 
 CHAIN_TIMEOUT_MS = 300_000  # API + middleware chain, on the virtual clock ([INT])
 _MODULES_JSON: OrderedDict[int, tuple[Skill, str]] = OrderedDict()
+# Hints for the codes the API context's JS puts on its error records (module-not-found: shared, in jserror).
+_API_CODE_HINTS = {
+    "not-serialisable": "return plain JSON data (no BigInt, no cycles)",
+    "handoff-resolver": "the lazy handoff ({ result }) => ({ query, payload }) threw; it must return the handoff object",
+    "handler-not-function": (
+        "register a function: module.exports = fn with a plain require, "
+        "or module.exports = { fn } with const { fn } = require(...)"
+    ),
+}
 
 
 def modules_json(skill: Skill) -> str:
@@ -471,47 +480,33 @@ class Runtime:
         """Turn the JS side's error record into our error, located in the skill's source."""
         # SkillLoadError (loading index.js) is not about one API: it takes no ``api``.
         api_kw: dict[str, Any] = {"api": api_name} if issubclass(cls, ApiCallError) else {}
-        code = err.get("code")
-        message = f"{err.get('name', 'Error')}: {err.get('message', '')}"
-        if err.get("syntaxFile"):
-            path = err["syntaxFile"]
-            line, column, msg = await ctx.locate_syntax_error(path, self.skill.source_files().get(path, ""))
+        rec = await read_js_error(ctx, err, self.skill.source_files())
+        if rec.syntax is not None:
             return cls(
-                f"JavaScript syntax error while {what}: {msg or message}",
+                rec.syntax_message(what),
                 **api_kw,
-                file=path,
-                line=line,
-                column=column,
-                hint="fix the syntax; wxreplay compiles each file exactly as the client does",
+                file=rec.syntax.file,
+                line=rec.syntax.line,
+                column=rec.syntax.column,
+                hint=SYNTAX_HINT,
             )
-        stack = clean_stack(err.get("stack") or "")
-        frame = user_frame(stack)
-        hint = None
-        if code == "not-serialisable":
+        hint = rec.code_hint(_API_CODE_HINTS)
+        if rec.code == "not-serialisable":
             cls = ResultError
-            hint = "return plain JSON data (no BigInt, no cycles)"
-        elif code == "handoff-resolver":
-            hint = "the lazy handoff ({ result }) => ({ query, payload }) threw; it must return the handoff object"
-        elif code == "handler-not-function":
-            hint = (
-                "register a function: module.exports = fn with a plain require, "
-                "or module.exports = { fn } with const { fn } = require(...)"
-            )
-        elif code == "module-not-found":
-            hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
-        elif err.get("errMsg"):
+        elif hint is None and err.get("errMsg"):
             hint = "a wx API's Promise rejected and nothing caught it; catch it and return an isError result"
-        elif "is not a function" in message and "wx." in message:
-            hint = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
+        elif hint is None and rec.wx_missing:
+            hint = WX_MISSING_HINT
         prefix = "while " + what if api_name is None else f"{api_name} threw"
+        frame = rec.frame
         return cls(
-            f"{prefix}: {message}" + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
+            f"{prefix}: {rec.message}" + rec.stack_suffix,
             **api_kw,
             file=frame[0] if frame else None,
             line=frame[1] if frame else None,
             column=frame[2] if frame else None,
             hint=hint,
-            **({"js_stack": stack} if cls is JSError else {}),
+            **({"js_stack": rec.stack} if cls is JSError else {}),
         )
 
     # ---- helpers -----------------------------------------------------------------------------
@@ -521,11 +516,6 @@ class Runtime:
             return path.relative_to(self.skill.root).as_posix()  # type: ignore[no-any-return]
         except ValueError:
             return str(path)
-
-
-def indent_stack(text: str) -> str:
-    """The frames of a JS stack (its first line, the message, dropped), indented under a message."""
-    return "\n".join("    " + ln.strip() for ln in text.splitlines()[1:] if ln.strip())
 
 
 def _session_id(device: Device, now: int, ordinal: int = 0) -> str:

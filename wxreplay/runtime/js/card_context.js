@@ -5,6 +5,7 @@
 (function (global) {
   'use strict';
   const wr = global.__wr;
+  const argsOf = wr.argsOf; // options minus callbacks (prelude.js)
 
   const NotificationType = Object.freeze({ Input: 'input', Result: 'result', Overflow: 'overflow', Expire: 'expire' });
   const TYPES = Object.keys(NotificationType).map((k) => NotificationType[k]);
@@ -292,12 +293,6 @@
       };
     }
     return ctx;
-  }
-  function argsOf(o) {
-    if (!o || typeof o !== 'object') return o === undefined ? {} : o;
-    const out = {};
-    for (const k of Object.keys(o)) if (typeof o[k] !== 'function') out[k] = o[k];
-    return out;
   }
   function selectorQuery(rec) {
     const ops = [];

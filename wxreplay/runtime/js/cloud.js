@@ -188,6 +188,13 @@
       desc.env = envFor('database', target._db.explicitEnv, 'cloud.database');
       return style(label, opts, wr.effect('cloud.database', desc).then(decode));
     }
+    // A write that carries data: bad data fails locally, as on the client, before anything is sent.
+    function runWithData(target, op, opts) {
+      const label = (target instanceof Doc ? 'document.' : 'collection.') + op;
+      let data;
+      try { data = dataOf(opts, label); } catch (e) { return localFail(label, opts || {}, {}, e.message); }
+      return run(target, op, opts, { data });
+    }
     function dataOf(opts, label) {
       if (!opts || opts.data === undefined || opts.data === null || typeof opts.data !== 'object' || Array.isArray(opts.data)) {
         throw new TypeError(label + ': parameter.data should be Object instead of ' + typeName(opts && opts.data));
@@ -221,22 +228,14 @@
     };
     Query.prototype.get = function (opts) { return run(this, 'get', opts); };
     Query.prototype.count = function (opts) { return run(this, 'count', opts); };
-    Query.prototype.update = function (opts) {
-      let data;
-      try { data = dataOf(opts, 'collection.update'); } catch (e) { return localFail('collection.update', opts || {}, {}, e.message); }
-      return run(this, 'update', opts, { data });
-    };
+    Query.prototype.update = function (opts) { return runWithData(this, 'update', opts); };
     Query.prototype.remove = function (opts) { return run(this, 'remove', opts); };
 
     function Collection(db, coll, q) { Query.call(this, db, coll, q); }
     Collection.prototype = Object.create(Query.prototype);
     Collection.prototype.constructor = Collection;
     Object.defineProperty(Collection.prototype, 'collectionName', { get() { return this._coll; } });
-    Collection.prototype.add = function (opts) {
-      let data;
-      try { data = dataOf(opts, 'collection.add'); } catch (e) { return localFail('collection.add', opts || {}, {}, e.message); }
-      return run(new Collection(this._db, this._coll, {}), 'add', opts, { data });
-    };
+    Collection.prototype.add = function (opts) { return runWithData(new Collection(this._db, this._coll, {}), 'add', opts); };
     Collection.prototype.doc = function (id) {
       if ((typeof id !== 'string' || id === '') && typeof id !== 'number') throw new TypeError('collection.doc(id): id should be String or Number instead of ' + typeName(id));
       return new Doc(this._db, this._coll, { docId: id });
@@ -248,16 +247,8 @@
     Doc.prototype.field = Query.prototype.field;
     Doc.prototype.get = function (opts) { return run(this, 'get', opts); };
     Doc.prototype.remove = function (opts) { return run(this, 'remove', opts); };
-    Doc.prototype.set = function (opts) {
-      let data;
-      try { data = dataOf(opts, 'document.set'); } catch (e) { return localFail('document.set', opts || {}, {}, e.message); }
-      return run(this, 'set', opts, { data });
-    };
-    Doc.prototype.update = function (opts) {
-      let data;
-      try { data = dataOf(opts, 'document.update'); } catch (e) { return localFail('document.update', opts || {}, {}, e.message); }
-      return run(this, 'update', opts, { data });
-    };
+    Doc.prototype.set = function (opts) { return runWithData(this, 'set', opts); };
+    Doc.prototype.update = function (opts) { return runWithData(this, 'update', opts); };
 
     // ---- AI ------------------------------------------------------------------------------------
     function asyncIterable(items) {

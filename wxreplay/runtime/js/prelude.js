@@ -37,6 +37,13 @@
   // ---- JSON helpers ---------------------------------------------------------------------------
   function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
   wr.clone = clone;
+  // The options object of a wx call as its arguments: everything but the callbacks.
+  wr.argsOf = function (opts) {
+    if (!opts || typeof opts !== 'object') return opts === undefined ? {} : opts;
+    const out = {};
+    for (const k of Object.keys(opts)) if (typeof opts[k] !== 'function') out[k] = opts[k];
+    return out;
+  };
   function fmt(v) {
     if (typeof v === 'string') return v;
     if (v instanceof Error) return v.stack || String(v);

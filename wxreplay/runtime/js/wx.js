@@ -4,6 +4,7 @@
 (function (global) {
   'use strict';
   const wr = global.__wr;
+  const argsOf = wr.argsOf; // options minus callbacks (prelude.js)
 
   // ---- callback + Promise styles -------------------------------------------------------------
   function hasCallbacks(o) {
@@ -22,12 +23,6 @@
     promise.then(function (res) { callback(name, 'success', opts.success, res); callback(name, 'complete', opts.complete, res); },
       function (err) { callback(name, 'fail', opts.fail, err); callback(name, 'complete', opts.complete, err); });
     return extra;
-  }
-  function argsOf(opts) {
-    if (!opts || typeof opts !== 'object') return opts === undefined ? {} : opts;
-    const out = {};
-    for (const k of Object.keys(opts)) if (typeof opts[k] !== 'function') out[k] = opts[k];
-    return out;
   }
   // An API whose result comes from Python (scripted, recorded or real HTTP).
   function hostApi(name, prepare, finish) {

@@ -1,0 +1,83 @@
+"""Reading the JS side's error record (``{name, message, stack, code, syntaxFile, errMsg}``).
+
+The API scheduler and the card host both turn that record into one of our errors; they read it the
+same way here (message, code, the stack without wxreplay's frames, the skill's own frame, where a
+syntax error is) and only choose their own error class and hints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wxreplay.jsstack import clean_stack, user_frame
+from wxreplay.runtime.context import ExecutionContext
+
+SYNTAX_HINT = "fix the syntax; wxreplay compiles each file exactly as the client does"
+MODULE_NOT_FOUND_HINT = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
+WX_MISSING_HINT = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
+
+
+@dataclass(frozen=True)
+class SyntaxLocation:
+    """Where V8 reports a syntax error in a skill file, and its own message (when it gave one)."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class JsError:
+    """One JS error record, read: what every error built from it shows."""
+
+    message: str  # "Name: message"
+    code: Any
+    stack: str  # wxreplay's own frames removed
+    frame: tuple[str, int, int] | None  # the first frame in the skill's files
+    syntax: SyntaxLocation | None  # set when the record is a syntax error in a skill file
+
+    @property
+    def stack_suffix(self) -> str:
+        """The stack's frames indented under the message, or "" when it has none."""
+        return f"\n{indent_stack(self.stack)}" if self.stack and "\n" in self.stack else ""
+
+    def syntax_message(self, what: str) -> str:
+        """The message of a syntax error met while doing ``what``."""
+        return f"JavaScript syntax error while {what}: {(self.syntax and self.syntax.message) or self.message}"
+
+    def code_hint(self, own: Mapping[str, str]) -> str | None:
+        """The hint for the record's ``code``: the caller's own hints first, then the shared ones."""
+        if not isinstance(self.code, str):
+            return None
+        if self.code in own:
+            return own[self.code]
+        return MODULE_NOT_FOUND_HINT if self.code == "module-not-found" else None
+
+    @property
+    def wx_missing(self) -> bool:
+        """The skill called a ``wx`` API this context does not have."""
+        return "is not a function" in self.message and "wx." in self.message
+
+
+def error_message(err: Mapping[str, Any]) -> str:
+    """``Name: message`` of a JS error record."""
+    return f"{err.get('name', 'Error')}: {err.get('message', '')}"
+
+
+async def read_js_error(ctx: ExecutionContext, err: Mapping[str, Any], sources: Mapping[str, str]) -> JsError:
+    """Read ``err`` as thrown in ``ctx``; a syntax error is located by compiling its file from ``sources``."""
+    syntax = None
+    if err.get("syntaxFile"):
+        path = err["syntaxFile"]
+        line, column, msg = await ctx.locate_syntax_error(path, sources.get(path, ""))
+        syntax = SyntaxLocation(path, line, column, msg)
+    stack = clean_stack(err.get("stack") or "")
+    return JsError(error_message(err), err.get("code"), stack, user_frame(stack), syntax)
+
+
+def indent_stack(text: str) -> str:
+    """The frames of a JS stack (its first line, the message, dropped), indented under a message."""
+    return "\n".join("    " + ln.strip() for ln in text.splitlines()[1:] if ln.strip())
