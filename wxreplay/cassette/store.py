@@ -19,7 +19,7 @@ import yaml
 
 from wxreplay.cassette.model import InvalidCassette, check_document
 from wxreplay.errors import CassetteError
-from wxreplay.source import excerpt
+from wxreplay.source import MAX_NESTING, MAX_NUMBER_DIGITS, LineIndex, excerpt
 from wxreplay.source import read_text as read_file_text
 
 try:
@@ -87,10 +87,68 @@ class _Fallback(Exception):
     """The fast loader met YAML it leaves to PyYAML's constructor (anchors, tags, complex keys)."""
 
 
+class _OverLimit(Exception):
+    """The text nests deeper than :data:`MAX_NESTING` or writes a number longer than :data:`MAX_NUMBER_DIGITS`."""
+
+    def __init__(self, message: str, hint: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.mark = mark
+
+
+def _too_deep(mark: Any) -> _OverLimit:
+    return _OverLimit(
+        f"the YAML nests deeper than {MAX_NESTING} levels of lists and mappings",
+        "wxreplay writes no cassette that deep; " + FIX,
+        mark,
+    )
+
+
+def _long_number(value: str, mark: Any) -> _OverLimit | None:
+    """The error for a plain scalar that reads as a number written with too many characters, else None."""
+    if len(value) <= MAX_NUMBER_DIGITS or _plain_tag(value) == _STR_TAG:
+        return None
+    return _OverLimit(
+        f"a number written with {len(value):,} characters (at most {MAX_NUMBER_DIGITS:,} are read)",
+        "write a shorter number, or quote it if it is text; " + FIX,
+        mark,
+    )
+
+
+def _check_limits(text: str) -> None:
+    """Raise :class:`_OverLimit` where ``text`` goes past the limits (libyaml's events: no recursion)."""
+    loader = _BaseLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            ev = loader.get_event()  # type: ignore[no-untyped-call]
+            if isinstance(ev, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING + 1:
+                    raise _too_deep(ev.start_mark)
+            elif isinstance(ev, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and (ev.tag is None or ev.tag == "!"):
+                over = _long_number(ev.value, ev.start_mark)
+                if over is not None:
+                    raise over
+    finally:
+        loader.dispose()
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _CONSTRUCTED = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _RESOLVERS: dict[Any, list[tuple[str, Any]]] = CassetteLoader.yaml_implicit_resolvers
 _PLAIN_CACHE: dict[str, Any] = {}
+
+
+def _plain_tag(value: str) -> str:
+    """The tag the SafeLoader (without timestamps) resolves the plain scalar ``value`` to."""
+    for t, rx in _RESOLVERS.get(value[0] if value else "", ()):
+        if rx.match(value):
+            return str(t)
+    return _STR_TAG
 
 
 def _plain(value: str) -> Any:
@@ -98,11 +156,7 @@ def _plain(value: str) -> Any:
     hit = _PLAIN_CACHE.get(value, _PLAIN_CACHE)
     if hit is not _PLAIN_CACHE:
         return hit
-    tag = _STR_TAG
-    for t, rx in _RESOLVERS.get(value[0] if value else "", ()):
-        if rx.match(value):
-            tag = t
-            break
+    tag = _plain_tag(value)
     if tag == _STR_TAG:
         out: Any = value
     elif tag in _CONSTRUCTED:
@@ -145,6 +199,10 @@ def _fast_load(text: str) -> Any:
                         raise _Fallback(tag)
                     value: Any = ev.value
                 elif ev.implicit[0]:
+                    if len(ev.value) > MAX_NUMBER_DIGITS:
+                        over = _long_number(ev.value, ev.start_mark)
+                        if over is not None:
+                            raise over
                     value = _plain(ev.value)
                 else:
                     value = ev.value
@@ -178,6 +236,8 @@ def _fast_load(text: str) -> Any:
             else:
                 raise yaml.YAMLError("expected a single document in the stream")
             if cls is not scalar:
+                if len(stack) > MAX_NESTING:
+                    raise _too_deep(ev.start_mark)
                 stack.append(value)
                 key.append(_Fallback)
     finally:
@@ -191,7 +251,23 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
         try:
             doc = _fast_load(text)
         except _Fallback:
+            _check_limits(text)  # before PyYAML's constructor, which recurses per level
             doc = yaml.load(text, Loader=CassetteLoader)
+    except _OverLimit as e:
+        raise _located(e.message, text, file, e.mark.line + 1, e.mark.column + 1, e.hint) from None
+    except yaml.reader.ReaderError as e:
+        # A character YAML does not allow: libyaml counts its position in bytes, so find it again.
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        line, column = LineIndex(text).position(bad.start() if bad is not None else e.position)
+        code = ord(bad.group()) if bad is not None else 0
+        raise _located(
+            f"the file holds the character U+{code:04X}, which YAML does not allow (a control character)",
+            text,
+            file,
+            line,
+            column,
+            "remove it (a cassette written by wxreplay escapes such characters); " + FIX,
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = " ".join(str(x) for x in (e.context, e.problem) if x)

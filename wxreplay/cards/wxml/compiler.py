@@ -296,6 +296,8 @@ class _Compiler:
             return emit(parse_expression(src, object_body=object_body), _Scope(ctx))
         except ExprError as e:
             shown = " ".join(src.split())
+            if len(shown) > 80:  # the excerpt shows where; the message stays one readable line
+                shown = shown[:79] + "…"
             raise source.error(offset + e.pos, f"bad expression {{{{{shown}}}}}: {e.message}", e.hint) from None
 
     def _parts(self, raw: str, offset: int, source: Source, ctx: _Ctx) -> list[str | _Js]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,11 +25,27 @@ from wxreplay.cards.wxss.sheet import (
 )
 from wxreplay.cards.wxss.subset import CARD_TAGS, FONT_FACE_DESCRIPTORS, MEDIA_FEATURES, MEDIA_KEYWORD_VALUES, MEDIA_TYPES
 from wxreplay.diagnostic import Diagnostic, Level
+from wxreplay.errors import TemplateError
+from wxreplay.source import MAX_NESTING, LineIndex, excerpt, nesting_overflow
+
+# Line breaks as CSS counts them (tinycss2's lines too).
+_CSS_BREAKS = re.compile("\r\n|[\n\r\f]")
+_DEEP = f"the WXSS nests deeper than {MAX_NESTING} levels of ( ), [ ] and {{ }}"
+_DEEP_HINT = "card styles need a few levels: flatten the rule"
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """1-based line and column where ``text`` nests deeper than :data:`MAX_NESTING` (tinycss2 recurses per level)."""
+    at = nesting_overflow(text, opens="([{", closes=")]}", quotes="\"'", comments=True)
+    return None if at is None else LineIndex(text, breaks=_CSS_BREAKS).position(at)
 
 
 def check_wxss(text: str, file: str) -> list[Diagnostic]:
     """Every place where ``text`` (the WXSS of a card, from ``file``) leaves the card subset, in order."""
     out: list[Diagnostic] = []
+    deep = _too_deep(text)
+    if deep is not None:
+        return [Diagnostic("wxss-parse", _DEEP, "error", file, deep[0], deep[1], _DEEP_HINT)]
 
     def report(node: Any, rule: str, message: str, level: Level = "error") -> None:
         out.append(Diagnostic(rule, message, level, file, line_of(node), column_of(node)))
@@ -41,6 +58,10 @@ def check_wxss(text: str, file: str) -> list[Diagnostic]:
 def check_style_attribute(style: str, file: str, *, line: int = 1, column: int = 1) -> list[Diagnostic]:
     """Check an inline ``style="..."`` value; positions are offset to where the attribute value starts."""
     out: list[Diagnostic] = []
+    deep = _too_deep(style)
+    if deep is not None:
+        ln, col = deep
+        return [Diagnostic("wxss-parse", _DEEP, "error", file, line + ln - 1, (column + col - 1) if ln == 1 else col, _DEEP_HINT)]
 
     def report(node: Any, rule: str, message: str, level: Level = "error") -> None:
         ln, col = line_of(node), column_of(node)
@@ -53,6 +74,10 @@ def check_style_attribute(style: str, file: str, *, line: int = 1, column: int =
 
 def parse_wxss(text: str, file: str) -> StyleSheet:
     """The rules of ``text`` with their media conditions; unsupported selectors/declarations are flagged, not dropped."""
+    deep = _too_deep(text)
+    if deep is not None:
+        shown = excerpt(LineIndex(text, breaks=_CSS_BREAKS), *deep)
+        raise TemplateError(_DEEP, file=file, line=deep[0], column=deep[1], hint=_DEEP_HINT, excerpt=shown)
     rules: list[Rule] = []
     faces: list[FontFace] = []
     _walk_stylesheet(text, ignore_report, on_rule=rules.append, on_font_face=faces.append)
@@ -60,7 +85,12 @@ def parse_wxss(text: str, file: str) -> StyleSheet:
 
 
 def parse_style_attribute(style: str) -> tuple[Declaration, ...]:
-    """The declarations of an inline ``style`` value, flagged like :func:`parse_wxss` does."""
+    """The declarations of an inline ``style`` value, flagged like :func:`parse_wxss` does.
+
+    A value nested too deep gives none: :func:`check_style_attribute` reports it.
+    """
+    if _too_deep(style) is not None:
+        return ()
     out = []
     for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
         if decl.type == "declaration":
@@ -112,8 +142,8 @@ def _check_qualified_rule(node: Any, report: Report, media: tuple[MediaCondition
         toks.append(tuple(group))
     decls = []
     for item in tinycss2.parse_declaration_list(node.content, skip_comments=True, skip_whitespace=True):
-        if item.type == "error":
-            report(item, "wxss-parse", parse_error_message(item))
+        if item.type != "declaration":
+            check_declaration(item, report)  # reports the parse error or the at-rule
             continue
         decls.append(declaration(item, check_declaration(item, report)))
     return Rule(tuple(texts), tuple(decls), media, line_of(node), column_of(node), tuple(ok), tuple(toks))
@@ -374,8 +404,8 @@ def _check_font_face(
     seen: set[str] = set()
     decls = []
     for item in tinycss2.parse_declaration_list(node.content, skip_comments=True, skip_whitespace=True):
-        if item.type == "error":
-            report(item, "wxss-parse", parse_error_message(item))
+        if item.type != "declaration":
+            check_declaration(item, report)  # reports the parse error or the at-rule
             continue
         name = str(item.lower_name)
         seen.add(name)

@@ -1,0 +1,65 @@
+"""app.json, mcp.json and page-meta.json past the limits: huge numbers and deep nesting are located ProjectErrors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wxreplay.errors import ProjectError
+from wxreplay.jsonfile import read_json
+from wxreplay.project import Project
+from wxreplay.source import MAX_NESTING, MAX_NUMBER_DIGITS
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "westore-cafe"
+
+
+def test_a_5000_digit_integer_is_a_located_error(tmp_path: Path) -> None:
+    # Was: ValueError "Exceeds the limit (4300 digits) for integer string conversion".
+    path = tmp_path / "a.json"
+    path.write_text('{\n  "note": "9999",\n  "n": ' + "9" * 5000 + "\n}\n", encoding="utf-8")
+    with pytest.raises(ProjectError) as info:
+        read_json(path)
+    assert (info.value.line, info.value.column) == (3, 8)
+    assert f"a number written with 5,000 characters (at most {MAX_NUMBER_DIGITS:,} are read)" in str(info.value)
+
+
+def test_a_long_float_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("[1, 0." + "1" * 2000 + "]", encoding="utf-8")
+    with pytest.raises(ProjectError) as info:
+        read_json(path)
+    assert (info.value.line, info.value.column) == (1, 5)
+
+
+def test_deep_nesting_is_a_located_error(tmp_path: Path) -> None:
+    # Was: RecursionError from json.loads.
+    path = tmp_path / "a.json"
+    path.write_text('{"s": "[[[[", "a":\n' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(ProjectError) as info:
+        read_json(path)
+    assert (info.value.line, info.value.column) == (2, MAX_NESTING)
+    assert f"the JSON nests deeper than {MAX_NESTING} levels" in str(info.value)
+
+
+def test_nesting_and_numbers_at_the_limits_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("[" * MAX_NESTING + "9" * MAX_NUMBER_DIGITS + "]" * MAX_NESTING, encoding="utf-8")
+    assert read_json(path).data
+
+
+@pytest.mark.parametrize("file", ["app.json", "page-meta.json", "skills/coffee/mcp.json"])
+def test_project_files_report_the_limits_through_project_load(tmp_path: Path, file: str) -> None:
+    root = tmp_path / "cafe"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    target = root / file
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["zz"] = json.loads("[" * (MAX_NESTING + 5) + "]" * (MAX_NESTING + 5))
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    with pytest.raises(ProjectError) as info:
+        Project.load(root)
+    assert info.value.file is not None and info.value.file.endswith(file)
+    assert info.value.line is not None and info.value.column is not None
+    assert "nests deeper" in str(info.value)
