@@ -19,6 +19,7 @@ import bisect
 import difflib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +36,9 @@ __all__ = [
     "display_path",
     "display_width",
     "excerpt",
+    "exists",
+    "is_dir",
+    "is_file",
     "nesting_overflow",
     "numbered_lines",
     "read_text",
@@ -60,6 +64,8 @@ MAX_NESTING = 100
 #: How many characters a number may be written with. Python refuses to convert integers of more
 #: than 4,300 digits (and converting them is quadratic); JavaScript keeps 17 significant digits.
 MAX_NUMBER_DIGITS = 1000
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _UTF8_HINT = "save the file as UTF-8; Chinese text saved as GBK is the usual cause (in VS Code: 'Save with Encoding')"
 _BINARY_HINT = "this path must name a UTF-8 text file; if it is text saved as UTF-16, save it as UTF-8"
@@ -183,6 +189,30 @@ def nesting_overflow(
             depth = max(depth - 1, 0)
 
 
+def _stat_mode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):  # missing, a name too long for the file system, a NUL byte in it
+        return None
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` (which a user wrote: any text) names something; never raises."""
+    return _stat_mode(path) is not None
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` (which a user wrote) is a regular file; False for a name the system refuses."""
+    mode = _stat_mode(path)
+    return mode is not None and stat.S_ISREG(mode)
+
+
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` (which a user wrote) is a directory; False for a name the system refuses."""
+    mode = _stat_mode(path)
+    return mode is not None and stat.S_ISDIR(mode)
+
+
 # -- reading ---------------------------------------------------------------------------------------
 
 
@@ -258,7 +288,8 @@ def excerpt(source: str | LineIndex, line: int, column: int | None = None, *, be
     out: list[str] = []
     caret: str | None = None
     for n in range(first, line + 1):
-        src = index.line_text(n).replace("\t", " ")
+        # A lone surrogate (text not read from a file, e.g. a command-line argument) cannot be printed.
+        src = _SURROGATE.sub("\ufffd", index.line_text(n).replace("\t", " "))
         if n == line:
             src, caret = _cut(src, column)
         elif len(src) > 2 * _EXCERPT_HALF_WIDTH:

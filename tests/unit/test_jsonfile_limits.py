@@ -63,3 +63,25 @@ def test_project_files_report_the_limits_through_project_load(tmp_path: Path, fi
     assert info.value.file is not None and info.value.file.endswith(file)
     assert info.value.line is not None and info.value.column is not None
     assert "nests deeper" in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["x" * 300 + ".json", "a\u0000b.json"], ids=["name-too-long", "nul-byte"])
+@pytest.mark.parametrize("key", ["pageMetadata", "instruction", "skills"])
+def test_paths_the_file_system_refuses_are_reported_not_raised(tmp_path: Path, key: str, value: str) -> None:
+    # Was: OSError [Errno 36] File name too long (and ValueError for a NUL byte) from is_file()/resolve().
+    root = tmp_path / "cafe"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    app = json.loads((root / "app.json").read_text(encoding="utf-8"))
+    if key == "skills":
+        app["agent"]["skills"][0]["path"] = value
+    else:
+        app["agent"][key] = value
+    (root / "app.json").write_text(json.dumps(app, ensure_ascii=False), encoding="utf-8")
+    try:
+        project = Project.load(root)
+    except ProjectError as e:
+        assert key == "skills" and e.file is not None and e.line is not None, e
+        assert "does not exist" in str(e)
+    else:
+        assert key != "skills"  # a missing instruction or page metadata file is the linter's finding
+        assert project is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,7 +235,9 @@ def _fast_load(text: str) -> Any:
             elif root is _Fallback:
                 root = value
             else:
-                raise yaml.YAMLError("expected a single document in the stream")
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream", None, "but found another document", ev.start_mark
+                )
             if cls is not scalar:
                 if len(stack) > MAX_NESTING:
                     raise _too_deep(ev.start_mark)
@@ -245,8 +248,15 @@ def _fast_load(text: str) -> Any:
     return None if root is _Fallback else root
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
     """``(recorded_at, entries)`` of cassette ``text``; any problem is a ``CassetteError`` at file:line, with the excerpt."""
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:  # not from a file (read_text decodes strict UTF-8), but libyaml would raise on it
+        line, column = LineIndex(text).position(surrogate.start())
+        raise _located("the text holds a lone surrogate, which is not Unicode text", text, file, line, column, FIX)
     try:
         try:
             doc = _fast_load(text)

@@ -16,6 +16,7 @@ from wxreplay.errors import ProjectError
 from wxreplay.jsonfile import JsonDoc, display_path, json_type, read_json, read_text
 from wxreplay.project.declarations import DEFAULT_EXPIRED_TEXT, ApiDecl, ComponentDecl, norm_page, norm_rel
 from wxreplay.project.skill import Skill
+from wxreplay.source import exists, is_dir, is_file
 
 __all__ = ["front_matter", "load_skill"]
 
@@ -51,28 +52,28 @@ def load_skill(
 ) -> Skill:
     """Load the skill package at ``root/path``; ``entry_error`` locates errors about the directory."""
     skill_dir = root / path
-    if not skill_dir.is_dir():
-        what = "is not a directory" if skill_dir.exists() else "does not exist"
+    if not is_dir(skill_dir):
+        what = "is not a directory" if exists(skill_dir) else "does not exist"
         raise entry_error(
             f"skill {name!r}: {path}/ {what}",
             f"create {path}/ with SKILL.md, index.js and mcp.json, or fix the path (relative to app.json)",
         )
     mcp_path = skill_dir / "mcp.json"
-    if not mcp_path.is_file():
+    if not is_file(mcp_path):
         raise ProjectError(
             f"skill {name!r} has no mcp.json",
             file=display_path(mcp_path, root),
             hint='create it to declare the APIs: {"apis": [{"name": ..., "description": ..., ' + _NO_ARGS_SCHEMA + "}]}",
         )
     index_js = skill_dir / "index.js"
-    if not index_js.is_file():
+    if not is_file(index_js):
         raise ProjectError(
             f"skill {name!r} has no index.js",
             file=display_path(index_js, root),
             hint="create it and register every API of mcp.json: wx.modelContext.registerAPI('name', async (args) => ...)",
         )
     skill_md_file = skill_dir / "SKILL.md"
-    skill_md = read_text(skill_md_file, root=root) if skill_md_file.is_file() else ""
+    skill_md = read_text(skill_md_file, root=root) if is_file(skill_md_file) else ""
     apis, components = _parse_mcp(read_json(mcp_path, root=root))
     return Skill(
         name=name,

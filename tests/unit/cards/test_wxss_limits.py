@@ -48,3 +48,15 @@ def test_deep_style_attribute_is_reported_where_the_value_is() -> None:
     # At the "(" of the first calc( past the limit, counted from where the attribute value starts.
     assert [(d.rule, d.line, d.column) for d in found] == [("wxss-parse", 4, 10 + len("width: ") + MAX_NESTING * 5 + 4)]
     assert parse_style_attribute("width: " + "calc(" * 200 + ")" * 200) == ()
+
+
+def test_a_5000_digit_number_is_a_located_diagnostic() -> None:
+    # Was: ValueError "Exceeds the limit (4300 digits)" from tinycss2's tokenizer.
+    css = ".a {\n  width: " + "9" * 5000 + "px;\n}\n"
+    found = check_wxss(css, "c.wxss")
+    assert [(d.rule, d.line, d.column) for d in found] == [("wxss-parse", 2, 10)]
+    assert "a number written with 5,000 digits" in found[0].message
+    with pytest.raises(TemplateError):
+        parse_wxss(css, "c.wxss")
+    assert [d.rule for d in check_style_attribute("width: " + "1" * 5000, "c.wxml")] == ["wxss-parse"]
+    assert parse_style_attribute("width: " + "1" * 5000) == ()

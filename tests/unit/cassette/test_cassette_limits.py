@@ -63,3 +63,19 @@ def test_a_control_character_is_located_by_line_and_column(tmp_path: Path, text:
     code = ord(text[column - 1])
     assert f"c.yaml:3:{column}: the file holds the character U+{code:04X}" in str(err)
     assert "\n  > 3 |" in str(err)
+
+
+def test_a_second_document_is_located() -> None:
+    # Was: "expected a single document in the stream" with no line.
+    with pytest.raises(CassetteError) as info:
+        store.parse("version: 1\nentries: []\n--- \nversion: 1\n...\n", "c.yaml")
+    assert info.value.line == 4  # where the second document's content starts
+    assert "but found another document" in str(info.value)
+
+
+def test_a_lone_surrogate_in_the_text_is_located() -> None:
+    # Text handed to store.parse directly (a file cannot hold one): was UnicodeEncodeError inside libyaml.
+    with pytest.raises(CassetteError) as info:
+        store.parse("version: 1\nentries:\n- a: x\ud800\n...\n", "c.yaml")
+    assert (info.value.line, info.value.column) == (3, 7)
+    str(info.value).encode("utf-8")

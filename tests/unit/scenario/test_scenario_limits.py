@@ -66,3 +66,33 @@ def test_a_control_character_is_located_by_line_and_column() -> None:
     err = error_of("name: x\nturns:\n- user: 你好\x07\n")
     assert (err.line, err.column) == (3, 11)
     assert "U+0007" in str(err)
+
+
+def test_a_duration_of_hundreds_of_digits_is_a_located_error() -> None:
+    # Was: OverflowError (cannot convert float infinity to integer) from parse_duration.
+    err = error_of("name: x\nturns:\n- advance: " + "1" * 400 + "s\n")
+    assert (err.line, err.column) == (3, 12)
+    assert "longer than the 100 years a duration may be" in str(err)
+
+
+@pytest.mark.parametrize("project", ["a" * 300, "x/" + "b" * 300 + "/y"], ids=["long-name", "long-segment"])
+def test_a_project_path_the_file_system_refuses_is_a_located_error(project: str) -> None:
+    # Was: OSError [Errno 36] File name too long, from Path.exists().
+    err = error_of(f"name: x\nproject: {project}\nturns:\n- user: hi\n  plan:\n  - reply: ok\n")
+    assert (err.line, err.column) == (2, 10)
+    assert "does not exist" in str(err)
+
+
+def test_device_option_that_is_not_a_mapping_is_located() -> None:
+    from wxreplay.scenario import parse_device
+
+    with pytest.raises(ScenarioError) as info:
+        parse_device("[1, 2]")
+    assert (info.value.file, info.value.line, info.value.column) == ("--device", 1, 1)
+
+
+def test_an_excerpt_of_text_with_a_lone_surrogate_can_be_printed() -> None:
+    err = error_of("name: x\nturns:\n- user: a\ud800b\n")
+    assert "U+D800" in str(err)
+    str(err).encode("utf-8")  # the excerpt shows U+FFFD in its place
+    assert "a\ufffdb" in str(err)
