@@ -69,6 +69,23 @@ class _LineLoader(yaml.SafeLoader):
     yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader)
 
 
+class _CLineLoader(_BaseLoader):  # type: ignore[valid-type, misc]
+    yaml_implicit_resolvers = _without_timestamps(_BaseLoader)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` (already parsed once, so within the limits), composed as :func:`parse` read it.
+
+    libyaml first: it reads what the fast loader read (a tab after a value, say), which PyYAML's
+    pure-Python composer may refuse.
+    """
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_CLineLoader)
+    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=_LineLoader)
+    return node
+
+
 def dump(doc: dict[str, Any]) -> str:
     """The cassette document as YAML text (byte-stable for equal documents)."""
     text: str = yaml.dump(
@@ -290,7 +307,8 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
     try:
         checked = check_document(doc)
     except InvalidCassette as e:
-        raise _located(e.message, text, file, locate(text, e.path), None, e.hint or FIX) from None
+        line, column = position(text, e.path)
+        raise _located(e.message, text, file, line, column, e.hint or FIX) from None
     # A cut inside the last value would still parse: every cassette ends with YAML's document end marker.
     if text.rstrip().rsplit("\n", 1)[-1] != END_MARKER:
         raise _located(
@@ -298,7 +316,7 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
             text,
             file,
             text.rstrip().count("\n") + 1,
-            None,
+            len(text.rstrip().rsplit("\n", 1)[-1]) + 1,  # just after the last character
             f"{FIX}; if you edited it by hand and the content is complete, add a last line '{END_MARKER}'",
         )
     return checked
@@ -312,34 +330,39 @@ def _located(message: str, text: str, file: str, line: int | None, column: int |
 
 def locate(text: str, path: tuple[str | int, ...]) -> int | None:
     """1-based line of the node at ``path`` (keys and list indices), or of its nearest parent."""
+    return position(text, path)[0]
+
+
+def position(text: str, path: tuple[str | int, ...]) -> tuple[int, int]:
+    """1-based line and column of the node at ``path`` (a member's key, a list's item), or of its nearest parent."""
     try:
-        node: yaml.Node | None = yaml.compose(text, Loader=_LineLoader)
+        node = _compose(text)
     except yaml.YAMLError:
-        return None
+        return 1, 1  # the whole file, then: a located error is better than none
     if node is None:
-        return 1
-    line: int = node.start_mark.line + 1
+        return 1, 1
+    mark = node.start_mark
     for step in path:
         nxt: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode) and k.value == step:
                     nxt = v
-                    line = k.start_mark.line + 1
+                    mark = k.start_mark
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
             nxt = node.value[step]
-            line = nxt.start_mark.line + 1
+            mark = nxt.start_mark
         if nxt is None:
             break
         node = nxt
-    return line
+    return mark.line + 1, mark.column + 1
 
 
 def entry_lines(text: str) -> list[int]:
     """1-based line of each entry of a well-formed cassette (for messages; empty when unknown)."""
     try:
-        node = yaml.compose(text, Loader=_LineLoader)
+        node = _compose(text)
     except yaml.YAMLError:
         return []
     if not isinstance(node, yaml.MappingNode):

@@ -79,3 +79,12 @@ def test_a_lone_surrogate_in_the_text_is_located() -> None:
         store.parse("version: 1\nentries:\n- a: x\ud800\n...\n", "c.yaml")
     assert (info.value.line, info.value.column) == (3, 7)
     str(info.value).encode("utf-8")
+
+
+def test_a_document_only_libyaml_reads_is_still_located() -> None:
+    # Found by the fuzz tests: "0<tab>" parses (libyaml) but PyYAML's composer, used to find the
+    # line, refused it, so "a cassette is a mapping ..., not a int" came without a line.
+    with pytest.raises(CassetteError) as info:
+        store.parse("0\t", "c.yaml")
+    assert info.value.line == 1
+    assert "not a int" in str(info.value)

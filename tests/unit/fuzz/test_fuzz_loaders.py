@@ -257,7 +257,7 @@ def test_templating(value: Any, variables: dict[str, Any], path: str) -> None:
 @FUZZ
 @given(text=inputs(CASSETTES))
 def test_cassette_text(text: str) -> None:
-    only_located(lambda: store.parse(text, "fuzz.yaml"), column=False)
+    only_located(lambda: store.parse(text, "fuzz.yaml"))
 
 
 @FUZZ
@@ -265,7 +265,7 @@ def test_cassette_text(text: str) -> None:
 def test_cassette_file(tmp_path: Path, data: st.DataObject) -> None:
     path = tmp_path / "fuzz.yaml"
     path.write_bytes(as_bytes(data.draw(inputs(CASSETTES))))
-    only_located(lambda: Cassette.open(path), column=False)
+    only_located(lambda: Cassette.open(path))
 
 
 # -- project files: app.json, mcp.json, page-meta.json -----------------------------------------------
