@@ -96,3 +96,12 @@ def test_an_excerpt_of_text_with_a_lone_surrogate_can_be_printed() -> None:
     assert "U+D800" in str(err)
     str(err).encode("utf-8")  # the excerpt shows U+FFFD in its place
     assert "a\ufffdb" in str(err)
+
+
+def test_a_list_index_of_thousands_of_digits_is_refused_with_a_plain_message() -> None:
+    # Was: ValueError "Exceeds the limit (4300 digits) for integer string conversion" (Python's words).
+    from wxreplay.scenario.templating import parse_path
+
+    with pytest.raises(ValueError, match="the index at position 8 has 5,000 digits; a list index has at most 15"):
+        parse_path("a.items[" + "9" * 5000 + "]")
+    assert parse_path("a[" + "9" * 15 + "]") == ("a", int("9" * 15))
