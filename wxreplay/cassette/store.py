@@ -115,6 +115,10 @@ class _OverLimit(Exception):
         self.mark = mark
 
 
+# Values a cassette with aliases may expand to (one written without aliases holds what it holds).
+_MAX_VALUES = 1_000_000
+
+
 def _too_deep(mark: Any) -> _OverLimit:
     return _OverLimit(
         f"the YAML nests deeper than {MAX_NESTING} levels of lists and mappings",
@@ -135,22 +139,54 @@ def _long_number(value: str, mark: Any) -> _OverLimit | None:
 
 
 def _check_limits(text: str) -> None:
-    """Raise :class:`_OverLimit` where ``text`` goes past the limits (libyaml's events: no recursion)."""
+    """Raise :class:`_OverLimit` where ``text`` goes past the limits (libyaml's events: no recursion).
+
+    Run before PyYAML's constructor, for texts with anchors or tags: besides nesting and number
+    length, the values that aliases expand to are counted, so an alias bomb ("billion laughs")
+    stops here instead of in whatever later walks the entries (matching, ``json.dumps``).
+    """
     loader = _BaseLoader(text)
-    depth = 0
+    sizes: list[int] = []  # per open collection: the values it expands to so far
+    heights: list[int] = []  # per open collection: the most levels of collections below it so far
+    pending: list[str | None] = []  # per open collection: its anchor
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, levels of collections)
     try:
         while loader.check_event():
             ev = loader.get_event()  # type: ignore[no-untyped-call]
+            added, height = 0, 0
             if isinstance(ev, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_NESTING + 1:
+                if len(sizes) > MAX_NESTING:
                     raise _too_deep(ev.start_mark)
-            elif isinstance(ev, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and (ev.tag is None or ev.tag == "!"):
-                over = _long_number(ev.value, ev.start_mark)
-                if over is not None:
-                    raise over
+                sizes.append(1)
+                heights.append(1)
+                pending.append(ev.anchor)
+                continue
+            if isinstance(ev, yaml.CollectionEndEvent):
+                added, height = sizes.pop(), heights.pop()
+                anchor = pending.pop()
+                if anchor is not None:
+                    anchors[anchor] = (added, height)
+            elif isinstance(ev, yaml.ScalarEvent):
+                if ev.implicit[0] and (ev.tag is None or ev.tag == "!"):
+                    over = _long_number(ev.value, ev.start_mark)
+                    if over is not None:
+                        raise over
+                added = 1
+                if ev.anchor is not None:
+                    anchors[ev.anchor] = (1, 0)
+            elif isinstance(ev, yaml.AliasEvent):
+                added, height = anchors.get(ev.anchor or "", (1, 0))
+                if len(sizes) + height > MAX_NESTING + 1:  # the alias nests its anchor's levels here
+                    raise _too_deep(ev.start_mark)
+            if sizes:
+                heights[-1] = max(heights[-1], height + 1)
+                sizes[-1] += added
+                if sizes[-1] > _MAX_VALUES:
+                    raise _OverLimit(
+                        f"the aliases here make the cassette expand to more than {_MAX_VALUES:,} values",
+                        "wxreplay writes no aliases; write the values out. " + FIX,
+                        ev.start_mark,
+                    )
     finally:
         loader.dispose()
 

@@ -88,3 +88,30 @@ def test_a_document_only_libyaml_reads_is_still_located() -> None:
         store.parse("0\t", "c.yaml")
     assert info.value.line == 1
     assert "not a int" in str(info.value)
+
+
+def bomb(levels: int) -> str:
+    """A "billion laughs": each anchor holds ten aliases of the one before."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_stopped_where_it_expands() -> None:
+    # Was: loaded in milliseconds (aliases share objects), then any walk of the entries (matching a
+    # request body, json.dumps) would have expanded 10**9 values.
+    entry = "- kind: http\n  request: {method: GET, scheme: https, host: a, path: /, query: {}, headers: {}, body: {json: *a8}}\n"
+    with pytest.raises(CassetteError) as info:
+        store.parse(bomb(9) + "version: 1\nentries:\n" + entry + "...\n", "c.yaml")
+    assert (info.value.line, info.value.column) == (6, 55)
+    assert "the aliases here make the cassette expand to more than 1,000,000 values" in str(info.value)
+    store.parse(bomb(3) + "version: 1\nentries: []\n...\n", "c.yaml")  # a few aliases are fine
+
+
+def test_an_alias_that_nests_its_anchor_too_deep_is_located() -> None:
+    deep = "[" * 60 + "]" * 60
+    text = f"a: &x {deep}\nb: " + "[" * 60 + "*x" + "]" * 60 + "\nversion: 1\nentries: []\n...\n"
+    with pytest.raises(CassetteError) as info:
+        store.parse(text, "c.yaml")
+    assert (info.value.line, info.value.column) == (2, 64)
+    assert f"nests deeper than {MAX_NESTING} levels" in str(info.value)
