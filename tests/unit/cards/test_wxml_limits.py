@@ -56,3 +56,28 @@ def test_deep_elements_in_the_parser_alone() -> None:
     with pytest.raises(TemplateError):
         parse_wxml("c.wxml", "<view>" * (MAX_NESTING + 1) + "</view>" * (MAX_NESTING + 1))
     assert parse_wxml("c.wxml", "<view>" * MAX_NESTING + "</view>" * MAX_NESTING).elements()
+
+
+def chain(kind: str, files: int, wrap: bool) -> dict[str, str]:
+    """``c/index.wxml`` including (or importing) i1, which includes i2, ... up to ``i<files>``."""
+    out = {"c/index.wxml": f'<{kind} src="i1.wxml"/>', f"c/i{files}.wxml": "<view/>"}
+    for i in range(1, files):
+        inner = f'<{kind} src="i{i + 1}.wxml"/>'
+        out[f"c/i{i}.wxml"] = f"<view>{inner}</view>" if wrap else inner
+    return out
+
+
+@pytest.mark.parametrize(("wrap", "stop"), [(True, "c/i50.wxml:1:7:"), (False, "c/i100.wxml:1:1:")], ids=["views", "bare"])
+def test_includes_count_towards_the_nesting(wrap: bool, stop: str) -> None:
+    # Found by hand after the fuzz tests: 400 files each wrapping the next in a <view> gave RecursionError.
+    with pytest.raises(TemplateError) as info:
+        compile_template(chain("include", 400, wrap), "c/index.wxml")
+    assert str(info.value).startswith(stop)
+    assert f"nests deeper than {MAX_NESTING} levels of elements, counting included files" in str(info.value)
+    assert compile_template(chain("include", 40, wrap), "c/index.wxml").js
+
+
+def test_a_long_import_chain_is_a_located_error() -> None:
+    with pytest.raises(TemplateError) as info:
+        compile_template(chain("import", 1500, False), "c/index.wxml")
+    assert str(info.value).startswith("c/i100.wxml:1:14: imports chain more than 100 files")
