@@ -85,3 +85,50 @@ def test_paths_the_file_system_refuses_are_reported_not_raised(tmp_path: Path, k
     else:
         assert key != "skills"  # a missing instruction or page metadata file is the linter's finding
         assert project is not None
+
+
+def with_schema(tmp_path: Path, schema: dict[str, object]) -> Path:
+    root = tmp_path / "cafe"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", "service"))
+    mcp = root / "skills" / "coffee" / "mcp.json"
+    data = json.loads(mcp.read_text(encoding="utf-8"))
+    data["apis"][0]["inputSchema"] = schema
+    mcp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return root
+
+
+BAD_REFS = {
+    # Was: RecursionError at the first call.
+    "self": ({"$ref": "#"}, "this $ref leads back to itself without entering a property or an item"),
+    "through allOf": (
+        {
+            "definitions": {"a": {"allOf": [{"$ref": "#/definitions/b"}]}, "b": {"$ref": "#/definitions/a"}},
+            "$ref": "#/definitions/a",
+        },
+        "leads back to itself",
+    ),
+    # Was: referencing's _WrappedReferencingError (PointerToNowhere) at the first call.
+    "to nothing": ({"$ref": "#/definitions/nope"}, "$ref '#/definitions/nope' points to nothing in this schema"),
+    "remote": ({"$ref": "https://example.com/s.json"}, "names another document, which cannot be fetched offline"),
+}
+
+
+@pytest.mark.parametrize(("schema", "message"), BAD_REFS.values(), ids=BAD_REFS.keys())
+def test_a_schema_ref_validation_cannot_follow_is_a_located_load_error(
+    tmp_path: Path, schema: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ProjectError) as info:
+        Project.load(with_schema(tmp_path, schema))
+    assert info.value.file is not None and info.value.file.endswith("skills/coffee/mcp.json")
+    assert info.value.line is not None and info.value.column is not None
+    assert message in str(info.value)
+
+
+def test_a_recursive_schema_through_properties_still_loads_and_validates(tmp_path: Path) -> None:
+    from wxreplay.result import validate_arguments
+
+    node = {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/definitions/node"}}}}
+    schema = {"definitions": {"node": node}, "$ref": "#/definitions/node", "examples": [{"$ref": "not a schema"}]}
+    project = Project.load(with_schema(tmp_path, schema))
+    decl = project.skills[0].apis[0]
+    validate_arguments(decl, {"kids": [{"kids": []}]})
