@@ -174,20 +174,15 @@ def as_bytes(text: str) -> bytes:
     return text.encode("utf-8", errors="surrogatepass")
 
 
-def only_located(target: Callable[[], Any], *, column: bool = True) -> None:
-    """Run ``target``: it may succeed or raise a located wxreplay error, nothing else.
-
-    ``column=False`` for errors that are about a value rather than a spot (a cassette entry's
-    missing field is at its line); the file and the line are always required.
-    """
+def only_located(target: Callable[[], Any]) -> None:
+    """Run ``target``: it may succeed or raise a wxreplay error naming the file, a line and a column, nothing else."""
     try:
         target()
     except LocatedError as e:
         where = f"{type(e).__name__} without a place: {e}"
         assert e.file, where
         assert e.line is not None and e.line >= 1, where
-        if column:
-            assert e.column is not None and e.column >= 1, where
+        assert e.column is not None and e.column >= 1, where
         assert "Traceback" not in str(e)
         str(e).encode("utf-8")  # the message and its excerpt can be printed (no lone surrogate)
 
@@ -293,8 +288,7 @@ def test_project_files(project_copy: Path, file: str, data: st.DataObject) -> No
     original = (EXAMPLE / file).read_text(encoding="utf-8")
     target.write_bytes(as_bytes(data.draw(st.one_of(mutated([(file, original)]), st.text(max_size=200)))))
     try:
-        # Semantic errors about a missing file or key are located at the file (line 1 at least).
-        only_located(lambda: Project.load(project_copy), column=False)
+        only_located(lambda: Project.load(project_copy))
     finally:
         target.write_text(original, encoding="utf-8")
 
