@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wxreplay.errors import ProjectError
-from wxreplay.source import NEWLINE, LineIndex, display_path, excerpt
+from wxreplay.source import MAX_NESTING, MAX_NUMBER_DIGITS, NEWLINE, LineIndex, display_path, excerpt, nesting_overflow
 from wxreplay.source import read_text as read_file_text
 
 __all__ = [
@@ -156,6 +156,50 @@ def _reject_constant(name: str) -> Any:
     raise _BadConstant(name)
 
 
+class _LongNumber(ValueError):
+    """Raised from ``parse_int`` / ``parse_float``: a number written with too many digits."""
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _LongNumber(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _LongNumber(text)
+    return float(text)
+
+
+_NUMBER_RE = re.compile(r"-?\d[\d.eE+-]*")
+
+
+def _number_outside_strings(text: str, number: str) -> int:
+    """Offset of the number literal ``number`` where it stands as a value (not inside a string), or -1."""
+    in_string = escaped = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "-" or ch.isdigit():
+            m = _NUMBER_RE.match(text, i)
+            if m is not None and m.group() == number:
+                return i
+            i = m.end() if m is not None else i + 1
+            continue
+        i += 1
+    return -1
+
+
 def _find_outside_strings(text: str, token: str) -> int:
     """Offset of the first ``token`` that is not inside a string literal, or -1."""
     in_string = escaped = False
@@ -178,8 +222,19 @@ def read_json(path: Path, *, root: Path | None = None) -> JsonDoc:
     """Read and parse a JSON file; raise :class:`ProjectError` with line, column and excerpt."""
     text = read_text(path, root=root)
     label = display_path(path, root)
+    deep = nesting_overflow(text)
+    if deep is not None:
+        deep_line, deep_col = _line_col(text, deep)
+        raise ProjectError(
+            f"the JSON nests deeper than {MAX_NESTING} levels of [ ] and {{ }}",
+            excerpt=_excerpt(text, deep_line, deep_col),
+            file=label,
+            line=deep_line,
+            column=deep_col,
+            hint="no project file needs that many levels: flatten the structure",
+        )
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
         raise ProjectError(
             f"invalid JSON: {exc.msg}",
@@ -200,6 +255,18 @@ def read_json(path: Path, *, root: Path | None = None) -> JsonDoc:
             line=line,
             column=col,
             hint="use a number or null (NaN and Infinity exist in JavaScript, not in JSON)",
+        ) from None
+    except _LongNumber as exc:
+        number = str(exc)
+        pos = _number_outside_strings(text, number)
+        line, col = _line_col(text, pos) if pos >= 0 else (None, None)
+        raise ProjectError(
+            f"a number written with {len(number):,} characters (at most {MAX_NUMBER_DIGITS:,} are read)",
+            excerpt=_excerpt(text, line, col) if line is not None and col is not None else None,
+            file=label,
+            line=line,
+            column=col,
+            hint="write a shorter number, or the value as a string if it is an identifier",
         ) from None
     return JsonDoc(data=data, text=text, path=path, label=label)
 

@@ -8,7 +8,9 @@ reads the same whichever file or name it is about:
   the fix (missing, a directory, unreadable, binary, not UTF-8);
 - :class:`LineIndex` maps character offsets to 1-based lines and columns and back;
 - :func:`excerpt` shows where: numbered lines, the marked one with ``>``, a caret under the column;
-- :func:`did_you_mean` names the valid word the user probably meant.
+- :func:`did_you_mean` names the valid word the user probably meant;
+- :data:`MAX_NESTING` and :data:`MAX_NUMBER_DIGITS` are the limits every loader and parser applies,
+  and :func:`nesting_overflow` finds where a bracketed text nests deeper than allowed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import bisect
 import difflib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +27,8 @@ from pathlib import Path
 from wxreplay.errors import LocatedError
 
 __all__ = [
+    "MAX_NESTING",
+    "MAX_NUMBER_DIGITS",
     "NEWLINE",
     "UNIVERSAL",
     "LineIndex",
@@ -31,6 +36,10 @@ __all__ = [
     "display_path",
     "display_width",
     "excerpt",
+    "exists",
+    "is_dir",
+    "is_file",
+    "nesting_overflow",
     "numbered_lines",
     "read_text",
 ]
@@ -46,6 +55,17 @@ _EXCERPT_BEFORE = 2
 #: A long line is cut to this many characters on each side of the column, so a minified one-line
 #: file does not flood the terminal.
 _EXCERPT_HALF_WIDTH = 70
+
+#: How deep any file may nest: YAML and JSON collections, WXML elements, ``{{ }}`` expressions and
+#: WXSS blocks. Real files nest under 20 levels; the parsers recurse per level, and an unbounded
+#: depth ("[[[[..." in a fuzzed file) would end in a RecursionError (or a C stack overflow in
+#: libyaml) instead of a located error.
+MAX_NESTING = 100
+#: How many characters a number may be written with. Python refuses to convert integers of more
+#: than 4,300 digits (and converting them is quadratic); JavaScript keeps 17 significant digits.
+MAX_NUMBER_DIGITS = 1000
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _UTF8_HINT = "save the file as UTF-8; Chinese text saved as GBK is the usual cause (in VS Code: 'Save with Encoding')"
 _BINARY_HINT = "this path must name a UTF-8 text file; if it is text saved as UTF-16, save it as UTF-8"
@@ -120,6 +140,77 @@ class LineIndex:
             return ""
         src = self.text[self._starts[line - 1] : self._ends[line - 1]]
         return src.removesuffix("\r") if self._breaks is NEWLINE else src
+
+
+def nesting_overflow(
+    text: str,
+    *,
+    limit: int = MAX_NESTING,
+    opens: str = "[{",
+    closes: str = "]}",
+    quotes: str = '"',
+    comments: bool = False,
+) -> int | None:
+    """Offset of the first opening bracket that nests ``text`` deeper than ``limit``, or None.
+
+    Brackets inside strings (delimited by ``quotes``, with backslash escapes) and, with
+    ``comments``, inside ``/* */`` comments do not count. Unbalanced text is counted as it comes
+    (a stray closer lowers the depth no further than 0): the parser reports it on its own.
+    """
+    if sum(map(text.count, opens)) <= limit:
+        return None  # the common case: too few brackets to nest that deep
+    pattern = "[" + re.escape(opens + closes + quotes + "\\") + "]" + ("|/\\*" if comments else "")
+    depth = 0
+    quote: str | None = None
+    pos = 0
+    token = re.compile(pattern)
+    while True:
+        m = token.search(text, pos)
+        if m is None:
+            return None
+        ch, pos = m.group(), m.end()
+        if ch == "\\":
+            pos += 1  # an escaped character never opens, closes or ends anything
+        elif quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch == "/*":
+            end = text.find("*/", pos)
+            if end < 0:
+                return None
+            pos = end + 2
+        elif ch in quotes:
+            quote = ch
+        elif ch in opens:
+            depth += 1
+            if depth > limit:
+                return m.start()
+        elif ch in closes:
+            depth = max(depth - 1, 0)
+
+
+def _stat_mode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):  # missing, a name too long for the file system, a NUL byte in it
+        return None
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` (which a user wrote: any text) names something; never raises."""
+    return _stat_mode(path) is not None
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` (which a user wrote) is a regular file; False for a name the system refuses."""
+    mode = _stat_mode(path)
+    return mode is not None and stat.S_ISREG(mode)
+
+
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` (which a user wrote) is a directory; False for a name the system refuses."""
+    mode = _stat_mode(path)
+    return mode is not None and stat.S_ISDIR(mode)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -197,7 +288,8 @@ def excerpt(source: str | LineIndex, line: int, column: int | None = None, *, be
     out: list[str] = []
     caret: str | None = None
     for n in range(first, line + 1):
-        src = index.line_text(n).replace("\t", " ")
+        # A lone surrogate (text not read from a file, e.g. a command-line argument) cannot be printed.
+        src = _SURROGATE.sub("\ufffd", index.line_text(n).replace("\t", " "))
         if n == line:
             src, caret = _cut(src, column)
         elif len(src) > 2 * _EXCERPT_HALF_WIDTH:

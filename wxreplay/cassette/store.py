@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ import yaml
 
 from wxreplay.cassette.model import InvalidCassette, check_document
 from wxreplay.errors import CassetteError
-from wxreplay.source import excerpt
+from wxreplay.source import MAX_NESTING, MAX_NUMBER_DIGITS, LineIndex, excerpt
 from wxreplay.source import read_text as read_file_text
 
 try:
@@ -68,6 +69,23 @@ class _LineLoader(yaml.SafeLoader):
     yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader)
 
 
+class _CLineLoader(_BaseLoader):  # type: ignore[valid-type, misc]
+    yaml_implicit_resolvers = _without_timestamps(_BaseLoader)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` (already parsed once, so within the limits), composed as :func:`parse` read it.
+
+    libyaml first: it reads what the fast loader read (a tab after a value, say), which PyYAML's
+    pure-Python composer may refuse.
+    """
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_CLineLoader)
+    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=_LineLoader)
+    return node
+
+
 def dump(doc: dict[str, Any]) -> str:
     """The cassette document as YAML text (byte-stable for equal documents)."""
     text: str = yaml.dump(
@@ -87,10 +105,104 @@ class _Fallback(Exception):
     """The fast loader met YAML it leaves to PyYAML's constructor (anchors, tags, complex keys)."""
 
 
+class _OverLimit(Exception):
+    """The text nests deeper than :data:`MAX_NESTING` or writes a number longer than :data:`MAX_NUMBER_DIGITS`."""
+
+    def __init__(self, message: str, hint: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.mark = mark
+
+
+# Values a cassette with aliases may expand to (one written without aliases holds what it holds).
+_MAX_VALUES = 1_000_000
+
+
+def _too_deep(mark: Any) -> _OverLimit:
+    return _OverLimit(
+        f"the YAML nests deeper than {MAX_NESTING} levels of lists and mappings",
+        "wxreplay writes no cassette that deep; " + FIX,
+        mark,
+    )
+
+
+def _long_number(value: str, mark: Any) -> _OverLimit | None:
+    """The error for a plain scalar that reads as a number written with too many characters, else None."""
+    if len(value) <= MAX_NUMBER_DIGITS or _plain_tag(value) == _STR_TAG:
+        return None
+    return _OverLimit(
+        f"a number written with {len(value):,} characters (at most {MAX_NUMBER_DIGITS:,} are read)",
+        "write a shorter number, or quote it if it is text; " + FIX,
+        mark,
+    )
+
+
+def _check_limits(text: str) -> None:
+    """Raise :class:`_OverLimit` where ``text`` goes past the limits (libyaml's events: no recursion).
+
+    Run before PyYAML's constructor, for texts with anchors or tags: besides nesting and number
+    length, the values that aliases expand to are counted, so an alias bomb ("billion laughs")
+    stops here instead of in whatever later walks the entries (matching, ``json.dumps``).
+    """
+    loader = _BaseLoader(text)
+    sizes: list[int] = []  # per open collection: the values it expands to so far
+    heights: list[int] = []  # per open collection: the most levels of collections below it so far
+    pending: list[str | None] = []  # per open collection: its anchor
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, levels of collections)
+    try:
+        while loader.check_event():
+            ev = loader.get_event()  # type: ignore[no-untyped-call]
+            added, height = 0, 0
+            if isinstance(ev, yaml.CollectionStartEvent):
+                if len(sizes) > MAX_NESTING:
+                    raise _too_deep(ev.start_mark)
+                sizes.append(1)
+                heights.append(1)
+                pending.append(ev.anchor)
+                continue
+            if isinstance(ev, yaml.CollectionEndEvent):
+                added, height = sizes.pop(), heights.pop()
+                anchor = pending.pop()
+                if anchor is not None:
+                    anchors[anchor] = (added, height)
+            elif isinstance(ev, yaml.ScalarEvent):
+                if ev.implicit[0] and (ev.tag is None or ev.tag == "!"):
+                    over = _long_number(ev.value, ev.start_mark)
+                    if over is not None:
+                        raise over
+                added = 1
+                if ev.anchor is not None:
+                    anchors[ev.anchor] = (1, 0)
+            elif isinstance(ev, yaml.AliasEvent):
+                added, height = anchors.get(ev.anchor or "", (1, 0))
+                if len(sizes) + height > MAX_NESTING + 1:  # the alias nests its anchor's levels here
+                    raise _too_deep(ev.start_mark)
+            if sizes:
+                heights[-1] = max(heights[-1], height + 1)
+                sizes[-1] += added
+                if sizes[-1] > _MAX_VALUES:
+                    raise _OverLimit(
+                        f"the aliases here make the cassette expand to more than {_MAX_VALUES:,} values",
+                        "wxreplay writes no aliases; write the values out. " + FIX,
+                        ev.start_mark,
+                    )
+    finally:
+        loader.dispose()
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _CONSTRUCTED = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _RESOLVERS: dict[Any, list[tuple[str, Any]]] = CassetteLoader.yaml_implicit_resolvers
 _PLAIN_CACHE: dict[str, Any] = {}
+
+
+def _plain_tag(value: str) -> str:
+    """The tag the SafeLoader (without timestamps) resolves the plain scalar ``value`` to."""
+    for t, rx in _RESOLVERS.get(value[0] if value else "", ()):
+        if rx.match(value):
+            return str(t)
+    return _STR_TAG
 
 
 def _plain(value: str) -> Any:
@@ -98,11 +210,7 @@ def _plain(value: str) -> Any:
     hit = _PLAIN_CACHE.get(value, _PLAIN_CACHE)
     if hit is not _PLAIN_CACHE:
         return hit
-    tag = _STR_TAG
-    for t, rx in _RESOLVERS.get(value[0] if value else "", ()):
-        if rx.match(value):
-            tag = t
-            break
+    tag = _plain_tag(value)
     if tag == _STR_TAG:
         out: Any = value
     elif tag in _CONSTRUCTED:
@@ -145,6 +253,10 @@ def _fast_load(text: str) -> Any:
                         raise _Fallback(tag)
                     value: Any = ev.value
                 elif ev.implicit[0]:
+                    if len(ev.value) > MAX_NUMBER_DIGITS:
+                        over = _long_number(ev.value, ev.start_mark)
+                        if over is not None:
+                            raise over
                     value = _plain(ev.value)
                 else:
                     value = ev.value
@@ -176,8 +288,12 @@ def _fast_load(text: str) -> Any:
             elif root is _Fallback:
                 root = value
             else:
-                raise yaml.YAMLError("expected a single document in the stream")
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream", None, "but found another document", ev.start_mark
+                )
             if cls is not scalar:
+                if len(stack) > MAX_NESTING:
+                    raise _too_deep(ev.start_mark)
                 stack.append(value)
                 key.append(_Fallback)
     finally:
@@ -185,13 +301,36 @@ def _fast_load(text: str) -> Any:
     return None if root is _Fallback else root
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
     """``(recorded_at, entries)`` of cassette ``text``; any problem is a ``CassetteError`` at file:line, with the excerpt."""
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:  # not from a file (read_text decodes strict UTF-8), but libyaml would raise on it
+        line, column = LineIndex(text).position(surrogate.start())
+        raise _located("the text holds a lone surrogate, which is not Unicode text", text, file, line, column, FIX)
     try:
         try:
             doc = _fast_load(text)
         except _Fallback:
+            _check_limits(text)  # before PyYAML's constructor, which recurses per level
             doc = yaml.load(text, Loader=CassetteLoader)
+    except _OverLimit as e:
+        raise _located(e.message, text, file, e.mark.line + 1, e.mark.column + 1, e.hint) from None
+    except yaml.reader.ReaderError as e:
+        # A character YAML does not allow: libyaml counts its position in bytes, so find it again.
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        line, column = LineIndex(text).position(bad.start() if bad is not None else e.position)
+        code = ord(bad.group()) if bad is not None else 0
+        raise _located(
+            f"the file holds the character U+{code:04X}, which YAML does not allow (a control character)",
+            text,
+            file,
+            line,
+            column,
+            "remove it (a cassette written by wxreplay escapes such characters); " + FIX,
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = " ".join(str(x) for x in (e.context, e.problem) if x)
@@ -204,7 +343,8 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
     try:
         checked = check_document(doc)
     except InvalidCassette as e:
-        raise _located(e.message, text, file, locate(text, e.path), None, e.hint or FIX) from None
+        line, column = position(text, e.path)
+        raise _located(e.message, text, file, line, column, e.hint or FIX) from None
     # A cut inside the last value would still parse: every cassette ends with YAML's document end marker.
     if text.rstrip().rsplit("\n", 1)[-1] != END_MARKER:
         raise _located(
@@ -212,7 +352,7 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
             text,
             file,
             text.rstrip().count("\n") + 1,
-            None,
+            len(text.rstrip().rsplit("\n", 1)[-1]) + 1,  # just after the last character
             f"{FIX}; if you edited it by hand and the content is complete, add a last line '{END_MARKER}'",
         )
     return checked
@@ -226,34 +366,39 @@ def _located(message: str, text: str, file: str, line: int | None, column: int |
 
 def locate(text: str, path: tuple[str | int, ...]) -> int | None:
     """1-based line of the node at ``path`` (keys and list indices), or of its nearest parent."""
+    return position(text, path)[0]
+
+
+def position(text: str, path: tuple[str | int, ...]) -> tuple[int, int]:
+    """1-based line and column of the node at ``path`` (a member's key, a list's item), or of its nearest parent."""
     try:
-        node: yaml.Node | None = yaml.compose(text, Loader=_LineLoader)
+        node = _compose(text)
     except yaml.YAMLError:
-        return None
+        return 1, 1  # the whole file, then: a located error is better than none
     if node is None:
-        return 1
-    line: int = node.start_mark.line + 1
+        return 1, 1
+    mark = node.start_mark
     for step in path:
         nxt: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode) and k.value == step:
                     nxt = v
-                    line = k.start_mark.line + 1
+                    mark = k.start_mark
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
             nxt = node.value[step]
-            line = nxt.start_mark.line + 1
+            mark = nxt.start_mark
         if nxt is None:
             break
         node = nxt
-    return line
+    return mark.line + 1, mark.column + 1
 
 
 def entry_lines(text: str) -> list[int]:
     """1-based line of each entry of a well-formed cassette (for messages; empty when unknown)."""
     try:
-        node = yaml.compose(text, Loader=_LineLoader)
+        node = _compose(text)
     except yaml.YAMLError:
         return []
     if not isinstance(node, yaml.MappingNode):

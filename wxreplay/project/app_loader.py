@@ -15,6 +15,7 @@ from wxreplay.jsonfile import JsonDoc, json_type, read_json, read_text
 from wxreplay.project.declarations import SubPackage, norm_rel
 from wxreplay.project.skill import Skill
 from wxreplay.project.skill_loader import load_skill
+from wxreplay.source import is_file
 
 __all__ = [
     "find_app_root",
@@ -35,7 +36,7 @@ def find_app_root(directory: Path) -> Path | None:
     if config.is_file():
         data = read_json(config, root=directory).data
         mp_root = data.get("miniprogramRoot") if isinstance(data, dict) else None
-        if isinstance(mp_root, str) and (directory / mp_root / "app.json").is_file():
+        if isinstance(mp_root, str) and is_file(directory / mp_root / "app.json"):
             return (directory / mp_root).resolve()
     return None
 
@@ -49,7 +50,7 @@ def lists_skill(root: Path, skill_dir: Path) -> bool:
         return False
     for entry in entries:
         path = entry.get("path") if isinstance(entry, dict) else None
-        if isinstance(path, str) and path.strip() and (root / norm_rel(path)).resolve() == skill_dir:
+        if isinstance(path, str) and path.strip() and "\0" not in path and (root / norm_rel(path)).resolve() == skill_dir:
             return True
     return False
 
@@ -191,7 +192,7 @@ def read_instruction(doc: JsonDoc, agent: dict[str, Any]) -> tuple[str | None, s
     root = doc.path.parent
     file = root / norm_rel(value)
     # A missing file is the linter's finding (§9.1 rule 7): the skills still run without it.
-    return value, read_text(file, root=root) if file.is_file() else None
+    return value, read_text(file, root=root) if is_file(file) else None
 
 
 def read_page_metadata(doc: JsonDoc, app: dict[str, Any], agent: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
@@ -213,7 +214,7 @@ def read_page_metadata(doc: JsonDoc, app: dict[str, Any], agent: dict[str, Any])
         )
     root = doc.path.parent
     file = root / norm_rel(value)
-    if not file.is_file():
+    if not is_file(file):
         return value, None  # the linter reports the missing file (§9.1 rule 8)
     meta = read_json(file, root=root)
     if not isinstance(meta.data, dict):

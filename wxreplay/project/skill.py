@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from wxreplay.errors import ProjectError, UnknownApiError
 from wxreplay.jsonfile import display_path, read_text
 from wxreplay.project.declarations import DEFAULT_EXPIRED_TEXT, ApiDecl, ComponentDecl, norm_rel
-from wxreplay.source import did_you_mean
+from wxreplay.source import did_you_mean, is_file
 
 __all__ = ["Skill"]
 
@@ -141,6 +141,6 @@ class Skill:
         files: dict[str, str] = {}
         for ext in _COMPONENT_EXTENSIONS:
             file = base.with_name(f"{base.name}.{ext}")
-            if file.is_file():
+            if is_file(file):
                 files[ext] = read_text(file, root=self.root)
         return files

@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from wxreplay.errors import ProjectError
 from wxreplay.jsonfile import JsonDoc, display_path, json_type, read_json, read_text
 from wxreplay.project.declarations import DEFAULT_EXPIRED_TEXT, ApiDecl, ComponentDecl, norm_page, norm_rel
 from wxreplay.project.skill import Skill
+from wxreplay.source import exists, is_dir, is_file
 
 __all__ = ["front_matter", "load_skill"]
 
@@ -51,28 +53,28 @@ def load_skill(
 ) -> Skill:
     """Load the skill package at ``root/path``; ``entry_error`` locates errors about the directory."""
     skill_dir = root / path
-    if not skill_dir.is_dir():
-        what = "is not a directory" if skill_dir.exists() else "does not exist"
+    if not is_dir(skill_dir):
+        what = "is not a directory" if exists(skill_dir) else "does not exist"
         raise entry_error(
             f"skill {name!r}: {path}/ {what}",
             f"create {path}/ with SKILL.md, index.js and mcp.json, or fix the path (relative to app.json)",
         )
     mcp_path = skill_dir / "mcp.json"
-    if not mcp_path.is_file():
+    if not is_file(mcp_path):
         raise ProjectError(
             f"skill {name!r} has no mcp.json",
             file=display_path(mcp_path, root),
             hint='create it to declare the APIs: {"apis": [{"name": ..., "description": ..., ' + _NO_ARGS_SCHEMA + "}]}",
         )
     index_js = skill_dir / "index.js"
-    if not index_js.is_file():
+    if not is_file(index_js):
         raise ProjectError(
             f"skill {name!r} has no index.js",
             file=display_path(index_js, root),
             hint="create it and register every API of mcp.json: wx.modelContext.registerAPI('name', async (args) => ...)",
         )
     skill_md_file = skill_dir / "SKILL.md"
-    skill_md = read_text(skill_md_file, root=root) if skill_md_file.is_file() else ""
+    skill_md = read_text(skill_md_file, root=root) if is_file(skill_md_file) else ""
     apis, components = _parse_mcp(read_json(mcp_path, root=root))
     return Skill(
         name=name,
@@ -172,6 +174,15 @@ def _parse_api(doc: JsonDoc, raw: Any, i: int, *, apis_before: list[Any]) -> Api
             hint=f"write a JSON Schema, e.g. {_NO_ARGS_SCHEMA}",
         )
     output_schema = _optional(doc, raw, "outputSchema", dict, at, what)
+    for key, schema in (("inputSchema", input_schema), ("outputSchema", output_schema)):
+        ref_problem = _ref_problem(schema) if schema is not None else None
+        if ref_problem is not None:
+            where, message = ref_problem
+            raise doc.error(
+                f"{what}: {key}{_pointer(where)}: {message}",
+                at=(*at, key, *where, "$ref"),
+                hint='point $ref at a part of the same schema, e.g. "#/definitions/item", reached through a property or an item',
+            )
     meta = _optional(doc, raw, "_meta", dict, at, what) or {}
     ui = _optional(doc, meta, "ui", dict, (*at, "_meta"), f"{what} _meta") or {}
     ui_at = (*at, "_meta", "ui")
@@ -188,6 +199,96 @@ def _parse_api(doc: JsonDoc, raw: Any, i: int, *, apis_before: list[Any]) -> Api
         page_path=norm_page(page_path) if page_path and page_path.strip() else None,
         raw=raw,
     )
+
+
+# Keywords whose subschemas apply to the same value as their parent: a $ref cycle through only
+# these never reaches a property or an item, so validating any value would never end.
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+_IN_PLACE_MANY = ("allOf", "anyOf", "oneOf")
+
+# Keywords whose values are data, not schemas: a "$ref" key inside them means nothing.
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
+
+SchemaPath = tuple[str | int, ...]
+
+
+def _pointer(path: SchemaPath) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+def _resolve_ref(schema: dict[str, Any], ref: str) -> SchemaPath | None:
+    """The path of the subschema a local ``$ref`` ("#", "#/definitions/a") names, or None when there is none."""
+    if not ref.startswith("#") or (len(ref) > 1 and not ref.startswith("#/")):
+        return None
+    node: Any = schema
+    path: list[str | int] = []
+    for raw in ref[2:].split("/") if len(ref) > 1 else ():
+        part = unquote(raw).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+            path.append(int(part))
+        else:
+            return None
+    return tuple(path) if isinstance(node, dict | bool) else None
+
+
+def _ref_problem(schema: dict[str, Any]) -> tuple[SchemaPath, str] | None:
+    """``(path of the object holding the $ref, message)`` for a $ref that validation cannot follow, else None.
+
+    jsonschema raises (not a validation error) on a $ref to nothing, a remote one (nothing is fetched
+    offline) and, with a RecursionError, on a cycle of $refs that never enters a property or item.
+    """
+    in_place: dict[SchemaPath, list[tuple[SchemaPath, SchemaPath]]] = {}  # schema -> (via $ref at, target)
+    todo: list[tuple[Any, SchemaPath]] = [(schema, ())]
+    while todo:
+        node, path = todo.pop()
+        if isinstance(node, list):
+            todo.extend((item, (*path, i)) for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        edges = in_place.setdefault(path, [])
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = _resolve_ref(schema, ref)
+            if target is None:
+                if not ref.startswith("#"):
+                    return path, f"$ref {ref!r} names another document, which cannot be fetched offline"
+                return path, f"$ref {ref!r} points to nothing in this schema"
+            edges.append((path, target))
+        for key in _IN_PLACE_ONE:
+            if isinstance(node.get(key), dict):
+                edges.append((path, (*path, key)))
+        for key in _IN_PLACE_MANY:
+            if isinstance(node.get(key), list):
+                edges.extend((path, (*path, key, i)) for i in range(len(node[key])))
+        todo.extend(
+            (value, (*path, key)) for key, value in node.items() if isinstance(value, dict | list) and key not in _DATA_KEYWORDS
+        )
+    # A cycle of in-place edges that goes through a $ref (iterative DFS, colours: 1 open, 2 done).
+    colour: dict[SchemaPath, int] = {}
+    for start in in_place:
+        if start in colour:
+            continue
+        stack = [(start, iter(in_place.get(start, ())))]
+        colour[start] = 1
+        while stack:
+            node, it = stack[-1]
+            step = next(it, None)
+            if step is None:
+                colour[node] = 2
+                stack.pop()
+                continue
+            via, target = step
+            if colour.get(target) == 1:
+                return via, "this $ref leads back to itself without entering a property or an item: validation would never end"
+            if target not in colour:
+                colour[target] = 1
+                stack.append((target, iter(in_place.get(target, ()))))
+    return None
 
 
 def _parse_component(doc: JsonDoc, raw: Any, j: int) -> ComponentDecl:

@@ -35,7 +35,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from wxreplay.errors import ScenarioError
-from wxreplay.source import LineIndex, display_path, excerpt, numbered_lines
+from wxreplay.source import MAX_NESTING, MAX_NUMBER_DIGITS, LineIndex, display_path, excerpt, numbered_lines
 from wxreplay.source import read_text as read_file_text
 
 # excerpt and numbered_lines live in wxreplay.source; they stay importable from here for the scenario model.
@@ -59,6 +59,34 @@ class ScenarioLoader(yaml.SafeLoader):
     """
 
     yaml_implicit_resolvers: dict[Any, list[tuple[str, Any]]] = {}  # noqa: RUF012 (PyYAML's class-level registry)
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """PyYAML's composer, which recurses per level, stopped past :data:`MAX_NESTING` levels."""
+        self._depth += 1
+        try:
+            # The root is at depth 1; a scalar does not recurse, so only collections are counted.
+            if self._depth > MAX_NESTING + 1 and self.check_event(yaml.CollectionStartEvent):
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _TooDeep(Exception):
+    """The pure-Python composer went past :data:`MAX_NESTING` levels at ``mark``."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+_DEEP_HINT = "a scenario needs a few levels; write the value flatter (or put a large payload in a fixture file)"
+
+
+def _too_deep_message() -> str:
+    return f"the YAML nests deeper than {MAX_NESTING} levels of lists and mappings"
 
 
 for _tag, _regexp, _first in (
@@ -206,6 +234,9 @@ def _parse_pure(text: str, file: str) -> YamlDoc:
         raise _syntax_error(e, text, file) from None
     except yaml.reader.ReaderError as e:
         raise _unprintable(e, text, file) from None
+    except _TooDeep as e:
+        line, column = e.mark.line + 1, e.mark.column + 1
+        raise located(_too_deep_message(), text, file, line, column, hint=_DEEP_HINT) from None
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors; kept as a safety net
         raise ScenarioError(f"invalid YAML: {e}", file=file) from None
     finally:
@@ -382,6 +413,8 @@ class _Builder:
             )
         if isinstance(node, ScalarNode):
             return self.scalar(node)
+        if len(at) > MAX_NESTING:  # aliases can nest deeper than the text itself
+            raise self.fail(node, _too_deep_message(), hint=_DEEP_HINT)
         if id(node) in self.active:
             raise self.fail(
                 node, "this alias refers to itself (a recursive structure)", hint="a scenario is a tree: copy the values instead"
@@ -411,6 +444,12 @@ class _Builder:
             if value not in ("true", "True", "TRUE", "false", "False", "FALSE"):
                 raise self.fail(node, f"{value!r} is not a boolean", hint="write true or false")
             return value.lower() == "true"
+        if tag in (_INT, _FLOAT) and len(value) > MAX_NUMBER_DIGITS:
+            raise self.fail(
+                node,
+                f"a number written with {len(value):,} characters (at most {MAX_NUMBER_DIGITS:,} are read)",
+                hint='write a shorter number, or quote it ("...") if it is an identifier',
+            )
         if tag == _INT:
             text = value.strip()
             try:

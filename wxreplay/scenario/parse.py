@@ -45,7 +45,7 @@ from wxreplay.scenario.model import (
 )
 from wxreplay.scenario.shape import first_problem
 from wxreplay.scenario.templating import placeholders
-from wxreplay.source import did_you_mean
+from wxreplay.source import did_you_mean, exists
 
 if TYPE_CHECKING:
     from wxreplay.project import Project
@@ -132,7 +132,7 @@ class _Builder:
         project = None
         if "project" in data:
             project = base / data["project"]
-            if not project.exists():
+            if not exists(project):
                 self.fail(
                     f"`project` {data['project']!r} does not exist (looked for {display_path(project)})",
                     ("project",),
@@ -405,7 +405,7 @@ def parse_device(text: str, *, file: str = "--device") -> DeviceSetup:
     """
     doc = parse_yaml(text, file=file)
     if not isinstance(doc.data, dict):
-        raise ScenarioError(
+        raise doc.error(
             f"{file} must be a JSON object of device keys, got {text!r}",
             hint=f'e.g. {file} \'{{"timezone": "Asia/Shanghai", "seed": 7}}\'',
         )

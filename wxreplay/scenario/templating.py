@@ -55,6 +55,8 @@ _NAME_FULL_RE = re.compile(f"^{NAME_PATTERN}$")
 # ``$${`` escapes; otherwise ``${`` up to the next ``}``.
 _TOKEN_RE = re.compile(r"\$\$\{|\$\{([^{}]*)\}|\$\{")
 
+# A list index past 2**53 means nothing in JSON; a longer one would only cost int()'s quadratic time.
+_MAX_INDEX_DIGITS = 15
 _KEY_RE = re.compile(r"[^.\[\]\s\"']+")
 _INDEX_RE = re.compile(r"\[\s*(-?\d+)\s*\]")
 _QUOTED_RE = re.compile(r"""\[\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*\]""")
@@ -89,6 +91,11 @@ def parse_path(path: str) -> tuple[PathPart, ...]:
             index = _INDEX_RE.match(text, i)
             quoted = _QUOTED_RE.match(text, i)
             if index is not None:
+                digits = index.group(1).lstrip("-")
+                if len(digits) > _MAX_INDEX_DIGITS:
+                    raise ValueError(
+                        f"the index at position {i + 1} has {len(digits):,} digits; a list index has at most {_MAX_INDEX_DIGITS}"
+                    )
                 parts.append(int(index.group(1)))
                 i = index.end()
             elif quoted is not None:

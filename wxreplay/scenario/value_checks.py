@@ -17,6 +17,10 @@ _DURATION_PART = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|h|m|s)\s*")
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
 
 
+#: The longest duration a scenario may write: the virtual clock stays within the calendar.
+_MAX_DURATION_MS = 100 * 366 * 24 * 3600 * 1000
+
+
 def parse_duration(text: str) -> int:
     """Milliseconds of ``30m``, ``5s``, ``1500ms``, ``2h``, ``1h30m`` or ``1.5s``; :class:`ValueError` otherwise."""
     if not isinstance(text, str) or not text.strip():
@@ -29,6 +33,8 @@ def parse_duration(text: str) -> int:
             raise ValueError(f"{text!r} is not a duration: write a number and a unit (ms, s, m, h), e.g. 30m, 5s, 1500ms, 2h")
         total += float(match.group(1)) * _UNIT_MS[match.group(2)]
         pos = match.end()
+    if total > _MAX_DURATION_MS:  # also inf: a number of hundreds of digits
+        raise ValueError(f"{text!r} is longer than the 100 years a duration may be")
     if total != int(total):
         raise ValueError(f"{text!r} is not a whole number of milliseconds")
     if total <= 0:

@@ -70,4 +70,4 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     broken = tmp_path / "broken.yaml"
     broken.write_text("version: 7\nentries: []\n...\n", encoding="utf-8")
     code, _, err = run(capsys, "call", EXAMPLE, "searchDrinks", "--cassette", str(broken))
-    assert code == 1 and f"wxreplay: error: {broken}:1: format version 7 was written by a newer wxreplay" in err
+    assert code == 1 and f"wxreplay: error: {broken}:1:1: format version 7 was written by a newer wxreplay" in err

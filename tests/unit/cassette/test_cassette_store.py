@@ -113,7 +113,7 @@ def test_truncated_inside_the_last_value_is_caught_by_the_end_marker(tmp_path: P
 def test_wrong_version(tmp_path: Path, version: str, expect: str) -> None:
     path = write(tmp_path, GOOD.replace("version: 1", f"version: {version}", 1))
     err = error_of(path)
-    assert str(err).startswith(f"{path}:1: ") and expect in str(err)
+    assert str(err).startswith(f"{path}:1:1: ") and expect in str(err)
 
 
 def test_not_a_cassette(tmp_path: Path) -> None:

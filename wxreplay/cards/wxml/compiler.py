@@ -19,7 +19,7 @@ from wxreplay.cards.wxml.parser import Attr, Document, Element, Node, Source, Te
 from wxreplay.cards.wxml.rules import check_card_rules, event_of
 from wxreplay.cards.wxml.runtime_js import WXML_RUNTIME_JS as WXML_RUNTIME_JS  # re-exported: card.py imports it from here
 from wxreplay.errors import TemplateError
-from wxreplay.source import did_you_mean
+from wxreplay.source import MAX_NESTING, did_you_mean
 
 _HELPERS = """function $getDate(){var a=Array.prototype.slice.call(arguments);\
 return new (Function.prototype.bind.apply(Date,[null].concat(a)))();}
@@ -89,6 +89,7 @@ class _Ctx:
     vars: Mapping[str, str]  # wx:for item/index name -> JS local
     preserve: bool  # inside <text>: keep whitespace
     includes: tuple[str, ...]  # include chain (cycle detection)
+    depth: int = 0  # elements and includes around these nodes: the compiler recurses per level
 
 
 class _Js:
@@ -176,9 +177,12 @@ class _Compiler:
             raise source.error(attr.value_offset, f"{what} src {spec!r} points outside the project")
         return p + ext if not posixpath.splitext(p)[1] else p
 
-    def _unit(self, path: str, ref: tuple[Source, Attr, str] | None) -> _Unit:
+    def _unit(self, path: str, ref: tuple[Source, Attr, str] | None, depth: int = 0) -> _Unit:
         if path in self.units:
             return self.units[path]
+        if depth > MAX_NESTING and ref is not None:  # each import is compiled inside the importer's call
+            source, attr, _ = ref
+            raise source.error(attr.value_offset, f"imports chain more than {MAX_NESTING} files", hint=_DEEP_HINT)
         text = self.files.get(path)
         if text is None:
             assert ref is not None
@@ -221,7 +225,7 @@ class _Compiler:
                     raise src.error(el.offset, "<import> needs a src attribute")
                 imports.append((self._resolve(path, a, ".wxml", "import", src), a))
         for target, a in imports:
-            self._unit(target, (src, a, "import"))
+            self._unit(target, (src, a, "import"), depth + 1)
             unit.imports.append(target)
         return unit
 
@@ -296,6 +300,8 @@ class _Compiler:
             return emit(parse_expression(src, object_body=object_body), _Scope(ctx))
         except ExprError as e:
             shown = " ".join(src.split())
+            if len(shown) > 80:  # the excerpt shows where; the message stays one readable line
+                shown = shown[:79] + "…"
             raise source.error(offset + e.pos, f"bad expression {{{{{shown}}}}}: {e.message}", e.hint) from None
 
     def _parts(self, raw: str, offset: int, source: Source, ctx: _Ctx) -> list[str | _Js]:
@@ -438,6 +444,7 @@ class _Compiler:
         return self._element(el, ctx, out, key)
 
     def _element(self, el: Element, ctx: _Ctx, out: str, key: str | None) -> list[str]:
+        self._deeper(el, ctx)
         attrs: list[str] = []
         ds: list[str] = []
         ev: dict[str, str] = {}
@@ -461,8 +468,15 @@ class _Compiler:
             f"R.line={el.line};var {e}={{tag:{js_string(el.tag)},line:{el.line},attrs:{{{','.join(attrs)}}},"
             f"ds:{{{','.join(ds)}}},ev:{{{','.join(ev.values())}}},kids:[]{extra}}};{out}.push({e});"
         ]
-        kctx = replace(ctx, preserve=True) if el.tag == "text" and not ctx.preserve else ctx
+        kctx = replace(ctx, preserve=ctx.preserve or el.tag == "text", depth=ctx.depth + 1)
         return js + self._nodes(el.children, kctx, f"{e}.kids")
+
+    def _deeper(self, el: Element, ctx: _Ctx) -> None:
+        """Refuse ``el`` past :data:`MAX_NESTING` levels of elements and includes (one file stops earlier, in the parser)."""
+        if ctx.depth >= MAX_NESTING:
+            raise el.source.error(
+                el.offset, f"<{el.tag}> nests deeper than {MAX_NESTING} levels of elements, counting included files", _DEEP_HINT
+            )
 
     def _text(self, t: Text, ctx: _Ctx, out: str) -> list[str]:
         raw = t.raw
@@ -535,6 +549,7 @@ class _Compiler:
         a = el.attr("src")
         if a is None:
             raise el.source.error(el.offset, "<include> needs a src attribute")
+        self._deeper(el, ctx)
         path = self._resolve(el.source.path, a, ".wxml", "include", el.source)
         if path in ctx.includes:
             chain = " -> ".join((*ctx.includes, path))
@@ -544,8 +559,11 @@ class _Compiler:
         for imp in unit.imports:  # an included file's <import>s are copied with it; its templates and wxs are not
             table.update(self.units[imp].tpl_ids)
         table.update(ctx.table)
-        ictx = replace(ctx, file=unit, table=table, includes=(*ctx.includes, path))
+        ictx = replace(ctx, file=unit, table=table, includes=(*ctx.includes, path), depth=ctx.depth + 1)
         return [f"R.file={unit.var};", *self._nodes(unit.doc.children, ictx, out), f"R.file={ctx.file.var};"]
+
+
+_DEEP_HINT = "a card needs a few levels: flatten the markup or split it into templates"
 
 
 def _concat(parts: list[str | _Js]) -> str:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from wxreplay.source import MAX_NESTING
+
 
 class ExprError(Exception):
     """A syntax or semantic error at ``pos`` (offset into the expression text)."""
@@ -243,7 +245,50 @@ def parse_expression(src: str, *, object_body: bool = False) -> Expr:
     ``object_body`` parses ``<template data>``: the text is the inside of an object literal
     (``...item, a, b: 1``) and spread/shorthand properties are allowed.
     """
-    return _ExprParser(src, object_body).parse()
+    e = _ExprParser(src, object_body).parse()
+    deep = _too_deep(e)
+    if deep is not None:
+        raise ExprError(_DEEP, deep, hint=_DEEP_HINT)
+    return e
+
+
+_DEEP = f"the expression nests deeper than {MAX_NESTING} levels"
+_DEEP_HINT = "compute the value in the component's JS and setData it"
+
+
+def _children(e: Expr | Prop | Spread) -> tuple[Expr, ...]:
+    """The sub-expressions of ``e`` (for the depth check)."""
+    if isinstance(e, Member):
+        return (e.obj,) if isinstance(e.key, str) else (e.obj, e.key)
+    if isinstance(e, Call):
+        return (e.callee, *e.args)
+    if isinstance(e, Unary | Spread):
+        return (e.arg,)
+    if isinstance(e, Binary):
+        return (e.left, e.right)
+    if isinstance(e, Conditional):
+        return (e.test, e.then, e.other)
+    if isinstance(e, ArrayLit):
+        return e.items
+    if isinstance(e, ObjectLit):
+        return tuple(p.arg if isinstance(p, Spread) else p.value for p in e.props)
+    if isinstance(e, Prop):
+        return (e.value,)
+    return ()
+
+
+def _too_deep(root: Expr) -> int | None:
+    """Offset of a node deeper than :data:`MAX_NESTING` (the emitter recurses per level), or None.
+
+    Iterative: a long chain (``a + a + ...``, ``a.b.c...``) is parsed in a loop but still nests.
+    """
+    todo: list[tuple[Expr, int]] = [(root, 1)]
+    while todo:
+        e, depth = todo.pop()
+        if depth > MAX_NESTING:
+            return e.pos
+        todo.extend((child, depth + 1) for child in _children(e))
+    return None
 
 
 class _ExprParser:
@@ -252,6 +297,7 @@ class _ExprParser:
         self.toks = _tokenize(src)
         self.i = 0
         self.template_data = template_data
+        self.depth = 0  # recursion of conditional()/unary(), bounded before Python's own limit
 
     @property
     def tok(self) -> _Tok:
@@ -286,14 +332,24 @@ class _ExprParser:
             raise self.unexpected("expected the end of the expression")
         return e
 
+    def deeper(self) -> None:
+        """Count one more level of recursion; past :data:`MAX_NESTING` the expression is refused here."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExprError(_DEEP, self.tok.pos, hint=_DEEP_HINT)
+
     def conditional(self) -> Expr:
-        test = self.binary(1)
-        if not self.at("?"):
-            return test
-        pos = self.next().pos
-        then = self.conditional()
-        self.expect(":")
-        return Conditional(pos, test, then, self.conditional())
+        self.deeper()
+        try:
+            test = self.binary(1)
+            if not self.at("?"):
+                return test
+            pos = self.next().pos
+            then = self.conditional()
+            self.expect(":")
+            return Conditional(pos, test, then, self.conditional())
+        finally:
+            self.depth -= 1
 
     def binary(self, min_prec: int) -> Expr:
         left = self.unary()
@@ -306,7 +362,11 @@ class _ExprParser:
     def unary(self) -> Expr:
         if self.tok.kind == "op" and self.tok.value in ("!", "-", "+"):
             op = self.next()
-            return Unary(op.pos, op.value, self.unary())
+            self.deeper()
+            try:
+                return Unary(op.pos, op.value, self.unary())
+            finally:
+                self.depth -= 1
         return self.postfix()
 
     def postfix(self) -> Expr:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from wxreplay.errors import TemplateError
-from wxreplay.source import NEWLINE, LineIndex, excerpt
+from wxreplay.source import MAX_NESTING, NEWLINE, LineIndex, excerpt
 
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*")
 _ATTR_NAME = re.compile(r"[^\s\"'<>/=]+")
@@ -172,6 +172,12 @@ class _Parser:
                     if el.tag == "wxs":
                         self._raw_wxs(el)
                     else:
+                        if len(stack) >= MAX_NESTING:  # the compiler recurses per level
+                            raise self.src.error(
+                                el.offset,
+                                f"<{el.tag}> nests deeper than {MAX_NESTING} levels of elements",
+                                hint="a card needs a few levels: flatten the markup or split it into templates",
+                            )
                         stack.append(el)
             else:
                 kids.append(self._text())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,11 +25,43 @@ from wxreplay.cards.wxss.sheet import (
 )
 from wxreplay.cards.wxss.subset import CARD_TAGS, FONT_FACE_DESCRIPTORS, MEDIA_FEATURES, MEDIA_KEYWORD_VALUES, MEDIA_TYPES
 from wxreplay.diagnostic import Diagnostic, Level
+from wxreplay.errors import TemplateError
+from wxreplay.source import MAX_NESTING, MAX_NUMBER_DIGITS, LineIndex, excerpt, nesting_overflow
+
+# Line breaks as CSS counts them (tinycss2's lines too).
+_CSS_BREAKS = re.compile("\r\n|[\n\r\f]")
+_DEEP = f"the WXSS nests deeper than {MAX_NESTING} levels of ( ), [ ] and {{ }}"
+_DEEP_HINT = "card styles need a few levels: flatten the rule"
+# tinycss2 converts every number token with int() / float(), which refuses more than 4,300 digits.
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
+
+
+def _over_limit(text: str) -> tuple[str, str, int, int] | None:
+    """``(message, hint, line, column)`` where ``text`` goes past the parsing limits, else None.
+
+    Nesting deeper than :data:`MAX_NESTING` (tinycss2 recurses per level) and a run of more than
+    :data:`MAX_NUMBER_DIGITS` digits (inside a string too: no card needs one).
+    """
+    at = nesting_overflow(text, opens="([{", closes=")]}", quotes="\"'", comments=True)
+    message, hint = _DEEP, _DEEP_HINT
+    long = _LONG_NUMBER.search(text)
+    if long is not None and (at is None or long.start() < at):
+        at = long.start()
+        message = f"a number written with {len(long.group()):,} digits (at most {MAX_NUMBER_DIGITS:,} are read)"
+        hint = "write a shorter number"
+    if at is None:
+        return None
+    line, column = LineIndex(text, breaks=_CSS_BREAKS).position(at)
+    return message, hint, line, column
 
 
 def check_wxss(text: str, file: str) -> list[Diagnostic]:
     """Every place where ``text`` (the WXSS of a card, from ``file``) leaves the card subset, in order."""
     out: list[Diagnostic] = []
+    over = _over_limit(text)
+    if over is not None:
+        message, hint, ln, col = over
+        return [Diagnostic("wxss-parse", message, "error", file, ln, col, hint)]
 
     def report(node: Any, rule: str, message: str, level: Level = "error") -> None:
         out.append(Diagnostic(rule, message, level, file, line_of(node), column_of(node)))
@@ -41,6 +74,10 @@ def check_wxss(text: str, file: str) -> list[Diagnostic]:
 def check_style_attribute(style: str, file: str, *, line: int = 1, column: int = 1) -> list[Diagnostic]:
     """Check an inline ``style="..."`` value; positions are offset to where the attribute value starts."""
     out: list[Diagnostic] = []
+    over = _over_limit(style)
+    if over is not None:
+        message, hint, ln, col = over
+        return [Diagnostic("wxss-parse", message, "error", file, line + ln - 1, (column + col - 1) if ln == 1 else col, hint)]
 
     def report(node: Any, rule: str, message: str, level: Level = "error") -> None:
         ln, col = line_of(node), column_of(node)
@@ -53,6 +90,11 @@ def check_style_attribute(style: str, file: str, *, line: int = 1, column: int =
 
 def parse_wxss(text: str, file: str) -> StyleSheet:
     """The rules of ``text`` with their media conditions; unsupported selectors/declarations are flagged, not dropped."""
+    over = _over_limit(text)
+    if over is not None:
+        message, hint, ln, col = over
+        shown = excerpt(LineIndex(text, breaks=_CSS_BREAKS), ln, col)
+        raise TemplateError(message, file=file, line=ln, column=col, hint=hint, excerpt=shown)
     rules: list[Rule] = []
     faces: list[FontFace] = []
     _walk_stylesheet(text, ignore_report, on_rule=rules.append, on_font_face=faces.append)
@@ -60,7 +102,12 @@ def parse_wxss(text: str, file: str) -> StyleSheet:
 
 
 def parse_style_attribute(style: str) -> tuple[Declaration, ...]:
-    """The declarations of an inline ``style`` value, flagged like :func:`parse_wxss` does."""
+    """The declarations of an inline ``style`` value, flagged like :func:`parse_wxss` does.
+
+    A value past the parsing limits gives none: :func:`check_style_attribute` reports it.
+    """
+    if _over_limit(style) is not None:
+        return ()
     out = []
     for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
         if decl.type == "declaration":
@@ -112,8 +159,8 @@ def _check_qualified_rule(node: Any, report: Report, media: tuple[MediaCondition
         toks.append(tuple(group))
     decls = []
     for item in tinycss2.parse_declaration_list(node.content, skip_comments=True, skip_whitespace=True):
-        if item.type == "error":
-            report(item, "wxss-parse", parse_error_message(item))
+        if item.type != "declaration":
+            check_declaration(item, report)  # reports the parse error or the at-rule
             continue
         decls.append(declaration(item, check_declaration(item, report)))
     return Rule(tuple(texts), tuple(decls), media, line_of(node), column_of(node), tuple(ok), tuple(toks))
@@ -374,8 +421,8 @@ def _check_font_face(
     seen: set[str] = set()
     decls = []
     for item in tinycss2.parse_declaration_list(node.content, skip_comments=True, skip_whitespace=True):
-        if item.type == "error":
-            report(item, "wxss-parse", parse_error_message(item))
+        if item.type != "declaration":
+            check_declaration(item, report)  # reports the parse error or the at-rule
             continue
         name = str(item.lower_name)
         seen.add(name)

@@ -57,6 +57,9 @@ def check_declaration(decl: Any, report: Report) -> bool:
     if decl.type == "error":
         report(decl, "wxss-parse", parse_error_message(decl))
         return False
+    if decl.type == "at-rule":  # "@foo;" or "@media {...}" among declarations: nesting, which cards lack
+        report(decl, "wxss-at-rule", f"@{decl.at_keyword} inside a block is not supported in cards; remove it")
+        return False
     raw_name = str(decl.name)
     name = str(decl.lower_name)
     if raw_name.startswith("--"):
