@@ -37,8 +37,13 @@ def _script(name: str) -> str:
 def bootstrap_js(kind: ContextKind) -> str:
     """The JavaScript installed into a fresh context of ``kind``, before its configuration."""
     body = "\n;".join(_script(n) for n in (*_COMMON, *_BY_KIND[kind]))
+    # The only V8 intrinsic the harness uses lives in this closure: no global, no property of
+    # ``__wr``, so skill code cannot reach it (and prelude.js screens skill code for ``%`` syntax).
+    wrapped = (
+        "(function () {\n'use strict';\nfunction wrDrainMicrotasks() { %PerformMicrotaskCheckpoint(); }\n" + body + "\n})();"
+    )
     # One sourceURL for the whole bootstrap: frames from it are wxreplay's, hidden from users.
-    return body + "\n//# sourceURL=wxreplay:bootstrap.js\n"
+    return wrapped + "\n//# sourceURL=wxreplay:bootstrap.js\n"
 
 
 class ExecutionContext:

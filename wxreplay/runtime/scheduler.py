@@ -485,7 +485,7 @@ class Runtime:
                 hint="fix the syntax; wxreplay compiles each file exactly as the client does",
             )
         stack = clean_stack(err.get("stack") or "")
-        frame = user_frame(stack)
+        frame: tuple[str, int | None, int | None] | None = user_frame(stack)
         hint = None
         if code == "not-serialisable":
             cls = ResultError
@@ -497,6 +497,10 @@ class Runtime:
                 "register a function: module.exports = fn with a plain require, "
                 "or module.exports = { fn } with const { fn } = require(...)"
             )
+        elif code == "intrinsic":
+            hint = "remove the %Name(...) call: V8 intrinsics could crash the test process or read the real clock"
+            if err.get("file"):
+                frame = (str(err["file"]), err.get("line"), None)
         elif code == "module-not-found":
             hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
         elif err.get("errMsg"):

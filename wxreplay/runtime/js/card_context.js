@@ -505,7 +505,7 @@
         rec.callbacks = [];
         for (const cb of cbs) within(rec, () => { try { cb.call(rec.comp); } catch (e) { wr.reportError('setData callback', e); } });
       }
-      %PerformMicrotaskCheckpoint();
+      wrDrainMicrotasks();
     }
     // Renders and callbacks may log or record events: merge them into this step's output.
     const merged = wr.flush();
@@ -513,8 +513,8 @@
   };
 
   // ---- starters -------------------------------------------------------------------------------
-  wr.installWxml = function (runtimeSource) { R = (0, eval)(runtimeSource); };
-  wr.defineTemplate = function (key, source) { templates[key] = (0, eval)(source); };
+  wr.installWxml = function (runtimeSource) { R = wr.compileScript(runtimeSource); };
+  wr.defineTemplate = function (key, source) { templates[key] = wr.compileScript(source); };
   wr.hasTemplate = (key) => !!templates[key];
 
   function loadDefinition(js) {

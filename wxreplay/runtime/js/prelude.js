@@ -1,13 +1,132 @@
 // wxreplay prelude: installed into every execution context (atomic API, static card, dynamic card)
 // before any skill code. It owns the bridge to Python: one `__wr.step(json)` call per crossing
 // resolves host effects, fires due timers on the virtual clock, starts calls, drains microtasks
-// with %PerformMicrotaskCheckpoint() (so runaway async code stays inside a terminable eval) and
-// returns everything that happened as one JSON string.
+// (wrDrainMicrotasks, defined by context.py's bootstrap wrapper where skill code cannot reach it,
+// so runaway async code stays inside a terminable eval) and returns everything that happened as
+// one JSON string.
 (function (global) {
   'use strict';
+  // ---- built-ins the bridge uses, captured before any skill code runs ---------------------------
+  // A skill may replace any global or prototype method; the harness keeps working with these.
+  const ReflectApply = Reflect.apply;
+  const uncurry = (f) => (self, ...a) => ReflectApply(f, self, a);
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const ObjectCreate = Object.create;
+  const ObjectFreeze = Object.freeze;
+  const ObjectKeys = Object.keys;
+  const ObjectDefineProperty = Object.defineProperty;
+  const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const ObjectGetPrototypeOf = Object.getPrototypeOf;
+  const hasOwn = uncurry(Object.prototype.hasOwnProperty);
+  const promiseThen = uncurry(Promise.prototype.then);
+  const PromiseCtor = Promise;
+  const strIndexOf = uncurry(String.prototype.indexOf);
+  const strSlice = uncurry(String.prototype.slice);
+  const ErrorCtor = Error;
+  const errorIsPrototypeOf = uncurry(Object.prototype.isPrototypeOf);
+  const StringCtor = String;
   const RealDate = Date;
+  const realNow = RealDate.now;
   const wr = {};
-  Object.defineProperty(global, '__wr', { value: wr, enumerable: false });
+  ObjectDefineProperty(global, '__wr', { value: wr, enumerable: false });
+  wr.jsonStringify = jsonStringify;
+  wr.jsonParse = jsonParse;
+  wr.promiseThen = promiseThen;
+
+  // ---- no V8 intrinsics in skill code ------------------------------------------------------------
+  // V8 runs with --allow-natives-syntax (the harness drains microtasks inside an eval with it), so
+  // `%AbortJS()` in code that reaches the compiler would kill the process. Every way skill code
+  // compiles code (require, eval, the four Function constructors, WXML templates) goes through
+  // screen(). It replaces every `%` not followed by `=` with ` == ` and compiles the result as a
+  // function body, without running it: a `%` in modulo position, a string, a comment or a regex
+  // stays valid, while ` == ` where V8 would read an intrinsic (an operand position) is a syntax
+  // error. The text before each `%` is the same in both sources, so V8 is in the same state there.
+  const RealEval = global.eval;
+  const RealFunction = Function;
+  const AsyncFunction = ObjectGetPrototypeOf(async function () {}).constructor;
+  const GeneratorFunction = ObjectGetPrototypeOf(function* () {}).constructor;
+  const AsyncGeneratorFunction = ObjectGetPrototypeOf(async function* () {}).constructor;
+  const Construct = Reflect.construct;
+  function neutralise(text) {
+    let out = '';
+    let from = 0;
+    for (;;) {
+      const i = strIndexOf(text, '%', from);
+      if (i < 0) return out + strSlice(text, from);
+      out += strSlice(text, from, i) + (text[i + 1] === '=' ? '%' : ' == ');
+      from = i + 1;
+    }
+  }
+  function copy(list) {
+    const out = [];
+    for (let i = 0; i < list.length; i++) out[i] = list[i];
+    return out;
+  }
+  function lineOf(text, at) {
+    let n = 1;
+    for (let i = strIndexOf(text, '\n'); i >= 0 && i < at; i = strIndexOf(text, '\n', i + 1)) n++;
+    return n;
+  }
+  function compiles(Ctor, parts) {
+    try { Construct(Ctor, parts); return true; } catch (e) { return false; }
+  }
+  function intrinsicError(Ctor, parts) {
+    // Name the line of the first `%` that alone breaks the neutralised body: the intrinsic.
+    const body = parts[parts.length - 1];
+    let line = null;
+    for (let i = strIndexOf(body, '%'); i >= 0 && line === null; i = strIndexOf(body, '%', i + 1)) {
+      if (body[i + 1] === '=') continue;
+      const one = copy(parts);
+      one[one.length - 1] = strSlice(body, 0, i) + ' == ' + strSlice(body, i + 1);
+      if (!compiles(Ctor, one)) line = lineOf(body, i);
+    }
+    const e = new SyntaxError('V8 intrinsic syntax (%Name(...)) is not available to skill code' + (line ? ' (line ' + line + ' of the compiled source)' : '') +
+      '; wxreplay refuses to compile it');
+    e.__wrCode = 'intrinsic';
+    e.__wrLineInSource = line;
+    return e;
+  }
+  function screen(Ctor, parts) {
+    let any = false;
+    for (let i = 0; i < parts.length; i++) {
+      parts[i] = StringCtor(parts[i]);
+      if (strIndexOf(parts[i], '%') >= 0) any = true;
+    }
+    if (!any) return;
+    const safe = [];
+    for (let i = 0; i < parts.length; i++) safe[i] = neutralise(parts[i]);
+    if (compiles(Ctor, safe)) return;
+    // A genuine syntax error fails both ways; compiling it for real reports it without running anything.
+    if (!compiles(Ctor, copy(parts))) return;
+    throw intrinsicError(Ctor, parts);
+  }
+  // eval(code): screened, then compiled as a script (always an indirect eval: the real eval is gone).
+  function compileScript(code) {
+    if (typeof code !== 'string') return code;
+    screen(RealFunction, [code]);
+    return RealEval(code);
+  }
+  wr.compileScript = compileScript;
+  function guardedCtor(Real, name) {
+    const Guarded = function (...parts) {
+      screen(Real, parts);
+      return Construct(Real, parts, new.target === undefined || new.target === Guarded ? Real : new.target);
+    };
+    ObjectDefineProperty(Guarded, 'name', { value: name });
+    ObjectDefineProperty(Guarded, 'length', { value: 1 });
+    Guarded.prototype = Real.prototype;
+    ObjectDefineProperty(Real.prototype, 'constructor', { value: Guarded, writable: false, configurable: false });
+    return Guarded;
+  }
+  const GuardedFunction = guardedCtor(RealFunction, 'Function');
+  guardedCtor(AsyncFunction, 'AsyncFunction');
+  guardedCtor(GeneratorFunction, 'GeneratorFunction');
+  guardedCtor(AsyncGeneratorFunction, 'AsyncGeneratorFunction');
+  ObjectDefineProperty(global, 'Function', { value: GuardedFunction, writable: true, configurable: true, enumerable: false });
+  const guardedEval = (code) => compileScript(code);
+  ObjectDefineProperty(guardedEval, 'name', { value: 'eval' });
+  ObjectDefineProperty(global, 'eval', { value: guardedEval, writable: true, configurable: true, enumerable: false });
 
   let cfg = { kind: 'api', tzOffsetMin: -480 };
   let now = 0;
@@ -37,13 +156,31 @@
   // ---- JSON helpers ---------------------------------------------------------------------------
   function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
   wr.clone = clone;
+  // fmt and errorInfo never throw: skill values may be Proxies or carry throwing getters.
+  function why(e) {
+    try {
+      if (e !== null && (typeof e === 'object' || typeof e === 'function')) return StringCtor(e.message);
+      return StringCtor(e);
+    } catch (again) { return 'it throws when read'; }
+  }
+  function unreadable(what, e) {
+    return '[' + what + ' cannot be read (a Proxy or a throwing getter?): ' + why(e) + ']';
+  }
   function fmt(v) {
-    if (typeof v === 'string') return v;
-    if (v instanceof Error) return v.stack || String(v);
-    if (typeof v === 'function') return '[Function ' + (v.name || 'anonymous') + ']';
-    if (typeof v === 'bigint') return v.toString() + 'n';
-    if (v === undefined) return 'undefined';
-    try { const s = JSON.stringify(v); return s === undefined ? String(v) : s; } catch (e) { return String(v); }
+    try {
+      if (typeof v === 'string') return v;
+      if (v === undefined) return 'undefined';
+      if (typeof v === 'symbol') return ReflectApply(Symbol.prototype.toString, v, []);
+      if (typeof v === 'function') return '[Function ' + (typeof v.name === 'string' && v.name ? v.name : 'anonymous') + ']';
+      if (typeof v === 'bigint') return StringCtor(v) + 'n';
+      if (v !== null && typeof v === 'object' && errorIsPrototypeOf(ErrorCtor.prototype, v)) {
+        const st = v.stack;
+        return typeof st === 'string' && st ? st : StringCtor(v);
+      }
+      try { const t = jsonStringify(v); return t === undefined ? StringCtor(v) : t; } catch (e) { return StringCtor(v); }
+    } catch (e) {
+      return unreadable('a value that', e);
+    }
   }
 
   // ---- deterministic time: Date on the session's virtual clock, in the device's time zone --------
@@ -210,8 +347,8 @@
   // step Python has given up on (and loop forever, out of reach of the guard). Stop instead: Python
   // terminates only after the deadline it sent, so a termination always shows up as a late clock.
   function checkpoint() {
-    %PerformMicrotaskCheckpoint();
-    if (wallDeadline && RealDate.now() >= wallDeadline) throw new Error(ABORT);
+    wrDrainMicrotasks();
+    if (wallDeadline && realNow() >= wallDeadline) throw new ErrorCtor(ABORT);
   }
 
   // ---- host effects: asynchronous wx calls that Python fulfils --------------------------------
@@ -236,12 +373,25 @@
   }
 
   // ---- calls ---------------------------------------------------------------------------------
+  function str(v) { return typeof v === 'string' ? v : fmt(v); }
   function errorInfo(e) {
-    if (e instanceof Error) {
-      return { name: e.name, message: e.message, stack: String(e.stack || ''), syntaxFile: e.__wrSyntaxFile || null, code: e.__wrCode || null };
+    try {
+      if (e !== null && typeof e === 'object' && errorIsPrototypeOf(ErrorCtor.prototype, e)) {
+        const field = (k) => { try { return str(e[k]); } catch (x) { return unreadable('an Error whose ' + k, x); } };
+        const info = { name: field('name'), message: field('message'), stack: '', syntaxFile: null, code: null };
+        try { const st = e.stack; info.stack = typeof st === 'string' ? st : ''; } catch (ignored) { info.stack = ''; }
+        const own = (k) => { try { return hasOwn(e, k) ? e[k] : null; } catch (x) { return null; } };
+        info.syntaxFile = own('__wrSyntaxFile');
+        info.code = own('__wrCode');
+        info.file = own('__wrFile');
+        info.line = own('__wrLine');
+        return info;
+      }
+      if (e !== null && typeof e === 'object' && typeof e.errMsg === 'string') return { name: 'WxError', message: e.errMsg, stack: '', errMsg: e.errMsg };
+      return { name: 'Thrown', message: fmt(e), stack: '' };
+    } catch (inner) {
+      return { name: 'Thrown', message: unreadable('a thrown value that', inner), stack: '' };
     }
-    if (e && typeof e === 'object' && typeof e.errMsg === 'string') return { name: 'WxError', message: e.errMsg, stack: '', errMsg: e.errMsg };
-    return { name: 'Thrown', message: fmt(e), stack: '' };
   }
   wr.errorInfo = errorInfo;
   wr.track = function (id, promise, finish) {
