@@ -30,7 +30,7 @@ from wxreplay.errors import (
     SkillLoadError,
 )
 from wxreplay.findings import Finding
-from wxreplay.host import cloud, scripted
+from wxreplay.host import cloud, permissions, scripted
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.base import Handler, Host, HostCall, Interceptor
 from wxreplay.host.device import Device
@@ -38,7 +38,7 @@ from wxreplay.host.http import HttpHandler
 from wxreplay.jsstack import clean_stack, user_frame
 from wxreplay.project import Project, Skill
 from wxreplay.result import HostEvent, LogLine
-from wxreplay.runtime.context import ExecutionContext
+from wxreplay.runtime.context import BridgeBroken, ExecutionContext
 from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
 
 T = TypeVar("T")
@@ -73,6 +73,7 @@ class _Pending:
     call: HostCall
     event: HostEvent
     effect_id: int
+    denied: str | None = None  # why the effect may not run in its context (then the host never sees it)
 
 
 @dataclass
@@ -339,6 +340,13 @@ class Runtime:
                 else "nothing (a Promise that never settles)"
             )
             self.now = max(self.now, deadline)
+            replaced = await ctx.tampered()
+            if replaced:
+                raise CallTimeoutError(
+                    f"{what} did not finish: {_replaced_message(replaced)}",
+                    api=self.trace.api,
+                    hint="leave JavaScript's built-ins in place; wrap or copy them instead of replacing them",
+                )
             raise CallTimeoutError(
                 f"{what} did not finish within the platform's 300 s chain timeout on the virtual clock; "
                 f"it was waiting on {waited}",
@@ -370,6 +378,11 @@ class Runtime:
         answers = []
         for eff in ctx.pending_effects:
             pend: _Pending = eff["pending"]
+            if pend.denied is not None:
+                fail = {"errMsg": f"{pend.call.api}:fail {pend.denied}"}
+                pend.event.ok, pend.event.outcome = False, fail
+                answers.append({"id": pend.effect_id, "ok": False, "value": fail})
+                continue
             outcome = self.host.dispatch(pend.call)
             pend.event.ok = outcome.ok
             pend.event.outcome = outcome.value
@@ -403,8 +416,15 @@ class Runtime:
                 api=self.trace.api,
                 hint="look for data that grows without bound",
             ) from None
-        except JSEvalException as e:  # pragma: no cover - the prelude catches user errors itself
-            raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self.trace.api) from None
+        except (JSEvalException, BridgeBroken) as e:
+            # The prelude catches the skill's own errors: this is skill code breaking the harness.
+            replaced = await ctx.tampered()
+            detail = _replaced_message(replaced) if replaced else f"internal JavaScript error: {str(e).splitlines()[0]}"
+            raise ApiCallError(
+                f"{what} broke the {ctx.kind.label}'s bridge to wxreplay: {detail}",
+                api=self.trace.api,
+                hint="leave JavaScript's built-ins in place; wrap or copy them instead of replacing them",
+            ) from None
         self._absorb(ctx, out)
 
     async def _salvage(self, ctx: ExecutionContext) -> None:
@@ -442,7 +462,8 @@ class Runtime:
                 n = self._ordinals.get(e["name"], 0)
                 self._ordinals[e["name"]] = n + 1
                 call = HostCall(e["name"], e.get("args"), e["context"], trace.api, n)
-                ctx.pending_effects.append({"pending": _Pending(call, event, e["id"])})
+                denied = permissions.check_effect(ctx.kind, str(e["name"]), out["findings"], trace.findings, trace.api)
+                ctx.pending_effects.append({"pending": _Pending(call, event, e["id"], denied)})
         for f in out["findings"]:
             level = f.get("level", "warning")
             trace.findings.append(
@@ -525,6 +546,10 @@ class Runtime:
             return path.relative_to(self.skill.root).as_posix()  # type: ignore[no-any-return]
         except ValueError:
             return str(path)
+
+
+def _replaced_message(names: list[str]) -> str:
+    return "the skill replaced " + ", ".join(names) + " (built-ins the harness and the platform rely on)"
 
 
 def indent_stack(text: str) -> str:

@@ -509,7 +509,9 @@
     }
     // Renders and callbacks may log or record events: merge them into this step's output.
     const merged = wr.flush();
-    return merged.slice(0, -1) + ',"cards":' + JSON.stringify(Array.from(out.values())) + '}';
+    const cards = [];
+    wr.map.forEach(out, (v) => { wr.push(cards, v); });
+    return merged.slice(0, -1) + ',"cards":' + wr.bridgeJson(cards) + '}';
   };
 
   // ---- starters -------------------------------------------------------------------------------

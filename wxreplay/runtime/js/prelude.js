@@ -33,6 +33,64 @@
   wr.jsonStringify = jsonStringify;
   wr.jsonParse = jsonParse;
   wr.promiseThen = promiseThen;
+  // Appends without Array.prototype.push and without setters a skill may put on Array.prototype.
+  function push(list, v) { ObjectDefineProperty(list, list.length, { value: v, writable: true, enumerable: true, configurable: true }); }
+  wr.push = push;
+  const mapGet = uncurry(Map.prototype.get);
+  const mapSet = uncurry(Map.prototype.set);
+  const mapHas = uncurry(Map.prototype.has);
+  const mapDelete = uncurry(Map.prototype.delete);
+  const mapForEach = uncurry(Map.prototype.forEach);
+  wr.map = { get: mapGet, set: mapSet, has: mapHas, delete: mapDelete, forEach: mapForEach };
+  const PromiseResolve = Promise.resolve;
+  wr.promiseResolve = (v) => ReflectApply(PromiseResolve, PromiseCtor, [v]);
+  // What the harness relies on that a skill could replace: named in errors when something breaks.
+  const WATCHED = [
+    ['JSON.stringify', JSON, 'stringify'], ['JSON.parse', JSON, 'parse'], ['Promise', global, 'Promise'],
+    ['Promise.prototype.then', Promise.prototype, 'then'], ['Promise.resolve', Promise, 'resolve'],
+    ['Promise.all', Promise, 'all'], ['Array.prototype.push', Array.prototype, 'push'],
+    ['Array.prototype.slice', Array.prototype, 'slice'], ['Array.prototype.map', Array.prototype, 'map'],
+    ['Array.prototype.concat', Array.prototype, 'concat'], ['Array.from', Array, 'from'],
+    ['Array.prototype[Symbol.iterator]', Array.prototype, Symbol.iterator],
+    ['Map.prototype.get', Map.prototype, 'get'], ['Map.prototype.set', Map.prototype, 'set'],
+    ['Map.prototype.has', Map.prototype, 'has'], ['Map.prototype.delete', Map.prototype, 'delete'],
+    ['Map.prototype.values', Map.prototype, 'values'], ['Object.assign', Object, 'assign'],
+    ['Object.keys', Object, 'keys'], ['Function.prototype.call', Function.prototype, 'call'],
+    ['Function.prototype.apply', Function.prototype, 'apply'], ['String.prototype.slice', String.prototype, 'slice'],
+  ];
+  const watchedValues = [];
+  for (let i = 0; i < WATCHED.length; i++) watchedValues[i] = WATCHED[i][1][WATCHED[i][2]];
+  const ADDED = [['Object.prototype', Object.prototype], ['Array.prototype', Array.prototype]];
+  wr.tampered = function () {
+    const out = [];
+    for (let i = 0; i < WATCHED.length; i++) {
+      try { if (WATCHED[i][1][WATCHED[i][2]] !== watchedValues[i]) push(out, WATCHED[i][0]); } catch (e) { push(out, WATCHED[i][0]); }
+    }
+    for (let i = 0; i < ADDED.length; i++) {
+      if (hasOwn(ADDED[i][1], 'toJSON')) push(out, ADDED[i][0] + '.toJSON');
+      if (hasOwn(ADDED[i][1], 'then')) push(out, ADDED[i][0] + '.then');
+    }
+    // By hand: JSON.stringify itself may be what the skill poisoned (a toJSON on Array.prototype).
+    let text = '[';
+    for (let i = 0; i < out.length; i++) text += (i ? ',"' : '"') + out[i] + '"';
+    return text + ']';
+  };
+  // Object.prototype.toJSON (or Array.prototype's) would rewrite the bridge's own JSON: set it
+  // aside while the bridge serialises, and put it back for the skill.
+  const TOJSON_HOSTS = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype];
+  function bridgeJson(value) {
+    const aside = [];
+    for (let i = 0; i < TOJSON_HOSTS.length; i++) {
+      const d = ObjectGetOwnPropertyDescriptor(TOJSON_HOSTS[i], 'toJSON');
+      if (d === undefined) continue;
+      if (!d.configurable) throw new ErrorCtor('the skill replaced ' + ['Object', 'Array', 'String', 'Number', 'Boolean'][i] + '.prototype.toJSON (non-configurable); wxreplay cannot serialise its own messages');
+      delete TOJSON_HOSTS[i].toJSON;
+      push(aside, [TOJSON_HOSTS[i], d]);
+    }
+    try { return jsonStringify(value); } finally {
+      for (let i = 0; i < aside.length; i++) ObjectDefineProperty(aside[i][0], 'toJSON', aside[i][1]);
+    }
+  }
 
   // ---- no V8 intrinsics in skill code ------------------------------------------------------------
   // V8 runs with --allow-natives-syntax (the harness drains microtasks inside an eval with it), so
@@ -150,11 +208,13 @@
   wr.now = () => now;
   wr.cfg = () => cfg;
   wr.finding = function (code, message, extra) {
-    findings.push(Object.assign({ code, message, context: cfg.kind }, extra || {}));
+    const f = { code, message, context: cfg.kind };
+    if (extra) for (const k of ObjectKeys(extra)) ObjectDefineProperty(f, k, { value: extra[k], enumerable: true, writable: true, configurable: true });
+    push(findings, f);
   };
 
   // ---- JSON helpers ---------------------------------------------------------------------------
-  function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+  function clone(v) { return v === undefined ? undefined : jsonParse(jsonStringify(v)); }
   wr.clone = clone;
   // fmt and errorInfo never throw: skill values may be Proxies or carry throwing getters.
   function why(e) {
@@ -300,14 +360,14 @@
   // ---- console, captured ---------------------------------------------------------------------
   const consoleObj = {};
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
-    consoleObj[level] = function (...args) { logs.push({ seq: ++seq, level, text: args.map(fmt).join(' '), context: cfg.kind }); };
+    consoleObj[level] = function (...args) { let text = ''; for (let i = 0; i < args.length; i++) text += (i ? ' ' : '') + fmt(args[i]); push(logs, { seq: ++seq, level, text, context: cfg.kind }); };
   }
   consoleObj.table = consoleObj.log; consoleObj.dir = consoleObj.log;
   consoleObj.group = consoleObj.log; consoleObj.groupEnd = function () {};
   consoleObj.time = function () {}; consoleObj.timeEnd = function () {}; consoleObj.assert = function (c, ...a) { if (!c) consoleObj.error('Assertion failed:', ...a); };
   global.console = consoleObj;
   wr.reportError = function (where, e) {
-    logs.push({ seq: ++seq, level: 'error', text: 'thirdScriptError in ' + where + ': ' + fmt(e), context: cfg.kind, uncaught: true });
+    push(logs, { seq: ++seq, level: 'error', text: 'thirdScriptError in ' + where + ': ' + fmt(e), context: cfg.kind, uncaught: true });
   };
 
   // ---- timers on the virtual clock -----------------------------------------------------------
@@ -315,18 +375,18 @@
     if (typeof fn !== 'function') throw new TypeError('setTimeout/setInterval: callback must be a function (string code is not supported)');
     const delay = Math.max(repeat ? 1 : 0, Number(ms) || 0);
     const id = ++timerSeq;
-    timers.set(id, { id, due: now + delay, fn, args, every: repeat ? delay : 0 });
+    mapSet(timers, id, { id, due: now + delay, fn, args, every: repeat ? delay : 0 });
     return id;
   }
   wr.timers = {
     setTimeout: (fn, ms, ...a) => addTimer(fn, ms, a, false),
     setInterval: (fn, ms, ...a) => addTimer(fn, ms, a, true),
-    clearTimeout: (id) => { timers.delete(id); },
-    clearInterval: (id) => { timers.delete(id); },
+    clearTimeout: (id) => { mapDelete(timers, id); },
+    clearInterval: (id) => { mapDelete(timers, id); },
   };
   function nextTimer() {
     let best = null;
-    for (const t of timers.values()) if (best === null || t.due < best.due || (t.due === best.due && t.id < best.id)) best = t;
+    mapForEach(timers, (t) => { if (best === null || t.due < best.due || (t.due === best.due && t.id < best.id)) best = t; });
     return best;
   }
   function fireDue(until) {
@@ -336,8 +396,8 @@
       if (t === null || t.due > until) break;
       if (++fired > 100000) { wr.finding('timer-storm', 'more than 100000 timer callbacks fired in one step; is a setInterval never cleared?'); break; }
       now = Math.max(now, t.due);
-      if (t.every) t.due += t.every; else timers.delete(t.id);
-      try { t.fn.apply(global, t.args); } catch (e) { wr.reportError('timer callback', e); }
+      if (t.every) t.due += t.every; else mapDelete(timers, t.id);
+      try { ReflectApply(t.fn, global, t.args); } catch (e) { wr.reportError('timer callback', e); }
       checkpoint();
     }
   }
@@ -353,20 +413,21 @@
 
   // ---- host effects: asynchronous wx calls that Python fulfils --------------------------------
   wr.effect = function (name, args) {
-    return new Promise(function (resolve, reject) {
+    return new PromiseCtor(function (resolve, reject) {
       const id = ++effectId;
-      pending.set(id, { resolve, reject, name });
-      effects.push({ id, seq: ++seq, name, args, context: cfg.kind });
+      mapSet(pending, id, { resolve, reject, name });
+      push(effects, { id, seq: ++seq, name, args, context: cfg.kind });
     });
   };
   wr.event = function (name, args, outcome) {
-    events.push({ seq: ++seq, name, args, outcome, context: cfg.kind });
+    push(events, { seq: ++seq, name, args, outcome, context: cfg.kind });
   };
   function resolveEffects(list) {
-    for (const r of list) {
-      const p = pending.get(r.id);
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i];
+      const p = mapGet(pending, r.id);
       if (!p) continue;
-      pending.delete(r.id);
+      mapDelete(pending, r.id);
       if (r.ok) p.resolve(r.value); else p.reject(r.value);
       checkpoint();
     }
@@ -396,14 +457,17 @@
   wr.errorInfo = errorInfo;
   wr.track = function (id, promise, finish) {
     const rec = { id, done: false };
-    calls.set(id, rec);
-    promise.then(function (value) {
+    mapSet(calls, id, rec);
+    const fail = (e) => { ObjectDefineProperty(rec, 'error', { value: errorInfo(e), enumerable: true, writable: true, configurable: true }); };
+    promiseThen(promise, function (value) {
       rec.done = true;
-      try { rec.json = finish ? finish(value) : JSON.stringify(value === undefined ? null : value); }
-      catch (e) { rec.error = errorInfo(e); rec.error.code = rec.error.code || 'not-serialisable'; }
-      calls.delete(id); finished.push(rec);
+      try {
+        const json = finish ? finish(value) : jsonStringify(value === undefined ? null : value);
+        ObjectDefineProperty(rec, 'json', { value: json, enumerable: true, writable: true, configurable: true });
+      } catch (e) { fail(e); rec.error.code = rec.error.code || 'not-serialisable'; }
+      mapDelete(calls, id); push(finished, rec);
     }, function (e) {
-      rec.done = true; rec.error = errorInfo(e); calls.delete(id); finished.push(rec);
+      rec.done = true; fail(e); mapDelete(calls, id); push(finished, rec);
     });
   };
   wr.starters = {};
@@ -411,18 +475,18 @@
   // ---- the one crossing ----------------------------------------------------------------------
   wr.step = function (input) {
     lastOut = null;
-    const inp = JSON.parse(input);
+    const inp = jsonParse(input);
     wallDeadline = inp.wallDeadline || 0;
     if (inp.now !== undefined && inp.now > now) now = inp.now;
     // The app was in the background: timers are frozen, so their due times move with the clock.
-    if (inp.shiftTimers) for (const t of timers.values()) t.due += inp.shiftTimers;
+    if (inp.shiftTimers) mapForEach(timers, (t) => { t.due += inp.shiftTimers; });
     if (inp.storage) wr.storageReplace(inp.storage);
     if (inp.resolve) resolveEffects(inp.resolve);
     checkpoint();
     if (inp.fire) fireDue(now);
     if (inp.start) {
       const s = inp.start;
-      try { wr.starters[s.kind](s); } catch (e) { finished.push({ id: s.id, done: true, error: errorInfo(e) }); }
+      try { wr.starters[s.kind](s); } catch (e) { push(finished, { id: s.id, done: true, error: errorInfo(e) }); }
       checkpoint();
     }
     lastOut = drain();
@@ -432,7 +496,7 @@
     const t = nextTimer();
     const out = { effects, logs, events, storageOps, findings, finished, now, nextTimer: t === null ? null : t.due, seq };
     effects = []; logs = []; events = []; storageOps = []; findings = []; finished = [];
-    return JSON.stringify(out);
+    return bridgeJson(out);
   }
   // After V8 terminated a step (wall-clock guard, heap limit), what it did before dying: its logs
   // and storage writes belong to the failed call, not to the next one. A step whose microtask was
@@ -440,10 +504,16 @@
   wr.flush = function () {
     const cur = drain();
     if (lastOut === null) return cur;
-    const prev = JSON.parse(lastOut), next = JSON.parse(cur);
+    const prev = jsonParse(lastOut), next = jsonParse(cur);
     lastOut = null;
-    for (const k of ['effects', 'logs', 'events', 'storageOps', 'findings', 'finished']) next[k] = prev[k].concat(next[k]);
-    return JSON.stringify(next);
+    const KEYS = ['effects', 'logs', 'events', 'storageOps', 'findings', 'finished'];
+    for (let j = 0; j < KEYS.length; j++) {
+      const k = KEYS[j];
+      const both = prev[k];
+      for (let i = 0; i < next[k].length; i++) push(both, next[k][i]);
+      next[k] = both;
+    }
+    return bridgeJson(next);
   };
 
   wr.init = function (config) {
@@ -462,5 +532,6 @@
     }
     global.__timer_manager = undefined;
   };
-  wr.pushStorageOp = (op) => { storageOps.push(op); };
+  wr.pushStorageOp = (op) => { push(storageOps, op); };
+  wr.bridgeJson = bridgeJson;
 })(globalThis);
