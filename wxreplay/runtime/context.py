@@ -69,8 +69,18 @@ class ExecutionContext:
         self.next_timer: int | None = None
         self.pending_effects: list[dict[str, Any]] = []
 
-    async def boot(self, *, device: Device, now: int, seed: int, session_id: str, skill_path: str, standalone: bool) -> None:
-        """Install the prelude, configure it for this device and session, and build ``wx``."""
+    async def boot(
+        self,
+        *,
+        device: Device,
+        now: int,
+        seed: int,
+        session_id: str,
+        skill_path: str,
+        standalone: bool,
+        limits: dict[str, int],
+    ) -> None:
+        """Install the prelude, configure it for this device, session and ``limits``, and build ``wx``."""
         info = device.info()
         config = {
             "kind": self.kind.value,
@@ -88,6 +98,7 @@ class ExecutionContext:
             "sessionId": session_id,
             "skillPath": skill_path,
             "standalone": standalone,
+            "limits": limits,
         }
         self.now = now
         await self.isolate.eval(bootstrap_js(self.kind))

@@ -62,10 +62,31 @@ def modules_json(skill: Skill) -> str:
 
 @dataclass
 class SessionLimits:
-    """Per-context guards: the V8 heap cap and the wall-clock cap of one step."""
+    """The guards of a session against runaway or hostile skill code; each breach is a clear error or finding.
+
+    ``memory_mb`` caps each context's V8 heap and ``wall_timeout_s`` the real time of one step.
+    ``set_data_bytes`` caps the JSON size of one ``setData`` call and ``card_data_bytes`` a card's
+    whole data (a card error naming the limit). ``log_bytes_per_call`` caps the console text one
+    call (or clock advance) keeps: the rest is dropped with a ``log-limit`` finding.
+    ``host_calls_per_call`` caps the wx host calls (sync and async) of one call: an ApiCallError.
+    ``response_bytes`` caps one ``wx.request`` response body: the request fails (``request:fail``).
+    """
 
     memory_mb: int = 128
     wall_timeout_s: float = 5.0
+    set_data_bytes: int = 1_000_000
+    card_data_bytes: int = 4_000_000
+    log_bytes_per_call: int = 1_000_000
+    host_calls_per_call: int = 10_000
+    response_bytes: int = 10_000_000
+
+    def js_limits(self) -> dict[str, int]:
+        """The limits the JavaScript side enforces itself, as the prelude's config expects them."""
+        return {
+            "setDataBytes": self.set_data_bytes,
+            "cardDataBytes": self.card_data_bytes,
+            "logBytes": self.log_bytes_per_call,
+        }
 
 
 @dataclass
@@ -84,6 +105,8 @@ class Trace:
     findings: list[Finding] = field(default_factory=list)
     logs: list[LogLine] = field(default_factory=list)
     events: list[HostEvent] = field(default_factory=list)
+    log_bytes: int = 0  # console text kept so far (SessionLimits.log_bytes_per_call)
+    logs_dropped: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +183,7 @@ class Runtime:
         self.ordinal = self.device.next_session()
         self.seed = _session_seed(self.device.seed, self.ordinal)
         self.session_id = session_id or _session_id(self.device, self.now, self.ordinal)
-        self.http = HttpHandler(setup.transport)
+        self.http = HttpHandler(setup.transport, max_bytes=limits.response_bytes)
         default: dict[str, Handler] = {
             "request": self.http,
             "login": scripted.login(self.device),
@@ -238,6 +261,7 @@ class Runtime:
                 session_id=self.session_id,
                 skill_path=self.skill.path,
                 standalone=self.project.app_json is None,
+                limits=self.limits.js_limits(),
             )
         api = self.contexts[ContextKind.API]
         await api.define_modules(modules_json(self.skill))
@@ -446,9 +470,7 @@ class Runtime:
         items += [(e["seq"], "log", e) for e in out["logs"]]
         for _seq, kind, e in sorted(items, key=lambda t: t[0]):
             if kind == "log":
-                line = LogLine(e["level"], e["text"], e["context"], trace.api)
-                self.logs.append(line)
-                trace.logs.append(line)
+                self._keep_log(trace, LogLine(e["level"], e["text"], e["context"], trace.api))
                 continue
             event = HostEvent(len(self.events), e["name"], e["context"], e.get("args"), api=trace.api)
             self.events.append(event)
@@ -479,6 +501,34 @@ class Runtime:
             if not self.listener.on_late_finish(ctx, rec, trace):
                 self._finished[rec["id"]] = rec
         self.listener.on_renders(out.get("cards") or ())
+        if len(trace.events) > self.limits.host_calls_per_call:
+            raise ApiCallError(
+                f"{trace.api or 'the skill'} made more than {self.limits.host_calls_per_call} wx host calls in one call "
+                f"(the {ctx.kind.label}); wxreplay stopped it",
+                api=trace.api,
+                hint="look for a loop around a wx API; raise SessionLimits.host_calls_per_call if this is intended",
+            )
+
+    def _keep_log(self, trace: Trace, line: LogLine) -> None:
+        """Keep ``line`` unless the operation's console budget is spent (then one finding says so)."""
+        limit = self.limits.log_bytes_per_call
+        size = len(line.text.encode("utf-8", "surrogatepass"))
+        if trace.log_bytes + size > limit:
+            if not trace.logs_dropped:
+                trace.logs_dropped = True
+                trace.findings.append(
+                    Finding(
+                        "log-limit",
+                        f"console output passed {limit} bytes in one call; the rest was dropped "
+                        "(SessionLimits.log_bytes_per_call)",
+                        api=trace.api,
+                        context=line.context,
+                    )
+                )
+            return
+        trace.log_bytes += size
+        self.logs.append(line)
+        trace.logs.append(line)
 
     async def _js_error(
         self,

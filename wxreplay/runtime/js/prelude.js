@@ -360,15 +360,31 @@
   // ---- console, captured ---------------------------------------------------------------------
   const consoleObj = {};
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
-    consoleObj[level] = function (...args) { let text = ''; for (let i = 0; i < args.length; i++) text += (i ? ' ' : '') + fmt(args[i]); push(logs, { seq: ++seq, level, text, context: cfg.kind }); };
+    consoleObj[level] = function (...args) {
+      if (logBudget <= 0) return;
+      let text = '';
+      for (let i = 0; i < args.length && text.length <= logBudget; i++) text += (i ? ' ' : '') + fmt(args[i]);
+      keepLog(level, text, false);
+    };
   }
   consoleObj.table = consoleObj.log; consoleObj.dir = consoleObj.log;
   consoleObj.group = consoleObj.log; consoleObj.groupEnd = function () {};
   consoleObj.time = function () {}; consoleObj.timeEnd = function () {}; consoleObj.assert = function (c, ...a) { if (!c) consoleObj.error('Assertion failed:', ...a); };
   global.console = consoleObj;
   wr.reportError = function (where, e) {
-    push(logs, { seq: ++seq, level: 'error', text: 'thirdScriptError in ' + where + ': ' + fmt(e), context: cfg.kind, uncaught: true });
+    keepLog('error', 'thirdScriptError in ' + where + ': ' + fmt(e), true);
   };
+  // Console text a step keeps (SessionLimits.log_bytes_per_call): a 60 MB line must not cross to
+  // Python. Python applies the same budget per call and reports the drop as a finding.
+  let logBudget = Infinity;
+  function keepLog(level, text, uncaught) {
+    if (logBudget <= 0) return;
+    if (text.length > logBudget) text = strSlice(text, 0, logBudget) + ' [... cut at SessionLimits.log_bytes_per_call]';
+    logBudget -= text.length;
+    const line = { seq: ++seq, level, text, context: cfg.kind };
+    if (uncaught) line.uncaught = true;
+    push(logs, line);
+  }
 
   // ---- timers on the virtual clock -----------------------------------------------------------
   function addTimer(fn, ms, args, repeat) {
@@ -476,6 +492,7 @@
   wr.step = function (input) {
     lastOut = null;
     const inp = jsonParse(input);
+    logBudget = cfg.limits ? cfg.limits.logBytes + 1 : Infinity;
     wallDeadline = inp.wallDeadline || 0;
     if (inp.now !== undefined && inp.now > now) now = inp.now;
     // The app was in the background: timers are frozen, so their due times move with the clock.
