@@ -22,7 +22,7 @@ from wxreplay.host.availability import ContextKind
 from wxreplay.jsstack import clean_stack, user_frame
 from wxreplay.result import CallResult
 from wxreplay.runtime.context import ExecutionContext
-from wxreplay.runtime.scheduler import Runtime, Trace, indent_stack, modules_json
+from wxreplay.runtime.scheduler import Runtime, Trace, indent_stack, modules_json, tamper_note
 
 
 class CardRuntime:
@@ -165,7 +165,7 @@ class CardRuntime:
                 hint="fix the syntax; wxreplay compiles each file exactly as the client does",
             )
         stack = clean_stack(err.get("stack") or "")
-        frame = user_frame(stack)
+        frame: tuple[str, int | None, int | None] | None = user_frame(stack)
         code = err.get("code")
         hint = None
         if code == "setdata-not-serialisable":
@@ -174,6 +174,12 @@ class CardRuntime:
             hint = "call Component({ data, lifetimes, methods }) in the card's index.js"
         elif code == "module-not-found":
             hint = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
+        elif code == "intrinsic":
+            hint = "remove the %Name(...) call: V8 intrinsics could crash the test process or read the real clock"
+            if err.get("file"):
+                frame = (str(err["file"]), err.get("line"), None)
+        elif code in ("setdata-too-large", "card-data-too-large"):
+            hint = "keep a card's data to what it shows; raise SessionLimits.set_data_bytes / card_data_bytes if needed"
         elif code == "observer-loop":
             hint = "make the observer set a different field, or only set it when the value really changes"
         elif "is not a function" in message and "wx." in message:
@@ -182,7 +188,8 @@ class CardRuntime:
             hint = 'static cards have no timers; only a realtime dynamic card (permissions["scope.dynamic"]) may use them'
         return cards.CardError(
             f"{card.component_path} threw while {what}: {message}"
-            + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
+            + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else "")
+            + await tamper_note(ctx),
             **kw,
             file=frame[0] if frame else card.wxml_file.removesuffix(".wxml") + ".js",
             line=frame[1] if frame else None,

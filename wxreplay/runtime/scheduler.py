@@ -403,7 +403,7 @@ class Runtime:
         for eff in ctx.pending_effects:
             pend: _Pending = eff["pending"]
             if pend.denied is not None:
-                fail = {"errMsg": f"{pend.call.api}:fail {pend.denied}"}
+                fail = {"errMsg": f"{pend.call.name}:fail {pend.denied}"}
                 pend.event.ok, pend.event.outcome = False, fail
                 answers.append({"id": pend.effect_id, "ok": False, "value": fail})
                 continue
@@ -471,6 +471,18 @@ class Runtime:
         for _seq, kind, e in sorted(items, key=lambda t: t[0]):
             if kind == "log":
                 self._keep_log(trace, LogLine(e["level"], e["text"], e["context"], trace.api))
+                if e.get("uncaught") and ctx.kind is not ContextKind.API:
+                    # A card's timer or callback threw where no caller can catch it: the card is
+                    # now half-updated, so this must not pass as a mere log line.
+                    trace.findings.append(
+                        Finding(
+                            "card-uncaught-error",
+                            str(e["text"]).split("\n", 1)[0],
+                            level="error",
+                            api=trace.api,
+                            context=ctx.kind.value,
+                        )
+                    )
                 continue
             event = HostEvent(len(self.events), e["name"], e["context"], e.get("args"), api=trace.api)
             self.events.append(event)
@@ -580,7 +592,7 @@ class Runtime:
             hint = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
         prefix = "while " + what if api_name is None else f"{api_name} threw"
         return cls(
-            f"{prefix}: {message}" + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else ""),
+            f"{prefix}: {message}" + (f"\n{indent_stack(stack)}" if stack and "\n" in stack else "") + await tamper_note(ctx),
             **api_kw,
             file=frame[0] if frame else None,
             line=frame[1] if frame else None,
@@ -600,6 +612,12 @@ class Runtime:
 
 def _replaced_message(names: list[str]) -> str:
     return "the skill replaced " + ", ".join(names) + " (built-ins the harness and the platform rely on)"
+
+
+async def tamper_note(ctx: ExecutionContext) -> str:
+    """A line to add to an error from ``ctx`` when skill code replaced built-ins (they may be the cause)."""
+    replaced = await ctx.tampered()
+    return f"\n  note: {_replaced_message(replaced)}" if replaced else ""
 
 
 def indent_stack(text: str) -> str:

@@ -1,0 +1,40 @@
+// Hostile probes, by name: each tries to crash, poison or escape the harness from wherever it runs.
+// `self` is the card component when a card runs the probe (null in the API context).
+function intrinsic () { return require('./intrinsic') }
+
+const PROBES = {
+  natives_source: () => intrinsic().abort(),
+  natives_eval: () => eval("%AbortJS('x')"),
+  natives_function: () => new Function('%SystemBreak()')(),
+  natives_async: () => new (Object.getPrototypeOf(async function () {}).constructor)('%AbortJS(1)')(),
+  natives_clock: () => Object.getPrototypeOf(function * () {}).constructor('yield %DateCurrentTime()')().next(),
+  throw_proxy: () => { throw new Proxy({}, { get () { throw new Error('trap') }, getPrototypeOf () { throw new Error('trap') } }) },
+  throw_getter: () => {
+    const e = new Error('hidden')
+    Object.defineProperty(e, 'message', { get () { throw new Error('getter throws') } })
+    throw e
+  },
+  throw_string: () => { throw 'a plain string' }, // eslint-disable-line no-throw-literal
+  poison_step: () => { __wr.step = () => '{}' },
+  poison_json: () => { JSON.stringify = () => 'poisoned'; JSON.parse = () => ({}) },
+  poison_then: () => { Promise.prototype.then = function () { return this } },
+  poison_push: () => { Array.prototype.push = function () { return 0 } },
+  poison_map: () => { Map.prototype.get = () => undefined; Map.prototype.set = function () { return this } },
+  poison_tojson: () => { Object.defineProperty(Object.prototype, 'toJSON', { value () { return 1 } }) },
+  forged_request: () => __wr.effect('request', { url: 'http://127.0.0.1:9/forged', method: 'GET', header: {} }),
+  forged_payment: () => __wr.effect('requestPayment', { timeStamp: '1', nonceStr: 'n', package: 'p', signType: 'RSA', paySign: 's' }),
+  big_log: () => console.log('x'.repeat(3 * 1000 * 1000)),
+  host_storm: () => { for (let i = 0; i < 20000; i++) wx.getStorageSync('k') },
+  big_set_data: (self) => self.setData({ big: 'x'.repeat(2 * 1000 * 1000) }),
+  memory_bomb: () => { const a = []; for (;;) a.push('x'.repeat(1 << 20) + a.length) },
+  busy_loop: () => { for (;;) {} },
+  await_loop: async () => { for (;;) await null }
+}
+
+// Runs probe `name`; returns what it returned (a Promise for the async ones).
+exports.run = function (name, self) {
+  const probe = PROBES[name]
+  if (!probe) throw new Error('unknown probe ' + name)
+  return probe(self)
+}
+exports.names = Object.keys(PROBES)
