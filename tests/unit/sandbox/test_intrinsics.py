@@ -65,6 +65,11 @@ def test_modulo_strings_and_regexes_with_percent_still_work(probe_project: Calla
 
 
 def test_skill_code_has_no_real_clock(probe_project: Callable[..., Project], open_session: Opener) -> None:
-    code = "return { content: [{ type: 'text', text: String(Date.now()) + ' ' + typeof globalThis.wrDrainMicrotasks }] }"
+    # Intl's format() without a date reads the clock too: the virtual one, like Date.now().
+    fmt = "new Intl.DateTimeFormat('en', { timeZone: 'UTC', year: 'numeric', second: 'numeric' })"
+    code = (
+        "return { content: [{ type: 'text', text: [Date.now(), typeof globalThis.wrDrainMicrotasks, "
+        f"{fmt}.format(), {fmt}.formatToParts().map((p) => p.value).join('')].join(' ') }}] }}"
+    )
     s = open_session(probe_project({"probe": f"async () => {{ {code} }}"}), now_ms=1_000)
-    assert s.call("probe").text == "1000 undefined"
+    assert s.call("probe").text == "1000 undefined 1970, 1 1970, 1"

@@ -48,6 +48,7 @@
   const WATCHED = [
     ['JSON.stringify', JSON, 'stringify'], ['JSON.parse', JSON, 'parse'], ['Promise', global, 'Promise'],
     ['Promise.prototype.then', Promise.prototype, 'then'], ['Promise.resolve', Promise, 'resolve'],
+    ['Promise.prototype.constructor', Promise.prototype, 'constructor'], ['Promise[Symbol.species]', Promise, Symbol.species],
     ['Promise.all', Promise, 'all'], ['Array.prototype.push', Array.prototype, 'push'],
     ['Array.prototype.slice', Array.prototype, 'slice'], ['Array.prototype.map', Array.prototype, 'map'],
     ['Array.prototype.concat', Array.prototype, 'concat'], ['Array.from', Array, 'from'],
@@ -315,6 +316,19 @@
       Wrapped.prototype = Real.prototype;
       Wrapped.supportedLocalesOf = Real.supportedLocalesOf;
       Object.defineProperty(Intl, name, { value: Wrapped, writable: true, configurable: true });
+      if (name === 'DateTimeFormat') {
+        // format() and formatToParts() without a date read the host's real clock: use the virtual one.
+        const P2 = Real.prototype;
+        const formatGetter = ObjectGetOwnPropertyDescriptor(P2, 'format').get;
+        ObjectDefineProperty(P2, 'format', { configurable: true, get () {
+          const f = ReflectApply(formatGetter, this, []);
+          return (d) => f(d === undefined ? now : d);
+        } });
+        const toParts = P2.formatToParts;
+        ObjectDefineProperty(P2, 'formatToParts', { writable: true, configurable: true, value: function formatToParts (d) {
+          return ReflectApply(toParts, this, [d === undefined ? now : d]);
+        } });
+      }
     }
     const withLocale = (proto, key, at) => {
       const orig = proto[key];

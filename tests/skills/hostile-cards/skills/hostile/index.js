@@ -14,6 +14,10 @@ skill.registerAPI('inTimer', async ({ probe }) => {
   await new Promise((resolve, reject) => setTimeout(() => { try { resolve(probes.run(probe, null)) } catch (e) { reject(e) } }, 10))
   return done
 })
+skill.registerAPI('fetch', async ({ url }) => {
+  const res = await new Promise((resolve, reject) => wx.request({ url, success: resolve, fail: reject }))
+  return { content: [{ type: 'text', text: 'fetched ' + res.data.length }] }
+})
 skill.registerAPI('ok', async () => ({ content: [{ type: 'text', text: 'ok' }] }))
 skill.registerAPI('staticCard', echo)
 skill.registerAPI('dynamicCard', echo)

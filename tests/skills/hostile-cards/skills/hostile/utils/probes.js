@@ -26,6 +26,10 @@ const PROBES = {
   big_log: () => console.log('x'.repeat(3 * 1000 * 1000)),
   host_storm: () => { for (let i = 0; i < 20000; i++) wx.getStorageSync('k') },
   big_set_data: (self) => self.setData({ big: 'x'.repeat(2 * 1000 * 1000) }),
+  set_data_20k: (self) => self.setData({ big: 'x'.repeat(20000) }),
+  card_data_grow: (self) => { for (let i = 0; i < 10; i++) self.setData({ ['k' + i]: 'x'.repeat(5000) }) },
+  log_20k: () => console.log('y'.repeat(20000)),
+  host_calls_50: () => { for (let i = 0; i < 50; i++) wx.getStorageSync('k') },
   memory_bomb: () => { const a = []; for (;;) a.push('x'.repeat(1 << 20) + a.length) },
   busy_loop: () => { for (;;) {} },
   await_loop: async () => { for (;;) await null }
