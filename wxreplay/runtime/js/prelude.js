@@ -244,6 +244,38 @@
     }
   }
 
+  // ---- no work outside a step ---------------------------------------------------------------------
+  // V8 runs some callbacks from tasks of its own, after an eval has returned: outside the
+  // wall-clock guard (a loop there wedges the isolate for good) and on the real clock. Skill code
+  // gets none: Atomics.waitAsync (mini-racer's own setTimeout uses it) is removed, a
+  // FinalizationRegistry never calls back (the spec allows it; GC timing is not deterministic
+  // anyway), and WebAssembly's async compile runs synchronously inside the step.
+  if (typeof Atomics === 'object') delete Atomics.waitAsync;
+  if (typeof FinalizationRegistry === 'function') {
+    const Inert = class FinalizationRegistry {
+      constructor(cleanup) { if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable'); }
+      register(target) { if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError('FinalizationRegistry.prototype.register: invalid target'); }
+      unregister() { return false; }
+    };
+    ObjectDefineProperty(global, 'FinalizationRegistry', { value: Inert, writable: true, configurable: true });
+  }
+  if (typeof WebAssembly === 'object') {
+    const W = WebAssembly;
+    const Module = W.Module, Instance = W.Instance;
+    const later = (fn) => promiseThen(ReflectApply(PromiseResolve, PromiseCtor, []), fn);
+    const isModule = (x) => { try { return errorIsPrototypeOf(Module.prototype, x); } catch (e) { return false; } };
+    const sync = {
+      compile: (bytes) => later(() => new Module(bytes)),
+      instantiate: (src, imports) => later(() => {
+        if (isModule(src)) return new Instance(src, imports);
+        const module = new Module(src);
+        return { module, instance: new Instance(module, imports) };
+      }),
+    };
+    for (const k of ['compile', 'instantiate']) ObjectDefineProperty(W, k, { value: sync[k], writable: true, configurable: true });
+    for (const k of ['compileStreaming', 'instantiateStreaming']) delete W[k];
+  }
+
   // ---- deterministic time: Date on the session's virtual clock, in the device's time zone --------
   const MIN = 60000;
   const hostTzo = RealDate.prototype.getTimezoneOffset;

@@ -30,6 +30,9 @@ const PROBES = {
   card_data_grow: (self) => { for (let i = 0; i < 10; i++) self.setData({ ['k' + i]: 'x'.repeat(5000) }) },
   log_20k: () => console.log('y'.repeat(20000)),
   host_calls_50: () => { for (let i = 0; i < 50; i++) wx.getStorageSync('k') },
+  realtime_task: () => Atomics.waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1).value.then(() => { for (;;) {} }),
+  timer_manager: () => new __TimerManager().setTimeout(() => { for (;;) {} }, 1), // eslint-disable-line no-undef
+  wasm_async: () => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => { for (;;) {} }),
   memory_bomb: () => { const a = []; for (;;) a.push('x'.repeat(1 << 20) + a.length) },
   busy_loop: () => { for (;;) {} },
   await_loop: async () => { for (;;) await null }
