@@ -7,7 +7,10 @@ tap; the same in a realtime dynamic card, plus its timer. Probes: utils/probes.j
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,3 +152,24 @@ def test_the_bridge_cannot_be_replaced(hostile: Project, session: Session) -> No
     # __wr is frozen: the assignment in the skill's (sloppy) module is ignored, the bridge stays ours.
     session.call("inHandler", {"probe": "poison_step"})
     assert session.call("ok").text == "ok"
+
+
+@pytest.mark.parametrize(
+    "probe, message",
+    [
+        ("natives_eval", "V8 intrinsic syntax (%Name(...)) is not available to skill code"),
+        ("natives_function", "V8 intrinsic syntax (%Name(...)) is not available to skill code"),
+        ("throw_proxy", "cannot be read (a Proxy or a throwing getter?): trap"),
+        ("poison_tojson", "the skill replaced Object.prototype.toJSON"),
+    ],
+)
+def test_wxreplay_call_survives_a_hostile_skill(probe: str, message: str) -> None:
+    """As a user runs it: `wxreplay call` exits 1 with the error (V8 used to end the process with 133)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "wxreplay.cli", "call", str(HOSTILE), "inHandler", "--args", json.dumps({"probe": probe})],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 1, out.stderr
+    assert message in out.stderr and "Traceback" not in out.stderr
