@@ -22,9 +22,10 @@ from wxreplay.findings import Finding
 from wxreplay.host.availability import ContextKind
 from wxreplay.result import CallResult
 from wxreplay.runtime.context import ExecutionContext
-from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, error_message, read_js_error
+from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, error_message, read_js_error, tamper_note
 from wxreplay.runtime.scheduler import Runtime, Trace, modules_json
 
+CARD_DATA_HINT = "keep a card's data to what it shows; raise SessionLimits.set_data_bytes / card_data_bytes if needed"
 # Hints for the codes the card contexts' JS puts on its error records (module-not-found: shared, in jserror).
 _CARD_CODE_HINTS = {
     "setdata-not-serialisable": (
@@ -32,6 +33,8 @@ _CARD_CODE_HINTS = {
     ),
     "no-component": "call Component({ data, lifetimes, methods }) in the card's index.js",
     "observer-loop": "make the observer set a different field, or only set it when the value really changes",
+    "setdata-too-large": CARD_DATA_HINT,
+    "card-data-too-large": CARD_DATA_HINT,
 }
 
 
@@ -181,7 +184,7 @@ class CardRuntime:
         ):
             hint = 'static cards have no timers; only a realtime dynamic card (permissions["scope.dynamic"]) may use them'
         return cards.CardError(
-            f"{card.component_path} threw while {what}: {rec.message}" + rec.stack_suffix,
+            f"{card.component_path} threw while {what}: {rec.message}" + rec.stack_suffix + await tamper_note(ctx),
             **kw,
             file=frame[0] if frame else card.wxml_file.removesuffix(".wxml") + ".js",
             line=frame[1] if frame else None,

@@ -17,8 +17,9 @@ from wxreplay.host.base import HostCall, HostOutcome
 class HttpHandler:
     """Answers ``request`` host calls with an httpx client on the given transport."""
 
-    def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, transport: httpx.BaseTransport | None = None, *, max_bytes: int | None = None) -> None:
         self.client = httpx.Client(transport=transport, follow_redirects=True, trust_env=False)
+        self.max_bytes = max_bytes  # SessionLimits.response_bytes: a body past it fails the request
 
     def close(self) -> None:
         self.client.close()
@@ -31,7 +32,19 @@ class HttpHandler:
         timeout = max(float(a.get("timeout") or 60000) / 1000.0, 0.001)
         method, url = a["method"], a["url"]
         try:
-            resp = self.client.request(method, url, headers=a.get("header") or {}, content=body, timeout=timeout)
+            request = self.client.build_request(method, url, headers=a.get("header") or {}, content=body, timeout=timeout)
+            resp = self.client.send(request, stream=True)
+            try:
+                too_big = self._read_bounded(resp)
+            finally:
+                resp.close()
+            if too_big:
+                return HostOutcome.fail(
+                    "request",
+                    f"response body larger than {self.max_bytes} bytes",
+                    diagnostic=f"wx.request {method} {url}: the response body is larger than {self.max_bytes} bytes "
+                    "(SessionLimits.response_bytes); the request fails",
+                )
         except httpx.TimeoutException:
             return HostOutcome.fail("request", "timeout", diagnostic=f"wx.request {method} {url} timed out after {timeout:g} s")
         except httpx.ConnectError as e:
@@ -44,6 +57,18 @@ class HttpHandler:
         except httpx.HTTPError as e:
             return HostOutcome.fail("request", str(e) or type(e).__name__, diagnostic=f"wx.request {method} {url} failed: {e!r}")
         return HostOutcome.success("request", response_value(resp))
+
+    def _read_bounded(self, resp: httpx.Response) -> bool:
+        """Read the body into ``resp`` unless it passes ``max_bytes``; True when it did (nothing kept)."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_bytes():
+            size += len(chunk)
+            if self.max_bytes is not None and size > self.max_bytes:
+                return True
+            chunks.append(chunk)
+        resp._content = b"".join(chunks)  # what resp.read() would have set
+        return False
 
 
 def response_value(resp: httpx.Response) -> dict[str, Any]:

@@ -26,6 +26,11 @@ _BY_KIND = {
     ContextKind.DYNAMIC: ("card_context.js",),
 }
 WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
+_OUTPUT_KEYS = ("effects", "logs", "events", "storageOps", "findings", "finished", "now", "nextTimer")
+
+
+class BridgeBroken(Exception):
+    """A step's output could not be read: skill code broke something the bridge relies on."""
 
 
 @cache
@@ -37,8 +42,13 @@ def _script(name: str) -> str:
 def bootstrap_js(kind: ContextKind) -> str:
     """The JavaScript installed into a fresh context of ``kind``, before its configuration."""
     body = "\n;".join(_script(n) for n in (*_COMMON, *_BY_KIND[kind]))
+    # The only V8 intrinsic the harness uses lives in this closure: no global, no property of
+    # ``__wr``, so skill code cannot reach it (and prelude.js screens skill code for ``%`` syntax).
+    wrapped = (
+        "(function () {\n'use strict';\nfunction wrDrainMicrotasks() { %PerformMicrotaskCheckpoint(); }\n" + body + "\n})();"
+    )
     # One sourceURL for the whole bootstrap: frames from it are wxreplay's, hidden from users.
-    return body + "\n//# sourceURL=wxreplay:bootstrap.js\n"
+    return wrapped + "\n//# sourceURL=wxreplay:bootstrap.js\n"
 
 
 class ExecutionContext:
@@ -59,8 +69,18 @@ class ExecutionContext:
         self.next_timer: int | None = None
         self.pending_effects: list[dict[str, Any]] = []
 
-    async def boot(self, *, device: Device, now: int, seed: int, session_id: str, skill_path: str, standalone: bool) -> None:
-        """Install the prelude, configure it for this device and session, and build ``wx``."""
+    async def boot(
+        self,
+        *,
+        device: Device,
+        now: int,
+        seed: int,
+        session_id: str,
+        skill_path: str,
+        standalone: bool,
+        limits: dict[str, int],
+    ) -> None:
+        """Install the prelude, configure it for this device, session and ``limits``, and build ``wx``."""
         info = device.info()
         config = {
             "kind": self.kind.value,
@@ -78,6 +98,7 @@ class ExecutionContext:
             "sessionId": session_id,
             "skillPath": skill_path,
             "standalone": standalone,
+            "limits": limits,
         }
         self.now = now
         await self.isolate.eval(bootstrap_js(self.kind))
@@ -94,6 +115,8 @@ class ExecutionContext:
             setup += "wx.modelContext = __wr.buildModelContext();"
         else:
             setup += "wx.modelContext = __wr.buildCardModelContext();"
+        # The bridge is complete: freeze it, so skill code cannot replace __wr.step or a starter.
+        setup += "Object.freeze(__wr.starters); Object.freeze(__wr.timers); Object.freeze(__wr.map); Object.freeze(__wr);"
         await self.isolate.eval(setup + "0")
 
     async def define_modules(self, files_json: str) -> None:
@@ -106,15 +129,34 @@ class ExecutionContext:
         payload["wallDeadline"] = int((time.time() + self.isolate.wall_timeout) * 1000)
         arg = json.dumps(json.dumps(payload, ensure_ascii=False), ensure_ascii=False)
         text = await self.isolate.eval("__wr.step(" + arg + ")")
-        out: dict[str, Any] = json.loads(str(text))
+        out = self._read_output(text)
         self.next_timer = out["nextTimer"]
         self.now = max(self.now, int(out["now"]))
         return out
 
+    def _read_output(self, text: Any) -> dict[str, Any]:
+        """The step's output, checked: a skill that broke the bridge must not surface as a KeyError."""
+        try:
+            out = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            out = None
+        if not isinstance(out, dict) or any(k not in out for k in _OUTPUT_KEYS) or not isinstance(out["now"], int):
+            raise BridgeBroken(f"the bridge of the {self.kind.label} returned unreadable output")
+        return out
+
+    async def tampered(self) -> list[str]:
+        """The built-ins the harness relies on that skill code replaced (empty when none or unknown)."""
+        try:
+            text = await self.isolate.eval("__wr.tampered()")
+            names = json.loads(str(text))
+        except Exception:  # the isolate may be unusable (heap limit); then nothing can be named
+            return []
+        return [str(n) for n in names] if isinstance(names, list) else []
+
     async def flush(self) -> dict[str, Any] | None:
         """What a step that V8 terminated had produced before it died; None if that cannot be read."""
         try:
-            out: dict[str, Any] = json.loads(str(await self.isolate.eval("__wr.flush()")))
+            out = self._read_output(await self.isolate.eval("__wr.flush()"))
         except Exception:  # the isolate may be unusable after the heap limit; nothing to salvage then
             return None
         self.next_timer = out["nextTimer"]

@@ -17,6 +17,9 @@ from wxreplay.runtime.context import ExecutionContext
 SYNTAX_HINT = "fix the syntax; wxreplay compiles each file exactly as the client does"
 MODULE_NOT_FOUND_HINT = "check the path; requires are relative to the requiring file and cannot leave the subpackage"
 WX_MISSING_HINT = "check the wx availability table (spec section 6): APIs missing from this context are undefined"
+INTRINSIC_HINT = "remove the %Name(...) call: V8 intrinsics could crash the test process or read the real clock"
+# Hints for codes either context's JS may put on a record; a caller's own hints come first.
+_SHARED_CODE_HINTS = {"module-not-found": MODULE_NOT_FOUND_HINT, "intrinsic": INTRINSIC_HINT}
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class JsError:
     message: str  # "Name: message"
     code: Any
     stack: str  # wxreplay's own frames removed
-    frame: tuple[str, int, int] | None  # the first frame in the skill's files
+    frame: tuple[str, int | None, int | None] | None  # the first frame in the skill's files
     syntax: SyntaxLocation | None  # set when the record is a syntax error in a skill file
 
     @property
@@ -52,9 +55,7 @@ class JsError:
         """The hint for the record's ``code``: the caller's own hints first, then the shared ones."""
         if not isinstance(self.code, str):
             return None
-        if self.code in own:
-            return own[self.code]
-        return MODULE_NOT_FOUND_HINT if self.code == "module-not-found" else None
+        return own.get(self.code) or _SHARED_CODE_HINTS.get(self.code)
 
     @property
     def wx_missing(self) -> bool:
@@ -75,7 +76,21 @@ async def read_js_error(ctx: ExecutionContext, err: Mapping[str, Any], sources: 
         line, column, msg = await ctx.locate_syntax_error(path, sources.get(path, ""))
         syntax = SyntaxLocation(path, line, column, msg)
     stack = clean_stack(err.get("stack") or "")
-    return JsError(error_message(err), err.get("code"), stack, user_frame(stack), syntax)
+    frame: tuple[str, int | None, int | None] | None = user_frame(stack)
+    if err.get("code") == "intrinsic" and err.get("file"):  # refused before it ran: no stack, the check says where
+        frame = (str(err["file"]), err.get("line"), None)
+    return JsError(error_message(err), err.get("code"), stack, frame, syntax)
+
+
+def replaced_message(names: list[str]) -> str:
+    """What to say when skill code replaced built-ins the harness and the platform rely on."""
+    return "the skill replaced " + ", ".join(names) + " (built-ins the harness and the platform rely on)"
+
+
+async def tamper_note(ctx: ExecutionContext) -> str:
+    """A line to add to an error from ``ctx`` when skill code replaced built-ins (they may be the cause)."""
+    replaced = await ctx.tampered()
+    return f"\n  note: {replaced_message(replaced)}" if replaced else ""
 
 
 def indent_stack(text: str) -> str:

@@ -30,16 +30,16 @@ from wxreplay.errors import (
     SkillLoadError,
 )
 from wxreplay.findings import Finding
-from wxreplay.host import cloud, scripted
+from wxreplay.host import cloud, permissions, scripted
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.base import Handler, Host, HostCall, Interceptor
 from wxreplay.host.device import Device
 from wxreplay.host.http import HttpHandler
 from wxreplay.project import Project, Skill
 from wxreplay.result import HostEvent, LogLine
-from wxreplay.runtime.context import ExecutionContext
+from wxreplay.runtime.context import BridgeBroken, ExecutionContext
 from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
-from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, read_js_error
+from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, read_js_error, replaced_message, tamper_note
 
 T = TypeVar("T")
 
@@ -71,10 +71,31 @@ def modules_json(skill: Skill) -> str:
 
 @dataclass
 class SessionLimits:
-    """Per-context guards: the V8 heap cap and the wall-clock cap of one step."""
+    """The guards of a session against runaway or hostile skill code; each breach is a clear error or finding.
+
+    ``memory_mb`` caps each context's V8 heap and ``wall_timeout_s`` the real time of one step.
+    ``set_data_bytes`` caps the JSON size of one ``setData`` call and ``card_data_bytes`` a card's
+    whole data (a card error naming the limit). ``log_bytes_per_call`` caps the console text one
+    call (or clock advance) keeps: the rest is dropped with a ``log-limit`` finding.
+    ``host_calls_per_call`` caps the wx host calls (sync and async) of one call: an ApiCallError.
+    ``response_bytes`` caps one ``wx.request`` response body: the request fails (``request:fail``).
+    """
 
     memory_mb: int = 128
     wall_timeout_s: float = 5.0
+    set_data_bytes: int = 1_000_000
+    card_data_bytes: int = 4_000_000
+    log_bytes_per_call: int = 1_000_000
+    host_calls_per_call: int = 10_000
+    response_bytes: int = 10_000_000
+
+    def js_limits(self) -> dict[str, int]:
+        """The limits the JavaScript side enforces itself, as the prelude's config expects them."""
+        return {
+            "setDataBytes": self.set_data_bytes,
+            "cardDataBytes": self.card_data_bytes,
+            "logBytes": self.log_bytes_per_call,
+        }
 
 
 @dataclass
@@ -82,6 +103,7 @@ class _Pending:
     call: HostCall
     event: HostEvent
     effect_id: int
+    denied: str | None = None  # why the effect may not run in its context (then the host never sees it)
 
 
 @dataclass
@@ -92,6 +114,8 @@ class Trace:
     findings: list[Finding] = field(default_factory=list)
     logs: list[LogLine] = field(default_factory=list)
     events: list[HostEvent] = field(default_factory=list)
+    log_bytes: int = 0  # console text kept so far (SessionLimits.log_bytes_per_call)
+    logs_dropped: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,7 +192,7 @@ class Runtime:
         self.ordinal = self.device.next_session()
         self.seed = _session_seed(self.device.seed, self.ordinal)
         self.session_id = session_id or _session_id(self.device, self.now, self.ordinal)
-        self.http = HttpHandler(setup.transport)
+        self.http = HttpHandler(setup.transport, max_bytes=limits.response_bytes)
         default: dict[str, Handler] = {
             "request": self.http,
             "login": scripted.login(self.device),
@@ -246,6 +270,7 @@ class Runtime:
                 session_id=self.session_id,
                 skill_path=self.skill.path,
                 standalone=self.project.app_json is None,
+                limits=self.limits.js_limits(),
             )
         api = self.contexts[ContextKind.API]
         await api.define_modules(modules_json(self.skill))
@@ -348,6 +373,13 @@ class Runtime:
                 else "nothing (a Promise that never settles)"
             )
             self.now = max(self.now, deadline)
+            replaced = await ctx.tampered()
+            if replaced:
+                raise CallTimeoutError(
+                    f"{what} did not finish: {replaced_message(replaced)}",
+                    api=self.trace.api,
+                    hint="leave JavaScript's built-ins in place; wrap or copy them instead of replacing them",
+                )
             raise CallTimeoutError(
                 f"{what} did not finish within the platform's 300 s chain timeout on the virtual clock; "
                 f"it was waiting on {waited}",
@@ -379,6 +411,11 @@ class Runtime:
         answers = []
         for eff in ctx.pending_effects:
             pend: _Pending = eff["pending"]
+            if pend.denied is not None:
+                fail = {"errMsg": f"{pend.call.name}:fail {pend.denied}"}
+                pend.event.ok, pend.event.outcome = False, fail
+                answers.append({"id": pend.effect_id, "ok": False, "value": fail})
+                continue
             outcome = self.host.dispatch(pend.call)
             pend.event.ok = outcome.ok
             pend.event.outcome = outcome.value
@@ -412,8 +449,15 @@ class Runtime:
                 api=self.trace.api,
                 hint="look for data that grows without bound",
             ) from None
-        except JSEvalException as e:  # pragma: no cover - the prelude catches user errors itself
-            raise ApiCallError(f"internal JavaScript error during {what}: {e}", api=self.trace.api) from None
+        except (JSEvalException, BridgeBroken) as e:
+            # The prelude catches the skill's own errors: this is skill code breaking the harness.
+            replaced = await ctx.tampered()
+            detail = replaced_message(replaced) if replaced else f"internal JavaScript error: {str(e).splitlines()[0]}"
+            raise ApiCallError(
+                f"{what} broke the {ctx.kind.label}'s bridge to wxreplay: {detail}",
+                api=self.trace.api,
+                hint="leave JavaScript's built-ins in place; wrap or copy them instead of replacing them",
+            ) from None
         self._absorb(ctx, out)
 
     async def _salvage(self, ctx: ExecutionContext) -> None:
@@ -435,9 +479,19 @@ class Runtime:
         items += [(e["seq"], "log", e) for e in out["logs"]]
         for _seq, kind, e in sorted(items, key=lambda t: t[0]):
             if kind == "log":
-                line = LogLine(e["level"], e["text"], e["context"], trace.api)
-                self.logs.append(line)
-                trace.logs.append(line)
+                self._keep_log(trace, LogLine(e["level"], e["text"], e["context"], trace.api))
+                if e.get("uncaught") and ctx.kind is not ContextKind.API:
+                    # A card's timer or callback threw where no caller can catch it: the card is
+                    # now half-updated, so this must not pass as a mere log line.
+                    trace.findings.append(
+                        Finding(
+                            "card-uncaught-error",
+                            str(e["text"]).split("\n", 1)[0],
+                            level="error",
+                            api=trace.api,
+                            context=ctx.kind.value,
+                        )
+                    )
                 continue
             event = HostEvent(len(self.events), e["name"], e["context"], e.get("args"), api=trace.api)
             self.events.append(event)
@@ -451,7 +505,8 @@ class Runtime:
                 n = self._ordinals.get(e["name"], 0)
                 self._ordinals[e["name"]] = n + 1
                 call = HostCall(e["name"], e.get("args"), e["context"], trace.api, n)
-                ctx.pending_effects.append({"pending": _Pending(call, event, e["id"])})
+                denied = permissions.check_effect(ctx.kind, str(e["name"]), out["findings"], trace.findings, trace.api)
+                ctx.pending_effects.append({"pending": _Pending(call, event, e["id"], denied)})
         for f in out["findings"]:
             level = f.get("level", "warning")
             trace.findings.append(
@@ -467,6 +522,34 @@ class Runtime:
             if not self.listener.on_late_finish(ctx, rec, trace):
                 self._finished[rec["id"]] = rec
         self.listener.on_renders(out.get("cards") or ())
+        if len(trace.events) > self.limits.host_calls_per_call:
+            raise ApiCallError(
+                f"{trace.api or 'the skill'} made more than {self.limits.host_calls_per_call} wx host calls in one call "
+                f"(the {ctx.kind.label}); wxreplay stopped it",
+                api=trace.api,
+                hint="look for a loop around a wx API; raise SessionLimits.host_calls_per_call if this is intended",
+            )
+
+    def _keep_log(self, trace: Trace, line: LogLine) -> None:
+        """Keep ``line`` unless the operation's console budget is spent (then one finding says so)."""
+        limit = self.limits.log_bytes_per_call
+        size = len(line.text.encode("utf-8", "surrogatepass"))
+        if trace.log_bytes + size > limit:
+            if not trace.logs_dropped:
+                trace.logs_dropped = True
+                trace.findings.append(
+                    Finding(
+                        "log-limit",
+                        f"console output passed {limit} bytes in one call; the rest was dropped "
+                        "(SessionLimits.log_bytes_per_call)",
+                        api=trace.api,
+                        context=line.context,
+                    )
+                )
+            return
+        trace.log_bytes += size
+        self.logs.append(line)
+        trace.logs.append(line)
 
     async def _js_error(
         self,
@@ -500,7 +583,7 @@ class Runtime:
         prefix = "while " + what if api_name is None else f"{api_name} threw"
         frame = rec.frame
         return cls(
-            f"{prefix}: {rec.message}" + rec.stack_suffix,
+            f"{prefix}: {rec.message}" + rec.stack_suffix + await tamper_note(ctx),
             **api_kw,
             file=frame[0] if frame else None,
             line=frame[1] if frame else None,

@@ -10,8 +10,8 @@
 
   function register(name, fn, skill) {
     if (typeof name !== 'string' || name === '') throw new TypeError('registerAPI(name, handler): name must be a non-empty string');
-    if (registry.has(name)) wr.finding('duplicate-registration', 'registerAPI("' + name + '") was called twice; the later handler wins', { apiName: name });
-    registry.set(name, { fn, skill });
+    if (wr.map.has(registry, name)) wr.finding('duplicate-registration', 'registerAPI("' + name + '") was called twice; the later handler wins', { apiName: name });
+    wr.map.set(registry, name, { fn, skill });
     wr.event('modelContext.registerAPI', { name, viaSkill: !!skill, handlerType: typeof fn }, null);
   }
 
@@ -54,7 +54,7 @@
   // Koa's compose, plus the platform's habit that a middleware returning a result object
   // (e.g. after catching the handler's error) supplies the call's result.
   function runChain(name, args) {
-    const reg = registry.get(name);
+    const reg = wr.map.get(registry, name);
     if (!reg) {
       const e = new Error('API "' + name + '" is not registered by index.js');
       e.__wrCode = 'not-registered';
@@ -69,9 +69,9 @@
       index = i;
       try {
         if (i === mws.length) {
-          return Promise.resolve(reg.fn(wr.clone(args))).then((r) => { ctx.result = r; return r; });
+          return wr.promiseThen(wr.promiseResolve(reg.fn(wr.clone(args))), (r) => { ctx.result = r; return r; });
         }
-        return Promise.resolve(mws[i](ctx, () => dispatch(i + 1))).then((ret) => {
+        return wr.promiseThen(wr.promiseResolve(mws[i](ctx, () => dispatch(i + 1))), (ret) => {
           if (ret !== null && typeof ret === 'object') ctx.result = ret;
           return ctx.result;
         });
@@ -95,7 +95,7 @@
       }
       result = Object.assign({}, result, { handoff: Object.assign({}, resolved, { __lazy: true }) });
     }
-    const json = JSON.stringify(result === undefined ? null : result);
+    const json = wr.bridgeJson(result === undefined ? null : result);
     return json === undefined ? 'null' : json;
   }
 
@@ -103,11 +103,13 @@
     wr.track(s.id, runChain(s.api, s.args), serialiseResult);
   };
   wr.starters.load = function (s) {
-    const p = Promise.resolve().then(() => {
+    const p = wr.promiseThen(wr.promiseResolve(), () => {
       const exp = wr.require(s.entry);
       // [INT]'s `module.exports = { getWeather }` in index.js registers nothing on the client: report it.
       const exported = exp && typeof exp === 'object' ? Object.keys(exp).filter((k) => typeof exp[k] === 'function') : [];
-      return { registered: Array.from(registry.keys()), exported };
+      const registered = [];
+      wr.map.forEach(registry, (v, k) => { wr.push(registered, k); });
+      return { registered, exported };
     });
     wr.track(s.id, p);
   };

@@ -199,14 +199,26 @@
       throw new TypeError('setData(data): data must be an object of key -> value, got ' + typeName(obj));
     }
     const changes = [];
+    let size = 0;
+    const limits = wr.cfg().limits || {};
     for (const key of Object.keys(obj)) {
       const path = parsePath(key);
       if (obj[key] === undefined) wr.finding('setdata-undefined', 'setData: "' + key + '" is set to undefined, which the client ignores with a warning; use null');
-      changes.push([path, checkedClone(obj[key], key, 'setData', [])]); // all keys checked before any is applied
+      const value = checkedClone(obj[key], key, 'setData', []);
+      size += key.length + (value === undefined ? 0 : wr.bridgeJson(value).length);
+      if (size > limits.setDataBytes) {
+        throw fail('setdata-too-large', 'setData: the data passed is larger than ' + limits.setDataBytes +
+          ' bytes of JSON (SessionLimits.set_data_bytes); send less per call', RangeError);
+      }
+      changes.push([path, value]); // all keys checked before any is applied
     }
     const before = {};
     for (const [path] of changes) { const top = path[0]; if (rec.def.properties[top] !== undefined && !(top in before)) before[top] = rec.comp.data[top]; }
     for (const [path, value] of changes) assignPath(rec.comp.data, path, value);
+    if (size > 0 && wr.bridgeJson(rec.comp.data).length > limits.cardDataBytes) {
+      throw fail('card-data-too-large', 'setData: the card\'s data is now larger than ' + limits.cardDataBytes +
+        ' bytes of JSON (SessionLimits.card_data_bytes); keep only what the card shows', RangeError);
+    }
     dirty.add(rec);
     if (typeof cb === 'function') rec.callbacks.push(cb);
     runObservers(rec, changes.map((c) => c[0]), before);
@@ -500,16 +512,18 @@
         rec.callbacks = [];
         for (const cb of cbs) within(rec, () => { try { cb.call(rec.comp); } catch (e) { wr.reportError('setData callback', e); } });
       }
-      %PerformMicrotaskCheckpoint();
+      wrDrainMicrotasks();
     }
     // Renders and callbacks may log or record events: merge them into this step's output.
     const merged = wr.flush();
-    return merged.slice(0, -1) + ',"cards":' + JSON.stringify(Array.from(out.values())) + '}';
+    const cards = [];
+    wr.map.forEach(out, (v) => { wr.push(cards, v); });
+    return merged.slice(0, -1) + ',"cards":' + wr.bridgeJson(cards) + '}';
   };
 
   // ---- starters -------------------------------------------------------------------------------
-  wr.installWxml = function (runtimeSource) { R = (0, eval)(runtimeSource); };
-  wr.defineTemplate = function (key, source) { templates[key] = (0, eval)(source); };
+  wr.installWxml = function (runtimeSource) { R = wr.compileScript(runtimeSource); };
+  wr.defineTemplate = function (key, source) { templates[key] = wr.compileScript(source); };
   wr.hasTemplate = (key) => !!templates[key];
 
   function loadDefinition(js) {

@@ -61,8 +61,14 @@
     // The wrapper keeps the module's first line on line 1 so V8's positions are the file's own.
     const code = '(function (exports, require, module, __filename, __dirname) {' + src + '\n})\n//# sourceURL=' + path;
     try {
-      return (0, eval)(code);
+      return wr.compileScript(code);
     } catch (e) {
+      if (e && e.__wrCode === 'intrinsic') {
+        // Located here, never by re-compiling the source from Python (that would run a wrapper escape).
+        e.__wrFile = path;
+        e.__wrLine = e.__wrLineInSource;
+        throw e;
+      }
       if (e instanceof SyntaxError) {
         const err = new SyntaxError(e.message + ' in ' + path);
         err.__wrSyntaxFile = path;

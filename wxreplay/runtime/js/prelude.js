@@ -1,13 +1,191 @@
 // wxreplay prelude: installed into every execution context (atomic API, static card, dynamic card)
 // before any skill code. It owns the bridge to Python: one `__wr.step(json)` call per crossing
 // resolves host effects, fires due timers on the virtual clock, starts calls, drains microtasks
-// with %PerformMicrotaskCheckpoint() (so runaway async code stays inside a terminable eval) and
-// returns everything that happened as one JSON string.
+// (wrDrainMicrotasks, defined by context.py's bootstrap wrapper where skill code cannot reach it,
+// so runaway async code stays inside a terminable eval) and returns everything that happened as
+// one JSON string.
 (function (global) {
   'use strict';
+  // ---- built-ins the bridge uses, captured before any skill code runs ---------------------------
+  // A skill may replace any global or prototype method; the harness keeps working with these.
+  const ReflectApply = Reflect.apply;
+  const uncurry = (f) => (self, ...a) => ReflectApply(f, self, a);
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const ObjectCreate = Object.create;
+  const ObjectFreeze = Object.freeze;
+  const ObjectKeys = Object.keys;
+  const ObjectDefineProperty = Object.defineProperty;
+  const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const ObjectGetPrototypeOf = Object.getPrototypeOf;
+  const hasOwn = uncurry(Object.prototype.hasOwnProperty);
+  const promiseThen = uncurry(Promise.prototype.then);
+  const PromiseCtor = Promise;
+  const strIndexOf = uncurry(String.prototype.indexOf);
+  const strSlice = uncurry(String.prototype.slice);
+  const ErrorCtor = Error;
+  const errorIsPrototypeOf = uncurry(Object.prototype.isPrototypeOf);
+  const StringCtor = String;
   const RealDate = Date;
+  const realNow = RealDate.now;
   const wr = {};
-  Object.defineProperty(global, '__wr', { value: wr, enumerable: false });
+  ObjectDefineProperty(global, '__wr', { value: wr, enumerable: false });
+  wr.jsonStringify = jsonStringify;
+  wr.jsonParse = jsonParse;
+  wr.promiseThen = promiseThen;
+  // Appends without Array.prototype.push and without setters a skill may put on Array.prototype.
+  function push(list, v) { ObjectDefineProperty(list, list.length, { value: v, writable: true, enumerable: true, configurable: true }); }
+  wr.push = push;
+  const mapGet = uncurry(Map.prototype.get);
+  const mapSet = uncurry(Map.prototype.set);
+  const mapHas = uncurry(Map.prototype.has);
+  const mapDelete = uncurry(Map.prototype.delete);
+  const mapForEach = uncurry(Map.prototype.forEach);
+  wr.map = { get: mapGet, set: mapSet, has: mapHas, delete: mapDelete, forEach: mapForEach };
+  const PromiseResolve = Promise.resolve;
+  wr.promiseResolve = (v) => ReflectApply(PromiseResolve, PromiseCtor, [v]);
+  // What the harness relies on that a skill could replace: named in errors when something breaks.
+  const WATCHED = [
+    ['JSON.stringify', JSON, 'stringify'], ['JSON.parse', JSON, 'parse'], ['Promise', global, 'Promise'],
+    ['Promise.prototype.then', Promise.prototype, 'then'], ['Promise.resolve', Promise, 'resolve'],
+    ['Promise.prototype.constructor', Promise.prototype, 'constructor'], ['Promise[Symbol.species]', Promise, Symbol.species],
+    ['Promise.all', Promise, 'all'], ['Array.prototype.push', Array.prototype, 'push'],
+    ['Array.prototype.slice', Array.prototype, 'slice'], ['Array.prototype.map', Array.prototype, 'map'],
+    ['Array.prototype.concat', Array.prototype, 'concat'], ['Array.from', Array, 'from'],
+    ['Array.prototype[Symbol.iterator]', Array.prototype, Symbol.iterator],
+    ['Map.prototype.get', Map.prototype, 'get'], ['Map.prototype.set', Map.prototype, 'set'],
+    ['Map.prototype.has', Map.prototype, 'has'], ['Map.prototype.delete', Map.prototype, 'delete'],
+    ['Map.prototype.values', Map.prototype, 'values'], ['Object.assign', Object, 'assign'],
+    ['Object.keys', Object, 'keys'], ['Function.prototype.call', Function.prototype, 'call'],
+    ['Function.prototype.apply', Function.prototype, 'apply'], ['String.prototype.slice', String.prototype, 'slice'],
+  ];
+  const watchedValues = [];
+  for (let i = 0; i < WATCHED.length; i++) watchedValues[i] = WATCHED[i][1][WATCHED[i][2]];
+  const ADDED = [['Object.prototype', Object.prototype], ['Array.prototype', Array.prototype]];
+  wr.tampered = function () {
+    const out = [];
+    for (let i = 0; i < WATCHED.length; i++) {
+      try { if (WATCHED[i][1][WATCHED[i][2]] !== watchedValues[i]) push(out, WATCHED[i][0]); } catch (e) { push(out, WATCHED[i][0]); }
+    }
+    for (let i = 0; i < ADDED.length; i++) {
+      if (hasOwn(ADDED[i][1], 'toJSON')) push(out, ADDED[i][0] + '.toJSON');
+      if (hasOwn(ADDED[i][1], 'then')) push(out, ADDED[i][0] + '.then');
+    }
+    // By hand: JSON.stringify itself may be what the skill poisoned (a toJSON on Array.prototype).
+    let text = '[';
+    for (let i = 0; i < out.length; i++) text += (i ? ',"' : '"') + out[i] + '"';
+    return text + ']';
+  };
+  // Object.prototype.toJSON (or Array.prototype's) would rewrite the bridge's own JSON: set it
+  // aside while the bridge serialises, and put it back for the skill.
+  const TOJSON_HOSTS = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype];
+  function bridgeJson(value) {
+    const aside = [];
+    for (let i = 0; i < TOJSON_HOSTS.length; i++) {
+      const d = ObjectGetOwnPropertyDescriptor(TOJSON_HOSTS[i], 'toJSON');
+      if (d === undefined) continue;
+      if (!d.configurable) throw new ErrorCtor('the skill replaced ' + ['Object', 'Array', 'String', 'Number', 'Boolean'][i] + '.prototype.toJSON (non-configurable); wxreplay cannot serialise its own messages');
+      delete TOJSON_HOSTS[i].toJSON;
+      push(aside, [TOJSON_HOSTS[i], d]);
+    }
+    try { return jsonStringify(value); } finally {
+      for (let i = 0; i < aside.length; i++) ObjectDefineProperty(aside[i][0], 'toJSON', aside[i][1]);
+    }
+  }
+
+  // ---- no V8 intrinsics in skill code ------------------------------------------------------------
+  // V8 runs with --allow-natives-syntax (the harness drains microtasks inside an eval with it), so
+  // `%AbortJS()` in code that reaches the compiler would kill the process. Every way skill code
+  // compiles code (require, eval, the four Function constructors, WXML templates) goes through
+  // screen(). It replaces every `%` not followed by `=` with ` == ` and compiles the result as a
+  // function body, without running it: a `%` in modulo position, a string, a comment or a regex
+  // stays valid, while ` == ` where V8 would read an intrinsic (an operand position) is a syntax
+  // error. The text before each `%` is the same in both sources, so V8 is in the same state there.
+  const RealEval = global.eval;
+  const RealFunction = Function;
+  const AsyncFunction = ObjectGetPrototypeOf(async function () {}).constructor;
+  const GeneratorFunction = ObjectGetPrototypeOf(function* () {}).constructor;
+  const AsyncGeneratorFunction = ObjectGetPrototypeOf(async function* () {}).constructor;
+  const Construct = Reflect.construct;
+  function neutralise(text) {
+    let out = '';
+    let from = 0;
+    for (;;) {
+      const i = strIndexOf(text, '%', from);
+      if (i < 0) return out + strSlice(text, from);
+      out += strSlice(text, from, i) + (text[i + 1] === '=' ? '%' : ' == ');
+      from = i + 1;
+    }
+  }
+  function copy(list) {
+    const out = [];
+    for (let i = 0; i < list.length; i++) out[i] = list[i];
+    return out;
+  }
+  function lineOf(text, at) {
+    let n = 1;
+    for (let i = strIndexOf(text, '\n'); i >= 0 && i < at; i = strIndexOf(text, '\n', i + 1)) n++;
+    return n;
+  }
+  function compiles(Ctor, parts) {
+    try { Construct(Ctor, parts); return true; } catch (e) { return false; }
+  }
+  function intrinsicError(Ctor, parts) {
+    // Name the line of the first `%` that alone breaks the neutralised body: the intrinsic.
+    const body = parts[parts.length - 1];
+    let line = null;
+    for (let i = strIndexOf(body, '%'); i >= 0 && line === null; i = strIndexOf(body, '%', i + 1)) {
+      if (body[i + 1] === '=') continue;
+      const one = copy(parts);
+      one[one.length - 1] = strSlice(body, 0, i) + ' == ' + strSlice(body, i + 1);
+      if (!compiles(Ctor, one)) line = lineOf(body, i);
+    }
+    const e = new SyntaxError('V8 intrinsic syntax (%Name(...)) is not available to skill code' + (line ? ' (line ' + line + ' of the compiled source)' : '') +
+      '; wxreplay refuses to compile it');
+    e.__wrCode = 'intrinsic';
+    e.__wrLineInSource = line;
+    return e;
+  }
+  function screen(Ctor, parts) {
+    let any = false;
+    for (let i = 0; i < parts.length; i++) {
+      parts[i] = StringCtor(parts[i]);
+      if (strIndexOf(parts[i], '%') >= 0) any = true;
+    }
+    if (!any) return;
+    const safe = [];
+    for (let i = 0; i < parts.length; i++) safe[i] = neutralise(parts[i]);
+    if (compiles(Ctor, safe)) return;
+    // A genuine syntax error fails both ways; compiling it for real reports it without running anything.
+    if (!compiles(Ctor, copy(parts))) return;
+    throw intrinsicError(Ctor, parts);
+  }
+  // eval(code): screened, then compiled as a script (always an indirect eval: the real eval is gone).
+  function compileScript(code) {
+    if (typeof code !== 'string') return code;
+    screen(RealFunction, [code]);
+    return RealEval(code);
+  }
+  wr.compileScript = compileScript;
+  function guardedCtor(Real, name) {
+    const Guarded = function (...parts) {
+      screen(Real, parts);
+      return Construct(Real, parts, new.target === undefined || new.target === Guarded ? Real : new.target);
+    };
+    ObjectDefineProperty(Guarded, 'name', { value: name });
+    ObjectDefineProperty(Guarded, 'length', { value: 1 });
+    Guarded.prototype = Real.prototype;
+    ObjectDefineProperty(Real.prototype, 'constructor', { value: Guarded, writable: false, configurable: false });
+    return Guarded;
+  }
+  const GuardedFunction = guardedCtor(RealFunction, 'Function');
+  guardedCtor(AsyncFunction, 'AsyncFunction');
+  guardedCtor(GeneratorFunction, 'GeneratorFunction');
+  guardedCtor(AsyncGeneratorFunction, 'AsyncGeneratorFunction');
+  ObjectDefineProperty(global, 'Function', { value: GuardedFunction, writable: true, configurable: true, enumerable: false });
+  const guardedEval = (code) => compileScript(code);
+  ObjectDefineProperty(guardedEval, 'name', { value: 'eval' });
+  ObjectDefineProperty(global, 'eval', { value: guardedEval, writable: true, configurable: true, enumerable: false });
 
   let cfg = { kind: 'api', tzOffsetMin: -480 };
   let now = 0;
@@ -31,11 +209,13 @@
   wr.now = () => now;
   wr.cfg = () => cfg;
   wr.finding = function (code, message, extra) {
-    findings.push(Object.assign({ code, message, context: cfg.kind }, extra || {}));
+    const f = { code, message, context: cfg.kind };
+    if (extra) for (const k of ObjectKeys(extra)) ObjectDefineProperty(f, k, { value: extra[k], enumerable: true, writable: true, configurable: true });
+    push(findings, f);
   };
 
   // ---- JSON helpers ---------------------------------------------------------------------------
-  function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+  function clone(v) { return v === undefined ? undefined : jsonParse(jsonStringify(v)); }
   wr.clone = clone;
   // The options object of a wx call as its arguments: everything but the callbacks.
   wr.argsOf = function (opts) {
@@ -44,13 +224,63 @@
     for (const k of Object.keys(opts)) if (typeof opts[k] !== 'function') out[k] = opts[k];
     return out;
   };
+  // fmt and errorInfo never throw: skill values may be Proxies or carry throwing getters.
+  function why(e) {
+    try {
+      if (e !== null && (typeof e === 'object' || typeof e === 'function')) return StringCtor(e.message);
+      return StringCtor(e);
+    } catch (again) { return 'it throws when read'; }
+  }
+  function unreadable(what, e) {
+    return '[' + what + ' cannot be read (a Proxy or a throwing getter?): ' + why(e) + ']';
+  }
   function fmt(v) {
-    if (typeof v === 'string') return v;
-    if (v instanceof Error) return v.stack || String(v);
-    if (typeof v === 'function') return '[Function ' + (v.name || 'anonymous') + ']';
-    if (typeof v === 'bigint') return v.toString() + 'n';
-    if (v === undefined) return 'undefined';
-    try { const s = JSON.stringify(v); return s === undefined ? String(v) : s; } catch (e) { return String(v); }
+    try {
+      if (typeof v === 'string') return v;
+      if (v === undefined) return 'undefined';
+      if (typeof v === 'symbol') return ReflectApply(Symbol.prototype.toString, v, []);
+      if (typeof v === 'function') return '[Function ' + (typeof v.name === 'string' && v.name ? v.name : 'anonymous') + ']';
+      if (typeof v === 'bigint') return StringCtor(v) + 'n';
+      if (v !== null && typeof v === 'object' && errorIsPrototypeOf(ErrorCtor.prototype, v)) {
+        const st = v.stack;
+        return typeof st === 'string' && st ? st : StringCtor(v);
+      }
+      try { const t = jsonStringify(v); return t === undefined ? StringCtor(v) : t; } catch (e) { return StringCtor(v); }
+    } catch (e) {
+      return unreadable('a value that', e);
+    }
+  }
+
+  // ---- no work outside a step ---------------------------------------------------------------------
+  // V8 runs some callbacks from tasks of its own, after an eval has returned: outside the
+  // wall-clock guard (a loop there wedges the isolate for good) and on the real clock. Skill code
+  // gets none: Atomics.waitAsync (mini-racer's own setTimeout uses it) is removed, a
+  // FinalizationRegistry never calls back (the spec allows it; GC timing is not deterministic
+  // anyway), and WebAssembly's async compile runs synchronously inside the step.
+  if (typeof Atomics === 'object') delete Atomics.waitAsync;
+  if (typeof FinalizationRegistry === 'function') {
+    const Inert = class FinalizationRegistry {
+      constructor(cleanup) { if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable'); }
+      register(target) { if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError('FinalizationRegistry.prototype.register: invalid target'); }
+      unregister() { return false; }
+    };
+    ObjectDefineProperty(global, 'FinalizationRegistry', { value: Inert, writable: true, configurable: true });
+  }
+  if (typeof WebAssembly === 'object') {
+    const W = WebAssembly;
+    const Module = W.Module, Instance = W.Instance;
+    const later = (fn) => promiseThen(ReflectApply(PromiseResolve, PromiseCtor, []), fn);
+    const isModule = (x) => { try { return errorIsPrototypeOf(Module.prototype, x); } catch (e) { return false; } };
+    const sync = {
+      compile: (bytes) => later(() => new Module(bytes)),
+      instantiate: (src, imports) => later(() => {
+        if (isModule(src)) return new Instance(src, imports);
+        const module = new Module(src);
+        return { module, instance: new Instance(module, imports) };
+      }),
+    };
+    for (const k of ['compile', 'instantiate']) ObjectDefineProperty(W, k, { value: sync[k], writable: true, configurable: true });
+    for (const k of ['compileStreaming', 'instantiateStreaming']) delete W[k];
   }
 
   // ---- deterministic time: Date on the session's virtual clock, in the device's time zone --------
@@ -125,6 +355,19 @@
       Wrapped.prototype = Real.prototype;
       Wrapped.supportedLocalesOf = Real.supportedLocalesOf;
       Object.defineProperty(Intl, name, { value: Wrapped, writable: true, configurable: true });
+      if (name === 'DateTimeFormat') {
+        // format() and formatToParts() without a date read the host's real clock: use the virtual one.
+        const P2 = Real.prototype;
+        const formatGetter = ObjectGetOwnPropertyDescriptor(P2, 'format').get;
+        ObjectDefineProperty(P2, 'format', { configurable: true, get () {
+          const f = ReflectApply(formatGetter, this, []);
+          return (d) => f(d === undefined ? now : d);
+        } });
+        const toParts = P2.formatToParts;
+        ObjectDefineProperty(P2, 'formatToParts', { writable: true, configurable: true, value: function formatToParts (d) {
+          return ReflectApply(toParts, this, [d === undefined ? now : d]);
+        } });
+      }
     }
     const withLocale = (proto, key, at) => {
       const orig = proto[key];
@@ -170,33 +413,49 @@
   // ---- console, captured ---------------------------------------------------------------------
   const consoleObj = {};
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
-    consoleObj[level] = function (...args) { logs.push({ seq: ++seq, level, text: args.map(fmt).join(' '), context: cfg.kind }); };
+    consoleObj[level] = function (...args) {
+      if (logBudget <= 0) return;
+      let text = '';
+      for (let i = 0; i < args.length && text.length <= logBudget; i++) text += (i ? ' ' : '') + fmt(args[i]);
+      keepLog(level, text, false);
+    };
   }
   consoleObj.table = consoleObj.log; consoleObj.dir = consoleObj.log;
   consoleObj.group = consoleObj.log; consoleObj.groupEnd = function () {};
   consoleObj.time = function () {}; consoleObj.timeEnd = function () {}; consoleObj.assert = function (c, ...a) { if (!c) consoleObj.error('Assertion failed:', ...a); };
   global.console = consoleObj;
   wr.reportError = function (where, e) {
-    logs.push({ seq: ++seq, level: 'error', text: 'thirdScriptError in ' + where + ': ' + fmt(e), context: cfg.kind, uncaught: true });
+    keepLog('error', 'thirdScriptError in ' + where + ': ' + fmt(e), true);
   };
+  // Console text a step keeps (SessionLimits.log_bytes_per_call): a 60 MB line must not cross to
+  // Python. Python applies the same budget per call and reports the drop as a finding.
+  let logBudget = Infinity;
+  function keepLog(level, text, uncaught) {
+    if (logBudget <= 0) return;
+    if (text.length > logBudget) text = strSlice(text, 0, logBudget) + ' [... cut at SessionLimits.log_bytes_per_call]';
+    logBudget -= text.length;
+    const line = { seq: ++seq, level, text, context: cfg.kind };
+    if (uncaught) line.uncaught = true;
+    push(logs, line);
+  }
 
   // ---- timers on the virtual clock -----------------------------------------------------------
   function addTimer(fn, ms, args, repeat) {
     if (typeof fn !== 'function') throw new TypeError('setTimeout/setInterval: callback must be a function (string code is not supported)');
     const delay = Math.max(repeat ? 1 : 0, Number(ms) || 0);
     const id = ++timerSeq;
-    timers.set(id, { id, due: now + delay, fn, args, every: repeat ? delay : 0 });
+    mapSet(timers, id, { id, due: now + delay, fn, args, every: repeat ? delay : 0 });
     return id;
   }
   wr.timers = {
     setTimeout: (fn, ms, ...a) => addTimer(fn, ms, a, false),
     setInterval: (fn, ms, ...a) => addTimer(fn, ms, a, true),
-    clearTimeout: (id) => { timers.delete(id); },
-    clearInterval: (id) => { timers.delete(id); },
+    clearTimeout: (id) => { mapDelete(timers, id); },
+    clearInterval: (id) => { mapDelete(timers, id); },
   };
   function nextTimer() {
     let best = null;
-    for (const t of timers.values()) if (best === null || t.due < best.due || (t.due === best.due && t.id < best.id)) best = t;
+    mapForEach(timers, (t) => { if (best === null || t.due < best.due || (t.due === best.due && t.id < best.id)) best = t; });
     return best;
   }
   function fireDue(until) {
@@ -206,8 +465,8 @@
       if (t === null || t.due > until) break;
       if (++fired > 100000) { wr.finding('timer-storm', 'more than 100000 timer callbacks fired in one step; is a setInterval never cleared?'); break; }
       now = Math.max(now, t.due);
-      if (t.every) t.due += t.every; else timers.delete(t.id);
-      try { t.fn.apply(global, t.args); } catch (e) { wr.reportError('timer callback', e); }
+      if (t.every) t.due += t.every; else mapDelete(timers, t.id);
+      try { ReflectApply(t.fn, global, t.args); } catch (e) { wr.reportError('timer callback', e); }
       checkpoint();
     }
   }
@@ -217,50 +476,67 @@
   // step Python has given up on (and loop forever, out of reach of the guard). Stop instead: Python
   // terminates only after the deadline it sent, so a termination always shows up as a late clock.
   function checkpoint() {
-    %PerformMicrotaskCheckpoint();
-    if (wallDeadline && RealDate.now() >= wallDeadline) throw new Error(ABORT);
+    wrDrainMicrotasks();
+    if (wallDeadline && realNow() >= wallDeadline) throw new ErrorCtor(ABORT);
   }
 
   // ---- host effects: asynchronous wx calls that Python fulfils --------------------------------
   wr.effect = function (name, args) {
-    return new Promise(function (resolve, reject) {
+    return new PromiseCtor(function (resolve, reject) {
       const id = ++effectId;
-      pending.set(id, { resolve, reject, name });
-      effects.push({ id, seq: ++seq, name, args, context: cfg.kind });
+      mapSet(pending, id, { resolve, reject, name });
+      push(effects, { id, seq: ++seq, name, args, context: cfg.kind });
     });
   };
   wr.event = function (name, args, outcome) {
-    events.push({ seq: ++seq, name, args, outcome, context: cfg.kind });
+    push(events, { seq: ++seq, name, args, outcome, context: cfg.kind });
   };
   function resolveEffects(list) {
-    for (const r of list) {
-      const p = pending.get(r.id);
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i];
+      const p = mapGet(pending, r.id);
       if (!p) continue;
-      pending.delete(r.id);
+      mapDelete(pending, r.id);
       if (r.ok) p.resolve(r.value); else p.reject(r.value);
       checkpoint();
     }
   }
 
   // ---- calls ---------------------------------------------------------------------------------
+  function str(v) { return typeof v === 'string' ? v : fmt(v); }
   function errorInfo(e) {
-    if (e instanceof Error) {
-      return { name: e.name, message: e.message, stack: String(e.stack || ''), syntaxFile: e.__wrSyntaxFile || null, code: e.__wrCode || null };
+    try {
+      if (e !== null && typeof e === 'object' && errorIsPrototypeOf(ErrorCtor.prototype, e)) {
+        const field = (k) => { try { return str(e[k]); } catch (x) { return unreadable('an Error whose ' + k, x); } };
+        const info = { name: field('name'), message: field('message'), stack: '', syntaxFile: null, code: null };
+        try { const st = e.stack; info.stack = typeof st === 'string' ? st : ''; } catch (ignored) { info.stack = ''; }
+        const own = (k) => { try { return hasOwn(e, k) ? e[k] : null; } catch (x) { return null; } };
+        info.syntaxFile = own('__wrSyntaxFile');
+        info.code = own('__wrCode');
+        info.file = own('__wrFile');
+        info.line = own('__wrLine');
+        return info;
+      }
+      if (e !== null && typeof e === 'object' && typeof e.errMsg === 'string') return { name: 'WxError', message: e.errMsg, stack: '', errMsg: e.errMsg };
+      return { name: 'Thrown', message: fmt(e), stack: '' };
+    } catch (inner) {
+      return { name: 'Thrown', message: unreadable('a thrown value that', inner), stack: '' };
     }
-    if (e && typeof e === 'object' && typeof e.errMsg === 'string') return { name: 'WxError', message: e.errMsg, stack: '', errMsg: e.errMsg };
-    return { name: 'Thrown', message: fmt(e), stack: '' };
   }
   wr.errorInfo = errorInfo;
   wr.track = function (id, promise, finish) {
     const rec = { id, done: false };
-    calls.set(id, rec);
-    promise.then(function (value) {
+    mapSet(calls, id, rec);
+    const fail = (e) => { ObjectDefineProperty(rec, 'error', { value: errorInfo(e), enumerable: true, writable: true, configurable: true }); };
+    promiseThen(promise, function (value) {
       rec.done = true;
-      try { rec.json = finish ? finish(value) : JSON.stringify(value === undefined ? null : value); }
-      catch (e) { rec.error = errorInfo(e); rec.error.code = rec.error.code || 'not-serialisable'; }
-      calls.delete(id); finished.push(rec);
+      try {
+        const json = finish ? finish(value) : jsonStringify(value === undefined ? null : value);
+        ObjectDefineProperty(rec, 'json', { value: json, enumerable: true, writable: true, configurable: true });
+      } catch (e) { fail(e); rec.error.code = rec.error.code || 'not-serialisable'; }
+      mapDelete(calls, id); push(finished, rec);
     }, function (e) {
-      rec.done = true; rec.error = errorInfo(e); calls.delete(id); finished.push(rec);
+      rec.done = true; fail(e); mapDelete(calls, id); push(finished, rec);
     });
   };
   wr.starters = {};
@@ -268,18 +544,19 @@
   // ---- the one crossing ----------------------------------------------------------------------
   wr.step = function (input) {
     lastOut = null;
-    const inp = JSON.parse(input);
+    const inp = jsonParse(input);
+    logBudget = cfg.limits ? cfg.limits.logBytes + 1 : Infinity;
     wallDeadline = inp.wallDeadline || 0;
     if (inp.now !== undefined && inp.now > now) now = inp.now;
     // The app was in the background: timers are frozen, so their due times move with the clock.
-    if (inp.shiftTimers) for (const t of timers.values()) t.due += inp.shiftTimers;
+    if (inp.shiftTimers) mapForEach(timers, (t) => { t.due += inp.shiftTimers; });
     if (inp.storage) wr.storageReplace(inp.storage);
     if (inp.resolve) resolveEffects(inp.resolve);
     checkpoint();
     if (inp.fire) fireDue(now);
     if (inp.start) {
       const s = inp.start;
-      try { wr.starters[s.kind](s); } catch (e) { finished.push({ id: s.id, done: true, error: errorInfo(e) }); }
+      try { wr.starters[s.kind](s); } catch (e) { push(finished, { id: s.id, done: true, error: errorInfo(e) }); }
       checkpoint();
     }
     lastOut = drain();
@@ -289,7 +566,7 @@
     const t = nextTimer();
     const out = { effects, logs, events, storageOps, findings, finished, now, nextTimer: t === null ? null : t.due, seq };
     effects = []; logs = []; events = []; storageOps = []; findings = []; finished = [];
-    return JSON.stringify(out);
+    return bridgeJson(out);
   }
   // After V8 terminated a step (wall-clock guard, heap limit), what it did before dying: its logs
   // and storage writes belong to the failed call, not to the next one. A step whose microtask was
@@ -297,10 +574,16 @@
   wr.flush = function () {
     const cur = drain();
     if (lastOut === null) return cur;
-    const prev = JSON.parse(lastOut), next = JSON.parse(cur);
+    const prev = jsonParse(lastOut), next = jsonParse(cur);
     lastOut = null;
-    for (const k of ['effects', 'logs', 'events', 'storageOps', 'findings', 'finished']) next[k] = prev[k].concat(next[k]);
-    return JSON.stringify(next);
+    const KEYS = ['effects', 'logs', 'events', 'storageOps', 'findings', 'finished'];
+    for (let j = 0; j < KEYS.length; j++) {
+      const k = KEYS[j];
+      const both = prev[k];
+      for (let i = 0; i < next[k].length; i++) push(both, next[k][i]);
+      next[k] = both;
+    }
+    return bridgeJson(next);
   };
 
   wr.init = function (config) {
@@ -319,5 +602,6 @@
     }
     global.__timer_manager = undefined;
   };
-  wr.pushStorageOp = (op) => { storageOps.push(op); };
+  wr.pushStorageOp = (op) => { push(storageOps, op); };
+  wr.bridgeJson = bridgeJson;
 })(globalThis);
