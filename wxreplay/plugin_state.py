@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from wxreplay.config import RootConfig
     from wxreplay.record_mode import RecordMode
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup
@@ -37,7 +38,22 @@ OPTIONS: dict[str, tuple[str | None, str | None, str]] = {
         'e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\'',
     ),
     "strict": (None, None, "fail a scenario on warnings (bare instructions, outputSchema mismatches ...)"),
-    "cassette_dir": ("DIR", "cassettes", "folder of the cassettes of scenarios and wx_session tests (default cassettes)"),
+    "cassette_dir": (
+        "DIR",
+        None,
+        "folder of the cassettes of scenarios and wx_session tests (default: <rootdir>/cassettes; in an ini file, "
+        "relative to it)",
+    ),
+    "allow_network": (
+        None,
+        None,
+        "let sessions without a cassette or transport reach the network (blocked by default outside recording)",
+    ),
+    "allowed_hosts": (
+        "HOSTS",
+        None,
+        "comma-separated hosts (host or host:port) a recording may reach; default: any",
+    ),
 }
 
 
@@ -52,7 +68,8 @@ class WxConfig:
     suffix: str
     device: DeviceSetup | None
     strict: bool
-    cassette_dir: Path
+    cassette_dir: Path | None  # None: <root>/cassettes, the root found from each scenario file
+    root: RootConfig | None = None  # pytest's rootdir and inifile (None when pytest found no inifile)
 
     def run_options(self, nodeid: str) -> RunOptions:
         """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""
@@ -68,6 +85,7 @@ class WxConfig:
             suffix=self.suffix,
             device=self.device,
             record_command=f"pytest '{nodeid}' --wx-record {{mode}}",
+            root=self.root,
         )
 
     def mode(self) -> RecordMode:
