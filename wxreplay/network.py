@@ -36,15 +36,17 @@ class NetworkBlockedError(WxReplayError):
 @dataclass(frozen=True)
 class NetworkPolicy:
     """``blocked``: no request reaches the network outside recording. ``allowed_hosts``: the only hosts a recording
-    may reach (``host`` or ``host:port``; empty: any). ``origin`` names who set it, ``hint`` how to lift it."""
+    may reach (``host`` or ``host:port``; empty: any). ``origin`` names who set it, ``hint`` how to lift the block,
+    ``hosts_hint`` how to allow a host (``{host}`` is the refused ``host:port``)."""
 
     blocked: bool = False
     allowed_hosts: tuple[str, ...] = ()
     origin: str = ""
     hint: str = ""
+    hosts_hint: str = ""
 
-    def refusal(self, request: httpx.Request, *, recording: bool) -> str | None:
-        """Why ``request`` may not go out (``None``: it may)."""
+    def refusal(self, request: httpx.Request, *, recording: bool) -> tuple[str, str] | None:
+        """Why ``request`` may not go out and how to allow it (``None``: it may)."""
         if recording:
             if not self.allowed_hosts:
                 return None
@@ -53,10 +55,11 @@ class NetworkPolicy:
             if names & set(self.allowed_hosts):
                 return None
             allowed = ", ".join(self.allowed_hosts)
-            return f"recording may reach only the allowed hosts ({allowed}); {request.method} {request.url} was not sent"
+            why = f"recording may reach only the allowed hosts ({allowed}); {request.method} {request.url} was not sent"
+            return why, self.hosts_hint.replace("{host}", request.url.netloc.decode("ascii"))
         if not self.blocked:
             return None
-        return f"the network is blocked outside recording ({self.origin}); {request.method} {request.url} was not sent"
+        return f"the network is blocked outside recording ({self.origin}); {request.method} {request.url} was not sent", self.hint
 
 
 _POLICY = NetworkPolicy()
@@ -95,7 +98,7 @@ class _GuardedTransport(httpx.BaseTransport):
         policy = _POLICY
         refusal = policy.refusal(request, recording=self.recording)
         if refusal is not None:
-            raise NetworkBlockedError(refusal, hint=policy.hint or None)
+            raise NetworkBlockedError(refusal[0], hint=refusal[1] or None)
         if self._real is None:
             self._real = httpx.HTTPTransport()
         return self._real.handle_request(request)

@@ -112,6 +112,7 @@ def _block_network(config: pytest.Config, *, allow: bool, hosts: str) -> None:
         origin="wxreplay's pytest plugin blocks it",
         hint="answer wx.request with a cassette (the wx_session fixture, --wx-record to record), the wx_http fixture "
         "or Session(transport=...); or pass --wx-allow-network (ini: wxreplay_allow_network = true)",
+        hosts_hint="add {host} to --wx-allowed-hosts (ini: wxreplay_allowed_hosts), or to wx_config's allowed_hosts",
     )
     config.stash[_NETWORK] = set_network_policy(policy)
 

@@ -134,3 +134,18 @@ def test_x_stops_at_the_first_failure(service_stopped: None, clone: Path) -> Non
     done = wxreplay("run", str(clone / "scenarios"), "-x", cwd=Path("/"))
     assert done.returncode == 1 and _verdicts(done.stdout)[0] == "FAIL a-new"
     assert "order-not-found" not in done.stdout and done.stdout.splitlines()[-1] == "0 passed, 1 failed"
+
+
+def test_call_without_a_cassette_says_it_is_live(service_stopped: None) -> None:
+    args = ("call", "examples/westore-cafe", "searchDrinks", "--args", '{"keyword":"拿铁"}')
+    live = wxreplay(*args)
+    assert live.stderr.startswith(
+        "wxreplay: live: no --cassette, so wx.request goes to the real network "
+        "(to replay or record, add --cassette cassettes/call-searchDrinks.yaml)\n"
+    )
+    replayed = wxreplay(*args, "--cassette", "cassettes/call-searchDrinks.yaml", cwd=ROOT)
+    assert replayed.returncode == 0 and "live" not in replayed.stderr
+    elsewhere = wxreplay(
+        *args[:1], str(EXAMPLE), *args[2:], "--cassette", str(CASSETTES / "call-searchDrinks.yaml"), cwd=Path("/")
+    )
+    assert elsewhere.returncode == 0 and elsewhere.stdout == replayed.stdout  # same answer from any folder
