@@ -210,7 +210,10 @@ def _one(
         (json_dir / f"{stem}.json").write_text(run.transcript.to_json(), encoding="utf-8")
     if run.recorded:
         entries = f"{run.recorded} new entr{'y' if run.recorded == 1 else 'ies'}"
-        print(f"wxreplay: recorded {entries} into {run.cassette}", file=sys.stderr, flush=True)
+        from wxreplay.source import display_path
+
+        shown = display_path(run.cassette) if run.cassette is not None else "the cassette"
+        print(f"wxreplay: recorded {entries} into {shown}", file=sys.stderr, flush=True)
     report = run.failure.render(verbose=ns.verbose) if run.failure is not None else ""
     failed = run.failure is not None
     if not failed:  # a passing run is compared with its snapshot, as the pytest item does
