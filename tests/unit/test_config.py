@@ -89,3 +89,33 @@ def test_cassettes_and_redaction_rules_come_from_the_root_from_any_working_direc
         rules = redaction_rules(discover([scenario]))
         assert "memberNo" in rules.extra_fields
     assert os.path.isabs(cassette_path(loaded))
+
+
+LOGIN = """
+device: {login: {code: 0c3planner0000000000000000000aa}}
+turns:
+  - user: 登录
+    plan:
+      - call: login
+"""
+
+
+def test_a_recording_from_another_folder_uses_the_roots_cassettes_and_redaction_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner_support import write
+
+    from wxreplay.runner import run_path
+
+    monkeypatch.delenv("CI", raising=False)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\n\n[tool.wxreplay.redact]\nextra_fields = ["errMsg"]\n', encoding="utf-8"
+    )
+    (tmp_path / "scenarios").mkdir()
+    scenario = write(tmp_path / "scenarios", LOGIN)
+    monkeypatch.chdir("/")
+    run = run_path(scenario, RunOptions(record="once", record_explicit=True))
+    assert run.recorded == 1 and run.cassette == tmp_path / "cassettes" / "t.yaml"
+    text = (tmp_path / "cassettes" / "t.yaml").read_text(encoding="utf-8")
+    assert "errMsg: <redacted:errMsg#1>" in text  # the root's [tool.wxreplay.redact], read from /
+    assert not Path("/cassettes").exists()
