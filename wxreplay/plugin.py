@@ -21,7 +21,7 @@ import pytest
 from wxreplay.network import NetworkPolicy
 
 # The state lives in its own module so plugin_items reads it without importing this one.
-from wxreplay.plugin_state import OPTIONS, STATE, WxConfig
+from wxreplay.plugin_state import OPTIONS, STATE, WxConfig, runnable_id
 
 if TYPE_CHECKING:
     from wxreplay.config import RootConfig
@@ -247,7 +247,8 @@ def wx_session(
         match=match,
         matchers=tuple(wx_config.get("matchers") or ()),
     )
-    cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
+    runnable = runnable_id(request.config, node.path, node.nodeid)
+    cassette.record_hint = f"record it (with the service running): pytest '{runnable}' --wx-record {{mode}}"
     policy = network_policy()
     if "allowed_hosts" in wx_config:
         policy = dataclasses.replace(policy, allowed_hosts=tuple(wx_config["allowed_hosts"]))

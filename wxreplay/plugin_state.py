@@ -18,7 +18,26 @@ if TYPE_CHECKING:
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup
 
-__all__ = ["STATE", "WxConfig"]
+__all__ = ["STATE", "WxConfig", "runnable_id"]
+
+
+def runnable_id(config: pytest.Config, path: Path, nodeid: str) -> str:
+    """``nodeid`` as an argument pytest accepts from the folder it was started in.
+
+    A node id is relative to the rootdir; run from another folder, pytest would not find it. The
+    file part is then made relative to the invocation folder (absolute when it lies outside), so a
+    suggested ``pytest '<id>' --wx-record once`` records into the project's cassette, from there.
+    """
+    rest = nodeid.partition("::")[2]
+    here = config.invocation_params.dir
+    if here == config.rootpath:
+        return nodeid
+    try:
+        shown = path.relative_to(here).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return f"{shown}::{rest}" if rest else shown
+
 
 # name: (metavar or None for a flag, default, help) -> --wx-<name with -> and the wxreplay_<name> ini key
 OPTIONS: dict[str, tuple[str | None, str | None, str]] = {

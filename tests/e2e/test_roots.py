@@ -77,6 +77,11 @@ def test_a_missing_cassette_points_at_the_root_not_the_working_directory(
     done = wxreplay("run", str(clone / "scenarios"), cwd=elsewhere, env={"CI": "1"})
     assert done.returncode == 1 and "FAIL order-not-found" in done.stdout
     assert str(clone / "cassettes" / "order-not-found.yaml") in done.stdout  # the cassette of the project, named
+    assert f"wxreplay run {clone}/scenarios/order-not-found.scenario.yaml --record once" in done.stdout
+    tests = _pytest(str(clone / "scenarios"), cwd=elsewhere)
+    assert tests.returncode == 1 and str(clone / "cassettes" / "order-not-found.yaml") in tests.stdout
+    # the suggested command names the file as pytest finds it from here, not by its id relative to the rootdir
+    assert f"pytest '{clone}/scenarios/order-not-found.scenario.yaml::查询不存在的订单与饮品' --wx-record once" in tests.stdout
     assert not (elsewhere / "cassettes").exists()
 
 
