@@ -67,12 +67,21 @@ def _wx_request_plumbing(ns: argparse.Namespace) -> tuple[httpx.BaseTransport | 
     if ns.cassette is None:
         if ns.record is not None:
             raise UsageError("--record needs --cassette FILE", hint=f"add --cassette cassettes/{ns.command}-{ns.api}.yaml")
+        if real is None:  # nothing replays: say so before anything is sent
+            print(
+                "wxreplay: live: no --cassette, so wx.request goes to the real network "
+                f"(to replay or record, add --cassette cassettes/{ns.command}-{ns.api}.yaml)",
+                file=sys.stderr,
+                flush=True,
+            )
         return real, None
     from wxreplay.cassette import Cassette, resolve_mode
-    from wxreplay.cassette.redact import rules_from_pyproject
+    from wxreplay.config import discover
+    from wxreplay.runner import redaction_rules
 
     mode = resolve_mode(ns.record, explicit=ns.record is not None)
-    cassette = Cassette.open(ns.cassette, mode, rules=rules_from_pyproject(Path("pyproject.toml")))
+    # [tool.wxreplay.redact] of the cassette's project (found from the cassette, not the working directory)
+    cassette = Cassette.open(ns.cassette, mode, rules=redaction_rules(discover([ns.cassette])))
     argv, skip = [], False
     for a in ns.argv:  # the same command, with the record mode a miss needs
         if skip or a == "--record" or a.startswith("--record="):
@@ -194,16 +203,13 @@ def _session_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
     p.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
     p.add_argument("--cassette", metavar="FILE", help="replay wx.request and host calls from this cassette (YAML)")
-    _add_record_option(
+    from wxreplay.cli_run import add_record_option  # with run's options: imported when the parser is built
+
+    add_record_option(
         p,
         "record mode for --cassette: none (replay only, the default), once (record a missing cassette), "
         "new_episodes (record what is new), all (re-record)",
     )
-
-
-def _add_record_option(parser: argparse.ArgumentParser, help_text: str) -> None:
-    """``--record MODE``, one of the record modes (``run`` and the single-call commands word its help apart)."""
-    parser.add_argument("--record", metavar="MODE", choices=["none", "once", "new_episodes", "all"], help=help_text)
 
 
 def cmd_describe(ns: argparse.Namespace) -> int:
@@ -216,14 +222,15 @@ def cmd_describe(ns: argparse.Namespace) -> int:
 
 def cmd_scan(ns: argparse.Namespace) -> int:
     """Scan cassettes and snapshots for secrets; print ``file:line:column: kind: excerpt`` per hit (a pre-commit hook)."""
-    from wxreplay.cassette.redact import rules_from_pyproject
     from wxreplay.cassette.scan import scan_path
+    from wxreplay.config import discover
+    from wxreplay.runner import redaction_rules
 
-    rules = rules_from_pyproject(Path("pyproject.toml"))  # honour [tool.wxreplay.redact] ignore_fields / extra_fields
     missing = [p for p in ns.paths if not Path(p).exists()]
     for p in missing:
         print(f"wxreplay: error: no such file or directory: {p}", file=sys.stderr)
-    hits = [h for p in ns.paths if p not in missing for h in scan_path(p, rules=rules)]
+    # [tool.wxreplay.redact] ignore_fields / extra_fields of each path's project (its root, as pytest finds it)
+    hits = [h for p in ns.paths if p not in missing for h in scan_path(p, rules=redaction_rules(discover([p])))]
     for h in hits:
         print(h)
     if hits:
@@ -239,82 +246,9 @@ def cmd_scan(ns: argparse.Namespace) -> int:
 
 def cmd_run(ns: argparse.Namespace) -> int:
     """Replay scenarios (default: scenarios/ here): progress, conversations with -v, a summary; exit 1 on failure."""
-    from wxreplay.errors import ScenarioError
-    from wxreplay.runner import RunOptions, run_scenario
-    from wxreplay.scenario import collect_files, load_scenario, parse_device
+    from wxreplay.cli_run import run_command
 
-    paths = ns.paths or ["scenarios"]
-    if not ns.paths and not Path("scenarios").is_dir():
-        raise UsageError("no scenarios/ folder here", hint="pass scenario files or folders: wxreplay run path/to/x.scenario.yaml")
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    files = collect_files(paths, ns.suffix)
-    if not files:
-        raise UsageError(f"no *{ns.suffix} files under {', '.join(paths)}")
-    try:
-        device = parse_device(ns.device, file="--device") if ns.device else None
-    except ScenarioError as e:
-        raise UsageError(str(e)) from None
-    options = RunOptions(
-        record=ns.record,
-        record_explicit=ns.record is not None,
-        project=Path(ns.project) if ns.project else None,
-        skill=ns.skill,
-        cassette_dir=Path(ns.cassette_dir),
-        strict=ns.strict,
-        suffix=ns.suffix,
-        device=device,
-    )
-    json_dir = Path(ns.json) if ns.json else None
-    if json_dir is not None:
-        json_dir.mkdir(parents=True, exist_ok=True)
-    passed = failed = skipped = xfailed = errors = 0
-    for file in files:
-        stem = file.name[: -len(ns.suffix)] if file.name.endswith(ns.suffix) else file.stem
-        try:
-            scenario = load_scenario(file, skill=ns.skill)
-            if scenario.skip is not None:
-                print(f"SKIP {stem} ({scenario.skip})", flush=True)
-                skipped += 1
-                continue
-            run = run_scenario(scenario, options)
-        except (ScenarioError, ProjectError, UsageError) as e:
-            print(f"ERROR {stem}", flush=True)
-            print(f"wxreplay: error: {e}", file=sys.stderr, flush=True)
-            errors += 1
-            continue
-        ms = f"{run.elapsed_ms:.0f} ms"
-        if json_dir is not None:
-            (json_dir / f"{stem}.json").write_text(run.transcript.to_json(), encoding="utf-8")
-        if run.recorded:
-            print(
-                f"wxreplay: recorded {run.recorded} new entr{'y' if run.recorded == 1 else 'ies'} into {run.cassette}",
-                file=sys.stderr,
-                flush=True,
-            )
-        if run.failure is None:
-            passed += 1
-            print(f"{'XPASS' if scenario.xfail else 'PASS'} {stem} ({ms})", flush=True)
-        elif scenario.xfail is not None:
-            xfailed += 1
-            print(f"XFAIL {stem} ({ms}) {scenario.xfail}", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {stem} ({ms})", flush=True)
-        if ns.verbose:
-            print(_indent(run.transcript.to_text(verbose=True)), end="", flush=True)
-        if run.failure is not None and scenario.xfail is None:
-            print(_indent(run.failure.render(verbose=ns.verbose)), flush=True)
-    extra = [f"{n} {what}" for n, what in ((skipped, "skipped"), (xfailed, "xfailed"), (errors, "errors")) if n]
-    print(", ".join([f"{passed} passed", f"{failed} failed", *extra]))
-    if errors:
-        return EXIT_USAGE
-    return EXIT_FAILED if failed else EXIT_OK
-
-
-def _indent(text: str) -> str:
-    return "".join("  " + ln if ln.strip() else ln for ln in text.splitlines(keepends=True))
+    return run_command(ns)
 
 
 def cmd_schema(ns: argparse.Namespace) -> int:
@@ -359,31 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     describe.add_argument("project")
     describe.set_defaults(func=cmd_describe)
 
+    from wxreplay.cli_run import add_run_arguments
+
     run = sub.add_parser("run", help="replay scenarios and report (default: scenarios/ here)", description=cmd_run.__doc__)
-    run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: scenarios)")
-    _add_record_option(
-        run,
-        "record mode of the cassettes: none (replay only, the default), once (record missing cassettes), "
-        "new_episodes (record what is new), all (re-record)",
-    )
-    run.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")
-    run.add_argument("--json", metavar="DIR", help="write each transcript as DIR/<scenario>.json (the stable form)")
-    run.add_argument("--strict", action="store_true", help="warnings (bare instructions, outputSchema mismatches ...) fail")
-    run.add_argument("--project", metavar="P", help="project of scenarios that name none")
-    run.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
-    run.add_argument(
-        "--cassette-dir",
-        metavar="DIR",
-        default="cassettes",
-        help="where <scenario>.yaml cassettes live when a scenario names none (default: cassettes)",
-    )
-    run.add_argument("--suffix", default=".scenario.yaml", help="scenario file suffix (default: .scenario.yaml)")
-    run.add_argument(
-        "--device",
-        metavar="JSON",
-        help="device defaults under every scenario's own device: (same keys), "
-        'as JSON, e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\'',
-    )
+    add_run_arguments(run)
     run.set_defaults(func=cmd_run)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)

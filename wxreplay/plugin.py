@@ -9,6 +9,7 @@ lazily, so pytest runs that never meet a scenario pay nothing for V8.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# The network policy is set in pytest_configure: a light module (httpx, no V8), imported at once.
+from wxreplay.network import NetworkPolicy
+
 # The state lives in its own module so plugin_items reads it without importing this one.
-from wxreplay.plugin_state import OPTIONS, STATE, WxConfig
+from wxreplay.plugin_state import OPTIONS, STATE, WxConfig, runnable_id
 
 if TYPE_CHECKING:
+    from wxreplay.config import RootConfig
     from wxreplay.project import Project
     from wxreplay.session import Session
 
@@ -52,7 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     def path(name: str) -> Path | None:
         value, base = get(name)
-        return (base or Path.cwd()) / value if value else None
+        return (base or config.rootpath) / value if value else None
 
     try:
         record = get("record")[0] or None
@@ -73,10 +78,52 @@ def pytest_configure(config: pytest.Config) -> None:
             suffix=get("suffix")[0] or ".scenario.yaml",
             device=device or None,
             strict=bool(get("strict")[0]),
-            cassette_dir=path("cassette_dir") or config.rootpath / "cassettes",
+            cassette_dir=path("cassette_dir"),
+            root=_root(config),
         )
     except WxReplayError as e:
         raise pytest.UsageError(f"wxreplay: {e}") from None
+    _block_network(config, allow=bool(get("allow_network")[0]), hosts=str(get("allowed_hosts")[0] or ""))
+
+
+def _root(config: pytest.Config) -> RootConfig | None:
+    """pytest's rootdir and inifile, when pytest found an inifile or was given ``--rootdir``.
+
+    Otherwise ``None``: the root is found from each scenario file (its folder when no configuration
+    file lies above it), as ``wxreplay run`` does, never from the working directory.
+    """
+    from wxreplay.config import RootConfig
+
+    if config.inipath is None and not config.getoption("rootdir", None):
+        return None
+    return RootConfig(config.rootpath, config.inipath)
+
+
+_NETWORK = pytest.StashKey[NetworkPolicy]()
+
+
+def _block_network(config: pytest.Config, *, allow: bool, hosts: str) -> None:
+    """Sessions under pytest reach the network only while recording (to the allowed hosts), unless allowed."""
+    from wxreplay.network import set_network_policy
+
+    policy = NetworkPolicy(
+        blocked=not allow,
+        allowed_hosts=tuple(h for h in re.split(r"[,\s]+", hosts) if h),
+        origin="wxreplay's pytest plugin blocks it",
+        hint="answer wx.request with a cassette (the wx_session fixture, --wx-record to record), the wx_http fixture "
+        "or Session(transport=...); or pass --wx-allow-network (ini: wxreplay_allow_network = true)",
+        hosts_hint="add {host} to --wx-allowed-hosts (ini: wxreplay_allowed_hosts), or to wx_config's allowed_hosts",
+    )
+    config.stash[_NETWORK] = set_network_policy(policy)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Put back the network policy this run replaced (pytester runs pytest inside pytest)."""
+    from wxreplay.network import set_network_policy
+
+    previous = config.stash.get(_NETWORK, None)
+    if previous is not None:
+        set_network_policy(previous)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -119,18 +166,68 @@ def wx_project(pytestconfig: pytest.Config) -> Project:
 
 
 @pytest.fixture
-def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[Session]:
-    """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<module>/<test>.yaml).
+def wx_config() -> dict[str, Any]:
+    """How ``wx_session``'s cassette matches and records; override it as pytest-recording's ``vcr_config``.
 
-    A test that also asks for ``wx_http`` gets no cassette: that router answers its ``wx.request`` calls.
+    Keys: ``match`` (a ``MatchRules``), ``ignore`` (fields left out of matching, e.g. ``["query.ts",
+    "body.meta.nonce"]``), ``matchers`` (functions ``fn(live, recorded) -> bool``), ``allowed_hosts``
+    (the hosts a recording may reach, instead of --wx-allowed-hosts). Default: ``{}``.
     """
-    from wxreplay.cassette import Cassette
-    from wxreplay.cassette.redact import rules_from_pyproject
+    return {}
+
+
+@pytest.fixture
+def wx_cassette_name(request: pytest.FixtureRequest) -> str:
+    """``wx_session``'s cassette, relative to the cassette folder and without ``.yaml``; override it as
+    pytest-recording's ``default_cassette_name``.
+
+    Default: the test module's path from the rootdir, then the test's name (``Class.test`` in a
+    class, parameters included): ``tests/a/test_menu.py::test_x`` records into
+    ``cassettes/tests/a/test_menu/test_x.yaml``, so same-named modules in two folders never share one.
+    """
+    node = request.node
+    path: Path = node.path
+    state = request.config.stash[STATE]
+    root = state.root.root if state.root is not None else _discovered_root(path)
+    try:
+        module = path.relative_to(root).with_suffix("").as_posix()
+    except ValueError:  # a test module outside the rootdir (pytest allows it): its folder name and stem
+        module = f"{path.parent.name}/{path.stem}"
+    test = str(node.name if node.cls is None else f"{node.cls.__name__}.{node.name}")
+    return module + "/" + re.sub(r'[\\/:*?"<>|]', "_", test)
+
+
+def _discovered_root(path: Path) -> Path:
+    from wxreplay.config import discover
+
+    return discover([path]).root
+
+
+_CONFIG_KEYS = ("match", "ignore", "matchers", "allowed_hosts")
+
+
+@pytest.fixture
+def wx_session(
+    request: pytest.FixtureRequest, wx_project: Project, wx_config: dict[str, Any], wx_cassette_name: str
+) -> Iterator[Session]:
+    """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<wx_cassette_name>.yaml).
+
+    ``wx_config`` gives its match rules and allowed hosts, ``wx_cassette_name`` its cassette (both
+    fixtures to override). A test that also asks for ``wx_http`` gets no cassette: that router
+    answers its ``wx.request`` calls.
+    """
+    from wxreplay.cassette import Cassette, MatchRules
+    from wxreplay.config import RootConfig
     from wxreplay.device_setup import build_device
+    from wxreplay.network import network_policy, policy_in_force
+    from wxreplay.runner import redaction_rules
     from wxreplay.scenario import DeviceSetup
     from wxreplay.session import Session
 
     state, node = request.config.stash[STATE], request.node
+    unknown = sorted(set(wx_config) - set(_CONFIG_KEYS))
+    if unknown:
+        pytest.fail(f"wx_config: unknown key(s) {', '.join(unknown)}; known: {', '.join(_CONFIG_KEYS)}", pytrace=False)
     device = build_device(DeviceSetup().with_defaults(state.device))
     if "wx_http" in request.fixturenames:  # the test's respx router answers wx.request: no cassette
         from wxreplay.plugin_http import router_transport
@@ -139,14 +236,23 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
         with Session(wx_project, state.skill, device=device, transport=router_transport(router)) as session:
             yield session
         return
-    name = re.sub(r'[\\/:*?"<>|]', "_", node.name if node.cls is None else f"{node.cls.__name__}.{node.name}")
+    root = state.root or RootConfig(_discovered_root(node.path))
+    match = wx_config.get("match") or MatchRules()
+    if wx_config.get("ignore"):
+        match = match.with_ignored(*wx_config["ignore"])
     cassette = Cassette.open(
-        state.cassette_dir / node.path.stem / f"{name}.yaml",
+        (state.cassette_dir or root.root / "cassettes") / f"{wx_cassette_name}.yaml",
         state.mode(),
-        rules=rules_from_pyproject(request.config.rootpath / "pyproject.toml"),
+        rules=redaction_rules(root),
+        match=match,
+        matchers=tuple(wx_config.get("matchers") or ()),
     )
-    cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
-    with Session(wx_project, state.skill, device=device, cassette=cassette) as session:
+    runnable = runnable_id(request.config, node.path, node.nodeid)
+    cassette.record_hint = f"record it (with the service running): pytest '{runnable}' --wx-record {{mode}}"
+    policy = network_policy()
+    if "allowed_hosts" in wx_config:
+        policy = dataclasses.replace(policy, allowed_hosts=tuple(wx_config["allowed_hosts"]))
+    with policy_in_force(policy), Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session
     cassette.save()
 

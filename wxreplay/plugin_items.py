@@ -20,7 +20,7 @@ from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebac
 
 from wxreplay.errors import WxReplayError
 from wxreplay.expect import ScenarioFailure
-from wxreplay.plugin_state import STATE
+from wxreplay.plugin_state import STATE, runnable_id
 from wxreplay.runner import RunOptions, ScenarioRun, check_scenario, run_scenario
 from wxreplay.scenario import load_scenario
 from wxreplay.snapshot import check_snapshot
@@ -52,7 +52,7 @@ class ScenarioFile(pytest.File):
                 ),
             )
         name = scenario.name.replace("::", ":")
-        options = state.run_options(f"{self.nodeid}::{name}")
+        options = state.run_options(runnable_id(self.config, self.path, f"{self.nodeid}::{name}"))
         checked = check_scenario(scenario, options)  # at collection: a scenario that does not fit is a collection error
         syrupy = self.config.pluginmanager.has_plugin("syrupy")
         item = ScenarioItem.from_parent(

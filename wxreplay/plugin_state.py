@@ -13,11 +13,31 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from wxreplay.config import RootConfig
     from wxreplay.record_mode import RecordMode
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup
 
-__all__ = ["STATE", "WxConfig"]
+__all__ = ["STATE", "WxConfig", "runnable_id"]
+
+
+def runnable_id(config: pytest.Config, path: Path, nodeid: str) -> str:
+    """``nodeid`` as an argument pytest accepts from the folder it was started in.
+
+    A node id is relative to the rootdir; run from another folder, pytest would not find it. The
+    file part is then made relative to the invocation folder (absolute when it lies outside), so a
+    suggested ``pytest '<id>' --wx-record once`` records into the project's cassette, from there.
+    """
+    rest = nodeid.partition("::")[2]
+    here = config.invocation_params.dir
+    if here == config.rootpath:
+        return nodeid
+    try:
+        shown = path.relative_to(here).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return f"{shown}::{rest}" if rest else shown
+
 
 # name: (metavar or None for a flag, default, help) -> --wx-<name with -> and the wxreplay_<name> ini key
 OPTIONS: dict[str, tuple[str | None, str | None, str]] = {
@@ -37,7 +57,22 @@ OPTIONS: dict[str, tuple[str | None, str | None, str]] = {
         'e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\'',
     ),
     "strict": (None, None, "fail a scenario on warnings (bare instructions, outputSchema mismatches ...)"),
-    "cassette_dir": ("DIR", "cassettes", "folder of the cassettes of scenarios and wx_session tests (default cassettes)"),
+    "cassette_dir": (
+        "DIR",
+        None,
+        "folder of the cassettes of scenarios and wx_session tests (default: <rootdir>/cassettes; in an ini file, "
+        "relative to it)",
+    ),
+    "allow_network": (
+        None,
+        None,
+        "let sessions without a cassette or transport reach the network (blocked by default outside recording)",
+    ),
+    "allowed_hosts": (
+        "HOSTS",
+        None,
+        "comma-separated hosts (host or host:port) a recording may reach; default: any",
+    ),
 }
 
 
@@ -52,7 +87,8 @@ class WxConfig:
     suffix: str
     device: DeviceSetup | None
     strict: bool
-    cassette_dir: Path
+    cassette_dir: Path | None  # None: <root>/cassettes, the root found from each scenario file
+    root: RootConfig | None = None  # pytest's rootdir and inifile (None when pytest found no inifile)
 
     def run_options(self, nodeid: str) -> RunOptions:
         """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""
@@ -68,6 +104,7 @@ class WxConfig:
             suffix=self.suffix,
             device=self.device,
             record_command=f"pytest '{nodeid}' --wx-record {{mode}}",
+            root=self.root,
         )
 
     def mode(self) -> RecordMode:

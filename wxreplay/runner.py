@@ -32,6 +32,7 @@ from pathlib import Path
 
 from wxreplay.cassette import Cassette, RecordMode, resolve_mode
 from wxreplay.cassette.redact import RedactionRules, rules_from_pyproject
+from wxreplay.config import RootConfig, discover
 from wxreplay.device_setup import device_for
 from wxreplay.errors import CassetteError, ProjectError, WxReplayError
 from wxreplay.expect import ScenarioFailure
@@ -47,6 +48,8 @@ __all__ = [
     "ScenarioRun",
     "cassette_path",
     "check_scenario",
+    "redaction_rules",
+    "root_config",
     "run_path",
     "run_scenario",
 ]
@@ -59,8 +62,12 @@ class RunOptions:
     ``record`` is none / once / new_episodes / all; ``None`` takes the scenario's own ``record:``
     or the default (none; the ``CI`` environment variable forces none unless ``record_explicit``).
     ``project`` and ``skill`` are used when the scenario names none; ``cassette_dir`` holds
-    ``<file stem>.yaml`` cassettes of scenarios that name none (relative to the current
-    directory); ``strict`` makes warnings fail the step; ``suffix`` is the scenario file suffix.
+    ``<file stem>.yaml`` cassettes of scenarios that name none (``None``: the configured one or
+    ``<root>/cassettes``; a relative one is taken from the root, never from the working directory);
+    ``root`` is the configuration of the run (:func:`wxreplay.config.discover`; ``None``: discovered
+    from each scenario file, as pytest finds its rootdir), which also gives the redaction rules
+    (``[tool.wxreplay.redact]`` of ``<root>/pyproject.toml``); ``strict`` makes warnings fail the step;
+    ``suffix`` is the scenario file suffix.
     ``device`` holds defaults under every scenario's own ``device:`` (:meth:`DeviceSetup.with_defaults`).
     ``record_command`` is the command a cassette miss suggests, ``{file}`` the scenario file and
     ``{mode}`` the record mode to use (the pytest plugin names the pytest item instead).
@@ -70,11 +77,12 @@ class RunOptions:
     record_explicit: bool = False
     project: Path | None = None
     skill: str | None = None
-    cassette_dir: Path = Path("cassettes")
+    cassette_dir: Path | None = None
     strict: bool = False
     suffix: str = DEFAULT_SUFFIX
     device: DeviceSetup | None = None
     record_command: str = "wxreplay run {file} --record {mode}"
+    root: RootConfig | None = None
 
     def hint(self, scenario: Scenario, mode: str) -> str:
         """``record_command`` for ``scenario``; ``{mode}`` stays when ``mode`` is ``"{mode}"``."""
@@ -102,13 +110,20 @@ class ScenarioRun:
         return self.failure is None
 
 
+def root_config(scenario: Scenario, options: RunOptions = RunOptions()) -> RootConfig:
+    """The run's configuration: ``options.root``, else found from the scenario file as pytest finds its rootdir."""
+    return options.root if options.root is not None else discover([scenario.path])
+
+
 def cassette_path(scenario: Scenario, options: RunOptions = RunOptions()) -> Path:
-    """The scenario's cassette: its ``cassette:`` or ``<cassette_dir>/<file stem>.yaml``."""
+    """The scenario's cassette: its ``cassette:`` (from its file) or ``<cassette_dir>/<file stem>.yaml`` (from the root)."""
     if scenario.cassette is not None:
         return scenario.cassette
     name = scenario.path.name
     stem = name[: -len(options.suffix)] if options.suffix and name.endswith(options.suffix) else Path(name).stem
-    return Path(options.cassette_dir) / f"{stem}.yaml"
+    config = root_config(scenario, options)
+    folder = config.cassette_dir if options.cassette_dir is None else config.root / options.cassette_dir
+    return folder / f"{stem}.yaml"
 
 
 def run_path(path: str | Path, options: RunOptions = RunOptions()) -> ScenarioRun:
@@ -171,7 +186,7 @@ def _unreadable(
 
 def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skill, path: Path, mode: RecordMode) -> ScenarioRun:
     """One pass over the scenario with the cassette at ``path`` in ``mode``; a recording pass saves it when it passed."""
-    cassette = Cassette.open(path, mode, rules=_rules(os.getcwd()))
+    cassette = Cassette.open(path, mode, rules=redaction_rules(root_config(scenario, options)))
     cassette.scenario = scenario.name
     cassette.record_hint = f"record it (with the service running): {options.hint(scenario, '{mode}')}"
     device = device_for(scenario, options.device)
@@ -239,10 +254,18 @@ def check_scenario(scenario: Scenario, options: RunOptions = RunOptions()) -> tu
     return project, validate_scenario(scenario, project, skill=options.skill)
 
 
+def redaction_rules(config: RootConfig) -> RedactionRules:
+    """``[tool.wxreplay.redact]`` of ``<root>/pyproject.toml`` (read again only when the file changed)."""
+    try:
+        stamp = config.pyproject.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _rules(str(config.pyproject), stamp)
+
+
 @functools.lru_cache(maxsize=8)
-def _rules(cwd: str) -> RedactionRules:
-    """``[tool.wxreplay.redact]`` of the current directory's pyproject.toml, as ``wxreplay call`` uses it."""
-    return rules_from_pyproject(Path(cwd) / "pyproject.toml")
+def _rules(pyproject: str, stamp: int | None) -> RedactionRules:
+    return rules_from_pyproject(pyproject)
 
 
 def _relative(target: Path, base: Path) -> str:

@@ -225,10 +225,13 @@ def test_schema_prints_the_json_schema() -> None:
 def test_recording_a_scenario_then_replaying_it_gives_the_same_transcript(
     live_service: None, tmp_path: Path, suite: dict[str, ScenarioRun]
 ) -> None:
-    work = tmp_path / "work"  # a fresh clone: the example and one scenario, no cassette yet
+    work = tmp_path / "work"  # a fresh clone: pyproject.toml, the example, one scenario and its snapshot, no cassette yet
     shutil.copytree(EXAMPLE, work / "examples" / "westore-cafe", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")  # the root: cassettes/ is found beside it
     (work / "scenarios").mkdir()
     shutil.copy(SCENARIOS / "order-not-found.scenario.yaml", work / "scenarios")
+    snapshots = Path("__snapshots__") / "order-not-found.scenario"
+    shutil.copytree(SCENARIOS / snapshots, work / "scenarios" / snapshots)
     done = wxreplay("run", "--record", "once", cwd=work)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "wxreplay: recorded 6 new entries into cassettes/order-not-found.yaml" in done.stderr

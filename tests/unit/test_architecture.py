@@ -44,6 +44,9 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.serialize",  # names the records it turns into data for mypy only; they call it
             "wxreplay.record_mode",
             "wxreplay.wx_api_names",
+            "wxreplay.config",  # pytest's rootdir and inifile, found without pytest: the CLI and the plugin share it
+            "wxreplay.keywords",  # pytest's -k expressions, for wxreplay run
+            "wxreplay.network",  # the network policy: the one gate between a session and the network
         )
     },
     {"project": ("wxreplay.project.*", "wxreplay.result")},  # the loaders of a skill and the shapes its APIs return
@@ -61,7 +64,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
     {"facade": ("wxreplay",)},
     {
-        "cli": ("wxreplay.cli",),
+        "cli": ("wxreplay.cli", "wxreplay.cli_run"),
         "plugin": ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state", "wxreplay.plugin_http"),
     },
 )

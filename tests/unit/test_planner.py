@@ -488,8 +488,9 @@ def test_durations_read_as_written() -> None:
 
 def test_default_cassette_is_named_after_the_file(tmp_path: Path) -> None:
     scenario = load_scenario(write(tmp_path, LIST, name="latte-less-sugar.scenario.yaml"))
-    assert cassette_path(scenario) == Path("cassettes/latte-less-sugar.yaml")
-    assert cassette_path(scenario, RunOptions(cassette_dir=Path("x"))) == Path("x/latte-less-sugar.yaml")
+    # No configuration file above tmp_path: the root is the scenario's folder, not the working directory.
+    assert cassette_path(scenario) == tmp_path / "cassettes" / "latte-less-sugar.yaml"
+    assert cassette_path(scenario, RunOptions(cassette_dir=Path("x"))) == tmp_path / "x" / "latte-less-sugar.yaml"
     named = load_scenario(write(tmp_path, "cassette: tapes/a.yaml\n" + LIST, name="b.scenario.yaml"))
     assert cassette_path(named) == tmp_path / "tapes" / "a.yaml"
 

@@ -89,7 +89,7 @@ def test_wxreplay_run_takes_device_defaults(
     body = VISIT + "        expect: {structuredContent: {total: 6}}\n"
     write(tmp_path, body, name="v.scenario.yaml")
     assert main(["run", "v.scenario.yaml"]) == 1
-    assert main(["run", "v.scenario.yaml", "--device", '{"storage": {"visits": 5}}']) == 0
+    assert main(["run", "v.scenario.yaml", "--device", '{"storage": {"visits": 5}}', "--snapshot-update"]) == 0
     capsys.readouterr()
     assert main(["run", "v.scenario.yaml", "--device", '{"sede": 1}']) == 2
     err = capsys.readouterr().err

@@ -276,7 +276,7 @@ class Cassette:
 
         Nothing is written in a replay-only mode or when nothing new was recorded. Re-recording
         traffic identical to the file's leaves the file (and its ``recorded_at``) untouched. Under
-        a lock on ``<cassette>.lock`` the file is read again, so entries that concurrent writers
+        an OS lock on the cassette's folder (:func:`store.locked`) the file is read again, so entries that concurrent writers
         (pytest-xdist workers) saved meanwhile are kept, and entries they also recorded are not
         doubled.
         """

@@ -457,32 +457,23 @@ def remove_stale_temps(path: Path) -> None:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<path>.lock`` (a sibling file) for a read-merge-write of ``path``.
+    """Hold an exclusive lock for a read-merge-write of ``path``: an OS lock on its folder, no lock file.
 
-    The lock file is removed on release, so none is left beside committed cassettes. That is safe
-    because a waiter that wakes up holding the lock of a removed file (its inode no longer is the
-    path's) lets go and locks the current one instead.
+    ``flock`` on the cassette's directory: the kernel drops it when the holder exits in any way
+    (SIGKILL included), so a killed writer never leaves a lock that blocks the next one, and there is
+    no file to leave behind at all. Writers of other cassettes in the same folder wait too; a save
+    holds the lock for milliseconds, so that costs nothing worth a file per cassette. A
+    ``<cassette>.lock`` file that an older wxreplay left is removed while the lock is held.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if fcntl is None:  # pragma: no cover
         yield
         return
-    lock = path.with_name(path.name + ".lock")
-    while True:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            current = os.stat(lock)
-        except FileNotFoundError:
-            current = None
-        mine = os.fstat(fd)
-        if current is not None and (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
-            break
-        os.close(fd)  # the holder before us removed it: lock the file that is there now
+    fd = os.open(path.parent, os.O_RDONLY)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):
+            os.unlink(path.with_name(path.name + ".lock"))  # left by a killed writer of an older wxreplay
         yield
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+        os.close(fd)  # closing the last descriptor releases the lock

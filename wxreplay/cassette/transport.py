@@ -13,6 +13,7 @@ import httpx
 
 from wxreplay.cassette import model
 from wxreplay.errors import CassetteMissError
+from wxreplay.network import network_transport
 
 
 class HttpRecordings(Protocol):
@@ -58,8 +59,8 @@ class CassetteTransport(httpx.BaseTransport):
 
     @property
     def real(self) -> httpx.BaseTransport:
-        if self._real is None:
-            self._real = httpx.HTTPTransport()
+        if self._real is None:  # the network, under the network policy (allowed hosts while recording)
+            self._real = network_transport(recording=True)
         return self._real
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -12,13 +12,16 @@ from typing import Any
 import httpx
 
 from wxreplay.host.base import HostCall, HostOutcome
+from wxreplay.network import network_transport
 
 
 class HttpHandler:
     """Answers ``request`` host calls with an httpx client on the given transport."""
 
     def __init__(self, transport: httpx.BaseTransport | None = None, *, max_bytes: int | None = None) -> None:
-        self.client = httpx.Client(transport=transport, follow_redirects=True, trust_env=False)
+        # No transport: the network, under the network policy (the pytest plugin blocks it).
+        real = transport if transport is not None else network_transport(recording=False)
+        self.client = httpx.Client(transport=real, follow_redirects=True, trust_env=False)
         self.max_bytes = max_bytes  # SessionLimits.response_bytes: a body past it fails the request
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from wxreplay import Card, Project, Session, SessionLimits
@@ -105,7 +106,8 @@ def big_server() -> Iterator[str]:
 
 
 def test_response_size_is_limited(hostile: Project, big_server: str) -> None:
-    with Session(hostile, limits=SessionLimits(response_bytes=100_000)) as s:
+    # A real transport of the test's own: under pytest the plugin blocks the default network.
+    with Session(hostile, limits=SessionLimits(response_bytes=100_000), transport=httpx.HTTPTransport()) as s:
         assert s.call("fetch", {"url": big_server + "/50000"}).text == "fetched 50000"
         with pytest.raises(ApiCallError, match=r"request:fail response body larger than 100000 bytes"):
             s.call("fetch", {"url": big_server + "/200000"})
