@@ -33,40 +33,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from wxreplay.cassette.redact import PLACEHOLDER_RE, RedactionRules, normalize_name, random_token_class
+from wxreplay.cassette.rules import ALLOWED_NAMES, CONFIG_KEYS_HINT, PLACEHOLDER_RE, RedactionRules, normalize_name
 
-__all__ = ["ALLOWED_NAMES", "SCANNED_SUFFIXES", "SecretHit", "format_hits", "scan_cassette_text", "scan_path"]
+__all__ = [
+    "ALLOWED_NAMES",
+    "SCANNED_SUFFIXES",
+    "SecretHit",
+    "format_hits",
+    "hits_error",
+    "scan_cassette_text",
+    "scan_path",
+]
 
 SCANNED_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".ambr", ".txt")
-ALLOWED_NAMES: tuple[str, ...] = (
-    "_id",
-    "requestID",
-    "request_id",
-    "x-request-id",
-    "traceId",
-    "trace_id",
-    "etag",
-    "md5",
-    "sha1",
-    "sha256",
-    "checksum",
-    "hash",
-)
-
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private-key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("jwt", re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")),
-    ("bearer-token", re.compile(r"\b[Bb]earer\s+(?P<s>[A-Za-z0-9._~+/-]{16,}=*)")),
-    ("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b")),
-    ("api-key", re.compile(r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}")),
-    ("stripe-key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}")),
-    ("slack-webhook", re.compile(r"https://hooks\.slack\.com/services/(?P<s>[A-Za-z0-9/_-]{20,})")),
-    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    ("wechat-prepay-id", re.compile(r"prepay_id=(?P<s>wx[0-9A-Za-z]{10,})")),
-    ("url-credentials", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@\"'<>]+:(?P<s>[^/\s@\"'<>\x01]+)@")),
-)
 _UNMASKED = frozenset({"private-key"})  # the header is not the secret; show it whole
 
 _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>\x01]*")
@@ -78,11 +57,12 @@ _KEY_RE = re.compile(
     r"""|(?<![\w.$@-])(?P<key>[A-Za-z_$@][\w.$@-]{0,79})(?::(?=\s|$)|=(?![\s=&"',;)\]}]|$))"""
 )
 _RUN_RE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
-_UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _WECHAT_SECRET_RE = re.compile(r"[0-9a-f]{32}")
 _DASHES_RE = re.compile(r"(?:-[ \t]+)+")
-
-_ALLOWED = frozenset(normalize_name(n) for n in ALLOWED_NAMES)
+# what a YAML/JSON line holds under a secret name that is no secret value
+_LITERALS = frozenset({"null", "true", "false", "none", "~"})
+# volatile values a transcript masks (``<session#1>``) are no secrets either
+_MASK_RE = re.compile(r"<[^<>\s]{1,80}>")
 
 
 @dataclass(frozen=True)
@@ -94,6 +74,7 @@ class SecretHit:
     column: int
     kind: str
     excerpt: str
+    field: str | None = None  # the name the value sits under, when one is on its line or above it
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.kind}: {self.excerpt}"
@@ -168,14 +149,24 @@ def _update_context(stack: list[tuple[int, str]], line: str) -> str | None:
 
 
 def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: RedactionRules) -> list[SecretHit]:
-    masked = PLACEHOLDER_RE.sub(lambda m: "\x01" * len(m.group(0)), line)
-    found: list[tuple[int, int, str, str]] = []  # (start, end, kind, excerpt)
+    masked = _MASK_RE.sub(lambda m: "\x01" * len(m.group(0)), PLACEHOLDER_RE.sub(lambda m: "\x01" * len(m.group(0)), line))
+    found: list[tuple[int, int, str, str, str | None]] = []  # (start, end, kind, excerpt, field)
 
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(masked):
-            g = "s" if "s" in pattern.groupindex else 0
-            start, end = m.span(g)
-            found.append((start, end, kind, m.group(g) if kind in _UNMASKED else _mask(m.group(g))))
+    keys: list[tuple[int, str]] = []
+    for m in _KEY_RE.finditer(masked):
+        keys.append((m.end(), m.group("qkey") or m.group("key")))
+    key_ends = [end for end, _ in keys]
+
+    def name_at(pos: int) -> str | None:
+        i = bisect.bisect_right(key_ends, pos)  # the nearest key before ``pos`` on this line
+        return keys[i - 1][1] if i else context
+
+    for start, end, kind in rules.shapes(masked):
+        name = name_at(start)
+        if name and rules.is_allowed(name):
+            continue
+        text = masked[start:end]
+        found.append((start, end, kind, text.split("\n")[0][:60] if kind in _UNMASKED else _mask(text), name))
 
     # URLs: only their query values are candidates, under the parameter's name
     candidates: list[tuple[int, str, str | None]] = []
@@ -185,68 +176,57 @@ def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: Re
             if q.group("val"):
                 candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
         chars[m.start() : m.end()] = " " * (m.end() - m.start())
-    keys: list[tuple[int, str]] = []
     for m in _KEY_RE.finditer(masked):
-        keys.append((m.end(), m.group("qkey") or m.group("key")))
         chars[m.start() : m.end()] = " " * (m.end() - m.start())
     blanked = "".join(chars)
-    key_ends = [end for end, _ in keys]
     for m in _RUN_RE.finditer(blanked):
-        i = bisect.bisect_right(key_ends, m.start())  # the nearest key before the run on this line
-        candidates.append((m.start(), m.group(0), keys[i - 1][1] if i else context))
+        candidates.append((m.start(), m.group(0), name_at(m.start())))
 
     for start, token, name in candidates:
         hit = _judge(token, name, rules)
         if hit is not None:
             offset, length, kind = hit
             s = start + offset
-            found.append((s, s + length, kind, _mask(token[offset : offset + length])))
+            found.append((s, s + length, kind, _mask(token[offset : offset + length]), name))
 
     found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out: list[SecretHit] = []
     taken: list[tuple[int, int]] = []
-    for start, end, kind, excerpt in found:  # patterns first in list order would lose to position; keep the first span
+    for start, end, kind, excerpt, name in found:  # the first span wins; a span inside it is the same secret
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        out.append(SecretHit(file, lineno, start + 1, kind, excerpt))
+        out.append(SecretHit(file, lineno, start + 1, kind, excerpt, name))
     return out
 
 
 def _judge(token: str, name: str | None, rules: RedactionRules) -> tuple[int, int, str] | None:
-    """(offset, length, kind) of the secret in ``token`` found under ``name``, or None."""
-    norm = normalize_name(name) if name else ""
-    if name and (norm in _ALLOWED or rules.is_ignored(name)):
+    """(offset, length, kind) of the secret in ``token`` found under ``name``, or None (the redactor's rules)."""
+    if name and rules.is_allowed(name):
         return None
     if name and rules.secret_kind(name, token) is not None:
-        if len(token) >= 16 and any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
-            if norm.endswith("secret") and _WECHAT_SECRET_RE.fullmatch(token):
-                return 0, len(token), "wechat-appsecret"
-            return 0, len(token), "secret-field"
-        return None
-    offset = 0
-    for piece in _pieces(token):
-        cls = random_token_class(piece, min_length=20)
-        if cls == "hex" and not norm.endswith("id"):
-            return token.index(piece, offset), len(piece), "high-entropy"
-        if (
-            cls == "base64"
-            and _UUID_RE.fullmatch(piece) is None
-            and any(c.isupper() for c in piece)
-            and any(c.islower() for c in piece)
-            and any(c.isdigit() for c in piece)
-        ):
-            return token.index(piece, offset), len(piece), "high-entropy"
-        offset = token.index(piece, offset) + len(piece)
-    return None
+        # a value (a password, a phone number, a key) has a digit; words beside it (``Bearer``) do not
+        if token.lower() in _LITERALS or len(token) < 6 or not any(c.isdigit() for c in token):
+            return None
+        if normalize_name(name).endswith("secret") and _WECHAT_SECRET_RE.fullmatch(token):
+            return 0, len(token), "wechat-appsecret"
+        return 0, len(token), "secret-field"
+    hit = rules.high_entropy(token, name)
+    return None if hit is None else (hit[0], hit[1], "high-entropy")
 
 
-def _pieces(token: str) -> list[str]:
-    parts = re.split(r"[.~]", token)
-    out: list[str] = []
-    for part in parts:
-        if "/" in part and "+" not in part and not part.endswith("="):
-            out.extend(p for p in part.split("/") if p)
-        elif part:
-            out.append(part)
-    return out
+def hits_error(hits: list[SecretHit], what: str) -> tuple[str, str]:
+    """``(message, hint)`` of an error refusing to write ``what`` (a cassette, a snapshot) while ``hits`` remain."""
+    first = hits[0]
+    more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+    field = f" in field {first.field!r}" if first.field else ""
+    message = (
+        f"refusing to write {what}: {first.file}:{first.line}:{first.column}{field} still holds something that looks "
+        f"like a secret ({first.kind}: {first.excerpt}){more}; nothing was written"
+    )
+    name = first.field or "<field>"
+    hint = (
+        f"{CONFIG_KEYS_HINT}; e.g. extra_fields = [{name!r}] to redact it, or ignore_fields = [{name!r}] if it is "
+        "no secret; then record again"
+    )
+    return message, hint
