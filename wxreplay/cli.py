@@ -235,13 +235,11 @@ def cmd_scan(ns: argparse.Namespace) -> int:
         print(f"wxreplay: error: no such file or directory: {p}", file=sys.stderr)
     hits = [h for p in ns.paths if p not in missing for h in scan_path(p, rules=rules)]
     for h in hits:
-        print(h)
+        print(h if h.field is None else f"{h} (field {h.field})")
     if hits:
-        print(
-            f"wxreplay: {len(hits)} possible secret(s) found: re-record with redaction, or opt a field out with "
-            "ignore_fields in [tool.wxreplay.redact]",
-            file=sys.stderr,
-        )
+        from wxreplay.cassette.rules import CONFIG_KEYS_HINT
+
+        print(f"wxreplay: {len(hits)} possible secret(s) found: re-record after configuring {CONFIG_KEYS_HINT}", file=sys.stderr)
     if missing:
         return EXIT_USAGE
     return EXIT_FAILED if hits else EXIT_OK
@@ -295,8 +293,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
             errors += 1
             continue
         ms = f"{run.elapsed_ms:.0f} ms"
-        if json_dir is not None:
-            (json_dir / f"{stem}.json").write_text(run.transcript.to_json(), encoding="utf-8")
+        if json_dir is not None and not _write_transcript(json_dir / f"{stem}.json", run.transcript):
+            errors += 1
         if run.recorded:
             print(
                 f"wxreplay: recorded {run.recorded} new entr{'y' if run.recorded == 1 else 'ies'} into {run.cassette}",
@@ -321,6 +319,53 @@ def cmd_run(ns: argparse.Namespace) -> int:
     if errors:
         return EXIT_USAGE
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _write_transcript(path: Path, transcript: Any) -> bool:
+    """Write the transcript's stable form, redacted like the cassettes; ``False`` (and nothing written)
+    while the scanner still finds a secret in it."""
+    from wxreplay.cassette.runsecrets import SecretsLeftError, run_secrets
+
+    secrets = run_secrets()
+    text = json.dumps(secrets.mask_data(transcript.to_dict()), ensure_ascii=False, sort_keys=False, indent=2) + "\n"
+    try:
+        secrets.gate(text, str(path), "the transcript")
+    except SecretsLeftError as e:
+        print(f"wxreplay: error: {e}", file=sys.stderr, flush=True)
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+class _MaskedStream:
+    """stdout / stderr of a command: every write goes through the run's secret table and shapes first."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        from wxreplay.cassette.runsecrets import run_secrets
+
+        self._inner.write(run_secrets().mask_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@contextlib.contextmanager
+def _masked_output() -> Iterator[None]:
+    """Mask secrets in everything the command prints (results, ``-v`` conversations, errors, miss messages)."""
+    from wxreplay.cassette.redact import rules_from_pyproject
+    from wxreplay.cassette.runsecrets import run_secrets
+
+    run_secrets().reset(rules_from_pyproject(Path("pyproject.toml")))
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _MaskedStream(sys.stdout), _MaskedStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _indent(text: str) -> str:
@@ -413,14 +458,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ns = parser.parse_args(argv)
     ns.argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        code: int = ns.func(ns)
-        return code
-    except (ProjectError, ArgumentsError, UnknownApiError, UsageError) as e:
+        with _masked_output():
+            try:
+                code: int = ns.func(ns)
+                return code
+            except (ProjectError, ArgumentsError, UnknownApiError, UsageError) as e:
+                print(f"wxreplay: error: {e}", file=sys.stderr)
+                return EXIT_USAGE
+            except WxReplayError as e:
+                print(f"wxreplay: error: {e}", file=sys.stderr)
+                return EXIT_FAILED
+    except UsageError as e:  # [tool.wxreplay.redact] itself is invalid
         print(f"wxreplay: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except WxReplayError as e:
-        print(f"wxreplay: error: {e}", file=sys.stderr)
-        return EXIT_FAILED
     except KeyboardInterrupt:  # pragma: no cover
         return 130
 
