@@ -319,9 +319,9 @@ class Cassette:
             hits = scan_cassette_text(out, str(self.path), rules=self.rules)
             if hits:
                 first = hits[0]
-                message, hint = hits_error(hits, "the cassette")
+                message, hint = hits_error(hits, "the cassette", located=True)
                 raise CassetteError(
-                    run_secrets().mask_text(message.replace(f"{first.file}:", "", 1)) + "; the existing file is unchanged",
+                    run_secrets().mask_text(message) + "; the existing file is unchanged",
                     file=str(self.path),
                     line=first.line,
                     column=first.column,

@@ -215,14 +215,19 @@ def _judge(token: str, name: str | None, rules: RedactionRules) -> tuple[int, in
     return None if hit is None else (hit[0], hit[1], "high-entropy")
 
 
-def hits_error(hits: list[SecretHit], what: str) -> tuple[str, str]:
-    """``(message, hint)`` of an error refusing to write ``what`` (a cassette, a snapshot) while ``hits`` remain."""
+def hits_error(hits: list[SecretHit], what: str, *, located: bool = False) -> tuple[str, str]:
+    """``(message, hint)`` of an error refusing to write ``what`` (a cassette, a snapshot) while ``hits`` remain.
+
+    ``located``: the error shows the file, line and column itself (a ``CassetteError``), so the message
+    says only the line; otherwise the message starts with ``file:line:column``.
+    """
     first = hits[0]
     more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
-    field = f" in field {first.field!r}" if first.field else ""
+    field = f", field {first.field!r}," if first.field else ""
+    where = f"line {first.line}" if located else f"{first.file}:{first.line}:{first.column}"
     message = (
-        f"refusing to write {what}: {first.file}:{first.line}:{first.column}{field} still holds something that looks "
-        f"like a secret ({first.kind}: {first.excerpt}){more}; nothing was written"
+        f"refusing to write {what}: {where}{field} still holds something that looks like a secret "
+        f"({first.kind}: {first.excerpt}){more}; nothing was written"
     )
     name = first.field or "<field>"
     hint = (

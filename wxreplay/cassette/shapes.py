@@ -68,7 +68,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape(
         "password-text",
         re.compile(
-            r"(?i)(?:password|passwd|passcode|pwd|密码|口令)(?:\s+is)?\s*[:：=]\s*(?P<s>(?!<redacted:)[^\s,;，。；'\"<>\\]{4,})"
+            r"(?i)(?:password|passwd|passcode|pwd|密码|口令)(?:\s+is)?\s*[:：=]\s*(?P<s>(?!<redacted:)[^\s,;，。；'\"<>\\\x01]{4,})"
         ),
     ),
     Shape("cn-id-number", re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[0-9Xx](?![0-9A-Za-z])"), is_cn_id),

@@ -7,6 +7,7 @@ the cassette layer's recording / replaying transports.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import httpx
@@ -29,7 +30,7 @@ class HttpHandler:
         if a.get("body") is not None:
             body = base64.b64decode(a["body"]) if a.get("bodyEncoding") == "base64" else str(a["body"]).encode("utf-8")
         timeout = max(float(a.get("timeout") or 60000) / 1000.0, 0.001)
-        method, url = a["method"], a["url"]
+        method, url = a["method"], _placeholders_escaped(a["url"])
         try:
             resp = self.client.request(method, url, headers=a.get("header") or {}, content=body, timeout=timeout)
         except httpx.TimeoutException:
@@ -44,6 +45,18 @@ class HttpHandler:
         except httpx.HTTPError as e:
             return HostOutcome.fail("request", str(e) or type(e).__name__, diagnostic=f"wx.request {method} {url} failed: {e!r}")
         return HostOutcome.success("request", response_value(resp))
+
+
+_PLACEHOLDER_HASH_RE = re.compile(r"(<redacted:[A-Za-z0-9_.-]+)#(\d+>)")
+
+
+def _placeholders_escaped(url: str) -> str:
+    """``url`` with the ``#`` of replayed secret placeholders (``<redacted:token#1>``) percent-encoded.
+
+    In replay a skill puts the placeholder it was handed where the secret went, often into a query
+    string; its ``#`` must not start the URL's fragment and cut the rest of the query off.
+    """
+    return _PLACEHOLDER_HASH_RE.sub(r"\1%23\2", url) if "<redacted:" in url else url
 
 
 def response_value(resp: httpx.Response) -> dict[str, Any]:
