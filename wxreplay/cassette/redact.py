@@ -106,7 +106,10 @@ class Redactor:
         self._by_word: dict[str, list[str]] = {}
         self._odd: list[str] = []
         self._learning = False
-        self._shapes = True  # whether texts are searched for secret shapes (not in the first learning pass)
+        # secret shapes found while learning, learned after the names (see _learn_from), and the
+        # spans found per text, so the output pass does not search again
+        self._pending: list[tuple[str, str]] = []
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}
         self._listeners: list[Any] = []
 
     # ------------------------------------------------------------------ public
@@ -128,11 +131,7 @@ class Redactor:
 
     def redact_text(self, text: str) -> str:
         """``text`` with every known secret and every secret-shaped part replaced (for printed lines)."""
-        self._learning = True
-        try:
-            self._text(text, None)
-        finally:
-            self._learning = False
+        self._learn_from(text)
         return self._text(text, None)
 
     def seed(self, entries: Iterable[Any]) -> None:
@@ -189,25 +188,35 @@ class Redactor:
     # ------------------------------------------------------------------ walking
 
     def _learn_from(self, entry: Any) -> None:
-        # two passes: secrets by name and origin first, so a value also found by its shape (a token
-        # quoted in a text before the field that names it) gets the kind of its name
+        # secrets by name and origin first, then the shapes found in texts on the way, so a value also
+        # found by its shape (a token quoted in a text before the field that names it) gets its name's kind
         try:
-            self._learning, self._shapes = True, False
-            self._walk(entry, None, None)
-            self._shapes = True
+            self._learning = True
             self._walk(entry, None, None)
         finally:
             self._learning = False
+        for value, kind in self._pending:
+            self._learn(value, kind)
+        self._pending.clear()
+        if len(self._spans) > 50_000:  # a long run: forget texts seen long ago
+            self._spans.clear()
 
     def _walk(self, obj: Any, kind: str | None, name: str | None) -> Any:
-        if isinstance(obj, Mapping):
-            if self._learning:
+        t = type(obj)
+        if t is str:  # the common cases first, by exact type
+            if kind and not self.rules.is_allowed(name):
+                return self._secret_string(obj, kind)
+            return self._text(obj, name)
+        if obj is None or t is bool:
+            return obj
+        if t is dict or isinstance(obj, Mapping):
+            if self._learning and ("outcome" in obj):
                 self._provenance(obj)
             out: dict[Any, Any] = {}
+            secret_kind = self.rules.secret_kind
             for key, value in obj.items():
-                if isinstance(key, str):
-                    child = self.rules.secret_kind(key, value)
-                    out[key] = self._walk(value, child or kind, key)
+                if type(key) is str:
+                    out[key] = self._walk(value, secret_kind(key, value) or kind, key)
                 else:
                     out[key] = self._walk(value, kind, name)
             return out
@@ -332,15 +341,19 @@ class Redactor:
 
     def _plain(self, s: str, name: str | None) -> str:
         """A text without placeholders: secret shapes and random tokens replaced, then known secrets."""
-        if not self._shapes:
-            return s
         if not s or self.rules.is_allowed(name):
             return s if self._learning or not self._table else self._substitute(s)
-        spans = [(a, b, k) for a, b, k in self.rules.shapes(s)]
-        if len(s) >= 20:
-            spans.extend(self._random_spans(s, name, spans))
+        key = s if name is None else f"{name}\x00{s}"
+        spans = self._spans.get(key)
+        if spans is None:
+            spans = self.rules.shapes(s)
+            if len(s) >= 20:
+                spans = sorted([*spans, *self._random_spans(s, name, spans)])
+            self._spans[key] = spans
+        if self._learning:
+            self._pending.extend((s[a:b], kind) for a, b, kind in spans)
+            return s
         if spans:
-            spans.sort()
             out: list[str] = []
             pos = 0
             for a, b, kind in spans:
@@ -350,9 +363,7 @@ class Redactor:
                 pos = b
             out.append(s[pos:])
             s = "".join(out)
-        if self._learning or not self._table:
-            return s
-        return self._substitute(s)
+        return self._substitute(s) if self._table else s
 
     def _random_spans(self, s: str, name: str | None, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Random-looking tokens of ``s`` (URLs: only their query values, under the parameter's name)."""

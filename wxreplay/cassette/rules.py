@@ -35,7 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -167,9 +167,13 @@ _HEX_RE = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 _SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
+_NOT_NAME_RE = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=16384)
 def normalize_name(name: str) -> str:
     """``accessToken`` / ``access_token`` / ``Access-Token`` -> ``accesstoken`` (how names are compared)."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return _NOT_NAME_RE.sub("", name.lower())
 
 
 def is_placeholder(value: object) -> bool:
@@ -307,8 +311,37 @@ class RedactionRules:
 
     def is_allowed(self, name: str | None) -> bool:
         """Whether values under ``name`` are never secret (``ignore_fields`` and :data:`ALLOWED_NAMES`)."""
-        norm = normalize_name(name) if name else ""
-        return bool(norm) and (norm in self._ignored or norm in _ALLOWED)
+        if not name:
+            return False
+        found = self._allowed_cache.get(name)
+        if found is None:
+            norm = normalize_name(name)
+            found = self._allowed_cache[name] = bool(norm) and (norm in self._ignored or norm in _ALLOWED)
+        return found
+
+    @cached_property
+    def _allowed_cache(self) -> dict[str, bool]:
+        return {}
+
+    @cached_property
+    def _name_cache(self) -> dict[str, tuple[str | None, str | None]]:
+        return {}
+
+    def _name_class(self, name: str) -> tuple[str | None, str | None]:
+        """``(kind whatever the value, kind when the value looks secret)`` of ``name`` (remembered per name)."""
+        found = self._name_cache.get(name)
+        if found is None:
+            norm = normalize_name(name)
+            always: str | None = None
+            maybe: str | None = None
+            if norm and norm not in self._ignored:
+                always = self._kinds.get(norm)
+                if always is None and norm.endswith(self._name_suffixes):
+                    always = _sanitize_kind(name)
+                if always is None and norm.endswith(self._suffixes):
+                    maybe = _sanitize_kind(name)
+            found = self._name_cache[name] = (always, maybe)
+        return found
 
     def secret_kind(self, name: str, value: object = _MISSING) -> str | None:
         """The placeholder kind when ``name`` (holding ``value``) is secret, else ``None``.
@@ -316,19 +349,11 @@ class RedactionRules:
         Without ``value``, only names secret whatever their value (rule 2) count. A list value is
         secret when one of its items is (query values are lists).
         """
-        norm = normalize_name(name)
-        if not norm or norm in self._ignored:
-            return None
-        kind = self._kinds.get(norm)
-        if kind is not None:
-            return kind
-        if norm.endswith(self._name_suffixes):
-            return _sanitize_kind(name)
-        if value is not _MISSING and norm.endswith(self._suffixes):
-            items = value if isinstance(value, (list, tuple)) else (value,)
-            if any(looks_secret(v) for v in items):
-                return _sanitize_kind(name)
-        return None
+        always, maybe = self._name_class(name)
+        if always is not None or maybe is None or value is _MISSING:
+            return always
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        return maybe if any(looks_secret(v) for v in items) else None
 
     def shapes(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, kind)`` of the secret-shaped parts of ``text``: built-in shapes and ``value_patterns``."""

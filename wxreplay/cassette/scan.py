@@ -95,9 +95,16 @@ def scan_cassette_text(text: str, file: str, *, rules: RedactionRules | None = N
     rules = rules if rules is not None else RedactionRules()
     hits: list[SecretHit] = []
     stack: list[tuple[int, str]] = []  # (indent, key) of the enclosing YAML/JSON blocks
+    # A cassette repeats its lines (headers, methods, placeholders, the same keys): judge each once.
+    seen: dict[tuple[str, str | None], list[tuple[int, str, str, str | None]]] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         context = _update_context(stack, line)
-        hits.extend(_scan_line(line, lineno, file, context, rules))
+        # placeholders are masked first (same length): lines differing only in them are judged once
+        masked = _masked(line) if "<" in line else line
+        found = seen.get((masked, context))
+        if found is None:
+            found = seen[(masked, context)] = _scan_line(masked, context, rules)
+        hits.extend(SecretHit(file, lineno, column, kind, excerpt, name) for column, kind, excerpt, name in found)
     return hits
 
 
@@ -148,8 +155,14 @@ def _update_context(stack: list[tuple[int, str]], line: str) -> str | None:
     return stack[-1][1] if stack else None
 
 
-def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: RedactionRules) -> list[SecretHit]:
-    masked = _MASK_RE.sub(lambda m: "\x01" * len(m.group(0)), PLACEHOLDER_RE.sub(lambda m: "\x01" * len(m.group(0)), line))
+def _masked(line: str) -> str:
+    """``line`` with placeholders and transcript masks blanked out (``\x01`` each, columns kept)."""
+    return _MASK_RE.sub(lambda m: "\x01" * len(m.group(0)), PLACEHOLDER_RE.sub(lambda m: "\x01" * len(m.group(0)), line))
+
+
+def _scan_line(line: str, context: str | None, rules: RedactionRules) -> list[tuple[int, str, str, str | None]]:
+    """``(column, kind, excerpt, field)`` of every hit on the (masked) ``line`` under the key ``context``."""
+    masked = line
     found: list[tuple[int, int, str, str, str | None]] = []  # (start, end, kind, excerpt, field)
 
     keys: list[tuple[int, str]] = []
@@ -190,13 +203,13 @@ def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: Re
             found.append((s, s + length, kind, _mask(token[offset : offset + length]), name))
 
     found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out: list[SecretHit] = []
+    out: list[tuple[int, str, str, str | None]] = []
     taken: list[tuple[int, int]] = []
     for start, end, kind, excerpt, name in found:  # the first span wins; a span inside it is the same secret
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        out.append(SecretHit(file, lineno, start + 1, kind, excerpt, name))
+        out.append((start + 1, kind, excerpt, name))
     return out
 
 

@@ -50,26 +50,44 @@ class Shape:
     kind: str
     pattern: re.Pattern[str]
     valid: Callable[[str], bool] | None = None
+    # lower-case texts one of which the shape cannot match without (a cheap test before the regex);
+    # empty: the shape needs a run of 11 digits
+    markers: tuple[str, ...] = ()
 
 
 SHAPES: tuple[Shape, ...] = (
-    Shape("private-key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[^-]*-----END [A-Z0-9 ]+-----)?")),
-    Shape("jwt", re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")),
-    Shape("bearer-token", re.compile(r"\b[Bb]earer\s+(?P<s>(?!<redacted:)[A-Za-z0-9._~+/-]{16,}=*)")),
-    Shape("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b")),
-    Shape("api-key", re.compile(r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}")),
-    Shape("stripe-key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
-    Shape("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    Shape("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}")),
-    Shape("slack-webhook", re.compile(r"https://hooks\.slack\.com/services/(?P<s>[A-Za-z0-9/_-]{20,})")),
-    Shape("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    Shape("wechat-prepay-id", re.compile(r"prepay_id=(?P<s>wx[0-9A-Za-z]{10,})")),
-    Shape("url-credentials", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@\"'<>\x01]+:(?P<s>[^/\s@\"'<>\x01]+)@")),
+    Shape(
+        "private-key",
+        re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[^-]*-----END [A-Z0-9 ]+-----)?"),
+        markers=("-----begin",),
+    ),
+    Shape("jwt", re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), markers=("eyj",)),
+    Shape("bearer-token", re.compile(r"\b[Bb]earer\s+(?P<s>(?!<redacted:)[A-Za-z0-9._~+/-]{16,}=*)"), markers=("bearer",)),
+    Shape("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"), markers=("akia", "asia", "abia", "acca")),
+    Shape("api-key", re.compile(r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}"), markers=("sk-",)),
+    Shape("stripe-key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}"), markers=("k_live_", "k_test_")),
+    Shape(
+        "github-token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+        markers=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    ),
+    Shape("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), markers=("xox",)),
+    Shape(
+        "slack-webhook",
+        re.compile(r"https://hooks\.slack\.com/services/(?P<s>[A-Za-z0-9/_-]{20,})"),
+        markers=("hooks.slack.com",),
+    ),
+    Shape("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), markers=("aiza",)),
+    Shape("wechat-prepay-id", re.compile(r"prepay_id=(?P<s>wx[0-9A-Za-z]{10,})"), markers=("prepay_id=",)),
+    Shape(
+        "url-credentials", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@\"'<>\x01]+:(?P<s>[^/\s@\"'<>\x01]+)@"), markers=("@",)
+    ),
     Shape(
         "password-text",
         re.compile(
             r"(?i)(?:password|passwd|passcode|pwd|密码|口令)(?:\s+is)?\s*[:：=]\s*(?P<s>(?!<redacted:)[^\s,;，。；'\"<>\\\x01]{4,})"
         ),
+        markers=("password", "passwd", "passcode", "pwd", "密码", "口令"),
     ),
     Shape("cn-id-number", re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[0-9Xx](?![0-9A-Za-z])"), is_cn_id),
     Shape("bank-card", re.compile(r"(?<![0-9A-Za-z.])[3-6]\d{15,18}(?![0-9A-Za-z]|\.\d)"), luhn_ok),
@@ -84,8 +102,12 @@ def find_shapes(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of every secret-shaped part of ``text``, in order, never overlapping."""
     found: list[tuple[int, int, str]] = []
     has_long_number = _DIGITS_RE.search(text) is not None
+    lower = text.lower()
     for shape in SHAPES:
-        if shape.kind in ("cn-id-number", "bank-card", "phone-number") and not has_long_number:
+        if shape.markers:
+            if not any(m in lower for m in shape.markers):
+                continue
+        elif not has_long_number:
             continue
         for m in shape.pattern.finditer(text):
             g = "s" if "s" in shape.pattern.groupindex else 0
