@@ -196,6 +196,8 @@ class Redactor:
         finally:
             self._learning = False
         for value, kind in self._pending:
+            if value not in self._table and self._substitute(value) != value:
+                continue  # a span around a known secret (``t=<token>``): the secret is masked on its own
             self._learn(value, kind)
         self._pending.clear()
         if len(self._spans) > 50_000:  # a long run: forget texts seen long ago
@@ -353,6 +355,10 @@ class Redactor:
         if self._learning:
             self._pending.extend((s[a:b], kind) for a, b, kind in spans)
             return s
+        if self._table:  # known secrets first: a span found around one must not hide it
+            known = self._substitute(s)
+            if known != s:
+                return self._text(known, name)
         if spans:
             out: list[str] = []
             pos = 0
@@ -363,7 +369,7 @@ class Redactor:
                 pos = b
             out.append(s[pos:])
             s = "".join(out)
-        return self._substitute(s) if self._table else s
+        return s
 
     def _random_spans(self, s: str, name: str | None, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Random-looking tokens of ``s`` (URLs: only their query values, under the parameter's name)."""

@@ -147,8 +147,9 @@ def _update_context(stack: list[tuple[int, str]], line: str) -> str | None:
     if m and (m.group("qkey") or line[m.end() - 1] == ":"):
         while stack and stack[-1][0] >= content:
             stack.pop()
+        parent = stack[-1][1] if stack else None
         stack.append((content, m.group("qkey") or m.group("key")))
-        return None
+        return parent  # what sits before the key on its line (the key itself) belongs to the enclosing block
     # a key-less line: a list item belongs to a key at the same indent (YAML's compact sequences)
     while stack and (stack[-1][0] > indent or (stack[-1][0] == indent and not dashes)):
         stack.pop()
