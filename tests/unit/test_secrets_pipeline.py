@@ -43,6 +43,11 @@ def test_printed_text_is_masked_by_shape_and_by_name_even_when_never_seen_before
     masked = run_secrets().mask_text(text)
     assert "abc123def456" not in masked and JWT not in masked and "13812345678" not in masked
     assert "city=北京" in masked and "access_token=<redacted:access_token#" in masked
+    shown = run_secrets().mask_text('> requestPayment {"nonceStr": "n0nce123", "paySign":"SIGNED-abc", "signType": "RSA"} -> ok')
+    assert (
+        shown
+        == '> requestPayment {"nonceStr": "<redacted:nonceStr#1>", "paySign":"<redacted:paySign#1>", "signType": "RSA"} -> ok'
+    )
 
 
 def test_aligned_live_values_take_the_recordings_placeholders() -> None:

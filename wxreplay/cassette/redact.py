@@ -74,6 +74,8 @@ _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _RUN_RE = re.compile(r"[A-Za-z0-9+/=_.~-]{20,}")
 _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]*")
 _URL_QUERY_RE = re.compile(r"[?&](?P<name>[^=&#\s]+)=(?P<val>[^&#\s]*)")
+# ``"name": "value"`` in JSON text (a value without escapes; others are left to the shapes)
+_JSON_PAIR_RE = re.compile(r'(?P<head>"(?P<name>[^"\\]{1,80})"\s*:\s*")(?P<val>[^"\\]*)"')
 # any mask: a redaction placeholder, or a transcript's volatile value (``<session#1>``, ``<orderId>``)
 _MASK_RE = re.compile(r"<[^<>\s]{1,80}>")
 _AUTH_SCHEME_RE = re.compile(
@@ -130,9 +132,18 @@ class Redactor:
         self._learn_from(data)
 
     def redact_text(self, text: str) -> str:
-        """``text`` with every known secret and every secret-shaped part replaced (for printed lines)."""
+        """``text`` with every known secret, every secret-shaped part and every value of a secret-named
+        ``"name": "value"`` / ``name=value`` pair replaced (for printed lines: JSON shown in ``-v`` output)."""
+        if '":' in text:
+            text = _JSON_PAIR_RE.sub(self._json_pair, text)
         self._learn_from(text)
         return self._text(text, None)
+
+    def _json_pair(self, m: re.Match[str]) -> str:
+        kind = self.rules.secret_kind(m.group("name"), m.group("val"))
+        if kind is None or not m.group("val") or PLACEHOLDER_RE.search(m.group("val")):
+            return m.group(0)
+        return m.group("head") + self._secret_string(m.group("val"), kind) + '"'
 
     def seed(self, entries: Iterable[Any]) -> None:
         """Continue an existing cassette: count the placeholders already in ``entries`` so numbering goes on.

@@ -164,6 +164,7 @@ PLACEHOLDER_OR_REST = r"<redacted:[A-Za-z0-9_.-]+#\d+>"
 
 _TOKEN_CHARS_RE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 _HEX_RE = re.compile(r"[0-9a-f]+|[0-9A-F]+")
+_WORDS_RE = re.compile(r"[a-z0-9]{1,2}(?:[-_.][a-z0-9]+)+|[a-z]+\d{0,4}(?:[-_.][a-z0-9]+)+")
 _SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -200,8 +201,10 @@ def random_token_class(text: str, *, min_length: int) -> str | None:
 
     A random token: ``min_length`` or more characters from ``[A-Za-z0-9+/=_.~-]`` with a letter and a
     digit; then either hex with Shannon entropy >= 3.0 bits/char, or not word-shaped (mean length of
-    its word/number segments < 3, random base64 gives ~1.9 and ``createOrder2024WithCoupon`` 4.9)
-    with entropy >= min(4.5, 0.85 * log2(length)) bits/char (random base64 of 20 chars averages 4.0).
+    its word/number segments < 3.8, random base64 gives ~1.9 and ``createOrder2024WithCoupon`` 4.9;
+    not made of lower-case words joined by ``-``/``_``/``.`` such as ``drinks-menu-cache-v2``) with
+    entropy >= min(4.5, 0.8 * log2(length)) bits/char (random base64 of 20 chars averages 4.0). The
+    bounds let fewer than 1 in 500 random tokens of 16+ letters and digits through.
     """
     n = len(text)
     if n < min_length or _TOKEN_CHARS_RE.fullmatch(text) is None:
@@ -211,9 +214,9 @@ def random_token_class(text: str, *, min_length: int) -> str | None:
     h = shannon_entropy(text)
     if _HEX_RE.fullmatch(text.strip("=")):
         return "hex" if h >= 3.0 else None
-    if mean_segment_length(text) >= 3.0:
+    if mean_segment_length(text) >= 3.8 or _WORDS_RE.fullmatch(text):
         return None
-    return "base64" if h >= min(4.5, 0.85 * math.log2(n)) else None
+    return "base64" if h >= min(4.5, 0.8 * math.log2(n)) else None
 
 
 def looks_secret(value: object) -> bool:

@@ -5,24 +5,23 @@ The recorder runs it on a cassette's text before writing (and refuses to write o
 
 What is a hit (lines and columns are 1-based; a column counts characters, not bytes)
 --------------------------------------------------------------------------------------
-1. Known patterns, wherever they are: private-key headers, JWTs, ``Bearer <16+ chars>``, AWS access key
-   ids, ``sk-...`` API keys, Stripe keys, GitHub and Slack tokens, Slack webhooks, Google API keys,
-   ``prepay_id=wx...``, passwords in URLs (``scheme://user:pass@``).
-2. Secret-named fields: a value under a name the redaction rules call secret (same names, same
-   normalisation, see ``redact.py``) that holds a token of 16+ characters from ``[A-Za-z0-9+/=_.~-]``
-   with a letter and a digit. A 32-hex value under a name ending in ``secret`` (a WeChat AppSecret,
-   which pairs with a public ``wx`` + 16-hex AppID) is reported as ``wechat-appsecret``.
-3. High entropy, under any other name: a token of 20+ characters that ``random_token_class`` calls
-   random (hex with entropy >= 3.0 bits/char, or base64/base64url that is not word-shaped, with
-   entropy >= min(4.5, 0.85 * log2(length)) bits/char) and, for base64, mixes upper case, lower case
-   and digits. Tokens are split at ``.`` and at ``/`` (unless they contain ``+`` or end in ``=``, as
-   standard base64 does), so file paths and dotted names are words, not tokens.
+The rules are the redactor's (:mod:`wxreplay.cassette.rules`), so whatever is flagged here is what
+the redactor redacts at record time:
 
-Not hits: ``<redacted:kind#n>`` placeholders; URLs, except their query values; UUIDs and hex values
-under names ending in ``id`` (``docId``, ``orderId``; secret names such as ``openid`` excepted);
-anything under an allowed name (``_id``, ``requestID``, ... :data:`ALLOWED_NAMES`) or under a name
-opted out with ``ignore_fields``. The name of a value is the nearest ``key:`` / ``"key":`` /
-``key=`` before it on its line, else the key of the enclosing YAML/JSON block (by indentation).
+1. Value shapes, wherever they are: private keys, JWTs, ``Bearer`` credentials, cloud/API keys,
+   ``prepay_id=wx...``, passwords in URLs and in free text, phone, ID and bank card numbers, and
+   ``value_patterns`` (:mod:`wxreplay.cassette.shapes`).
+2. Secret-named fields: a value of 6+ characters with a digit under a name the rules call secret
+   (``password: hunter2``, ``phoneNumber: '138...'``, ``code: 0c3...`` when it looks random). A
+   32-hex value under a name ending in ``secret`` (a WeChat AppSecret) is ``wechat-appsecret``.
+3. High entropy, under any other name: a random-looking token of 20+ characters
+   (:meth:`RedactionRules.high_entropy`).
+
+Not hits: ``<redacted:kind#n>`` placeholders and a transcript's masks (``<session#1>``); URLs, except
+their query values; UUIDs and hex values under names ending in ``id``; anything under an allowed name
+(``_id``, ``requestID``, ... :data:`ALLOWED_NAMES`) or under a name opted out with ``ignore_fields``.
+The name of a value is the nearest ``key:`` / ``"key":`` / ``key=`` before it on its line, else the
+key of the enclosing YAML/JSON block (by indentation); it is reported as the hit's ``field``.
 """
 
 from __future__ import annotations
@@ -61,6 +60,7 @@ _WECHAT_SECRET_RE = re.compile(r"[0-9a-f]{32}")
 _DASHES_RE = re.compile(r"(?:-[ \t]+)+")
 # what a YAML/JSON line holds under a secret name that is no secret value
 _LITERALS = frozenset({"null", "true", "false", "none", "~"})
+_COOKIE_NAMES = frozenset({"cookie", "setcookie"})
 # volatile values a transcript masks (``<session#1>``) are no secrets either
 _MASK_RE = re.compile(r"<[^<>\s]{1,80}>")
 
@@ -173,7 +173,11 @@ def _scan_line(line: str, context: str | None, rules: RedactionRules) -> list[tu
 
     def name_at(pos: int) -> str | None:
         i = bisect.bisect_right(key_ends, pos)  # the nearest key before ``pos`` on this line
-        return keys[i - 1][1] if i else context
+        if not i:
+            return context
+        # every value of a cookie header is secret, as the redactor has it (``sid=...; Path=/``)
+        first = keys[0][1] if normalize_name(keys[0][1]) in _COOKIE_NAMES else None
+        return first or keys[i - 1][1]
 
     for start, end, kind in rules.shapes(masked):
         name = name_at(start)
