@@ -136,6 +136,9 @@ def test_planted_secrets_reach_no_file_and_no_output(pytester: pytest.Pytester) 
     assert run.returncode == 1, outputs["wxreplay run -v"]
     assert "PASS lab" in run.stdout and "FAIL miss" in run.stdout and "FAIL fail" in run.stdout
     assert "<redacted:" in run.stdout  # the conversations are shown, masked
+    assert (
+        "/weather?location=上海&key=<redacted:key#1>" in run.stdout
+    )  # the miss shows the live key as the recording's placeholder
 
     written = _written(root, inputs)
     assert any(p.suffix == ".json" for p in written) and any(p.name == "replay.xml" for p in written)

@@ -281,12 +281,20 @@ def field_diff(recorded: dict[str, Any], live: dict[str, Any]) -> list[str]:
     return sorted(lines)
 
 
+_QUOTED_PLACEHOLDER_RE = re.compile(r"(<redacted:[A-Za-z0-9_.-]+)%23(\d+>)")
+
+
+def _url(request: dict[str, Any]) -> str:
+    """The request's URL as a miss message shows it: placeholders readable (``<redacted:key#1>``, not ``%23``)."""
+    return _QUOTED_PLACEHOLDER_RE.sub(r"\1#\2", url_of(request))
+
+
 def describe_request(entry: dict[str, Any]) -> list[str]:
     """The lines that show a live request in a miss message."""
     if entry["kind"] == "host":
         return [f"wx.{entry['call']['name']}({_short(entry['call']['args'], 400)})"]
     r = entry["request"]
-    lines = [f"{r['method']} {url_of(r)}"]
+    lines = [f"{r['method']} {_url(r)}"]
     if r["query"]:
         lines.append(f"query: {_short(r['query'], 400)}")
     body = r["body"]
@@ -298,10 +306,7 @@ def describe_request(entry: dict[str, Any]) -> list[str]:
 
 def label(entry: dict[str, Any]) -> str:
     """One line naming a recording: its request and the API it was made under."""
-    if entry["kind"] == "host":
-        head = f"wx.{entry['call']['name']}"
-    else:
-        head = f"{entry['request']['method']} {url_of(entry['request'])}"
+    head = f"wx.{entry['call']['name']}" if entry["kind"] == "host" else f"{entry['request']['method']} {_url(entry['request'])}"
     bits = [f"API {entry['api']}" if entry.get("api") else "no API", f"#{entry.get('ordinal')}"]
     if entry.get("turn") is not None:
         bits.append(f"turn {entry['turn']}")
