@@ -353,12 +353,21 @@ class _MaskedStream:
         return getattr(self._inner, name)
 
 
+# The commands that run a skill: what they print may carry its secrets. The others print files as
+# they are (``schema``, ``describe``) or masked excerpts (``scan``).
+_RUNS_SKILLS = frozenset({"call", "render", "run"})
+
+
 @contextlib.contextmanager
-def _masked_output() -> Iterator[None]:
-    """Mask secrets in everything the command prints (results, ``-v`` conversations, errors, miss messages)."""
+def _masked_output(command: str) -> Iterator[None]:
+    """Mask secrets in everything a skill-running command prints (results, ``-v`` conversations, errors,
+    miss messages), with the run's table started from ``[tool.wxreplay.redact]``."""
     from wxreplay.cassette.redact import rules_from_pyproject
     from wxreplay.cassette.runsecrets import run_secrets
 
+    if command not in _RUNS_SKILLS:
+        yield
+        return
     run_secrets().reset(rules_from_pyproject(Path("pyproject.toml")))
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _MaskedStream(sys.stdout), _MaskedStream(sys.stderr)
@@ -458,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ns = parser.parse_args(argv)
     ns.argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        with _masked_output():
+        with _masked_output(ns.command):
             try:
                 code: int = ns.func(ns)
                 return code

@@ -112,6 +112,7 @@ class Redactor:
         # spans found per text, so the output pass does not search again
         self._pending: list[tuple[str, str]] = []
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
+        self._texts: dict[tuple[str | None, str], str] = {}  # (name, text) -> redacted, for the current table
         self._listeners: list[Any] = []
 
     # ------------------------------------------------------------------ public
@@ -213,13 +214,21 @@ class Redactor:
         self._pending.clear()
         if len(self._spans) > 50_000:  # a long run: forget texts seen long ago
             self._spans.clear()
+            self._texts.clear()
 
     def _walk(self, obj: Any, kind: str | None, name: str | None) -> Any:
         t = type(obj)
         if t is str:  # the common cases first, by exact type
             if kind and not self.rules.is_allowed(name):
                 return self._secret_string(obj, kind)
-            return self._text(obj, name)
+            if self._learning:
+                return self._text(obj, name)
+            # texts repeat (headers, units, labels): redacted once while the table stays the same
+            seen = (name, obj)
+            done = self._texts.get(seen)
+            if done is None:
+                done = self._texts[seen] = self._text(obj, name)
+            return done
         if obj is None or t is bool:
             return obj
         if t is dict or isinstance(obj, Mapping):
@@ -277,6 +286,7 @@ class Redactor:
         if value in self._table:
             return
         self._table[value] = placeholder
+        self._texts.clear()  # a new secret may appear in any text redacted so far
         if len(value) >= MIN_SUBSTITUTED:
             word = _WORD_RE.match(value)
             bucket = self._by_word.setdefault(word.group(0), []) if word else self._odd
