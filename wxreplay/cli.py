@@ -232,13 +232,11 @@ def cmd_scan(ns: argparse.Namespace) -> int:
     # [tool.wxreplay.redact] ignore_fields / extra_fields of each path's project (its root, as pytest finds it)
     hits = [h for p in ns.paths if p not in missing for h in scan_path(p, rules=redaction_rules(discover([p])))]
     for h in hits:
-        print(h)
+        print(h if h.field is None else f"{h} (field {h.field})")
     if hits:
-        print(
-            f"wxreplay: {len(hits)} possible secret(s) found: re-record with redaction, or opt a field out with "
-            "ignore_fields in [tool.wxreplay.redact]",
-            file=sys.stderr,
-        )
+        from wxreplay.cassette.rules import CONFIG_KEYS_HINT
+
+        print(f"wxreplay: {len(hits)} possible secret(s) found: re-record after configuring {CONFIG_KEYS_HINT}", file=sys.stderr)
     if missing:
         return EXIT_USAGE
     return EXIT_FAILED if hits else EXIT_OK
@@ -249,6 +247,54 @@ def cmd_run(ns: argparse.Namespace) -> int:
     from wxreplay.cli_run import run_command
 
     return run_command(ns)
+
+
+class _MaskedStream:
+    """stdout / stderr of a command: every write goes through the run's secret table and shapes first."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        from wxreplay.cassette.runsecrets import run_secrets
+
+        self._inner.write(run_secrets().mask_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+# The commands that run a skill: what they print may carry its secrets. The others print files as
+# they are (``schema``, ``describe``) or masked excerpts (``scan``).
+_RUNS_SKILLS = frozenset({"call", "render", "run"})
+
+
+@contextlib.contextmanager
+def _masked_output(ns: argparse.Namespace) -> Iterator[None]:
+    """Mask secrets in everything a skill-running command prints (results, ``-v`` conversations, errors,
+    miss messages), with the run's table started from the root's ``[tool.wxreplay.redact]``."""
+    from wxreplay.cassette.runsecrets import run_secrets
+    from wxreplay.config import discover
+    from wxreplay.runner import redaction_rules
+
+    if ns.command not in _RUNS_SKILLS:
+        yield
+        return
+    run_secrets().reset(redaction_rules(discover(_command_paths(ns))))
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _MaskedStream(sys.stdout), _MaskedStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _command_paths(ns: argparse.Namespace) -> list[str]:
+    """The files a command works on, from which its root is found (as pytest finds its rootdir)."""
+    if ns.command == "run":
+        return list(ns.paths) or ["scenarios"]
+    return [p for p in (getattr(ns, "cassette", None), ns.project) if p]
 
 
 def cmd_schema(ns: argparse.Namespace) -> int:
@@ -314,14 +360,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ns = parser.parse_args(argv)
     ns.argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        code: int = ns.func(ns)
-        return code
-    except (ProjectError, ArgumentsError, UnknownApiError, UsageError) as e:
+        with _masked_output(ns):
+            try:
+                code: int = ns.func(ns)
+                return code
+            except (ProjectError, ArgumentsError, UnknownApiError, UsageError) as e:
+                print(f"wxreplay: error: {e}", file=sys.stderr)
+                return EXIT_USAGE
+            except WxReplayError as e:
+                print(f"wxreplay: error: {e}", file=sys.stderr)
+                return EXIT_FAILED
+    except UsageError as e:  # [tool.wxreplay.redact] itself is invalid
         print(f"wxreplay: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except WxReplayError as e:
-        print(f"wxreplay: error: {e}", file=sys.stderr)
-        return EXIT_FAILED
     except KeyboardInterrupt:  # pragma: no cover
         return 130
 

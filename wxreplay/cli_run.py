@@ -9,6 +9,7 @@ redaction rules from the root, snapshots checked in the files syrupy writes
 from __future__ import annotations
 
 import argparse
+import json
 import socket
 import sys
 import time
@@ -24,6 +25,7 @@ from wxreplay.keywords import compile_keywords, scenario_keywords
 if TYPE_CHECKING:  # the engine is imported when a run starts: `wxreplay --help` stays fast
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import Scenario
+    from wxreplay.transcript import Transcript
 
 __all__ = ["add_record_option", "add_run_arguments", "run_command"]
 
@@ -209,8 +211,8 @@ def _one(
         tally.outcomes.append(_Outcome(classname, stem, time.perf_counter() - started, "error", str(e).splitlines()[0], str(e)))
         return not ns.exitfirst
     ms = f"{run.elapsed_ms:.0f} ms"
-    if json_dir is not None:
-        (json_dir / f"{stem}.json").write_text(run.transcript.to_json(), encoding="utf-8")
+    if json_dir is not None and not _write_transcript(json_dir / f"{stem}.json", run.transcript):
+        tally.errors += 1
     if run.recorded:
         entries = f"{run.recorded} new entr{'y' if run.recorded == 1 else 'ies'}"
         from wxreplay.source import display_path
@@ -287,3 +289,19 @@ def _write_junit(path: Path, tally: _Tally) -> None:
 
 def _indent(text: str) -> str:
     return "".join("  " + ln if ln.strip() else ln for ln in text.splitlines(keepends=True))
+
+
+def _write_transcript(path: Path, transcript: Transcript) -> bool:
+    """Write the transcript's stable form, redacted like the cassettes; ``False`` (and nothing written)
+    while the scanner still finds a secret in it."""
+    from wxreplay.cassette.runsecrets import SecretsLeftError, run_secrets
+
+    secrets = run_secrets()
+    text = json.dumps(secrets.mask_data(transcript.to_dict()), ensure_ascii=False, sort_keys=False, indent=2) + "\n"
+    try:
+        secrets.gate(text, str(path), "the transcript")
+    except SecretsLeftError as e:
+        print(f"wxreplay: error: {e}", file=sys.stderr, flush=True)
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True

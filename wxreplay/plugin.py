@@ -266,4 +266,4 @@ def wx_snapshot(snapshot: Any) -> Any:
 
 
 # The wx_http fixture lives in its own module (respx for users' tests); pytest registers it with this plugin.
-pytest_plugins = ["wxreplay.plugin_http"]
+pytest_plugins = ["wxreplay.plugin_http", "wxreplay.plugin_secrets"]

@@ -65,12 +65,24 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"facade": ("wxreplay",)},
     {
         "cli": ("wxreplay.cli", "wxreplay.cli_run"),
-        "plugin": ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state", "wxreplay.plugin_http"),
+        "plugin": (
+            "wxreplay.plugin",
+            "wxreplay.plugin_items",
+            "wxreplay.plugin_state",
+            "wxreplay.plugin_http",
+            "wxreplay.plugin_secrets",
+        ),
     },
 )
 
 # Only these modules may import pytest (the engine runs without it).
-PYTEST_USERS = ("wxreplay.plugin", "wxreplay.plugin_items", "wxreplay.plugin_state", "wxreplay.plugin_http")
+PYTEST_USERS = (
+    "wxreplay.plugin",
+    "wxreplay.plugin_items",
+    "wxreplay.plugin_state",
+    "wxreplay.plugin_http",
+    "wxreplay.plugin_secrets",
+)
 PYTEST_MODULES = ("pytest", "_pytest")
 
 # Known exceptions to the layers, each with its reason; a stale entry fails the test. Empty: the

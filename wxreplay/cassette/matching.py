@@ -8,8 +8,11 @@ calls match on name and args (compared like JSON bodies). On top of that:
 - ``ignore`` drops fields from both sides before comparing: ``query.NAME``, ``headers.NAME``,
   ``body.a.b`` (a dotted path into a JSON body; ``*`` is any key or list index) and ``args.a.b``
   (into a host call's args);
-- fields the redactor redacts by name (``Authorization``, ``token``, ``code`` ...) are compared
-  for presence only: the cassette holds a placeholder, the live request the real value;
+- redacted fields are compared for presence only, wherever they sit (query, header, JSON body, form
+  or text body, inside a URL string): both sides go through the redaction rules and every
+  placeholder becomes ``<present>``; where the recording holds ``<present>``, any non-empty live
+  value matches (the cassette holds a placeholder, the live request the real value or a replayed
+  placeholder);
 - custom matchers ``(live_entry, recorded_entry) -> bool`` must all agree (they see the entries
   as dicts in the file's shape, ``kind`` included).
 
@@ -22,10 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from wxreplay.cassette.model import url_of
+from wxreplay.cassette.rules import PLACEHOLDER_RE
 from wxreplay.errors import UsageError
 
 Matcher = Callable[[dict[str, Any], dict[str, Any]], bool]
@@ -111,28 +114,29 @@ def _drop_path(value: Any, path: Sequence[str]) -> Any:
 class Comparator:
     """Turns requests into comparable views under ``rules`` and decides matches."""
 
-    def __init__(self, rules: MatchRules, is_redacted: Callable[[str], bool]) -> None:
+    def __init__(self, rules: MatchRules, redact: Callable[[Any], Any]) -> None:
         self.rules = rules
         self._ignore = _compile(rules)
-        self.is_redacted = lru_cache(maxsize=4096)(is_redacted)
-
-    def _presence(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (_PRESENT if self.is_redacted(str(k)) and v is not None else self._presence(v)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._presence(v) for v in value]
-        return value
+        self._redact = redact
 
     def view(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """The part of ``entry`` (live or recorded) that must be equal for a match."""
+        """The part of ``entry`` (live or recorded) that must be equal for a match; secrets as ``<present>``."""
+        view: dict[str, Any] = _presence(self._view(self._redact(entry)))
+        return view
+
+    def matches(self, recorded_view: dict[str, Any], live_view: dict[str, Any]) -> bool:
+        """Whether two views match: equal, where the recording holds ``<present>`` any non-empty live value."""
+        return recorded_view == live_view or _present_match(recorded_view, live_view)
+
+    def _view(self, entry: dict[str, Any]) -> dict[str, Any]:
         ig = self._ignore
         if entry["kind"] == "host":
             args = entry["call"]["args"]
             for path in ig.args:
                 args = _drop_path(args, path)
-            return {"name": entry["call"]["name"], "args": self._presence(args)}
+            return {"name": entry["call"]["name"], "args": args}
         req = entry["request"]
-        query = {k: _PRESENT if self.is_redacted(k) else sorted(vs) for k, vs in req["query"].items() if k not in ig.query}
+        query = {k: sorted(vs, key=str) for k, vs in req["query"].items() if k not in ig.query}
         view: dict[str, Any] = {
             "method": req["method"],
             "scheme": req["scheme"],
@@ -141,15 +145,13 @@ class Comparator:
             "query": query,
         }
         if self.rules.match_headers:
-            view["headers"] = {
-                k: _PRESENT if self.is_redacted(k) else v for k, v in req["headers"].items() if k not in ig.headers
-            }
+            view["headers"] = {k: v for k, v in req["headers"].items() if k not in ig.headers}
         body = req["body"]
         if body is not None and "json" in body:
             value = body["json"]
             for path in ig.body:
                 value = _drop_path(value, path)
-            view["body"] = {"json": self._presence(value)}
+            view["body"] = {"json": value}
         else:
             view["body"] = body
         return view
@@ -157,6 +159,32 @@ class Comparator:
     def custom(self, live: dict[str, Any], recorded: dict[str, Any]) -> bool:
         """Whether every custom matcher accepts the pair."""
         return all(m(live, recorded) for m in self.rules.matchers)
+
+
+def _presence(value: Any) -> Any:
+    """``value`` with every redaction placeholder shown as ``<present>`` (its number says nothing)."""
+    if isinstance(value, str):
+        return PLACEHOLDER_RE.sub(_PRESENT, value) if "<redacted:" in value else value
+    if isinstance(value, dict):
+        return {k: _presence(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_presence(v) for v in value]
+    return value
+
+
+def _present_match(recorded: Any, live: Any) -> bool:
+    if isinstance(recorded, str) and _PRESENT in recorded:
+        if recorded == _PRESENT:
+            return live is not None and live != ""
+        if not isinstance(live, str):
+            return False
+        pattern = ".+?".join(re.escape(part) for part in recorded.split(_PRESENT))
+        return re.fullmatch(pattern, live, re.DOTALL) is not None
+    if isinstance(recorded, dict) and isinstance(live, dict):
+        return recorded.keys() == live.keys() and all(_present_match(v, live[k]) for k, v in recorded.items())
+    if isinstance(recorded, list) and isinstance(live, list):
+        return len(recorded) == len(live) and all(_present_match(a, b) for a, b in zip(recorded, live, strict=True))
+    return bool(recorded == live)
 
 
 def bucket_key(entry: dict[str, Any]) -> tuple[str, ...]:
@@ -197,7 +225,7 @@ class Index:
             rec = self.entries[i]
             if turn is not None and rec.get("turn") is not None and rec["turn"] != turn:
                 continue
-            if self.view_of(i) == live_view and self.comparator.custom(live, rec):
+            if self.comparator.matches(self.view_of(i), live_view) and self.comparator.custom(live, rec):
                 self.used[i] = True
                 return i
         return None
@@ -253,12 +281,20 @@ def field_diff(recorded: dict[str, Any], live: dict[str, Any]) -> list[str]:
     return sorted(lines)
 
 
+_QUOTED_PLACEHOLDER_RE = re.compile(r"(<redacted:[A-Za-z0-9_.-]+)%23(\d+>)")
+
+
+def _url(request: dict[str, Any]) -> str:
+    """The request's URL as a miss message shows it: placeholders readable (``<redacted:key#1>``, not ``%23``)."""
+    return _QUOTED_PLACEHOLDER_RE.sub(r"\1#\2", url_of(request))
+
+
 def describe_request(entry: dict[str, Any]) -> list[str]:
     """The lines that show a live request in a miss message."""
     if entry["kind"] == "host":
         return [f"wx.{entry['call']['name']}({_short(entry['call']['args'], 400)})"]
     r = entry["request"]
-    lines = [f"{r['method']} {url_of(r)}"]
+    lines = [f"{r['method']} {_url(r)}"]
     if r["query"]:
         lines.append(f"query: {_short(r['query'], 400)}")
     body = r["body"]
@@ -270,10 +306,7 @@ def describe_request(entry: dict[str, Any]) -> list[str]:
 
 def label(entry: dict[str, Any]) -> str:
     """One line naming a recording: its request and the API it was made under."""
-    if entry["kind"] == "host":
-        head = f"wx.{entry['call']['name']}"
-    else:
-        head = f"{entry['request']['method']} {url_of(entry['request'])}"
+    head = f"wx.{entry['call']['name']}" if entry["kind"] == "host" else f"{entry['request']['method']} {_url(entry['request'])}"
     bits = [f"API {entry['api']}" if entry.get("api") else "no API", f"#{entry.get('ordinal')}"]
     if entry.get("turn") is not None:
         bits.append(f"turn {entry['turn']}")

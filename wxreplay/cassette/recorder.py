@@ -34,7 +34,8 @@ from wxreplay.cassette.matching import (
     lines_for,
 )
 from wxreplay.cassette.redact import RedactionRules, Redactor
-from wxreplay.cassette.scan import scan_cassette_text
+from wxreplay.cassette.runsecrets import run_secrets
+from wxreplay.cassette.scan import hits_error, scan_cassette_text
 from wxreplay.cassette.transport import CassetteTransport
 from wxreplay.errors import CassetteError, CassetteMissError
 from wxreplay.host.base import HostCall, HostOutcome, Interceptor
@@ -94,8 +95,13 @@ class Cassette:
         self.recording = self.mode in (RecordMode.NEW_EPISODES, RecordMode.ALL) or (
             self.mode is RecordMode.ONCE and not self.exists
         )
+        # The cassette's redactor learns every secret as it is recorded (or aligned with a recording in
+        # replay), so the run masks it in every output with the placeholder this file shows.
         self._redactor = Redactor(rules)
-        self.comparator = Comparator(self.match, self._redactor.is_redacted_field)
+        if self.mode is not RecordMode.ALL:
+            self._redactor.seed(entries)
+        run_secrets().attach(self._redactor)
+        self.comparator = Comparator(self.match, Redactor(rules).redact)
         self.index = Index(entries if self.replaying else [], self.comparator)
 
     @classmethod
@@ -161,11 +167,15 @@ class Cassette:
             return None
         i = self.index.take(live, self.comparator.view(live), self.turn)
         self.last_ref = None if i is None else i + 1  # entry number, as miss reports count them
-        return None if i is None else self.entries[i]
+        if i is None:
+            return None
+        self._redactor.align(live, self.entries[i])  # a live secret gets the recording's placeholder
+        return self.entries[i]
 
     def record(self, entry: dict[str, Any], blobs: Mapping[str, bytes] | None = None) -> None:
         """Keep a new entry (and its side files) for ``save``."""
         self.new_entries.append(entry)
+        self._redactor.learn(entry)
         self._blobs.update(blobs or {})
 
     def http_live(self, request: httpx.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -229,9 +239,8 @@ class Cassette:
             head = f"no recording: the cassette does not exist yet, and record mode {self.mode.value} replays only"
         else:
             head = f"no recording matches this {what} (record mode {self.mode.value}: nothing was sent)"
-        shown = Redactor(self.rules)  # the live request may carry real secrets: show it redacted
-        shown.seed(self.entries)
-        parts = [f"{head}\n  {', '.join(where)}:", lines_for(describe_request(shown.redact(live)), "    ")]
+        run = run_secrets()  # the live request may carry real secrets: show it redacted
+        parts = [f"{head}\n  {', '.join(where)}:", lines_for(describe_request(run.mask_data(live)), "    ")]
         if self.exists and self.index.entries:
             live_view = self.comparator.view(live)
             near = self.index.nearest(live, live_view)
@@ -260,7 +269,7 @@ class Cassette:
             )
         )
         err = CassetteMissError(
-            "\n".join(parts),
+            run.mask_text("\n".join(parts)),
             api=live.get("api"),
             ordinal=live.get("ordinal"),
             turn=live.get("turn"),
@@ -292,8 +301,12 @@ class Cassette:
                 base: list[dict[str, Any]] = []
             else:
                 base = disk if changed and disk is not None else self.entries
-            redactor = Redactor(self.rules)
-            redactor.seed(base)  # placeholders of the file keep their numbers; new secrets count on
+            if changed:  # numbering goes on from what is on disk now
+                redactor = Redactor(self.rules)
+                redactor.seed(base)
+                run_secrets().attach(redactor)
+            else:  # the placeholders this run already showed (snapshots, output) are the ones written
+                redactor = self._redactor
             fresh = redactor.redact_entries(self.new_entries)
             if changed and disk is not None:
                 fresh = _minus(fresh, disk)
@@ -306,14 +319,13 @@ class Cassette:
             hits = scan_cassette_text(out, str(self.path), rules=self.rules)
             if hits:
                 first = hits[0]
-                more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+                message, hint = hits_error(hits, "the cassette", located=True)
                 raise CassetteError(
-                    f"refusing to write the cassette: line {first.line} still holds something that looks like a secret "
-                    f"({first.kind}: {first.excerpt}){more}; the existing file is unchanged",
+                    run_secrets().mask_text(message) + "; the existing file is unchanged",
                     file=str(self.path),
                     line=first.line,
                     column=first.column,
-                    hint="add a redaction rule for that field (RedactionRules), then record again",
+                    hint=hint,
                 )
             for sha, data in self._blobs.items():
                 target = self.path.parent / model.side_file(self.files_dir, sha)

@@ -1,28 +1,13 @@
-"""Secret redaction for cassette entries: stable placeholders, consistent across a whole cassette.
+"""Secret redaction: stable placeholders, consistent across a cassette and across a run.
 
 Every secret is replaced by ``<redacted:{kind}#{n}>`` before anything is written. ``kind`` is the
-canonical name of the field it was found under (``token``, ``code``, ``authorization``) and ``n``
-counts per kind from 1 in order of first appearance. One ``Redactor`` per cassette keeps the table
-value -> placeholder, so the same value gets the same placeholder everywhere, including inside other
-strings: the token ``/api/login`` returned is the one ``Authorization: Bearer <redacted:token#1>``
-later carries. Replayed responses hand the placeholders to the skill, so replayed requests carry
-them back and still match.
-
-Which names are secret (the exact rule)
----------------------------------------
-A name is compared *normalised*: lower-cased with everything but ``a-z0-9`` removed, so
-``access_token``, ``accessToken`` and ``Access-Token`` are one name and ``_openid`` is ``openid``.
-
-1. ``ignore_fields`` wins: a name listed there is never secret.
-2. A name in ``header_names``, ``field_names`` or ``extra_fields`` is secret whatever its value.
-   Header names are secret as body fields too (and field names as headers): one table for all.
-3. A name *ending* in one of ``secret_suffixes`` (``token``, ``secret``, ``key``: ``csrfToken``,
-   ``client_secret``, ``aws_secret_access_key``) is secret only when its value looks secret: see
-   :func:`looks_secret` (a random-looking token of 16+ characters). ``cacheKey: "menu:v2"`` stays.
-
-The rule applies to JSON body fields at any depth, query parameter names, header names, host-call
-args/outcome keys, and ``name=value`` pairs inside strings (``?access_token=...`` in a URL, form
-bodies, ``prepay_id=...``).
+canonical name of the field it was found under (``token``, ``code``, ``authorization``) or the shape
+it has (``jwt``, ``phone-number``), and ``n`` counts per kind from 1 in order of first appearance. One
+``Redactor`` per cassette keeps the table value -> placeholder, so the same value gets the same
+placeholder everywhere, including inside other strings: the token ``/api/login`` returned is the one
+``Authorization: Bearer <redacted:token#1>`` later carries. Replayed responses hand the placeholders
+to the skill, so replayed requests carry them back and still match. What is secret is decided by
+the one rule set of :mod:`wxreplay.cassette.rules` (the scanner asks the same rules).
 
 What is replaced
 ----------------
@@ -31,30 +16,42 @@ What is replaced
   service answers ``{"code": 0, ...}`` and the skill checks ``code === 0``; a placeholder there
   would change what the skill sees in replay. Lists and objects under a secret name are redacted
   element by element with the same kind (query values are lists).
+- Under any name: the value shapes and random-looking tokens of the rules, inside any text (URL
+  paths excepted: only a URL's query values are looked at), and ``name=value`` pairs whose name is
+  secret (``?access_token=...`` in a URL, form bodies, ``prepay_id=...``).
 - Structure is kept where it shows the data flow without the secret: ``Bearer <credential>`` keeps
   the auth scheme; cookies keep cookie names and attributes (``sid=<redacted:cookie#1>; Path=/``);
   ``name=value`` lists whose names are all secret keep the names (``prepay_id=<redacted:prepay_id#1>``).
 - Everywhere else, every string value of 6+ characters already in the table is substituted where
   it appears as a whole token: not preceded or followed by an ASCII letter or digit (``Bearer X``,
-  ``prepay_id=X``, ``/users/X``, ``用户X`` are found; ``X`` inside ``aX1`` is not). Numbers and shorter
-  strings are never substituted inside other strings.
-- A placeholder is never redacted, and a string under a secret name that already contains one is
-  left as is: redaction is idempotent.
+  ``prepay_id=X``, ``/users/X``, ``用户X`` are found; ``X`` inside ``aX1`` is not).
+- Origin: the ``code`` of a ``wx.login`` (or ``wx.getPhoneNumber``) outcome is learned whatever its
+  shape, so it is masked wherever it travels next.
+- A placeholder (``<redacted:kind#n>``, or a transcript's ``<session#1>``) is never redacted, and a
+  string under a secret name that already contains one is left as is: redaction is idempotent.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
-from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-from wxreplay.errors import UsageError
+from wxreplay.cassette.rules import (
+    DEFAULT_FIELD_NAMES,
+    DEFAULT_HEADER_NAMES,
+    DEFAULT_SECRET_SUFFIXES,
+    PLACEHOLDER_OR_REST,
+    PLACEHOLDER_RE,
+    PROVENANCE,
+    RedactionRules,
+    is_placeholder,
+    looks_secret,
+    normalize_name,
+    rules_from_pyproject,
+    shannon_entropy,
+)
 
 __all__ = [
     "DEFAULT_FIELD_NAMES",
@@ -70,52 +67,17 @@ __all__ = [
     "shannon_entropy",
 ]
 
-DEFAULT_HEADER_NAMES: tuple[str, ...] = (
-    "authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "api-key",
-    "x-auth-token",
-    "proxy-authorization",
-)
-DEFAULT_FIELD_NAMES: tuple[str, ...] = (
-    "code",
-    "openid",
-    "unionid",
-    "session_key",
-    "token",
-    "access_token",
-    "refresh_token",
-    "appsecret",
-    "secret",
-    "sign",
-    "paySign",
-    "prepay_id",
-    "package",
-    "nonceStr",
-    "api_key",
-    "apikey",
-    "password",
-    "phoneNumber",
-    "purePhoneNumber",
-    # beyond the issue's list: WeChat's code2Session parameter, signatures, PEM keys (spaces defeat rule 3)
-    "js_code",
-    "signature",
-    "private_key",
-)
-DEFAULT_SECRET_SUFFIXES: tuple[str, ...] = ("token", "secret", "key")
-
-PLACEHOLDER_RE = re.compile(r"<redacted:([A-Za-z0-9_.-]+)#(\d+)>")
-_PLACEHOLDER_OR_REST = r"<redacted:[A-Za-z0-9_.-]+#\d+>"
-
 MIN_SUBSTITUTED = 6  # table values shorter than this are not substituted inside other strings
 MIN_SECRET_DIGITS = 6  # numbers under a secret name are replaced from this many digits on
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
-_TOKEN_CHARS_RE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
-_HEX_RE = re.compile(r"[0-9a-f]+|[0-9A-F]+")
-_SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_RUN_RE = re.compile(r"[A-Za-z0-9+/=_.~-]{20,}")
+_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]*")
+_URL_QUERY_RE = re.compile(r"[?&](?P<name>[^=&#\s]+)=(?P<val>[^&#\s]*)")
+# ``"name": "value"`` in JSON text (a value without escapes; others are left to the shapes)
+_JSON_PAIR_RE = re.compile(r'(?P<head>"(?P<name>[^"\\]{1,80})"\s*:\s*")(?P<val>[^"\\]*)"')
+# any mask: a redaction placeholder, or a transcript's volatile value (``<session#1>``, ``<orderId>``)
+_MASK_RE = re.compile(r"<[^<>\s]{1,80}>")
 _AUTH_SCHEME_RE = re.compile(
     r"(?P<scheme>Bearer|Basic|Token|Digest|Negotiate|OAuth|MAC|Hawk|AWS4-HMAC-SHA256|WECHATPAY2-[A-Z0-9-]+)"
     r"(?P<space>\s+)(?P<cred>\S.*)\Z",
@@ -127,162 +89,14 @@ _COOKIE_ATTRIBUTES = frozenset(
     {"path", "domain", "expires", "maxage", "samesite", "secure", "httponly", "priority", "partitioned", "version", "comment"}
 )
 # ``name=value`` at the start of a string or after ``?``/``&`` (URLs, form bodies, ``prepay_id=...``)
-_QUERY_PAIR_RE = re.compile(r"(?P<pre>^|[?&])(?P<name>[A-Za-z_][\w.-]*)=(?P<val>" + _PLACEHOLDER_OR_REST + r"|[^&#\s\"'<>]+)")
-
-
-def normalize_name(name: str) -> str:
-    """``accessToken`` / ``access_token`` / ``Access-Token`` -> ``accesstoken`` (how names are compared)."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def is_placeholder(value: object) -> bool:
-    """Whether ``value`` is exactly one ``<redacted:kind#n>`` placeholder."""
-    return isinstance(value, str) and PLACEHOLDER_RE.fullmatch(value) is not None
-
-
-def shannon_entropy(text: str) -> float:
-    """Shannon entropy of ``text`` in bits per character (0 for an empty string)."""
-    n = len(text)
-    if not n:
-        return 0.0
-    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
-
-
-def mean_segment_length(text: str) -> float:
-    """Mean length of the words/number runs of ``text`` (``createOrder2024`` -> 5.0; random base64 -> ~1.9)."""
-    segs = _SEGMENT_RE.findall(text)
-    return sum(map(len, segs)) / len(segs) if segs else 0.0
-
-
-def random_token_class(text: str, *, min_length: int) -> str | None:
-    """``"hex"`` or ``"base64"`` when ``text`` looks like a random token, else ``None``.
-
-    A random token: ``min_length`` or more characters from ``[A-Za-z0-9+/=_.~-]`` with a letter and a
-    digit; then either hex with Shannon entropy >= 3.0 bits/char, or not word-shaped (mean length of
-    its word/number segments < 3, random base64 gives ~1.9 and ``createOrder2024WithCoupon`` 4.9)
-    with entropy >= min(4.5, 0.85 * log2(length)) bits/char (random base64 of 20 chars averages 4.0).
-    """
-    n = len(text)
-    if n < min_length or _TOKEN_CHARS_RE.fullmatch(text) is None:
-        return None
-    if not (any(c.isdigit() for c in text) and any(c.isalpha() for c in text)):
-        return None
-    h = shannon_entropy(text)
-    if _HEX_RE.fullmatch(text.strip("=")):
-        return "hex" if h >= 3.0 else None
-    if mean_segment_length(text) >= 3.0:
-        return None
-    return "base64" if h >= min(4.5, 0.85 * math.log2(n)) else None
-
-
-def looks_secret(value: object) -> bool:
-    """Rule 3's test for names ending in a secret suffix: a string that is a random token of 16+ characters."""
-    return isinstance(value, str) and random_token_class(value, min_length=16) is not None
-
-
-def _sanitize_kind(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "secret"
-
-
-def _str_tuple(value: Any, key: str) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
-        raise UsageError(
-            f"[tool.wxreplay.redact] {key} must be a list of strings, not {value!r}", hint=f'write {key} = ["name", ...]'
-        )
-    return tuple(value)
+_QUERY_PAIR_RE = re.compile(r"(?P<pre>^|[?&])(?P<name>[A-Za-z_][\w.-]*)=(?P<val>" + PLACEHOLDER_OR_REST + r"|[^&#\s\"'<>]+)")
 
 
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class RedactionRules:
-    """Which header, field and parameter names carry secrets; see the module docstring for the exact rule."""
-
-    header_names: tuple[str, ...] = DEFAULT_HEADER_NAMES
-    field_names: tuple[str, ...] = DEFAULT_FIELD_NAMES
-    extra_fields: tuple[str, ...] = ()
-    ignore_fields: tuple[str, ...] = ()
-    secret_suffixes: tuple[str, ...] = DEFAULT_SECRET_SUFFIXES
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None) -> RedactionRules:
-        """Rules from plain config, as in pyproject's ``[tool.wxreplay.redact]`` (defaults merged in)."""
-        return cls().merge(config or {})
-
-    def merge(self, config: Mapping[str, Any]) -> RedactionRules:
-        """New rules with ``config`` applied: ``extra_fields`` / ``ignore_fields`` add to these rules,
-        ``header_names`` / ``field_names`` / ``secret_suffixes`` replace them."""
-        valid = [f.name for f in fields(self)]
-        changes: dict[str, tuple[str, ...]] = {}
-        for key, value in config.items():
-            if key not in valid:
-                raise UsageError(
-                    f"[tool.wxreplay.redact] has an unknown key {key!r} (valid: {', '.join(valid)})",
-                    hint="add names to extra_fields, opt out with ignore_fields",
-                )
-            names = _str_tuple(value, key)
-            if key in ("extra_fields", "ignore_fields"):
-                names = tuple(dict.fromkeys((*getattr(self, key), *names)))
-            changes[key] = names
-        return replace(self, **changes)
-
-    @cached_property
-    def _kinds(self) -> dict[str, str]:
-        kinds: dict[str, str] = {}
-        for name in (*self.header_names, *self.field_names, *self.extra_fields):
-            norm = normalize_name(name)
-            if norm:
-                kinds.setdefault(norm, _sanitize_kind(name.lower() if name in self.header_names else name))
-        return kinds
-
-    @cached_property
-    def _ignored(self) -> frozenset[str]:
-        return frozenset(normalize_name(n) for n in self.ignore_fields)
-
-    @cached_property
-    def _suffixes(self) -> tuple[str, ...]:
-        return tuple(s for s in (normalize_name(x) for x in self.secret_suffixes) if s)
-
-    def is_ignored(self, name: str) -> bool:
-        """Whether ``name`` was opted out with ``ignore_fields``."""
-        return normalize_name(name) in self._ignored
-
-    def secret_kind(self, name: str, value: object = _MISSING) -> str | None:
-        """The placeholder kind when ``name`` (holding ``value``) is secret, else ``None``.
-
-        Without ``value``, only names secret whatever their value (rule 2) count.
-        """
-        norm = normalize_name(name)
-        if not norm or norm in self._ignored:
-            return None
-        kind = self._kinds.get(norm)
-        if kind is not None:
-            return kind
-        if value is not _MISSING and norm.endswith(self._suffixes) and looks_secret(value):
-            return _sanitize_kind(name)
-        return None
-
-
-def rules_from_pyproject(path: str | Path = "pyproject.toml") -> RedactionRules:
-    """Rules from ``[tool.wxreplay.redact]`` of a pyproject.toml; the defaults when the file or table is missing."""
-    import tomllib
-
-    p = Path(path)
-    if not p.is_file():
-        return RedactionRules()
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"{p}: invalid TOML: {e}") from None
-    section = data.get("tool", {}).get("wxreplay", {}).get("redact", {})
-    if not isinstance(section, Mapping):
-        raise UsageError(f"{p}: [tool.wxreplay.redact] must be a table")
-    return RedactionRules.from_config(section)
-
-
 class Redactor:
-    """Redacts cassette entries with placeholders that stay stable across one cassette."""
+    """Redacts entries (or any plain data) with placeholders that stay stable across one cassette or run."""
 
     def __init__(self, rules: RedactionRules | None = None) -> None:
         self.rules = rules if rules is not None else RedactionRules()
@@ -294,21 +108,43 @@ class Redactor:
         self._by_word: dict[str, list[str]] = {}
         self._odd: list[str] = []
         self._learning = False
+        # secret shapes found while learning, learned after the names (see _learn_from), and the
+        # spans found per text, so the output pass does not search again
+        self._pending: list[tuple[str, str]] = []
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}
+        self._texts: dict[tuple[str | None, str], str] = {}  # (name, text) -> redacted, for the current table
+        self._listeners: list[Any] = []
 
     # ------------------------------------------------------------------ public
 
-    def redact(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """A redacted deep copy of one cassette entry; new secrets extend this cassette's table."""
+    def redact(self, entry: Any) -> Any:
+        """A redacted deep copy of one cassette entry (or any plain data); new secrets extend the table."""
         self._learn_from(entry)  # every secret of the entry first, so earlier fields see later ones
-        out: dict[str, Any] = self._walk(entry, None)
-        return out
+        return self._walk(entry, None, None)
 
     def redact_entries(self, entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Redacted deep copies of a sequence of entries, learning from all of them before substituting."""
         items = list(entries)
-        for e in items:
-            self._learn_from(e)
-        return [self._walk(e, None) for e in items]
+        self._learn_from(items)
+        return [self._walk(e, None, None) for e in items]
+
+    def learn(self, data: Any) -> None:
+        """Learn the secrets of ``data`` (placeholders assigned now, in order) without copying it."""
+        self._learn_from(data)
+
+    def redact_text(self, text: str) -> str:
+        """``text`` with every known secret, every secret-shaped part and every value of a secret-named
+        ``"name": "value"`` / ``name=value`` pair replaced (for printed lines: JSON shown in ``-v`` output)."""
+        if '":' in text:
+            text = _JSON_PAIR_RE.sub(self._json_pair, text)
+        self._learn_from(text)
+        return self._text(text, None)
+
+    def _json_pair(self, m: re.Match[str]) -> str:
+        kind = self.rules.secret_kind(m.group("name"), m.group("val"))
+        if kind is None or not m.group("val") or PLACEHOLDER_RE.search(m.group("val")):
+            return m.group(0)
+        return m.group("head") + self._secret_string(m.group("val"), kind) + '"'
 
     def seed(self, entries: Iterable[Any]) -> None:
         """Continue an existing cassette: count the placeholders already in ``entries`` so numbering goes on.
@@ -322,65 +158,155 @@ class Redactor:
                 if n > self._counters.get(kind, 0):
                     self._counters[kind] = n
 
+    def adopt(self, mapping: Mapping[str, str], *, count: bool = True) -> None:
+        """Take ``secret -> placeholder`` pairs another redactor learned (the run's table, an aligned recording).
+
+        A secret already known keeps its placeholder. With ``count``, new placeholders are numbered
+        after the adopted ones.
+        """
+        for value, placeholder in mapping.items():
+            if value in self._table or value in self._numbers:
+                continue
+            self._add(value, placeholder)
+            m = PLACEHOLDER_RE.fullmatch(placeholder)
+            if count and m and int(m.group(2)) > self._counters.get(m.group(1), 0):
+                self._counters[m.group(1)] = int(m.group(2))
+
+    def align(self, live: Any, recorded: Any) -> dict[str, str]:
+        """Learn ``live value -> placeholder`` wherever the matched ``recorded`` data holds a placeholder.
+
+        Replay hands the skill the recording's placeholders, but a live request may still carry a
+        real secret (an API key of the skill's own configuration): aligned with the recording, it is
+        masked with the very placeholder the cassette (and its snapshot) shows.
+        """
+        found: dict[str, str] = {}
+        _align(live, recorded, found)
+        self.adopt(found)
+        return found
+
+    def on_learn(self, listener: Any) -> None:
+        """Call ``listener(secret, placeholder)`` for every secret this redactor learns from now on."""
+        self._listeners.append(listener)
+
     def is_redacted_field(self, name: str, value: object = _MISSING) -> bool:
         """Whether values under ``name`` are redacted (names ending in a secret suffix only with a secret-looking ``value``)."""
         return self.rules.secret_kind(name, value) is not None
 
     @property
     def table(self) -> dict[str, str]:
-        """A copy of the learned table secret value -> placeholder (for diagnostics and tests)."""
-        return dict(self._table)
+        """A copy of the learned table secret value -> placeholder, numbers by their text (for masking output)."""
+        return {**self._table, **self._numbers}
 
     # ------------------------------------------------------------------ walking
 
     def _learn_from(self, entry: Any) -> None:
-        self._learning = True
+        # secrets by name and origin first, then the shapes found in texts on the way, so a value also
+        # found by its shape (a token quoted in a text before the field that names it) gets its name's kind
         try:
-            self._walk(entry, None)
+            self._learning = True
+            self._walk(entry, None, None)
         finally:
             self._learning = False
+        for value, kind in self._pending:
+            if value not in self._table and self._substitute(value) != value:
+                continue  # a span around a known secret (``t=<token>``): the secret is masked on its own
+            self._learn(value, kind)
+        self._pending.clear()
+        if len(self._spans) > 50_000:  # a long run: forget texts seen long ago
+            self._spans.clear()
+            self._texts.clear()
 
-    def _walk(self, obj: Any, kind: str | None) -> Any:
-        if isinstance(obj, Mapping):
+    def _walk(self, obj: Any, kind: str | None, name: str | None) -> Any:
+        t = type(obj)
+        if t is str:  # the common cases first, by exact type
+            if kind and not self.rules.is_allowed(name):
+                return self._secret_string(obj, kind)
+            if self._learning:
+                return self._text(obj, name)
+            # texts repeat (headers, units, labels): redacted once while the table stays the same
+            seen = (name, obj)
+            done = self._texts.get(seen)
+            if done is None:
+                done = self._texts[seen] = self._text(obj, name)
+            return done
+        if obj is None or t is bool:
+            return obj
+        if t is dict or isinstance(obj, Mapping):
+            if self._learning and ("outcome" in obj):
+                self._provenance(obj)
             out: dict[Any, Any] = {}
+            secret_kind = self.rules.secret_kind
             for key, value in obj.items():
-                child = self.rules.secret_kind(key, value) if isinstance(key, str) else None
-                out[key] = self._walk(value, child or kind)
+                if type(key) is str:
+                    out[key] = self._walk(value, secret_kind(key, value) or kind, key)
+                else:
+                    out[key] = self._walk(value, kind, name)
             return out
         if isinstance(obj, (list, tuple)):
-            items = [self._walk(x, kind) for x in obj]
+            items = [self._walk(x, kind, name) for x in obj]
             return items if isinstance(obj, list) else tuple(items)
         if isinstance(obj, str):
-            return self._secret_string(obj, kind) if kind else self._text(obj)
+            if kind and not self.rules.is_allowed(name):
+                return self._secret_string(obj, kind)
+            return self._text(obj, name)
         if isinstance(obj, bool) or obj is None:
             return obj
         if isinstance(obj, (int, float)):
-            if kind and sum(c.isdigit() for c in repr(obj)) >= MIN_SECRET_DIGITS:
-                key = repr(obj)
-                if key not in self._numbers:
-                    self._numbers[key] = self._new(kind)
+            key = repr(obj)
+            known = self._numbers.get(key)
+            if known is not None:
+                return known
+            if kind and sum(c.isdigit() for c in key) >= MIN_SECRET_DIGITS:
+                self._numbers[key] = self._new(kind)
+                self._notify(key, self._numbers[key])
                 return self._numbers[key]
             return obj
         return copy.deepcopy(obj)
+
+    def _provenance(self, obj: Mapping[str, Any]) -> None:
+        """A host call whose outcome carries a secret by origin (``wx.login``'s ``code``): learn it."""
+        call = obj.get("call")
+        name = call.get("name") if isinstance(call, Mapping) else obj.get("name")
+        secret_fields = PROVENANCE.get(name) if isinstance(name, str) else None
+        outcome = obj.get("outcome")
+        if not secret_fields or not isinstance(outcome, Mapping):
+            return
+        value = outcome.get("value", outcome)
+        if isinstance(value, Mapping):
+            for f in secret_fields:
+                if isinstance(value.get(f), str) and value[f] and _MASK_RE.fullmatch(value[f]) is None:
+                    self._learn(value[f], f)
 
     def _new(self, kind: str) -> str:
         n = self._counters.get(kind, 0) + 1
         self._counters[kind] = n
         return f"<redacted:{kind}#{n}>"
 
+    def _add(self, value: str, placeholder: str) -> None:
+        if value in self._table:
+            return
+        self._table[value] = placeholder
+        self._texts.clear()  # a new secret may appear in any text redacted so far
+        if len(value) >= MIN_SUBSTITUTED:
+            word = _WORD_RE.match(value)
+            bucket = self._by_word.setdefault(word.group(0), []) if word else self._odd
+            bucket.append(value)
+            bucket.sort(key=len, reverse=True)
+        self._notify(value, placeholder)
+
+    def _notify(self, value: str, placeholder: str) -> None:
+        for listener in self._listeners:
+            listener(value, placeholder)
+
     def _learn(self, value: str, kind: str) -> str:
         ph = self._table.get(value)
         if ph is None:
-            ph = self._table[value] = self._new(kind)
-            if len(value) >= MIN_SUBSTITUTED:
-                word = _WORD_RE.match(value)
-                bucket = self._by_word.setdefault(word.group(0), []) if word else self._odd
-                bucket.append(value)
-                bucket.sort(key=len, reverse=True)
+            ph = self._new(kind)
+            self._add(value, ph)
         return ph
 
     def _secret_string(self, s: str, kind: str) -> str:
-        if not s or PLACEHOLDER_RE.search(s):
+        if not s or PLACEHOLDER_RE.search(s) or _MASK_RE.fullmatch(s):
             return s
         known = self._table.get(s)
         if known is not None:
@@ -422,21 +348,72 @@ class Redactor:
             out.append(name + eq + self._secret_string(value, name_kind or kind) if value else part)
         return "".join(out) if seen_pair else None
 
-    def _text(self, s: str) -> str:
+    def _text(self, s: str, name: str | None) -> str:
         if "=" in s:
             s = _QUERY_PAIR_RE.sub(self._query_pair, s)
-        if self._learning or not self._table:
-            return s
         pieces = PLACEHOLDER_RE.split(s)
         if len(pieces) == 1:
-            return self._substitute(s)
-        # split() interleaves (text, kind, n) groups: rebuild, substituting only outside placeholders
+            return self._plain(s, name)
+        # split() interleaves (text, kind, n) groups: rebuild, working only outside placeholders
         out: list[str] = []
         for i in range(0, len(pieces), 3):
-            out.append(self._substitute(pieces[i]))
+            out.append(self._plain(pieces[i], name))
             if i + 2 < len(pieces):
                 out.append(f"<redacted:{pieces[i + 1]}#{pieces[i + 2]}>")
         return "".join(out)
+
+    def _plain(self, s: str, name: str | None) -> str:
+        """A text without placeholders: secret shapes and random tokens replaced, then known secrets."""
+        if not s or self.rules.is_allowed(name):
+            return s if self._learning or not self._table else self._substitute(s)
+        key = s if name is None else f"{name}\x00{s}"
+        spans = self._spans.get(key)
+        if spans is None:
+            spans = self.rules.shapes(s)
+            if len(s) >= 20:
+                spans = sorted([*spans, *self._random_spans(s, name, spans)])
+            self._spans[key] = spans
+        if self._learning:
+            self._pending.extend((s[a:b], kind) for a, b, kind in spans)
+            return s
+        if self._table:  # known secrets first: a span found around one must not hide it
+            known = self._substitute(s)
+            if known != s:
+                return self._text(known, name)
+        if spans:
+            out: list[str] = []
+            pos = 0
+            for a, b, kind in spans:
+                if a < pos:
+                    continue
+                out += (s[pos:a], self._learn(s[a:b], kind))
+                pos = b
+            out.append(s[pos:])
+            s = "".join(out)
+        return s
+
+    def _random_spans(self, s: str, name: str | None, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Random-looking tokens of ``s`` (URLs: only their query values, under the parameter's name)."""
+        candidates: list[tuple[int, str, str | None]] = []
+        blanked = s
+        if "://" in s:
+            chars = list(s)
+            for m in _URL_RE.finditer(s):
+                for q in _URL_QUERY_RE.finditer(m.group(0)):
+                    if q.group("val"):
+                        candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
+                chars[m.start() : m.end()] = " " * (m.end() - m.start())
+            blanked = "".join(chars)
+        candidates.extend((m.start(), m.group(0), name) for m in _RUN_RE.finditer(blanked))
+        out: list[tuple[int, int, str]] = []
+        for start, token, under in candidates:
+            hit = self.rules.high_entropy(token, under)
+            if hit is not None:
+                a = start + hit[0]
+                b = a + hit[1]
+                if not any(x < b and a < y for x, y, _ in taken):
+                    out.append((a, b, "random-token"))
+        return out
 
     def _substitute(self, s: str) -> str:
         """Replace every known secret that appears in ``s`` as a whole token (no ASCII letter/digit either side)."""
@@ -467,6 +444,33 @@ class Redactor:
         if kind is None or PLACEHOLDER_RE.search(val):
             return m.group(0)
         return m.group("pre") + m.group("name") + "=" + self._secret_string(val, kind)
+
+
+def _align(live: Any, recorded: Any, found: dict[str, str]) -> None:
+    if isinstance(recorded, str) and isinstance(live, str):
+        if recorded == live or "<redacted:" not in recorded:
+            return
+        if is_placeholder(recorded):
+            found.setdefault(live, recorded)
+            return
+        # a string with placeholders inside (a URL, ``Bearer <...>``): the rest must match literally
+        parts = PLACEHOLDER_RE.split(recorded)
+        pattern = "".join(re.escape(p) if i % 3 == 0 else ("(.+?)" if i % 3 == 1 else "") for i, p in enumerate(parts))
+        m = re.fullmatch(pattern, live, re.DOTALL)
+        if m:
+            names = [m2.group(0) for m2 in PLACEHOLDER_RE.finditer(recorded)]
+            for value, placeholder in zip(m.groups(), names, strict=True):
+                found.setdefault(value, placeholder)
+    elif isinstance(recorded, str) and isinstance(live, (int, float)) and not isinstance(live, bool):
+        if is_placeholder(recorded):
+            found.setdefault(repr(live), recorded)
+    elif isinstance(recorded, Mapping) and isinstance(live, Mapping):
+        for k, v in recorded.items():
+            if k in live:
+                _align(live[k], v, found)
+    elif isinstance(recorded, (list, tuple)) and isinstance(live, (list, tuple)) and len(recorded) == len(live):
+        for a, b in zip(live, recorded, strict=True):
+            _align(a, b, found)
 
 
 def _strings(obj: Any) -> Iterable[str]:

@@ -5,24 +5,23 @@ The recorder runs it on a cassette's text before writing (and refuses to write o
 
 What is a hit (lines and columns are 1-based; a column counts characters, not bytes)
 --------------------------------------------------------------------------------------
-1. Known patterns, wherever they are: private-key headers, JWTs, ``Bearer <16+ chars>``, AWS access key
-   ids, ``sk-...`` API keys, Stripe keys, GitHub and Slack tokens, Slack webhooks, Google API keys,
-   ``prepay_id=wx...``, passwords in URLs (``scheme://user:pass@``).
-2. Secret-named fields: a value under a name the redaction rules call secret (same names, same
-   normalisation, see ``redact.py``) that holds a token of 16+ characters from ``[A-Za-z0-9+/=_.~-]``
-   with a letter and a digit. A 32-hex value under a name ending in ``secret`` (a WeChat AppSecret,
-   which pairs with a public ``wx`` + 16-hex AppID) is reported as ``wechat-appsecret``.
-3. High entropy, under any other name: a token of 20+ characters that ``random_token_class`` calls
-   random (hex with entropy >= 3.0 bits/char, or base64/base64url that is not word-shaped, with
-   entropy >= min(4.5, 0.85 * log2(length)) bits/char) and, for base64, mixes upper case, lower case
-   and digits. Tokens are split at ``.`` and at ``/`` (unless they contain ``+`` or end in ``=``, as
-   standard base64 does), so file paths and dotted names are words, not tokens.
+The rules are the redactor's (:mod:`wxreplay.cassette.rules`), so whatever is flagged here is what
+the redactor redacts at record time:
 
-Not hits: ``<redacted:kind#n>`` placeholders; URLs, except their query values; UUIDs and hex values
-under names ending in ``id`` (``docId``, ``orderId``; secret names such as ``openid`` excepted);
-anything under an allowed name (``_id``, ``requestID``, ... :data:`ALLOWED_NAMES`) or under a name
-opted out with ``ignore_fields``. The name of a value is the nearest ``key:`` / ``"key":`` /
-``key=`` before it on its line, else the key of the enclosing YAML/JSON block (by indentation).
+1. Value shapes, wherever they are: private keys, JWTs, ``Bearer`` credentials, cloud/API keys,
+   ``prepay_id=wx...``, passwords in URLs and in free text, phone, ID and bank card numbers, and
+   ``value_patterns`` (:mod:`wxreplay.cassette.shapes`).
+2. Secret-named fields: a value of 6+ characters with a digit under a name the rules call secret
+   (``password: hunter2``, ``phoneNumber: '138...'``, ``code: 0c3...`` when it looks random). A
+   32-hex value under a name ending in ``secret`` (a WeChat AppSecret) is ``wechat-appsecret``.
+3. High entropy, under any other name: a random-looking token of 20+ characters
+   (:meth:`RedactionRules.high_entropy`).
+
+Not hits: ``<redacted:kind#n>`` placeholders and a transcript's masks (``<session#1>``); URLs, except
+their query values; UUIDs and hex values under names ending in ``id``; anything under an allowed name
+(``_id``, ``requestID``, ... :data:`ALLOWED_NAMES`) or under a name opted out with ``ignore_fields``.
+The name of a value is the nearest ``key:`` / ``"key":`` / ``key=`` before it on its line, else the
+key of the enclosing YAML/JSON block (by indentation); it is reported as the hit's ``field``.
 """
 
 from __future__ import annotations
@@ -33,40 +32,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from wxreplay.cassette.redact import PLACEHOLDER_RE, RedactionRules, normalize_name, random_token_class
+from wxreplay.cassette.rules import ALLOWED_NAMES, CONFIG_KEYS_HINT, PLACEHOLDER_RE, RedactionRules, normalize_name
 
-__all__ = ["ALLOWED_NAMES", "SCANNED_SUFFIXES", "SecretHit", "format_hits", "scan_cassette_text", "scan_path"]
+__all__ = [
+    "ALLOWED_NAMES",
+    "SCANNED_SUFFIXES",
+    "SecretHit",
+    "format_hits",
+    "hits_error",
+    "scan_cassette_text",
+    "scan_path",
+]
 
 SCANNED_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".ambr", ".txt")
-ALLOWED_NAMES: tuple[str, ...] = (
-    "_id",
-    "requestID",
-    "request_id",
-    "x-request-id",
-    "traceId",
-    "trace_id",
-    "etag",
-    "md5",
-    "sha1",
-    "sha256",
-    "checksum",
-    "hash",
-)
-
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private-key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("jwt", re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")),
-    ("bearer-token", re.compile(r"\b[Bb]earer\s+(?P<s>[A-Za-z0-9._~+/-]{16,}=*)")),
-    ("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b")),
-    ("api-key", re.compile(r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}")),
-    ("stripe-key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}")),
-    ("slack-webhook", re.compile(r"https://hooks\.slack\.com/services/(?P<s>[A-Za-z0-9/_-]{20,})")),
-    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    ("wechat-prepay-id", re.compile(r"prepay_id=(?P<s>wx[0-9A-Za-z]{10,})")),
-    ("url-credentials", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@\"'<>]+:(?P<s>[^/\s@\"'<>\x01]+)@")),
-)
 _UNMASKED = frozenset({"private-key"})  # the header is not the secret; show it whole
 
 _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>\x01]*")
@@ -78,11 +56,13 @@ _KEY_RE = re.compile(
     r"""|(?<![\w.$@-])(?P<key>[A-Za-z_$@][\w.$@-]{0,79})(?::(?=\s|$)|=(?![\s=&"',;)\]}]|$))"""
 )
 _RUN_RE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
-_UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _WECHAT_SECRET_RE = re.compile(r"[0-9a-f]{32}")
 _DASHES_RE = re.compile(r"(?:-[ \t]+)+")
-
-_ALLOWED = frozenset(normalize_name(n) for n in ALLOWED_NAMES)
+# what a YAML/JSON line holds under a secret name that is no secret value
+_LITERALS = frozenset({"null", "true", "false", "none", "~"})
+_COOKIE_NAMES = frozenset({"cookie", "setcookie"})
+# volatile values a transcript masks (``<session#1>``) are no secrets either
+_MASK_RE = re.compile(r"<[^<>\s]{1,80}>")
 
 
 @dataclass(frozen=True)
@@ -94,6 +74,7 @@ class SecretHit:
     column: int
     kind: str
     excerpt: str
+    field: str | None = None  # the name the value sits under, when one is on its line or above it
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.kind}: {self.excerpt}"
@@ -114,9 +95,16 @@ def scan_cassette_text(text: str, file: str, *, rules: RedactionRules | None = N
     rules = rules if rules is not None else RedactionRules()
     hits: list[SecretHit] = []
     stack: list[tuple[int, str]] = []  # (indent, key) of the enclosing YAML/JSON blocks
+    # A cassette repeats its lines (headers, methods, placeholders, the same keys): judge each once.
+    seen: dict[tuple[str, str | None], list[tuple[int, str, str, str | None]]] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         context = _update_context(stack, line)
-        hits.extend(_scan_line(line, lineno, file, context, rules))
+        # placeholders are masked first (same length): lines differing only in them are judged once
+        masked = _masked(line) if "<" in line else line
+        found = seen.get((masked, context))
+        if found is None:
+            found = seen[(masked, context)] = _scan_line(masked, context, rules)
+        hits.extend(SecretHit(file, lineno, column, kind, excerpt, name) for column, kind, excerpt, name in found)
     return hits
 
 
@@ -159,23 +147,44 @@ def _update_context(stack: list[tuple[int, str]], line: str) -> str | None:
     if m and (m.group("qkey") or line[m.end() - 1] == ":"):
         while stack and stack[-1][0] >= content:
             stack.pop()
+        parent = stack[-1][1] if stack else None
         stack.append((content, m.group("qkey") or m.group("key")))
-        return None
+        return parent  # what sits before the key on its line (the key itself) belongs to the enclosing block
     # a key-less line: a list item belongs to a key at the same indent (YAML's compact sequences)
     while stack and (stack[-1][0] > indent or (stack[-1][0] == indent and not dashes)):
         stack.pop()
     return stack[-1][1] if stack else None
 
 
-def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: RedactionRules) -> list[SecretHit]:
-    masked = PLACEHOLDER_RE.sub(lambda m: "\x01" * len(m.group(0)), line)
-    found: list[tuple[int, int, str, str]] = []  # (start, end, kind, excerpt)
+def _masked(line: str) -> str:
+    """``line`` with placeholders and transcript masks blanked out (``\x01`` each, columns kept)."""
+    return _MASK_RE.sub(lambda m: "\x01" * len(m.group(0)), PLACEHOLDER_RE.sub(lambda m: "\x01" * len(m.group(0)), line))
 
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(masked):
-            g = "s" if "s" in pattern.groupindex else 0
-            start, end = m.span(g)
-            found.append((start, end, kind, m.group(g) if kind in _UNMASKED else _mask(m.group(g))))
+
+def _scan_line(line: str, context: str | None, rules: RedactionRules) -> list[tuple[int, str, str, str | None]]:
+    """``(column, kind, excerpt, field)`` of every hit on the (masked) ``line`` under the key ``context``."""
+    masked = line
+    found: list[tuple[int, int, str, str, str | None]] = []  # (start, end, kind, excerpt, field)
+
+    keys: list[tuple[int, str]] = []
+    for m in _KEY_RE.finditer(masked):
+        keys.append((m.end(), m.group("qkey") or m.group("key")))
+    key_ends = [end for end, _ in keys]
+
+    def name_at(pos: int) -> str | None:
+        i = bisect.bisect_right(key_ends, pos)  # the nearest key before ``pos`` on this line
+        if not i:
+            return context
+        # every value of a cookie header is secret, as the redactor has it (``sid=...; Path=/``)
+        first = keys[0][1] if normalize_name(keys[0][1]) in _COOKIE_NAMES else None
+        return first or keys[i - 1][1]
+
+    for start, end, kind in rules.shapes(masked):
+        name = name_at(start)
+        if name and rules.is_allowed(name):
+            continue
+        text = masked[start:end]
+        found.append((start, end, kind, text.split("\n")[0][:60] if kind in _UNMASKED else _mask(text), name))
 
     # URLs: only their query values are candidates, under the parameter's name
     candidates: list[tuple[int, str, str | None]] = []
@@ -185,68 +194,62 @@ def _scan_line(line: str, lineno: int, file: str, context: str | None, rules: Re
             if q.group("val"):
                 candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
         chars[m.start() : m.end()] = " " * (m.end() - m.start())
-    keys: list[tuple[int, str]] = []
     for m in _KEY_RE.finditer(masked):
-        keys.append((m.end(), m.group("qkey") or m.group("key")))
         chars[m.start() : m.end()] = " " * (m.end() - m.start())
     blanked = "".join(chars)
-    key_ends = [end for end, _ in keys]
     for m in _RUN_RE.finditer(blanked):
-        i = bisect.bisect_right(key_ends, m.start())  # the nearest key before the run on this line
-        candidates.append((m.start(), m.group(0), keys[i - 1][1] if i else context))
+        candidates.append((m.start(), m.group(0), name_at(m.start())))
 
     for start, token, name in candidates:
         hit = _judge(token, name, rules)
         if hit is not None:
             offset, length, kind = hit
             s = start + offset
-            found.append((s, s + length, kind, _mask(token[offset : offset + length])))
+            found.append((s, s + length, kind, _mask(token[offset : offset + length]), name))
 
     found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out: list[SecretHit] = []
+    out: list[tuple[int, str, str, str | None]] = []
     taken: list[tuple[int, int]] = []
-    for start, end, kind, excerpt in found:  # patterns first in list order would lose to position; keep the first span
+    for start, end, kind, excerpt, name in found:  # the first span wins; a span inside it is the same secret
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        out.append(SecretHit(file, lineno, start + 1, kind, excerpt))
+        out.append((start + 1, kind, excerpt, name))
     return out
 
 
 def _judge(token: str, name: str | None, rules: RedactionRules) -> tuple[int, int, str] | None:
-    """(offset, length, kind) of the secret in ``token`` found under ``name``, or None."""
-    norm = normalize_name(name) if name else ""
-    if name and (norm in _ALLOWED or rules.is_ignored(name)):
+    """(offset, length, kind) of the secret in ``token`` found under ``name``, or None (the redactor's rules)."""
+    if name and rules.is_allowed(name):
         return None
     if name and rules.secret_kind(name, token) is not None:
-        if len(token) >= 16 and any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
-            if norm.endswith("secret") and _WECHAT_SECRET_RE.fullmatch(token):
-                return 0, len(token), "wechat-appsecret"
-            return 0, len(token), "secret-field"
-        return None
-    offset = 0
-    for piece in _pieces(token):
-        cls = random_token_class(piece, min_length=20)
-        if cls == "hex" and not norm.endswith("id"):
-            return token.index(piece, offset), len(piece), "high-entropy"
-        if (
-            cls == "base64"
-            and _UUID_RE.fullmatch(piece) is None
-            and any(c.isupper() for c in piece)
-            and any(c.islower() for c in piece)
-            and any(c.isdigit() for c in piece)
-        ):
-            return token.index(piece, offset), len(piece), "high-entropy"
-        offset = token.index(piece, offset) + len(piece)
-    return None
+        # a value (a password, a phone number, a key) has a digit; words beside it (``Bearer``) do not
+        if token.lower() in _LITERALS or len(token) < 6 or not any(c.isdigit() for c in token):
+            return None
+        if normalize_name(name).endswith("secret") and _WECHAT_SECRET_RE.fullmatch(token):
+            return 0, len(token), "wechat-appsecret"
+        return 0, len(token), "secret-field"
+    hit = rules.high_entropy(token, name)
+    return None if hit is None else (hit[0], hit[1], "high-entropy")
 
 
-def _pieces(token: str) -> list[str]:
-    parts = re.split(r"[.~]", token)
-    out: list[str] = []
-    for part in parts:
-        if "/" in part and "+" not in part and not part.endswith("="):
-            out.extend(p for p in part.split("/") if p)
-        elif part:
-            out.append(part)
-    return out
+def hits_error(hits: list[SecretHit], what: str, *, located: bool = False) -> tuple[str, str]:
+    """``(message, hint)`` of an error refusing to write ``what`` (a cassette, a snapshot) while ``hits`` remain.
+
+    ``located``: the error shows the file, line and column itself (a ``CassetteError``), so the message
+    says only the line; otherwise the message starts with ``file:line:column``.
+    """
+    first = hits[0]
+    more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+    field = f", field {first.field!r}," if first.field else ""
+    where = f"line {first.line}" if located else f"{first.file}:{first.line}:{first.column}"
+    message = (
+        f"refusing to write {what}: {where}{field} still holds something that looks like a secret "
+        f"({first.kind}: {first.excerpt}){more}; nothing was written"
+    )
+    name = first.field or "<field>"
+    hint = (
+        f"{CONFIG_KEYS_HINT}; e.g. extra_fields = [{name!r}] to redact it, or ignore_fields = [{name!r}] if it is "
+        "no secret; then record again"
+    )
+    return message, hint

@@ -7,6 +7,7 @@ the cassette layer's recording / replaying transports.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import httpx
@@ -33,7 +34,7 @@ class HttpHandler:
         if a.get("body") is not None:
             body = base64.b64decode(a["body"]) if a.get("bodyEncoding") == "base64" else str(a["body"]).encode("utf-8")
         timeout = max(float(a.get("timeout") or 60000) / 1000.0, 0.001)
-        method, url = a["method"], a["url"]
+        method, url = a["method"], _placeholders_escaped(a["url"])
         try:
             request = self.client.build_request(method, url, headers=a.get("header") or {}, content=body, timeout=timeout)
             resp = self.client.send(request, stream=True)
@@ -72,6 +73,18 @@ class HttpHandler:
             chunks.append(chunk)
         resp._content = b"".join(chunks)  # what resp.read() would have set
         return False
+
+
+_PLACEHOLDER_HASH_RE = re.compile(r"(<redacted:[A-Za-z0-9_.-]+)#(\d+>)")
+
+
+def _placeholders_escaped(url: str) -> str:
+    """``url`` with the ``#`` of replayed secret placeholders (``<redacted:token#1>``) percent-encoded.
+
+    In replay a skill puts the placeholder it was handed where the secret went, often into a query
+    string; its ``#`` must not start the URL's fragment and cut the rest of the query off.
+    """
+    return _PLACEHOLDER_HASH_RE.sub(r"\1%23\2", url) if "<redacted:" in url else url
 
 
 def response_value(resp: httpx.Response) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from wxreplay.cassette.runsecrets import SecretsLeftError, run_secrets
 from wxreplay.snapshot.reporter import snapshot_changes
 from wxreplay.snapshot.serializer import snapshot_data, snapshot_yaml
 from wxreplay.snapshot.storage import WxSnapshotExtension, read_stored, version_problem
@@ -31,7 +32,8 @@ _ACCEPT = "(wxreplay run --snapshot-update or pytest --snapshot-update accepts t
 
 @dataclass(frozen=True)
 class SnapshotCheck:
-    """The verdict on one scenario's snapshot: ``status`` is match / missing / differs / written; ``message`` says why."""
+    """The verdict on one scenario's snapshot: ``status`` is match / missing / differs / written / refused (a secret
+    left in it: not written); ``message`` says why."""
 
     status: str
     file: Path
@@ -39,8 +41,8 @@ class SnapshotCheck:
 
     @property
     def failed(self) -> bool:
-        """True when the scenario fails on its snapshot (missing or different, not written)."""
-        return self.status in ("missing", "differs")
+        """True when the scenario fails on its snapshot (missing, different or refused; not when written)."""
+        return self.status in ("missing", "differs", "refused")
 
 
 def _scenario_item() -> None:
@@ -64,6 +66,10 @@ def check_scenario_snapshot(file: Path, transcript: Transcript, *, update: bool 
     if stored == text:
         return SnapshotCheck("match", file)
     if update:
+        try:  # gated like a cassette: nothing is written while a secret is left
+            run_secrets().gate(text, display_path(file), "the snapshot")
+        except SecretsLeftError as e:
+            return SnapshotCheck("refused", file, str(e))
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(text, encoding="utf-8")
         return SnapshotCheck("written", file, f"snapshot written: {display_path(file)}")

@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 
-from wxreplay.snapshot.serializer import Verbatim, snapshot_data
-from wxreplay.snapshot.storage import WxSnapshotExtension, read_stored, version_problem
+from wxreplay.cassette.runsecrets import SecretsLeftError, run_secrets
+from wxreplay.snapshot.serializer import Verbatim, snapshot_data, snapshot_yaml
+from wxreplay.snapshot.storage import WxSnapshotExtension, _shown, read_stored, version_problem
 
 __all__ = ["check_snapshot", "snapshot_changes"]
 
@@ -66,6 +67,11 @@ def check_snapshot(snapshot: Any, value: Any, *, failed: bool, diff: Callable[[A
     """
     assertion = snapshot.use_extension(WxSnapshotExtension)
     location = Path(assertion.extension.get_location(test_location=assertion.test_location, index=assertion.index))
+    if not failed:
+        try:  # gated like a cassette: nothing is compared or written while a secret is left
+            run_secrets().gate(snapshot_yaml(snapshot_data(value)), _shown(location), "the snapshot")
+        except SecretsLeftError as e:
+            return str(e)
     if not failed and assertion == value:
         return None
     stored = read_stored(location)

@@ -95,7 +95,17 @@ def _card(card: Mapping[str, Any], stable: Callable[[Any], Any] | None = None) -
 
 
 def snapshot_data(value: Any) -> Any:
-    """Plain data for ``value``: a Transcript, Card, CardNode, CallResult or TapResult in snapshot form; data as is."""
+    """Plain data for ``value``: a Transcript, Card, CardNode, CallResult or TapResult in snapshot form; data as is.
+
+    Secrets are redacted as the run's cassettes redact them (:mod:`wxreplay.cassette.runsecrets`):
+    the placeholders are the ones the cassette beside the snapshot shows.
+    """
+    from wxreplay.cassette.runsecrets import run_secrets
+
+    return run_secrets().mask_data(_plain_snapshot(value))
+
+
+def _plain_snapshot(value: Any) -> Any:
     from wxreplay.cards.card import Card, TapResult
     from wxreplay.cards.tree import CardNode
     from wxreplay.result import CallResult

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from wxreplay.cassette.runsecrets import run_secrets
 from wxreplay.snapshot.serializer import HEADER, HEADER_PREFIX, SNAPSHOT_VERSION, Verbatim, snapshot_data, snapshot_yaml
 
 if TYPE_CHECKING:
@@ -132,10 +133,16 @@ class WxSnapshotExtension(SingleFileSnapshotExtension):
         include: PropertyFilter | None = None,
         matcher: PropertyMatcher | None = None,
     ) -> SerializedData:
-        """The snapshot text of ``data``; a :class:`Verbatim` text is kept as it is."""
+        """The snapshot text of ``data``; a :class:`Verbatim` text is kept as it is.
+
+        Gated like a cassette: while the scanner still finds a secret in the text, this raises
+        (:class:`~wxreplay.cassette.runsecrets.SecretsLeftError`) and syrupy writes nothing.
+        """
         if isinstance(data, Verbatim):
             return str(data)
-        return snapshot_yaml(snapshot_data(data))
+        text = snapshot_yaml(snapshot_data(data))
+        run_secrets().gate(text, "the snapshot", "the snapshot")
+        return text
 
     def read_snapshot_data_from_location(
         self, *, snapshot_location: str, snapshot_name: str, session_id: str

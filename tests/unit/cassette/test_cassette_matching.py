@@ -121,7 +121,9 @@ def test_redacted_headers_compare_for_presence_only(cassette_of: Callable[..., P
     path = cassette_of(R("GET", "https://api.example.com/me", headers={"Authorization": "Bearer wst_Zq8rT2xLp0aV9mKc"}))
     assert "wst_Zq8rT2xLp0aV9mKc" not in path.read_text(encoding="utf-8")
     assert replay(path, "GET", "https://api.example.com/me", headers={"Authorization": "Bearer other"}).status_code == 200
-    assert 'headers.authorization: only in the recording ("<present>")' in misses(path, "GET", "https://api.example.com/me")
+    assert 'headers.authorization: only in the recording ("Bearer <present>")' in misses(
+        path, "GET", "https://api.example.com/me"
+    )
 
 
 def test_transport_headers_are_not_recorded(cassette_of: Callable[..., Path]) -> None:
@@ -159,10 +161,19 @@ def test_ignored_json_fields_by_dotted_path_and_wildcard(cassette_of: Callable[.
 
 
 def test_redacted_json_fields_compare_for_presence_only(cassette_of: Callable[..., Path]) -> None:
-    path = cassette_of(R("POST", "https://api.example.com/login", json={"code": "0c3realcode", "app": "cafe"}))
+    path = cassette_of(R("POST", "https://api.example.com/login", json={"js_code": "0c3realcode", "app": "cafe"}))
     assert "0c3realcode" not in path.read_text(encoding="utf-8")
-    assert replay(path, "POST", "https://api.example.com/login", json={"code": "0c3another", "app": "cafe"})
+    assert replay(path, "POST", "https://api.example.com/login", json={"js_code": "0c3another", "app": "cafe"})
     misses(path, "POST", "https://api.example.com/login", json={"app": "cafe"})
+
+
+def test_a_third_party_code_is_matched_by_value(cassette_of: Callable[..., Path]) -> None:
+    path = cassette_of(R("POST", "https://api.example.com/status", json={"code": "200", "app": "cafe"}))
+    assert "code: '200'" in path.read_text(encoding="utf-8")
+    assert replay(path, "POST", "https://api.example.com/status", json={"code": "200", "app": "cafe"})
+    assert 'body.json.code: recorded "200", live "500"' in misses(
+        path, "POST", "https://api.example.com/status", json={"code": "500", "app": "cafe"}
+    )
 
 
 def test_text_bodies_match_exactly(cassette_of: Callable[..., Path]) -> None:

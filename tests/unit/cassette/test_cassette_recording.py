@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from wxreplay.cassette import Cassette, CassetteError, CassetteMissError, use_cassette
+from wxreplay.cassette import Cassette, CassetteError, CassetteMissError, Redactor, use_cassette
 
 API = "https://api.example.com"
 
@@ -186,7 +186,10 @@ def test_what_the_skill_sees_while_recording_is_what_replay_gives(path: Path) ->
 
 
 # ---- secrets -----------------------------------------------------------------------------------------
-def test_a_secret_the_redactor_misses_blocks_the_write(recorded: Path) -> None:
+def test_a_secret_the_redactor_misses_blocks_the_write(recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The redactor and the scanner share their rules, so a miss needs a broken redactor: the gate is the
+    # second line of defence, and must hold on its own.
+    monkeypatch.setattr(Redactor, "redact_entries", lambda self, entries: list(entries))
     before = recorded.read_bytes()
     leaky = Service({"/leak": [{"note": "key sk-live0123456789abcdefABCDEF is here"}]})
     cassette, _ = run(recorded, "new_episodes", ["/leak"], leaky)
@@ -202,8 +205,8 @@ def test_a_secret_the_redactor_misses_blocks_the_write(recorded: Path) -> None:
 def test_the_miss_message_never_shows_a_live_secret(recorded: Path) -> None:
     cassette = Cassette.open(recorded)
     with pytest.raises(CassetteMissError) as info:
-        httpx.Client(transport=cassette.transport()).post(API + "/login", json={"code": "0c3Secret1234567890abcdef"})
-    assert "0c3Secret1234567890abcdef" not in str(info.value) and "<redacted:code#1>" in str(info.value)
+        httpx.Client(transport=cassette.transport()).post(API + "/login", json={"code": "0c3f1e2d3c4b5a69788796a5b4c3d2e1"})
+    assert "0c3f1e2d3c4b5a69788796a5b4c3d2e1" not in str(info.value) and "<redacted:code#" in str(info.value)
 
 
 # ---- misses ------------------------------------------------------------------------------------------

@@ -133,10 +133,10 @@ def test_names_match_case_and_separator_insensitively_with_canonical_kind(spelli
 
 
 def test_placeholder_kinds_and_numbering_per_kind() -> None:
-    out = Redactor().redact(http({"body": {"token": "aaaaaa1", "code": "bbbbbb2", "token2": "x", "t": {"token": "cccccc3"}}}))
+    out = Redactor().redact(http({"body": {"token": "aaaaaa1", "sign": "bbbbbb2", "token2": "x", "t": {"token": "cccccc3"}}}))
     body = out["request"]["body"]
     assert body["token"] == "<redacted:token#1>"
-    assert body["code"] == "<redacted:code#1>"
+    assert body["sign"] == "<redacted:sign#1>"
     assert body["t"]["token"] == "<redacted:token#2>"
     assert body["token2"] == "x"  # not a secret name; too short to look secret
 
@@ -218,7 +218,7 @@ def test_query_pairs_inside_strings_are_redacted_by_name() -> None:
                 "body": {
                     "callback": "https://api.weixin.qq.com/sns/jscode2session?appid=wx0000000000000000"
                     "&secret=0123456789abcdef0123456789abcdef&js_code=abc123&grant_type=x",
-                    "form": "code=0c3zzz&state=ok",
+                    "form": "sign=0c3zzz&state=ok",
                 }
             }
         )
@@ -228,7 +228,7 @@ def test_query_pairs_inside_strings_are_redacted_by_name() -> None:
         "https://api.weixin.qq.com/sns/jscode2session?appid=wx0000000000000000"
         "&secret=<redacted:secret#1>&js_code=<redacted:js_code#1>&grant_type=x"
     )
-    assert body["form"] == "code=<redacted:code#1>&state=ok"
+    assert body["form"] == "sign=<redacted:sign#1>&state=ok"
 
 
 def test_cookies_keep_names_and_attributes() -> None:
@@ -282,14 +282,14 @@ def test_secret_field_values_of_any_type_but_small_status_numbers() -> None:
 
 def test_short_and_numeric_secrets_are_not_substituted_inside_other_strings() -> None:
     r = Redactor()
-    r.redact(http({"body": {"code": "ab12", "phoneNumber": 13800138000}}))
-    out = r.redact(http({"body": {"note": "ab12 and 13800138000"}}))
-    assert out["request"]["body"]["note"] == "ab12 and 13800138000"
+    r.redact(http({"body": {"sign": "ab12", "phoneNumber": 91234567}}))
+    out = r.redact(http({"body": {"note": "ab12 and 91234567"}}))
+    assert out["request"]["body"]["note"] == "ab12 and 91234567"
 
 
 def test_secrets_are_substituted_only_as_whole_tokens() -> None:
     r = Redactor()
-    r.redact(http({"body": {"code": "123456", "token": TOKEN, "secret": "-----BEGIN KEY----- abc"}}))
+    r.redact(http({"body": {"sign": "123456", "token": TOKEN, "secret": "-----BEGIN KEY----- abc"}}))
     out = r.redact(
         http(
             {
@@ -306,11 +306,12 @@ def test_secrets_are_substituted_only_as_whole_tokens() -> None:
         )
     )
     assert out["request"]["body"] == {
-        "a": "code <redacted:code#1> used",
+        "a": "code <redacted:sign#1> used",
         "b": "order 91234567",
-        "c": "<redacted:code#1>",
-        "d": f"x{TOKEN}",
-        "e": f"{TOKEN}9",
+        "c": "<redacted:sign#1>",
+        # not the token (no whole-token match), but random-looking themselves: secrets of their own
+        "d": "<redacted:random-token#1>",
+        "e": "<redacted:random-token#2>",
         "f": "(<redacted:token#1>),用户<redacted:token#1>",
         "g": "pem: <redacted:secret#1>;",
     }
@@ -389,8 +390,10 @@ def test_seed_continues_numbering_of_an_existing_cassette() -> None:
     existing = Redactor().redact_entries(login_flow())
     r = Redactor()
     r.seed(existing)
-    new = r.redact(http({"body": {"code": "another-code-123456"}}, {"body": {"data": {"token": "another-token-abcdef1"}}}))
-    assert new["request"]["body"]["code"] == "<redacted:code#2>"
+    new = r.redact(
+        http({"body": {"code": "0c3f1e2d3c4b5a69788796a5b4c3d2e1"}}, {"body": {"data": {"token": "another-token-abcdef1"}}})
+    )
+    assert new["request"]["body"]["code"] == "<redacted:code#2>"  # a login-code-shaped code: secret by its value
     assert new["response"]["body"]["data"]["token"] == "<redacted:token#2>"
     again = r.redact(http({"headers": {"authorization": "Bearer <redacted:token#1>"}}))  # replayed data flow stays
     assert again["request"]["headers"]["authorization"] == "Bearer <redacted:token#1>"
@@ -416,7 +419,7 @@ def test_extra_and_ignored_fields_from_config() -> None:
 def test_merge_adds_extras_and_replaces_lists() -> None:
     rules = RedactionRules.from_config({"extra_fields": ["a"]}).merge({"extra_fields": ["b"], "field_names": ["only"]})
     assert rules.extra_fields == ("a", "b") and rules.field_names == ("only",)
-    assert rules.secret_kind("only") == "only" and rules.secret_kind("openid") is None
+    assert rules.secret_kind("only") == "only" and rules.secret_kind("access_token") is None
     assert rules.header_names == DEFAULT_HEADER_NAMES
 
 

@@ -556,7 +556,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert (clean.returncode, clean.stdout) == (0, "")
     dirty = run_cli("cassettes", cwd=tmp_path)
     assert dirty.returncode == 1
-    assert dirty.stdout == f"cassettes/leak.yaml:4:12: secret-field: {TOKEN[:4]}...{TOKEN[-4:]}\n"
+    assert dirty.stdout == f"cassettes/leak.yaml:4:12: secret-field: {TOKEN[:4]}...{TOKEN[-4:]} (field token)\n"
     assert "1 possible secret" in dirty.stderr
     missing = run_cli("cassettes/latte.yaml", "cassettes/missing.yaml", cwd=tmp_path)
     assert missing.returncode == 2
