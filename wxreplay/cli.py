@@ -86,7 +86,7 @@ def _wx_request_plumbing(ns: argparse.Namespace) -> tuple[httpx.BaseTransport | 
 def _save(cassette: Cassette | None) -> None:
     if cassette is not None:
         n = len(cassette.new_entries)
-        if cassette.save():
+        if cassette.settle(passed=True):  # reached only when the command got through without an error
             print(f"wxreplay: recorded {n} new entr{'y' if n == 1 else 'ies'} into {cassette.path}", file=sys.stderr)
 
 

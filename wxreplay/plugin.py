@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 # The state lives in its own module so plugin_items reads it without importing this one.
-from wxreplay.plugin_state import OPTIONS, STATE, WxConfig
+from wxreplay.plugin_state import CALL_OUTCOME, OPTIONS, STATE, WxConfig
 
 if TYPE_CHECKING:
     from wxreplay.project import Project
@@ -103,6 +103,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Iterator[N
     return (yield)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """Keep how the test's call phase ended, for ``wx_session``'s save policy (fixtures are torn down after it)."""
+    report: pytest.TestReport = yield
+    if report.when == "call":
+        from wxreplay.errors import WxReplayError
+
+        xfailed = report.skipped and hasattr(report, "wasxfail")
+        at_error = call.excinfo is not None and isinstance(call.excinfo.value, WxReplayError)
+        item.stash[CALL_OUTCOME] = (report.passed, xfailed, at_error)
+    return report
+
+
 @pytest.fixture(scope="session")
 def wx_project(pytestconfig: pytest.Config) -> Project:
     """The project configured with --wx-project / wxreplay_project, loaded."""
@@ -121,6 +134,9 @@ def wx_project(pytestconfig: pytest.Config) -> Project:
 @pytest.fixture
 def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[Session]:
     """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<module>/<test>.yaml).
+
+    The cassette is saved only when the test passed, or when an ``xfail`` test failed at its own
+    assertion (not at a wxreplay error such as a cassette miss or a connection error).
 
     A test that also asks for ``wx_http`` gets no cassette: that router answers its ``wx.request`` calls.
     """
@@ -148,7 +164,10 @@ def wx_session(request: pytest.FixtureRequest, wx_project: Project) -> Iterator[
     cassette.record_hint = f"record it (with the service running): pytest '{node.nodeid}' --wx-record {{mode}}"
     with Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session
-    cassette.save()
+    # The one save policy: a passed test, or an xfail test failing at its own assertion (never at a
+    # wxreplay error: a miss, a connection error). A failing test leaves the cassette as it was.
+    passed, xfailed, at_error = node.stash.get(CALL_OUTCOME, (False, False, True))
+    cassette.settle(passed, xfail_declared=xfailed and not at_error)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup
 
-__all__ = ["STATE", "WxConfig"]
+__all__ = ["CALL_OUTCOME", "STATE", "WxConfig"]
 
 # name: (metavar or None for a flag, default, help) -> --wx-<name with -> and the wxreplay_<name> ini key
 OPTIONS: dict[str, tuple[str | None, str | None, str]] = {
@@ -77,3 +77,7 @@ class WxConfig:
 
 
 STATE = pytest.StashKey[WxConfig]()
+
+# A test's call phase as the save policy needs it: (passed, xfailed, failed at a wxreplay error).
+# Set by the ``pytest_runtest_makereport`` wrapper before fixtures are torn down, read by ``wx_session``.
+CALL_OUTCOME = pytest.StashKey[tuple[bool, bool, bool]]()

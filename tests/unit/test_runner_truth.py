@@ -240,3 +240,42 @@ def test_new_episodes_never_sends_a_placeholder_to_the_live_service(
     assert till.seen[1][2]["authorization"] == f"Bearer {TOKEN}"
     replay = Cassette.open(cassette)
     assert [e["response"]["status"] for e in replay.entries if e["kind"] == "http"] == [200, 200]
+
+
+XFAIL_MENU = """
+turns:
+  - user: 菜单
+    plan:
+      - call: menu
+        expect: {structuredContent: {items: []}}
+"""
+
+
+def test_an_xfail_scenario_failing_at_its_expectation_records_its_cassette(
+    tmp_path: Path, till: Till, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario(tmp_path, till.base, XFAIL_MENU, head="xfail: the menu should be empty\n")
+    assert run(tmp_path, "--record", "once") == 0
+    out = capsys.readouterr()
+    assert "XFAIL till" in out.out and "recorded 1 new entry" in out.err
+    entries = Cassette.open(tmp_path / "cassettes" / "till.yaml").entries
+    assert [e["request"]["path"] for e in entries] == ["/menu"]
+    assert run(tmp_path) == 0  # replayed: it xfails at the expectation again, not at a cassette miss
+    assert "XFAIL till" in capsys.readouterr().out
+
+
+def test_an_xfail_scenario_failing_at_a_connection_error_saves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario(tmp_path, stopped_base(), XFAIL_MENU, head="xfail: the menu should be empty\n")
+    assert run(tmp_path, "--record", "once") == 0  # an xfail is no failure of the run ...
+    assert "XFAIL till" in capsys.readouterr().out
+    assert not (tmp_path / "cassettes").exists()  # ... but a recording without answers is never saved
+
+
+def test_an_xfail_replay_that_misses_says_so(tmp_path: Path, till: Till) -> None:
+    from wxreplay.runner import RunOptions, run_path
+
+    path = scenario(tmp_path, till.base, XFAIL_MENU, head="xfail: the menu should be empty\n")
+    run_ = run_path(path, RunOptions(cassette_dir=tmp_path / "cassettes"))
+    assert run_.failure is not None and "no recording" in run_.failure.reason  # a miss, never counted as recorded
