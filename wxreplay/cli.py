@@ -303,6 +303,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
                 file=sys.stderr,
                 flush=True,
             )
+        if run.unused:
+            print(_unused_warning(run.cassette, run.unused, scenario.file), file=sys.stderr, flush=True)
         if run.failure is None:
             passed += 1
             print(f"{'XPASS' if scenario.xfail else 'PASS'} {stem} ({ms})", flush=True)
@@ -321,6 +323,54 @@ def cmd_run(ns: argparse.Namespace) -> int:
     if errors:
         return EXIT_USAGE
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_prune(ns: argparse.Namespace) -> int:
+    """Remove cassette entries no scenario uses and cassettes no scenario names (a dry run unless --apply)."""
+    from wxreplay.prune import plan_prune
+    from wxreplay.runner import RunOptions
+    from wxreplay.scenario import collect_files
+
+    paths = ns.paths or ["scenarios"]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}", hint="pass scenario files or folders")
+    files = collect_files(paths, ns.suffix)
+    if not files:
+        raise UsageError(f"no *{ns.suffix} files under {', '.join(paths)}")
+    options = RunOptions(
+        project=Path(ns.project) if ns.project else None,
+        skill=ns.skill,
+        cassette_dir=Path(ns.cassette_dir),
+        suffix=ns.suffix,
+    )
+    plan = plan_prune(files, options, [Path(ns.cassette_dir)])
+    verb = "removing" if ns.apply else "would remove"
+    for path, lines in plan.lines.items():
+        print(f"{path}: {verb} {len(lines)} unused entr{'y' if len(lines) == 1 else 'ies'}")
+        for line in lines:
+            print(f"  {line}")
+    for path in plan.orphans:
+        print(f"{path}: {'deleting' if ns.apply else 'would delete'} (an orphan: no scenario under {', '.join(paths)} names it)")
+    for path, why in plan.skipped.items():
+        print(f"{path}: left alone: {why}", file=sys.stderr)
+    if plan.empty:
+        print("nothing to prune")
+    elif ns.apply:
+        entries, cassettes = plan.apply()
+        print(f"pruned {entries} entr{'y' if entries == 1 else 'ies'} and {cassettes} cassette{'' if cassettes == 1 else 's'}")
+    else:
+        print("dry run: nothing was changed; re-run with --apply to remove these (only re-recording brings them back)")
+    return EXIT_OK
+
+
+def _unused_warning(cassette: Path | None, unused: Sequence[str], file: str) -> str:
+    n = len(unused)
+    listed = "".join(f"\n  {line}" for line in unused)
+    return (
+        f"wxreplay: warning: {n} recorded entr{'y' if n == 1 else 'ies'} of {cassette} {'was' if n == 1 else 'were'} "
+        f"never used (--strict fails on this):{listed}\n  remove them: wxreplay prune {shlex.quote(file)} --apply"
+    )
 
 
 def _indent(text: str) -> str:
@@ -397,6 +447,22 @@ def build_parser() -> argparse.ArgumentParser:
         'as JSON, e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\'',
     )
     run.set_defaults(func=cmd_run)
+
+    prune = sub.add_parser(
+        "prune", help="remove unused cassette entries and orphan cassettes (dry run)", description=cmd_prune.__doc__
+    )
+    prune.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: scenarios)")
+    prune.add_argument("--apply", action="store_true", help="really remove them (without it, only list what would go)")
+    prune.add_argument("--project", metavar="P", help="project of scenarios that name none")
+    prune.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
+    prune.add_argument(
+        "--cassette-dir",
+        metavar="DIR",
+        default="cassettes",
+        help="where <scenario>.yaml cassettes live when a scenario names none, and where orphans are looked for",
+    )
+    prune.add_argument("--suffix", default=".scenario.yaml", help="scenario file suffix (default: .scenario.yaml)")
+    prune.set_defaults(func=cmd_prune)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)
     schema.set_defaults(func=cmd_schema)

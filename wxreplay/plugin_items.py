@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from wxreplay.project import Project, Skill
     from wxreplay.scenario import Scenario
 
-__all__ = ["ScenarioFile", "ScenarioItem", "SnapshotMismatch"]
+__all__ = ["ScenarioFile", "ScenarioItem", "SnapshotMismatch", "UnusedRecordingsWarning"]
 
 
 def _long_tb(config: pytest.Config) -> bool:
@@ -92,6 +92,19 @@ class ScenarioFile(pytest.File):
         return super().repr_failure(excinfo)
 
 
+class UnusedRecordingsWarning(UserWarning):
+    """A scenario passed in replay without using every entry of its cassette (``wxreplay prune`` removes them)."""
+
+
+def _unused(run: ScenarioRun) -> str:
+    n = len(run.unused)
+    return (
+        f"{n} recorded entr{'y' if n == 1 else 'ies'} of {run.cassette} {'was' if n == 1 else 'were'} never used: "
+        + "; ".join(run.unused)
+        + f" (remove them: wxreplay prune {run.scenario.file} --apply; --wx-strict fails on this)"
+    )
+
+
 class SnapshotMismatch(AssertionError):
     """The transcript differs from the committed snapshot: syrupy's diff of the YAML."""
 
@@ -124,6 +137,8 @@ class ScenarioItem(pytest.Function):
             self._snapshot(snapshot, None)  # a run that could not start keeps its snapshot too
             raise
         self._snapshot(snapshot, run)
+        if run.unused:  # a passing replay that left recordings unused (--wx-strict fails instead)
+            warnings.warn(UnusedRecordingsWarning(_unused(run)), stacklevel=1)
         if run.failure is not None:
             raise run.failure
         # Passed: nothing reports on it any more. A parsed scenario is ~100 objects that pytest would

@@ -97,6 +97,7 @@ class ScenarioRun:
     elapsed_ms: float = 0.0
     cassette: Path | None = None
     unused: list[str] = dataclasses.field(default_factory=list)  # cassette entries a passing replay never used
+    unused_at: list[int] = dataclasses.field(default_factory=list)  # their indices (0-based), for ``wxreplay prune``
 
     @property
     def passed(self) -> bool:
@@ -211,6 +212,7 @@ def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skil
             failure = planner.cursor.failure(f"the cassette {path} was not written", cause=e)
             recorded = 0
     unused = cassette.unused_lines() if failure is None else []
+    unused_at = cassette.unused() if failure is None else []
     if unused and options.strict:
         planner.cursor.leave("checking the cassette")
         failure = planner.cursor.failure(
@@ -218,10 +220,12 @@ def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skil
             f"{'was' if len(unused) == 1 else 'were'} never used (--strict): " + "; ".join(unused),
             fix=f"remove them with `wxreplay prune {scenario.file} --apply`, or re-record: {options.hint(scenario, 'all')}",
         )
-        unused = []
+        unused, unused_at = [], []
     elapsed = (time.perf_counter() - started) * 1000
     transcript.timings = {"totalMs": round(elapsed, 3), "turnsMs": timings}
-    return ScenarioRun(scenario, transcript, failure, recorded=recorded, elapsed_ms=elapsed, cassette=path, unused=unused)
+    return ScenarioRun(
+        scenario, transcript, failure, recorded=recorded, elapsed_ms=elapsed, cassette=path, unused=unused, unused_at=unused_at
+    )
 
 
 # Which ``device:`` key scripts each host call (cloud.* by the part of wx.cloud it uses).

@@ -371,10 +371,39 @@ class Cassette:
 
     def unused_lines(self) -> list[str]:
         """The unused entries as ``entry N (line L, what)``: for the warning after a replay."""
+        return self.unused_lines_of(self.unused())
+
+    def unused_lines_of(self, indices: Sequence[int]) -> list[str]:
+        """The entries at ``indices`` as ``entry N (line L, what)``."""
         lines = store.entry_lines(self._text or "")
-        return [
-            f"entry {i + 1} ({f'line {lines[i]}, ' if i < len(lines) else ''}{label(self.entries[i])})" for i in self.unused()
-        ]
+        return [f"entry {i + 1} ({f'line {lines[i]}, ' if i < len(lines) else ''}{label(self.entries[i])})" for i in indices]
+
+    def drop(self, indices: Sequence[int]) -> int:
+        """Remove the entries at ``indices`` from the file (``wxreplay prune``); the number removed.
+
+        The file must not have changed since it was opened (another run recorded into it): then
+        nothing is written and a ``CassetteError`` says to prune again. ``recorded_at`` stays (the
+        remaining entries were recorded then); side files only the removed entries used are deleted.
+        """
+        drop = set(indices)
+        if not drop:
+            return 0
+        with store.locked(self.path):
+            if store.fingerprint(store.read_text(self.path)) != self._fingerprint:
+                raise CassetteError(
+                    "the cassette changed while it was being pruned (another run recorded into it); nothing was removed",
+                    file=str(self.path),
+                    hint="run wxreplay prune again",
+                )
+            kept = [e for i, e in enumerate(self.entries) if i not in drop]
+            gone = [e for i, e in enumerate(self.entries) if i in drop]
+            doc = {"version": model.FORMAT_VERSION, "recorded_at": self.recorded_at, "entries": kept}
+            out = store.dump(doc)
+            store.atomic_write(self.path, out.encode("utf-8"))
+            for sha in {b for e in gone for b in _side_files(e)} - {b for e in kept for b in _side_files(e)}:
+                (self.path.parent / model.side_file(self.files_dir, sha)).unlink(missing_ok=True)
+            self._text, self._fingerprint, self.entries = out, store.fingerprint(out), kept
+        return len(gone)
 
     # ---- saving --------------------------------------------------------------------------------
     def settle(self, passed: bool, *, xfail_declared: bool = False) -> bool:
@@ -466,6 +495,12 @@ def _minus(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[dic
         else:
             out.append(e)
     return out
+
+
+def _side_files(entry: dict[str, Any]) -> set[str]:
+    if entry["kind"] != "http":
+        return set()
+    return {str(b["sha256"]) for part in ("request", "response") if "sha256" in (b := entry[part].get("body") or {})}
 
 
 def _uses(entry: dict[str, Any], sha256: str) -> bool:
