@@ -430,7 +430,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")
     run.add_argument("--json", metavar="DIR", help="write each transcript as DIR/<scenario>.json (the stable form)")
-    run.add_argument("--strict", action="store_true", help="warnings (bare instructions, outputSchema mismatches, unused cassette entries ...) fail")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings (bare instructions, outputSchema mismatches, unused cassette entries ...) fail",
+    )
     run.add_argument("--project", metavar="P", help="project of scenarios that name none")
     run.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
     run.add_argument(
