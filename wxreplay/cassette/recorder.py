@@ -8,7 +8,7 @@ anything is sent (the session then has a call without an answer: close it).
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -207,7 +207,12 @@ class Cassette:
         if hit is not None:
             if outcome_differences(hit["outcome"], live["outcome"], live["outcome"]):  # shown redacted below
                 raise self.stale(live, outcome_differences(hit["outcome"], live["outcome"], self._shown(live)["outcome"]))
-            return dataclasses.replace(outcome, ref=self.last_ref)
+            if self.recording:  # new_episodes: new requests carry the script's real values, never a placeholder
+                return outcome
+            # Replay: the recorded outcome, which agrees with the script, with its secrets as placeholders
+            # (the redacted HTTP that follows was recorded with them; transcripts never hold the secret).
+            out = hit["outcome"]
+            return HostOutcome(bool(out["ok"]), copy.deepcopy(out.get("value")), out.get("diagnostic"))
         if outcome.diagnostic:
             live["outcome"]["diagnostic"] = outcome.diagnostic
         self.record(live)
