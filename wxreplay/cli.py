@@ -106,6 +106,13 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
     project = Project.load(ns.project)
     transport, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
+    if cassette is not None:
+        given = " ".join(f"--payment {p}" for p in ns.payment or []) or "no --payment (every payment succeeds)"
+        cassette.script_line = lambda name: (
+            f"the command line: {given}"
+            if name == "requestPayment"
+            else "the default device (the command scripts no other host API)"
+        )
     with Session(
         project,
         ns.skill,

@@ -279,3 +279,26 @@ def test_an_xfail_replay_that_misses_says_so(tmp_path: Path, till: Till) -> None
     path = scenario(tmp_path, till.base, XFAIL_MENU, head="xfail: the menu should be empty\n")
     run_ = run_path(path, RunOptions(cassette_dir=tmp_path / "cassettes"))
     assert run_.failure is not None and "no recording" in run_.failure.reason  # a miss, never counted as recorded
+
+
+def test_wxreplay_call_with_another_payment_than_recorded_is_stale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    cassette = tmp_path / "cancel.yaml"
+    cassette.write_bytes((repo / "cassettes" / "call-payOrder-cancel.yaml").read_bytes())
+    argv = [
+        "call",
+        str(repo / "examples" / "westore-cafe"),
+        "payOrder",
+        "--args",
+        '{"orderId":"WS0001"}',
+        "--cassette",
+        str(cassette),
+    ]
+    assert main(argv) == 1  # recorded with --payment cancel: the recording's cancel never stands in for a success
+    err = capsys.readouterr().err
+    assert "stale cassette: the recorded outcome of wx.requestPayment contradicts the script" in err
+    assert "the script:    the command line: no --payment (every payment succeeds)" in err
+    assert "--record all" in err
+    assert main([*argv, "--payment", "cancel"]) == 1  # the same script as recorded: replays (payOrder's own isError)
+    assert "returned isError" in capsys.readouterr().err
+    assert cassette.read_bytes() == (repo / "cassettes" / "call-payOrder-cancel.yaml").read_bytes()
