@@ -256,14 +256,16 @@ def script_line(scenario: Scenario, name: str) -> str:
     device = scenario.device.source
     dotted = "device." + ".".join(keys)
     if device is None or scenario.doc is None:
-        return f"{scenario.file}:{scenario.source.line} (the scenario has no device:, so {dotted} takes its default)"
+        return (
+            f"{scenario.file}:{scenario.source.line} (the scenario has no device:, so {dotted} takes its default or --device's)"
+        )
     for depth in range(len(keys), 0, -1):
         written = scenario.doc.keys.get((*device.at, *keys[:depth]))
         if written is not None:
-            rest = "" if depth == len(keys) else f"; {dotted} is not written, so it takes its default"
+            rest = "" if depth == len(keys) else f"; {dotted} is not written, so it takes its default or --device's"
             return f"{scenario.file}:{written[0]} (device.{'.'.join(keys[:depth])}{rest})"
     line = (scenario.doc.keys.get(device.at) or (device.line,))[0]
-    return f"{scenario.file}:{line} (device: does not write {dotted}, so it takes its default)"
+    return f"{scenario.file}:{line} (device: does not write {dotted}, so it takes its default or --device's)"
 
 
 def _transcript(scenario: Scenario, project: Project, skill: Skill, cassette: Path) -> Transcript:
