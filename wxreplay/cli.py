@@ -315,7 +315,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
         if run.failure is None:
             passed += 1
             print(f"{'XPASS' if scenario.xfail else 'PASS'} {stem} ({ms})", flush=True)
-        elif scenario.xfail is not None:
+        elif scenario.xfail is not None and not run.failed_at_cassette:
             xfailed += 1
             print(f"XFAIL {stem} ({ms}) {scenario.xfail}", flush=True)
         else:
@@ -323,7 +323,9 @@ def cmd_run(ns: argparse.Namespace) -> int:
             print(f"FAIL {stem} ({ms})", flush=True)
         if ns.verbose:
             print(_indent(run.transcript.to_text(verbose=True)), end="", flush=True)
-        if run.failure is not None and scenario.xfail is None:
+        if run.failure is not None and scenario.xfail is not None and run.failed_at_cassette:
+            print(f"  xfail: {scenario.xfail}: but it failed at the cassette, not at the bug it pins", flush=True)
+        if run.failure is not None and (scenario.xfail is None or run.failed_at_cassette):
             print(_indent(run.failure.render(verbose=ns.verbose)), flush=True)
     extra = [f"{n} {what}" for n, what in ((skipped, "skipped"), (xfailed, "xfailed"), (errors, "errors")) if n]
     print(", ".join([f"{passed} passed", f"{failed} failed", *extra]))

@@ -104,6 +104,15 @@ class ScenarioRun:
         """True when every turn ran and every ``expect:`` held."""
         return self.failure is None
 
+    @property
+    def failed_at_cassette(self) -> bool:
+        """True when the run failed at a cassette problem (a miss, a stale outcome, a failed recording).
+
+        An ``xfail`` scenario that fails so has not reached the bug it pins: the CLI and the
+        plugin report it as a failure, never as XFAIL.
+        """
+        return self.failure is not None and isinstance(self.failure.cause, CassetteError)
+
 
 def cassette_path(scenario: Scenario, options: RunOptions = RunOptions()) -> Path:
     """The scenario's cassette: its ``cassette:`` or ``<cassette_dir>/<file stem>.yaml``."""

@@ -70,3 +70,10 @@ def test_an_xfail_scenario_records_its_cassette(cafe: pytest.Pytester) -> None:
     replay.assert_outcomes(xfailed=1)
     assert "no recording" not in replay.stdout.str() and "CassetteMissError" not in replay.stdout.str()
     assert cassette.read_bytes() == before
+
+
+def test_an_xfail_scenario_failing_at_a_cassette_miss_fails(cafe: pytest.Pytester) -> None:
+    write(cafe.path, {"scenarios/login.scenario.yaml": XFAIL_SCENARIO})
+    result = cafe.runpytest("scenarios/login.scenario.yaml", "-p", "no:syrupy")  # no cassette, replay only
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*no recording*", "*xfail: pins a bug: but it failed at the cassette, not at the bug it pins*"])

@@ -268,9 +268,10 @@ def test_an_xfail_scenario_failing_at_a_connection_error_saves_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     scenario(tmp_path, stopped_base(), XFAIL_MENU, head="xfail: the menu should be empty\n")
-    assert run(tmp_path, "--record", "once") == 0  # an xfail is no failure of the run ...
-    assert "XFAIL till" in capsys.readouterr().out
-    assert not (tmp_path / "cassettes").exists()  # ... but a recording without answers is never saved
+    assert run(tmp_path, "--record", "once") == 1  # failed at the recording, not at the bug it pins: no XFAIL
+    out = capsys.readouterr().out
+    assert "FAIL till" in out and "XFAIL" not in out and "recording failed" in out
+    assert not (tmp_path / "cassettes").exists()  # and a recording without answers is never saved
 
 
 def test_an_xfail_replay_that_misses_says_so(tmp_path: Path, till: Till) -> None:
@@ -302,3 +303,14 @@ def test_wxreplay_call_with_another_payment_than_recorded_is_stale(tmp_path: Pat
     assert main([*argv, "--payment", "cancel"]) == 1  # the same script as recorded: replays (payOrder's own isError)
     assert "returned isError" in capsys.readouterr().err
     assert cassette.read_bytes() == (repo / "cassettes" / "call-payOrder-cancel.yaml").read_bytes()
+
+
+def test_an_xfail_scenario_failing_at_a_cassette_miss_is_a_failure(
+    tmp_path: Path, till: Till, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Never XFAIL at a cassette miss instead of at the bug the scenario pins (issue 13)."""
+    scenario(tmp_path, till.base, XFAIL_MENU, head="xfail: the menu should be empty\n")
+    assert run(tmp_path) == 1
+    out = capsys.readouterr().out
+    assert "FAIL till" in out and "XFAIL" not in out and "0 passed, 1 failed" in out
+    assert "failed at the cassette, not at the bug it pins" in out and "no recording" in out
