@@ -380,6 +380,8 @@ class Cassette:
 
     def unused_lines_of(self, indices: Sequence[int]) -> list[str]:
         """The entries at ``indices`` as ``entry N (line L, what)``."""
+        if not indices:
+            return []  # the common case: no need to compose the file's YAML for its line numbers
         lines = store.entry_lines(self._text or "")
         return [f"entry {i + 1} ({f'line {lines[i]}, ' if i < len(lines) else ''}{label(self.entries[i])})" for i in indices]
 
