@@ -95,7 +95,7 @@ def _wx_request_plumbing(ns: argparse.Namespace) -> tuple[httpx.BaseTransport | 
 def _save(cassette: Cassette | None) -> None:
     if cassette is not None:
         n = len(cassette.new_entries)
-        if cassette.save():
+        if cassette.settle(passed=True):  # reached only when the command got through without an error
             print(f"wxreplay: recorded {n} new entr{'y' if n == 1 else 'ies'} into {cassette.path}", file=sys.stderr)
 
 
@@ -115,6 +115,13 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
     project = Project.load(ns.project)
     transport, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
+    if cassette is not None:
+        given = " ".join(f"--payment {p}" for p in ns.payment or []) or "no --payment (every payment succeeds)"
+        cassette.script_line = lambda name: (
+            f"the command line: {given}"
+            if name == "requestPayment"
+            else "the default device (the command scripts no other host API)"
+        )
     with Session(
         project,
         ns.skill,
@@ -267,7 +274,7 @@ class _MaskedStream:
 
 # The commands that run a skill: what they print may carry its secrets. The others print files as
 # they are (``schema``, ``describe``) or masked excerpts (``scan``).
-_RUNS_SKILLS = frozenset({"call", "render", "run"})
+_RUNS_SKILLS = frozenset({"call", "render", "run", "prune"})
 
 
 @contextlib.contextmanager
@@ -292,9 +299,54 @@ def _masked_output(ns: argparse.Namespace) -> Iterator[None]:
 
 def _command_paths(ns: argparse.Namespace) -> list[str]:
     """The files a command works on, from which its root is found (as pytest finds its rootdir)."""
-    if ns.command == "run":
+    if ns.command in ("run", "prune"):
         return list(ns.paths) or ["scenarios"]
     return [p for p in (getattr(ns, "cassette", None), ns.project) if p]
+
+
+def cmd_prune(ns: argparse.Namespace) -> int:
+    """Remove cassette entries no scenario uses and cassettes no scenario names (a dry run unless --apply)."""
+    from wxreplay.config import discover
+    from wxreplay.prune import plan_prune
+    from wxreplay.runner import RunOptions
+    from wxreplay.scenario import collect_files
+    from wxreplay.scenario.parse import DEFAULT_SUFFIX
+
+    paths = ns.paths or ["scenarios"]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}", hint="pass scenario files or folders")
+    config = discover(paths)  # cassettes live under the root, as for wxreplay run and pytest
+    suffix = ns.suffix or str(config.value("suffix") or DEFAULT_SUFFIX)
+    files = collect_files(paths, suffix)
+    if not files:
+        raise UsageError(f"no *{suffix} files under {', '.join(paths)}")
+    cassette_dir = Path(ns.cassette_dir).absolute() if ns.cassette_dir else config.cassette_dir
+    options = RunOptions(
+        project=Path(ns.project).absolute() if ns.project else config.path("project"),
+        skill=ns.skill or config.value("skill"),
+        cassette_dir=cassette_dir,
+        suffix=suffix,
+        root=config,
+    )
+    plan = plan_prune(files, options, [cassette_dir])
+    verb = "removing" if ns.apply else "would remove"
+    for path, lines in plan.lines.items():
+        print(f"{path}: {verb} {len(lines)} unused entr{'y' if len(lines) == 1 else 'ies'}")
+        for line in lines:
+            print(f"  {line}")
+    for path in plan.orphans:
+        print(f"{path}: {'deleting' if ns.apply else 'would delete'} (an orphan: no scenario under {', '.join(paths)} names it)")
+    for path, why in plan.skipped.items():
+        print(f"{path}: left alone: {why}", file=sys.stderr)
+    if plan.empty:
+        print("nothing to prune")
+    elif ns.apply:
+        entries, cassettes = plan.apply()
+        print(f"pruned {entries} entr{'y' if entries == 1 else 'ies'} and {cassettes} cassette{'' if cassettes == 1 else 's'}")
+    else:
+        print("dry run: nothing was changed; re-run with --apply to remove these (only re-recording brings them back)")
+    return EXIT_OK
 
 
 def cmd_schema(ns: argparse.Namespace) -> int:
@@ -344,6 +396,22 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="replay scenarios and report (default: scenarios/ here)", description=cmd_run.__doc__)
     add_run_arguments(run)
     run.set_defaults(func=cmd_run)
+
+    prune = sub.add_parser(
+        "prune", help="remove unused cassette entries and orphan cassettes (dry run)", description=cmd_prune.__doc__
+    )
+    prune.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: scenarios)")
+    prune.add_argument("--apply", action="store_true", help="really remove them (without it, only list what would go)")
+    prune.add_argument("--project", metavar="P", help="project of scenarios that name none")
+    prune.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
+    prune.add_argument(
+        "--cassette-dir",
+        metavar="DIR",
+        help="where <scenario>.yaml cassettes live when a scenario names none, and where orphans are looked for "
+        "(default: the root's wxreplay_cassette_dir, else <root>/cassettes)",
+    )
+    prune.add_argument("--suffix", help="scenario file suffix (default: the root's wxreplay_suffix, else .scenario.yaml)")
+    prune.set_defaults(func=cmd_prune)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)
     schema.set_defaults(func=cmd_schema)

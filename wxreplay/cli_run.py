@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import socket
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +49,12 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     )
     run.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")
     run.add_argument("--json", metavar="DIR", help="write each transcript as DIR/<scenario>.json (the stable form)")
-    run.add_argument("--strict", action="store_true", default=None, help="warnings (bare instructions, ...) fail")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="warnings (bare instructions, outputSchema mismatches, unused cassette entries ...) fail",
+    )
     run.add_argument("--project", metavar="P", help="project of scenarios that name none")
     run.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
     run.add_argument(
@@ -219,6 +226,8 @@ def _one(
 
         shown = display_path(run.cassette) if run.cassette is not None else "the cassette"
         print(f"wxreplay: recorded {entries} into {shown}", file=sys.stderr, flush=True)
+    if run.unused:
+        print(_unused_warning(run.cassette, run.unused, scenario.file), file=sys.stderr, flush=True)
     report = run.failure.render(verbose=ns.verbose) if run.failure is not None else ""
     failed = run.failure is not None
     if not failed:  # a passing run is compared with its snapshot, as the pytest item does
@@ -232,11 +241,15 @@ def _one(
                 tally.missing_snapshots.append(check.file)
     seconds = time.perf_counter() - started
     name = scenario.name
+    # An xfail scenario that failed at its cassette (a miss, a stale outcome, a failed recording)
+    # fails: it did not reach the bug it pins (pytest reports it the same way).
+    at_cassette = run.failure is not None and run.failed_at_cassette
+    expected = scenario.xfail is not None and not at_cassette
     if not failed:
         tally.passed += 1
         print(f"{'XPASS' if scenario.xfail else 'PASS'} {stem} ({ms})", flush=True)
         tally.outcomes.append(_Outcome(classname, name, seconds))
-    elif scenario.xfail is not None:
+    elif expected:
         tally.xfailed += 1
         print(f"XFAIL {stem} ({ms}) {scenario.xfail}", flush=True)
         tally.outcomes.append(_Outcome(classname, name, seconds, "skipped", f"xfail: {scenario.xfail}"))
@@ -246,10 +259,21 @@ def _one(
         tally.outcomes.append(_Outcome(classname, name, seconds, "failure", report.splitlines()[0] if report else "", report))
     if ns.verbose:
         print(_indent(run.transcript.to_text(verbose=True)), end="", flush=True)
-    if failed and scenario.xfail is None:
+    if failed and scenario.xfail is not None and at_cassette:
+        print(f"  xfail: {scenario.xfail}: but it failed at the cassette, not at the bug it pins", flush=True)
+    if failed and not expected:
         print(_indent(report), flush=True)
         return not ns.exitfirst
     return True
+
+
+def _unused_warning(cassette: Path | None, unused: Sequence[str], file: str) -> str:
+    n = len(unused)
+    listed = "".join(f"\n  {line}" for line in unused)
+    return (
+        f"wxreplay: warning: {n} recorded entr{'y' if n == 1 else 'ies'} of {cassette} {'was' if n == 1 else 'were'} "
+        f"never used (--strict fails on this):{listed}\n  remove them: wxreplay prune {shlex.quote(file)} --apply"
+    )
 
 
 def _summary(tally: _Tally) -> None:

@@ -136,6 +136,23 @@ class CassetteMissError(CassetteError):
         super().__init__(message, **kwargs)
 
 
+class StaleCassetteError(CassetteError):
+    """A recorded host outcome contradicts what the scenario (or the test's device) scripts now.
+
+    The script is the truth in every mode; the cassette's HTTP was recorded under the old outcome,
+    so the cassette is stale. The message names the script's line, the cassette's line and the
+    command that re-records.
+    """
+
+
+class RecordingError(CassetteError):
+    """A recording run could not get a true answer from the live service, so nothing is saved.
+
+    Raised for a connection error, a DNS failure or a timeout while recording, and for a request
+    that would carry a redaction placeholder (``<redacted:...>``) to the live service.
+    """
+
+
 class ScenarioError(LocatedError):
     """A scenario file is malformed or does not fit the project: located, with the YAML excerpt and the fix.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ import pytest
 from wxreplay.network import NetworkPolicy
 
 # The state lives in its own module so plugin_items reads it without importing this one.
-from wxreplay.plugin_state import OPTIONS, STATE, WxConfig, runnable_id
+from wxreplay.plugin_state import CALL_OUTCOME, OPTIONS, STATE, WxConfig, runnable_id
 
 if TYPE_CHECKING:
     from wxreplay.config import RootConfig
@@ -150,6 +150,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Iterator[N
     return (yield)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep how the test's call phase ended, for ``wx_session``'s save policy (fixtures are torn down after it)."""
+    report: pytest.TestReport = yield
+    if report.when == "call":
+        from wxreplay.errors import WxReplayError
+
+        xfailed = report.skipped and hasattr(report, "wasxfail")
+        at_error = call.excinfo is not None and isinstance(call.excinfo.value, WxReplayError)
+        item.stash[CALL_OUTCOME] = (report.passed, xfailed, at_error)
+    return report
+
+
 @pytest.fixture(scope="session")
 def wx_project(pytestconfig: pytest.Config) -> Project:
     """The project configured with --wx-project / wxreplay_project, loaded."""
@@ -213,8 +228,10 @@ def wx_session(
     """A Session on wx_project with the record mode and this test's cassette (<cassette dir>/<wx_cassette_name>.yaml).
 
     ``wx_config`` gives its match rules and allowed hosts, ``wx_cassette_name`` its cassette (both
-    fixtures to override). A test that also asks for ``wx_http`` gets no cassette: that router
-    answers its ``wx.request`` calls.
+    fixtures to override). The cassette is saved only when the test passed, or when an ``xfail``
+    test failed at its own assertion (not at a wxreplay error such as a cassette miss or a
+    connection error). A test that also asks for ``wx_http`` gets no cassette: that router answers
+    its ``wx.request`` calls.
     """
     from wxreplay.cassette import Cassette, MatchRules
     from wxreplay.config import RootConfig
@@ -254,7 +271,10 @@ def wx_session(
         policy = dataclasses.replace(policy, allowed_hosts=tuple(wx_config["allowed_hosts"]))
     with policy_in_force(policy), Session(wx_project, state.skill, device=device, cassette=cassette) as session:
         yield session
-    cassette.save()
+    # The one save policy: a passed test, or an xfail test failing at its own assertion (never at a
+    # wxreplay error: a miss, a connection error). A failing test leaves the cassette as it was.
+    passed, xfailed, at_error = node.stash.get(CALL_OUTCOME, (False, False, True))
+    cassette.settle(passed, xfail_declared=xfailed and not at_error)
 
 
 @pytest.fixture

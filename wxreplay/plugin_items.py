@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from wxreplay.project import Project, Skill
     from wxreplay.scenario import Scenario
 
-__all__ = ["ScenarioFile", "ScenarioItem", "SnapshotMismatch"]
+__all__ = ["CassetteFailure", "ScenarioFile", "ScenarioItem", "SnapshotMismatch", "UnusedRecordingsWarning"]
 
 
 def _long_tb(config: pytest.Config) -> bool:
@@ -81,8 +81,8 @@ class ScenarioFile(pytest.File):
                 )
         if scenario.skip is not None:
             item.add_marker(pytest.mark.skip(reason=scenario.skip))
-        if scenario.xfail is not None:
-            item.add_marker(pytest.mark.xfail(reason=scenario.xfail))
+        if scenario.xfail is not None:  # a failure at the cassette is no XFAIL: it is raised as a CassetteFailure
+            item.add_marker(pytest.mark.xfail(reason=scenario.xfail, raises=(ScenarioFailure, SnapshotMismatch)))
         yield item
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str | TerminalRepr:  # type: ignore[override]
@@ -90,6 +90,23 @@ class ScenarioFile(pytest.File):
         if isinstance(excinfo.value, WxReplayError) and not _long_tb(self.config):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
+
+
+class UnusedRecordingsWarning(UserWarning):
+    """A scenario passed in replay without using every entry of its cassette (``wxreplay prune`` removes them)."""
+
+
+def _unused(run: ScenarioRun) -> str:
+    n = len(run.unused)
+    return (
+        f"{n} recorded entr{'y' if n == 1 else 'ies'} of {run.cassette} {'was' if n == 1 else 'were'} never used: "
+        + "; ".join(run.unused)
+        + f" (remove them: wxreplay prune {run.scenario.file} --apply; --wx-strict fails on this)"
+    )
+
+
+class CassetteFailure(WxReplayError):
+    """An ``xfail`` scenario failed at its cassette (a miss, a stale outcome), not at the bug it pins: a failure."""
 
 
 class SnapshotMismatch(AssertionError):
@@ -124,6 +141,13 @@ class ScenarioItem(pytest.Function):
             self._snapshot(snapshot, None)  # a run that could not start keeps its snapshot too
             raise
         self._snapshot(snapshot, run)
+        if run.unused:  # a passing replay that left recordings unused (--wx-strict fails instead)
+            warnings.warn(UnusedRecordingsWarning(_unused(run)), stacklevel=1)
+        if run.failure is not None and self.scenario.xfail is not None and run.failed_at_cassette:
+            raise CassetteFailure(
+                f"{run.failure.render(verbose=self.config.get_verbosity() > 0)}\n"
+                f"xfail: {self.scenario.xfail}: but it failed at the cassette, not at the bug it pins"
+            )
         if run.failure is not None:
             raise run.failure
         # Passed: nothing reports on it any more. A parsed scenario is ~100 objects that pytest would

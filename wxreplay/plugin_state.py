@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup
 
-__all__ = ["STATE", "WxConfig", "runnable_id"]
+__all__ = ["CALL_OUTCOME", "STATE", "WxConfig", "runnable_id"]
 
 
 def runnable_id(config: pytest.Config, path: Path, nodeid: str) -> str:
@@ -114,3 +114,7 @@ class WxConfig:
 
 
 STATE = pytest.StashKey[WxConfig]()
+
+# A test's call phase as the save policy needs it: (passed, xfailed, failed at a wxreplay error).
+# Set by the ``pytest_runtest_makereport`` wrapper before fixtures are torn down, read by ``wx_session``.
+CALL_OUTCOME = pytest.StashKey[tuple[bool, bool, bool]]()

@@ -62,10 +62,11 @@ class Session:
         ``handlers`` replace host API handlers by name and ``interceptors`` see every host call
         first; ``now_ms`` starts the virtual clock (default: the device's start time).
 
-        ``cassette`` replays (and, when its mode allows, records) ``wx.request`` and the recorded
-        host calls: its transport answers ``wx.request``, recording through ``transport`` when
-        one is given, and its interceptor sits behind ``interceptors``, so what they answer
-        themselves is never recorded. Saving it stays with the caller (``cassette.save()``).
+        ``cassette`` replays (and, when its mode allows, records) ``wx.request`` and checks the
+        scripted host calls against their recorded outcomes (a contradiction is a stale cassette):
+        its transport answers ``wx.request``, recording through ``transport`` when one is given,
+        and its interceptor sits behind ``interceptors``, so what they answer themselves is never
+        recorded. Saving it stays with the caller (``cassette.settle(passed)``, the save policy).
         """
         self.project = project
         resolved = project.skill(skill)

@@ -1,8 +1,11 @@
 """The host-call side of a cassette: ``wx.login``, payment, location, phone number and ``wx.cloud``.
 
-These calls are recorded with their outcome, in order with the HTTP, and replayed without
-calling the scripted handler. Storage and system calls are local to the device and pass through;
-``request`` passes through too (the transport records the HTTP) but labels it with its API.
+These calls are scripted (the scenario's ``device:``): the script answers them in every mode. The
+cassette keeps each one with its outcome, in order with the HTTP, as a witness of the script the
+HTTP was recorded under; a replayed outcome that contradicts the script is a stale cassette
+(:mod:`wxreplay.cassette.witness`). Storage and system calls are local to the device and pass
+through unrecorded; ``request`` passes through too (the transport records the HTTP) but labels
+it with its API.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ RECORDED = frozenset(
 
 
 def is_recorded(name: str) -> bool:
-    """Whether host calls named ``name`` go into the cassette (the listed ones and every ``cloud.*``)."""
+    """Whether host calls named ``name`` are witnessed in the cassette (the listed ones and every ``cloud.*``)."""
     return name in RECORDED or name.startswith("cloud.")
 
 
@@ -41,7 +44,7 @@ class HostRecordings(Protocol):
         ...
 
     def host_call(self, call: HostCall, nxt: Handler) -> HostOutcome:
-        """Replay ``call`` from the cassette, or answer it with ``nxt`` and record the outcome."""
+        """Answer ``call`` with ``nxt`` (the script), checked against or recorded into the cassette."""
         ...
 
 

@@ -37,7 +37,8 @@ from wxreplay.cassette.redact import RedactionRules, Redactor
 from wxreplay.cassette.runsecrets import run_secrets
 from wxreplay.cassette.scan import hits_error, scan_cassette_text
 from wxreplay.cassette.transport import CassetteTransport
-from wxreplay.errors import CassetteError, CassetteMissError
+from wxreplay.cassette.witness import outcome_differences, placeholder_in
+from wxreplay.errors import CassetteError, CassetteMissError, RecordingError, StaleCassetteError
 from wxreplay.host.base import HostCall, HostOutcome, Interceptor
 from wxreplay.record_mode import RecordMode
 
@@ -72,6 +73,12 @@ class Cassette:
         # The command that records a miss (the CLI / plugin sets it); ``{mode}`` becomes the mode to use.
         self.record_hint: str | None = None
         self.misses: list[CassetteMissError] = []
+        # Every cassette error this run raised (misses, stale host outcomes, failed recordings):
+        # any of them means the run's traffic is not a true recording, so ``settle`` saves nothing.
+        self.problems: list[CassetteError] = []
+        # ``script_line(host API name)``: where the script of that host call is written ("file:line
+        # (device.payments)"), named by stale-cassette errors; the runner sets it for scenarios.
+        self.script_line: Callable[[str], str | None] | None = None
         self.new_entries: list[dict[str, Any]] = []  # recorded in this run, not yet redacted
         self.last_ref: int | None = None  # the entry the last replayed request matched
         self._blobs: dict[str, bytes] = {}  # sha256 -> bytes of binary bodies (side files)
@@ -187,7 +194,11 @@ class Cassette:
         return entry, blobs
 
     def host_call(self, call: HostCall, nxt: Callable[[HostCall], HostOutcome]) -> HostOutcome:
-        """Answer a recorded-kind host call from the cassette, or run and record it."""
+        """Answer a scripted host call with the script (``nxt``) in every mode; the cassette only witnesses it.
+
+        A recorded outcome that contradicts the script is a :class:`StaleCassetteError`; a call the
+        cassette has no witness of misses in a replay-only mode, and is recorded otherwise.
+        """
         live = model.host_entry(
             call.name,
             _plain_json(call.args),
@@ -199,17 +210,103 @@ class Cassette:
             ordinal=self._ordinal(call.api, ("host", call.name)),
         )
         hit = self.play(live)
-        if hit is not None:
-            out = hit["outcome"]
-            return HostOutcome(bool(out["ok"]), copy.deepcopy(out.get("value")), out.get("diagnostic"))
-        if not self.recording:
+        if hit is None and not self.recording:
             raise self.miss(live)
         outcome = nxt(call)
         live["outcome"] = {"ok": outcome.ok, "value": _plain_json(outcome.value)}
+        if hit is not None:
+            if outcome_differences(hit["outcome"], live["outcome"], live["outcome"]):  # shown redacted below
+                raise self.stale(live, outcome_differences(hit["outcome"], live["outcome"], self._shown(live)["outcome"]))
+            if self.recording:  # new_episodes: new requests carry the script's real values, never a placeholder
+                return outcome
+            # Replay: the recorded outcome, which agrees with the script, with its secrets as placeholders
+            # (the redacted HTTP that follows was recorded with them; transcripts never hold the secret).
+            out = hit["outcome"]
+            return HostOutcome(bool(out["ok"]), copy.deepcopy(out.get("value")), out.get("diagnostic"))
         if outcome.diagnostic:
             live["outcome"]["diagnostic"] = outcome.diagnostic
         self.record(live)
         return outcome
+
+    def _shown(self, live: dict[str, Any]) -> dict[str, Any]:
+        """``live`` redacted for a message: the live request or outcome may carry real secrets."""
+        shown = Redactor(self.rules)
+        shown.seed(self.entries)
+        redacted: dict[str, Any] = shown.redact(live)
+        return redacted
+
+    def stale(self, live: dict[str, Any], differences: Sequence[str]) -> StaleCassetteError:
+        """The error for a scripted host outcome the recording contradicts (also kept in ``problems``)."""
+        i = (self.last_ref or 1) - 1
+        lines = store.entry_lines(self._text or "")
+        cassette_at = f"{self.path}:{lines[i]}" if i < len(lines) else str(self.path)
+        name = live["call"]["name"]
+        script = self.script_line(name) if self.script_line else None
+        where = [f"API {live['api']}" if live.get("api") else "outside any API call"]
+        if live.get("turn") is not None:
+            where.insert(0, f"turn {live['turn']}")
+        if self.scenario:
+            where.insert(0, f"scenario {self.scenario}")
+        parts = [
+            f"stale cassette: the recorded outcome of wx.{name} contradicts the script ({', '.join(where)})",
+            f"  the script:    {script or 'the device this session runs on (its scripted host APIs)'}",
+            f"  the recording: {cassette_at} (entry {i + 1}, the {_nth(live['ordinal'] + 1)} wx.{name})",
+            *(f"    {d}" for d in differences),
+            "  the script is the truth in every mode: the cassette's HTTP was recorded under the old outcome",
+        ]
+        hint = (
+            self.record_hint.replace("{mode}", "all")
+            if self.record_hint
+            else f"re-record the cassette with the service running: use_cassette({str(self.path)!r}, 'all')"
+        )
+        err = StaleCassetteError("\n".join(parts), file=str(self.path), line=lines[i] if i < len(lines) else None, hint=hint)
+        self.problems.append(err)
+        return err
+
+    def before_live(self, live: dict[str, Any]) -> None:
+        """Refuse to send ``live`` to the service when it carries a redaction placeholder.
+
+        In ``new_episodes`` the skill may send on a value it got from a replayed response (a
+        redacted token): the live service would answer for the placeholder (a 401, say), and that
+        answer would be recorded as the truth.
+        """
+        found = placeholder_in(live["request"])
+        if found is None:
+            return
+        path, placeholder = found
+        shown = self._shown(live)["request"]
+        err = RecordingError(
+            f"refusing to send {shown['method']} {model.url_of(shown)} to the live service: its {path} carries "
+            f"the redaction placeholder {placeholder}, a value replayed from the cassette, not a real one; "
+            "the service would answer for the placeholder and the cassette would record that answer (nothing was sent)",
+            file=str(self.path),
+            hint=(
+                self.record_hint.replace("{mode}", "all")
+                if self.record_hint
+                else f"re-record the whole cassette with the service running: use_cassette({str(self.path)!r}, 'all')"
+            ),
+        )
+        self.problems.append(err)
+        raise err
+
+    def recording_failed(self, live: dict[str, Any], error: Exception) -> RecordingError:
+        """The error for a request the live service did not answer while recording (connection, DNS, timeout)."""
+        shown = self._shown(live)["request"]
+        service = f"{shown['scheme']}://{shown['host']}"
+        if isinstance(error, httpx.TimeoutException):
+            what = "timed out"
+        elif isinstance(error, httpx.ConnectError):
+            what = "could not connect (connection refused, or the host name does not resolve)"
+        else:
+            what = f"failed ({type(error).__name__})"
+        err = RecordingError(
+            f"recording failed: {shown['method']} {model.url_of(shown)} {what}; the service at {service} gave no "
+            f"answer, so there is nothing true to record and the cassette is not saved",
+            file=str(self.path),
+            hint=f"start the service at {service} (is it running? is the host name right?), then record again",
+        )
+        self.problems.append(err)
+        return err
 
     @contextmanager
     def api_context(self, api: str | None) -> Iterator[None]:
@@ -277,9 +374,67 @@ class Cassette:
             hint=hint,
         )
         self.misses.append(err)
+        self.problems.append(err)
         return err
 
+    # ---- what the run did not use ----------------------------------------------------------------
+    def unused(self) -> list[int]:
+        """Indices of the recorded entries this run never used (empty unless it replayed)."""
+        if not self.replaying:
+            return []
+        return [i for i, used in enumerate(self.index.used) if not used]
+
+    def unused_lines(self) -> list[str]:
+        """The unused entries as ``entry N (line L, what)``: for the warning after a replay."""
+        return self.unused_lines_of(self.unused())
+
+    def unused_lines_of(self, indices: Sequence[int]) -> list[str]:
+        """The entries at ``indices`` as ``entry N (line L, what)``."""
+        if not indices:
+            return []  # the common case: no need to compose the file's YAML for its line numbers
+        lines = store.entry_lines(self._text or "")
+        return [f"entry {i + 1} ({f'line {lines[i]}, ' if i < len(lines) else ''}{label(self.entries[i])})" for i in indices]
+
+    def drop(self, indices: Sequence[int]) -> int:
+        """Remove the entries at ``indices`` from the file (``wxreplay prune``); the number removed.
+
+        The file must not have changed since it was opened (another run recorded into it): then
+        nothing is written and a ``CassetteError`` says to prune again. ``recorded_at`` stays (the
+        remaining entries were recorded then); side files only the removed entries used are deleted.
+        """
+        drop = set(indices)
+        if not drop:
+            return 0
+        with store.locked(self.path):
+            if store.fingerprint(store.read_text(self.path)) != self._fingerprint:
+                raise CassetteError(
+                    "the cassette changed while it was being pruned (another run recorded into it); nothing was removed",
+                    file=str(self.path),
+                    hint="run wxreplay prune again",
+                )
+            kept = [e for i, e in enumerate(self.entries) if i not in drop]
+            gone = [e for i, e in enumerate(self.entries) if i in drop]
+            doc = {"version": model.FORMAT_VERSION, "recorded_at": self.recorded_at, "entries": kept}
+            out = store.dump(doc)
+            store.atomic_write(self.path, out.encode("utf-8"))
+            for sha in {b for e in gone for b in _side_files(e)} - {b for e in kept for b in _side_files(e)}:
+                (self.path.parent / model.side_file(self.files_dir, sha)).unlink(missing_ok=True)
+            self._text, self._fingerprint, self.entries = out, store.fingerprint(out), kept
+        return len(gone)
+
     # ---- saving --------------------------------------------------------------------------------
+    def settle(self, passed: bool, *, xfail_declared: bool = False) -> bool:
+        """The one save policy of every wiring (runner, CLI, ``use_cassette``, ``wx_session``); ``True`` if saved.
+
+        Saved only when the run passed, or when an ``xfail`` run failed at an expectation it
+        declares (``xfail_declared``) — never after a cassette problem this run raised (a miss, a
+        stale host outcome, a connection error while recording, a refused placeholder): that
+        traffic is partial or untrue, and a failing run keeps the file as it was.
+        """
+        if self.problems or not (passed or xfail_declared):
+            return False
+        return self.save()
+
     def save(self) -> bool:
         """Write what this run recorded (redacted, scanned, atomically); ``True`` if the file changed.
 
@@ -362,6 +517,12 @@ def _minus(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[dic
     return out
 
 
+def _side_files(entry: dict[str, Any]) -> set[str]:
+    if entry["kind"] != "http":
+        return set()
+    return {str(b["sha256"]) for part in ("request", "response") if "sha256" in (b := entry[part].get("body") or {})}
+
+
 def _uses(entry: dict[str, Any], sha256: str) -> bool:
     if entry["kind"] != "http":
         return False
@@ -377,7 +538,11 @@ def use_cassette(
     match: MatchRules | None = None,
     matchers: Sequence[Matcher] = (),
 ) -> Iterator[Cassette]:
-    """The ``Cassette`` at ``path`` for ``Session(project, cassette=...)``; saved when the block ends without error."""
+    """The ``Cassette`` at ``path`` for ``Session(project, cassette=...)``; saved when the block ends without error.
+
+    ``Cassette.settle`` is the policy: a block that raised, or that met a cassette problem the
+    code under test swallowed, leaves the file untouched.
+    """
     cassette = Cassette.open(path, mode, rules=rules, match=match, matchers=matchers)
     yield cassette
-    cassette.save()
+    cassette.settle(passed=True)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import httpx
 
 from wxreplay.cassette import model
-from wxreplay.errors import CassetteMissError
+from wxreplay.errors import CassetteMissError, RecordingError
 from wxreplay.network import network_transport
 
 
@@ -38,6 +38,14 @@ class HttpRecordings(Protocol):
 
     def miss(self, live: dict[str, Any]) -> CassetteMissError:
         """The error for a request with no recording, naming the nearest ones."""
+        ...
+
+    def before_live(self, live: dict[str, Any]) -> None:
+        """Raise when ``live`` must not be sent to the live service (it carries a placeholder)."""
+        ...
+
+    def recording_failed(self, live: dict[str, Any], error: Exception) -> RecordingError:
+        """The error for a request the live service did not answer while recording."""
         ...
 
     def read_file(self, sha256: str) -> bytes:
@@ -71,7 +79,13 @@ class CassetteTransport(httpx.BaseTransport):
             return model.build_response(hit["response"], request, cassette.read_file)
         if not cassette.recording:
             raise cassette.miss(live)
-        real = self.real.handle_request(request)
+        cassette.before_live(live)  # a placeholder never goes to a live service
+        try:
+            real = self.real.handle_request(request)
+        except httpx.TransportError as e:
+            # Not an httpx error any more: the skill cannot swallow it as a failed wx.request, and
+            # a recording without the service's answer fails instead of passing on nothing.
+            raise cassette.recording_failed(live, e) from None
         try:
             real.read()
             fields, blob = model.response_fields(real)

@@ -12,6 +12,7 @@ import pytest
 from wxreplay import CloudState, Device, Project, Session
 from wxreplay.cassette import Cassette, CassetteMissError
 from wxreplay.cassette.interceptor import is_recorded
+from wxreplay.errors import StaleCassetteError
 from wxreplay.host.base import Handler, HostCall, HostOutcome
 
 HANDLERS = {
@@ -121,15 +122,67 @@ def test_what_is_recorded_in_order(recorded: Path) -> None:
     assert "errMsg: requestPayment:fail cancel" in text and "name: 拿铁" in text
 
 
-def test_replay_returns_recorded_outcomes_without_the_scripted_handlers(project: Project, recorded: Path) -> None:
-    # A different device: another login code, a successful payment, no location, an empty cloud.
-    device = Device(login_code="0c3SomethingElse", payments=["success"], location=None)
-    signin, pay, where, cloudy = calls(project, Cassette.open(recorded), device, list(HANDLERS))
+def test_replay_runs_the_script_and_checks_it_against_the_recording(project: Project, recorded: Path) -> None:
+    """The script runs in replay too; the recording agrees with it, and gives its secrets as placeholders."""
+    device = recording_device()
+    signin, pay, where, cloudy = calls(project, Cassette.open(recorded), device, list(HANDLERS), cloud_functions={"quote": quote})
     assert signin.structured_content == {"code": "<redacted:code#1>", "token": "<redacted:token#1>"}
     assert pay.is_error and pay.text == "requestPayment:fail cancel"
     assert where.structured_content["lat"] == 22.54 and where.structured_content["seen"] == 1
     assert cloudy.structured_content == {"quote": {"price": 18}, "names": ["拿铁"]}
-    assert device.payments == ["success"]  # the scripted payment was never asked
+
+
+@pytest.mark.parametrize(
+    ("change", "api", "shown"),
+    [
+        ({"payments": ["success"]}, "pay", 'value.errMsg: recorded "requestPayment:fail cancel", script "requestPayment:ok"'),
+        ({"location": {"latitude": 31.23, "longitude": 121.47}}, "where", "value.latitude: recorded 22.54, script 31.23"),
+        ({"location": None}, "where", "ok: recorded true, script false"),
+        ({"login_fail": "system error"}, "signin", 'value.errMsg: recorded "login:ok", script "login:fail system error"'),
+    ],
+)
+def test_a_changed_script_with_the_old_cassette_is_stale(
+    project: Project, recorded: Path, change: dict[str, Any], api: str, shown: str
+) -> None:
+    """A device scripted otherwise than when the cassette was recorded fails: never the old outcome, never a green."""
+    device = recording_device()
+    for key, value in change.items():
+        setattr(device, key, value)
+    with pytest.raises(StaleCassetteError) as info:
+        calls(project, Cassette.open(recorded), device, [api], cloud_functions={"quote": quote})
+    message = str(info.value)
+    assert "stale cassette: the recorded outcome of wx." in message and f"API {api}" in message
+    assert shown in message
+    assert f"{recorded}:" in message and "(entry " in message  # the cassette line
+    assert "fix: re-record the cassette with the service running" in message and "'all')" in message
+
+
+def test_changed_cloud_function_stubs_are_stale(project: Project, recorded: Path) -> None:
+    def dearer(data: dict[str, Any], call: HostCall) -> Any:
+        return {"price": 10 * data["n"]}
+
+    with pytest.raises(StaleCassetteError) as info:
+        calls(project, Cassette.open(recorded), recording_device(), ["cloudy"], cloud_functions={"quote": dearer})
+    assert "wx.cloud.callFunction" in str(info.value) and "value.result.price: recorded 18, script 20" in str(info.value)
+
+
+def test_a_stale_message_never_shows_a_scripted_secret(project: Project, recorded: Path, tmp_path: Path) -> None:
+    """The script's login code is a secret: the recording's placeholder agrees with any code, and a
+    contradicting outcome shows the script's side redacted."""
+    device = recording_device()
+    device.login_code = "0c3AnotherRealLoginCode000000000"
+    [signin] = calls(project, Cassette.open(recorded), device, ["signin"])  # another code: agrees with the placeholder
+    assert signin.structured_content["code"] == "<redacted:code#1>"
+    path = tmp_path / "failed-login.yaml"
+    call = HostCall("login", {}, "api", "signin", 0)
+    cassette = Cassette.open(path, "once")
+    cassette.host_call(call, lambda c: HostOutcome.fail("login", "system error"))
+    assert cassette.save()
+    with pytest.raises(StaleCassetteError) as info:
+        Cassette.open(path).host_call(call, lambda c: HostOutcome.success("login", {"code": "0c3ScriptedSecretCode0000000000"}))
+    message = str(info.value)
+    assert "0c3ScriptedSecretCode" not in message
+    assert 'value.code: not recorded, script "<redacted:code#1>"' in message and "ok: recorded false, script true" in message
 
 
 def test_a_host_call_with_other_args_misses(project: Project, recorded: Path, probe_project: Callable[..., Project]) -> None:
@@ -146,13 +199,17 @@ def test_ignored_host_args(project: Project, recorded: Path, probe_project: Call
 
     other = probe_project({"cloudy": HANDLERS["cloudy"].replace("n: 2", "n: 3")})
     cassette = Cassette.open(recorded, match=MatchRules().with_ignored("args.data.n"))
-    [r] = calls(other, cassette, Device(), ["cloudy"])
+    [r] = calls(other, cassette, recording_device(), ["cloudy"], cloud_functions={"quote": flat_quote})
     assert r.structured_content["quote"] == {"price": 18}
+
+
+def flat_quote(data: dict[str, Any], call: HostCall) -> Any:
+    return {"price": 18}  # the same answer for any n: the ignored argument changes nothing the script says
 
 
 def test_new_episodes_records_new_host_calls(project: Project, recorded: Path) -> None:
     cassette = Cassette.open(recorded, "new_episodes")
-    calls(project, cassette, Device(payments=["success"]), ["pay", "pay"])
+    calls(project, cassette, Device(payments=["cancel", "success"]), ["pay", "pay"])
     assert cassette.save()
     pays = [
         e["outcome"]["value"]["errMsg"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from wxreplay.cassette import Cassette, CassetteError, CassetteMissError, Redactor, use_cassette
+from wxreplay.errors import RecordingError
 
 API = "https://api.example.com"
 
@@ -244,9 +246,11 @@ def connections(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
 
 def test_the_guard_sees_real_connections(connections: list[Any], path: Path) -> None:
     cassette = Cassette.open(path, "once")
-    with pytest.raises(httpx.ConnectError):
+    # Recording fails loudly (issue 13): the connection error is a RecordingError naming URL and service.
+    with pytest.raises(RecordingError, match=r"recording failed: GET http://127.0.0.1:9/x could not connect"):
         httpx.Client(transport=cassette.transport()).get("http://127.0.0.1:9/x")
     assert connections == [("127.0.0.1", 9)]
+    assert not cassette.settle(passed=True) and not path.exists()  # a cassette problem: never saved
 
 
 def test_a_miss_makes_no_connection_attempt(connections: list[Any], recorded: Path, path: Path) -> None:
@@ -271,3 +275,19 @@ def test_all_replaces_a_broken_cassette(path: Path) -> None:
         Cassette.open(path, "none")
     cassette, _ = run(path, "all", ["/a"], Service())
     assert cassette.save() and paths_in(path) == ["/a"]
+
+
+def test_use_cassette_saves_nothing_after_a_swallowed_cassette_problem(path: Path) -> None:
+    """The code under test may swallow the RecordingError: the cassette still knows, and keeps the file unwritten."""
+
+    def service(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/down":
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(200, json={"ok": True})
+
+    with use_cassette(path, "once") as cassette:
+        client = httpx.Client(transport=cassette.transport(httpx.MockTransport(service)))
+        assert client.get("https://api.example.com/up").json() == {"ok": True}
+        with contextlib.suppress(RecordingError):  # the code under test swallows it
+            client.get("https://api.example.com/down")
+    assert len(cassette.new_entries) == 1 and not path.exists()
