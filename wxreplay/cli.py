@@ -391,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     describe.add_argument("project")
     describe.set_defaults(func=cmd_describe)
 
-    from wxreplay.cli_run import add_run_arguments
+    from wxreplay.cli_run import add_run_arguments, add_scenario_options
 
     run = sub.add_parser("run", help="replay scenarios and report (default: scenarios/ here)", description=cmd_run.__doc__)
     add_run_arguments(run)
@@ -402,15 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     prune.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders (default: scenarios)")
     prune.add_argument("--apply", action="store_true", help="really remove them (without it, only list what would go)")
-    prune.add_argument("--project", metavar="P", help="project of scenarios that name none")
-    prune.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
-    prune.add_argument(
-        "--cassette-dir",
-        metavar="DIR",
-        help="where <scenario>.yaml cassettes live when a scenario names none, and where orphans are looked for "
-        "(default: the root's wxreplay_cassette_dir, else <root>/cassettes)",
-    )
-    prune.add_argument("--suffix", help="scenario file suffix (default: the root's wxreplay_suffix, else .scenario.yaml)")
+    add_scenario_options(prune)  # orphans are looked for in the cassette folder
     prune.set_defaults(func=cmd_prune)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)

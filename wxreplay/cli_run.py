@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine is imported when a run starts: `wxreplay --help`
     from wxreplay.scenario import Scenario
     from wxreplay.transcript import Transcript
 
-__all__ = ["add_record_option", "add_run_arguments", "run_command"]
+__all__ = ["add_record_option", "add_run_arguments", "add_scenario_options", "run_command"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -37,6 +37,19 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def add_record_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     """``--record MODE``, one of the record modes (``run`` and the single-call commands word its help apart)."""
     parser.add_argument("--record", metavar="MODE", choices=["none", "once", "new_episodes", "all"], help=help_text)
+
+
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    """What says which project, skill, cassettes and files the scenarios use (``run`` and ``prune``)."""
+    parser.add_argument("--project", metavar="P", help="project of scenarios that name none")
+    parser.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
+    parser.add_argument(
+        "--cassette-dir",
+        metavar="DIR",
+        help="where <scenario>.yaml cassettes live when a scenario names none "
+        "(default: wxreplay_cassette_dir of the pytest configuration, else <root>/cassettes)",
+    )
+    parser.add_argument("--suffix", help="scenario file suffix (default: wxreplay_suffix, else .scenario.yaml)")
 
 
 def add_run_arguments(run: argparse.ArgumentParser) -> None:
@@ -55,15 +68,7 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
         default=None,
         help="warnings (bare instructions, outputSchema mismatches, unused cassette entries ...) fail",
     )
-    run.add_argument("--project", metavar="P", help="project of scenarios that name none")
-    run.add_argument("--skill", help="skill of scenarios that name none, when the project has several")
-    run.add_argument(
-        "--cassette-dir",
-        metavar="DIR",
-        help="where <scenario>.yaml cassettes live when a scenario names none "
-        "(default: wxreplay_cassette_dir of the pytest configuration, else <root>/cassettes)",
-    )
-    run.add_argument("--suffix", help="scenario file suffix (default: wxreplay_suffix, else .scenario.yaml)")
+    add_scenario_options(run)
     run.add_argument(
         "--device",
         metavar="JSON",

@@ -246,29 +246,36 @@ def read_json(path: Path, *, root: Path | None = None) -> JsonDoc:
         ) from None
     except _BadConstant as exc:
         token = str(exc)
-        pos = _find_outside_strings(text, token)
-        line, col = _line_col(text, pos) if pos >= 0 else (None, None)
-        raise ProjectError(
+        raise _error_at(
+            text,
+            _find_outside_strings(text, token),
+            label,
             f"invalid JSON: {token} is not a JSON value",
-            excerpt=_excerpt(text, line, col) if line is not None and col is not None else None,
-            file=label,
-            line=line,
-            column=col,
-            hint="use a number or null (NaN and Infinity exist in JavaScript, not in JSON)",
+            "use a number or null (NaN and Infinity exist in JavaScript, not in JSON)",
         ) from None
     except _LongNumber as exc:
         number = str(exc)
-        pos = _number_outside_strings(text, number)
-        line, col = _line_col(text, pos) if pos >= 0 else (None, None)
-        raise ProjectError(
+        raise _error_at(
+            text,
+            _number_outside_strings(text, number),
+            label,
             f"a number written with {len(number):,} characters (at most {MAX_NUMBER_DIGITS:,} are read)",
-            excerpt=_excerpt(text, line, col) if line is not None and col is not None else None,
-            file=label,
-            line=line,
-            column=col,
-            hint="write a shorter number, or the value as a string if it is an identifier",
+            "write a shorter number, or the value as a string if it is an identifier",
         ) from None
     return JsonDoc(data=data, text=text, path=path, label=label)
+
+
+def _error_at(text: str, pos: int, label: str, message: str, hint: str) -> ProjectError:
+    """The error for what was found at offset ``pos`` of ``text`` (-1: not found, so no line)."""
+    line, col = _line_col(text, pos) if pos >= 0 else (None, None)
+    return ProjectError(
+        message,
+        excerpt=_excerpt(text, line, col) if line is not None and col is not None else None,
+        file=label,
+        line=line,
+        column=col,
+        hint=hint,
+    )
 
 
 def load_json(path: Path, *, root: Path | None = None) -> Any:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from till_service import Till, scenario, serve
+from till_service import Till, scenario
 
 from wxreplay.cassette import Cassette
 from wxreplay.cli import main
@@ -33,12 +32,6 @@ turns:
 def no_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests choose the record mode themselves."""
     monkeypatch.delenv("CI", raising=False)
-
-
-@pytest.fixture
-def till() -> Iterator[Till]:
-    with serve() as t:
-        yield t
 
 
 def cli(tmp_path: Path, command: str, *args: str) -> int:

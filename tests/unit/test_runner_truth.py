@@ -7,11 +7,10 @@ Real V8, real scenario files, real HTTP on 127.0.0.1 (tests/unit/till_service.py
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from till_service import TOKEN, Till, scenario, serve, silent, stopped_base
+from till_service import TOKEN, Till, scenario, silent, stopped_base
 
 from wxreplay.cassette import Cassette
 from wxreplay.cli import main
@@ -44,12 +43,6 @@ turns:
 def no_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests choose the record mode themselves."""
     monkeypatch.delenv("CI", raising=False)
-
-
-@pytest.fixture
-def till() -> Iterator[Till]:
-    with serve() as t:
-        yield t
 
 
 def run(tmp_path: Path, *args: str) -> int:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -230,18 +228,7 @@ def test_the_miss_message(recorded: Path) -> None:
 
 
 # ---- the no-network guarantee --------------------------------------------------------------------------
-@pytest.fixture
-def connections(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
-    """Every socket connection attempt in this process, refused and recorded."""
-    attempts: list[Any] = []
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        attempts.append(address)
-        raise ConnectionRefusedError(f"test guard: no connection to {address}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    yield attempts
+# (the connections fixture, a socket guard, comes from tests/conftest.py)
 
 
 def test_the_guard_sees_real_connections(connections: list[Any], path: Path) -> None:
