@@ -352,7 +352,8 @@ class RedactionRules:
         Without ``value``, only names secret whatever their value (rule 2) count. A list value is
         secret when one of its items is (query values are lists).
         """
-        always, maybe = self._name_class(name)
+        found = self._name_cache.get(name)  # the common case inline: every key of every entry asks
+        always, maybe = found if found is not None else self._name_class(name)
         if always is not None or maybe is None or value is _MISSING:
             return always
         items = value if isinstance(value, (list, tuple)) else (value,)
