@@ -20,12 +20,13 @@ Query values are lists: the rules look at their items.
 4. Origin: the ``code`` a ``wx.login`` / ``wx.getPhoneNumber`` call returns is secret whatever its
    shape (:data:`PROVENANCE`), and so is that value wherever it travels next.
 
-Value shapes (under any name, inside any text)
-----------------------------------------------
+Value shapes (under any name, inside any text, in mapping keys)
+---------------------------------------------------------------
 The shapes of :mod:`wxreplay.cassette.shapes` (JWT, PEM, cloud/API keys, bearer credentials,
 passwords in URLs and free text, phone, ID and bank card numbers), the regular expressions of
 ``value_patterns``, and random-looking tokens of 20+ characters (:meth:`RedactionRules.high_entropy`)
-outside URLs (URL query values count) and outside :data:`ALLOWED_NAMES`.
+outside URLs (URL query values count) and outside :data:`ALLOWED_NAMES`. A mapping key is judged
+as a text under the enclosing name (``{"13812345678": {...}}`` is a phone number).
 """
 
 from __future__ import annotations
