@@ -239,17 +239,33 @@ class Redactor:
         if t is dict or isinstance(obj, Mapping):
             if self._learning and ("outcome" in obj):
                 self._provenance(obj)
-            out: dict[Any, Any] = {}
             secret_kind = self.rules.secret_kind
             short = MIN_SUBSTITUTED if not self.rules.value_patterns else 0  # keys shorter than this stay (see _key)
+            if self._learning:  # nothing is copied while learning: the result is not used
+                quiet = self._quiet_keys
+                for key, value in obj.items():
+                    if type(key) is str:
+                        if (len(key) >= short or "=" in key) and (name, key) not in quiet:
+                            self._key(key, name)
+                        self._walk(value, secret_kind(key, value) or kind, key)
+                    else:
+                        self._walk(value, kind, name)
+                return obj
+            out: dict[Any, Any] = {}
+            texts = self._texts
             for key, value in obj.items():
                 if type(key) is str:
-                    new_key = key if len(key) < short and "=" not in key else self._key(key, name)
+                    # the common cases of _key inline: a short key, a key redacted before
+                    new_key = key if len(key) < short and "=" not in key else texts.get((name, key)) or self._key(key, name)
                     out[new_key] = self._walk(value, secret_kind(key, value) or kind, key)
                 else:
                     out[key] = self._walk(value, kind, name)
             return out
         if isinstance(obj, (list, tuple)):
+            if self._learning:
+                for x in obj:
+                    self._walk(x, kind, name)
+                return obj
             items = [self._walk(x, kind, name) for x in obj]
             return items if isinstance(obj, list) else tuple(items)
         if isinstance(obj, str):
