@@ -2,7 +2,8 @@
 
 :func:`plant` makes a new set of secrets (random each test run, valid where a kind has a check: ID
 numbers, bank cards); :func:`serve` answers the secrets-lab skill's requests with responses that
-carry them in JSON bodies (nested and in lists), in response headers and in URLs inside strings.
+carry them in JSON bodies (nested and in lists, as values and as keys), in response headers and in
+URLs inside strings.
 The skill sends the others (its own ``config.js``, written from the same set) in query strings,
 headers, JSON and form bodies; the device hands out the login and phone codes.
 
@@ -115,6 +116,8 @@ def plant() -> dict[str, str]:
         "push_token_2": _alnum(32),
         "push_token_3": _alnum(32),
         "recovery_key": _alnum(24),
+        "key_phone": _phone(),  # secrets used as mapping keys
+        "key_jwt": _jwt(),
         # /api/profile
         "contact_phone": _phone(),
         "contact_password": "pa55" + _alnum(6),
@@ -207,6 +210,8 @@ def _responses(s: dict[str, str]) -> dict[str, tuple[dict[str, Any], dict[str, s
                             {"pushToken": s["push_token_3"]},
                         ],
                         "recoveryKey": s["recovery_key"],
+                        "contactsByPhone": {s["key_phone"]: {"name": "爸爸"}},
+                        "sessions": [{s["key_jwt"]: {"device": "iPhone"}}],
                     },
                 },
             },

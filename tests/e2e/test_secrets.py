@@ -2,7 +2,8 @@
 
 The secrets-lab skill (tests/skills/secrets-lab) is recorded against a local service on its own free
 port (:mod:`secrets_service`, 60+ secrets of every kind: query, headers, JSON nested and in lists,
-form bodies, response bodies and headers, host-call args and outcomes, URLs inside strings) with
+form bodies, response bodies and headers, host-call args and outcomes, URLs inside strings, secrets
+used as JSON keys) with
 ``pytest --wx-record once --snapshot-update``, then replayed with the service stopped, by pytest and
 by ``wxreplay run -v --json``, together with a forced cassette miss and a forced failure. Every
 planted value is then counted in every file the runs wrote and in everything they printed: 0.
@@ -186,6 +187,8 @@ def test_the_scanner_finds_every_planted_kind_in_a_cassette_and_a_snapshot(tmp_p
         "package": f"package: prepay_id={s['prepay_id']}",
         "paySign": f"paySign: {s['pay_sign']}",
         "phone in text": f"text: 客服电话 {s['hotline_phone']}",
+        "phone as a key": f"'{s['key_phone']}': 爸爸",
+        "jwt as a key": f"- {s['key_jwt']}: iPhone",
     }
     lines = list(by_hand.values())
     (tmp_path / "cassettes").mkdir()

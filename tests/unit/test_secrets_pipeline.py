@@ -2,8 +2,9 @@
 
 Snapshots and ``--json`` transcripts are redacted with the run's placeholders and gated by the
 scanner like cassettes: nothing is written while it still finds something, and the error names the
-file, line, field and the ``[tool.wxreplay.redact]`` keys that fix it. The redactor leaves mapping
-keys alone (they are the data's structure), so a secret used as a key is what reaches the gate here.
+file, line, field and the ``[tool.wxreplay.redact]`` keys that fix it. The redactor and the scanner
+share their rules (a secret used as a mapping key is redacted too), so a secret reaches the gate here
+only through a broken redactor: the gate is the second line of defence, and must hold on its own.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 
 from wxreplay.cassette import Redactor
 from wxreplay.cassette.rules import RedactionRules
-from wxreplay.cassette.runsecrets import SecretsLeftError, run_secrets
+from wxreplay.cassette.runsecrets import RunSecrets, SecretsLeftError, run_secrets
 from wxreplay.cli_run import _write_transcript
 from wxreplay.snapshot import WxSnapshotExtension, snapshot_data, snapshot_yaml
 
@@ -70,6 +71,23 @@ def test_snapshot_data_is_redacted_with_the_full_rules() -> None:
     }
 
 
+@pytest.fixture
+def broken_redactor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's data masking does nothing: whatever the scanner finds is left for the gate."""
+    monkeypatch.setattr(RunSecrets, "mask_data", lambda self, data: data)
+
+
+def test_a_secret_used_as_a_key_is_redacted_in_snapshots_and_transcripts(tmp_path: Path) -> None:
+    text = WxSnapshotExtension().serialize({"contacts": {"13812345678": "妈妈"}, "phone": "13812345678"})
+    assert "13812345678" not in text
+    assert text == snapshot_yaml({"contacts": {"<redacted:phone#1>": "妈妈"}, "phone": "<redacted:phone#1>"})
+    target = tmp_path / "latte.json"
+    assert _write_transcript(target, _Transcript({"turns": [{"byPhone": {"13912345678": 1}}]}))
+    written = target.read_text(encoding="utf-8")
+    assert "13912345678" not in written and '"<redacted:phone-number#1>": 1' in written
+
+
+@pytest.mark.usefixtures("broken_redactor")
 def test_a_snapshot_with_a_secret_left_is_refused_with_file_line_field_and_the_config_keys() -> None:
     with pytest.raises(SecretsLeftError) as info:
         WxSnapshotExtension().serialize({"contacts": {"13812345678": "妈妈"}})
@@ -94,10 +112,14 @@ class _Transcript:
         return self.data
 
 
-def test_a_json_transcript_is_redacted_and_gated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_json_transcript_is_redacted(tmp_path: Path) -> None:
     target = tmp_path / "latte.json"
     assert _write_transcript(target, _Transcript({"turns": [{"url": "https://x/?key=0123456789abcdef0123456789abcdef"}]}))
     assert "<redacted:key#1>" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("broken_redactor")
+def test_a_json_transcript_is_gated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     refused = tmp_path / "refused.json"
     assert not _write_transcript(refused, _Transcript({"turns": [{"byPhone": {"13812345678": 1}}]}))
     assert not refused.exists()

@@ -13,6 +13,8 @@ calls match on name and args (compared like JSON bodies). On top of that:
   placeholder becomes ``<present>``; where the recording holds ``<present>``, any non-empty live
   value matches (the cassette holds a placeholder, the live request the real value or a replayed
   placeholder);
+- redacted keys (``{"<redacted:phone-number#1>": {...}}``) are ``<present>`` as well: a live object
+  matches when each recorded ``<present>`` key pairs with one live key and their values match;
 - custom matchers ``(live_entry, recorded_entry) -> bool`` must all agree (they see the entries
   as dicts in the file's shape, ``kind`` included).
 
@@ -22,6 +24,7 @@ order, so a poll that saw NOTPAY then SUCCESS replays the same way.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +40,8 @@ Matcher = Callable[[dict[str, Any], dict[str, Any]], bool]
 DEFAULT_IGNORE: tuple[str, ...] = ("headers.x-request-id", "headers.traceparent", "headers.date")
 _PRESENT = "<present>"
 _SECTIONS = ("query", "headers", "body", "args")
+_KEY_SEP = "#"  # the second redacted key of an object is ``<present>#2``
+_KEY_SUFFIX_RE = re.compile(r"(?<=" + re.escape(_PRESENT) + ")" + _KEY_SEP + r"\d+\Z")
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,24 @@ def _presence(value: Any) -> Any:
     if isinstance(value, str):
         return PLACEHOLDER_RE.sub(_PRESENT, value) if "<redacted:" in value else value
     if isinstance(value, dict):
-        return {k: _presence(v) for k, v in value.items()}
+        if not any(type(k) is str and "<redacted:" in k for k in value):
+            return {k: _presence(v) for k, v in value.items()}
+        # redacted keys (``{"<redacted:phone-number#1>": ...}``) become ``<present>`` too; several in one
+        # object are told apart by their values, not by their numbers (``<present>``, ``<present>#2``, ...)
+        out: dict[Any, Any] = {}
+        hidden: list[tuple[str, str, Any]] = []
+        for k, v in value.items():
+            if type(k) is str and "<redacted:" in k:
+                shown = _presence(v)
+                hidden.append((PLACEHOLDER_RE.sub(_PRESENT, k), json.dumps(shown, sort_keys=True, default=str), shown))
+            else:
+                out[k] = _presence(v)
+        hidden.sort(key=lambda h: (h[0], h[1]))
+        seen: dict[str, int] = {}
+        for key, _, shown in hidden:
+            n = seen[key] = seen.get(key, 0) + 1
+            out[key if n == 1 else f"{key}{_KEY_SEP}{n}"] = shown
+        return out
     if isinstance(value, list):
         return [_presence(v) for v in value]
     return value
@@ -181,10 +203,34 @@ def _present_match(recorded: Any, live: Any) -> bool:
         pattern = ".+?".join(re.escape(part) for part in recorded.split(_PRESENT))
         return re.fullmatch(pattern, live, re.DOTALL) is not None
     if isinstance(recorded, dict) and isinstance(live, dict):
-        return recorded.keys() == live.keys() and all(_present_match(v, live[k]) for k, v in recorded.items())
+        if recorded.keys() == live.keys():
+            return all(_present_match(v, live[k]) for k, v in recorded.items())
+        return _present_keys_match(recorded, live)
     if isinstance(recorded, list) and isinstance(live, list):
         return len(recorded) == len(live) and all(_present_match(a, b) for a, b in zip(recorded, live, strict=True))
     return bool(recorded == live)
+
+
+def _present_keys_match(recorded: dict[Any, Any], live: dict[Any, Any]) -> bool:
+    """Objects whose keys differ: every recorded ``<present>`` key takes one live key it stands for."""
+    if len(recorded) != len(live):
+        return False
+    left = [k for k in live if k not in recorded]
+    for k, v in recorded.items():
+        if k in live:
+            if not _present_match(v, live[k]):
+                return False
+            continue
+        if not (isinstance(k, str) and _PRESENT in k):
+            return False
+        pattern = _KEY_SUFFIX_RE.sub("", k)
+        for i, other in enumerate(left):
+            if isinstance(other, str) and _present_match(pattern, other) and _present_match(v, live[other]):
+                del left[i]
+                break
+        else:
+            return False
+    return not left
 
 
 def bucket_key(entry: dict[str, Any]) -> tuple[str, ...]:

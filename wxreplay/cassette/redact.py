@@ -25,6 +25,9 @@ What is replaced
 - Everywhere else, every string value of 6+ characters already in the table is substituted where
   it appears as a whole token: not preceded or followed by an ASCII letter or digit (``Bearer X``,
   ``prepay_id=X``, ``/users/X``, ``用户X`` are found; ``X`` inside ``aX1`` is not).
+- Mapping keys are texts under the enclosing name: a key that is a secret shape, a random token or
+  a known secret (``{"13812345678": {...}}``) becomes its placeholder, the same one the value gets
+  elsewhere; a secret-named object keeps its field names (``{"password": {"minLength": 8}}``).
 - Origin: the ``code`` of a ``wx.login`` (or ``wx.getPhoneNumber``) outcome is learned whatever its
   shape, so it is masked wherever it travels next.
 - A placeholder (``<redacted:kind#n>``, or a transcript's ``<session#1>``) is never redacted, and a
@@ -113,6 +116,7 @@ class Redactor:
         self._pending: list[tuple[str, str]] = []
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         self._texts: dict[tuple[str | None, str], str] = {}  # (name, text) -> redacted, for the current table
+        self._quiet_keys: set[tuple[str | None, str]] = set()  # (name, key) of keys with no secret of their own
         self._listeners: list[Any] = []
 
     # ------------------------------------------------------------------ public
@@ -215,6 +219,7 @@ class Redactor:
         if len(self._spans) > 50_000:  # a long run: forget texts seen long ago
             self._spans.clear()
             self._texts.clear()
+            self._quiet_keys.clear()
 
     def _walk(self, obj: Any, kind: str | None, name: str | None) -> Any:
         t = type(obj)
@@ -234,15 +239,33 @@ class Redactor:
         if t is dict or isinstance(obj, Mapping):
             if self._learning and ("outcome" in obj):
                 self._provenance(obj)
-            out: dict[Any, Any] = {}
             secret_kind = self.rules.secret_kind
+            short = MIN_SUBSTITUTED if not self.rules.value_patterns else 0  # keys shorter than this stay (see _key)
+            if self._learning:  # nothing is copied while learning: the result is not used
+                quiet = self._quiet_keys
+                for key, value in obj.items():
+                    if type(key) is str:
+                        if (len(key) >= short or "=" in key) and (name, key) not in quiet:
+                            self._key(key, name)
+                        self._walk(value, secret_kind(key, value) or kind, key)
+                    else:
+                        self._walk(value, kind, name)
+                return obj
+            out: dict[Any, Any] = {}
+            texts = self._texts
             for key, value in obj.items():
                 if type(key) is str:
-                    out[key] = self._walk(value, secret_kind(key, value) or kind, key)
+                    # the common cases of _key inline: a short key, a key redacted before
+                    new_key = key if len(key) < short and "=" not in key else texts.get((name, key)) or self._key(key, name)
+                    out[new_key] = self._walk(value, secret_kind(key, value) or kind, key)
                 else:
                     out[key] = self._walk(value, kind, name)
             return out
         if isinstance(obj, (list, tuple)):
+            if self._learning:
+                for x in obj:
+                    self._walk(x, kind, name)
+                return obj
             items = [self._walk(x, kind, name) for x in obj]
             return items if isinstance(obj, list) else tuple(items)
         if isinstance(obj, str):
@@ -262,6 +285,26 @@ class Redactor:
                 return self._numbers[key]
             return obj
         return copy.deepcopy(obj)
+
+    def _key(self, key: str, name: str | None) -> str:
+        """A mapping key, redacted as a text under the enclosing ``name`` (never by that name's kind: a
+        secret-named object keeps its field names): secret shapes, random tokens and known secrets."""
+        if len(key) < MIN_SUBSTITUTED and "=" not in key and not self.rules.value_patterns:
+            return key  # too short for any shape, random token or substituted secret
+        seen = (name, key)
+        if self._learning:
+            # keys repeat in every entry: one with nothing to learn (no shape, random token, pair or
+            # placeholder) is judged once; only a known secret inside it can change it later
+            if seen not in self._quiet_keys:
+                if "=" in key or "<" in key or self.rules.shapes(key) or (len(key) >= 20 and self._random_spans(key, name, [])):
+                    self._text(key, name)
+                else:
+                    self._quiet_keys.add(seen)
+            return key
+        done = self._texts.get(seen)
+        if done is None:
+            done = self._texts[seen] = self._text(key, name)
+        return done
 
     def _provenance(self, obj: Mapping[str, Any]) -> None:
         """A host call whose outcome carries a secret by origin (``wx.login``'s ``code``): learn it."""
@@ -465,9 +508,15 @@ def _align(live: Any, recorded: Any, found: dict[str, str]) -> None:
         if is_placeholder(recorded):
             found.setdefault(repr(live), recorded)
     elif isinstance(recorded, Mapping) and isinstance(live, Mapping):
+        # keys redacted in the recording pair, in order, with the live keys the recording lacks
+        left = [k for k in live if k not in recorded]
         for k, v in recorded.items():
             if k in live:
                 _align(live[k], v, found)
+            elif left and isinstance(k, str) and "<redacted:" in k and isinstance(left[0], str):
+                other = left.pop(0)
+                _align(other, k, found)
+                _align(live[other], v, found)
     elif isinstance(recorded, (list, tuple)) and isinstance(live, (list, tuple)) and len(recorded) == len(live):
         for a, b in zip(live, recorded, strict=True):
             _align(a, b, found)

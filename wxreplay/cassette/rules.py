@@ -20,12 +20,13 @@ Query values are lists: the rules look at their items.
 4. Origin: the ``code`` a ``wx.login`` / ``wx.getPhoneNumber`` call returns is secret whatever its
    shape (:data:`PROVENANCE`), and so is that value wherever it travels next.
 
-Value shapes (under any name, inside any text)
-----------------------------------------------
+Value shapes (under any name, inside any text, in mapping keys)
+---------------------------------------------------------------
 The shapes of :mod:`wxreplay.cassette.shapes` (JWT, PEM, cloud/API keys, bearer credentials,
 passwords in URLs and free text, phone, ID and bank card numbers), the regular expressions of
 ``value_patterns``, and random-looking tokens of 20+ characters (:meth:`RedactionRules.high_entropy`)
-outside URLs (URL query values count) and outside :data:`ALLOWED_NAMES`.
+outside URLs (URL query values count) and outside :data:`ALLOWED_NAMES`. A mapping key is judged
+as a text under the enclosing name (``{"13812345678": {...}}`` is a phone number).
 """
 
 from __future__ import annotations
@@ -352,7 +353,8 @@ class RedactionRules:
         Without ``value``, only names secret whatever their value (rule 2) count. A list value is
         secret when one of its items is (query values are lists).
         """
-        always, maybe = self._name_class(name)
+        found = self._name_cache.get(name)  # the common case inline: every key of every entry asks
+        always, maybe = found if found is not None else self._name_class(name)
         if always is not None or maybe is None or value is _MISSING:
             return always
         items = value if isinstance(value, (list, tuple)) else (value,)

@@ -214,8 +214,15 @@ def _scan_line(line: str, context: str | None, rules: RedactionRules) -> list[tu
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        out.append((start + 1, kind, excerpt, name))
+        out.append((start + 1, kind, excerpt, _shown_field(name, rules)))
     return out
+
+
+def _shown_field(name: str | None, rules: RedactionRules) -> str | None:
+    """The field a hit is reported under, masked when the name is a secret itself (a phone number as a key)."""
+    if not name or not (rules.shapes(name) or rules.high_entropy(name, None)):
+        return name
+    return _mask(name)
 
 
 def _judge(token: str, name: str | None, rules: RedactionRules) -> tuple[int, int, str] | None:

@@ -44,14 +44,28 @@ def _diff(rec: Any, live: Any, shown: Any, path: str, out: list[str]) -> None:
             out.append(f"{path}: recorded {_show(rec)}, script {_show(shown)}")
         return
     if isinstance(rec, dict) and isinstance(live, dict):
-        for key in [*rec, *(k for k in live if k not in rec)]:
-            sub, sub_shown = f"{path}.{key}", shown.get(key) if isinstance(shown, dict) else shown
-            if key not in live:
-                out.append(f"{sub}: recorded {_show(rec[key])}, the script gives no such field")
-            elif key not in rec:
-                out.append(f"{sub}: not recorded, script {_show(sub_shown)}")
+        # ``shown`` is ``live`` redacted, keys included (key order kept): its key and value for a live key
+        same = isinstance(shown, dict) and len(shown) == len(live)
+        shown_key = dict(zip(live, shown, strict=True)) if same else {}
+        if same:
+            shown_of = dict(zip(live, shown.values(), strict=True))
+        else:
+            shown_of = {k: shown.get(k) if isinstance(shown, dict) else shown for k in live}
+        pair = {k: k for k in rec if k in live}
+        # a redacted key (``<redacted:phone-number#1>``) stands for a live key the recording lacks
+        left = [k for k in live if k not in rec]
+        for key in (k for k in rec if k not in live and PLACEHOLDER_RE.search(str(k))):
+            other = next((k for k in left if _placeholder_agrees(key, k)), None)
+            if other is not None:
+                left.remove(other)
+                pair[key] = other
+        for key in rec:
+            if key in pair:
+                _diff(rec[key], live[pair[key]], shown_of[pair[key]], f"{path}.{key}", out)
             else:
-                _diff(rec[key], live[key], sub_shown, sub, out)
+                out.append(f"{path}.{key}: recorded {_show(rec[key])}, the script gives no such field")
+        for other in left:
+            out.append(f"{path}.{shown_key.get(other, other)}: not recorded, script {_show(shown_of[other])}")
         return
     if isinstance(rec, list) and isinstance(live, list) and len(rec) == len(live):
         for i, (r, v) in enumerate(zip(rec, live, strict=True)):

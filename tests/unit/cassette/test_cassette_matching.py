@@ -167,6 +167,24 @@ def test_redacted_json_fields_compare_for_presence_only(cassette_of: Callable[..
     misses(path, "POST", "https://api.example.com/login", json={"app": "cafe"})
 
 
+def test_secret_keys_are_recorded_as_placeholders_and_match_by_presence(cassette_of: Callable[..., Path]) -> None:
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEiLCJpYXQiOjE3MDB9.c2lnbmF0dXJlLXBhcnQtMTIzNDU2Nzg5MA"
+    body = {"13812345678": {"qty": 1}, "13912345678": {"qty": 2}, "sessions": [{jwt: True}], "app": "cafe"}
+    path = cassette_of(R("POST", "https://api.example.com/bulk?13712345678=1", json=body))
+    text = path.read_text(encoding="utf-8")  # written at all: the scanner found nothing left
+    assert not any(s in text for s in ("13812345678", "13912345678", "13712345678", jwt))
+    assert "<redacted:phone-number#1>" in text and "<redacted:jwt#1>" in text
+    url = "https://api.example.com/bulk?13712345678=1"
+    assert replay(path, "POST", url, json=body).json()["n"] == 1
+    # other secrets in the same places match too, whatever their order; values under them still count
+    other = {"sessions": [{jwt[:-4] + "AAAA": True}], "app": "cafe", "15012345678": {"qty": 2}, "18612345678": {"qty": 1}}
+    assert replay(path, "POST", "https://api.example.com/bulk?13012345678=1", json=other).json()["n"] == 1
+    message = misses(path, "POST", url, json={**other, "15012345678": {"qty": 3}})
+    assert "<present>" in message and "qty: recorded 2, live 3" in message
+    assert not any(s in message for s in ("15012345678", "18612345678", "13712345678"))
+    misses(path, "POST", url, json={"13812345678": {"qty": 1}, "sessions": [{jwt: True}], "app": "cafe"})  # one key short
+
+
 def test_a_third_party_code_is_matched_by_value(cassette_of: Callable[..., Path]) -> None:
     path = cassette_of(R("POST", "https://api.example.com/status", json={"code": "200", "app": "cafe"}))
     assert "code: '200'" in path.read_text(encoding="utf-8")

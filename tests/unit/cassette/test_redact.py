@@ -448,3 +448,102 @@ def test_is_redacted_field() -> None:
     assert not r.is_redacted_field("sign") and not r.is_redacted_field("orderId") and not r.is_redacted_field("errCode")
     assert not r.is_redacted_field("csrfToken")  # suffix names need a value that looks secret
     assert r.is_redacted_field("csrfToken", "Zk8qP2mX7vL4nR9tB1cW6y")
+
+
+# ------------------------------------------------------------------------------ secrets used as keys
+
+PHONE = "13812345678"
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEiLCJpYXQiOjE3MDB9.c2lnbmF0dXJlLXBhcnQtMTIzNDU2Nzg5MA"
+RANDOM_KEY = "Zk8qP2mX7vL4nR9tB1cW6yQ3"
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [(PHONE, "phone-number"), (JWT, "jwt"), ("110101199003074477", "cn-id-number"), (RANDOM_KEY, "random-token")],
+)
+def test_a_secret_shaped_key_is_replaced_by_its_placeholder(key: str, kind: str) -> None:
+    entry = http({"body": {key: {"visits": 3}, "note": "x"}}, {"body": {"data": {key: 1}}})
+    out = Redactor().redact(entry)
+    placeholder = f"<redacted:{kind}#1>"
+    assert out["request"]["body"] == {placeholder: {"visits": 3}, "note": "x"}
+    assert out["response"]["body"] == {"data": {placeholder: 1}}
+    assert key not in repr(out)
+
+
+def test_a_key_and_the_same_value_elsewhere_share_one_placeholder() -> None:
+    # the value under ``phone`` is seen after the key, and names its kind: the key gets the name's placeholder
+    entry = http({"body": {"byPhone": {PHONE: {"orders": 2}}, "phone": PHONE}}, {"body": {PHONE: "ok", "echo": f"to {PHONE}"}})
+    out = Redactor().redact(entry)
+    assert out["request"]["body"] == {"byPhone": {"<redacted:phone#1>": {"orders": 2}}, "phone": "<redacted:phone#1>"}
+    assert out["response"]["body"] == {"<redacted:phone#1>": "ok", "echo": "to <redacted:phone#1>"}
+    # a known secret that has no shape of its own (a token learned by name) is masked as a key too
+    r = Redactor()
+    r.redact(http(response={"body": {"token": TOKEN}}))
+    assert r.redact(http({"body": {"sessions": {TOKEN: True}}}))["request"]["body"] == {"sessions": {"<redacted:token#1>": True}}
+
+
+def test_secret_keys_nested_in_lists_and_query_names_are_redacted() -> None:
+    entry = http(
+        {"query": {PHONE: ["1"], "page": ["2"]}, "body": {"groups": [{"members": [{JWT: {"role": "owner"}}]}, {"n": 1}]}},
+        {"body": {"data": [[{"users": {"13912345678": {"name": "张三"}}}]]}},
+    )
+    out = Redactor().redact(entry)
+    assert out["request"]["query"] == {"<redacted:phone-number#1>": ["1"], "page": ["2"]}
+    assert out["request"]["body"] == {"groups": [{"members": [{"<redacted:jwt#1>": {"role": "owner"}}]}, {"n": 1}]}
+    assert out["response"]["body"] == {"data": [[{"users": {"<redacted:phone-number#2>": {"name": "张三"}}}]]}
+
+
+def test_keys_that_are_no_secret_are_kept() -> None:
+    body = {
+        "password": {"minLength": 8, "requireDigits": True},  # a secret-named object keeps its field names
+        "content-type": "json",
+        "_id": {"ca978112ca1bbdcafac231b39a23dc4d": 1},  # values under allowed names are never secret
+        "2025-01-01T08:00:00Z": "a date",
+        "createOrder2024WithCoupon": 1,
+        "a=b": 2,
+    }
+    out = Redactor().redact(http({"body": body}))
+    assert out["request"]["body"] == body
+
+
+def test_redaction_of_keys_is_idempotent_and_seeded() -> None:
+    once = Redactor().redact(http({"body": {PHONE: 1, "13912345678": 2}}))
+    assert Redactor().redact(once) == once
+    r = Redactor()
+    r.seed([once])
+    assert r.redact(http({"body": {"13712345678": 3}}))["request"]["body"] == {"<redacted:phone-number#3>": 3}
+
+
+def test_the_scanner_finds_nothing_once_secret_keys_are_redacted() -> None:
+    from wxreplay.cassette import store
+    from wxreplay.cassette.scan import scan_cassette_text
+
+    entries = [
+        http(
+            {"query": {PHONE: ["1"]}, "body": {"byPhone": {PHONE: 1}, "tokens": [{JWT: 1}, {RANDOM_KEY: 2}]}},
+            {"body": {"6222021234567890128": {"bank": "ICBC"}, "110101199003074477": "id"}},
+        )
+    ]
+
+    def dump(items: list[dict[str, Any]]) -> str:
+        return store.dump({"version": 1, "recorded_at": "2026-12-06T00:00:00Z", "entries": items})
+
+    kinds = {h.kind for h in scan_cassette_text(dump(entries), "c.yaml")}
+    assert {"phone-number", "jwt", "bank-card", "cn-id-number"} <= kinds  # the keys are found unredacted
+    redacted = Redactor().redact_entries(entries)
+    assert scan_cassette_text(dump(redacted), "c.yaml") == []
+    assert "<redacted:bank-card#1>" in redacted[0]["response"]["body"]
+
+
+def test_run_secrets_mask_keys_in_snapshots_and_transcripts_with_the_run_placeholder() -> None:
+    from wxreplay.cassette.runsecrets import RunSecrets
+
+    run = RunSecrets()
+    cassette = Redactor()
+    run.attach(cassette)
+    cassette.redact(http({"body": {"phone": PHONE}}))
+    snapshot = {"calls": [{"args": {"data": {PHONE: {"qty": 1}}}}], "text": f"call {PHONE}"}
+    masked = run.mask_data(snapshot)
+    assert masked == {"calls": [{"args": {"data": {"<redacted:phone#1>": {"qty": 1}}}}], "text": "call <redacted:phone#1>"}
+    assert run.mask_data({JWT: 1}) == {"<redacted:jwt#1>": 1}
+    assert run.mask_text(f'{{"{JWT}": 1}}') == '{"<redacted:jwt#1>": 1}'

@@ -578,3 +578,15 @@ def test_pre_commit_hook_declares_the_scan() -> None:
     pattern = re.compile(hook["files"])
     assert pattern.search("cassettes/latte.yaml") and pattern.search("tests/__snapshots__/test_x.ambr")
     assert pattern.search("examples/westore-cafe/snapshots/a.yml") and not pattern.search("wxreplay/cli.py")
+
+
+def test_a_secret_used_as_a_key_is_flagged_and_never_shown_as_the_field_below_it() -> None:
+    from wxreplay.cassette.runsecrets import RunSecrets, SecretsLeftError
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEiLCJpYXQiOjE3MDB9.c2lnbmF0dXJlLXBhcnQtMTIzNDU2Nzg5MA"
+    text = f"contacts:\n  '13812345678':\n  - {jwt}\n"
+    hits = scan_cassette_text(text, "s.yaml")
+    assert [(h.line, h.kind, h.field) for h in hits] == [(2, "phone-number", "contacts"), (3, "jwt", "13...78")]
+    with pytest.raises(SecretsLeftError) as info:
+        RunSecrets().gate(text, "s.yaml", "the snapshot")
+    assert "13812345678" not in str(info.value)

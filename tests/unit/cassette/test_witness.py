@@ -64,3 +64,18 @@ def test_placeholder_in_finds_the_first_placeholder() -> None:
         "<redacted:t#3>",
     )
     assert placeholder_in({"headers": {"x": "plain"}, "body": {"text": "no placeholder"}}) is None
+
+
+def test_a_redacted_key_stands_for_the_script_key_it_replaced() -> None:
+    rec = {"ok": True, "value": {"<redacted:phone-number#1>": {"n": 1}, "errMsg": "ok"}}
+    assert outcome_differences(rec, {"ok": True, "value": {"13812345678": {"n": 1}, "errMsg": "ok"}}, rec) == []
+    live = {"ok": True, "value": {"13812345678": {"n": 2}, "errMsg": "ok"}}
+    shown = {"ok": True, "value": {"<redacted:phone-number#1>": {"n": 2}, "errMsg": "ok"}}
+    assert outcome_differences(rec, live, shown) == ["value.<redacted:phone-number#1>.n: recorded 1, script 2"]
+    # a script key with no recorded counterpart is shown by its redacted name, never the secret
+    live = {"ok": True, "value": {"13812345678": {"n": 1}, "13912345678": {"n": 1}, "errMsg": "ok"}}
+    shown = {
+        "ok": True,
+        "value": {"<redacted:phone-number#1>": {"n": 1}, "<redacted:phone-number#2>": {"n": 1}, "errMsg": "ok"},
+    }
+    assert outcome_differences(rec, live, shown) == ['value.<redacted:phone-number#2>: not recorded, script {"n": 1}']

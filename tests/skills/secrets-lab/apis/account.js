@@ -69,7 +69,7 @@ function requestPayment (params) {
 
 async function pay () {
   const token = wx.getStorageSync(TOKEN_KEY)
-  const res = await request({ url: '/api/pay', method: 'POST', header: { Authorization: 'Bearer ' + token }, data: { plan: 'year', cardNo: config.CARD_NO, idCard: config.ID_NUMBER } })
+  const res = await request({ url: '/api/pay', method: 'POST', header: { Authorization: 'Bearer ' + token }, data: { plan: 'year', cardNo: config.CARD_NO, idCard: config.ID_NUMBER, contacts: { [config.PHONE]: 'self' } } })
   const params = res.data.payment
   const paid = await requestPayment(params)
   return {
