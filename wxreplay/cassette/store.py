@@ -138,14 +138,14 @@ def _long_number(value: str, mark: Any) -> _OverLimit | None:
     )
 
 
-def _check_limits(text: str) -> None:
+def _check_limits(text: str, loader_class: type[yaml.SafeLoader] = _BaseLoader) -> None:
     """Raise :class:`_OverLimit` where ``text`` goes past the limits (libyaml's events: no recursion).
 
     Run before PyYAML's constructor, for texts with anchors or tags: besides nesting and number
     length, the values that aliases expand to are counted, so an alias bomb ("billion laughs")
     stops here instead of in whatever later walks the entries (matching, ``json.dumps``).
     """
-    loader = _BaseLoader(text)
+    loader = loader_class(text)
     sizes: list[int] = []  # per open collection: the values it expands to so far
     heights: list[int] = []  # per open collection: the most levels of collections below it so far
     pending: list[str | None] = []  # per open collection: its anchor
@@ -304,6 +304,15 @@ def _fast_load(text: str) -> Any:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _load(text: str) -> Any:
+    """The YAML document of ``text``: the fast loader, else PyYAML's constructor after the limits are checked."""
+    try:
+        return _fast_load(text)
+    except _Fallback:
+        _check_limits(text)  # before PyYAML's constructor, which recurses per level
+        return yaml.load(text, Loader=CassetteLoader)
+
+
 def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
     """``(recorded_at, entries)`` of cassette ``text``; any problem is a ``CassetteError`` at file:line, with the excerpt."""
     surrogate = _SURROGATE.search(text)
@@ -312,10 +321,14 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
         raise _located("the text holds a lone surrogate, which is not Unicode text", text, file, line, column, FIX)
     try:
         try:
-            doc = _fast_load(text)
-        except _Fallback:
-            _check_limits(text)  # before PyYAML's constructor, which recurses per level
-            doc = yaml.load(text, Loader=CassetteLoader)
+            doc = _load(text)
+        except yaml.MarkedYAMLError as e:
+            # Newer libyaml (PyYAML 6.0.4's wheels) stops at 1,000 levels while scanning ahead, before
+            # the events past our own limit reach us: find that place with the pure-Python parser.
+            if e.problem != "exceeded maximum nesting depth":
+                raise
+            _check_limits(text, yaml.SafeLoader)
+            raise
     except _OverLimit as e:
         raise _located(e.message, text, file, e.mark.line + 1, e.mark.column + 1, e.hint) from None
     except yaml.reader.ReaderError as e:
