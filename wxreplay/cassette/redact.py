@@ -19,6 +19,9 @@ What is replaced
 - Under any name: the value shapes and random-looking tokens of the rules, inside any text (URL
   paths excepted: only a URL's query values are looked at), and ``name=value`` pairs whose name is
   secret (``?access_token=...`` in a URL, form bodies, ``prepay_id=...``).
+- An integer is redacted like the string of its decimal text: ``{"tel": 13812345678}`` (a phone,
+  ID or bank card number written as a JSON number) gets the placeholder ``"13812345678"`` gets, and
+  a number already known as a secret is masked under any name. Other numbers stay numbers.
 - Structure is kept where it shows the data flow without the secret: ``Bearer <credential>`` keeps
   the auth scheme; cookies keep cookie names and attributes (``sid=<redacted:cookie#1>; Path=/``);
   ``name=value`` lists whose names are all secret keep the names (``prepay_id=<redacted:prepay_id#1>``).
@@ -274,7 +277,9 @@ class Redactor:
             return self._text(obj, name)
         if isinstance(obj, bool) or obj is None:
             return obj
-        if isinstance(obj, (int, float)):
+        if isinstance(obj, int):
+            return self._int(obj, kind, name)
+        if isinstance(obj, float):
             key = repr(obj)
             known = self._numbers.get(key)
             if known is not None:
@@ -285,6 +290,32 @@ class Redactor:
                 return self._numbers[key]
             return obj
         return copy.deepcopy(obj)
+
+    def _int(self, obj: int, kind: str | None, name: str | None) -> Any:
+        """An integer, redacted like the string of its decimal text: the same placeholder as that string.
+
+        Under a secret name it is replaced from :data:`MIN_SECRET_DIGITS` digits on; under any name
+        when its text is a known secret or holds a secret shape (a phone, ID or bank card number
+        written as a JSON number). Other numbers (prices, counts, timestamps) are kept.
+        """
+        text = str(obj)
+        known = self._table.get(text) or self._numbers.get(text)
+        if known is not None:
+            return known
+        if kind and len(text.lstrip("-")) >= MIN_SECRET_DIGITS:
+            # not substituted inside other strings (``order 91234567``), unlike a secret string: kept apart
+            known = self._numbers[text] = self._new(kind)
+            self._notify(text, known)
+            return known
+        if len(text) < 11 and not self.rules.value_patterns:
+            return obj  # too short for any built-in shape
+        if self.rules.is_allowed(name) or not self.rules.shapes(text):
+            return obj
+        if self._learning:
+            self._text(text, name)  # the shapes are learned after the names, as for strings
+            return obj
+        done = self._text(text, name)
+        return obj if done == text else done
 
     def _key(self, key: str, name: str | None) -> str:
         """A mapping key, redacted as a text under the enclosing ``name`` (never by that name's kind: a
@@ -344,7 +375,7 @@ class Redactor:
     def _learn(self, value: str, kind: str) -> str:
         ph = self._table.get(value)
         if ph is None:
-            ph = self._new(kind)
+            ph = self._numbers.get(value) or self._new(kind)  # a secret number's text: its placeholder
             self._add(value, ph)
         return ph
 

@@ -185,6 +185,25 @@ def test_secret_keys_are_recorded_as_placeholders_and_match_by_presence(cassette
     misses(path, "POST", url, json={"13812345678": {"qty": 1}, "sessions": [{jwt: True}], "app": "cafe"})  # one key short
 
 
+def test_secret_numbers_are_recorded_as_placeholders_and_match_by_presence(cassette_of: Callable[..., Path]) -> None:
+    # a phone, a bank card and an ID number written as JSON numbers under names that are no secret
+    body = {"tel": 13812345678, "card": 6222021234567890128, "holder": {"idNo": 110101199003074477}, "qty": 101, "price": 28.5}
+    url = "https://api.example.com/bind?ts=1795307581"
+    path = cassette_of(R("POST", url, json=body))
+    text = path.read_text(encoding="utf-8")  # written at all: the scanner found nothing left
+    assert not any(s in text for s in ("13812345678", "6222021234567890128", "110101199003074477"))
+    assert "<redacted:phone-number#1>" in text and "<redacted:bank-card#1>" in text and "<redacted:cn-id-number#1>" in text
+    assert "qty: 101" in text and "price: 28.5" in text and "1795307581" in text  # ordinary numbers kept
+    assert replay(path, "POST", url, json=body).json()["n"] == 1
+    # another secret number (or the replayed placeholder) in the same place matches; other fields still count
+    other = {**body, "tel": 13912345678, "holder": {"idNo": "<redacted:cn-id-number#1>"}}
+    assert replay(path, "POST", url, json=other).json()["n"] == 1
+    message = misses(path, "POST", url, json={**body, "qty": 102})
+    assert "qty: recorded 101, live 102" in message
+    assert not any(s in message for s in ("13812345678", "6222021234567890128", "110101199003074477"))
+    misses(path, "POST", url, json={k: v for k, v in body.items() if k != "tel"})  # the secret must be present
+
+
 def test_a_third_party_code_is_matched_by_value(cassette_of: Callable[..., Path]) -> None:
     path = cassette_of(R("POST", "https://api.example.com/status", json={"code": "200", "app": "cafe"}))
     assert "code: '200'" in path.read_text(encoding="utf-8")

@@ -547,3 +547,113 @@ def test_run_secrets_mask_keys_in_snapshots_and_transcripts_with_the_run_placeho
     assert masked == {"calls": [{"args": {"data": {"<redacted:phone#1>": {"qty": 1}}}}], "text": "call <redacted:phone#1>"}
     assert run.mask_data({JWT: 1}) == {"<redacted:jwt#1>": 1}
     assert run.mask_text(f'{{"{JWT}": 1}}') == '{"<redacted:jwt#1>": 1}'
+
+
+# ------------------------------------------------------------------------------ secrets written as numbers
+
+CARD = 6222021234567890128  # passes the Luhn check, as the scanner requires of a bank card number
+ID_NUMBER = 110101199003074477  # an 18-digit ID number whose check character is a digit
+
+
+def _dump(items: list[dict[str, Any]]) -> str:
+    from wxreplay.cassette import store
+
+    return store.dump({"version": 1, "recorded_at": "2026-12-06T00:00:00Z", "entries": items})
+
+
+@pytest.mark.parametrize(("number", "kind"), [(int(PHONE), "phone-number"), (CARD, "bank-card"), (ID_NUMBER, "cn-id-number")])
+def test_a_secret_shaped_number_under_any_name_is_redacted(number: int, kind: str) -> None:
+    out = Redactor().redact(http({"body": {"tel": number, "qty": 2}}, {"body": {"data": {"contact": number}}}))
+    assert out["request"]["body"] == {"tel": f"<redacted:{kind}#1>", "qty": 2}
+    assert out["response"]["body"] == {"data": {"contact": f"<redacted:{kind}#1>"}}
+    assert str(number) not in repr(out)
+
+
+def test_a_number_and_the_same_secret_as_a_string_share_one_placeholder() -> None:
+    # the string form under a secret name first, the number elsewhere: the name's placeholder for both
+    out = Redactor().redact(http({"body": {"phone": PHONE, "tel": int(PHONE)}}, {"body": {"echo": f"to {PHONE}"}}))
+    assert out["request"]["body"] == {"phone": "<redacted:phone#1>", "tel": "<redacted:phone#1>"}
+    assert out["response"]["body"] == {"echo": "to <redacted:phone#1>"}
+    # the number under a secret name, the string elsewhere (and the other way round across entries)
+    r = Redactor()
+    first = r.redact(http({"body": {"mobile": int(PHONE)}}))
+    second = r.redact(http({"body": {"note": f"call {PHONE}", "contact": PHONE, "n": int(PHONE)}}))
+    assert first["request"]["body"] == {"mobile": "<redacted:mobile#1>"}
+    assert second["request"]["body"] == {
+        "note": "call <redacted:mobile#1>",
+        "contact": "<redacted:mobile#1>",
+        "n": "<redacted:mobile#1>",
+    }
+    # by shape only: the number and the string get the shape's one placeholder
+    out = Redactor().redact(http({"body": {"a": CARD, "b": str(CARD)}}))
+    assert out["request"]["body"] == {"a": "<redacted:bank-card#1>", "b": "<redacted:bank-card#1>"}
+
+
+def test_secret_numbers_nested_and_in_lists_are_redacted() -> None:
+    entry = http(
+        {"query": {"page": ["1"]}, "body": {"users": [{"tel": int(PHONE), "age": 30}, {"tel": 13912345678, "age": 31}]}},
+        {"body": {"data": [[{"card": CARD}], [ID_NUMBER, 101]], "meta": {"nested": {"deep": [int(PHONE)]}}}},
+    )
+    out = Redactor().redact(entry)
+    assert out["request"]["body"] == {
+        "users": [{"tel": "<redacted:phone-number#1>", "age": 30}, {"tel": "<redacted:phone-number#2>", "age": 31}]
+    }
+    assert out["response"]["body"] == {
+        "data": [[{"card": "<redacted:bank-card#1>"}], ["<redacted:cn-id-number#1>", 101]],
+        "meta": {"nested": {"deep": ["<redacted:phone-number#1>"]}},
+    }
+    assert Redactor().redact(out) == out  # idempotent
+
+
+def test_ordinary_numbers_are_kept() -> None:
+    body = {
+        "ts": 1795307581,
+        "qty": 101,
+        "price": 28.5,
+        "date": 20260105,
+        "orderId": 9876543210123,
+        "big": 12345678901234567890,
+        "float": 13812345678.0,
+        "flag": True,
+        "none": None,
+        "items": [0, 1, 200, 1700000000000],
+    }
+    entry = http({"body": body}, {"body": {"code": 0, "data": body}})
+    out = Redactor().redact(entry)
+    assert out["request"]["body"] == body and out["response"]["body"] == {"code": 0, "data": body}
+    assert type(out["request"]["body"]["flag"]) is bool and type(out["request"]["body"]["ts"]) is int
+    # numbers under allowed names are no secrets either, as the scanner has it
+    assert Redactor().redact({"_id": int(PHONE)}) == {"_id": int(PHONE)}
+
+
+def test_the_scanner_finds_numbers_unredacted_and_nothing_once_redacted() -> None:
+    from wxreplay.cassette.scan import scan_cassette_text
+
+    entries = [
+        http(
+            {"body": {"tel": int(PHONE), "list": [{"card": CARD}], "ts": 1795307581}},
+            {"body": {"user": {"idNo": ID_NUMBER, "price": 28.5, "count": 101}}},
+        )
+    ]
+    kinds = {h.kind for h in scan_cassette_text(_dump(entries), "c.yaml")}
+    assert {"phone-number", "bank-card", "cn-id-number"} <= kinds
+    redacted = Redactor().redact_entries(entries)
+    assert scan_cassette_text(_dump(redacted), "c.yaml") == []
+    assert redacted[0]["request"]["body"]["ts"] == 1795307581
+
+
+def test_run_secrets_mask_numbers_with_the_run_placeholder() -> None:
+    from wxreplay.cassette.runsecrets import RunSecrets
+
+    run = RunSecrets()
+    cassette = Redactor()
+    run.attach(cassette)
+    cassette.redact(http({"body": {"phone": PHONE}}))
+    snapshot = {"calls": [{"args": {"data": {"tel": int(PHONE), "n": 3}}}], "card": CARD}
+    assert run.mask_data(snapshot) == {
+        "calls": [{"args": {"data": {"tel": "<redacted:phone#1>", "n": 3}}}],
+        "card": "<redacted:bank-card#1>",
+    }
+    assert run.mask_text(f'{{"tel": {PHONE}, "card": {CARD}, "ts": 1795307581}}') == (
+        '{"tel": <redacted:phone#1>, "card": <redacted:bank-card#1>, "ts": 1795307581}'
+    )
