@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,33 +175,8 @@ def _float(text: str) -> float:
 _NUMBER_RE = re.compile(r"-?\d[\d.eE+-]*")
 
 
-def _number_outside_strings(text: str, number: str) -> int:
-    """Offset of the number literal ``number`` where it stands as a value (not inside a string), or -1."""
-    in_string = escaped = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "-" or ch.isdigit():
-            m = _NUMBER_RE.match(text, i)
-            if m is not None and m.group() == number:
-                return i
-            i = m.end() if m is not None else i + 1
-            continue
-        i += 1
-    return -1
-
-
-def _find_outside_strings(text: str, token: str) -> int:
-    """Offset of the first ``token`` that is not inside a string literal, or -1."""
+def _outside_strings(text: str) -> Iterator[int]:
+    """The offsets of the characters of ``text`` that stand outside JSON string literals (quotes included)."""
     in_string = escaped = False
     for i, ch in enumerate(text):
         if in_string:
@@ -213,9 +188,26 @@ def _find_outside_strings(text: str, token: str) -> int:
                 in_string = False
         elif ch == '"':
             in_string = True
-        elif text.startswith(token, i):
+        else:
+            yield i
+
+
+def _number_outside_strings(text: str, number: str) -> int:
+    """Offset of the number literal ``number`` where it stands as a value (not inside a string), or -1."""
+    past = 0  # the end of the last number read: a match inside it would be a part of another number
+    for i in _outside_strings(text):
+        if i < past or not (text[i] == "-" or text[i].isdigit()):
+            continue
+        m = _NUMBER_RE.match(text, i)
+        if m is not None and m.group() == number:
             return i
+        past = m.end() if m is not None else i + 1
     return -1
+
+
+def _find_outside_strings(text: str, token: str) -> int:
+    """Offset of the first ``token`` that is not inside a string literal, or -1."""
+    return next((i for i in _outside_strings(text) if text.startswith(token, i)), -1)
 
 
 def read_json(path: Path, *, root: Path | None = None) -> JsonDoc:

@@ -57,6 +57,7 @@ from wxreplay.cassette.rules import (
     normalize_name,
     rules_from_pyproject,
     shannon_entropy,
+    url_query_values,
 )
 
 __all__ = [
@@ -78,8 +79,6 @@ MIN_SECRET_DIGITS = 6  # numbers under a secret name are replaced from this many
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _RUN_RE = re.compile(r"[A-Za-z0-9+/=_.~-]{20,}")
-_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]*")
-_URL_QUERY_RE = re.compile(r"[?&](?P<name>[^=&#\s]+)=(?P<val>[^&#\s]*)")
 # ``"name": "value"`` in JSON text (a value without escapes; others are left to the shapes)
 _JSON_PAIR_RE = re.compile(r'(?P<head>"(?P<name>[^"\\]{1,80})"\s*:\s*")(?P<val>[^"\\]*)"')
 # any mask: a redaction placeholder, or a transcript's volatile value (``<session#1>``, ``<orderId>``)
@@ -471,12 +470,7 @@ class Redactor:
         candidates: list[tuple[int, str, str | None]] = []
         blanked = s
         if "://" in s:
-            chars = list(s)
-            for m in _URL_RE.finditer(s):
-                for q in _URL_QUERY_RE.finditer(m.group(0)):
-                    if q.group("val"):
-                        candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
-                chars[m.start() : m.end()] = " " * (m.end() - m.start())
+            candidates, chars = url_query_values(s)
             blanked = "".join(chars)
         candidates.extend((m.start(), m.group(0), name) for m in _RUN_RE.finditer(blanked))
         out: list[tuple[int, int, str]] = []

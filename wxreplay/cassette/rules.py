@@ -427,3 +427,22 @@ def rules_from_pyproject(path: str | Path = "pyproject.toml") -> RedactionRules:
     if not isinstance(section, Mapping):
         raise UsageError(f"{p}: [tool.wxreplay.redact] must be a table")
     return RedactionRules.from_config(section)
+
+
+# A URL inside any text, and one query parameter of it (``\x01`` separates the scanner's masked fields).
+_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>\x01]*")
+_URL_QUERY_RE = re.compile(r"[?&](?P<name>[^=&#\s]+)=(?P<val>[^&#\s]*)")
+
+
+def url_query_values(text: str) -> tuple[list[tuple[int, str, str | None]], list[str]]:
+    """The query values of the URLs in ``text`` as ``(offset, value, parameter name)``, and the characters of
+    ``text`` with those URLs blanked: of a URL only the query values may hold a random token (its path is an
+    address), so the redactor and the scanner both judge those values, under their parameter's name."""
+    candidates: list[tuple[int, str, str | None]] = []
+    chars = list(text)
+    for m in _URL_RE.finditer(text):
+        for q in _URL_QUERY_RE.finditer(m.group(0)):
+            if q.group("val"):
+                candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
+        chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return candidates, chars

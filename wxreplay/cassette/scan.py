@@ -32,7 +32,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from wxreplay.cassette.rules import ALLOWED_NAMES, CONFIG_KEYS_HINT, PLACEHOLDER_RE, RedactionRules, normalize_name
+from wxreplay.cassette.rules import (
+    ALLOWED_NAMES,
+    CONFIG_KEYS_HINT,
+    PLACEHOLDER_RE,
+    RedactionRules,
+    normalize_name,
+    url_query_values,
+)
 
 __all__ = [
     "ALLOWED_NAMES",
@@ -47,8 +54,6 @@ __all__ = [
 SCANNED_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".ambr", ".txt")
 _UNMASKED = frozenset({"private-key"})  # the header is not the secret; show it whole
 
-_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>\x01]*")
-_URL_QUERY_RE = re.compile(r"[?&](?P<name>[^=&#\s]+)=(?P<val>[^&#\s]*)")
 # a key: quoted and followed by ':' or '=' (JSON, amber, dict reprs), or bare and followed by ': ' (YAML)
 # or '=' (query strings, cookies, form bodies) -- not by '==' (base64 padding)
 _KEY_RE = re.compile(
@@ -187,13 +192,7 @@ def _scan_line(line: str, context: str | None, rules: RedactionRules) -> list[tu
         found.append((start, end, kind, text.split("\n")[0][:60] if kind in _UNMASKED else _mask(text), name))
 
     # URLs: only their query values are candidates, under the parameter's name
-    candidates: list[tuple[int, str, str | None]] = []
-    chars = list(masked)
-    for m in _URL_RE.finditer(masked):
-        for q in _URL_QUERY_RE.finditer(m.group(0)):
-            if q.group("val"):
-                candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
-        chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    candidates, chars = url_query_values(masked)
     for m in _KEY_RE.finditer(masked):
         chars[m.start() : m.end()] = " " * (m.end() - m.start())
     blanked = "".join(chars)
