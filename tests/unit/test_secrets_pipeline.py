@@ -125,3 +125,29 @@ def test_a_json_transcript_is_gated(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert not refused.exists()
     err = capsys.readouterr().err
     assert f"refusing to write the transcript: {refused}:" in err and "field 'byPhone'" in err and "13812345678" not in err
+
+
+def test_the_gate_scans_a_text_once_and_never_passes_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A snapshot is gated twice per test with the same text: the second gate costs nothing, and
+    # nothing else (another text, other rules after a reset) rides on the first one's pass.
+    from wxreplay.cassette import runsecrets
+
+    secrets = runsecrets.RunSecrets()
+    scanned: list[str] = []
+    real_scan = runsecrets.scan_cassette_text
+
+    def counting(text: str, file: str, rules: Any = None) -> Any:
+        scanned.append(text)
+        return real_scan(text, file, rules=rules)
+
+    monkeypatch.setattr(runsecrets, "scan_cassette_text", counting)
+    secrets.gate("turns: []\n", "a.yaml", "the snapshot")
+    secrets.gate("turns: []\n", "a.yaml", "the snapshot")
+    assert scanned == ["turns: []\n"]
+    leaky = "phone: '13812345678'\n"
+    for _ in range(2):  # a refused text is scanned (and refused) every time
+        with pytest.raises(runsecrets.SecretsLeftError):
+            secrets.gate(leaky, "a.yaml", "the snapshot")
+    secrets.reset()
+    secrets.gate("turns: []\n", "a.yaml", "the snapshot")
+    assert scanned == ["turns: []\n", leaky, leaky, "turns: []\n"]
