@@ -14,6 +14,7 @@ from typing import Any
 
 from wxreplay.host.cloud import CloudState
 from wxreplay.host.device import DEFAULT_START, Device, parse_time
+from wxreplay.host.network_script import NetworkScript
 from wxreplay.scenario.model import CloudSetup, DeviceSetup, Scenario
 
 __all__ = ["build_device", "cloud_state", "device_for", "tz_offset_min"]
@@ -48,6 +49,8 @@ def build_device(setup: DeviceSetup) -> Device:
         kwargs["tz_offset_min"] = tz_offset_min(setup.timezone, setup.start_time)
     if setup.cloud is not None:
         kwargs["cloud"] = cloud_state(setup.cloud)
+    if setup.network is not None:
+        kwargs["network"] = NetworkScript.from_dict(setup.network)
     return Device(**kwargs)
 
 

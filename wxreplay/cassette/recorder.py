@@ -293,6 +293,7 @@ class Cassette:
         """The error for a request the live service did not answer while recording (connection, DNS, timeout)."""
         shown = self._shown(live)["request"]
         service = f"{shown['scheme']}://{shown['host']}"
+        target = shown["host"]  # host[:port], the form device.network takes
         if isinstance(error, httpx.TimeoutException):
             what = "timed out"
         elif isinstance(error, httpx.ConnectError):
@@ -303,7 +304,8 @@ class Cassette:
             f"recording failed: {shown['method']} {model.url_of(shown)} {what}; the service at {service} gave no "
             f"answer, so there is nothing true to record and the cassette is not saved",
             file=str(self.path),
-            hint=f"start the service at {service} (is it running? is the host name right?), then record again",
+            hint=f"start the service at {service} (is it running? is the host name right?), then record again; "
+            f"if the scenario tests the skill with this service down, script it: device: network: {{refused: [{target}]}}",
         )
         self.problems.append(err)
         return err

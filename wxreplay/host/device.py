@@ -10,6 +10,7 @@ from typing import Any
 
 from wxreplay.errors import WxReplayError
 from wxreplay.host.cloud import CloudState
+from wxreplay.host.network_script import NetworkScript
 
 DEFAULT_START = "2026-01-05T09:30:00+08:00"
 
@@ -39,7 +40,8 @@ class Device:
     ``phone_number`` set to ``None`` mean the user denied them. ``stubs`` answers any other host
     API by name: a success object, ``{"fail": "errMsg"}``, or a list consumed call by call.
     ``cloud`` is the device's in-memory ``wx.cloud`` environment (collections, functions, files, AI
-    replies); like storage it outlives sessions.
+    replies); like storage it outlives sessions. ``network`` scripts failed requests (offline, a
+    host that refuses or does not resolve, a timeout); ``None`` lets every request through.
     """
 
     storage: dict[str, Any] = field(default_factory=dict)
@@ -68,6 +70,7 @@ class Device:
     system: dict[str, dict[str, Any]] = field(default_factory=dict)
     stubs: dict[str, Any] = field(default_factory=dict)
     cloud: CloudState = field(default_factory=CloudState)
+    network: NetworkScript | None = None
 
     def __post_init__(self) -> None:
         # Kept as JSON text, exactly what every context sees, so all contexts agree byte for byte.

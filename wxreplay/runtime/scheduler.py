@@ -30,7 +30,7 @@ from wxreplay.errors import (
     SkillLoadError,
 )
 from wxreplay.findings import Finding
-from wxreplay.host import cloud, permissions, scripted
+from wxreplay.host import cloud, network_script, permissions, scripted
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.base import Handler, Host, HostCall, Interceptor
 from wxreplay.host.device import Device
@@ -193,8 +193,10 @@ class Runtime:
         self.seed = _session_seed(self.device.seed, self.ordinal)
         self.session_id = session_id or _session_id(self.device, self.now, self.ordinal)
         self.http = HttpHandler(setup.transport, max_bytes=limits.response_bytes)
+        fallback = scripted.stubs(self.device)
         default: dict[str, Handler] = {
-            "request": self.http,
+            "request": network_script.scripted_request(self.device.network, self.http),
+            "getNetworkType": network_script.network_type(self.device.network, fallback),
             "login": scripted.login(self.device),
             "checkSession": scripted.check_session(self.device),
             "requestPayment": scripted.request_payment(self.device),
@@ -205,7 +207,7 @@ class Runtime:
             # wx.cloud.*: the device's in-memory cloud; cloud_functions answer callFunction locally
             **cloud.handlers(self.device.cloud, seed=self.device.seed, clock=lambda: self.now, functions=setup.cloud_functions),
         }
-        self.host = Host({**default, **(setup.handlers or {})}, scripted.stubs(self.device), list(setup.interceptors))
+        self.host = Host({**default, **(setup.handlers or {})}, fallback, list(setup.interceptors))
         self.events: list[HostEvent] = []
         self.logs: list[LogLine] = []
         self.findings: list[Finding] = []

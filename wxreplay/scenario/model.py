@@ -248,6 +248,7 @@ class DeviceSetup:
     app_id: str | None = None
     stubs: dict[str, Any] = field(default_factory=dict)
     cloud: CloudSetup | None = None
+    network: dict[str, Any] | None = None  # scripted failures: offline / refused / unresolved / timeout
 
     def with_defaults(self, defaults: DeviceSetup | None) -> DeviceSetup:
         """This set-up over ``defaults`` (``--device`` / ``--wx-device``): its own values win, mappings merge.

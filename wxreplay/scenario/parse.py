@@ -45,6 +45,7 @@ from wxreplay.scenario.model import (
 )
 from wxreplay.scenario.shape import first_problem
 from wxreplay.scenario.templating import placeholders
+from wxreplay.scenario.value_checks import NETWORK_TARGET_HINT, network_target_problem
 from wxreplay.source import did_you_mean, exists
 
 if TYPE_CHECKING:
@@ -190,7 +191,18 @@ class _Builder:
             kw["stubs"] = self.stubs(data["stubs"], (*at, "stubs"))
         if "cloud" in data:
             kw["cloud"] = CloudSetup(**data["cloud"])
+        if "network" in data:
+            kw["network"] = self.network(data["network"], (*at, "network"))
         return DeviceSetup(**kw)
+
+    def network(self, data: dict[str, Any], at: YamlPath) -> dict[str, Any]:
+        """``device.network``: each target a host (``api.example.com``, ``host:port``) or an http(s) URL prefix."""
+        for kind in ("refused", "unresolved", "timeout"):
+            for i, target in enumerate(data.get(kind) or ()):
+                problem = network_target_problem(target)
+                if problem:
+                    self.fail(f"`network.{kind}`: {problem}", (*at, kind, i), hint=NETWORK_TARGET_HINT)
+        return dict(data)
 
     def timezone(self, value: str, at: YamlPath) -> str:
         try:

@@ -93,3 +93,21 @@ def what(value: Any) -> str:
     if isinstance(value, str):
         return "text"
     return "a list" if isinstance(value, list) else "a mapping"
+
+
+NETWORK_TARGET_HINT = "write a host (api.example.com, 127.0.0.1:8765) or a URL prefix (https://api.example.com/menu)"
+
+
+def network_target_problem(target: str) -> str | None:
+    """Why ``target`` of ``device.network`` can never match a request (a bad host or URL prefix), else None."""
+    if "://" in target:
+        scheme, _, rest = target.partition("://")
+        if scheme not in ("http", "https") or not rest or rest.startswith("/"):
+            return f"{target!r} is not an http(s) URL prefix"
+        return None
+    if "/" in target or "?" in target:
+        return f"{target!r} is neither a host nor a URL (a URL prefix starts with http:// or https://)"
+    host, colon, port = target.partition(":")
+    if not host or (colon and not port.isdigit()):
+        return f"{target!r} is not a host or host:port"
+    return None
