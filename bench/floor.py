@@ -1,0 +1,224 @@
+"""The bare-V8 floor beside wxreplay: the same handlers, one crossing per call, a stub ``wx`` in JS.
+
+Run: ``python bench/floor.py [--rounds N]``. For the storage-heavy skill of
+``bench/storage_skill.py`` it prints, unpinned and pinned to one CPU, the median of:
+
+* a warm call of each API in a wxreplay ``Session`` and in bare mini-racer (the same handler
+  sources, bundled with a 20-line ``require``; ``wx`` storage is a JS ``Map`` of JSON texts,
+  ``wx.request`` answers at once; one ``eval`` per call, which drains the microtasks inside it
+  as wxreplay's prelude does);
+* a fresh session + load + the 3 calls (``Session(...)`` ... ``close()``) and the floor's fresh
+  context + load + 3 calls;
+* the example's latte scenario replayed in-process (``run_scenario``, warm);
+
+and the ratio wxreplay / floor next to each pair, against the targets of issue 16 (ratios
+<= 1.5, latte <= 15 ms). Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from benchlib import measure, report
+from py_mini_racer import mini_racer
+from storage_skill import CALLS, SOURCES, make_project, order_response
+
+from wxreplay import Device, Session
+from wxreplay.runner import RunOptions, run_scenario
+from wxreplay.runtime.engine import init_v8
+from wxreplay.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+LATTE = ROOT / "scenarios" / "latte-less-sugar.scenario.yaml"
+
+#: The floor's runtime: a module table, require(), a stub wx, and one-eval calls.
+FLOOR_PRELUDE = r"""
+var __defs = {}, __cache = {}, __apis = {}, __result = null;
+function __norm (from, p) {
+  var parts = (p.charAt(0) === '.' ? from.split('/').slice(0, -1).concat(p.split('/')) : p.split('/')), out = [];
+  for (var i = 0; i < parts.length; i++) {
+    if (parts[i] === '..') out.pop(); else if (parts[i] !== '.' && parts[i] !== '') out.push(parts[i]);
+  }
+  var id = out.join('/');
+  return __defs[id] ? id : id + '.js';
+}
+function __require (from, p) {
+  var id = __norm(from, p);
+  if (__cache[id]) return __cache[id].exports;
+  var module = { exports: {} };
+  __cache[id] = module;
+  __defs[id](module, module.exports, function (q) { return __require(id, q); });
+  return module.exports;
+}
+var __store = new Map();
+var wx = {
+  getStorageSync: function (k) { var t = __store.get(k); return t === undefined ? '' : JSON.parse(t); },
+  setStorageSync: function (k, v) { __store.set(k, JSON.stringify(v)); },
+  removeStorageSync: function (k) { __store.delete(k); },
+  getStorageInfoSync: function () { return { keys: Array.from(__store.keys()), currentSize: 0, limitSize: 10240 }; },
+  request: function (o) { Promise.resolve().then(function () { o.success({ statusCode: 200, data: __ORDER }); }); },
+  modelContext: {
+    createSkill: function () {
+      var mw = [];
+      return {
+        use: function (f) { mw.push(f); },
+        registerAPI: function (name, h) {
+          __apis[name] = function (args) {
+            var ctx = { args: args }, i = 0;
+            function next () { return i < mw.length ? mw[i++](ctx, next) : h(args); }
+            return next();
+          };
+        }
+      };
+    }
+  }
+};
+function __call (name, argsJson) {
+  __result = null;
+  __apis[name](JSON.parse(argsJson)).then(function (r) { __result = JSON.stringify(r); });
+  %PerformMicrotaskCheckpoint();
+  return __result;
+}
+"""
+
+
+def floor_bundle() -> str:
+    """The prelude, then every source of the skill as a module definition, then ``index.js`` run."""
+    parts = [FLOOR_PRELUDE.replace("__ORDER", json.dumps(order_response()))]
+    for rel, text in SOURCES.items():
+        parts.append(f"__defs[{json.dumps(rel)}] = function (module, exports, require) {{\n{text}\n}};")
+    parts.append("__require('', 'index.js');")
+    return "\n".join(parts)
+
+
+class Floor:
+    """Fresh bare contexts on one event loop, as wxreplay drives V8 (loop mode)."""
+
+    def __init__(self) -> None:
+        init_v8()  # the same V8 flags as wxreplay (the bundle uses %PerformMicrotaskCheckpoint)
+        self.loop = asyncio.new_event_loop()
+        self.bundle = floor_bundle()
+
+    def run(self, coro: object) -> object:
+        return self.loop.run_until_complete(coro)  # type: ignore[arg-type]
+
+    async def fresh_and_calls(self, calls: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        with mini_racer(self.loop) as ctx:
+            await ctx.eval_cancelable(self.bundle)
+            return [str(await ctx.eval_cancelable(f"__call({json.dumps(n)}, {json.dumps(json.dumps(a))})")) for n, a in calls]
+
+    def close(self) -> None:
+        self.loop.close()
+
+
+def transport() -> httpx.MockTransport:
+    return httpx.MockTransport(lambda req: httpx.Response(200, json=order_response()))
+
+
+def ratio_line(name: str, ours: list[float], floor: list[float], target: float | None) -> str:
+    a, b = statistics.median(ours), statistics.median(floor)
+    verdict = "" if target is None else ("  OK" if a / b <= target else f"  OVER target {target}x")
+    return f"  {name:<34} wxreplay {a:8.3f} ms   floor {b:7.3f} ms   ratio {a / b:6.1f}x{verdict}"
+
+
+def run(project_root: Path, rounds: int) -> list[str]:
+    from wxreplay import Project
+
+    project = Project.load(project_root)
+    floor = Floor()
+    lines: list[str] = []
+    try:
+        # Warm calls: one long-lived session / context each, every API called round-robin.
+        with Session(project, device=Device(), transport=transport()) as s:
+            for name, args in CALLS * 10:
+                s.call(name, args)
+            ours = {name: measure(lambda n=name, a=args: s.call(n, a), rounds) for name, args in CALLS}  # type: ignore[misc]
+
+        async def warm() -> dict[str, list[float]]:
+            import time
+
+            out: dict[str, list[float]] = {}
+            with mini_racer(floor.loop) as ctx:
+                await ctx.eval_cancelable(floor.bundle)
+                for name, args in CALLS:
+                    code = f"__call({json.dumps(name)}, {json.dumps(json.dumps(args))})"
+                    for _ in range(10):
+                        await ctx.eval_cancelable(code)
+                    times = []
+                    for _ in range(rounds):
+                        t = time.perf_counter()
+                        await ctx.eval_cancelable(code)
+                        times.append((time.perf_counter() - t) * 1000)
+                    out[name] = times
+            return out
+
+        bare = floor.run(warm())
+        assert isinstance(bare, dict)
+        for name, _ in CALLS:
+            lines.append(ratio_line(f"warm {name}", ours[name], bare[name], 1.5))
+
+        def fresh_ours() -> None:
+            with Session(project, device=Device(), transport=transport()) as s:
+                for name, args in CALLS:
+                    s.call(name, args)
+
+        n = max(rounds // 10, 5)
+        lines.append(
+            ratio_line(
+                "fresh session + 3 calls",
+                measure(fresh_ours, n),
+                measure(lambda: floor.run(floor.fresh_and_calls(CALLS)), n),
+                1.5,
+            )
+        )
+        latte = load_scenario(LATTE)
+        options = RunOptions(cassette_dir=ROOT / "cassettes")
+        for _ in range(5):
+            run_scenario(latte, options)
+        times = measure(lambda: run_scenario(latte, options), n)
+        verdict = "  OK" if statistics.median(times) <= 15 else "  OVER target 15 ms"
+        lines.append(f"  {'latte scenario (example suite)':<34} wxreplay {statistics.median(times):8.3f} ms{verdict}")
+    finally:
+        floor.close()
+    return lines
+
+
+def check_same_results(project_root: Path) -> None:
+    """The floor must compute what wxreplay computes, or its figures mean nothing."""
+    from wxreplay import Project
+
+    floor = Floor()
+    try:
+        bare = floor.run(floor.fresh_and_calls(CALLS))
+    finally:
+        floor.close()
+    assert isinstance(bare, list)
+    with Session(Project.load(project_root), device=Device(), transport=transport()) as s:
+        for (name, args), text in zip(CALLS, bare, strict=True):
+            ours = s.call(name, args)
+            theirs = json.loads(text)
+            assert ours.structured_content == theirs.get("structuredContent"), (name, ours.structured_content, theirs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=200)
+    ns = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_project(root)
+        check_same_results(root)
+        runner: Callable[[], list[str]] = lambda: run(root, ns.rounds)  # noqa: E731
+        report(f"wxreplay vs the bare V8 floor, storage-heavy skill ({ns.rounds} rounds)", runner)
+
+
+if __name__ == "__main__":
+    main()
