@@ -151,7 +151,10 @@ class Session:
 
     @property
     def contexts(self) -> dict[ContextKind, ExecutionContext]:
-        """The three V8 contexts by kind (empty once closed)."""
+        """The V8 contexts started so far, by kind: the API context, a card context once a card of its kind rendered.
+
+        Empty once closed.
+        """
         return self._runtime.contexts
 
     @property

@@ -385,7 +385,7 @@ def test_ai_without_script_fails_with_diagnostic(session: Session) -> None:
 def test_cloud_is_absent_from_cards_and_present_in_apis(session: Session) -> None:
     assert probe(session, "typeofCloud") == {"cloud": "object", "db": "function", "ai": "function"}
     for kind in (ContextKind.CARD, ContextKind.DYNAMIC):
-        ctx = session.contexts[kind]
+        ctx = session._runtime.context(kind)  # card contexts start on first use
         assert session._runtime.run(ctx.isolate.eval("typeof wx.cloud")) == "undefined"
 
 

@@ -117,7 +117,7 @@ class CardRuntime:
                 "result": {k: result.raw[k] for k in ("content", "structuredContent", "_meta", "isError") if k in result.raw}
             },
         }
-        ctx = rt.contexts[kind]
+        ctx = rt.context(kind)
         rt.run(self._prepare_card_context(ctx, job, template_js))
         self._card_seq += 1  # never reused: a card that failed to render may still run timers in its context
         self.cards.append(card)
@@ -149,7 +149,7 @@ class CardRuntime:
     def _card_job(self, card: Card, job: dict[str, Any], *, cause: str, what: str) -> Any:
         """Run one job of ``card`` in its context until it settles; raise what the card's code threw."""
         rt = self.runtime
-        ctx = rt.contexts[ContextKind(card.context)]
+        ctx = rt.context(ContextKind(card.context))
         self._cause = {card.number: cause}
         try:
             job_id, rec = rt.run(rt.settle_job(ctx, job, what=what))

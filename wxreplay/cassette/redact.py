@@ -47,6 +47,7 @@ from typing import Any
 from wxreplay.cassette.rules import (
     DEFAULT_FIELD_NAMES,
     DEFAULT_HEADER_NAMES,
+    DEFAULT_RULES,
     DEFAULT_SECRET_SUFFIXES,
     PLACEHOLDER_OR_REST,
     PLACEHOLDER_RE,
@@ -104,7 +105,7 @@ class Redactor:
     """Redacts entries (or any plain data) with placeholders that stay stable across one cassette or run."""
 
     def __init__(self, rules: RedactionRules | None = None) -> None:
-        self.rules = rules if rules is not None else RedactionRules()
+        self.rules = rules if rules is not None else DEFAULT_RULES
         self._table: dict[str, str] = {}  # secret string -> placeholder
         self._numbers: dict[str, str] = {}  # repr of a secret number -> placeholder
         self._counters: dict[str, int] = {}

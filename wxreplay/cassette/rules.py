@@ -412,13 +412,19 @@ def _pieces(token: str) -> list[str]:
     return out
 
 
+# The rules of every run that configures none. Rules are immutable and learn per-name answers as
+# they are used (``is_allowed``, the name classes): one shared object keeps what it learnt, where a
+# fresh one per redactor made every scenario pay for normalising each name again.
+DEFAULT_RULES = RedactionRules()
+
+
 def rules_from_pyproject(path: str | Path = "pyproject.toml") -> RedactionRules:
     """Rules from ``[tool.wxreplay.redact]`` of a pyproject.toml; the defaults when the file or table is missing."""
     import tomllib
 
     p = Path(path)
     if not p.is_file():
-        return RedactionRules()
+        return DEFAULT_RULES
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wxreplay.cassette.redact import Redactor
-from wxreplay.cassette.rules import RedactionRules
+from wxreplay.cassette.rules import DEFAULT_RULES, RedactionRules
 from wxreplay.cassette.scan import SecretHit, hits_error, scan_cassette_text
 
 __all__ = ["RunSecrets", "SecretsLeftError", "run_secrets"]
@@ -37,7 +37,7 @@ class RunSecrets:
     """The secret -> placeholder table of one run, and the masking of its outputs."""
 
     def __init__(self, rules: RedactionRules | None = None) -> None:
-        self.rules = rules if rules is not None else RedactionRules()
+        self.rules = rules if rules is not None else DEFAULT_RULES
         self._redactor = Redactor(self.rules)
         # The last text the scanner passed, with the rules it passed under: a snapshot is gated twice
         # per test (before the comparison prints a diff, and when syrupy writes it), with the same text.
@@ -45,7 +45,7 @@ class RunSecrets:
 
     def reset(self, rules: RedactionRules | None = None) -> None:
         """Start a new run (a pytest session, a CLI command) with ``rules``: the table starts empty."""
-        self.rules = rules if rules is not None else RedactionRules()
+        self.rules = rules if rules is not None else DEFAULT_RULES
         self._redactor = Redactor(self.rules)
         self._passed = None
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from wxreplay.cassette.rules import (
     ALLOWED_NAMES,
     CONFIG_KEYS_HINT,
+    DEFAULT_RULES,
     PLACEHOLDER_RE,
     RedactionRules,
     normalize_name,
@@ -97,7 +98,7 @@ def format_hits(hits: Iterable[SecretHit]) -> str:
 
 def scan_cassette_text(text: str, file: str, *, rules: RedactionRules | None = None) -> list[SecretHit]:
     """Every secret-looking string of ``text`` (a cassette, snapshot or any text file named ``file``)."""
-    rules = rules if rules is not None else RedactionRules()
+    rules = rules if rules is not None else DEFAULT_RULES
     hits: list[SecretHit] = []
     stack: list[tuple[int, str]] = []  # (indent, key) of the enclosing YAML/JSON blocks
     # A cassette repeats its lines (headers, methods, placeholders, the same keys): judge each once.

@@ -260,21 +260,38 @@ class Runtime:
         self.http.close()
 
     # ---- lifecycle ---------------------------------------------------------------------------
-    async def _start(self) -> None:
+    async def _boot_context(self, kind: ContextKind) -> ExecutionContext:
         mem = self.limits.memory_mb * 1024 * 1024
-        for kind in ContextKind:
-            ctx = ExecutionContext(kind, self._runner, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
-            self.contexts[kind] = ctx
-            await ctx.boot(
-                device=self.device,
-                now=self.now,
-                seed=self.seed,
-                session_id=self.session_id,
-                skill_path=self.skill.path,
-                standalone=self.project.app_json is None,
-                limits=self.limits.js_limits(),
-            )
-        api = self.contexts[ContextKind.API]
+        ctx = ExecutionContext(kind, self._runner, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
+        self.contexts[kind] = ctx
+        await ctx.boot(
+            device=self.device,
+            now=self.now,
+            seed=self.seed,
+            session_id=self.session_id,
+            skill_path=self.skill.path,
+            standalone=self.project.app_json is None,
+            limits=self.limits.js_limits(),
+        )
+        return ctx
+
+    def context(self, kind: ContextKind) -> ExecutionContext:
+        """The context of ``kind``, started on first use.
+
+        Only the API context starts with the session: a card context costs an isolate and a
+        bootstrap (a third of a session start each), and most calls render no card. Starting one
+        later changes nothing the skill can see: its clock is brought to the session's on its first
+        step, its random stream is its own (seeded by kind), and nothing ran in it before.
+        """
+        ctx = self.contexts.get(kind)
+        if ctx is not None:
+            return ctx
+        if self.closed:
+            raise ApiCallError("the session is closed", hint="start a new session")
+        return self.run(self._boot_context(kind))
+
+    async def _start(self) -> None:
+        api = await self._boot_context(ContextKind.API)
         await api.define_modules(modules_json(self.skill))
         entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
         self.trace = Trace(api=None)
