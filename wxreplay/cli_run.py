@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from wxreplay.config import RootConfig, discover
 from wxreplay.errors import ProjectError, ScenarioError, UsageError
 from wxreplay.keywords import compile_keywords, scenario_keywords
+from wxreplay.shard import Shard
 
 if TYPE_CHECKING:  # the engine is imported when a run starts: `wxreplay --help` stays fast
     from wxreplay.runner import RunOptions
@@ -78,6 +79,11 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("-k", metavar="EXPRESSION", dest="keyword", help="only scenarios matching it, as pytest -k")
     run.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure or error, as pytest -x")
     run.add_argument("--junitxml", metavar="FILE", help="write a JUnit XML report, as pytest --junitxml")
+    run.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="run shard K of N (a deterministic split over the scenario files, e.g. one CI job per shard)",
+    )
     run.add_argument(
         "--snapshot-update",
         action="store_true",
@@ -170,6 +176,8 @@ def run_command(ns: argparse.Namespace) -> int:
     files = collect_files(paths, suffix)
     if not files:
         raise UsageError(f"no *{suffix} files under {', '.join(paths)}")
+    if ns.shard:
+        files = _shard(files, Shard.parse(ns.shard), config)
     options = _options(ns, config, suffix)
     selected = compile_keywords(ns.keyword) if ns.keyword else None
     json_dir = Path(ns.json) if ns.json else None
@@ -185,6 +193,21 @@ def run_command(ns: argparse.Namespace) -> int:
     if tally.errors:
         return EXIT_USAGE
     return EXIT_FAILED if tally.failed else EXIT_OK
+
+
+def _shard(files: list[Path], shard: Shard, config: RootConfig) -> list[Path]:
+    """The files of ``shard``, split by their path from the root (the same ids on every machine)."""
+    ids = {_relative_id(f, config): f for f in files}
+    keep = shard.pick(ids)
+    print(f"wxreplay: shard {shard}: {len(keep)} of {len(files)} scenario files", file=sys.stderr, flush=True)
+    return [f for i, f in ids.items() if i in keep]
+
+
+def _relative_id(file: Path, config: RootConfig) -> str:
+    try:
+        return file.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return file.resolve().as_posix()
 
 
 def _one(

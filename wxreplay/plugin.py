@@ -40,6 +40,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         else:
             group.addoption(flag, metavar=metavar, default=None, dest=f"wxreplay_{name}", help=text)
             parser.addini(f"wxreplay_{name}", text, default=default)
+    # Per CI job, never an ini key: a shard written into the config would run part of the suite everywhere.
+    group.addoption(
+        "--wx-shard",
+        metavar="K/N",
+        default=None,
+        dest="wxreplay_shard",
+        help="run shard K of N of the collected tests (a deterministic split by test id, for CI jobs)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -115,6 +123,24 @@ def _block_network(config: pytest.Config, *, allow: bool, hosts: str) -> None:
         hosts_hint="add {host} to --wx-allowed-hosts (ini: wxreplay_allowed_hosts), or to wx_config's allowed_hosts",
     )
     config.stash[_NETWORK] = set_network_policy(policy)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--wx-shard K/N``: keep this shard's part of the whole collected suite (before ``-k`` / ``-m`` filter it)."""
+    text = config.getoption("wxreplay_shard")
+    if not text:
+        return
+    from wxreplay.errors import UsageError
+    from wxreplay.shard import Shard
+
+    try:
+        shard = Shard.parse(text, option="--wx-shard")
+    except UsageError as e:
+        raise pytest.UsageError(f"wxreplay: {e}") from None
+    keep = shard.pick(item.nodeid for item in items)
+    config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in keep])
+    items[:] = [item for item in items if item.nodeid in keep]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

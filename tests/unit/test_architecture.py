@@ -46,6 +46,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.wx_api_names",
             "wxreplay.config",  # pytest's rootdir and inifile, found without pytest: the CLI and the plugin share it
             "wxreplay.keywords",  # pytest's -k expressions, for wxreplay run
+            "wxreplay.shard",  # the deterministic CI split of a suite (--shard, --wx-shard)
             "wxreplay.network",  # the network policy: the one gate between a session and the network
         )
     },
