@@ -17,6 +17,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from wxreplay.cloud_errors import (
+    DOCUMENTED_ERROR_CODES,
+    ERR_DATABASE,
+    ERR_FUNCTION_FAILED,
+    ERR_RESOURCE_NOT_FOUND,
+    ERR_UNIVERSAL,
+    bad_error_codes,
+    is_documented_error_code,
+    is_error_code,
+)
 from wxreplay.errors import WxReplayError
 from wxreplay.host.base import Handler, HostCall, HostOutcome
 from wxreplay.host.cloud_db import (
@@ -37,58 +47,6 @@ CLIENT_GET_LIMIT = 20  # the mini program side gets at most 20 records per query
 
 CloudFunction = Callable[[dict[str, Any], HostCall], Any]
 """A local stand-in for a cloud function: ``(data, call) -> result``; raising fails the call."""
-
-# ---- error codes (platform-spec addendum A2) -------------------------------------------------------
-# Every code the harness gives itself is one of the documented ones; a stub may choose any number,
-# but one outside this list gets a warning (the device would never give it).
-ERR_UNIVERSAL = -1
-ERR_BAD_ARGUMENT = -401002
-ERR_BAD_ARGUMENT_TYPE = -401003
-# The documented database range is -402001..-402011 (SDK errors); -402001 is "database request
-# failed", the one that covers a query the database refuses. The backend's text (a missing
-# collection, a missing document) stays in the message.
-ERR_DATABASE = -402001
-# A local function that raises: -404011 is the documented "cloud function execution failed", what
-# the client reports when the function's own code throws on the server.
-ERR_FUNCTION_FAILED = -404011
-# A missing cloud function (and, by the same rule, a missing stored file: both are a cloud
-# resource that is not there) is -501000, as seen in practice for a function name that is not found.
-ERR_RESOURCE_NOT_FOUND = -501000
-
-DOCUMENTED_ERROR_CODES = "-1, -401001..-401003, -402001..-402011, -403001, -404001..-404011, -501000..-501099"
-
-
-def is_documented_error_code(code: Any) -> bool:
-    """Whether ``code`` is a ``wx.cloud`` errCode the client documents (addendum A2)."""
-    if isinstance(code, bool) or not isinstance(code, (int, float)) or code != int(code):
-        return False
-    c = int(code)
-    return (
-        c == -1
-        or -401003 <= c <= -401001
-        or -402011 <= c <= -402001
-        or c == -403001
-        or -404011 <= c <= -404001
-        or -501099 <= c <= -501000
-    )
-
-
-def is_error_code(value: Any) -> bool:
-    """Whether ``value`` can be an errCode at all: a number (``True`` is not one)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def bad_error_codes(spec: Any) -> list[tuple[tuple[int, ...], Any]]:
-    """The ``{"fail": ..., "errCode": x}`` entries of a stub (or a list of them) whose ``x`` is no number.
-
-    Returned as (list index path, value): ``()`` for the stub itself, ``(2,)`` for its third entry.
-    """
-    entries = list(enumerate(spec)) if isinstance(spec, list) else [(None, spec)]
-    out: list[tuple[tuple[int, ...], Any]] = []
-    for i, entry in entries:
-        if isinstance(entry, dict) and "fail" in entry and "errCode" in entry and not is_error_code(entry["errCode"]):
-            out.append(((() if i is None else (i,)), entry["errCode"]))
-    return out
 
 
 class CloudFunctionError(Exception):
@@ -257,9 +215,10 @@ class _CloudHost:
                 False,
                 reason,
                 ERR_RESOURCE_NOT_FOUND,
-                f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; add Device(cloud=CloudState(functions="
-                f"{{{name!r}: <result | [results...] | {{'fail': errMsg, 'errCode': n}} | callable(data, call)>}})) "
-                f"or pass Session(..., cloud_functions={{{name!r}: fn}})",
+                f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; add it under device.cloud.functions "
+                f"(a scenario's device: or --device): {name}: <result | [results...] | {{fail: reason, errCode: -404011}}>; "
+                f"in Python Device(cloud=CloudState(functions={{{name!r}: ...}})) "
+                f"or Session(..., cloud_functions={{{name!r}: fn}})",
             )
         spec = self.state.next_script(f"fn:{name}", spec)
         if callable(spec):
@@ -343,8 +302,8 @@ class _CloudHost:
                 call.name,
                 ERR_RESOURCE_NOT_FOUND,
                 f"-501000 [ResourceNotFound] storage file not exists: {fid}",
-                f"wx.cloud.downloadFile: no file {fid!r}; add it with Device(cloud=CloudState(files={{{fid!r}: ...}})) "
-                "or upload it first",
+                f"wx.cloud.downloadFile: no file {fid!r}; add it under device.cloud.files (a scenario's device: or "
+                f"--device), in Python Device(cloud=CloudState(files={{{fid!r}: ...}})), or upload it first",
             )
         path = _cloud_path(fid) or fid
         ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "bin"
@@ -372,6 +331,7 @@ class _CloudHost:
                 f"no scripted reply for model {model!r}",
                 ERR_UNIVERSAL,
                 f"wx.cloud.extend.AI {call.name.rsplit('.', 1)[-1]}({{ model: {model!r} }}) has nothing scripted; add "
+                f"it under device.cloud.ai (a scenario's device: or --device), in Python "
                 f"Device(cloud=CloudState(ai={{{model or '*'!r}: 'reply text' | {{'chunks': [...]}} | [replies...]}}))",
             )
         spec = self.state.next_script(f"ai:{key}", self.state.ai[key])
@@ -421,7 +381,8 @@ class _CloudHost:
                 label,
                 ERR_DATABASE,
                 f"[ResourceNotFound] database collection not exists: {name} (env {self._env(a)})",
-                f"collection {name!r} does not exist in the cloud (known: {known}); seed it with "
+                f"collection {name!r} does not exist in the cloud (known: {known}); seed it under "
+                f"device.cloud.collections (a scenario's device: or --device), in Python "
                 f"Device(cloud=CloudState(collections={{{name!r}: [...]}})) — an empty list creates it",
             )
         try:
