@@ -76,6 +76,13 @@ def test_the_middleware_inits_once_per_runtime_and_reads_the_client_error(projec
     assert failed.text == f"cancelOrder 失败（-404005）：{msg}。请如实告诉用户，禁止编造结果。"
     assert failed.structured_content["initCount"] == 1  # type: ignore[index]
     assert not [f for f in failed.findings if "errCode" in f.message]  # a documented code: no warning
+    # logged, the Error shows where the skill called (its own frames only: no line of wxreplay's glue)
+    assert [ln.text for ln in failed.logs] == [
+        f"[cloud-mw] cancelOrder failed (-404005): Error: {msg}\n"
+        "    at Object.eval [as fn] (skills/_shared/cloud.js:51:32)\n"
+        "    at Array.cloudInit (skills/_shared/cloud.js:19:10)\n"
+        "    at Array.errorBoundary (skills/_shared/cloud.js:35:18)"
+    ]
     event = failed.host_events[-1]
     assert event.name == "cloud.callFunction" and event.ok is False
     assert event.outcome == {"errMsg": msg, "errCode": -404005}
@@ -106,6 +113,7 @@ def test_a_database_failure_is_an_error_in_the_documented_range(project: Project
     assert err["isError"] is True and err["sameText"] is True
     assert err["errCode"] == -402001 and is_documented_error_code(err["errCode"])
     assert err["errMsg"] == f"collection.get:fail [ResourceNotFound] database collection not exists: orderHistory (env {ENV})"
+    assert "(skills/orders/apis/orderHistory.js:5:73)" in r.logs[0].text  # the query's .get() in the skill
 
 
 def test_fail_and_complete_callbacks_get_the_same_error(project: Project) -> None:

@@ -11,7 +11,7 @@
 
   // ---- failures: Error objects with errCode and errMsg (platform-spec A2) -----------------------
   const UNIVERSAL = -1, BAD_ARGUMENT = -401002, BAD_ARGUMENT_TYPE = -401003;
-  const INTERNAL_FRAME = /[( ]wxreplay:/;
+  const INTERNAL_FRAME = /[( ](wxreplay:|<anonymous>)/; // as jsstack.clean_stack drops them
   // Where the skill made the call: the rejection comes later from the host, whose own stack holds
   // only wxreplay's frames. The skill's frames are kept (they locate an uncaught failure), ours are not
   // (a skill logging the error must not show lines of this file, which change with wxreplay).

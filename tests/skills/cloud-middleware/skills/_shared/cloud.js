@@ -36,7 +36,7 @@ async function errorBoundary (ctx, next) {
   } catch (err) {
     const code = err && typeof err.errCode === 'number' ? err.errCode : -1
     const reason = err instanceof Error ? err.message : String(err)
-    console.error('[cloud-mw] ' + ctx.name + ' failed (' + code + '): ' + reason)
+    console.error('[cloud-mw] ' + ctx.name + ' failed (' + code + '):', err)
     return {
       isError: true,
       content: [{ type: 'text', text: ctx.name + ' 失败（' + code + '）：' + reason + '。请如实告诉用户，禁止编造结果。' }],
