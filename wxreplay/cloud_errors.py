@@ -46,7 +46,7 @@ DOCUMENTED_ERROR_CODES = "-1, -401001..-401003, -402001..-402011, -403001, -4040
 
 def is_documented_error_code(code: Any) -> bool:
     """Whether ``code`` is a ``wx.cloud`` errCode the client documents (addendum A2)."""
-    if not is_error_code(code) or not math.isfinite(code) or code != int(code):
+    if not is_error_code(code) or code != int(code):
         return False
     c = int(code)
     return (
@@ -60,8 +60,8 @@ def is_documented_error_code(code: Any) -> bool:
 
 
 def is_error_code(value: Any) -> bool:
-    """Whether ``value`` can be an errCode at all: a number (``True`` is not one)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """Whether ``value`` can be an errCode at all: a finite number (``True`` is not one; JSON has no infinity)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def bad_error_codes(spec: Any) -> list[tuple[tuple[int, ...], Any]]:

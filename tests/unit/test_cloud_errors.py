@@ -204,6 +204,7 @@ def test_ai_failures_are_errors_with_the_stub_code() -> None:
         ({"pay": {"fail": "x", "errCode": "-404011"}}, "'pay': errCode must be a number, got '-404011'"),
         ({"pay": [{"ok": 1}, {"fail": "x", "errCode": None}]}, "'pay'[1]: errCode must be a number, got None"),
         ({"pay": {"fail": "x", "errCode": True}}, "got True"),
+        ({"pay": {"fail": "x", "errCode": float("inf")}}, "got inf"),
     ],
 )
 def test_cloud_state_refuses_a_code_that_is_no_number(functions: dict[str, Any], shown: str) -> None:
@@ -304,3 +305,33 @@ def test_a_recorded_cloud_failure_with_another_code_now_is_stale(project: Projec
     with Session(project, "orders", device=edited, cassette=Cassette.open(path)) as s, pytest.raises(StaleCassetteError) as info:
         s.call("cancelOrder", {"orderId": "o1"})
     assert "value.errCode: recorded -404005, script -404006" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "documented"),
+    [
+        (-1, True),
+        (-401001, True),
+        (-401003, True),
+        (-401004, False),
+        (-402001, True),
+        (-402011, True),
+        (-402012, False),
+        (-403001, True),
+        (-403002, False),
+        (-404001, True),
+        (-404011, True),
+        (-404000, False),
+        (-501000, True),
+        (-501099, True),
+        (-501100, False),
+        (-502005, False),
+        (0, False),
+        (-404011.0, True),
+        (-404011.5, False),
+        ("-1", False),
+        (True, False),
+    ],
+)
+def test_the_documented_codes_of_addendum_a2(code: Any, documented: bool) -> None:
+    assert is_documented_error_code(code) is documented
