@@ -44,6 +44,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.serialize",  # names the records it turns into data for mypy only; they call it
             "wxreplay.record_mode",
             "wxreplay.wx_api_names",
+            "wxreplay.cloud_errors",  # wx.cloud errCodes: the cloud host uses them, the scenario parser checks stubs
             "wxreplay.config",  # pytest's rootdir and inifile, found without pytest: the CLI and the plugin share it
             "wxreplay.keywords",  # pytest's -k expressions, for wxreplay run
             "wxreplay.shard",  # the deterministic CI split of a suite (--shard, --wx-shard)

@@ -122,7 +122,7 @@ def test_get_product_missing_document_is_an_error_result(session: Session) -> No
     assert session.call("getProduct", {"id": "p3"}).structured_content["product"]["name"] == "Matcha Latte"  # type: ignore[index]
     r = session.call("getProduct", {"id": "nope"})
     assert r.is_error and "document.get:fail" in r.text
-    assert r.host_events[-1].ok is False and r.host_events[-1].outcome["errCode"] == -502001
+    assert r.host_events[-1].ok is False and r.host_events[-1].outcome["errCode"] == -402001
 
 
 # ---- callFunction ------------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def test_ids_are_deterministic_across_fresh_sessions(project: Project) -> None:
 def test_database_errors_name_the_fix(session: Session) -> None:
     r = session.call("probe", {"case": "missingCollection"})
     err = r.structured_content["out"]["error"]  # type: ignore[index]
-    assert err["errCode"] == -502005 and err["errMsg"].startswith("collection.get:fail")
+    assert err["errCode"] == -402001 and err["errMsg"].startswith("collection.get:fail")
     [diag] = [f for f in r.findings if f.code == "host"]
     assert "collections={'nope': [...]}" in diag.message
     err = probe(session, "badWhere")["error"]

@@ -17,6 +17,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from wxreplay.cloud_errors import (
+    DOCUMENTED_ERROR_CODES,
+    ERR_DATABASE,
+    ERR_FUNCTION_FAILED,
+    ERR_RESOURCE_NOT_FOUND,
+    ERR_UNIVERSAL,
+    bad_error_codes,
+    is_documented_error_code,
+    is_error_code,
+)
 from wxreplay.errors import WxReplayError
 from wxreplay.host.base import Handler, HostCall, HostOutcome
 from wxreplay.host.cloud_db import (
@@ -38,6 +48,26 @@ CLIENT_GET_LIMIT = 20  # the mini program side gets at most 20 records per query
 CloudFunction = Callable[[dict[str, Any], HostCall], Any]
 """A local stand-in for a cloud function: ``(data, call) -> result``; raising fails the call."""
 
+
+class CloudFunctionError(Exception):
+    """Raised by a Python cloud function (or AI stub) to fail the call with a chosen ``errCode``.
+
+    ``raise CloudFunctionError("quota exceeded", errCode=-404011)`` fails ``wx.cloud.callFunction``
+    with ``errMsg`` ``"cloud.callFunction:fail quota exceeded"`` and that code, as a scripted
+    ``{"fail": ..., "errCode": ...}`` does. Any other exception fails with -404011.
+    """
+
+    def __init__(self, message: str, errCode: int = ERR_FUNCTION_FAILED) -> None:  # errCode: the client's own name
+        if not is_error_code(errCode):
+            raise WxReplayError(
+                f"CloudFunctionError errCode must be a number, got {errCode!r}",
+                hint="use one of the documented codes, e.g. -404011 (function execution failed)",
+            )
+        super().__init__(message)
+        self.message = message
+        self.errCode = errCode
+
+
 _MISSING = object()
 
 
@@ -49,10 +79,15 @@ class CloudState:
     must exist (an empty list will do) before it is used, as on the real cloud; documents without
     ``_id`` get a stable one. ``functions`` scripts cloud functions by name: a result value, a list
     of results consumed call by call (the last one repeats), ``{"fail": errMsg, "errCode": n}``, or
-    a callable ``(data, call) -> result``. ``files`` are the stored files by ``fileID``. ``ai``
-    scripts ``wx.cloud.extend.AI`` replies by model name (``"*"`` for any model): a text, ``{"text":
-    ...}``, ``{"chunks": [...]}`` (for ``streamText``), ``{"fail": ...}``, a callable ``(params,
-    call) -> text``, or a list of those consumed call by call.
+    a callable ``(data, call) -> result`` (raising :class:`CloudFunctionError` fails with its
+    ``errCode``, any other exception with -404011). ``files`` are the stored files by ``fileID``.
+    ``ai`` scripts ``wx.cloud.extend.AI`` replies by model name (``"*"`` for any model): a text,
+    ``{"text": ...}``, ``{"chunks": [...]}`` (for ``streamText``), ``{"fail": ..., "errCode": n}``, a
+    callable ``(params, call) -> text``, or a list of those consumed call by call.
+
+    A failure reaches the skill as an ``Error`` with ``errMsg`` ``"<api>:fail <message>"`` and
+    ``errCode`` (-1 when a stub names none). An ``errCode`` that is no number is refused here; one
+    outside the documented codes (:data:`DOCUMENTED_ERROR_CODES`) is used with a warning finding.
     """
 
     collections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -77,6 +112,15 @@ class CloudState:
                 out.append(d)
             seeded[name] = out
         self.collections = seeded
+        for kind, scripts in (("functions", self.functions), ("ai", self.ai)):
+            for name, spec in scripts.items():
+                for where, code in bad_error_codes(spec):
+                    at = "".join(f"[{i}]" for i in where)
+                    raise WxReplayError(
+                        f"cloud {kind} stub {name!r}{at}: errCode must be a number, got {code!r}",
+                        hint=f"write {kind}={{{name!r}: {{'fail': 'reason', 'errCode': -404011}}}} "
+                        f"(documented codes: {DOCUMENTED_ERROR_CODES})",
+                    )
         self.files = dict(self.files)
         self._calls: dict[str, int] = {}
         self._ids = 0
@@ -117,8 +161,21 @@ def handlers(
     }
 
 
-def _fail(name: str, code: int, reason: str, diagnostic: str | None = None) -> HostOutcome:
-    return HostOutcome(False, {"errMsg": f"{name}:fail {reason}", "errCode": code}, diagnostic)
+def _fail(name: str, code: Any, reason: str, diagnostic: str | None = None) -> HostOutcome:
+    """A failed cloud call: ``{errMsg: "<name>:fail <reason>", errCode}``; JS turns it into an ``Error``."""
+    msg = reason if reason.startswith(f"{name}:fail") else f"{name}:fail {reason}"
+    return HostOutcome(False, {"errMsg": msg, "errCode": code}, diagnostic)
+
+
+def _stub_code(what: str, spec: dict[str, Any]) -> tuple[Any, str | None]:
+    """The errCode a ``{"fail": ...}`` stub chose (-1 when none) and a warning when no device gives it."""
+    code = spec.get("errCode", ERR_UNIVERSAL)
+    if is_documented_error_code(code):
+        return code, None
+    return code, (
+        f"{what} fails with errCode {code!r}, which is not a documented wx.cloud error code "
+        f"({DOCUMENTED_ERROR_CODES}): the device would never give it. It is used as written"
+    )
 
 
 def _ok(name: str, value: dict[str, Any]) -> HostOutcome:
@@ -144,7 +201,7 @@ class _CloudHost:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
     # ---- functions ---------------------------------------------------------------------------
-    def _function(self, call: HostCall, data: Any) -> tuple[bool, Any, int, str | None]:
+    def _function(self, call: HostCall, data: Any) -> tuple[bool, Any, Any, str | None]:
         """Run the scripted or local function: (ok, result or errMsg reason, errCode, diagnostic)."""
         a = _args(call)
         name = str(a.get("name"))
@@ -157,24 +214,29 @@ class _CloudHost:
             return (
                 False,
                 reason,
-                -501000,
-                f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; add Device(cloud=CloudState(functions="
-                f"{{{name!r}: <result | [results...] | {{'fail': errMsg}} | callable(data, call)>}})) "
-                f"or pass Session(..., cloud_functions={{{name!r}: fn}})",
+                ERR_RESOURCE_NOT_FOUND,
+                f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; add it under device.cloud.functions "
+                f"(a scenario's device: or --device): {name}: <result | [results...] | {{fail: reason, errCode: -404011}}>; "
+                f"in Python Device(cloud=CloudState(functions={{{name!r}: ...}})) "
+                f"or Session(..., cloud_functions={{{name!r}: fn}})",
             )
         spec = self.state.next_script(f"fn:{name}", spec)
         if callable(spec):
             try:
                 result = spec(copy.deepcopy(data), call)
+            except CloudFunctionError as e:
+                code, warn = _stub_code(f"the local cloud function {name!r}", {"errCode": e.errCode})
+                return False, e.message, code, warn
             except Exception as e:
                 return (
                     False,
                     f"-404011 cloud function execution error: {type(e).__name__}: {e}",
-                    -404011,
+                    ERR_FUNCTION_FAILED,
                     f"the local cloud function {name!r} raised {type(e).__name__}: {e}",
                 )
         elif isinstance(spec, dict) and "fail" in spec:
-            return False, str(spec["fail"]), int(spec.get("errCode", -1)), None
+            code, warn = _stub_code(f"the stub of cloud function {name!r}", spec)
+            return False, str(spec["fail"]), code, warn
         else:
             result = copy.deepcopy(spec)
         try:
@@ -183,7 +245,7 @@ class _CloudHost:
             return (
                 False,
                 f"-404011 cloud function execution error: result is not JSON ({e})",
-                -404011,
+                ERR_FUNCTION_FAILED,
                 f"cloud function {name!r} returned a value that is not JSON-serialisable: {e}",
             )
 
@@ -238,10 +300,10 @@ class _CloudHost:
         if fid not in self.state.files:
             return _fail(
                 call.name,
-                -503003,
-                f"-503003 storage file not exists: {fid}",
-                f"wx.cloud.downloadFile: no file {fid!r}; add it with Device(cloud=CloudState(files={{{fid!r}: ...}})) "
-                "or upload it first",
+                ERR_RESOURCE_NOT_FOUND,
+                f"-501000 [ResourceNotFound] storage file not exists: {fid}",
+                f"wx.cloud.downloadFile: no file {fid!r}; add it under device.cloud.files (a scenario's device: or "
+                f"--device), in Python Device(cloud=CloudState(files={{{fid!r}: ...}})), or upload it first",
             )
         path = _cloud_path(fid) or fid
         ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "bin"
@@ -258,7 +320,8 @@ class _CloudHost:
         return _ok(call.name, {"fileList": out})
 
     # ---- AI ----------------------------------------------------------------------------------
-    def _ai(self, call: HostCall) -> tuple[bool, Any, str | None]:
+    def _ai(self, call: HostCall) -> tuple[bool, Any, Any, str | None]:
+        """Play the AI script: (ok, reply or errMsg reason, errCode, diagnostic)."""
         a = _args(call)
         model = str(a.get("model") or "")
         key = model if model in self.state.ai else "*"
@@ -266,17 +329,23 @@ class _CloudHost:
             return (
                 False,
                 f"no scripted reply for model {model!r}",
+                ERR_UNIVERSAL,
                 f"wx.cloud.extend.AI {call.name.rsplit('.', 1)[-1]}({{ model: {model!r} }}) has nothing scripted; add "
+                f"it under device.cloud.ai (a scenario's device: or --device), in Python "
                 f"Device(cloud=CloudState(ai={{{model or '*'!r}: 'reply text' | {{'chunks': [...]}} | [replies...]}}))",
             )
         spec = self.state.next_script(f"ai:{key}", self.state.ai[key])
         if callable(spec):
             try:
                 spec = spec(copy.deepcopy(a), call)
+            except CloudFunctionError as e:
+                code, warn = _stub_code(f"the local AI stub of {key!r}", {"errCode": e.errCode})
+                return False, e.message, code, warn
             except Exception as e:
-                return False, f"{type(e).__name__}: {e}", f"the local AI stub raised {type(e).__name__}: {e}"
+                return False, f"{type(e).__name__}: {e}", ERR_UNIVERSAL, f"the local AI stub raised {type(e).__name__}: {e}"
         if isinstance(spec, dict) and "fail" in spec:
-            return False, str(spec["fail"]), None
+            code, warn = _stub_code(f"the AI stub of {key!r}", spec)
+            return False, str(spec["fail"]), code, warn
         if isinstance(spec, dict):
             chunks = [str(c) for c in spec.get("chunks") or []] or [str(spec.get("text", ""))]
         else:
@@ -284,18 +353,18 @@ class _CloudHost:
         text = "".join(chunks)
         messages = [*(a.get("messages") or []), {"role": "assistant", "content": text}]
         usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
-        return True, {"text": text, "chunks": chunks, "messages": messages, "usage": usage}, None
+        return True, {"text": text, "chunks": chunks, "messages": messages, "usage": usage}, 0, None
 
     def generate_text(self, call: HostCall) -> HostOutcome:
-        ok, v, diag = self._ai(call)
+        ok, v, code, diag = self._ai(call)
         if not ok:
-            return _fail(call.name, -1, v, diag)
+            return _fail(call.name, code, v, diag)
         return _ok(call.name, {"text": v["text"], "messages": v["messages"], "usage": v["usage"]})
 
     def stream_text(self, call: HostCall) -> HostOutcome:
-        ok, v, diag = self._ai(call)
+        ok, v, code, diag = self._ai(call)
         if not ok:
-            return _fail(call.name, -1, v, diag)
+            return _fail(call.name, code, v, diag)
         return _ok(call.name, v)
 
     # ---- database ----------------------------------------------------------------------------
@@ -310,9 +379,10 @@ class _CloudHost:
             known = ", ".join(sorted(self.state.collections)) or "none"
             return _fail(
                 label,
-                -502005,
-                f"-502005 database collection not exists: {name} (env {self._env(a)})",
-                f"collection {name!r} does not exist in the cloud (known: {known}); seed it with "
+                ERR_DATABASE,
+                f"[ResourceNotFound] database collection not exists: {name} (env {self._env(a)})",
+                f"collection {name!r} does not exist in the cloud (known: {known}); seed it under "
+                f"device.cloud.collections (a scenario's device: or --device), in Python "
                 f"Device(cloud=CloudState(collections={{{name!r}: [...]}})) — an empty list creates it",
             )
         try:
@@ -321,7 +391,7 @@ class _CloudHost:
             data = resolve_server_dates(a.get("data"), now)
             value, diag = self._db_op(op, is_doc, a, docs, where, data)
         except CloudQueryError as e:
-            return _fail(label, -502001, f"-502001 database request fail: {e}", f"{label} on {name!r}: {e}")
+            return _fail(label, ERR_DATABASE, f"database request fail: {e}", f"{label} on {name!r}: {e}")
         return HostOutcome(True, {**value, "errMsg": f"{label}:ok"}, diag)
 
     def _db_op(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import wxreplay.scenario.schema as format_schema
 from wxreplay import wx_api_names
+from wxreplay.cloud_errors import DOCUMENTED_ERROR_CODES, bad_error_codes
 from wxreplay.errors import ScenarioError
 from wxreplay.jsonfile import display_path
 from wxreplay.record_mode import RecordMode
@@ -190,6 +191,7 @@ class _Builder:
         if "stubs" in data:
             kw["stubs"] = self.stubs(data["stubs"], (*at, "stubs"))
         if "cloud" in data:
+            self.cloud_error_codes(data["cloud"], (*at, "cloud"))
             kw["cloud"] = CloudSetup(**data["cloud"])
         if "network" in data:
             kw["network"] = self.network(data["network"], (*at, "network"))
@@ -203,6 +205,17 @@ class _Builder:
                 if problem:
                     self.fail(f"`network.{kind}`: {problem}", (*at, kind, i), hint=NETWORK_TARGET_HINT)
         return dict(data)
+
+    def cloud_error_codes(self, data: dict[str, Any], at: YamlPath) -> None:
+        """A ``{fail: ..., errCode: x}`` stub needs a number ``x``: it is what the skill reads as ``err.errCode``."""
+        for kind in ("functions", "ai"):
+            for name, spec in (data.get(kind) or {}).items():
+                for where, code in bad_error_codes(spec):
+                    self.fail(
+                        f"`errCode` of the {kind} stub {name!r} must be a number, got {code!r}",
+                        (*at, kind, name, *where, "errCode"),
+                        hint=f"write e.g. errCode: -404011 (the documented codes: {DOCUMENTED_ERROR_CODES})",
+                    )
 
     def timezone(self, value: str, at: YamlPath) -> str:
         try:

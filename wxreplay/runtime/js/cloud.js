@@ -6,6 +6,34 @@
   'use strict';
   const wr = global.__wr;
   const DYNAMIC_CURRENT_ENV = Symbol('DYNAMIC_CURRENT_ENV');
+  const ErrorCtor = Error; // captured: a skill replacing Error must not change what failures are
+  const defineProperty = Object.defineProperty;
+
+  // ---- failures: Error objects with errCode and errMsg (platform-spec A2) -----------------------
+  const UNIVERSAL = -1, BAD_ARGUMENT = -401002, BAD_ARGUMENT_TYPE = -401003;
+  const INTERNAL_FRAME = /[( ](wxreplay:|<anonymous>)/; // as jsstack.clean_stack drops them
+  // Where the skill made the call: the rejection comes later from the host, whose own stack holds
+  // only wxreplay's frames. The skill's frames are kept (they locate an uncaught failure), ours are not
+  // (a skill logging the error must not show lines of this file, which change with wxreplay).
+  function callSite() {
+    try { const st = new ErrorCtor().stack; return typeof st === 'string' ? st : ''; } catch (e) { return ''; }
+  }
+  function cloudError(name, value, site) {
+    let errMsg, errCode;
+    if (value !== null && typeof value === 'object') { errMsg = value.errMsg; errCode = value.errCode; }
+    if (typeof errMsg !== 'string') errMsg = name + ':fail ' + (typeof value === 'string' ? value : 'unknown error');
+    if (typeof errCode !== 'number') errCode = UNIVERSAL;
+    const err = new ErrorCtor(errMsg);
+    err.errMsg = errMsg;
+    err.errCode = errCode;
+    const frames = String(site || '').split('\n').slice(1).filter((line) => !INTERNAL_FRAME.test(line));
+    defineProperty(err, 'stack', { value: 'Error: ' + errMsg + (frames.length ? '\n' + frames.join('\n') : ''), writable: true, configurable: true, enumerable: false });
+    return err;
+  }
+  // The host effect `name`, its rejection turned into the client's Error.
+  function effect(name, args, site) {
+    return wr.effect(name, args).then(undefined, function (value) { throw cloudError(name, value, site); });
+  }
 
   // ---- callback + Promise styles (as wx.js) --------------------------------------------------
   function hasCallbacks(o) {
@@ -29,10 +57,12 @@
     return t.charAt(0).toUpperCase() + t.slice(1);
   }
   // A parameter error the device reports without reaching the cloud: still recorded as an event.
-  function localFail(name, opts, args, msg) {
-    const err = { errMsg: name + ':fail ' + msg, errCode: -1 };
-    wr.event(name, args, err);
-    return style(name, opts, Promise.reject(err));
+  // A value of the wrong type is -401003, a value of the right type that is not allowed -401002.
+  function localFail(name, opts, args, e, site) {
+    const code = e instanceof TypeError ? BAD_ARGUMENT_TYPE : BAD_ARGUMENT;
+    const value = { errMsg: name + ':fail ' + e.message, errCode: code };
+    wr.event(name, args, value);
+    return style(name, opts, Promise.reject(cloudError(name, value, site)));
   }
 
   // ---- tagged JSON: commands, server dates, regular expressions, dates ------------------------
@@ -110,9 +140,10 @@
       const name = 'cloud.' + api;
       return function (opts) {
         opts = opts || {};
+        const site = callSite();
         let args;
-        try { args = build(opts); } catch (e) { return localFail(name, opts, argsOf(opts), e.message); }
-        let p = wr.effect(name, args);
+        try { args = build(opts); } catch (e) { return localFail(name, opts, argsOf(opts), e, site); }
+        let p = effect(name, args, site);
         if (finish) p = p.then(finish);
         return style(name, opts, p);
       };
@@ -142,7 +173,8 @@
       };
     });
     function fileList(o, api) {
-      if (!Array.isArray(o.fileList) || o.fileList.length === 0) throw new TypeError('parameter.fileList should be a non-empty Array instead of ' + typeName(o.fileList));
+      if (!Array.isArray(o.fileList)) throw new TypeError('parameter.fileList should be Array instead of ' + typeName(o.fileList));
+      if (o.fileList.length === 0) throw new RangeError('parameter.fileList should not be empty');
       return { fileList: plain(o.fileList), env: envFor('storage', configEnv(o), api) };
     }
     const getTempFileURL = hostCall('getTempFileURL', (o) => fileList(o, 'cloud.getTempFileURL'));
@@ -181,19 +213,23 @@
       return { command: db.command, serverDate: db.serverDate, RegExp: db.RegExp, collection: db.collection };
     }
 
-    function run(target, op, opts, extra) {
+    function run(target, op, opts, extra, site) {
       opts = opts || {};
+      site = site || callSite();
       const label = (target instanceof Doc ? 'document.' : 'collection.') + op;
       const desc = Object.assign({ env: null, collection: target._coll, op }, target._q, extra || {});
       desc.env = envFor('database', target._db.explicitEnv, 'cloud.database');
-      return style(label, opts, wr.effect('cloud.database', desc).then(decode));
+      // The host answers with the operation's own name ("collection.get:fail ..."), as the client does.
+      const p = wr.effect('cloud.database', desc).then(decode, function (value) { throw cloudError(label, value, site); });
+      return style(label, opts, p);
     }
     // A write that carries data: bad data fails locally, as on the client, before anything is sent.
     function runWithData(target, op, opts) {
+      const site = callSite();
       const label = (target instanceof Doc ? 'document.' : 'collection.') + op;
       let data;
-      try { data = dataOf(opts, label); } catch (e) { return localFail(label, opts || {}, {}, e.message); }
-      return run(target, op, opts, { data });
+      try { data = dataOf(opts, label); } catch (e) { return localFail(label, opts || {}, {}, e, site); }
+      return run(target, op, opts, { data }, site);
     }
     function dataOf(opts, label) {
       if (!opts || opts.data === undefined || opts.data === null || typeof opts.data !== 'object' || Array.isArray(opts.data)) {
@@ -268,14 +304,16 @@
         if (typeof provider !== 'string' || provider === '') throw new TypeError('wx.cloud.extend.AI.createModel(provider): provider should be String');
         return {
           generateText(params) {
+            const site = callSite();
             let args;
             try { args = aiArgs(provider, params, 'generateText'); } catch (e) { return Promise.reject(e); }
-            return wr.effect('cloud.ai.generateText', args);
+            return effect('cloud.ai.generateText', args, site);
           },
           streamText(params) {
+            const site = callSite();
             let args;
             try { args = aiArgs(provider, params, 'streamText'); } catch (e) { return Promise.reject(e); }
-            return wr.effect('cloud.ai.streamText', args).then(function (v) {
+            return effect('cloud.ai.streamText', args, site).then(function (v) {
               const chunks = v.chunks || [];
               return {
                 textStream: asyncIterable(chunks.slice()),

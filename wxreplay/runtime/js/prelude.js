@@ -515,6 +515,9 @@
         info.code = own('__wrCode');
         info.file = own('__wrFile');
         info.line = own('__wrLine');
+        // wx.cloud failures are Errors carrying the client's errMsg: still a wx API's rejection.
+        const errMsg = own('errMsg');
+        if (typeof errMsg === 'string') info.errMsg = errMsg;
         return info;
       }
       if (e !== null && typeof e === 'object' && typeof e.errMsg === 'string') return { name: 'WxError', message: e.errMsg, stack: '', errMsg: e.errMsg };
