@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     import httpx
 
     from wxreplay.cassette.recorder import Cassette
+    from wxreplay.scenario.model import DeviceSetup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -99,33 +101,72 @@ def _save(cassette: Cassette | None) -> None:
             print(f"wxreplay: recorded {n} new entr{'y' if n == 1 else 'ies'} into {cassette.path}", file=sys.stderr)
 
 
+def _device_setup(ns: argparse.Namespace) -> DeviceSetup:
+    """The device of ``call`` / ``render``: ``--device`` (JSON or @file), with ``--storage`` / ``--payment``.
+
+    ``--storage`` and ``--payment`` are shorthands for the ``storage`` and ``payments`` keys of the
+    device description; giving one of them and the same key in ``--device`` is a usage error (two
+    answers to one question), anything else combines.
+    """
+    from wxreplay.device_setup import parse_device_option
+    from wxreplay.scenario.model import DeviceSetup
+
+    setup = parse_device_option(ns.device) if ns.device is not None else DeviceSetup()
+    if ns.storage is not None:
+        storage = _json_arg(ns.storage, "--storage")
+        if not isinstance(storage, dict):
+            raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
+        if setup.storage:
+            raise UsageError(
+                "--storage and the `storage` key of --device both set the device storage",
+                hint="give the storage in one place: drop --storage, or the `storage` key of --device",
+            )
+        setup = dataclasses.replace(setup, storage=storage)
+    if ns.payment:
+        if setup.payments:
+            raise UsageError(
+                "--payment and the `payments` key of --device both script wx.requestPayment",
+                hint="give the payment outcomes in one place: drop --payment, or the `payments` key of --device",
+            )
+        setup = dataclasses.replace(setup, payments=tuple(ns.payment))
+    return setup
+
+
+def _script_line(ns: argparse.Namespace, setup: DeviceSetup) -> Callable[[str], str]:
+    """Where the command line scripts host API ``name`` (for a stale-cassette message)."""
+    device = f"--device {ns.device}" if ns.device is not None and ns.device.startswith("@") else "--device"
+
+    def where(name: str) -> str:
+        if name == "requestPayment" and ns.payment:
+            return "the command line: " + " ".join(f"--payment {p}" for p in ns.payment)
+        if ns.device is not None:
+            return f"the command line: {device} (the default device for what it does not set)"
+        if name == "requestPayment":
+            return "the command line: no --payment (every payment succeeds)"
+        return "the default device (the command gives no --device)"
+
+    return where
+
+
 @contextlib.contextmanager
 def _session(ns: argparse.Namespace) -> Iterator[Any]:
     """The session ``call`` and ``render`` share: project, device, transport, cassette, limits.
 
     The cassette is saved only when the command got through without an error.
     """
-    from wxreplay.host.device import Device
+    from wxreplay.device_setup import build_device
     from wxreplay.project import Project
     from wxreplay.session import Session, SessionLimits
 
-    storage = _json_arg(ns.storage, "--storage") if ns.storage is not None else {}
-    if not isinstance(storage, dict):
-        raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
+    setup = _device_setup(ns)  # a bad device description is a usage error before anything loads
     project = Project.load(ns.project)
     transport, cassette = _wx_request_plumbing(ns)
-    device = Device(storage=storage, payments=list(ns.payment or []))
     if cassette is not None:
-        given = " ".join(f"--payment {p}" for p in ns.payment or []) or "no --payment (every payment succeeds)"
-        cassette.script_line = lambda name: (
-            f"the command line: {given}"
-            if name == "requestPayment"
-            else "the default device (the command scripts no other host API)"
-        )
+        cassette.script_line = _script_line(ns, setup)
     with Session(
         project,
         ns.skill,
-        device=device,
+        device=build_device(setup),
         transport=transport,
         cassette=cassette,
         limits=SessionLimits(wall_timeout_s=ns.wall_timeout),
@@ -143,17 +184,88 @@ def _report(*, logs: Any = (), findings: Any = ()) -> None:
         print(f"wxreplay: {f}", file=sys.stderr)
 
 
+def _print_events(events: Any) -> None:
+    """Each wx host call on stderr: ``wx.name {args} -> {outcome}`` (the ``-v`` view)."""
+    for ev in events:
+        args_text, outcome_text = json.dumps(ev.args, ensure_ascii=False), json.dumps(ev.outcome, ensure_ascii=False)
+        print(f"wx.{ev.name} {args_text} -> {outcome_text}", file=sys.stderr)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Mark:
+    """How much the session had logged, called and found before a step: what the step adds is after it."""
+
+    logs: int
+    events: int
+    findings: int
+
+    @classmethod
+    def of(cls, session: Any) -> _Mark:
+        return cls(len(session.logs), len(session.events), len(session.findings))
+
+
+def _explain_failure(ns: argparse.Namespace, session: Any, mark: _Mark, *, logs_shown: bool = False) -> None:
+    """What the skill did in a step that failed (a JS error, a timeout, a card that did not render).
+
+    Its console lines and findings are printed as for a result; with ``-v`` also its wx host calls
+    (a cloud function nothing scripts, a failed ``wx.request``). Without ``-v``, ``ns.failure_note``
+    says what ``-v`` would add; it is printed under the failure line.
+    """
+    events = session.events[mark.events :]
+    _report(logs=() if logs_shown else session.logs[mark.logs :], findings=session.findings[mark.findings :])
+    _cloud_hints(session, events)
+    if ns.verbose:
+        _print_events(events)
+    elif events:
+        n = len(events)
+        ns.failure_note = f"-v shows the {n} wx host call{'' if n == 1 else 's'} made before the failure, with their outcomes"
+
+
+def _cloud_hints(session: Any, events: Any) -> None:
+    """For each failed ``wx.cloud`` call that nothing scripts, the ``--device`` key that scripts it."""
+    cloud = session.device.cloud
+    seen: set[str] = set()
+    for ev in events:
+        args = ev.args if isinstance(ev.args, dict) else {}
+        if ev.ok is not False:
+            continue
+        key: str | None = None
+        example: dict[str, Any] = {}
+        if ev.name in ("cloud.callFunction", "cloud.callHTTPFunction") and args.get("name") not in cloud.functions:
+            key, example = "functions", {str(args.get("name")): {"ok": True}}
+        elif ev.name == "cloud.database" and args.get("collection") not in cloud.collections:
+            key, example = "collections", {str(args.get("collection")): [{"_id": "id1"}]}
+        elif ev.name == "cloud.downloadFile" and args.get("fileID") not in cloud.files:
+            key, example = "files", {str(args.get("fileID")): {"filePath": "http://tmp/file.png"}}
+        elif ev.name.startswith("cloud.ai.") and not ({str(args.get("model") or ""), "*"} & set(cloud.ai)):
+            key, example = "ai", {str(args.get("model") or "*"): "reply text"}
+        if key is None:
+            continue
+        device = json.dumps({"cloud": {key: example}}, ensure_ascii=False)
+        if device in seen:
+            continue
+        seen.add(device)
+        print(
+            f"wxreplay: hint: wx.{ev.name} found nothing scripted; give it with --device '{device}' "
+            "(the keys of a scenario's device:, or --device @device.yaml)",
+            file=sys.stderr,
+        )
+
+
 def cmd_call(ns: argparse.Namespace) -> int:
     """Call one atomic API of a skill and print its result as JSON (the offline DevTools execute)."""
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     code = EXIT_OK
     with _session(ns) as session:
-        result = session.call(ns.api, args)
+        mark = _Mark.of(session)
+        try:
+            result = session.call(ns.api, args)
+        except WxReplayError:
+            _explain_failure(ns, session, mark)
+            raise
         _report(logs=result.logs)
         if ns.verbose:
-            for ev in result.host_events:
-                args_text, outcome_text = json.dumps(ev.args, ensure_ascii=False), json.dumps(ev.outcome, ensure_ascii=False)
-                print(f"wx.{ev.name} {args_text} -> {outcome_text}", file=sys.stderr)
+            _print_events(result.host_events)
         _report(findings=result.findings)
         out = result.to_dict()
         out.pop("findings", None)
@@ -161,7 +273,14 @@ def cmd_call(ns: argparse.Namespace) -> int:
             out["storage"] = session.device.get_storage()
         print(json.dumps(out, ensure_ascii=False, indent=2))
         if result.is_error:
+            _cloud_hints(session, result.host_events)
             print(f"wxreplay: {ns.api} returned isError: {result.text}", file=sys.stderr)
+            if not ns.verbose and result.host_events:
+                n = len(result.host_events)
+                print(
+                    f"wxreplay: -v shows the {n} wx host call{'' if n == 1 else 's'} it made, with their outcomes",
+                    file=sys.stderr,
+                )
             code = EXIT_FAILED
     return code
 
@@ -172,17 +291,30 @@ def cmd_render(ns: argparse.Namespace) -> int:
 
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     with _session(ns) as session:
-        if ns.result is not None:
-            raw = _json_arg(ns.result, "--result")
-            decl = session.skill.api(ns.api)
-            raw, found = check_result(decl, raw, mcp_file=None)
-            result = CallResult.from_raw(decl, ns.api, args, raw, session_id=session.session_id, virtual_ms=0, findings=found)
-        else:
-            result = session.call(ns.api, args)
+        mark = _Mark.of(session)
+        try:
+            if ns.result is not None:
+                raw = _json_arg(ns.result, "--result")
+                decl = session.skill.api(ns.api)
+                raw, found = check_result(decl, raw, mcp_file=None)
+                result = CallResult.from_raw(decl, ns.api, args, raw, session_id=session.session_id, virtual_ms=0, findings=found)
+            else:
+                result = session.call(ns.api, args)
+        except WxReplayError:
+            _explain_failure(ns, session, mark)
+            raise
         _report(logs=result.logs, findings=result.findings)
-        seen = len(session.logs)
-        card = session.render(result)
-        _report(logs=session.logs[seen:], findings=card.findings)
+        if ns.verbose:
+            _print_events(result.host_events)
+        mark = _Mark.of(session)
+        try:
+            card = session.render(result)
+        except WxReplayError:
+            _explain_failure(ns, session, mark)
+            raise
+        _report(logs=session.logs[mark.logs :], findings=card.findings)
+        if ns.verbose:
+            _print_events(session.events[mark.events :])
         if ns.html:
             Path(ns.html).write_text(card.html(dark=ns.dark), encoding="utf-8")
             print(f"wxreplay: wrote {ns.html}", file=sys.stderr)
@@ -200,12 +332,18 @@ def cmd_render(ns: argparse.Namespace) -> int:
 
 def _session_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skill", help="skill name when the project has several")
-    p.add_argument("--storage", help="initial device storage as a JSON object")
+    p.add_argument(
+        "--device",
+        metavar="JSON|@FILE",
+        help="the simulated device, with the keys of a scenario's device: (cloud functions and database, location, "
+        "login, phone_number, payments, storage, system ...), as JSON or @file.yaml",
+    )
+    p.add_argument("--storage", help="initial device storage as a JSON object (or the `storage` key of --device)")
     p.add_argument(
         "--payment",
         action="append",
         choices=["success", "cancel", "fail"],
-        help="outcome of the next wx.requestPayment (repeatable; default success)",
+        help="outcome of the next wx.requestPayment (repeatable; default success; or the `payments` key of --device)",
     )
     p.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
     p.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
@@ -369,7 +507,9 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--args", help="arguments as a JSON object (default {})")
     _session_options(call)
     call.add_argument("--show-storage", action="store_true", help="include the device storage after the call")
-    call.add_argument("-v", "--verbose", action="store_true", help="print every wx host call on stderr")
+    call.add_argument(
+        "-v", "--verbose", action="store_true", help="print every wx host call on stderr (on a failure too, with its outcome)"
+    )
     call.set_defaults(func=cmd_call)
 
     render = sub.add_parser("render", help="render an API's card and print its tree", description=cmd_render.__doc__)
@@ -385,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--html", metavar="FILE", help="write the card as a standalone HTML page")
     render.add_argument("--png", metavar="FILE", help="write a screenshot of the card (needs Chromium)")
     render.add_argument("--dark", action="store_true", help="dark mode for --html / --png")
+    render.add_argument(
+        "-v", "--verbose", action="store_true", help="print every wx host call on stderr (on a failure too, with its outcome)"
+    )
     render.set_defaults(func=cmd_render)
 
     describe = sub.add_parser("describe", help="show the skills, APIs and cards of a project", description=cmd_describe.__doc__)
@@ -429,6 +572,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
             except WxReplayError as e:
                 print(f"wxreplay: error: {e}", file=sys.stderr)
+                note = getattr(ns, "failure_note", None)
+                if note:
+                    print(f"wxreplay: {note}", file=sys.stderr)
                 return EXIT_FAILED
     except UsageError as e:  # [tool.wxreplay.redact] itself is invalid
         print(f"wxreplay: error: {e}", file=sys.stderr)

@@ -1,0 +1,8 @@
+// Run as a skill directory: no app.json lists this skill.
+const { hello, readGlobalUser } = require('./apis/user')
+const { formatPrice } = require('./apis/price')
+
+const skill = wx.modelContext.createSkill('skills/wild')
+skill.registerAPI('hello', hello)
+skill.registerAPI('readGlobalUser', readGlobalUser)
+skill.registerAPI('formatPrice', formatPrice)
