@@ -217,8 +217,14 @@ def _explain_failure(ns: argparse.Namespace, session: Any, mark: _Mark, *, logs_
     if ns.verbose:
         _print_events(events)
     elif events:
-        n = len(events)
-        ns.failure_note = f"-v shows the {n} wx host call{'' if n == 1 else 's'} made before the failure, with their outcomes"
+        ns.failure_note = _more_with_v(len(events), "made before the failure")
+
+
+def _more_with_v(n: int, which: str) -> str:
+    """The note under a failure line: what ``-v`` adds (``n`` host calls)."""
+    if n == 1:
+        return f"-v shows the wx host call {which}, with its outcome"
+    return f"-v shows the {n} wx host calls {which}, with their outcomes"
 
 
 def _cloud_hints(session: Any, events: Any) -> None:

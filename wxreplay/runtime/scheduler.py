@@ -516,6 +516,11 @@ class Runtime:
                     level="error" if level == "error" else "warning",
                     api=f.get("apiName") or trace.api,
                     context=f.get("context"),
+                    # Where the skill's code did it, when the JS side could tell (getApp()).
+                    file=f.get("file") if isinstance(f.get("file"), str) else None,
+                    line=f.get("line") if isinstance(f.get("line"), int) else None,
+                    column=f.get("column") if isinstance(f.get("column"), int) else None,
+                    hint=f.get("hint") if isinstance(f.get("hint"), str) else None,
                 )
             )
         for rec in out["finished"]:
