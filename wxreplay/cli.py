@@ -282,11 +282,7 @@ def cmd_call(ns: argparse.Namespace) -> int:
             _cloud_hints(session, result.host_events)
             print(f"wxreplay: {ns.api} returned isError: {result.text}", file=sys.stderr)
             if not ns.verbose and result.host_events:
-                n = len(result.host_events)
-                print(
-                    f"wxreplay: -v shows the {n} wx host call{'' if n == 1 else 's'} it made, with their outcomes",
-                    file=sys.stderr,
-                )
+                print(f"wxreplay: {_more_with_v(len(result.host_events), 'it made')}", file=sys.stderr)
             code = EXIT_FAILED
     return code
 
