@@ -204,6 +204,12 @@ def test_the_hint_names_the_device_key_and_following_it_moves_on(capsys: pytest.
     hint = re.search(r"give it with --device '(.*?)'", err)
     assert hint is not None, err
     assert json.loads(hint.group(1)) == {"cloud": {"functions": {"quote": {"ok": True}}}}
+    # the host finding itself names the device key and --device first, the Python form last
+    assert (
+        "wx.cloud.callFunction({ name: 'quote' }) has nothing scripted; give 'quote' a result, a list of results or "
+        "{fail: errMsg} in the device's cloud.functions: a scenario's device: {cloud: ...}, "
+        """--device '{"cloud": ...}' for wxreplay call/render, Device(cloud=CloudState(functions=...))"""
+    ) in err
     # Given as the hint says, the call gets past the function: the next thing missing is named the same way.
     code, _, err = cli(capsys, "call", SHOP, "placeOrder", "--args", '{"productId": "p1"}', "--device", hint.group(1))
     assert code == 1

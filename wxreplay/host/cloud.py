@@ -40,6 +40,9 @@ CloudFunction = Callable[[dict[str, Any], HostCall], Any]
 
 _MISSING = object()
 
+# Where a cloud set-up is written, for the "nothing scripted" diagnostics (the CLI adds the exact --device JSON).
+_DEVICE_FORMS = "a scenario's device: {cloud: ...}, --device '{\"cloud\": ...}' for wxreplay call/render"
+
 
 @dataclass
 class CloudState:
@@ -158,9 +161,9 @@ class _CloudHost:
                 False,
                 reason,
                 -501000,
-                f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; add Device(cloud=CloudState(functions="
-                f"{{{name!r}: <result | [results...] | {{'fail': errMsg}} | callable(data, call)>}})) "
-                f"or pass Session(..., cloud_functions={{{name!r}: fn}})",
+                f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; give {name!r} a result, a list of results or "
+                f"{{fail: errMsg}} in the device's cloud.functions: {_DEVICE_FORMS}, "
+                f"Device(cloud=CloudState(functions=...)) or Session(..., cloud_functions={{{name!r}: fn}}) in Python",
             )
         spec = self.state.next_script(f"fn:{name}", spec)
         if callable(spec):
@@ -240,8 +243,8 @@ class _CloudHost:
                 call.name,
                 -503003,
                 f"-503003 storage file not exists: {fid}",
-                f"wx.cloud.downloadFile: no file {fid!r}; add it with Device(cloud=CloudState(files={{{fid!r}: ...}})) "
-                "or upload it first",
+                f"wx.cloud.downloadFile: no file {fid!r}; add it to the device's cloud.files ({_DEVICE_FORMS}, "
+                "Device(cloud=CloudState(files=...)) in Python) or upload it first",
             )
         path = _cloud_path(fid) or fid
         ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "bin"
@@ -266,8 +269,9 @@ class _CloudHost:
             return (
                 False,
                 f"no scripted reply for model {model!r}",
-                f"wx.cloud.extend.AI {call.name.rsplit('.', 1)[-1]}({{ model: {model!r} }}) has nothing scripted; add "
-                f"Device(cloud=CloudState(ai={{{model or '*'!r}: 'reply text' | {{'chunks': [...]}} | [replies...]}}))",
+                f"wx.cloud.extend.AI {call.name.rsplit('.', 1)[-1]}({{ model: {model!r} }}) has nothing scripted; give "
+                f"{model or '*'!r} a reply text, {{chunks: [...]}} or a list of replies in the device's cloud.ai: "
+                f"{_DEVICE_FORMS}, Device(cloud=CloudState(ai=...)) in Python",
             )
         spec = self.state.next_script(f"ai:{key}", self.state.ai[key])
         if callable(spec):
@@ -312,8 +316,9 @@ class _CloudHost:
                 label,
                 -502005,
                 f"-502005 database collection not exists: {name} (env {self._env(a)})",
-                f"collection {name!r} does not exist in the cloud (known: {known}); seed it with "
-                f"Device(cloud=CloudState(collections={{{name!r}: [...]}})) — an empty list creates it",
+                f"collection {name!r} does not exist in the cloud (known: {known}); seed it in the device's "
+                f"cloud.collections ({_DEVICE_FORMS}, Device(cloud=CloudState(collections=...)) in Python): "
+                "an empty list creates it",
             )
         try:
             now = self.clock()
