@@ -208,7 +208,7 @@ def test_the_hint_names_the_device_key_and_following_it_moves_on(capsys: pytest.
     assert (
         "wx.cloud.callFunction({ name: 'quote' }) has nothing scripted; give 'quote' a result, a list of results or "
         "{fail: errMsg} in the device's cloud.functions: a scenario's device: {cloud: ...}, "
-        """--device '{"cloud": ...}' for wxreplay call/render, Device(cloud=CloudState(functions=...))"""
+        """--device '{"cloud": ...}' for wxreplay call/render, or in Python Device(cloud=CloudState(functions={'quote': """
     ) in err
     # Given as the hint says, the call gets past the function: the next thing missing is named the same way.
     code, _, err = cli(capsys, "call", SHOP, "placeOrder", "--args", '{"productId": "p1"}', "--device", hint.group(1))

@@ -162,8 +162,9 @@ class _CloudHost:
                 reason,
                 -501000,
                 f"wx.cloud.{api}({{ name: {name!r} }}) has nothing scripted; give {name!r} a result, a list of results or "
-                f"{{fail: errMsg}} in the device's cloud.functions: {_DEVICE_FORMS}, "
-                f"Device(cloud=CloudState(functions=...)) or Session(..., cloud_functions={{{name!r}: fn}}) in Python",
+                f"{{fail: errMsg}} in the device's cloud.functions: {_DEVICE_FORMS}, or in Python Device(cloud=CloudState("
+                f"functions={{{name!r}: <result | [results...] | {{'fail': errMsg}} | callable(data, call)>}})) "
+                f"or Session(..., cloud_functions={{{name!r}: fn}})",
             )
         spec = self.state.next_script(f"fn:{name}", spec)
         if callable(spec):
@@ -244,7 +245,7 @@ class _CloudHost:
                 -503003,
                 f"-503003 storage file not exists: {fid}",
                 f"wx.cloud.downloadFile: no file {fid!r}; add it to the device's cloud.files ({_DEVICE_FORMS}, "
-                "Device(cloud=CloudState(files=...)) in Python) or upload it first",
+                f"or in Python Device(cloud=CloudState(files={{{fid!r}: ...}}))) or upload it first",
             )
         path = _cloud_path(fid) or fid
         ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "bin"
@@ -271,7 +272,8 @@ class _CloudHost:
                 f"no scripted reply for model {model!r}",
                 f"wx.cloud.extend.AI {call.name.rsplit('.', 1)[-1]}({{ model: {model!r} }}) has nothing scripted; give "
                 f"{model or '*'!r} a reply text, {{chunks: [...]}} or a list of replies in the device's cloud.ai: "
-                f"{_DEVICE_FORMS}, Device(cloud=CloudState(ai=...)) in Python",
+                f"{_DEVICE_FORMS}, or in Python "
+                f"Device(cloud=CloudState(ai={{{model or '*'!r}: 'reply text' | {{'chunks': [...]}} | [replies...]}}))",
             )
         spec = self.state.next_script(f"ai:{key}", self.state.ai[key])
         if callable(spec):
@@ -317,7 +319,7 @@ class _CloudHost:
                 -502005,
                 f"-502005 database collection not exists: {name} (env {self._env(a)})",
                 f"collection {name!r} does not exist in the cloud (known: {known}); seed it in the device's "
-                f"cloud.collections ({_DEVICE_FORMS}, Device(cloud=CloudState(collections=...)) in Python): "
+                f"cloud.collections ({_DEVICE_FORMS}, or in Python Device(cloud=CloudState(collections={{{name!r}: [...]}}))): "
                 "an empty list creates it",
             )
         try:
