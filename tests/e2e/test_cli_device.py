@@ -251,3 +251,12 @@ def test_the_readme_hint_line_is_what_the_cli_prints() -> None:
     done = wxreplay("call", SHOP, "placeOrder", "--args", '{"productId": "p1"}')
     assert done.returncode == 1
     assert shown in done.stderr.splitlines()
+
+
+def test_run_takes_a_device_file_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``wxreplay run --device @file.yaml`` reads the file with the same parser (located errors, exit 2)."""
+    file = tmp_path / "defaults.yaml"
+    file.write_text("timezone: Asia/Shanghai\nseeed: 7\n", "utf-8")
+    code, out, err = cli(capsys, "run", "scenarios/latte-less-sugar.scenario.yaml", "--device", f"@{file}")
+    assert code == 2 and "PASS" not in out
+    assert f"{file}:2:1: unknown key `seeed` in `device`" in err and "did you mean `seed`?" in err
