@@ -204,7 +204,7 @@ class _Mark:
         return cls(len(session.logs), len(session.events), len(session.findings))
 
 
-def _explain_failure(ns: argparse.Namespace, session: Any, mark: _Mark, *, logs_shown: bool = False) -> None:
+def _explain_failure(ns: argparse.Namespace, session: Any, mark: _Mark, error: WxReplayError) -> None:
     """What the skill did in a step that failed (a JS error, a timeout, a card that did not render).
 
     Its console lines and findings are printed as for a result; with ``-v`` also its wx host calls
@@ -212,7 +212,10 @@ def _explain_failure(ns: argparse.Namespace, session: Any, mark: _Mark, *, logs_
     says what ``-v`` would add; it is printed under the failure line.
     """
     events = session.events[mark.events :]
-    _report(logs=() if logs_shown else session.logs[mark.logs :], findings=session.findings[mark.findings :])
+    findings = session.findings[mark.findings :]
+    if "note: getApp() returned undefined" in str(error):  # the error already carries the getApp finding
+        findings = [f for f in findings if f.code != "getApp"]
+    _report(logs=session.logs[mark.logs :], findings=findings)
     _cloud_hints(session, events)
     if ns.verbose:
         _print_events(events)
@@ -266,8 +269,8 @@ def cmd_call(ns: argparse.Namespace) -> int:
         mark = _Mark.of(session)
         try:
             result = session.call(ns.api, args)
-        except WxReplayError:
-            _explain_failure(ns, session, mark)
+        except WxReplayError as e:
+            _explain_failure(ns, session, mark, e)
             raise
         _report(logs=result.logs)
         if ns.verbose:
@@ -302,8 +305,8 @@ def cmd_render(ns: argparse.Namespace) -> int:
                 result = CallResult.from_raw(decl, ns.api, args, raw, session_id=session.session_id, virtual_ms=0, findings=found)
             else:
                 result = session.call(ns.api, args)
-        except WxReplayError:
-            _explain_failure(ns, session, mark)
+        except WxReplayError as e:
+            _explain_failure(ns, session, mark, e)
             raise
         _report(logs=result.logs, findings=result.findings)
         if ns.verbose:
@@ -311,8 +314,8 @@ def cmd_render(ns: argparse.Namespace) -> int:
         mark = _Mark.of(session)
         try:
             card = session.render(result)
-        except WxReplayError:
-            _explain_failure(ns, session, mark)
+        except WxReplayError as e:
+            _explain_failure(ns, session, mark, e)
             raise
         _report(logs=session.logs[mark.logs :], findings=card.findings)
         if ns.verbose:

@@ -26,7 +26,7 @@ from wxreplay.keywords import compile_keywords, scenario_keywords
 
 if TYPE_CHECKING:  # the engine is imported when a run starts: `wxreplay --help` stays fast
     from wxreplay.runner import RunOptions
-    from wxreplay.scenario import Scenario
+    from wxreplay.scenario import DeviceSetup, Scenario
     from wxreplay.transcript import Transcript
 
 __all__ = ["add_record_option", "add_run_arguments", "add_scenario_options", "run_command"]
@@ -116,6 +116,7 @@ def _options(ns: argparse.Namespace, config: RootConfig, suffix: str) -> RunOpti
     from wxreplay.scenario import parse_device
 
     device_text = ns.device if ns.device else config.value("device")
+    device: DeviceSetup | None
     try:
         if ns.device:  # JSON or @file.yaml, as for wxreplay call / render
             device = parse_device_option(ns.device)

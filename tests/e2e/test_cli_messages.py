@@ -73,19 +73,36 @@ def test_create_skill_path_warning_of_a_skill_directory(capsys: pytest.CaptureFi
 # ---- wild shapes that fail on the device too ------------------------------------------------------
 
 
+GET_APP_NOTE = (
+    "note: getApp() returned undefined at skills/wild/apis/user.js:8:16 in this step: getApp() returns undefined here, "
+    "as on the device: a skill runs in an independent subpackage, loaded without the main package's app.js, "
+    "so there is no App instance (nor its globalData)"
+)
+GET_APP_FIX = "fix: keep shared state in wx storage (wx.setStorageSync / wx.getStorageSync) or in a module inside the subpackage"
+
+
 def test_get_app_names_the_file_and_line_and_says_why(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "call", WILD, "readGlobalUser")
     assert code == 1 and out == ""
     lines = err.splitlines()
-    warning = next(i for i, ln in enumerate(lines) if "[getApp]" in ln)
-    assert lines[warning].startswith(
-        "wxreplay: warning: skills/wild/apis/user.js:8:16: getApp() returns undefined here, as on the device: "
-        "a skill runs in an independent subpackage, loaded without the main package's app.js, so there is no App instance"
-    )
-    assert lines[warning + 1].startswith("  fix: keep shared state in wx storage (wx.setStorageSync / wx.getStorageSync)")
     error = next(i for i, ln in enumerate(lines) if ln.startswith("wxreplay: error:"))
-    assert error > warning  # the explanation comes with the failure, not lost with it
     assert lines[error].startswith("wxreplay: error: skills/wild/apis/user.js:8:24: readGlobalUser threw: TypeError")
+    assert lines[error + 2] == "  " + GET_APP_NOTE
+    assert lines[error + 3].startswith("  " + GET_APP_FIX)
+    assert "[getApp]" not in err  # the error carries the finding: said once
+
+
+def test_get_app_in_a_scenario_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The scenario runner shows the same error, so the note reaches `wxreplay run` (and pytest) too."""
+    scenario = tmp_path / "me.scenario.yaml"
+    scenario.write_text(
+        f"name: who am I\nproject: {ROOT / WILD}\nturns:\n  - user: 我是谁\n    plan:\n      - call: readGlobalUser\n",
+        "utf-8",
+    )
+    code, out, _ = cli(capsys, "run", str(scenario))
+    assert code == 1 and "FAIL me (" in out
+    assert "JSError: skills/wild/apis/user.js:8:24: readGlobalUser threw: TypeError" in out
+    assert GET_APP_NOTE in out and GET_APP_FIX in out
 
 
 def test_a_require_leaving_the_subpackage_says_it_fails_on_the_device(capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,7 +39,14 @@ from wxreplay.project import Project, Skill
 from wxreplay.result import HostEvent, LogLine
 from wxreplay.runtime.context import BridgeBroken, ExecutionContext
 from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
-from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, read_js_error, replaced_message, tamper_note
+from wxreplay.runtime.jserror import (
+    SYNTAX_HINT,
+    WX_MISSING_HINT,
+    get_app_note,
+    read_js_error,
+    replaced_message,
+    tamper_note,
+)
 
 T = TypeVar("T")
 
@@ -587,8 +594,10 @@ class Runtime:
             hint = WX_MISSING_HINT
         prefix = "while " + what if api_name is None else f"{api_name} threw"
         frame = rec.frame
+        get_app, get_app_hint = get_app_note(rec.message, self.trace.findings)
+        hint = hint or get_app_hint
         return cls(
-            f"{prefix}: {rec.message}" + rec.stack_suffix + await tamper_note(ctx),
+            f"{prefix}: {rec.message}" + rec.stack_suffix + get_app + await tamper_note(ctx),
             **api_kw,
             file=frame[0] if frame else None,
             line=frame[1] if frame else None,
