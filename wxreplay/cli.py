@@ -139,6 +139,8 @@ def _script_line(ns: argparse.Namespace, setup: DeviceSetup) -> Callable[[str], 
     def where(name: str) -> str:
         if name == "requestPayment" and ns.payment:
             return "the command line: " + " ".join(f"--payment {p}" for p in ns.payment)
+        if name == "requestPayment" and setup.payments:
+            return f"the command line: {device}, its `payments` key"
         if ns.device is not None:
             return f"the command line: {device} (the default device for what it does not set)"
         if name == "requestPayment":

@@ -260,3 +260,14 @@ def test_run_takes_a_device_file_too(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, out, err = cli(capsys, "run", "scenarios/latte-less-sugar.scenario.yaml", "--device", f"@{file}")
     assert code == 2 and "PASS" not in out
     assert f"{file}:2:1: unknown key `seeed` in `device`" in err and "did you mean `seed`?" in err
+
+
+def test_a_stale_cassette_names_the_device_option_as_the_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Recorded with every payment succeeding, replayed with --device's payments: cancel: the script wins, and says where."""
+    cassette = str(tmp_path / "pay.yaml")
+    call = ["call", NOTES, "buyPremium", "--args", '{"plan": "month"}', "--cassette", cassette]
+    assert cli(capsys, *call, "--record", "once")[0] == 0
+    code, _, err = cli(capsys, *call, "--device", '{"payments": ["cancel"]}')
+    assert code == 1
+    assert "stale cassette: the recorded outcome of wx.requestPayment contradicts the script" in err
+    assert "  the script:    the command line: --device, its `payments` key" in err
