@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wxreplay.cli_failure import Mark, cloud_hints, explain_failure, more_with_v, print_events, report
 from wxreplay.errors import ArgumentsError, ProjectError, UnknownApiError, UsageError, WxReplayError
 
 if TYPE_CHECKING:
@@ -173,94 +174,9 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
         cassette=cassette,
         limits=SessionLimits(wall_timeout_s=ns.wall_timeout),
     ) as session:
-        _report(findings=session.findings)
+        report(findings=session.findings)
         yield session
     _save(cassette)
-
-
-def _report(*, logs: Any = (), findings: Any = ()) -> None:
-    """Console output and findings go to stderr, so stdout stays the command's result."""
-    for line in logs:
-        print(f"console.{line.level}: {line.text}", file=sys.stderr)
-    for f in findings:
-        print(f"wxreplay: {f}", file=sys.stderr)
-
-
-def _print_events(events: Any) -> None:
-    """Each wx host call on stderr: ``wx.name {args} -> {outcome}`` (the ``-v`` view)."""
-    for ev in events:
-        args_text, outcome_text = json.dumps(ev.args, ensure_ascii=False), json.dumps(ev.outcome, ensure_ascii=False)
-        print(f"wx.{ev.name} {args_text} -> {outcome_text}", file=sys.stderr)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Mark:
-    """How much the session had logged, called and found before a step: what the step adds is after it."""
-
-    logs: int
-    events: int
-    findings: int
-
-    @classmethod
-    def of(cls, session: Any) -> _Mark:
-        return cls(len(session.logs), len(session.events), len(session.findings))
-
-
-def _explain_failure(ns: argparse.Namespace, session: Any, mark: _Mark, error: WxReplayError) -> None:
-    """What the skill did in a step that failed (a JS error, a timeout, a card that did not render).
-
-    Its console lines and findings are printed as for a result; with ``-v`` also its wx host calls
-    (a cloud function nothing scripts, a failed ``wx.request``). Without ``-v``, ``ns.failure_note``
-    says what ``-v`` would add; it is printed under the failure line.
-    """
-    events = session.events[mark.events :]
-    findings = session.findings[mark.findings :]
-    if "note: getApp() returned undefined" in str(error):  # the error already carries the getApp finding
-        findings = [f for f in findings if f.code != "getApp"]
-    _report(logs=session.logs[mark.logs :], findings=findings)
-    _cloud_hints(session, events)
-    if ns.verbose:
-        _print_events(events)
-    elif events:
-        ns.failure_note = _more_with_v(len(events), "made before the failure")
-
-
-def _more_with_v(n: int, which: str) -> str:
-    """The note under a failure line: what ``-v`` adds (``n`` host calls)."""
-    if n == 1:
-        return f"-v shows the wx host call {which}, with its outcome"
-    return f"-v shows the {n} wx host calls {which}, with their outcomes"
-
-
-def _cloud_hints(session: Any, events: Any) -> None:
-    """For each failed ``wx.cloud`` call that nothing scripts, the ``--device`` key that scripts it."""
-    cloud = session.device.cloud
-    seen: set[str] = set()
-    for ev in events:
-        args = ev.args if isinstance(ev.args, dict) else {}
-        if ev.ok is not False:
-            continue
-        key: str | None = None
-        example: dict[str, Any] = {}
-        if ev.name in ("cloud.callFunction", "cloud.callHTTPFunction") and args.get("name") not in cloud.functions:
-            key, example = "functions", {str(args.get("name")): {"ok": True}}
-        elif ev.name == "cloud.database" and args.get("collection") not in cloud.collections:
-            key, example = "collections", {str(args.get("collection")): [{"_id": "id1"}]}
-        elif ev.name == "cloud.downloadFile" and args.get("fileID") not in cloud.files:
-            key, example = "files", {str(args.get("fileID")): {"filePath": "http://tmp/file.png"}}
-        elif ev.name.startswith("cloud.ai.") and not ({str(args.get("model") or ""), "*"} & set(cloud.ai)):
-            key, example = "ai", {str(args.get("model") or "*"): "reply text"}
-        if key is None:
-            continue
-        device = json.dumps({"cloud": {key: example}}, ensure_ascii=False)
-        if device in seen:
-            continue
-        seen.add(device)
-        print(
-            f"wxreplay: hint: wx.{ev.name} found nothing scripted; give it with --device '{device}' "
-            "(the keys of a scenario's device:, or --device @device.yaml)",
-            file=sys.stderr,
-        )
 
 
 def cmd_call(ns: argparse.Namespace) -> int:
@@ -268,26 +184,26 @@ def cmd_call(ns: argparse.Namespace) -> int:
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     code = EXIT_OK
     with _session(ns) as session:
-        mark = _Mark.of(session)
+        mark = Mark.of(session)
         try:
             result = session.call(ns.api, args)
         except WxReplayError as e:
-            _explain_failure(ns, session, mark, e)
+            explain_failure(ns, session, mark, e)
             raise
-        _report(logs=result.logs)
+        report(logs=result.logs)
         if ns.verbose:
-            _print_events(result.host_events)
-        _report(findings=result.findings)
+            print_events(result.host_events)
+        report(findings=result.findings)
         out = result.to_dict()
         out.pop("findings", None)
         if ns.show_storage:
             out["storage"] = session.device.get_storage()
         print(json.dumps(out, ensure_ascii=False, indent=2))
         if result.is_error:
-            _cloud_hints(session, result.host_events)
+            cloud_hints(session, result.host_events)
             print(f"wxreplay: {ns.api} returned isError: {result.text}", file=sys.stderr)
             if not ns.verbose and result.host_events:
-                print(f"wxreplay: {_more_with_v(len(result.host_events), 'it made')}", file=sys.stderr)
+                print(f"wxreplay: {more_with_v(len(result.host_events), 'it made')}", file=sys.stderr)
             code = EXIT_FAILED
     return code
 
@@ -298,7 +214,7 @@ def cmd_render(ns: argparse.Namespace) -> int:
 
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     with _session(ns) as session:
-        mark = _Mark.of(session)
+        mark = Mark.of(session)
         try:
             if ns.result is not None:
                 raw = _json_arg(ns.result, "--result")
@@ -308,20 +224,20 @@ def cmd_render(ns: argparse.Namespace) -> int:
             else:
                 result = session.call(ns.api, args)
         except WxReplayError as e:
-            _explain_failure(ns, session, mark, e)
+            explain_failure(ns, session, mark, e)
             raise
-        _report(logs=result.logs, findings=result.findings)
+        report(logs=result.logs, findings=result.findings)
         if ns.verbose:
-            _print_events(result.host_events)
-        mark = _Mark.of(session)
+            print_events(result.host_events)
+        mark = Mark.of(session)
         try:
             card = session.render(result)
         except WxReplayError as e:
-            _explain_failure(ns, session, mark, e)
+            explain_failure(ns, session, mark, e)
             raise
-        _report(logs=session.logs[mark.logs :], findings=card.findings)
+        report(logs=session.logs[mark.logs :], findings=card.findings)
         if ns.verbose:
-            _print_events(session.events[mark.events :])
+            print_events(session.events[mark.events :])
         if ns.html:
             Path(ns.html).write_text(card.html(dark=ns.dark), encoding="utf-8")
             print(f"wxreplay: wrote {ns.html}", file=sys.stderr)
