@@ -495,9 +495,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
             except WxReplayError as e:
                 print(f"wxreplay: error: {e}", file=sys.stderr)
-                note = getattr(ns, "failure_note", None)
-                if note:
-                    print(f"wxreplay: {note}", file=sys.stderr)
                 return EXIT_FAILED
     except UsageError as e:  # [tool.wxreplay.redact] itself is invalid
         print(f"wxreplay: error: {e}", file=sys.stderr)

@@ -52,8 +52,8 @@ def explain_failure(ns: argparse.Namespace, session: Any, mark: Mark, error: WxR
     """What the skill did in a step that failed (a JS error, a timeout, a card that did not render).
 
     Its console lines and findings are printed as for a result; with ``-v`` also its wx host calls
-    (a cloud function nothing scripts, a failed ``wx.request``). Without ``-v``, ``ns.failure_note``
-    says what ``-v`` would add; it is printed under the failure line.
+    (a cloud function nothing scripts, a failed ``wx.request``). Without ``-v``, a line says what
+    ``-v`` would add, right above the failure line the caller prints.
     """
     events = session.events[mark.events :]
     findings = session.findings[mark.findings :]
@@ -63,8 +63,8 @@ def explain_failure(ns: argparse.Namespace, session: Any, mark: Mark, error: WxR
     cloud_hints(session, events)
     if ns.verbose:
         print_events(events)
-    elif events:
-        ns.failure_note = more_with_v(len(events), "made before the failure")
+    elif events:  # printed just above the error, so the error's own "fix:" line stays the last one
+        print(f"wxreplay: {more_with_v(len(events), 'made before the failure below')}", file=sys.stderr)
 
 
 def more_with_v(n: int, which: str) -> str:

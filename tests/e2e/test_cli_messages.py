@@ -130,7 +130,9 @@ def test_a_throw_without_v_prints_console_and_findings_and_says_what_v_adds(caps
     assert "console.info: [ai-mode] syncing the cart of <redacted:phone-number#1>" in err
     assert "[host]" in err and "'syncCart'" in err  # the finding: nothing scripts the cloud function
     assert "wx.cloud.callFunction {" not in err  # the host calls themselves: only with -v
-    assert err.rstrip().endswith("wxreplay: -v shows the 2 wx host calls made before the failure, with their outcomes")
+    lines = err.splitlines()
+    error = next(i for i, ln in enumerate(lines) if ln.startswith("wxreplay: error:"))
+    assert lines[error - 1] == "wxreplay: -v shows the 2 wx host calls made before the failure below, with their outcomes"
     assert PHONE not in err
 
 
@@ -169,7 +171,9 @@ def test_a_card_failure_without_v_says_what_v_adds(capsys: pytest.CaptureFixture
     code, _, err = cli(capsys, "render", WILD, "showCart")
     assert code == 1
     assert "console.info: [cart] attached, stored cart: " in err
-    assert err.rstrip().endswith("wxreplay: -v shows the wx host call made before the failure, with its outcome")
+    lines = err.splitlines()
+    error = next(i for i, ln in enumerate(lines) if ln.startswith("wxreplay: error:"))
+    assert lines[error - 1] == "wxreplay: -v shows the wx host call made before the failure below, with its outcome"
 
 
 # ---- connection failures -----------------------------------------------------------------------------
