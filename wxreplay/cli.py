@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -13,12 +14,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wxreplay.cli_failure import Mark, cloud_hints, explain_failure, more_with_v, print_events, report
 from wxreplay.errors import ArgumentsError, ProjectError, UnknownApiError, UsageError, WxReplayError
 
 if TYPE_CHECKING:
     import httpx
 
     from wxreplay.cassette.recorder import Cassette
+    from wxreplay.scenario.model import DeviceSetup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -99,48 +102,81 @@ def _save(cassette: Cassette | None) -> None:
             print(f"wxreplay: recorded {n} new entr{'y' if n == 1 else 'ies'} into {cassette.path}", file=sys.stderr)
 
 
+def _device_setup(ns: argparse.Namespace) -> DeviceSetup:
+    """The device of ``call`` / ``render``: ``--device`` (JSON or @file), with ``--storage`` / ``--payment``.
+
+    ``--storage`` and ``--payment`` are shorthands for the ``storage`` and ``payments`` keys of the
+    device description; giving one of them and the same key in ``--device`` is a usage error (two
+    answers to one question), anything else combines.
+    """
+    from wxreplay.device_setup import parse_device_option
+    from wxreplay.scenario.model import DeviceSetup
+
+    setup = parse_device_option(ns.device) if ns.device is not None else DeviceSetup()
+    if ns.storage is not None:
+        storage = _json_arg(ns.storage, "--storage")
+        if not isinstance(storage, dict):
+            raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
+        if setup.storage:
+            raise UsageError(
+                "--storage and the `storage` key of --device both set the device storage",
+                hint="give the storage in one place: drop --storage, or the `storage` key of --device",
+            )
+        setup = dataclasses.replace(setup, storage=storage)
+    if ns.payment:
+        if setup.payments:
+            raise UsageError(
+                "--payment and the `payments` key of --device both script wx.requestPayment",
+                hint="give the payment outcomes in one place: drop --payment, or the `payments` key of --device",
+            )
+        setup = dataclasses.replace(setup, payments=tuple(ns.payment))
+    return setup
+
+
+def _script_line(ns: argparse.Namespace, setup: DeviceSetup) -> Callable[[str], str]:
+    """Where the command line scripts host API ``name`` (for a stale-cassette message)."""
+    device = f"--device {ns.device}" if ns.device is not None and ns.device.startswith("@") else "--device"
+
+    def where(name: str) -> str:
+        if name == "requestPayment" and ns.payment:
+            return "the command line: " + " ".join(f"--payment {p}" for p in ns.payment)
+        if name == "requestPayment" and setup.payments:
+            return f"the command line: {device}, its `payments` key"
+        if ns.device is not None:
+            return f"the command line: {device} (the default device for what it does not set)"
+        if name == "requestPayment":
+            return "the command line: no --payment (every payment succeeds)"
+        return "the default device (the command gives no --device)"
+
+    return where
+
+
 @contextlib.contextmanager
 def _session(ns: argparse.Namespace) -> Iterator[Any]:
     """The session ``call`` and ``render`` share: project, device, transport, cassette, limits.
 
     The cassette is saved only when the command got through without an error.
     """
-    from wxreplay.host.device import Device
+    from wxreplay.device_setup import build_device
     from wxreplay.project import Project
     from wxreplay.session import Session, SessionLimits
 
-    storage = _json_arg(ns.storage, "--storage") if ns.storage is not None else {}
-    if not isinstance(storage, dict):
-        raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
+    setup = _device_setup(ns)  # a bad device description is a usage error before anything loads
     project = Project.load(ns.project)
     transport, cassette = _wx_request_plumbing(ns)
-    device = Device(storage=storage, payments=list(ns.payment or []))
     if cassette is not None:
-        given = " ".join(f"--payment {p}" for p in ns.payment or []) or "no --payment (every payment succeeds)"
-        cassette.script_line = lambda name: (
-            f"the command line: {given}"
-            if name == "requestPayment"
-            else "the default device (the command scripts no other host API)"
-        )
+        cassette.script_line = _script_line(ns, setup)
     with Session(
         project,
         ns.skill,
-        device=device,
+        device=build_device(setup),
         transport=transport,
         cassette=cassette,
         limits=SessionLimits(wall_timeout_s=ns.wall_timeout),
     ) as session:
-        _report(findings=session.findings)
+        report(findings=session.findings)
         yield session
     _save(cassette)
-
-
-def _report(*, logs: Any = (), findings: Any = ()) -> None:
-    """Console output and findings go to stderr, so stdout stays the command's result."""
-    for line in logs:
-        print(f"console.{line.level}: {line.text}", file=sys.stderr)
-    for f in findings:
-        print(f"wxreplay: {f}", file=sys.stderr)
 
 
 def cmd_call(ns: argparse.Namespace) -> int:
@@ -148,20 +184,26 @@ def cmd_call(ns: argparse.Namespace) -> int:
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     code = EXIT_OK
     with _session(ns) as session:
-        result = session.call(ns.api, args)
-        _report(logs=result.logs)
+        mark = Mark.of(session)
+        try:
+            result = session.call(ns.api, args)
+        except WxReplayError as e:
+            explain_failure(ns, session, mark, e)
+            raise
+        report(logs=result.logs)
         if ns.verbose:
-            for ev in result.host_events:
-                args_text, outcome_text = json.dumps(ev.args, ensure_ascii=False), json.dumps(ev.outcome, ensure_ascii=False)
-                print(f"wx.{ev.name} {args_text} -> {outcome_text}", file=sys.stderr)
-        _report(findings=result.findings)
+            print_events(result.host_events)
+        report(findings=result.findings)
         out = result.to_dict()
         out.pop("findings", None)
         if ns.show_storage:
             out["storage"] = session.device.get_storage()
         print(json.dumps(out, ensure_ascii=False, indent=2))
         if result.is_error:
+            cloud_hints(session, result.host_events)
             print(f"wxreplay: {ns.api} returned isError: {result.text}", file=sys.stderr)
+            if not ns.verbose and result.host_events:
+                print(f"wxreplay: {more_with_v(len(result.host_events), 'it made')}", file=sys.stderr)
             code = EXIT_FAILED
     return code
 
@@ -172,17 +214,30 @@ def cmd_render(ns: argparse.Namespace) -> int:
 
     args = _json_arg(ns.args, "--args") if ns.args is not None else {}
     with _session(ns) as session:
-        if ns.result is not None:
-            raw = _json_arg(ns.result, "--result")
-            decl = session.skill.api(ns.api)
-            raw, found = check_result(decl, raw, mcp_file=None)
-            result = CallResult.from_raw(decl, ns.api, args, raw, session_id=session.session_id, virtual_ms=0, findings=found)
-        else:
-            result = session.call(ns.api, args)
-        _report(logs=result.logs, findings=result.findings)
-        seen = len(session.logs)
-        card = session.render(result)
-        _report(logs=session.logs[seen:], findings=card.findings)
+        mark = Mark.of(session)
+        try:
+            if ns.result is not None:
+                raw = _json_arg(ns.result, "--result")
+                decl = session.skill.api(ns.api)
+                raw, found = check_result(decl, raw, mcp_file=None)
+                result = CallResult.from_raw(decl, ns.api, args, raw, session_id=session.session_id, virtual_ms=0, findings=found)
+            else:
+                result = session.call(ns.api, args)
+        except WxReplayError as e:
+            explain_failure(ns, session, mark, e)
+            raise
+        report(logs=result.logs, findings=result.findings)
+        if ns.verbose:
+            print_events(result.host_events)
+        mark = Mark.of(session)
+        try:
+            card = session.render(result)
+        except WxReplayError as e:
+            explain_failure(ns, session, mark, e)
+            raise
+        report(logs=session.logs[mark.logs :], findings=card.findings)
+        if ns.verbose:
+            print_events(session.events[mark.events :])
         if ns.html:
             Path(ns.html).write_text(card.html(dark=ns.dark), encoding="utf-8")
             print(f"wxreplay: wrote {ns.html}", file=sys.stderr)
@@ -200,12 +255,18 @@ def cmd_render(ns: argparse.Namespace) -> int:
 
 def _session_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skill", help="skill name when the project has several")
-    p.add_argument("--storage", help="initial device storage as a JSON object")
+    p.add_argument(
+        "--device",
+        metavar="JSON|@FILE",
+        help="the simulated device, with the keys of a scenario's device: (cloud functions and database, location, "
+        "login, phone_number, payments, storage, system ...), as JSON or @file.yaml",
+    )
+    p.add_argument("--storage", help="initial device storage as a JSON object (or the `storage` key of --device)")
     p.add_argument(
         "--payment",
         action="append",
         choices=["success", "cancel", "fail"],
-        help="outcome of the next wx.requestPayment (repeatable; default success)",
+        help="outcome of the next wx.requestPayment (repeatable; default success; or the `payments` key of --device)",
     )
     p.add_argument("--app", help="serve wx.request from an in-process WSGI app: path/to/app.py:factory")
     p.add_argument("--wall-timeout", type=float, default=5.0, help="real seconds one step may run (default 5)")
@@ -369,7 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--args", help="arguments as a JSON object (default {})")
     _session_options(call)
     call.add_argument("--show-storage", action="store_true", help="include the device storage after the call")
-    call.add_argument("-v", "--verbose", action="store_true", help="print every wx host call on stderr")
+    call.add_argument(
+        "-v", "--verbose", action="store_true", help="print every wx host call on stderr (on a failure too, with its outcome)"
+    )
     call.set_defaults(func=cmd_call)
 
     render = sub.add_parser("render", help="render an API's card and print its tree", description=cmd_render.__doc__)
@@ -385,6 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--html", metavar="FILE", help="write the card as a standalone HTML page")
     render.add_argument("--png", metavar="FILE", help="write a screenshot of the card (needs Chromium)")
     render.add_argument("--dark", action="store_true", help="dark mode for --html / --png")
+    render.add_argument(
+        "-v", "--verbose", action="store_true", help="print every wx host call on stderr (on a failure too, with its outcome)"
+    )
     render.set_defaults(func=cmd_render)
 
     describe = sub.add_parser("describe", help="show the skills, APIs and cards of a project", description=cmd_describe.__doc__)

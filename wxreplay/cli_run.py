@@ -27,7 +27,7 @@ from wxreplay.shard import Shard
 
 if TYPE_CHECKING:  # the engine is imported when a run starts: `wxreplay --help` stays fast
     from wxreplay.runner import RunOptions
-    from wxreplay.scenario import Scenario
+    from wxreplay.scenario import DeviceSetup, Scenario
     from wxreplay.transcript import Transcript
 
 __all__ = ["add_record_option", "add_run_arguments", "add_scenario_options", "run_command"]
@@ -72,9 +72,9 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     add_scenario_options(run)
     run.add_argument(
         "--device",
-        metavar="JSON",
+        metavar="JSON|@FILE",
         help="device defaults under every scenario's own device: (same keys), "
-        'as JSON, e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\'',
+        'as JSON, e.g. \'{"timezone": "Asia/Shanghai", "seed": 7}\', or @file.yaml',
     )
     run.add_argument("-k", metavar="EXPRESSION", dest="keyword", help="only scenarios matching it, as pytest -k")
     run.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure or error, as pytest -x")
@@ -117,12 +117,17 @@ class _Tally:
 
 def _options(ns: argparse.Namespace, config: RootConfig, suffix: str) -> RunOptions:
     """Command-line options over the inifile's ``wxreplay_*`` keys (as the plugin reads them)."""
+    from wxreplay.device_setup import parse_device_option
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import parse_device
 
     device_text = ns.device if ns.device else config.value("device")
+    device: DeviceSetup | None
     try:
-        device = parse_device(str(device_text), file="--device" if ns.device else str(config.inifile)) if device_text else None
+        if ns.device:  # JSON or @file.yaml, as for wxreplay call / render
+            device = parse_device_option(ns.device)
+        else:
+            device = parse_device(str(device_text), file=str(config.inifile)) if device_text else None
     except ScenarioError as e:
         raise UsageError(str(e)) from None
     record = ns.record or config.value("record")

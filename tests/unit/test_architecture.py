@@ -67,7 +67,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"prune": ("wxreplay.prune",)},  # replays scenarios to find unused recordings
     {"facade": ("wxreplay",)},
     {
-        "cli": ("wxreplay.cli", "wxreplay.cli_run"),
+        "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure"),
         "plugin": (
             "wxreplay.plugin",
             "wxreplay.plugin_items",

@@ -177,7 +177,12 @@ def test_create_skill_path_mismatch(make_project: Callable[..., Project], standa
     with Session(project) as s:
         found = [f for f in s.findings if f.code == "createSkill-path"]
         assert len(found) == 1 and found[0].level == level
-        assert 'createSkill("skills/Probe") differs from app.json agent.skills[].path "skills/probe"' in found[0].message
+        if standalone:  # no app.json lists the skill: the message names the directory's own path, not app.json's
+            assert 'createSkill("skills/Probe") differs from "skills/probe", the path of this skill directory' in found[0].message
+            assert "no app.json lists the skill" in found[0].message
+            assert "differs from app.json" not in found[0].message
+        else:
+            assert 'createSkill("skills/Probe") differs from app.json agent.skills[].path "skills/probe"' in found[0].message
         assert s.call("a").is_error is False  # the mismatch is reported, the API still runs
 
 

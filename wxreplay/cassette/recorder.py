@@ -293,19 +293,36 @@ class Cassette:
         """The error for a request the live service did not answer while recording (connection, DNS, timeout)."""
         shown = self._shown(live)["request"]
         service = f"{shown['scheme']}://{shown['host']}"
-        target = shown["host"]  # host[:port], the form device.network takes
+        start = f"start the service at {service} (is it running?), then record again"
         if isinstance(error, httpx.TimeoutException):
-            what = "timed out"
+            what, hint = "timed out", start
         elif isinstance(error, httpx.ConnectError):
-            what = "could not connect (connection refused, or the host name does not resolve)"
+            from wxreplay.host.netfail import connect_failure  # here: this method's own helper
+
+            failure = connect_failure(error, httpx.URL(service))
+            what = f"could not connect: {failure.what()}"
+            if failure.kind == "dns":
+                hint = (
+                    f"check the host name {failure.host} in the skill's URL; if it is right, record where it resolves "
+                    "(network access, VPN); replaying the cassette afterwards needs no network"
+                )
+            elif failure.local:
+                hint = start
+            else:
+                hint = (
+                    f"{failure.host} is an internet host: record where it is reachable (network access, VPN, proxy)"
+                    + (f"; is the service at {failure.netloc} running?" if failure.kind == "refused" else "")
+                    + "; replaying the cassette afterwards needs no network"
+                )
         else:
-            what = f"failed ({type(error).__name__})"
+            what, hint = f"failed ({type(error).__name__})", start
         err = RecordingError(
             f"recording failed: {shown['method']} {model.url_of(shown)} {what}; the service at {service} gave no "
             f"answer, so there is nothing true to record and the cassette is not saved",
             file=str(self.path),
-            hint=f"start the service at {service} (is it running? is the host name right?), then record again; "
-            f"if the scenario tests the skill with this service down, script it: device: network: {{refused: [{target}]}}",
+            # A scenario that means to test the service being down scripts it instead of recording it.
+            hint=f"{hint}; if the scenario tests the skill with this service down, script it: "
+            f"device: network: {{refused: [{shown['host']}]}}",
         )
         self.problems.append(err)
         return err

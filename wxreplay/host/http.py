@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from wxreplay.host.base import HostCall, HostOutcome
+from wxreplay.host.netfail import connect_failure
 from wxreplay.network import network_transport
 
 
@@ -52,11 +53,11 @@ class HttpHandler:
         except httpx.TimeoutException:
             return HostOutcome.fail("request", "timeout", diagnostic=f"wx.request {method} {url} timed out after {timeout:g} s")
         except httpx.ConnectError as e:
+            # The skill sees the client's errMsg whatever the cause; the diagnostic says which it was.
             return HostOutcome.fail(
                 "request",
                 "errcode:-102 cronet_error_code:-102 error_msg:net::ERR_CONNECTION_REFUSED",
-                diagnostic=f"wx.request {method} {url} could not connect ({e}); is the service at "
-                f"{httpx.URL(url).host}:{httpx.URL(url).port or ''} running?",
+                diagnostic=connect_diagnostic(method, url, e),
             )
         except httpx.HTTPError as e:
             return HostOutcome.fail("request", str(e) or type(e).__name__, diagnostic=f"wx.request {method} {url} failed: {e!r}")
@@ -73,6 +74,27 @@ class HttpHandler:
             chunks.append(chunk)
         resp._content = b"".join(chunks)  # what resp.read() would have set
         return False
+
+
+def connect_diagnostic(method: str, url: str, error: httpx.ConnectError) -> str:
+    """What a ``wx.request`` that could not connect (no cassette answering it) tells the user.
+
+    A local host (this machine, a private network) is a service to start; an internet host is a
+    third party that tests replay from a cassette rather than reach.
+    """
+    failure = connect_failure(error, httpx.URL(url))
+    head = f"wx.request {method} {url} could not connect: {failure.what()}"
+    if failure.local:
+        if failure.kind == "dns":
+            return f"{head}; check the host name in the skill's URL"
+        return f"{head}; is the service at {failure.netloc} running?"
+    running = f"; is the service at {failure.netloc} running?" if failure.kind == "refused" else ""
+    return (
+        f"{head}{running}. {failure.host} is an internet host: tests do not reach it, they replay its answers "
+        "from a cassette: `wxreplay call|render ... --cassette FILE` (record FILE once, where the host is "
+        "reachable, by adding `--record once`), or a scenario's cassette (`wxreplay run` replays it, "
+        "`wxreplay run --record once` records it)"
+    )
 
 
 _PLACEHOLDER_HASH_RE = re.compile(r"(<redacted:[A-Za-z0-9_.-]+)#(\d+>)")

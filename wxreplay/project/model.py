@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,9 @@ class Project:
         given = Path(path)
         target = given.resolve()
         if not target.exists():
+            dangling = _dangling_link(given)
+            if dangling is not None:
+                raise dangling
             raise ProjectError(
                 f"no such file or directory: {given}",
                 hint="pass the folder that contains app.json, or a skill folder containing mcp.json",
@@ -82,6 +86,9 @@ class Project:
             return cls._load_app(app_root)
         if any((target / marker).is_file() for marker in _SKILL_MARKERS):
             return cls._load_skill_dir(target)
+        dangling = _dangling_marker(given)
+        if dangling is not None:
+            raise dangling
         raise ProjectError(
             f"{given} is neither a Mini Program project nor a skill directory",
             hint="pass the folder that contains app.json, or a skill folder with SKILL.md, index.js and mcp.json",
@@ -230,6 +237,31 @@ class Project:
             "subpackages": [{"root": sp.root, "independent": sp.independent, "pages": list(sp.pages)} for sp in self.subpackages],
             "skills": [_describe_skill(skill) for skill in self.skills],
         }
+
+
+def _dangling_link(link: Path) -> ProjectError | None:
+    """The error for ``link`` when it is a symbolic link whose target does not exist, else None."""
+    if not link.is_symlink() or link.exists():
+        return None
+    try:
+        points_to = os.readlink(link)
+    except OSError:  # pragma: no cover (a link that vanished between the two calls)
+        return None
+    resolved = link.parent / points_to
+    shown = points_to if os.path.isabs(points_to) else f"{points_to} (that is {os.path.normpath(resolved)})"
+    return ProjectError(
+        f"{link} is a dangling symbolic link: it points to {shown}, which does not exist",
+        hint=f"restore {os.path.normpath(resolved)}, or replace the link with the file itself",
+    )
+
+
+def _dangling_marker(directory: Path) -> ProjectError | None:
+    """The error for a project or skill file in ``directory`` that is a dangling link (``app.json`` first)."""
+    for name in ("app.json", "project.config.json", *_SKILL_MARKERS):
+        found = _dangling_link(directory / name)
+        if found is not None:
+            return found
+    return None
 
 
 def _describe_skill(skill: Skill) -> dict[str, Any]:

@@ -26,6 +26,25 @@ _BY_KIND = {
     ContextKind.DYNAMIC: ("card_context.js",),
 }
 WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
+# getApp() in a skill: undefined, as on the device (an independent subpackage loads without the main
+# package's app.js, so there is no App instance). The finding names the caller's file and line (its
+# frame in a stack taken with the Error captured before skill code runs) and says what to do instead.
+_GET_APP_JS = (
+    "globalThis.getApp = (function (E) { return function getApp(o) {"
+    " var at = null;"
+    " try { var st = String(new E().stack).split('\\n');"
+    "  for (var i = 2; i < st.length && !at; i++) {"
+    "   var m = /\\(?([^()\\s]+):(\\d+):(\\d+)\\)?$/.exec(st[i].trim());"
+    "   if (m && m[1].indexOf('<') !== 0) at = { file: m[1], line: +m[2], column: +m[3] }; } } catch (e) { at = null; }"
+    " var extra = { hint: 'keep shared state in wx storage (wx.setStorageSync / wx.getStorageSync) or in a module"
+    " inside the subpackage (such as skills/_shared/);"
+    " getApp({ allowDefault: true }) gives an empty object instead of undefined' };"
+    " if (at) { extra.file = at.file; extra.line = at.line; extra.column = at.column; }"
+    " __wr.finding('getApp', 'getApp() returns undefined here, as on the device: a skill runs in an independent"
+    " subpackage, loaded without the main package\\'s app.js, so there is no App instance (nor its globalData)', extra);"
+    " return o && o.allowDefault ? {} : undefined; }; })(Error);"
+)
+
 _OUTPUT_KEYS = ("effects", "logs", "events", "storageOps", "findings", "finished", "now", "nextTimer")
 
 
@@ -107,9 +126,7 @@ class ExecutionContext:
             f"__wr.init({json.dumps(config, ensure_ascii=False)});"
             # Cards get a synchronous wx.createMapContext (a recorded MapContext stub).
             + ("globalThis.wx = __wr.buildWx(__wr.cardWxExtensions());" if card else "globalThis.wx = __wr.buildWx();")
-            + "globalThis.getApp = function (o) { __wr.finding('getApp', "
-            "'getApp() returns undefined in an independent subpackage; keep shared state in storage'); "
-            "return o && o.allowDefault ? {} : undefined; };"
+            + _GET_APP_JS
         )
         if self.kind is ContextKind.API:
             setup += "wx.modelContext = __wr.buildModelContext();"

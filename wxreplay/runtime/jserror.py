@@ -7,10 +7,11 @@ syntax error is) and only choose their own error class and hints.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from wxreplay.findings import Finding
 from wxreplay.jsstack import clean_stack, user_frame
 from wxreplay.runtime.context import ExecutionContext
 
@@ -91,6 +92,22 @@ async def tamper_note(ctx: ExecutionContext) -> str:
     """A line to add to an error from ``ctx`` when skill code replaced built-ins (they may be the cause)."""
     replaced = await ctx.tampered()
     return f"\n  note: {replaced_message(replaced)}" if replaced else ""
+
+
+def get_app_note(message: str, findings: Iterable[Finding]) -> tuple[str, str | None]:
+    """A line to add to a JS error that reads a property of ``undefined`` after ``getApp()`` returned it.
+
+    The ``getApp`` finding of the same step says where and why (a skill has no App instance, on
+    the device too); the error itself is what the scenario report and the CLI show, so it says so
+    too. Returns ``(note, hint)``, both empty when no ``getApp()`` ran in this step.
+    """
+    if "undefined" not in message:
+        return "", None
+    for f in findings:
+        if f.code == "getApp":
+            where = f" at {f.where}" if f.where else ""
+            return f"\n  note: getApp() returned undefined{where} in this step: {f.message}", f.hint
+    return "", None
 
 
 def indent_stack(text: str) -> str:

@@ -39,7 +39,14 @@ from wxreplay.project import Project, Skill
 from wxreplay.result import HostEvent, LogLine
 from wxreplay.runtime.context import BridgeBroken, ExecutionContext
 from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
-from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, read_js_error, replaced_message, tamper_note
+from wxreplay.runtime.jserror import (
+    SYNTAX_HINT,
+    WX_MISSING_HINT,
+    get_app_note,
+    read_js_error,
+    replaced_message,
+    tamper_note,
+)
 
 T = TypeVar("T")
 
@@ -535,6 +542,11 @@ class Runtime:
                     level="error" if level == "error" else "warning",
                     api=f.get("apiName") or trace.api,
                     context=f.get("context"),
+                    # Where the skill's code did it, when the JS side could tell (getApp()).
+                    file=f.get("file") if isinstance(f.get("file"), str) else None,
+                    line=f.get("line") if isinstance(f.get("line"), int) else None,
+                    column=f.get("column") if isinstance(f.get("column"), int) else None,
+                    hint=f.get("hint") if isinstance(f.get("hint"), str) else None,
                 )
             )
         for rec in out["finished"]:
@@ -601,8 +613,10 @@ class Runtime:
             hint = WX_MISSING_HINT
         prefix = "while " + what if api_name is None else f"{api_name} threw"
         frame = rec.frame
+        get_app, get_app_hint = get_app_note(rec.message, self.trace.findings)
+        hint = hint or get_app_hint
         return cls(
-            f"{prefix}: {rec.message}" + rec.stack_suffix + await tamper_note(ctx),
+            f"{prefix}: {rec.message}" + rec.stack_suffix + get_app + await tamper_note(ctx),
             **api_kw,
             file=frame[0] if frame else None,
             line=frame[1] if frame else None,

@@ -18,7 +18,12 @@
   function createSkill(path) {
     const cfg = wr.cfg();
     if (path !== cfg.skillPath) {
-      wr.finding('createSkill-path', 'createSkill("' + path + '") differs from app.json agent.skills[].path "' + cfg.skillPath + '"; the platform requires them to be equal', { level: cfg.standalone ? 'warning' : 'error' });
+      if (cfg.standalone) {
+        // Run as a skill directory: no app.json lists the skill, so there is no agent.skills[].path to name.
+        wr.finding('createSkill-path', 'createSkill("' + path + '") differs from "' + cfg.skillPath + '", the path of this skill directory (its parent folder and its own name: no app.json lists the skill); on the device createSkill() must get the skill\'s agent.skills[].path in the app.json that ships it: rename the folder or change the argument so they agree', { level: 'warning' });
+      } else {
+        wr.finding('createSkill-path', 'createSkill("' + path + '") differs from app.json agent.skills[].path "' + cfg.skillPath + '"; the platform requires them to be equal', { level: 'error' });
+      }
     }
     const skill = { path, middlewares: [] };
     const api = {

@@ -45,7 +45,8 @@
     if (joined === null) throw notDefined(request, request, 'the path climbs above the project root');
     if (!inside(joined)) {
       throw notDefined(joined, request, 'it resolves outside the independent subpackage root "' + root +
-        '/"; a skill may only require files inside it, such as ' + root + '/_shared/');
+        '/"; this fails on the device too: the subpackage is loaded on its own, without the main package\'s files, ' +
+        'so a skill may only require files inside it: copy the file into ' + root + '/_shared/ and require it from there');
     }
     for (const c of candidates(joined)) if (Object.prototype.hasOwnProperty.call(sources, c)) return c;
     // Bare names may also live in the subpackage's miniprogram_npm folder.
