@@ -45,6 +45,8 @@ _NOUNS = {"record": "record mode", "outcome": "payment outcome"}  # "unknown rec
 _ENUM_HINTS = {
     "record": "none replays only; once records a missing cassette; new_episodes adds what is new; all re-records",
     "session": "new: the runtime ended and a fresh session starts; same: it kept running",
+    "kind": "unknown_api / arguments: the platform rejects the call; js: JavaScript threw; render: the card's template "
+    "failed; message: the platform rejects the card's message; card: e.g. nothing handles the tap",
 }
 _PLACES = {
     "call": "a call step",

@@ -73,17 +73,17 @@ def recorded_host_names() -> tuple[str, ...]:
 def _host_call_hint(name: str, known: tuple[str, ...]) -> str:
     """The fix for an unknown ``host_calls`` name: the recorded name it most likely means."""
     # `cloud.database().collection('orders').get()` is written as code: its calls are recorded under
-    # the longest known dotted prefix (cloud.database), so name that.
+    # the longest known dotted prefix (cloud.database), so name that; a typo gets a did-you-mean.
     dotted, before = name, ""
     while dotted != before:  # innermost calls first: `where(_.gt(1))`
         before, dotted = dotted, re.sub(r"\([^()]*\)", "", dotted)
     dotted = dotted.strip(".")
     parts = dotted.split(".")
-    for n in range(len(parts) - 1, 0, -1):
-        prefix = ".".join(parts[:n])
-        if prefix in known and prefix != dotted:
-            return f"the runtime records these calls as {prefix!r}: write {prefix}"
+    prefixes = [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+    prefix = next((p for p in prefixes if p in known), None)
     close = did_you_mean(dotted, known)
+    if prefix is not None and ("(" in name or close is None):
+        return f"the runtime records these calls as {prefix!r}: write {prefix}"
     if close:
         return f"did you mean {close!r}?"
     return (
