@@ -35,6 +35,7 @@ from wxreplay.expect import MISSING, Difference, codes, contains, host_calls, jo
 from wxreplay.findings import Finding
 from wxreplay.result import CallResult
 from wxreplay.scenario import CardCheck, ErrorCheck, Expect, MessageCheck, component_name
+from wxreplay.tap_target import AMBIGUOUS_TAP
 from wxreplay.transcript import StepRecord
 
 __all__ = [
@@ -258,10 +259,12 @@ def judge_findings(
         for f in bad
     ]
     kind = "finding" if strict and any(f.get("level") != "error" for f in bad) else "error finding"
+    found_codes = sorted({str(f.get("code")) for f in bad})
+    fix = "fix the skill, or state the codes the step should report: expect: {findings: [" + ", ".join(found_codes) + "]}"
+    if found_codes == [AMBIGUOUS_TAP]:  # the scenario's choice, not the skill's bug
+        fix = "say which node: add index: N to the tap (the finding lists the candidates in order) or tap by selector:"
     raise cursor.failure(
         f"{what} reported {len(bad)} {kind}{'s' if len(bad) != 1 else ''}" + (" (strict)" if strict else ""),
         differences=diffs,
-        fix="fix the skill, or state the codes the step should report: expect: {findings: ["
-        + ", ".join(sorted({str(f.get("code")) for f in bad}))
-        + "]}",
+        fix=fix,
     )

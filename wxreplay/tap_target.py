@@ -71,9 +71,8 @@ def ambiguity(candidates: list[CardNode], text: str, *, card: str, api: str | No
     more = f"; … {len(tied) - _SHOWN} more" if len(tied) > _SHOWN else ""
     return Finding(
         AMBIGUOUS_TAP,
-        f"the tap on {text!r} could mean {len(tied)} tappable nodes of the {card} card that {how}; it took #0: "
-        f"{listed}{more}. Say which: add index: N to the tap (0-based, in this order), or tap by selector: "
-        "(with index: for the n-th match)",
+        f"the tap on {text!r} could mean {len(tied)} tappable nodes of the {card} card that {how}, and took #0; "
+        f"say which with index: N (0-based, in this order) or selector: — {listed}{more}",
         api=api,
         context=context,
     )

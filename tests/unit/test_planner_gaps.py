@@ -133,9 +133,9 @@ def test_a_text_tap_matching_several_nodes_warns_with_the_candidates(tmp_path: P
     (found,) = run.transcript.turns[1].steps[0].findings
     assert found["code"] == "ambiguous-tap" and found["level"] == "warning"
     assert found["message"] == (
-        "the tap on '拿铁' could mean 2 tappable nodes of the menu card that have exactly this text; it took #0: "
-        '#0 text.name "拿铁" (line 4); #1 text.name "拿铁" (line 4). Say which: add index: N to the tap (0-based, in '
-        "this order), or tap by selector: (with index: for the n-th match)"
+        "the tap on '拿铁' could mean 2 tappable nodes of the menu card that have exactly this text, and took #0; "
+        'say which with index: N (0-based, in this order) or selector: — #0 text.name "拿铁" (line 4); '
+        '#1 text.name "拿铁" (line 4)'
     )
     f = pay_support.fails(tmp_path, MENU + "  - tap: 拿铁\n    plan:\n      - call: createOrder\n", strict=True)
     assert "ambiguous-tap" in f.render() and "(strict)" in f.reason
