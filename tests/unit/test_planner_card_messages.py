@@ -234,6 +234,11 @@ def test_tap_candidates_moved_with_its_name_kept() -> None:
             ":13:15:",
         ),
         (
+            ORDER.removeprefix("\nturns:\n") + "  - message: pay-card\n    expect: {message: false}\n",
+            "a message turn takes a message the card sent, so `message: false` can never hold here",
+            ":11:23:",
+        ),
+        (
             ORDER.removeprefix("\nturns:\n") + "  - message: {card: pay-card, api: createOrder}\n",
             "message",
             ":10:",

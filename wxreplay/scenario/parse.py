@@ -323,18 +323,23 @@ class _Builder:
             )
         if "expect" in data:
             kw["expect"] = self.expect(data["expect"], (*at, "expect"), "message")
+            if kw["expect"].message is not None and not kw["expect"].message.sent:
+                self.fail(
+                    "a message turn takes a message the card sent, so `message: false` can never hold here",
+                    (*at, "expect", "message"),
+                    hint="to check that a card sends nothing while rendering, write expect: {message: false} on its render step",
+                )
         if "plan" in data:
             kw["plan"] = self.plan(data["plan"], (*at, "plan"))
-            self.check_tap_plan(kw.get("expect"), kw["plan"], at, what="this turn takes a message")
+            self.check_tap_plan(kw.get("expect"), kw["plan"], at)
         return MessageTurn(source=self.src(at), **kw)
 
-    def check_tap_plan(self, expect: Expect | None, plan: tuple[Step, ...], at: YamlPath, *, what: str = "") -> None:
+    def check_tap_plan(self, expect: Expect | None, plan: tuple[Step, ...], at: YamlPath) -> None:
         message = expect.message if expect else None
         first = plan[0]
         if message is not None and not message.sent:
             self.fail(
-                "`plan` follows the card's upstream message, but `expect` says "
-                + (f"none is sent ({what})" if what else "the tap sends none"),
+                "`plan` follows the card's upstream message, but `expect` says the tap sends none",
                 (*at, "plan"),
                 key=True,
                 hint="remove the plan, or expect the message the card sends",
