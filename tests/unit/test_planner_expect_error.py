@@ -199,6 +199,10 @@ def test_a_card_api_call_the_platform_rejects_is_pinned_and_nothing_answers_it(t
             "`kind` is unknown_api, arguments, js",
         ),
         ("  - user: a\n    plan:\n      - call: throwing\n        expect: {error: {}}\n", "`error`"),
+        (
+            "  - user: a\n    plan:\n      - call: refundOrder\n        expect: {error: x}\n      - render: last\n",
+            "`render: last` shows the card of the latest call, but no API has been called yet",
+        ),
     ],
 )
 def test_misused_expect_error_is_a_located_load_error(tmp_path: Path, body: str, message: str) -> None:

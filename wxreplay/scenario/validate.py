@@ -208,8 +208,9 @@ class _Checker:
         expects_error = isinstance(step, CallStep | RenderStep) and step.expect is not None and step.expect.error is not None
         if isinstance(step, CallStep) and expects_error:
             # The step pins a rejection (an unknown API, arguments against inputSchema): the platform's
-            # answer is the check, so nothing about the call is refused here.
-            self.last_api = step.api
+            # answer is the check, so nothing about the call is refused here. It returns no result, so
+            # `render: last` still means the call before it.
+            pass
         elif isinstance(step, CallStep):
             decl = self.api(step.api, step.source, "call")
             self.last_api = step.api
