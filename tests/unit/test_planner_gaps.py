@@ -108,8 +108,11 @@ def test_every_name_the_runtime_js_records_is_accepted() -> None:
         recorded |= set(re.findall(r"wr\.(?:event|effect)\('([A-Za-z.]+)'", source))
         recorded |= {"modelContext." + n for n in re.findall(r"record\(rec, '([A-Za-z]+)'", source)}
         recorded |= {"cloud." + n for n in re.findall(r"hostCall\('([A-Za-z]+)'", source)}
+        for methods in re.findall(r"const MAP_METHODS = \[([^\]]*)\]", source):  # 'mapContext.' + m
+            recorded |= {"mapContext." + m for m in re.findall(r"'([A-Za-z]+)'", methods)}
     missing = sorted(n for n in recorded if not n.endswith(".") and n not in wx_api_names.recorded_names())
-    assert not missing and {"cloud.init", "cloud.database", "modelContext.sendFollowUpMessage"} <= recorded
+    assert not missing
+    assert {"cloud.init", "cloud.database", "modelContext.sendFollowUpMessage", "mapContext.moveToLocation"} <= recorded
 
 
 # ---- ambiguous text taps -----------------------------------------------------------------------------
