@@ -14,8 +14,10 @@ Matching rules (what a QA engineer can rely on):
 * ``content``, ``facts``, ``actions``, ``card.text`` and ``message.text`` are *contained in*
   checks: each text given must occur in the joined text (facts of one result are joined by
   newlines, a card's text is its text nodes in document order);
-* ``host_calls`` lists wx APIs (``login``, ``request``, ``requestPayment``) that must have been
-  called during the step; ``findings`` lists the finding codes the step must report, exactly (as a
+* ``host_calls`` lists host calls that must have been made during the step, by the dotted name
+  the runtime records (``login``, ``requestPayment``, ``cloud.callFunction``, ``cloud.database``,
+  ``modelContext.sendFollowUpMessage``); a namespace (``cloud``, ``modelContext``) matches any
+  call below it; ``findings`` lists the finding codes the step must report, exactly (as a
   set); ``findings: []`` means none at all.
 """
 
@@ -170,12 +172,17 @@ def codes(expected: Iterable[str], found: Iterable[Mapping[str, Any]], path: str
     return [] if want == got else [Difference(path, want, got)]
 
 
+def host_call_matches(name: str, called: str) -> bool:
+    """Whether the recorded host call ``called`` is ``name`` or lies in the namespace ``name`` (``cloud``)."""
+    return called == name or called.startswith(name + ".")
+
+
 def host_calls(expected: Iterable[str], called: Sequence[str], path: str) -> list[Difference]:
-    """Each wx API of ``expected`` must be among ``called``."""
+    """Each host call of ``expected`` must be among ``called`` (a namespace: some call below it)."""
     return [
         Difference(path, f"a call of wx.{name}", f"the step called {_show(list(called)) if called else 'no wx API'}", "absent")
         for name in expected
-        if name not in called
+        if not any(host_call_matches(name, c) for c in called)
     ]
 
 

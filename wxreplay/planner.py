@@ -28,7 +28,15 @@ a real backend could do:
   the card rendered last, in any session: tapping a card of a session that ended fails. A node
   given by ``text`` is the innermost element containing the text *from which a tap reaches a
   handler* (itself or an ancestor bound with ``bindtap``/``catchtap``), exact matches first, the
-  ``index``-th of those (0-based); a ``selector`` is used as written.
+  ``index``-th of those (0-based); a ``selector`` is used as written. A text tap without ``index``
+  that could mean several nodes takes the first and reports the ``ambiguous-tap`` warning
+  (:mod:`wxreplay.tap_target`).
+* A card's message sent outside a tap (:mod:`wxreplay.card_messages`) is answered by a
+  ``message:`` turn (like a tap's message) or checked by ``expect: message`` on the render step
+  that sent it; one left unanswered fails the next other turn, or the end of the scenario.
+* ``expect: error`` on a call, render or tap makes the step pass only when it fails with that error
+  (the step is recorded with it, and the run goes on as the client would: no result, no card, no
+  message to answer); without it such an error fails the step, as before.
 
 **Findings**: error findings fail the step (an upstream message naming an unknown API, a card that
 broke ...); warnings (a bare instruction, an ``outputSchema`` mismatch, ``wx.requestPayment`` in an
@@ -38,27 +46,41 @@ instead (``[]``: none at all).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from wxreplay import serialize
-from wxreplay.cards.card import ApiCallRequest, Card
-from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, CardQueryError
+from wxreplay.card_messages import MessageLedger
+from wxreplay.cards.card import ApiCallRequest, Card, UpstreamMessage
+from wxreplay.cards.tree import CardNode, CardQueryError
 from wxreplay.cassette import Cassette
-from wxreplay.checks import check_call, check_card, check_message, judge_findings
+from wxreplay.checks import (
+    StepError,
+    check_call,
+    check_card,
+    check_error,
+    check_message,
+    findings_error,
+    judge_findings,
+    step_error,
+)
 from wxreplay.cursor import Cursor
 from wxreplay.errors import ArgumentsError, ScenarioError, WxReplayError
 from wxreplay.expect import Difference, exact, host_calls, join
+from wxreplay.findings import Finding
 from wxreplay.host.device import Device
-from wxreplay.lifecycle import Lifecycle, Outcome, format_duration
+from wxreplay.lifecycle import Lifecycle, Outcome
 from wxreplay.project import Project, Skill
 from wxreplay.result import CallResult
 from wxreplay.scenario import (
     CallStep,
     CardCheck,
     EventTurn,
+    Expect,
+    MessageTurn,
     RenderStep,
     ReplyStep,
     Scenario,
@@ -70,7 +92,9 @@ from wxreplay.scenario import (
     extract,
 )
 from wxreplay.session import Session
+from wxreplay.tap_target import ambiguity, tap_candidates
 from wxreplay.transcript import (
+    StepRecord,
     Transcript,
     TurnRecord,
     record_call,
@@ -127,6 +151,7 @@ class Planner:
         self.ended: dict[int, tuple[str, int]] = {}  # session number -> (why, turn)
         self.cards: list[_Shown] = []
         self.results: list[CallResult] = []  # calls of the current session
+        self.ledger = MessageLedger()  # cards' upstream messages sent outside a tap, and which were answered
 
     # ---- running ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -135,14 +160,22 @@ class Planner:
 
     def play(self, index: int, turn: Turn) -> None:
         """Play the ``index``-th turn (1-based)."""
+        if not isinstance(turn, MessageTurn):
+            self.check_answered()
         self.cursor.enter_turn(index, turn)
         self.cassette.turn = index
         if isinstance(turn, UserTurn):
             self.user_turn(turn)
         elif isinstance(turn, TapTurn):
             self.tap_turn(turn)
+        elif isinstance(turn, MessageTurn):
+            self.message_turn(turn)
         else:
             self.event_turn(turn)
+
+    def finish(self) -> None:
+        """After the last turn: a card's message nobody answered fails the run (the platform would answer it)."""
+        self.check_answered()
 
     def close(self) -> None:
         """The conversation is over: the running session closes (its cards get detached)."""
@@ -178,8 +211,12 @@ class Planner:
             None, serialize.findings(fresh), join(self.cursor.where, f"session {self.session_no}"), what="loading the skill"
         )
 
-    def end_session(self, why: str) -> tuple[list[Any], list[Any]]:
-        """End the runtime (cards get ``detached``); the logs and findings of that, for the event's record."""
+    def end_session(self, why: str, said: str | None = None) -> tuple[list[Any], list[Any]]:
+        """End the runtime (cards get ``detached``); the logs and findings of that, for the event's record.
+
+        ``why`` is the rule that ended it (the transcript's ``endedBy``: ``background 30m`` is the
+        limit); ``said`` the event as the scenario wrote it (``background 31m``), which messages print.
+        """
         session, self.session = self.session, None
         if session is None:
             return [], []
@@ -187,7 +224,7 @@ class Planner:
         session.close()
         self.life.stopped(session.now)
         self.transcript.end_session(why)
-        self.ended[self.session_no] = (why, self.turn_no)
+        self.ended[self.session_no] = (said or why, self.turn_no)
         self.results = []
         return session.logs[n_log:], session.findings[n_find:]
 
@@ -252,17 +289,32 @@ class Planner:
             args = {}
         self.cursor.planned = f"call {step.api} {_compact(args)}"
         session = self._session()
+        marks = self.marks(session)
         try:
             result = session.call(step.api, args)
-        except ArgumentsError as e:
-            raise self.cursor.failure(
-                f"the arguments of {step.api} do not match its inputSchema", at=("args",) if step.args else (), cause=e
-            ) from None
         except WxReplayError as e:
+            if step.expect is not None and step.expect.error is not None:
+                failed = StepRecord("call", line=step.source.line, api=step.api, arguments=args)
+                self.failed_as_expected(step.expect, step_error(e), rec, failed, label, session, marks)
+                return  # as on the client: the call was rejected or threw, and nothing is there to save or follow
+            if isinstance(e, ArgumentsError):
+                raise self.cursor.failure(
+                    f"the arguments of {step.api} do not match its inputSchema", at=("args",) if step.args else (), cause=e
+                ) from None
             raise self.cursor.failure(f"{step.api} failed: {_first_line(e)}", cause=e) from None
+        finally:
+            self.collect_messages()
         self.results.append(result)
         step_rec = record_call(result, line=step.source.line)
         rec.add(step_rec)
+        if step.expect is not None and step.expect.error is not None:
+            self.succeeded_unexpectedly(
+                step.expect,
+                label,
+                "an isError result is the API's own answer, not an error: check it with expect: {isError: true, content: ...}"
+                if result.is_error
+                else None,
+            )
         data = result.to_dict()
         for save in step.save:
             try:
@@ -312,21 +364,36 @@ class Planner:
                 fix="remove the render step, or check the error on the call: expect: {isError: true, content: ...}",
             )
         session = self._session()
-        events, logs = len(session.events), len(session.logs)
+        marks = self.marks(session)
+        events, logs = marks[0], len(session.logs)
+        exp = step.expect
         try:
             card = session.render(target)
         except WxReplayError as e:
+            if exp is not None and exp.error is not None:
+                failed = StepRecord("render", line=step.source.line, api=target.api)
+                self.failed_as_expected(exp, step_error(e), rec, failed, label, session, marks)
+                return  # the client shows no card: there is nothing to tap
             raise self.cursor.failure(f"rendering the card of {target.api} failed: {_first_line(e)}", cause=e) from None
         self.cards.append(_Shown(card, self.session_no, self.turn_no))
+        sent = [m.message for m in self.collect_messages() if m.card is card]
         step_rec = record_render(card, line=step.source.line)
         step_rec.host_calls = serialize.host_calls(session.events[events:])
         step_rec.logs = serialize.log_lines(session.logs[logs:])
+        if sent:
+            step_rec.message = serialize.upstream_message(sent[0])
         rec.add(step_rec)
-        exp = step.expect
         if exp is not None:
+            if exp.error is not None:
+                self.succeeded_unexpectedly(exp, label, None)
             diffs: list[Difference] = []
             if exp.card is not None:
                 diffs += self.check_live_card(exp.card, card, label)
+            if exp.message is not None:
+                first = sent[0] if sent else None
+                diffs += check_message(self.cursor, exp.message, first, label, sender="the card, while rendering,")
+                if sent:
+                    self.ledger.answer(sent[0])  # checked here: the scenario has said what the card sent
             diffs += host_calls(exp.host_calls, [e.name for e in session.events[events:]], join(label, "host_calls"))
             if diffs:
                 raise self.cursor.not_met(exp, diffs)
@@ -353,21 +420,37 @@ class Planner:
                 fix="the user must ask again: call its API and render the card in the new session before tapping it",
             )
         self.wake()
-        target = self.find_target(card, turn)
+        target, ambiguous = self.find_target(card, turn)
         self.cursor.planned = f"tap {target.label()} in the {name} card (card #{card.number})"
         rec = self.transcript.add_turn("tap", line=turn.source.line)
+        exp = turn.expect
+        session = self._session()
+        marks = self.marks(session)
         try:
             tap = card.tap(node=target)
         except WxReplayError as e:
+            if exp is not None and exp.error is not None:
+                failed = StepRecord("tap", line=turn.source.line, api=card.api, card={"target": target.label()})
+                self.failed_as_expected(exp, step_error(e), rec, failed, label, session, marks)
+                return  # the handler threw: the card sent nothing the platform would answer
             raise self.cursor.failure(f"tapping the {name} card failed: {_first_line(e)}", cause=e) from None
+        finally:
+            for sent in self.collect_messages():
+                if sent.card is card:  # the tap's own messages: this turn is their answer
+                    self.ledger.answer(sent.message)
+        if ambiguous is not None:
+            tap.findings.append(ambiguous)
         step_rec = record_tap(tap, line=turn.source.line)
         rec.add(step_rec)
         message = tap.message
         if message is not None:
             rec.message = message.to_dict()
-        exp = turn.expect
+        rejected = findings_error(tap.findings) if exp is not None and exp.error is not None else None
         if exp is not None:
             diffs: list[Difference] = []
+            if exp.error is not None:
+                diffs += check_error(self.cursor, exp.error, rejected, label)
+                step_rec.error = rejected.to_dict() if rejected is not None else None
             if exp.message is not None:
                 diffs += check_message(self.cursor, exp.message, message, label)
             if exp.card is not None:
@@ -377,22 +460,124 @@ class Planner:
             diffs += host_calls(exp.host_calls, [e.name for e in tap.host_events], join(label, "host_calls"))
             if diffs:
                 raise self.cursor.not_met(exp, diffs)
-        self.judge(exp.findings if exp else None, step_rec.findings, label)
+        found = step_rec.findings
+        if rejected is not None:  # the error expect: error pins is no error finding of the step any more
+            codes_of = {(f.code, f.message) for f in rejected.findings}
+            found = [f for f in found if (f.get("code"), f.get("message")) not in codes_of]
+        self.judge(exp.findings if exp else None, found, label)
+        if rejected is not None:
+            return  # the platform rejected the card's message: there is nothing to answer
+        self.answer(message, turn.plan, rec, "tap")
+
+    def answer(self, message: UpstreamMessage | None, plan: Sequence[Step], rec: TurnRecord, what: str) -> None:
+        """Run ``plan`` for a card's ``message`` (a tap's, or one a message turn took): its api/call first."""
         queue = [(c, "the card's message") for c in message.api_calls] if message is not None else []
-        if turn.plan:
+        if plan:
             if message is None:
                 raise self.cursor.failure(
-                    "this tap has a plan, but the card sent no upstream message for the planner to answer",
+                    f"this {what} has a plan, but the card sent no upstream message for the planner to answer",
                     at=("plan",),
                     fix="remove the plan, or tap a node whose handler sends a message",
                 )
-            self.run_plan(turn.plan, rec, queue)
+            self.run_plan(plan, rec, queue)
         elif queue:
             raise self.cursor.failure(
-                f"the card's message asks the platform to call {queue[0][0].name} (an api/call block), but the tap has no plan",
-                at=("tap",),
+                f"the card's message asks the platform to call {queue[0][0].name} (an api/call block), "
+                f"but the {what} has no plan",
+                at=(what,),
                 fix=f"add plan: with - call: {queue[0][0].name} first (its arguments come from the card)",
             )
+
+    # ---- messages cards sent outside a tap -------------------------------------------------
+    def message_turn(self, turn: MessageTurn) -> None:
+        """The oldest unanswered message of the card named (any card when none) is the next user message."""
+        which = turn.component or (f"card of {turn.api}" if turn.api else "")
+        label = self.cursor.at(join(f"turn {self.turn_no}", f"message {which}".rstrip()), turn.source)
+        waiting = self.ledger.pending(component=turn.component, api=turn.api)
+        if not waiting:
+            others = self.ledger.pending()
+            raise self.cursor.failure(
+                f"no {turn.component + ' ' if turn.component else ''}card"
+                + (f" of {turn.api}" if turn.api else "")
+                + " has sent a message outside a tap that is still waiting for an answer"
+                + (f" (waiting: {'; '.join(o.describe() for o in others)})" if others else ""),
+                at=("message",),
+                fix="a message turn answers a message a card sent from a lifetime, a callback or a timer; "
+                "a tap's own message is answered by the tap's plan"
+                + (f"; name the card that sent it: message: {others[0].card_name}" if others else ""),
+            )
+        sent = waiting[0]
+        self.ledger.answer(sent.message)
+        self.wake()
+        self.cursor.planned = f"answer {sent.describe()}"
+        rec = self.transcript.add_turn("message", line=turn.source.line, message=sent.message.to_dict())
+        exp = turn.expect
+        if exp is not None and exp.message is not None:
+            diffs = check_message(self.cursor, exp.message, sent.message, label, sender="the card")
+            if diffs:
+                raise self.cursor.not_met(exp, diffs)
+        self.answer(sent.message, turn.plan, rec, "message")
+
+    def collect_messages(self) -> list[Any]:
+        """Note the messages cards sent since the last look, as sent at the current step."""
+        return self.ledger.collect(
+            (s.card for s in self.cards),
+            turn_no=self.turn_no,
+            turn=self.cursor.turn,
+            where=self.cursor.where,
+            source=self.cursor.step_source,
+        )
+
+    def check_answered(self) -> None:
+        """Fail at the step that sent it when a card's message delivered to the platform was never answered."""
+        self.collect_messages()
+        sent = self.ledger.unanswered()
+        if sent is None:
+            return
+        if sent.turn is not None:
+            self.cursor.enter_turn(sent.turn_no, sent.turn)
+        if sent.source is not None:
+            self.cursor.at(sent.where, sent.source)
+        raise self.cursor.failure(
+            f"{sent.describe()}, outside a tap, and no turn answers it: the platform makes it the next user message",
+            fix=f"add - message: {sent.card_name} as the next turn, with the plan that answers it"
+            + (f" (- call: {sent.message.api_calls[0].name} first)" if sent.message.api_calls else "")
+            + "; or, on the render step that sent it, check it with expect: {message: ...}",
+        )
+
+    # ---- expect: error ---------------------------------------------------------------------
+    @staticmethod
+    def marks(session: Session) -> tuple[int, int]:
+        """Where the session's host events and findings stand before a step, to take the step's own later."""
+        return len(session.events), len(session.findings)
+
+    def failed_as_expected(
+        self,
+        exp: Expect,
+        got: StepError,
+        rec: TurnRecord,
+        step_rec: StepRecord,
+        label: str,
+        session: Session,
+        marks: tuple[int, int],
+    ) -> None:
+        """The step failed and ``expect: error`` says it should: record it, fail only if it is another error."""
+        assert exp.error is not None
+        events, found = session.events[marks[0] :], session.findings[marks[1] :]
+        step_rec.error = got.to_dict()
+        step_rec.host_calls = serialize.host_calls(events)
+        step_rec.findings = serialize.findings(found)
+        rec.add(step_rec)
+        diffs = check_error(self.cursor, exp.error, got, label)
+        diffs += host_calls(exp.host_calls, [e.name for e in events], join(label, "host_calls"))
+        if diffs:
+            raise dataclasses.replace(self.cursor.not_met(exp, diffs), cause=got.cause)
+        self.judge(exp.findings, step_rec.findings, label)
+
+    def succeeded_unexpectedly(self, exp: Expect, label: str, fix: str | None) -> None:
+        """``expect: error`` says the step fails, and it did not: fail it."""
+        assert exp.error is not None
+        raise dataclasses.replace(self.cursor.not_met(exp, check_error(self.cursor, exp.error, None, label)), fix=fix)
 
     def find_card(self, turn: TapTurn) -> _Shown:
         pool = self.cards
@@ -412,22 +597,25 @@ class Planner:
             )
         return pool[-1]
 
-    def find_target(self, card: Card, turn: TapTurn) -> CardNode:
+    def find_target(self, card: Card, turn: TapTurn) -> tuple[CardNode, Finding | None]:
+        """The node ``turn`` taps, and the ``ambiguous-tap`` warning when its text could mean several."""
         try:
             if turn.selector is not None:
                 selector = self.cursor.substitute(turn.selector, turn.source, "tap", "selector")
-                return card.find(str(selector), turn.index)
+                return card.find(str(selector), turn.index), None
             text = str(self.cursor.substitute(turn.text, turn.source, "tap"))
             candidates = tap_candidates(card.tree, text)
             if not candidates:
-                return card.find_text(text, index=turn.index)  # nothing tappable: the tap explains what is there
+                return card.find_text(text, index=turn.index), None  # nothing tappable: the tap explains what is there
             if not -len(candidates) <= turn.index < len(candidates):
                 shown = ", ".join(json.dumps(n.texts().strip(), ensure_ascii=False) for n in candidates)
                 raise CardQueryError(
                     f"no tappable node #{turn.index} with text {text!r} (found {len(candidates)}: {shown})",
                     hint="index counts from 0",
                 )
-            return candidates[turn.index]
+            name = component_name(card.component_path)
+            unsure = None if turn.index_written else ambiguity(candidates, text, card=name, api=card.api, context=card.context)
+            return candidates[turn.index], unsure
         except CardQueryError as e:
             raise self.cursor.failure(
                 f"the {component_name(card.component_path)} card has no such node: {e.message}", at=("tap",), cause=e
@@ -436,12 +624,12 @@ class Planner:
     # ---- lifecycle events ------------------------------------------------------------------
     def event_turn(self, turn: EventTurn) -> None:
         name = turn.event
-        arg = format_duration(turn.duration_ms) if turn.duration_ms is not None else None
-        label = self.cursor.at(join(f"turn {self.turn_no}", name + (f" {arg}" if arg else "")), turn.source)
-        rec = self.transcript.add_turn("lifecycle", line=turn.source.line, event=name + (f" {arg}" if arg else ""))
+        arg = turn.duration_text  # as the scenario wrote it (`31m`, not the limit it reached)
+        label = self.cursor.at(join(f"turn {self.turn_no}", turn.label), turn.source)
+        rec = self.transcript.add_turn("lifecycle", line=turn.source.line, event=turn.label)
         before = self.session
         outcome = self.life.event(name, turn.duration_ms, running=self.session is not None)
-        changed, events, logs, found = self.apply(outcome)
+        changed, events, logs, found = self.apply(outcome, said=turn.label)
         step_rec = record_lifecycle(
             name,
             arg,
@@ -477,8 +665,11 @@ class Planner:
                 raise self.cursor.not_met(exp, diffs)
         self.judge(exp.findings if exp else None, step_rec.findings, label)
 
-    def apply(self, outcome: Outcome) -> tuple[list[Card], list[Any], list[Any], list[Any]]:
-        """Do what the lifecycle decided, except starting a session: the cards that changed, host events, logs, findings."""
+    def apply(self, outcome: Outcome, *, said: str) -> tuple[list[Card], list[Any], list[Any], list[Any]]:
+        """Do what the lifecycle decided, except starting a session: the cards that changed, host events, logs, findings.
+
+        ``said`` is the event as the scenario wrote it, for messages about the session it ended.
+        """
         changed: list[Card] = []
         events: list[Any] = []
         logs: list[Any] = []
@@ -495,8 +686,9 @@ class Planner:
                 raise self.cursor.failure(f"a card broke while time passed: {_first_line(e)}", cause=e) from None
             changed = [c for c in session.cards if len(c.history) > history.get(c.number, 0)]
             events, logs, found = session.events[n_ev:], session.logs[n_log:], session.findings[n_find:]
+            self.collect_messages()  # a timer or a late tap handler may have sent one
         if outcome.end is not None:
-            logs, found = self.end_session(outcome.end)
+            logs, found = self.end_session(outcome.end, said)
         self.life.idle(outcome.idle_ms)
         return changed, events, logs, found
 
@@ -517,32 +709,6 @@ class Planner:
             return
         seen.append(value)
         self.transcript.volatile(value, name if len(seen) == 1 else f"{name}#{len(seen)}")
-
-
-def tap_candidates(tree: CardNode, text: str) -> list[CardNode]:
-    """The nodes a tap on ``text`` may mean: innermost elements containing it from which a tap reaches
-    a handler, those whose whole text equals ``text`` first (document order otherwise)."""
-    hits = [n for n in tree.iter() if n.tag not in (TEXT_TAG, ROOT_TAG) and text in n.texts().strip()]
-    above: set[int] = set()
-    for n in hits:
-        p = n.parent
-        while p is not None:
-            above.add(id(p))
-            p = p.parent
-    innermost = [n for n in hits if id(n) not in above]
-
-    def reaches_handler(n: CardNode) -> bool:
-        p: CardNode | None = n
-        while p is not None and p.tag != ROOT_TAG:
-            if "tap" in p.events:
-                return True
-            p = p.parent
-        return False
-
-    tappable = [n for n in innermost if reaches_handler(n)]
-    same = [n for n in tappable if n.texts().strip() == text]
-    ids = {id(n) for n in same}
-    return same + [n for n in tappable if id(n) not in ids]
 
 
 def _first_line(e: WxReplayError) -> str:

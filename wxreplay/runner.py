@@ -220,6 +220,7 @@ def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skil
             t0 = time.perf_counter()
             planner.play(i, turn)
             timings.append(round((time.perf_counter() - t0) * 1000, 3))
+        planner.finish()
     except ScenarioFailure as f:
         failure = f
     finally:

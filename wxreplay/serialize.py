@@ -374,6 +374,7 @@ _STEP_PARTS = (
     ("result", "result"),
     ("card", "card"),
     ("message", "message"),
+    ("error", "error"),
     ("cards", "cards"),
     ("reply", "reply"),
     ("saved", "saved"),

@@ -63,7 +63,7 @@ __all__ = [
 
 TRANSCRIPT_VERSION = serialize.TRANSCRIPT_VERSION
 tree_text = serialize.tree_text
-TurnKind = Literal["user", "tap", "lifecycle"]
+TurnKind = Literal["user", "tap", "message", "lifecycle"]
 StepKind = Literal["call", "render", "reply", "tap", "lifecycle"]
 
 
@@ -102,6 +102,7 @@ class StepRecord:
     reply: str | None = None
     event: dict[str, Any] | None = None  # lifecycle: {name, arg, sessionEnded}
     cards: list[dict[str, Any]] = field(default_factory=list)  # cards re-rendered by a lifecycle event
+    error: dict[str, Any] | None = None  # the error the step failed with, as its expect: error said: {kind, message}
 
     def to_dict(self) -> dict[str, Any]:
         """Fixed key order; empty and None fields are left out (``kind`` always stays)."""
@@ -110,7 +111,7 @@ class StepRecord:
 
 @dataclass
 class TurnRecord:
-    """A user message, a card tap or a lifecycle event, and the steps it led to."""
+    """A user message, a card tap, a card's message sent outside a tap or a lifecycle event, and its steps."""
 
     index: int
     kind: TurnKind
@@ -119,7 +120,7 @@ class TurnRecord:
     user: str | None = None
     event: str | None = None  # lifecycle name + argument, e.g. "background 30m"
     steps: list[StepRecord] = field(default_factory=list)
-    message: dict[str, Any] | None = None  # the upstream message that produced this turn (taps)
+    message: dict[str, Any] | None = None  # the upstream message that produced this turn (taps, message turns)
 
     def add(self, step: StepRecord) -> StepRecord:
         """Append ``step`` and return it."""
@@ -266,6 +267,8 @@ class Transcript:
                 lines.append(turn.get("event") or "lifecycle")
             elif turn["kind"] == "tap" and not any(st["kind"] == "tap" for st in steps) and turn.get("message"):
                 lines.append("tap -> " + _message_text(turn["message"]))
+            elif turn["kind"] == "message" and turn.get("message"):
+                lines.append("card " + _message_text(turn["message"]))
             for step in steps:
                 lines.extend(_step_lines(step, verbose))
         lines.append(self.summary())
@@ -427,7 +430,13 @@ def _step_lines(step: Mapping[str, Any], verbose: bool) -> list[str]:
             out.append("  saved: " + ", ".join(f"{k}={_compact_json(v)}" for k, v in step["saved"].items()))
     elif kind == "render":
         card = step.get("card") or {}
-        out.append(f"  card {short_component(str(card.get('component', '')))}:")
+        if not card:  # the render failed (as its expect: error said): no card
+            out.append(f"  render {step.get('api')}")
+            card = {}
+        else:
+            out.append(f"  card {short_component(str(card.get('component', '')))}:")
+        if step.get("message") is not None:
+            out.append("  sent " + _message_text(step["message"]))
         if verbose:
             out.extend("    " + ln for ln in tree_text(card.get("tree") or []).splitlines())
         if card.get("expired"):
@@ -463,6 +472,9 @@ def _step_lines(step: Mapping[str, Any], verbose: bool) -> list[str]:
                 out.extend("    " + ln for ln in tree_text(card.get("tree") or []).splitlines())
     elif kind == "reply":
         out.append(f"  reply: {step.get('reply') or ''}")
+    if step.get("error"):
+        err = step["error"]
+        out.append(f"  failed as expected [{err.get('kind')}]: {_clip(str(err.get('message', '')))}")
     if verbose:
         out.extend("  > " + _host_line(h) for h in step.get("hostCalls", []))
         out.extend(f"  console.{ln.get('level')} [{ln.get('context')}] {ln.get('text')}" for ln in step.get("logs", []))

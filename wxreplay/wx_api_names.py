@@ -220,11 +220,75 @@ CLOUD = [
 ]
 
 
+#: Host events the runtime records beside the wx APIs, by the dotted name the transcript gives them
+#: (``runtime/js``: ``wr.event`` / ``wr.effect`` names). ``tests/unit/scenario`` reads the JS sources
+#: and fails when a name recorded there is missing here.
+CLOUD_EVENTS = ["cloud.init"]
+#: Database writes whose data is refused on the device, recorded under the builder's name.
+CLOUD_DB_LOCAL = ["collection.add", "collection.update", "document.set", "document.update"]
+MODEL_CONTEXT = [
+    "modelContext.registerAPI",
+    "modelContext.sendFollowUpMessage",
+    "modelContext.updateModelContext",
+    "modelContext.setRelatedPage",
+    "modelContext.openDetailPage",
+    "modelContext.preloadDetailPage",
+    "modelContext.expireAllCards",
+    "modelContext.expirePreviousCards",
+]
+MAP_CONTEXT = [
+    "mapContext.create",
+    *(
+        f"mapContext.{m}"
+        for m in (
+            "getCenterLocation",
+            "setLocMarkerIcon",
+            "moveToLocation",
+            "translateMarker",
+            "moveAlong",
+            "includePoints",
+            "getRegion",
+            "getRotate",
+            "getSkew",
+            "getScale",
+            "setCenterOffset",
+            "removeCustomLayer",
+            "addCustomLayer",
+            "addGroundOverlay",
+            "addVisualLayer",
+            "removeVisualLayer",
+            "addArc",
+            "removeArc",
+            "setBoundary",
+            "updateGroundOverlay",
+            "removeGroundOverlay",
+            "toScreenLocation",
+            "fromScreenLocation",
+            "openMapApp",
+            "addMarkers",
+            "removeMarkers",
+            "initMarkerCluster",
+            "on",
+        )
+    ),
+]
+COMPONENT = ["component.triggerEvent"]
+
+
 def known() -> list[str]:
     """Every ``wx`` name wxreplay knows of, available somewhere or never."""
     return sorted({*API_ONLY, *CARD_ONLY, *BOTH, *DYNAMIC_EXTRA, *NEVER})
 
 
 def host_call_names() -> tuple[str, ...]:
-    """Every name a host call may carry (``host_calls``, ``stubs``): the known wx APIs and the cloud calls."""
+    """Every name a scripted host call may carry (``stubs``): the known wx APIs and the cloud calls."""
     return tuple(sorted({*known(), *CLOUD}))
+
+
+def recorded_names() -> tuple[str, ...]:
+    """Every dotted name the runtime records a host call under (``host_calls`` may name each), and
+    the namespaces above them (``cloud``, ``cloud.ai``, ``modelContext`` ...), which match any call below."""
+    names = {*known(), *CLOUD, *CLOUD_EVENTS, *CLOUD_DB_LOCAL, *MODEL_CONTEXT, *MAP_CONTEXT, *COMPONENT}
+    namespaces = {n.rsplit(".", 1)[0] for n in names if "." in n}
+    namespaces |= {n.split(".", 1)[0] for n in names if "." in n}
+    return tuple(sorted(names | namespaces))

@@ -25,6 +25,11 @@ from wxreplay.runtime.context import ExecutionContext
 from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, error_message, read_js_error, tamper_note
 from wxreplay.runtime.scheduler import Runtime, Trace, modules_json
 
+
+class CardRenderError(cards.CardError):
+    """A card's template failed while rendering (a ``{{ }}`` expression threw): ``expect: error`` kind ``render``."""
+
+
 CARD_DATA_HINT = "keep a card's data to what it shows; raise SessionLimits.set_data_bytes / card_data_bytes if needed"
 # Hints for the codes the card contexts' JS puts on its error records (module-not-found: shared, in jserror).
 _CARD_CODE_HINTS = {
@@ -204,7 +209,7 @@ class CardRuntime:
             self._render_errors.append(
                 (
                     card,
-                    cards.CardError(
+                    CardRenderError(
                         f"rendering {card.component_path} failed: {error_message(err)}",
                         api=card.api,
                         component=card.component_path,

@@ -45,8 +45,16 @@ _NOUNS = {"record": "record mode", "outcome": "payment outcome"}  # "unknown rec
 _ENUM_HINTS = {
     "record": "none replays only; once records a missing cassette; new_episodes adds what is new; all re-records",
     "session": "new: the runtime ended and a fresh session starts; same: it kept running",
+    "kind": "unknown_api / arguments: the platform rejects the call; js: JavaScript threw; render: the card's template "
+    "failed; message: the platform rejects the card's message; card: e.g. nothing handles the tap",
 }
-_PLACES = {"call": "a call step", "render": "a render step", "tap": "a tap", "event": "a lifecycle event"}
+_PLACES = {
+    "call": "a call step",
+    "render": "a render step",
+    "tap": "a tap",
+    "message": "a message turn",
+    "event": "a lifecycle event",
+}
 _TYPE_NAMES = {
     "object": "a mapping",
     "array": "a list",
@@ -164,7 +172,7 @@ class _Namer:
             kind = self.kind(at, format_schema.turn_kinds())
             if kind is None:
                 return "a turn"
-            return f"a {kind} turn" if kind in ("user", "tap") else f"a `{kind}` event"
+            return f"a {kind} turn" if kind in ("user", "tap", "message") else f"a `{kind}` event"
         if isinstance(last, int) and parent[-1:] == ("plan",):
             kind = self.kind(at, format_schema.step_kinds())
             return f"a {kind} step" if kind else "a step"
@@ -177,11 +185,11 @@ class _Namer:
         return f"`{last}`"
 
     def expect_place(self, at: YamlPath) -> str:
-        """``call``, ``render``, ``tap`` or ``event``: where the ``expect:`` at ``at`` is written."""
+        """``call``, ``render``, ``tap``, ``message`` or ``event``: where the ``expect:`` at ``at`` is written."""
         owner = at[:-1]
         if owner[-2:-1] == ("plan",):
             return self.kind(owner, format_schema.step_kinds()) or "call"
-        return "tap" if self.kind(owner, ("tap",)) else "event"
+        return self.kind(owner, ("tap", "message")) or "event"
 
     def label(self, at: YamlPath) -> str:
         """The value at ``at``, as in "<label> must be a mapping"."""
@@ -274,7 +282,7 @@ class _Explainer:
             if key == "expect":
                 return "a user message has no expect of its own: put `expect:` under a step of its plan"
             if key == "plan":
-                return "a lifecycle event has no plan: the next user message or tap carries it"
+                return "a lifecycle event has no plan: the next user message or tap carries it (or a message turn)"
         if at[-2:-1] == ("plan",):
             if key in format_schema.step_kinds():
                 return f"a step is exactly one of {_join(format_schema.step_kinds())}: put `{key}` in its own step"

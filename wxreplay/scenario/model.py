@@ -18,14 +18,17 @@ from wxreplay.record_mode import RecordMode
 from wxreplay.scenario.loader import Span, YamlDoc, YamlPath, excerpt, numbered_lines
 
 __all__ = [
+    "ERROR_KINDS",
     "EVENT_KINDS",
     "CallStep",
     "CardCheck",
     "CloudSetup",
     "DeviceSetup",
+    "ErrorCheck",
     "EventTurn",
     "Expect",
     "MessageCheck",
+    "MessageTurn",
     "RenderStep",
     "ReplyStep",
     "Save",
@@ -40,6 +43,9 @@ __all__ = [
 EventKind = Literal["background", "foreground", "memory_warning", "restart", "advance", "new_session"]
 #: Lifecycle events, in the order the format documents them.
 EVENT_KINDS: tuple[EventKind, ...] = ("background", "foreground", "memory_warning", "restart", "advance", "new_session")
+
+#: What ``expect: {error: {kind: ...}}`` may name, in the order the format documents them.
+ERROR_KINDS = ("unknown_api", "arguments", "js", "render", "result", "timeout", "memory", "message", "card")
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,19 @@ class MessageCheck:
 
 
 @dataclass(frozen=True)
+class ErrorCheck:
+    """``expect: error:`` — the step must fail with this error (the run then goes on as the client would).
+
+    ``text`` must be contained in the error's message; ``kind`` is one of :data:`ERROR_KINDS`
+    (``unknown_api``, ``arguments``, ``js``, ``render`` ...). Either may be left out, not both.
+    """
+
+    source: Source
+    text: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class Expect:
     """Partial assertions on a step, a tap or an event. ``None``/empty means "not checked".
 
@@ -106,8 +125,9 @@ class Expect:
     message: MessageCheck | None = None
     rerender: bool | None = None  # the tap re-rendered the card (or did not)
     session: Literal["new", "same"] | None = None
-    host_calls: tuple[str, ...] = ()  # wx host APIs that must have been called
+    host_calls: tuple[str, ...] = ()  # host calls (dotted names as recorded, wx. removed) that must have been made
     findings: tuple[str, ...] | None = None  # finding codes that must be reported; () = no findings at all
+    error: ErrorCheck | None = None  # the step must fail with this error
 
 
 # -- steps ------------------------------------------------------------------------------------------
@@ -179,7 +199,8 @@ class TapTurn:
 
     The card is named by ``component`` (``drink-list``) or by ``api`` (the card of that API's
     latest call); neither means the card rendered last. The node is found by ``text`` (contained)
-    or ``selector``, the ``index``-th match (0-based).
+    or ``selector``, the ``index``-th match (0-based); ``index_written`` says whether the scenario
+    chose the match itself (a text tap matching several nodes is then not ambiguous).
     """
 
     source: Source
@@ -188,6 +209,7 @@ class TapTurn:
     text: str | None = None
     selector: str | None = None
     index: int = 0
+    index_written: bool = False
     expect: Expect | None = None
     plan: tuple[Step, ...] = ()
 
@@ -195,19 +217,46 @@ class TapTurn:
 
 
 @dataclass(frozen=True)
+class MessageTurn:
+    """``message:`` — a card's upstream message sent outside a tap becomes the next user message.
+
+    A card may send ``sendFollowUpMessage`` from a lifetime, a notification or an async callback
+    (a payment card after ``wx.requestPayment`` resolves). The platform answers it like a user
+    message: this turn takes the oldest such message not yet answered, from the card named by
+    ``component`` or ``api`` (neither: from any card), and runs ``plan`` for it (its ``api/call``
+    first, as after a tap).
+    """
+
+    source: Source
+    component: str | None = None
+    api: str | None = None
+    expect: Expect | None = None
+    plan: tuple[Step, ...] = ()
+
+    kind: Literal["message"] = field(default="message", init=False)
+
+
+@dataclass(frozen=True)
 class EventTurn:
     """A lifecycle event: ``background: 30m``, ``foreground``, ``memory_warning``, ``restart``,
-    ``advance: 5s`` or ``new_session``. ``duration_ms`` is set for ``background`` and ``advance``."""
+    ``advance: 5s`` or ``new_session``. ``duration_ms`` is set for ``background`` and ``advance``,
+    ``duration_text`` is the duration as the scenario wrote it (messages print it so)."""
 
     event: EventKind
     source: Source
     duration_ms: int | None = None
     expect: Expect | None = None
+    duration_text: str | None = None
 
     kind: Literal["event"] = field(default="event", init=False)
 
+    @property
+    def label(self) -> str:
+        """The event as written: ``background 31m``, ``restart``."""
+        return self.event + (f" {self.duration_text}" if self.duration_text else "")
 
-Turn = UserTurn | TapTurn | EventTurn
+
+Turn = UserTurn | TapTurn | MessageTurn | EventTurn
 
 
 # -- device -----------------------------------------------------------------------------------------
@@ -330,6 +379,6 @@ class Scenario:
         """Every step of every plan in file order, with the index of its turn."""
         out: list[tuple[int, Step]] = []
         for i, turn in enumerate(self.turns):
-            if isinstance(turn, UserTurn | TapTurn):
+            if isinstance(turn, UserTurn | TapTurn | MessageTurn):
                 out.extend((i, step) for step in turn.plan)
         return out

@@ -12,6 +12,7 @@ in ``host_calls`` and ``stubs``, a ``project`` that exists. Checks against the s
 from __future__ import annotations
 
 import functools
+import re
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,10 +31,12 @@ from wxreplay.scenario.model import (
     CardCheck,
     CloudSetup,
     DeviceSetup,
+    ErrorCheck,
     EventKind,
     EventTurn,
     Expect,
     MessageCheck,
+    MessageTurn,
     RenderStep,
     ReplyStep,
     Save,
@@ -61,6 +64,34 @@ DEFAULT_SUFFIX = ".scenario.yaml"
 def host_api_names() -> tuple[str, ...]:
     """Every wx host API name a host call (``host_calls``, ``stubs``) may use."""
     return wx_api_names.host_call_names()
+
+
+@functools.cache
+def recorded_host_names() -> tuple[str, ...]:
+    """Every dotted name ``host_calls`` may use: what the runtime records, and the namespaces above."""
+    return wx_api_names.recorded_names()
+
+
+def _host_call_hint(name: str, known: tuple[str, ...]) -> str:
+    """The fix for an unknown ``host_calls`` name: the recorded name it most likely means."""
+    # `cloud.database().collection('orders').get()` is written as code: its calls are recorded under
+    # the longest known dotted prefix (cloud.database), so name that; a typo gets a did-you-mean.
+    dotted, before = name, ""
+    while dotted != before:  # innermost calls first: `where(_.gt(1))`
+        before, dotted = dotted, re.sub(r"\([^()]*\)", "", dotted)
+    dotted = dotted.strip(".")
+    parts = dotted.split(".")
+    prefixes = [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+    prefix = next((p for p in prefixes if p in known), None)
+    close = did_you_mean(dotted, known)
+    if prefix is not None and ("(" in name or close is None):
+        return f"the runtime records these calls as {prefix!r}: write {prefix}"
+    if close:
+        return f"did you mean {close!r}?"
+    return (
+        "name the call as the transcript records it (wx. optional): login, requestPayment, cloud.callFunction, "
+        "cloud.database, modelContext.sendFollowUpMessage; `wxreplay run -v` shows every host call"
+    )
 
 
 @functools.cache
@@ -253,14 +284,20 @@ class _Builder:
             return UserTurn(text=value["user"], plan=self.plan(value["plan"], (*at, "plan")), source=self.src(at))
         if kind == "tap":
             return self.tap_turn(value, at)
+        if kind == "message":
+            return self.message_turn(value, at)
         duration = None
+        written = None
         if kind in ("background", "advance"):
             try:
                 duration = parse_duration(value[kind])
             except ValueError as e:
                 self.fail(f"bad duration for `{kind}`: {e}", (*at, kind), hint=f"write {kind}: 30m, 5s, 1500ms, 2h or 1h30m")
+            written = " ".join(str(value[kind]).split())  # as written: messages print `31m`, not the normalised form
         expect = self.expect(value["expect"], (*at, "expect"), "event") if "expect" in value else None
-        return EventTurn(event=cast(EventKind, kind), source=self.src(at), duration_ms=duration, expect=expect)
+        return EventTurn(
+            event=cast(EventKind, kind), source=self.src(at), duration_ms=duration, expect=expect, duration_text=written
+        )
 
     def tap_turn(self, data: dict[str, Any], at: YamlPath) -> TapTurn:
         here = (*at, "tap")
@@ -272,6 +309,7 @@ class _Builder:
         else:
             names = {"card": "component", "api": "api", "text": "text", "selector": "selector", "index": "index"}
             kw.update({names[k]: v for k, v in spec.items()})
+            kw["index_written"] = "index" in spec
         if not self.rendered:
             self.fail(
                 "nothing can be tapped yet: no card has been rendered before this turn",
@@ -281,9 +319,45 @@ class _Builder:
         if "expect" in data:
             kw["expect"] = self.expect(data["expect"], (*at, "expect"), "tap")
         if "plan" in data:
+            if kw.get("expect") is not None and kw["expect"].error is not None:
+                self.fail(
+                    "`plan` answers the card's upstream message, but `expect: error` says the tap fails: "
+                    "the platform gets no message to answer",
+                    (*at, "plan"),
+                    key=True,
+                    hint="remove the plan (the next turn goes on after the failed tap), or remove expect: error",
+                )
             kw["plan"] = self.plan(data["plan"], (*at, "plan"))
             self.check_tap_plan(kw.get("expect"), kw["plan"], at)
         return TapTurn(source=self.src(at), **kw)
+
+    def message_turn(self, data: dict[str, Any], at: YamlPath) -> MessageTurn:
+        here = (*at, "message")
+        spec = data["message"]
+        self.check_vars(spec, here)
+        kw: dict[str, Any] = {}
+        if isinstance(spec, str):
+            kw["component"] = spec
+        elif isinstance(spec, dict):
+            kw.update({"component" if k == "card" else k: v for k, v in spec.items()})
+        if not self.rendered:
+            self.fail(
+                "no card has been rendered before this turn, so no card can have sent a message",
+                here,
+                hint="a message turn takes the message a rendered card sent outside a tap: add - render: <API> earlier",
+            )
+        if "expect" in data:
+            kw["expect"] = self.expect(data["expect"], (*at, "expect"), "message")
+            if kw["expect"].message is not None and not kw["expect"].message.sent:
+                self.fail(
+                    "a message turn takes a message the card sent, so `message: false` can never hold here",
+                    (*at, "expect", "message"),
+                    hint="to check that a card sends nothing while rendering, write expect: {message: false} on its render step",
+                )
+        if "plan" in data:
+            kw["plan"] = self.plan(data["plan"], (*at, "plan"))
+            self.check_tap_plan(kw.get("expect"), kw["plan"], at)
+        return MessageTurn(source=self.src(at), **kw)
 
     def check_tap_plan(self, expect: Expect | None, plan: tuple[Step, ...], at: YamlPath) -> None:
         message = expect.message if expect else None
@@ -322,11 +396,35 @@ class _Builder:
         saves = tuple(
             Save(name=name, path=path, source=self.src((*at, "save", name))) for name, path in data.get("save", {}).items()
         )
-        self.called = True
         for save in saves:  # save runs before expect: expect may use the values this step saves
             self.saved[save.name] = save.source
         expect = self.expect(data["expect"], (*at, "expect"), "call") if "expect" in data else None
+        if expect is None or expect.error is None:
+            self.called = True  # a call pinned to fail returns nothing `render: last` could show
+        else:
+            self.check_error_alone(expect, (*at, "expect"), "call")
+            if saves:
+                self.fail(
+                    "`save` reads the call's result, but `expect: error` says the call fails and returns none",
+                    (*at, "save"),
+                    key=True,
+                    hint="remove save: from this step, or remove expect: error",
+                )
         return CallStep(api=data["call"], source=self.src(at), args=args, save=saves, expect=expect)
+
+    def check_error_alone(self, expect: Expect, at: YamlPath, place: str) -> None:
+        """``expect: error`` with checks of what only a step that succeeded has (a result, a card) is a contradiction."""
+        allowed = {"error", "findings", "host_calls"} | ({"message"} if place == "tap" else set())
+        other = next((k for k in expect.raw if k not in allowed), None)
+        if other is not None:
+            what = {"call": "the call returns no result", "render": "no card is shown", "tap": "the tap's effect is cut short"}
+            self.fail(
+                f"`expect: {other}` checks what a {place} step that succeeded gives, but `expect: error` says it fails "
+                f"({what[place]})",
+                (*at, other),
+                key=True,
+                hint=f"keep error (with findings or host_calls) on this step, and check {other} on a step that succeeds",
+            )
 
     def render_step(self, data: dict[str, Any], at: YamlPath) -> RenderStep:
         target = data["render"]
@@ -336,8 +434,11 @@ class _Builder:
                 (*at, "render"),
                 hint="add a - call: step before it",
             )
-        self.rendered = True
         expect = self.expect(data["expect"], (*at, "expect"), "render") if "expect" in data else None
+        if expect is not None and expect.error is not None:
+            self.check_error_alone(expect, (*at, "expect"), "render")
+        else:
+            self.rendered = True
         return RenderStep(api=None if target == "last" else target, source=self.src(at), expect=expect)
 
     # -- expect -------------------------------------------------------------------------------
@@ -365,6 +466,10 @@ class _Builder:
             kw["message"] = self.message_check(data["message"], (*at, "message"))
         if "host_calls" in data:
             kw["host_calls"] = self.host_calls(data["host_calls"], (*at, "host_calls"))
+        if "error" in data:
+            value = data["error"]
+            source = self.src((*at, "error"))
+            kw["error"] = ErrorCheck(source=source, text=value) if isinstance(value, str) else ErrorCheck(source=source, **value)
         return Expect(source=self.src(at), raw=data, **kw)
 
     def card_check(self, value: Any, at: YamlPath) -> CardCheck:
@@ -382,17 +487,16 @@ class _Builder:
 
     def host_calls(self, value: str | list[str], at: YamlPath) -> tuple[str, ...]:
         names = _texts(value)
-        known = host_api_names()
+        known = recorded_host_names()
         for i, name in enumerate(names):
-            bare = name.removeprefix("wx.")
+            bare = name.strip().removeprefix("wx.")
             if bare not in known:
-                close = did_you_mean(bare, known)
                 self.fail(
-                    f"`host_calls`: {name!r} is not a wx API",
+                    f"`host_calls`: {name!r} is not a wx API or another host call the runtime records",
                     at if isinstance(value, str) else (*at, i),
-                    hint=f"did you mean {close!r}?" if close else "use wx API names without wx., e.g. login, requestPayment",
+                    hint=_host_call_hint(bare, known),
                 )
-        return tuple(name.removeprefix("wx.") for name in names)
+        return tuple(name.strip().removeprefix("wx.") for name in names)
 
 
 def _checked(doc: YamlDoc) -> dict[str, Any]:

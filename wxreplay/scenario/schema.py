@@ -90,7 +90,7 @@ def kind_of(branch: Schema) -> str | None:
 
 @cache
 def turn_kinds() -> tuple[str, ...]:
-    """``user``, ``tap`` and the lifecycle events, in the order the schema lists them."""
+    """``user``, ``tap``, ``message`` and the lifecycle events, in the order the schema lists them."""
     return tuple(k for b in branches(definition("turn")) if (k := kind_of(b)) is not None)
 
 
@@ -109,8 +109,9 @@ def step_kinds() -> tuple[str, ...]:
 
 @cache
 def expect_places() -> dict[str, tuple[str, ...]]:
-    """What ``expect:`` may check, by where it is written (``call``, ``render``, ``tap``, ``event``)."""
-    return {place: tuple(definition(f"{place}Expect")["properties"]) for place in ("call", "render", "tap", "event")}
+    """What ``expect:`` may check, by where it is written (``call``, ``render``, ``tap``, ``message``, ``event``)."""
+    places = ("call", "render", "tap", "message", "event")
+    return {place: tuple(definition(f"{place}Expect")["properties"]) for place in places}
 
 
 def format_version() -> int:

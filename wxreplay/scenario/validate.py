@@ -25,7 +25,7 @@ from wxreplay.errors import ProjectError, ScenarioError, UnknownApiError
 from wxreplay.jsonfile import display_path
 from wxreplay.project import ApiDecl, Project, Skill
 from wxreplay.result import schema_validator
-from wxreplay.scenario.model import CallStep, Expect, RenderStep, Scenario, Source, Step, TapTurn, UserTurn
+from wxreplay.scenario.model import CallStep, Expect, MessageTurn, RenderStep, Scenario, Source, Step, TapTurn, UserTurn
 from wxreplay.scenario.templating import format_path, placeholders
 from wxreplay.source import did_you_mean
 
@@ -78,6 +78,9 @@ class _Checker:
             if isinstance(turn, TapTurn):
                 self.tap(turn)
                 plan = turn.plan
+            elif isinstance(turn, MessageTurn):
+                self.message(turn)
+                plan = turn.plan
             elif isinstance(turn, UserTurn):
                 plan = turn.plan
             else:
@@ -85,7 +88,7 @@ class _Checker:
                     self.expect(turn.expect)
                 continue
             for i, step in enumerate(plan):
-                self.step(step, from_card=isinstance(turn, TapTurn) and i == 0)
+                self.step(step, from_card=isinstance(turn, TapTurn | MessageTurn) and i == 0)
         return self.skill
 
     # -- lookups ------------------------------------------------------------------------------
@@ -175,8 +178,40 @@ class _Checker:
         if turn.expect is not None:
             self.expect(turn.expect)
 
+    def message(self, turn: MessageTurn) -> None:
+        src = turn.source
+        if turn.component is not None:
+            # ("message", "card") locates `card:` of the mapping form, or `message: pay-card` itself.
+            path = self.component(turn.component, src, "message", "card")
+            if path not in self.rendered_components:
+                raise self.error(
+                    f"no {component_name(path)} card has been rendered before this turn, so it cannot have sent a message",
+                    src,
+                    "message",
+                    "card",
+                    hint="render it first in an earlier plan",
+                )
+        if turn.api is not None:
+            self.card_of(turn.api, src, "message", "api", verb="take a message from")
+            if turn.api not in self.rendered_apis:
+                raise self.error(
+                    f"the card of {turn.api} has not been rendered before this turn, so it cannot have sent a message",
+                    src,
+                    "message",
+                    "api",
+                    hint=f"render it first: - render: {turn.api}",
+                )
+        if turn.expect is not None:
+            self.expect(turn.expect)
+
     def step(self, step: Step, *, from_card: bool) -> None:
-        if isinstance(step, CallStep):
+        expects_error = isinstance(step, CallStep | RenderStep) and step.expect is not None and step.expect.error is not None
+        if isinstance(step, CallStep) and expects_error:
+            # The step pins a rejection (an unknown API, arguments against inputSchema): the platform's
+            # answer is the check, so nothing about the call is refused here. It returns no result, so
+            # `render: last` still means the call before it.
+            pass
+        elif isinstance(step, CallStep):
             decl = self.api(step.api, step.source, "call")
             self.last_api = step.api
             if step.args is not None or not from_card:
@@ -189,8 +224,9 @@ class _Checker:
             else:
                 name = step.api
             path = self.card_of(name, step.source, "render", verb="render")
-            self.rendered_apis.add(name)
-            self.rendered_components.add(path)
+            if not expects_error:  # a render that fails shows no card to tap later
+                self.rendered_apis.add(name)
+                self.rendered_components.add(path)
         if isinstance(step, CallStep | RenderStep) and step.expect is not None:
             self.expect(step.expect)
 

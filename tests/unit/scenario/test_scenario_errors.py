@@ -231,7 +231,10 @@ def test_not_a_mapping(fail: Fail, at: At) -> None:
 def test_turn_with_two_kinds(fail: Fail, at: At) -> None:
     e = fail(HEAD + "  - user: hi\n    plan: [{call: a}, {render: a}]\n  - user: 确认支付\n    tap: 确认支付\n")
     text = at(e, 6, 5)
-    assert "a turn is exactly one of user, tap, background, foreground, memory_warning, restart, advance, new_session;" in text
+    assert (
+        "a turn is exactly one of user, tap, message, background, foreground, memory_warning, restart, advance, new_session;"
+        in text
+    )
     assert "this one has both `user` and `tap`" in text
     assert "fix: split it into two turns" in text
 
