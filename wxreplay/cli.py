@@ -105,6 +105,7 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
 
     The cassette is saved only when the command got through without an error.
     """
+    from wxreplay.config import discover, wxml_calls
     from wxreplay.host.device import Device
     from wxreplay.project import Project
     from wxreplay.session import Session, SessionLimits
@@ -113,6 +114,7 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
     if not isinstance(storage, dict):
         raise UsageError("--storage must be a JSON object of key -> value", hint='e.g. --storage \'{"westore:token": "t"}\'')
     project = Project.load(ns.project)
+    calls = wxml_calls(discover([project.root]))  # [tool.wxreplay] wxml_calls of the project's pyproject.toml
     transport, cassette = _wx_request_plumbing(ns)
     device = Device(storage=storage, payments=list(ns.payment or []))
     if cassette is not None:
@@ -129,6 +131,7 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
         transport=transport,
         cassette=cassette,
         limits=SessionLimits(wall_timeout_s=ns.wall_timeout),
+        wxml_calls=calls,
     ) as session:
         _report(findings=session.findings)
         yield session

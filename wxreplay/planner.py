@@ -48,6 +48,7 @@ from wxreplay.cards.card import ApiCallRequest, Card
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, CardQueryError
 from wxreplay.cassette import Cassette
 from wxreplay.checks import check_call, check_card, check_message, judge_findings
+from wxreplay.config import WxmlCalls
 from wxreplay.cursor import Cursor
 from wxreplay.errors import ArgumentsError, ScenarioError, WxReplayError
 from wxreplay.expect import Difference, exact, host_calls, join
@@ -111,8 +112,10 @@ class Planner:
         device: Device,
         transcript: Transcript,
         strict: bool,
+        wxml_calls: WxmlCalls = "undefined",
     ) -> None:
         self.sc = scenario
+        self.wxml_calls: WxmlCalls = wxml_calls  # [tool.wxreplay] wxml_calls: what a method call in card WXML becomes
         self.project = project
         self.skill = skill
         self.cassette = cassette
@@ -164,7 +167,12 @@ class Planner:
         self.session_no += 1
         try:
             session = Session(
-                self.project, self.skill.name, device=self.device, cassette=self.cassette, now_ms=self.life.clock_ms
+                self.project,
+                self.skill.name,
+                device=self.device,
+                cassette=self.cassette,
+                now_ms=self.life.clock_ms,
+                wxml_calls=self.wxml_calls,
             )
         except WxReplayError as e:
             raise self.cursor.failure(f"session {self.session_no} could not start: the skill did not load", cause=e) from None
