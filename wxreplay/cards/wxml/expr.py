@@ -375,6 +375,7 @@ class _ExprParser:
         return self.postfix()
 
     def postfix(self) -> Expr:
+        begin = self.tok.pos  # where a call's text starts: before any '(' around its callee
         e = self.primary()
         while True:
             if self.at("."):
@@ -397,9 +398,8 @@ class _ExprParser:
                     if not self.at(")"):
                         self.expect(",")
                 close = self.next().pos
-                start = _start(e)
-                callee_text = self.src[start:paren].strip()
-                e = Call(paren, e, tuple(args), callee_text, start, self.src[start : close + 1])
+                callee_text = self.src[begin:paren].strip()
+                e = Call(paren, e, tuple(args), callee_text, begin, self.src[begin : close + 1])
             else:
                 return e
 
@@ -479,20 +479,6 @@ class _ExprParser:
             if not closed():
                 self.expect(",")
         return ObjectLit(pos, tuple(props))
-
-
-def _start(e: Expr) -> int:
-    """Offset where the source text of ``e`` begins (for messages)."""
-    while isinstance(e, Member | Call | Binary | Conditional):
-        if isinstance(e, Member):
-            e = e.obj
-        elif isinstance(e, Call):
-            e = e.callee
-        elif isinstance(e, Binary):
-            e = e.left
-        else:
-            e = e.test
-    return e.pos
 
 
 # ---- emitter -------------------------------------------------------------------------------------
