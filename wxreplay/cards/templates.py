@@ -46,8 +46,8 @@ class CardTemplate:
         return [
             Finding(
                 "wxml-call",
-                f"{{{{{c.expression}}}}} calls {c.call}, and WXML data binding has no method calls "
-                "(only <wxs> module functions): the device shows nothing there (wxreplay renders the call as undefined)",
+                f"{{{{{c.expression}}}}}: the device shows nothing for {c.call}: WXML data binding has no "
+                "method calls (only <wxs> module functions), so the call reads as undefined",
                 api=api,
                 context=context,
                 file=c.file,
