@@ -42,7 +42,7 @@ character. Entities (``&nbsp; &lt; &gt; &amp; &quot; &apos; &ensp; &emsp; &#NN; 
 in static text and static attribute values, never inside ``{{ }}``.
 """
 
-from wxreplay.cards.wxml.compiler import CompiledTemplate, compile_template
+from wxreplay.cards.wxml.compiler import CompiledTemplate, MethodCall, compile_template
 from wxreplay.cards.wxml.parser import Document, parse_wxml
 from wxreplay.cards.wxml.rules import check_card_rules
 from wxreplay.cards.wxml.runtime_js import WXML_RUNTIME_JS
@@ -53,6 +53,7 @@ __all__ = [
     "CompiledTemplate",
     "Diagnostic",
     "Document",
+    "MethodCall",
     "check_card_rules",
     "compile_template",
     "parse_wxml",
