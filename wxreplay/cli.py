@@ -157,12 +157,14 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
 
     The cassette is saved only when the command got through without an error.
     """
+    from wxreplay.config import discover, wxml_calls
     from wxreplay.device_setup import build_device
     from wxreplay.project import Project
     from wxreplay.session import Session, SessionLimits
 
     setup = _device_setup(ns)  # a bad device description is a usage error before anything loads
     project = Project.load(ns.project)
+    calls = wxml_calls(discover([project.root]))  # [tool.wxreplay] wxml_calls of the project's pyproject.toml
     transport, cassette = _wx_request_plumbing(ns)
     if cassette is not None:
         cassette.script_line = _script_line(ns, setup)
@@ -173,6 +175,7 @@ def _session(ns: argparse.Namespace) -> Iterator[Any]:
         transport=transport,
         cassette=cassette,
         limits=SessionLimits(wall_timeout_s=ns.wall_timeout),
+        wxml_calls=calls,
     ) as session:
         report(findings=session.findings)
         yield session

@@ -12,7 +12,8 @@ on the working directory when a path is given. Everything configured resolves fr
 * the ``wxreplay_*`` keys of the inifile (the same keys the plugin reads), paths relative to the
   inifile's folder;
 * ``<root>/cassettes``, the default cassette folder;
-* ``[tool.wxreplay.redact]`` of ``<root>/pyproject.toml``, the redaction rules.
+* ``[tool.wxreplay.redact]`` of ``<root>/pyproject.toml``, the redaction rules;
+* ``wxml_calls`` of ``[tool.wxreplay]`` there, what a method call in card WXML becomes (:func:`wxml_calls`).
 
 No configuration file at all: the root is the folder of the first path (a scenario file's folder),
 never the working directory.
@@ -22,15 +23,16 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from wxreplay.errors import UsageError
 
-__all__ = ["CONFIG_NAMES", "RootConfig", "discover", "read_pytest_section"]
+__all__ = ["CONFIG_NAMES", "WXML_CALLS", "RootConfig", "WxmlCalls", "discover", "read_pytest_section", "wxml_calls"]
 
 # pytest's order (pytest 9: _pytest/config/findpaths.py); the first file in it holding pytest configuration wins.
 CONFIG_NAMES = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
@@ -131,3 +133,39 @@ def discover(paths: Iterable[str | Path] = ()) -> RootConfig:
         return RootConfig(first_pyproject.parent, first_pyproject, {})
     first = Path(starts[0])
     return RootConfig(first if first.is_dir() else first.parent)
+
+
+# ---- [tool.wxreplay] wxml_calls ---------------------------------------------------------------------
+
+WxmlCalls = Literal["undefined", "javascript"]
+WXML_CALLS: tuple[WxmlCalls, ...] = ("undefined", "javascript")
+
+
+def wxml_calls(config: RootConfig) -> WxmlCalls:
+    """``wxml_calls`` of ``[tool.wxreplay]`` in ``<root>/pyproject.toml``; ``"undefined"`` when unset.
+
+    What a method call in card WXML (``{{item.date.slice(5)}}``) becomes: ``"undefined"``, what the
+    client shows, with a warning finding; or ``"javascript"``, evaluated in the card's context. A bad
+    value is a :class:`UsageError` naming the file and line.
+    """
+    path = config.pyproject
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "undefined"
+    try:
+        tool = tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError as e:
+        raise UsageError(f"{path}: invalid TOML: {e}", hint="fix the file") from None
+    table = tool.get("wxreplay", {}) if isinstance(tool, dict) else {}
+    value = table.get("wxml_calls", "undefined") if isinstance(table, dict) else "undefined"
+    if value in WXML_CALLS:
+        return cast(WxmlCalls, value)
+    m = re.search(r"^[ \t]*(?:wxreplay\.)?wxml_calls[ \t]*=", text, re.MULTILINE)
+    where = f"{path}:{text.count(chr(10), 0, m.start()) + 1}" if m else str(path)
+    shown = f'"{value}"' if isinstance(value, str) else repr(value)
+    raise UsageError(
+        f"{where}: [tool.wxreplay] wxml_calls = {shown} is not one of " + ", ".join(f'"{v}"' for v in WXML_CALLS),
+        hint='write wxml_calls = "undefined" (the default: a method call in card WXML shows nothing, with a '
+        'warning) or wxml_calls = "javascript" (your client evaluates it as JavaScript)',
+    )

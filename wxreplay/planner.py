@@ -67,6 +67,7 @@ from wxreplay.checks import (
     judge_findings,
     step_error,
 )
+from wxreplay.config import WxmlCalls
 from wxreplay.cursor import Cursor
 from wxreplay.errors import ArgumentsError, ScenarioError, WxReplayError
 from wxreplay.expect import Difference, exact, host_calls, join
@@ -135,8 +136,10 @@ class Planner:
         device: Device,
         transcript: Transcript,
         strict: bool,
+        wxml_calls: WxmlCalls = "undefined",
     ) -> None:
         self.sc = scenario
+        self.wxml_calls: WxmlCalls = wxml_calls  # [tool.wxreplay] wxml_calls: what a method call in card WXML becomes
         self.project = project
         self.skill = skill
         self.cassette = cassette
@@ -197,7 +200,12 @@ class Planner:
         self.session_no += 1
         try:
             session = Session(
-                self.project, self.skill.name, device=self.device, cassette=self.cassette, now_ms=self.life.clock_ms
+                self.project,
+                self.skill.name,
+                device=self.device,
+                cassette=self.cassette,
+                now_ms=self.life.clock_ms,
+                wxml_calls=self.wxml_calls,
             )
         except WxReplayError as e:
             raise self.cursor.failure(f"session {self.session_no} could not start: the skill did not load", cause=e) from None

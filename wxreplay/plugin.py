@@ -257,11 +257,13 @@ def wx_session(
     fixtures to override). The cassette is saved only when the test passed, or when an ``xfail``
     test failed at its own assertion (not at a wxreplay error such as a cassette miss or a
     connection error). A test that also asks for ``wx_http`` gets no cassette: that router answers
-    its ``wx.request`` calls.
+    its ``wx.request`` calls. ``[tool.wxreplay] wxml_calls`` of the rootdir's pyproject.toml says what
+    a method call in card WXML becomes.
     """
     from wxreplay.cassette import Cassette, MatchRules
-    from wxreplay.config import RootConfig
+    from wxreplay.config import RootConfig, wxml_calls
     from wxreplay.device_setup import build_device
+    from wxreplay.errors import WxReplayError
     from wxreplay.network import network_policy, policy_in_force
     from wxreplay.runner import redaction_rules
     from wxreplay.scenario import DeviceSetup
@@ -272,14 +274,19 @@ def wx_session(
     if unknown:
         pytest.fail(f"wx_config: unknown key(s) {', '.join(unknown)}; known: {', '.join(_CONFIG_KEYS)}", pytrace=False)
     device = build_device(DeviceSetup().with_defaults(state.device))
+    root = state.root or RootConfig(_discovered_root(node.path))
+    try:
+        calls = wxml_calls(root)  # [tool.wxreplay] wxml_calls: what a method call in card WXML becomes
+    except WxReplayError as e:
+        pytest.fail(f"wx_session: {e}", pytrace=False)
     if "wx_http" in request.fixturenames:  # the test's respx router answers wx.request: no cassette
         from wxreplay.plugin_http import router_transport
 
         router = request.getfixturevalue("wx_http")
-        with Session(wx_project, state.skill, device=device, transport=router_transport(router)) as session:
+        transport = router_transport(router)
+        with Session(wx_project, state.skill, device=device, transport=transport, wxml_calls=calls) as session:
             yield session
         return
-    root = state.root or RootConfig(_discovered_root(node.path))
     match = wx_config.get("match") or MatchRules()
     if wx_config.get("ignore"):
         match = match.with_ignored(*wx_config["ignore"])
@@ -295,7 +302,7 @@ def wx_session(
     policy = network_policy()
     if "allowed_hosts" in wx_config:
         policy = dataclasses.replace(policy, allowed_hosts=tuple(wx_config["allowed_hosts"]))
-    with policy_in_force(policy), Session(wx_project, state.skill, device=device, cassette=cassette) as session:
+    with policy_in_force(policy), Session(wx_project, state.skill, device=device, cassette=cassette, wxml_calls=calls) as session:
         yield session
     # The one save policy: a passed test, or an xfail test failing at its own assertion (never at a
     # wxreplay error: a miss, a connection error). A failing test leaves the cassette as it was.

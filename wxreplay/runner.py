@@ -32,7 +32,7 @@ from pathlib import Path
 
 from wxreplay.cassette import Cassette, RecordMode, resolve_mode
 from wxreplay.cassette.redact import RedactionRules, rules_from_pyproject
-from wxreplay.config import RootConfig, discover
+from wxreplay.config import RootConfig, discover, wxml_calls
 from wxreplay.device_setup import device_for
 from wxreplay.errors import CassetteError, ProjectError, WxReplayError
 from wxreplay.expect import ScenarioFailure
@@ -66,7 +66,8 @@ class RunOptions:
     ``<root>/cassettes``; a relative one is taken from the root, never from the working directory);
     ``root`` is the configuration of the run (:func:`wxreplay.config.discover`; ``None``: discovered
     from each scenario file, as pytest finds its rootdir), which also gives the redaction rules
-    (``[tool.wxreplay.redact]`` of ``<root>/pyproject.toml``); ``strict`` makes warnings fail the step;
+    (``[tool.wxreplay.redact]`` of ``<root>/pyproject.toml``) and ``[tool.wxreplay] wxml_calls`` there
+    (what a method call in card WXML becomes); ``strict`` makes warnings fail the step;
     ``suffix`` is the scenario file suffix.
     ``device`` holds defaults under every scenario's own ``device:`` (:meth:`DeviceSetup.with_defaults`).
     ``record_command`` is the command a cassette miss suggests, ``{file}`` the scenario file and
@@ -204,13 +205,23 @@ def _unreadable(
 
 def _play(scenario: Scenario, options: RunOptions, project: Project, skill: Skill, path: Path, mode: RecordMode) -> ScenarioRun:
     """One pass over the scenario with the cassette at ``path`` in ``mode``; a recording pass saves it when it passed."""
+    calls = wxml_calls(root_config(scenario, options))  # [tool.wxreplay] wxml_calls: method calls in card WXML
     cassette = Cassette.open(path, mode, rules=redaction_rules(root_config(scenario, options)))
     cassette.scenario = scenario.name
     cassette.record_hint = f"record it (with the service running): {options.hint(scenario, '{mode}')}"
     cassette.script_line = functools.partial(script_line, scenario)
     device = device_for(scenario, options.device)
     transcript = _transcript(scenario, project, skill, path)
-    planner = Planner(scenario, project, skill, cassette=cassette, device=device, transcript=transcript, strict=options.strict)
+    planner = Planner(
+        scenario,
+        project,
+        skill,
+        cassette=cassette,
+        device=device,
+        transcript=transcript,
+        strict=options.strict,
+        wxml_calls=calls,
+    )
     started = time.perf_counter()
     failure: ScenarioFailure | None = None
     timings: list[float] = []

@@ -18,7 +18,8 @@ import httpx
 
 from wxreplay.cards.card import Card
 from wxreplay.cards.runtime import CardRuntime
-from wxreplay.errors import ApiCallError, UnknownApiError
+from wxreplay.config import WXML_CALLS, WxmlCalls
+from wxreplay.errors import ApiCallError, UnknownApiError, UsageError
 from wxreplay.findings import Finding
 from wxreplay.host import cloud
 from wxreplay.host.availability import ContextKind
@@ -54,6 +55,7 @@ class Session:
         session_id: str | None = None,
         cloud_functions: Mapping[str, cloud.CloudFunction] | None = None,
         cassette: Cassette | None = None,
+        wxml_calls: WxmlCalls = "undefined",
     ) -> None:
         """Boot the three contexts and load ``skill`` of ``project`` (the only one when None).
 
@@ -67,7 +69,17 @@ class Session:
         its transport answers ``wx.request``, recording through ``transport`` when one is given,
         and its interceptor sits behind ``interceptors``, so what they answer themselves is never
         recorded. Saving it stays with the caller (``cassette.settle(passed)``, the save policy).
+
+        ``wxml_calls`` is what a method call in card WXML (``{{item.date.slice(5)}}``) becomes:
+        ``"undefined"`` (what the client shows, with a ``wxml-call`` warning finding) or
+        ``"javascript"`` (evaluated in the card's context); ``[tool.wxreplay] wxml_calls`` of
+        pyproject.toml (:func:`wxreplay.config.wxml_calls`) sets it for scenarios and the CLI.
         """
+        if wxml_calls not in WXML_CALLS:
+            raise UsageError(
+                f"Session(wxml_calls={wxml_calls!r}): must be one of {', '.join(map(repr, WXML_CALLS))}",
+                hint='wxml_calls="undefined" (the default) or wxml_calls="javascript"',
+            )
         self.project = project
         resolved = project.skill(skill)
         if cassette is not None:
@@ -82,7 +94,7 @@ class Session:
             now_ms=now_ms,
             session_id=session_id,
         )
-        self._cards = CardRuntime(self._runtime)
+        self._cards = CardRuntime(self._runtime, wxml_calls=wxml_calls)
         self._runtime.listener = self._cards
         try:
             self._runtime.boot()

@@ -300,7 +300,15 @@ def inline_style_css(style: str, device_width: float) -> str:
 
 
 def _truthy(v: Any) -> bool:
-    return v is not None and v is not False and v != "false" and v != ""
+    """A boolean attribute as the client reads it: JS truthiness, so ``hidden="false"`` (the string) is true.
+
+    Platform spec addendum A1: ``checked="false"`` is the string "false"; only ``{{false}}`` is false.
+    """
+    if v is None or v is False or v == "":
+        return False
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return v == v and v != 0  # NaN and 0 are falsy
+    return True
 
 
 def _render_node(node: CardNodeLike, out: list[str], device_width: float) -> None:

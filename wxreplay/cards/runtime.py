@@ -17,6 +17,7 @@ from wxreplay.cards import records
 from wxreplay.cards.card import Card, TapResult
 from wxreplay.cards.templates import compile_card_template, wxml_runtime_js
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode, build_tree
+from wxreplay.config import WxmlCalls
 from wxreplay.errors import ApiCallError, WxReplayError
 from wxreplay.findings import Finding
 from wxreplay.host.availability import ContextKind
@@ -46,8 +47,9 @@ _CARD_CODE_HINTS = {
 class CardRuntime:
     """The cards of one runtime: render, tap, notify and expire them; keep their trees and records."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, wxml_calls: WxmlCalls = "undefined") -> None:
         self.runtime = runtime
+        self.wxml_calls: WxmlCalls = wxml_calls  # what a method call in card WXML becomes (config.wxml_calls)
         self.cards: list[Card] = []  # every card rendered in this session, oldest first
         self._cards_by_number: dict[int, Card] = {}
         self._card_seq = 0
@@ -97,7 +99,7 @@ class CardRuntime:
                 file=mcp,
                 hint="a card component has four files: index.js, index.json, index.wxml, index.wxss",
             )
-        template_js = compile_card_template(rt.skill, f"{base}.wxml")
+        template = compile_card_template(rt.skill, f"{base}.wxml", self.wxml_calls)
         kind = ContextKind.DYNAMIC if decl.dynamic else ContextKind.CARD
         card = cards.Card(
             self,
@@ -123,11 +125,12 @@ class CardRuntime:
             },
         }
         ctx = rt.context(kind)
-        rt.run(self._prepare_card_context(ctx, job, template_js))
+        rt.run(self._prepare_card_context(ctx, job, template.js))
         self._card_seq += 1  # never reused: a card that failed to render may still run timers in its context
         self.cards.append(card)
         self._cards_by_number[card.number] = card
         with rt.tracing() as trace:
+            trace.findings.extend(template.findings(api=api, context=card.context))
             try:
                 self._card_job(card, job, cause="render", what=f"rendering the {api} result")
                 self.run_expiries()

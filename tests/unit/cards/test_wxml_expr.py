@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_wxml_harness import PATH, error, render
+from test_wxml_harness import PATH, compile_src, error, render, run, texts
 
 from wxreplay.cards.wxml.expr import ExprError, parse_expression
 
@@ -71,8 +71,7 @@ def test_literal_member_names_may_be_keywords() -> None:
         ("{{typeof a}}", 3, "'typeof' is not supported"),
         ("{{new Date()}}", 3, "'new' is not supported"),
         ("{{}}", 3, "empty expression"),
-        ("{{ {...a} }}", 5, "object spread ... is only allowed in <template data"),
-        ("{{ {a} }}", 5, "shorthand property {a} is only allowed in <template data>"),
+        ("{{ [...a] }}", 5, "array spread is not supported"),
         ("{{[1,,2]}}", 6, "array holes"),
         ("{{a.}}", 5, "expected a property name after '.'"),
         ("{{1a}}", 3, "invalid number"),
@@ -109,18 +108,20 @@ def test_unterminated_string_is_reported_at_the_interpolation() -> None:
     assert str(e).startswith(f"{PATH}:2:9: unclosed {{{{ (no matching }}}}, or an unterminated string inside it)")
 
 
-def test_calls_of_data_values_are_rejected() -> None:
-    e = error("<view>\n<text>{{item.price.toFixed(2)}}</text></view>")
-    assert (e.line, e.column) == (2, 27)  # at the '('
-    assert "cannot call item.price.toFixed(...): only functions of a <wxs> module can be called" in str(e)
-    assert "'item' is a data field (no <wxs> module is defined here)" in str(e)
-    assert "fix: compute the value in the component's JS (setData) or in a <wxs module=...> function" in str(e)
+def test_calls_of_data_values_render_as_undefined_and_are_listed() -> None:
+    # Addendum A1: not a documented operator; the client shows nothing (tests/unit/cards/test_wxml_calls.py).
+    t = compile_src("<view>\n<text>{{item.price.toFixed(2)}}</text></view>")
+    assert texts(run(t, {"item": {"price": 3}})) == [""]
+    [call] = t.method_calls
+    assert (call.file, call.line, call.column, call.call) == (PATH, 2, 9, "item.price.toFixed(2)")
 
 
-def test_calls_of_literals_and_loop_variables_are_rejected() -> None:
-    assert "only functions of a <wxs> module" in str(error("<view>{{'a'.toUpperCase()}}</view>"))
-    e = error('<wxs module="m">module.exports = {}</wxs><view wx:for="{{l}}" wx:for-item="m">{{m.f()}}</view>')
-    assert "'m' is a wx:for variable" in str(e)
+def test_calls_of_literals_and_loop_variables_are_not_wxs_calls() -> None:
+    assert [c.call for c in compile_src("<view>{{'a'.toUpperCase()}}</view>").method_calls] == ["'a'.toUpperCase()"]
+    wxs = '<wxs module="m">module.exports = {f: function () { return 1 }}</wxs>'
+    t = compile_src(wxs + '<view wx:for="{{l}}" wx:for-item="m">{{m.f()}}</view>')
+    assert [c.call for c in t.method_calls] == ["m.f()"]  # the loop variable shadows the module
+    assert texts(run(t, {"l": [{"f": 2}]})) == [""]
 
 
 def test_parser_positions_are_offsets_into_the_expression() -> None:

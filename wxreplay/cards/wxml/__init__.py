@@ -11,7 +11,14 @@ Contract (the card runtime relies on it exactly)
   strings (characters); anything else renders nothing; returns the flattened VNodes;
 - ``R.wxs(W, id)``: exports of a wxs module (``W`` is the compiled object's module table; instances
   are cached per ``R`` by id, CommonJS-style, so each module runs once per context);
+- ``R.c(obj, key, args, text)`` / ``R.f(fn, args, text)``: a method / function call, emitted only
+  when the template is compiled with ``calls="javascript"``; throws a ``TypeError`` naming ``text``
+  when there is nothing to call;
 - ``R.line`` / ``R.file``: set before each node and condition is evaluated, for error reports.
+
+Method calls (``{{item.date.slice(5)}}``) are not among the documented data-binding operators: by
+default (``calls="undefined"``) each renders as ``undefined``, as the client shows nothing there, and
+``CompiledTemplate.method_calls`` lists where they are, for the warning findings of a render.
 
 Templates are resolved inside the generated code (``R.tpl`` is not used); a dynamic
 ``<template is="{{x}}">`` naming an unknown template renders nothing, like WeChat.
@@ -35,7 +42,7 @@ character. Entities (``&nbsp; &lt; &gt; &amp; &quot; &apos; &ensp; &emsp; &#NN; 
 in static text and static attribute values, never inside ``{{ }}``.
 """
 
-from wxreplay.cards.wxml.compiler import CompiledTemplate, compile_template
+from wxreplay.cards.wxml.compiler import CompiledTemplate, MethodCall, compile_template
 from wxreplay.cards.wxml.parser import Document, parse_wxml
 from wxreplay.cards.wxml.rules import check_card_rules
 from wxreplay.cards.wxml.runtime_js import WXML_RUNTIME_JS
@@ -46,6 +53,7 @@ __all__ = [
     "CompiledTemplate",
     "Diagnostic",
     "Document",
+    "MethodCall",
     "check_card_rules",
     "compile_template",
     "parse_wxml",

@@ -2,9 +2,17 @@
 
 ``compile_template(files, path).js`` evaluates (``(0, eval)(js)``) to ``{ file, render(data, R) }``;
 ``render`` returns ``VNode[]``. ``R`` is built by the caller from ``WXML_RUNTIME_JS`` and the generated
-code uses only ``R.m``, ``R.s``, ``R.each``, ``R.wxs``, ``R.line`` and ``R.file``. Templates are resolved
-inside the generated code (``R.tpl`` is not used). See ``wxreplay/cards/wxml/__init__.py`` for the
-VNode shapes and the whitespace rules.
+code uses only ``R.m``, ``R.s``, ``R.each``, ``R.wxs``, ``R.line`` and ``R.file`` (and ``R.c`` / ``R.f``
+when method calls are compiled as JavaScript). Templates are resolved inside the generated code
+(``R.tpl`` is not used). See ``wxreplay/cards/wxml/__init__.py`` for the VNode shapes and the
+whitespace rules.
+
+Method calls: WXML data binding documents no calls but those of ``<wxs>`` module functions (platform
+spec, addendum A1), and the client shows nothing where a template calls a method of a data value
+(``{{item.date.slice(5)}}``). ``calls="undefined"`` (the default) compiles such a call to
+``undefined`` without evaluating it and lists it in ``CompiledTemplate.method_calls`` (the card host
+turns each into a warning finding); ``calls="javascript"`` evaluates it in the card's context, for
+teams whose client does.
 """
 
 from __future__ import annotations
@@ -14,10 +22,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from wxreplay.cards.wxml.expr import ExprError, emit, js_string, parse_expression
+from wxreplay.cards.wxml.expr import Call, ExprError, emit, emit_js_call, js_string, parse_expression
 from wxreplay.cards.wxml.parser import Attr, Document, Element, Node, Source, Text, find_interpolation_end, parse_wxml
 from wxreplay.cards.wxml.rules import check_card_rules, event_of
 from wxreplay.cards.wxml.runtime_js import WXML_RUNTIME_JS as WXML_RUNTIME_JS  # re-exported: card.py imports it from here
+from wxreplay.config import WXML_CALLS, WxmlCalls
 from wxreplay.errors import TemplateError
 from wxreplay.source import MAX_NESTING, did_you_mean
 
@@ -37,6 +46,21 @@ _REQUIRE = re.compile(r"\brequire\s*\(\s*(['\"])([^'\"\n]*)\1\s*\)")
 
 
 @dataclass(frozen=True)
+class MethodCall:
+    """A call in a ``{{ }}`` that is not a ``<wxs>`` module function's, compiled to ``undefined``.
+
+    ``call`` is its source text (``item.date.slice(5)``), ``expression`` the whole ``{{ }}`` it is in
+    (whitespace collapsed, cut at 80 characters); ``file:line:column`` where the call begins.
+    """
+
+    file: str
+    line: int
+    column: int
+    call: str
+    expression: str
+
+
+@dataclass(frozen=True)
 class CompiledTemplate:
     """A compiled card template: ``js`` is a JS expression evaluating to ``{ file, render(data, R) }``."""
 
@@ -44,11 +68,18 @@ class CompiledTemplate:
     js: str
     tags_used: tuple[str, ...]  # every tag in the file and its imports/includes, sorted
     dependencies: tuple[str, ...]  # imported/included .wxml and .wxs files, in discovery order
+    method_calls: tuple[MethodCall, ...] = ()  # calls compiled to undefined, in source order per file
 
 
-def compile_template(files: Mapping[str, str], path: str) -> CompiledTemplate:
-    """Compile the component template ``path`` (a key of ``files``: project-relative posix paths -> text)."""
-    return _Compiler(files).compile(posixpath.normpath(path))
+def compile_template(files: Mapping[str, str], path: str, *, calls: WxmlCalls = "undefined") -> CompiledTemplate:
+    """Compile the component template ``path`` (a key of ``files``: project-relative posix paths -> text).
+
+    ``calls`` says what a method call in ``{{ }}`` becomes (see the module docstring): ``"undefined"``
+    (listed in ``method_calls``) or ``"javascript"`` (evaluated when the card renders).
+    """
+    if calls not in WXML_CALLS:
+        raise ValueError(f"calls must be one of {', '.join(WXML_CALLS)}, not {calls!r}")
+    return _Compiler(files, calls).compile(posixpath.normpath(path))
 
 
 def decode_entities(text: str) -> str:
@@ -102,10 +133,22 @@ class _Js:
 
 
 class _Scope:
-    """Compile-time identifier resolution: wx:for variables (innermost) > wxs modules > data fields."""
+    """Compile-time identifier resolution: wx:for variables (innermost) > wxs modules > data fields.
 
-    def __init__(self, ctx: _Ctx) -> None:
+    Also what a method call becomes: a JS call (``calls="javascript"``), else ``undefined``, the call
+    kept in ``method_calls`` for the caller to locate.
+    """
+
+    def __init__(self, ctx: _Ctx, calls: WxmlCalls) -> None:
         self.ctx = ctx
+        self.calls = calls
+        self.method_calls: list[Call] = []
+
+    def method_call(self, call: Call) -> str:
+        if self.calls == "javascript":
+            return emit_js_call(call, self)
+        self.method_calls.append(call)
+        return "undefined"  # not evaluated: the arguments are not either
 
     def name(self, name: str) -> str:
         local = self.ctx.vars.get(name)
@@ -118,16 +161,12 @@ class _Scope:
             return None
         return f"R.wxs($W,{js_string(self.ctx.wxs[name])})"
 
-    def describe(self, name: str) -> str:
-        if name in self.ctx.vars:
-            return "a wx:for variable"
-        mods = ", ".join(sorted(self.ctx.wxs))
-        return "a data field" + (f" (wxs modules here: {mods})" if mods else " (no <wxs> module is defined here)")
-
 
 class _Compiler:
-    def __init__(self, files: Mapping[str, str]) -> None:
+    def __init__(self, files: Mapping[str, str], calls: WxmlCalls) -> None:
         self.files = files
+        self.calls = calls
+        self.method_calls: dict[tuple[str, int, int], MethodCall] = {}  # an included file compiles once per include
         self.units: dict[str, _Unit] = {}
         self.deps: list[str] = []
         self.wxs_defs: dict[str, str] = {}
@@ -160,7 +199,9 @@ class _Compiler:
             + f"\nreturn {out};}}}};\n}})()"
         )
         tags = sorted({el.tag for u in self.units.values() for el in u.doc.elements()})
-        return CompiledTemplate(path, js, tuple(tags), tuple(self.deps))
+        order = {u.path: i for i, u in enumerate(self.units.values())}
+        found = sorted(self.method_calls.values(), key=lambda c: (order.get(c.file, 0), c.line, c.column))
+        return CompiledTemplate(path, js, tuple(tags), tuple(self.deps), tuple(found))
 
     def _var(self, prefix: str) -> str:
         self.n += 1
@@ -296,13 +337,17 @@ class _Compiler:
     # ---- expressions -----------------------------------------------------------------------------
 
     def _expr(self, src: str, offset: int, source: Source, ctx: _Ctx, *, object_body: bool = False) -> str:
+        scope = _Scope(ctx, self.calls)
         try:
-            return emit(parse_expression(src, object_body=object_body), _Scope(ctx))
+            js = emit(parse_expression(src, object_body=object_body), scope)
         except ExprError as e:
-            shown = " ".join(src.split())
-            if len(shown) > 80:  # the excerpt shows where; the message stays one readable line
-                shown = shown[:79] + "…"
-            raise source.error(offset + e.pos, f"bad expression {{{{{shown}}}}}: {e.message}", e.hint) from None
+            raise source.error(offset + e.pos, f"bad expression {{{{{_shown(src)}}}}}: {e.message}", e.hint) from None
+        for call in scope.method_calls:
+            line, column = source.position(offset + call.start)
+            self.method_calls.setdefault(
+                (source.path, line, column), MethodCall(source.path, line, column, call.text, _shown(src))
+            )
+        return js
 
     def _parts(self, raw: str, offset: int, source: Source, ctx: _Ctx) -> list[str | _Js]:
         """Split ``raw`` into static strings (undecoded) and emitted ``{{ }}`` parts; drops empty statics."""
@@ -564,6 +609,12 @@ class _Compiler:
 
 
 _DEEP_HINT = "a card needs a few levels: flatten the markup or split it into templates"
+
+
+def _shown(src: str) -> str:
+    """An expression for a message: whitespace collapsed, cut at 80 characters (the excerpt shows where)."""
+    shown = " ".join(src.split())
+    return shown[:79] + "…" if len(shown) > 80 else shown
 
 
 def _concat(parts: list[str | _Js]) -> str:

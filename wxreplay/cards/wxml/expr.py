@@ -1,11 +1,14 @@
 """WXML ``{{ }}`` expressions: a recursive-descent parser with positions, and a JS emitter.
 
-Nothing is evaluated in Python. The subset: identifiers; ``a.b``, ``a[b]``; ``+ - * / %``; unary
-``! - +``; ``== != === !== < > <= >=``; ``&& ||``; ``?:``; string / number / ``true`` / ``false`` /
-``null`` / ``undefined`` literals; array and object literals (spread ``...x`` and shorthand ``{a}`` only
-in ``<template data>``); parentheses; calls whose callee is rooted at a ``<wxs>`` module. Member access
-is forgiving (``R.m``: a missing object gives ``undefined``); free identifiers are resolved by the caller
-(``Resolver``), so scoping is decided at compile time.
+Nothing is evaluated in Python. The subset the framework documents (platform spec, addendum A1):
+identifiers; ``a.b``, ``a[b]``; ``+ - * / %``; unary ``! - +``; ``== != === !== < > <= >=``; ``&& ||``;
+``?:``; string / number / ``true`` / ``false`` / ``null`` / ``undefined`` literals; array and object
+literals (objects with spread ``...x`` and shorthand ``{a}``); parentheses. Calls are parsed too: one
+whose callee is rooted at a ``<wxs>`` module is emitted as a JS call; any other (a method of a data
+value, ``item.date.slice(5)``) is not part of the documented subset and is left to the caller
+(:meth:`Resolver.method_call`), which renders it as ``undefined`` or as a JavaScript call
+(:func:`emit_js_call`). Member access is forgiving (``R.m``: a missing object gives ``undefined``);
+free identifiers are resolved by the caller (``Resolver``), so scoping is decided at compile time.
 """
 
 from __future__ import annotations
@@ -52,10 +55,12 @@ class Member:
 
 @dataclass(frozen=True)
 class Call:
-    pos: int
+    pos: int  # of the '('
     callee: Expr
     args: tuple[Expr, ...]
-    callee_text: str
+    callee_text: str  # source text of the callee: ``item.date.slice``
+    start: int = 0  # offset where the call's source text begins (its callee's first character)
+    text: str = ""  # source text of the whole call: ``item.date.slice(5)``
 
 
 @dataclass(frozen=True)
@@ -243,7 +248,7 @@ def parse_expression(src: str, *, object_body: bool = False) -> Expr:
     """Parse the text between ``{{`` and ``}}``.
 
     ``object_body`` parses ``<template data>``: the text is the inside of an object literal
-    (``...item, a, b: 1``) and spread/shorthand properties are allowed.
+    (``...item, a, b: 1``).
     """
     e = _ExprParser(src, object_body).parse()
     deep = _too_deep(e)
@@ -370,6 +375,7 @@ class _ExprParser:
         return self.postfix()
 
     def postfix(self) -> Expr:
+        begin = self.tok.pos  # where a call's text starts: before any '(' around its callee
         e = self.primary()
         while True:
             if self.at("."):
@@ -391,9 +397,9 @@ class _ExprParser:
                     args.append(self.conditional())
                     if not self.at(")"):
                         self.expect(",")
-                self.next()
-                start = _start(e)
-                e = Call(paren, e, tuple(args), self.src[start:paren].strip())
+                close = self.next().pos
+                callee_text = self.src[begin:paren].strip()
+                e = Call(paren, e, tuple(args), callee_text, begin, self.src[begin : close + 1])
             else:
                 return e
 
@@ -454,8 +460,6 @@ class _ExprParser:
         while not closed():
             t = self.tok
             if self.at("..."):
-                if not self.template_data:
-                    raise ExprError('object spread ... is only allowed in <template data="{{...}}">', t.pos)
                 self.next()
                 props.append(Spread(t.pos, self.conditional()))
             elif t.kind in ("name", "str", "num"):
@@ -467,11 +471,6 @@ class _ExprParser:
                     self.next()
                     props.append(Prop(t.pos, key, self.conditional()))
                 elif t.kind == "name" and key not in _KEYWORDS and key not in _RESERVED:
-                    if not self.template_data:
-                        raise ExprError(
-                            f"shorthand property {{{key}}} is only allowed in <template data>; write {{{key}: {key}}}",
-                            t.pos,
-                        )
                     props.append(Prop(t.pos, key, Name(t.pos, key)))
                 else:
                     raise self.unexpected("expected ':' after the property name")
@@ -480,20 +479,6 @@ class _ExprParser:
             if not closed():
                 self.expect(",")
         return ObjectLit(pos, tuple(props))
-
-
-def _start(e: Expr) -> int:
-    """Offset where the source text of ``e`` begins (for messages)."""
-    while isinstance(e, Member | Call | Binary | Conditional):
-        if isinstance(e, Member):
-            e = e.obj
-        elif isinstance(e, Call):
-            e = e.callee
-        elif isinstance(e, Binary):
-            e = e.left
-        else:
-            e = e.test
-    return e.pos
 
 
 # ---- emitter -------------------------------------------------------------------------------------
@@ -505,7 +490,7 @@ def js_string(value: str) -> str:
 
 
 class Resolver(Protocol):
-    """Compile-time scope: how a free identifier reads in the generated JS."""
+    """Compile-time scope: how a free identifier reads in the generated JS, and what a method call becomes."""
 
     def name(self, name: str) -> str:
         """JS reading identifier ``name`` (a loop variable, a wxs module or a data field)."""
@@ -515,13 +500,14 @@ class Resolver(Protocol):
         """JS for the exports of wxs module ``name`` if it is one here (not shadowed by a loop variable)."""
         ...
 
-    def describe(self, name: str) -> str:
-        """What ``name`` is here, for error messages (e.g. "a data field")."""
+    def method_call(self, call: Call) -> str:
+        """JS for a call not rooted at a ``<wxs>`` module (``item.date.slice(5)``), which WXML data binding
+        does not document: ``undefined`` (what the client shows) or :func:`emit_js_call`."""
         ...
 
 
 def emit(e: Expr, r: Resolver) -> str:
-    """JS for ``e``; fully parenthesised, member reads through ``R.m``, calls checked against ``r``."""
+    """JS for ``e``; fully parenthesised, member reads through ``R.m``, calls of wxs functions direct."""
     if isinstance(e, Literal):
         return e.js
     if isinstance(e, Name):
@@ -530,8 +516,10 @@ def emit(e: Expr, r: Resolver) -> str:
         key = js_string(e.key) if isinstance(e.key, str) else emit(e.key, r)
         return f"R.m({emit(e.obj, r)},{key})"
     if isinstance(e, Call):
+        if not _rooted_at_wxs(e.callee, r):
+            return r.method_call(e)
         args = ",".join(emit(a, r) for a in e.args)
-        return f"{_callee(e.callee, e, r)}({args})"
+        return f"{_wxs_callee(e.callee, r)}({args})"
     if isinstance(e, Unary):
         return f"({e.op}{emit(e.arg, r)})"
     if isinstance(e, Binary):
@@ -550,25 +538,37 @@ def emit(e: Expr, r: Resolver) -> str:
     return "({" + ",".join(parts) + "})"
 
 
-def _callee(e: Expr, call: Call, r: Resolver) -> str:
-    """Direct (``this``-preserving) access along a callee chain that must start at a wxs module."""
-    if isinstance(e, Name):
-        mod = r.wxs_module(e.name)
-        if mod is None:
-            raise ExprError(
-                f"cannot call {call.callee_text}(...): only functions of a <wxs> module can be called "
-                f"in WXML expressions, and {e.name!r} is {r.describe(e.name)}",
-                call.pos,
-                hint="compute the value in the component's JS (setData) or in a <wxs module=...> function",
-            )
-        return mod
+def emit_js_call(call: Call, r: Resolver) -> str:
+    """JS evaluating ``call`` as JavaScript would, in the card's context: a method keeps its ``this``.
+
+    ``R.c(obj, key, args, text)`` calls ``obj[key]``; ``R.f(fn, args, text)`` a plain value. Both throw
+    a ``TypeError`` naming the call's source text when there is nothing to call, which becomes a
+    render error at the WXML line (``R.line``).
+    """
+    args = "[" + ",".join(emit(a, r) for a in call.args) + "]"
+    text = js_string(call.text)
+    callee = call.callee
+    if isinstance(callee, Member):
+        key = js_string(callee.key) if isinstance(callee.key, str) else emit(callee.key, r)
+        return f"R.c({emit(callee.obj, r)},{key},{args},{text})"
+    return f"R.f({emit(callee, r)},{args},{text})"
+
+
+def _rooted_at_wxs(e: Expr, r: Resolver) -> bool:
+    """Whether the callee chain ``e`` (members and calls) starts at a ``<wxs>`` module visible here."""
+    while isinstance(e, Member | Call):
+        e = e.obj if isinstance(e, Member) else e.callee
+    return isinstance(e, Name) and r.wxs_module(e.name) is not None
+
+
+def _wxs_callee(e: Expr, r: Resolver) -> str:
+    """Direct (``this``-preserving) access along a callee chain rooted at a wxs module (checked by the caller)."""
     if isinstance(e, Member):
         key = js_string(e.key) if isinstance(e.key, str) else emit(e.key, r)
-        return f"{_callee(e.obj, call, r)}[{key}]"
+        return f"{_wxs_callee(e.obj, r)}[{key}]"
     if isinstance(e, Call):
         return emit(e, r)
-    raise ExprError(
-        f"cannot call {call.callee_text}(...): only functions of a <wxs> module can be called in WXML expressions",
-        call.pos,
-        hint="compute the value in the component's JS (setData) or in a <wxs module=...> function",
-    )
+    assert isinstance(e, Name)
+    mod = r.wxs_module(e.name)
+    assert mod is not None
+    return mod

@@ -2,7 +2,8 @@
 
 ``WXML_RUNTIME_JS`` evaluates to ``R``: ``R.m`` (forgiving member read), ``R.s`` (text of an
 interpolation), ``R.each`` (wx:for), ``R.wxs`` (wxs module exports, each module run once per
-context), ``R.line`` and ``R.file`` (where a render error happened). The contract is written in
+context), ``R.c`` / ``R.f`` (method and function calls, only in templates compiled with
+``calls="javascript"``), ``R.line`` and ``R.file`` (where a render error happened). The contract is written in
 ``wxreplay/cards/wxml/__init__.py``; ``compiler.py`` generates the code that calls it.
 """
 
@@ -18,6 +19,17 @@ WXML_RUNTIME_JS = r"""(function () {
     line: 0,
     m: function (o, k) { return o == null ? undefined : o[k]; },
     s: function (v) { return v == null ? '' : String(v); },
+    // Method calls in {{ }} under wxml_calls = "javascript": o[k](...a) with its this; t is the call's text.
+    c: function (o, k, a, t) {
+      var f = o == null ? undefined : o[k];
+      if (typeof f === 'function') return f.apply(o, a);
+      var why = o == null ? 'cannot call ' + String(k) + ' of ' + o : String(k) + ' is not a function';
+      throw new TypeError('{{' + t + '}}: ' + why);
+    },
+    f: function (fn, a, t) {
+      if (typeof fn === 'function') return fn.apply(undefined, a);
+      throw new TypeError('{{' + t + '}}: ' + (fn === undefined ? 'undefined' : typeof fn) + ' is not a function');
+    },
     each: function (list, fn) {
       var out = [], i, n, keys;
       if (list == null) return out;
