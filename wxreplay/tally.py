@@ -560,7 +560,12 @@ def render_report(packages: Sequence[PackageTally], *, verbose: bool = False) ->
         total.add(c)
         rows += _rows(package.path, _loaded(package, c), c, cards=package.cards_run)
     cards = any(p.cards_run for p in packages) or not packages
-    rows += _rows(f"TOTAL ({len(packages)} packages)", f"{total.loaded}/{total.skills}", total, cards=cards)
+    rows += _rows(
+        f"TOTAL ({len(packages)} package{'' if len(packages) == 1 else 's'})",
+        f"{total.loaded}/{total.skills}",
+        total,
+        cards=cards,
+    )
     out = [_table(rows)]
     details: list[str] = []
     for package in packages:
