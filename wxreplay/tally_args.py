@@ -9,7 +9,7 @@ filled the same way every time. For one (sub)schema, in this order:
   branch that is not ``null``);
 - by ``type`` (the first non-null one of a list, or guessed from ``properties`` / ``items``):
   an object with its required properties; an array of ``max(minItems, 1)`` items (none when
-  ``maxItems`` is 0); a string by ``format`` (date, date-time, email, uri, uuid ...) or ``"test"``
+  ``maxItems`` is 0; told apart for ``uniqueItems``); a string by ``format`` (date, date-time, email, uri, uuid ...) or ``"test"``
   fitted to ``minLength`` / ``maxLength`` / a simple ``pattern``; a number or integer 1 moved into
   ``minimum`` / ``maximum`` / ``multipleOf``; ``false``; ``null``.
 
@@ -182,9 +182,20 @@ def _array(schema: dict[str, Any], root: Any, depth: int) -> list[Any]:
     for i in range(count):
         sub = prefix[i] if i < len(prefix) else items
         out.append(sample_value(sub, root=root, depth=depth + 1) if isinstance(sub, dict) else "test")
-    if schema.get("uniqueItems") and len(out) > 1 and all(isinstance(v, str) for v in out):
-        out = [f"{v}{i}" if i else v for i, v in enumerate(out)]
+    if schema.get("uniqueItems") and len(out) > 1:
+        out = [_nth(v, i) for i, v in enumerate(out)]
     return out
+
+
+def _nth(value: Any, i: int) -> Any:
+    """The ``i``-th of several items that must differ: ``test``, ``test1`` ...; 1, 2 ... (other values as they are)."""
+    if i == 0:
+        return value
+    if isinstance(value, str):
+        return f"{value}{i}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value + i
+    return value
 
 
 def _string(schema: dict[str, Any]) -> str:
