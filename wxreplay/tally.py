@@ -24,40 +24,46 @@ Every item ends in exactly one outcome:
                     rejects, a WXML / WXSS error, a timeout or the memory limit, an API declared but not
                     registered; also every item of a skill that does not load
 ``skipped``         no arguments valid for the ``inputSchema`` could be made (an exotic ``pattern``)
-``harness``         a Python exception escaped wxreplay (a traceback): wxreplay's bug, never the skill's
+``harness``         a Python exception escaped wxreplay (a traceback), or the runtime's bridge broke with no
+                    replaced built-in to blame: wxreplay's bug, never the skill's
 ==================  ====================================================================================
 
 A package that does not load (a broken ``app.json`` or ``mcp.json``) is counted as *load failed*
 with wxreplay's error; only a Python exception from the loader is a harness error. The report is
 deterministic (no timings, packages and skills in a fixed order) and every text in it goes through
 the run's secret masking. The exit status is 1 when any harness error occurred, 2 for a usage error.
+
+This module is the command and its report; finding and running the packages is
+:mod:`wxreplay.tally_run`. More in docs/tally.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import traceback
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from wxreplay.cassette.runsecrets import run_secrets
-from wxreplay.errors import ArgumentsError, UsageError, WxReplayError
-from wxreplay.host.device import Device
-from wxreplay.network import NetworkBlockedError
-from wxreplay.project import ApiDecl, Project, Skill
-from wxreplay.result import CallResult, check_result, validate_arguments
-from wxreplay.session import Session, SessionLimits
-from wxreplay.tally_args import sample_arguments
+from wxreplay.errors import UsageError
+from wxreplay.session import SessionLimits
+from wxreplay.tally_run import (
+    EMPTY_RESULT,
+    OUTCOMES,
+    Counts,
+    Item,
+    PackageTally,
+    SkillTally,
+    discover_packages,
+    tally_package,
+    tally_paths,
+)
 
 __all__ = [
     "DEFAULT_PATHS",
+    "EMPTY_RESULT",
     "OUTCOMES",
     "Counts",
     "Item",
@@ -72,449 +78,6 @@ __all__ = [
 
 #: Where packages are looked for when no path is given (those that exist).
 DEFAULT_PATHS = ("tests/skills", "examples")
-
-#: Every outcome of an item, in report order.
-OUTCOMES = ("ran", "needs-recording", "needs-device", "failed", "skipped", "harness")
-
-#: Files that make a directory a package: a project, or a skill directory.
-PROJECT_MARKERS = ("app.json", "project.config.json")
-SKILL_MARKERS = ("mcp.json", "SKILL.md")
-
-#: Folders never searched for packages or unlisted skills.
-_SKIPPED_DIRS = frozenset({"node_modules", "miniprogram_npm", "__pycache__", "__snapshots__", "cassettes"})
-_SEARCH_DEPTH = 4
-
-#: The empty result a bound card is rendered from.
-EMPTY_RESULT: dict[str, Any] = {"content": [], "structuredContent": {}}
-
-#: What the harness says when a host API the default device scripts nothing for was reached.
-_NOTHING_SCRIPTED = "has nothing scripted"
-
-#: What the runtime says when its bridge broke with no replaced built-in to blame: wxreplay's own failure.
-_INTERNAL = "internal JavaScript error"
-
-
-@dataclass(frozen=True)
-class Item:
-    """One API call or one card render of a tally, and how it ended."""
-
-    kind: str  # "api" or "card"
-    skill: str
-    name: str  # the API; for a card "<api> -> <componentPath>"
-    outcome: str  # one of OUTCOMES
-    is_error: bool = False  # an API that ran and returned isError: true
-    detail: str = ""  # why (masked); for a harness error, the traceback
-
-    def to_dict(self) -> dict[str, Any]:
-        """The item as JSON data."""
-        out: dict[str, Any] = {"kind": self.kind, "skill": self.skill, "name": self.name, "outcome": self.outcome}
-        if self.is_error:
-            out["isError"] = True
-        if self.detail:
-            out["detail"] = self.detail
-        return out
-
-
-@dataclass
-class SkillTally:
-    """One skill of a package: whether it loaded, and its items."""
-
-    name: str
-    listed: bool  # False: a skill directory no app.json lists, run on its own
-    load_error: str | None = None  # the skill's own load failure (its items are counted failed)
-    items: list[Item] = field(default_factory=list)
-
-
-@dataclass
-class Counts:
-    """Items by kind and outcome, and skills loaded / found."""
-
-    skills: int = 0
-    loaded: int = 0
-    by: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, outcome) -> n
-    is_error: int = 0
-    load_harness: int = 0  # the loader itself crashed
-
-    def get(self, kind: str, outcome: str) -> int:
-        """How many items of ``kind`` ended in ``outcome``."""
-        return self.by.get((kind, outcome), 0)
-
-    def total(self, kind: str) -> int:
-        """How many items of ``kind`` there are."""
-        return sum(n for (k, _), n in self.by.items() if k == kind)
-
-    @property
-    def harness(self) -> int:
-        """Harness errors of every kind, loading included."""
-        return self.load_harness + self.get("api", "harness") + self.get("card", "harness")
-
-    def add(self, other: Counts) -> None:
-        """Add ``other`` into these counts."""
-        self.skills += other.skills
-        self.loaded += other.loaded
-        self.is_error += other.is_error
-        self.load_harness += other.load_harness
-        for key, n in other.by.items():
-            self.by[key] = self.by.get(key, 0) + n
-
-    def to_dict(self) -> dict[str, Any]:
-        """The counts as JSON data."""
-        return {
-            "skills": self.skills,
-            "loaded": self.loaded,
-            "apis": {"total": self.total("api"), "isError": self.is_error, **{o: self.get("api", o) for o in OUTCOMES}},
-            "cards": {"total": self.total("card"), **{o: self.get("card", o) for o in OUTCOMES}},
-            "harness": self.harness,
-        }
-
-
-@dataclass
-class PackageTally:
-    """One package: where it is, whether it loaded, and its skills."""
-
-    path: str  # as shown (relative to the working directory when under it)
-    load_error: str | None = None  # "load failed: ..." (wxreplay's error about the package)
-    harness_error: str | None = None  # the loader crashed: the traceback
-    skills: list[SkillTally] = field(default_factory=list)
-    cards_run: bool = True  # False: the cards were left out (``--no-cards``)
-
-    def counts(self) -> Counts:
-        """The package's counts."""
-        c = Counts(skills=len(self.skills), loaded=sum(s.load_error is None for s in self.skills))
-        c.load_harness = int(self.harness_error is not None)
-        for skill in self.skills:
-            for item in skill.items:
-                c.by[(item.kind, item.outcome)] = c.by.get((item.kind, item.outcome), 0) + 1
-                c.is_error += item.is_error
-        return c
-
-    def to_dict(self) -> dict[str, Any]:
-        """The package as JSON data."""
-        out: dict[str, Any] = {"path": self.path, "counts": self.counts().to_dict()}
-        if self.load_error is not None:
-            out["loadError"] = self.load_error
-        if self.harness_error is not None:
-            out["harnessError"] = self.harness_error
-        out["skills"] = [
-            {
-                "name": s.name,
-                "listed": s.listed,
-                **({"loadError": s.load_error} if s.load_error is not None else {}),
-                "items": [i.to_dict() for i in s.items],
-            }
-            for s in self.skills
-        ]
-        return out
-
-
-# ---- finding packages ---------------------------------------------------------------------------
-
-
-def _present(directory: Path, names: Iterable[str]) -> bool:
-    """Whether any of ``names`` is in ``directory``, a dangling symlink included (a broken package is one too)."""
-    return any(os.path.lexists(directory / n) for n in names)
-
-
-def _is_package(directory: Path) -> bool:
-    return _present(directory, PROJECT_MARKERS) or _present(directory, SKILL_MARKERS)
-
-
-def _searchable(directory: Path) -> bool:
-    return directory.name not in _SKIPPED_DIRS and not directory.name.startswith(".") and not directory.is_symlink()
-
-
-def discover_packages(paths: Iterable[str | Path]) -> list[Path]:
-    """The packages under ``paths``: a path that is a package itself, else the packages found below it.
-
-    A package is a directory with ``app.json`` or ``project.config.json`` (a project) or with
-    ``mcp.json`` or ``SKILL.md`` (a skill directory), found up to four levels down; the search does
-    not go into a package, ``node_modules``, dot folders or symlinked folders. Sorted, each once.
-    """
-    found: list[Path] = []
-
-    def walk(directory: Path, depth: int) -> None:
-        if _is_package(directory):
-            found.append(directory)
-            return
-        if depth >= _SEARCH_DEPTH:
-            return
-        for child in sorted(directory.iterdir(), key=lambda p: p.name):
-            if child.is_dir() and _searchable(child):
-                walk(child, depth + 1)
-
-    for path in paths:
-        p = Path(path)
-        if not p.is_dir():
-            raise UsageError(f"no such directory: {path}", hint="pass folders holding skill packages, e.g. tests/skills")
-        walk(p, 0)
-    unique: dict[Path, Path] = {}
-    for p in found:
-        unique.setdefault(p.resolve(), p)
-    return sorted(unique.values(), key=lambda p: p.as_posix())
-
-
-def _unlisted_skill_dirs(project: Project) -> list[Path]:
-    """Skill directories (with ``mcp.json``) under a project's root that its ``app.json`` does not list."""
-    if project.app_json is None:
-        return []
-    listed = {s.dir.resolve() for s in project.skills}
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(project.root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if _searchable(here / d))
-        if len(here.relative_to(project.root).parts) > _SEARCH_DEPTH:
-            dirnames[:] = []
-            continue
-        if "mcp.json" in filenames and here != project.root:
-            dirnames[:] = []  # skills do not nest
-            if here.resolve() not in listed:
-                out.append(here)
-    return sorted(out, key=lambda p: p.as_posix())
-
-
-# ---- running one item ---------------------------------------------------------------------------
-
-
-class OfflineTransport(httpx.BaseTransport):
-    """``wx.request`` with no cassette and no network: every request is refused before it is sent, and kept."""
-
-    def __init__(self) -> None:
-        self.refused: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        line = f"{request.method} {request.url}"
-        self.refused.append(line)
-        raise NetworkBlockedError(
-            f"{line} was not sent: the tally runs with no cassette and no network",
-            hint="record it: wxreplay call PROJECT API --args '...' --cassette FILE --record once",
-        )
-
-
-def _first_line(text: str, limit: int = 300) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _where(error: WxReplayError) -> str:
-    """`` (file:line)`` of a located error, when it has one."""
-    file, line = getattr(error, "file", None), getattr(error, "line", None)
-    if not file:
-        return ""
-    return f" ({file}:{line})" if line else f" ({file})"
-
-
-def _describe(error: WxReplayError) -> str:
-    """One line about a user-level error: its type, its first line, where."""
-    reason = getattr(error, "reason", None) or error.message
-    return f"{type(error).__name__}: {_first_line(str(reason))}{_where(error)}"
-
-
-def _learn_secrets(session: Session | None, extra: Any = None) -> None:
-    """Teach the run's secret table what the session saw (host calls, storage, a result), so masking covers it."""
-    data: dict[str, Any] = {"extra": extra}
-    if session is not None:
-        data["events"] = [e.to_dict() for e in session.events]
-        data["storage"] = session.device.get_storage()
-        data["logs"] = [line.text for line in session.logs]
-    run_secrets().mask_data(data)
-
-
-def _needs_device(session: Session | None) -> str | None:
-    """The host finding that says the default device scripts nothing for what the skill reached, if any."""
-    if session is None:
-        return None
-    for f in session.findings:
-        if f.code == "host" and _NOTHING_SCRIPTED in f.message:
-            return _first_line(f.message)
-    return None
-
-
-@dataclass
-class _Run:
-    """What one item's session saw: the session (while open), the refusals, the outcome."""
-
-    transport: OfflineTransport
-    session: Session | None = None
-
-
-def _harness(kind: str, skill: str, name: str) -> Item:
-    """The item for a Python exception that escaped wxreplay: the traceback, masked."""
-    return Item(kind, skill, name, "harness", detail=run_secrets().mask_text(traceback.format_exc().rstrip()))
-
-
-def _classify(kind: str, skill: str, name: str, run: _Run, error: WxReplayError) -> Item:
-    mask = run_secrets().mask_text
-    if _INTERNAL in str(error):
-        # The bridge broke and no replaced built-in explains it: wxreplay's own JavaScript failed.
-        return Item(kind, skill, name, "harness", detail=mask(_describe(error)))
-    if isinstance(error, NetworkBlockedError) and run.transport.refused:
-        return Item(kind, skill, name, "needs-recording", detail=mask(f"wx.request {run.transport.refused[0]}"))
-    scripted = _needs_device(run.session)
-    if scripted is not None:
-        return Item(kind, skill, name, "needs-device", detail=mask(scripted))
-    return Item(kind, skill, name, "failed", detail=mask(_describe(error)))
-
-
-def _arguments(decl: ApiDecl, mcp_file: str) -> tuple[dict[str, Any] | None, str]:
-    """Arguments for ``decl`` that validate, or ``(None, why)``."""
-    args = sample_arguments(decl.input_schema)
-    try:
-        validate_arguments(decl, args, file=mcp_file)
-    except ArgumentsError as e:
-        return None, f"no valid arguments could be made from the inputSchema: {_first_line(e.message.split(':', 1)[-1])}"
-    return args, ""
-
-
-def _session(project: Project, skill: Skill, run: _Run, limits: SessionLimits) -> Session:
-    session = Session(project, skill.name, device=Device(), transport=run.transport, limits=limits)
-    run.session = session
-    return session
-
-
-def _call_api(project: Project, skill: Skill, decl: ApiDecl, limits: SessionLimits) -> Item:
-    """Call ``decl`` once in a fresh session with no network and classify how it ended."""
-    name, mask = decl.name, run_secrets().mask_text
-    try:
-        args, why = _arguments(decl, _mcp_label(project, skill))
-    except WxReplayError as e:  # a broken inputSchema is the skill's mistake
-        return Item("api", skill.name, name, "failed", detail=mask(_describe(e)))
-    except Exception:
-        return _harness("api", skill.name, name)
-    if args is None:
-        return Item("api", skill.name, name, "skipped", detail=mask(why))
-    run = _Run(OfflineTransport())
-    try:
-        try:
-            with _session(project, skill, run, limits) as session:
-                result = session.call(name, args)
-                _learn_secrets(session, result.raw)
-                if result.is_error:
-                    scripted = _needs_device(session)
-                    if scripted is not None:
-                        return Item("api", skill.name, name, "needs-device", detail=mask(scripted))
-                    return Item("api", skill.name, name, "ran", is_error=True, detail=mask(_first_line(result.text)))
-                return Item("api", skill.name, name, "ran")
-        except WxReplayError as e:
-            _learn_secrets(run.session)
-            return _classify("api", skill.name, name, run, e)
-    except Exception:
-        return _harness("api", skill.name, name)
-
-
-def _render_card(project: Project, skill: Skill, decl: ApiDecl, limits: SessionLimits) -> Item:
-    """Render ``decl``'s bound card from an empty result in a fresh session and classify how it ended."""
-    label = f"{decl.name} -> {decl.component_path}"
-    mask = run_secrets().mask_text
-    run = _Run(OfflineTransport())
-    try:
-        try:
-            args, _ = _arguments(decl, _mcp_label(project, skill))
-            with _session(project, skill, run, limits) as session:
-                raw, found = check_result(decl, dict(EMPTY_RESULT), mcp_file=None)
-                result = CallResult.from_raw(
-                    decl, decl.name, args or {}, raw, session_id=session.session_id, virtual_ms=0, findings=found
-                )
-                card = session.render(result)
-                _learn_secrets(session)
-                errors = [f for f in card.findings if f.level == "error"]
-                detail = mask(f"{len(errors)} error finding(s): {_first_line(str(errors[0]))}") if errors else ""
-                return Item("card", skill.name, label, "ran", detail=detail)
-        except WxReplayError as e:
-            _learn_secrets(run.session)
-            return _classify("card", skill.name, label, run, e)
-    except Exception:
-        return _harness("card", skill.name, label)
-
-
-def _mcp_label(project: Project, skill: Skill) -> str:
-    try:
-        return skill.mcp_path.relative_to(project.root).as_posix()
-    except ValueError:
-        return skill.mcp_path.as_posix()
-
-
-# ---- a package ----------------------------------------------------------------------------------
-
-
-def _display(path: Path, base: Path | None = None) -> str:
-    """``path`` relative to ``base`` (default: the working directory) when below it, so reports do not depend on
-    where the checkout is; else as given."""
-    try:
-        return path.resolve().relative_to((base or Path.cwd()).resolve()).as_posix() or "."
-    except ValueError:
-        return path.as_posix()
-
-
-def _tally_skill(project: Project, skill: Skill, *, listed: bool, limits: SessionLimits, cards: bool) -> SkillTally:
-    """Load ``skill`` once (its index.js), then run each API and each bound card in a fresh session."""
-    tally = SkillTally(skill.name, listed)
-    mask = run_secrets().mask_text
-    run = _Run(OfflineTransport())
-    try:
-        with _session(project, skill, run, limits):
-            pass
-    except WxReplayError as e:
-        tally.load_error = mask(f"load failed: {_describe(e)}")
-    except Exception:
-        tally.items.append(_harness("api", skill.name, "(loading index.js)"))
-        return tally
-    for decl in skill.apis:
-        if tally.load_error is not None:
-            tally.items.append(Item("api", skill.name, decl.name, "failed", detail="the skill did not load"))
-        else:
-            tally.items.append(_call_api(project, skill, decl, limits))
-    if cards:
-        for decl in skill.apis:
-            if decl.component_path is None:
-                continue
-            if tally.load_error is not None:
-                label = f"{decl.name} -> {decl.component_path}"
-                tally.items.append(Item("card", skill.name, label, "failed", detail="the skill did not load"))
-            else:
-                tally.items.append(_render_card(project, skill, decl, limits))
-    return tally
-
-
-def tally_package(
-    path: str | Path, *, limits: SessionLimits | None = None, cards: bool = True, base: Path | None = None
-) -> PackageTally:
-    """Load the package at ``path`` and tally every skill in it (``cards=False``: the APIs only); its path is shown
-    relative to ``base`` (default: the working directory) when below it."""
-    limits = limits or SessionLimits()
-    package = PackageTally(_display(Path(path), base), cards_run=cards)
-    mask = run_secrets().mask_text
-    try:
-        project = Project.load(path)
-    except WxReplayError as e:
-        package.load_error = mask(f"load failed: {_describe(e)}")
-        return package
-    except Exception:
-        package.harness_error = mask(traceback.format_exc().rstrip())
-        return package
-    for skill in project.skills:
-        package.skills.append(_tally_skill(project, skill, listed=project.app_json is not None, limits=limits, cards=cards))
-    for skill_dir in _unlisted_skill_dirs(project):
-        try:
-            alone = Project.load(skill_dir)
-            skill = alone.skill()
-        except WxReplayError as e:
-            package.skills.append(SkillTally(skill_dir.name, False, load_error=mask(f"load failed: {_describe(e)}")))
-            continue
-        except Exception:
-            broken = SkillTally(skill_dir.name, False, load_error="load failed: harness error")
-            broken.items.append(_harness("api", skill_dir.name, "(loading the skill directory)"))
-            package.skills.append(broken)
-            continue
-        package.skills.append(_tally_skill(alone, skill, listed=False, limits=limits, cards=cards))
-    return package
-
-
-def tally_paths(
-    paths: Iterable[str | Path], *, limits: SessionLimits | None = None, cards: bool = True, base: Path | None = None
-) -> Iterator[PackageTally]:
-    """Tally every package under ``paths`` (see :func:`discover_packages`), one at a time."""
-    for package in discover_packages(paths):
-        yield tally_package(package, limits=limits, cards=cards, base=base)
 
 
 # ---- the report ---------------------------------------------------------------------------------

@@ -64,7 +64,11 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
     {
         "prune": ("wxreplay.prune",),  # replays scenarios to find unused recordings
-        "tally": ("wxreplay.tally", "wxreplay.tally_args"),  # runs every API and card of skill packages, counts outcomes
+        "tally": (
+            "wxreplay.tally",
+            "wxreplay.tally_run",
+            "wxreplay.tally_args",
+        ),  # runs every API and card of skill packages, counts outcomes
     },
     {"facade": ("wxreplay",)},
     {
