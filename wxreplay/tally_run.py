@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,22 +25,9 @@ from wxreplay.project import ApiDecl, Project, Skill
 from wxreplay.result import CallResult, check_result, validate_arguments
 from wxreplay.session import Session, SessionLimits
 from wxreplay.tally_args import sample_arguments
+from wxreplay.tally_report import Item, PackageTally, SkillTally
 
-__all__ = [
-    "EMPTY_RESULT",
-    "OUTCOMES",
-    "Counts",
-    "Item",
-    "OfflineTransport",
-    "PackageTally",
-    "SkillTally",
-    "discover_packages",
-    "tally_package",
-    "tally_paths",
-]
-
-#: Every outcome of an item, in report order.
-OUTCOMES = ("ran", "needs-recording", "needs-device", "failed", "skipped", "harness")
+__all__ = ["EMPTY_RESULT", "OfflineTransport", "discover_packages", "tally_package", "tally_paths"]
 
 #: Files that make a directory a package: a project, or a skill directory.
 PROJECT_MARKERS = ("app.json", "project.config.json")
@@ -58,119 +45,6 @@ _NOTHING_SCRIPTED = "has nothing scripted"
 
 #: What the runtime says when its bridge broke with no replaced built-in to blame: wxreplay's own failure.
 _INTERNAL = "internal JavaScript error"
-
-
-@dataclass(frozen=True)
-class Item:
-    """One API call or one card render of a tally, and how it ended."""
-
-    kind: str  # "api" or "card"
-    skill: str
-    name: str  # the API; for a card "<api> -> <componentPath>"
-    outcome: str  # one of OUTCOMES
-    is_error: bool = False  # an API that ran and returned isError: true
-    detail: str = ""  # why (masked); for a harness error, the traceback
-
-    def to_dict(self) -> dict[str, Any]:
-        """The item as JSON data."""
-        out: dict[str, Any] = {"kind": self.kind, "skill": self.skill, "name": self.name, "outcome": self.outcome}
-        if self.is_error:
-            out["isError"] = True
-        if self.detail:
-            out["detail"] = self.detail
-        return out
-
-
-@dataclass
-class SkillTally:
-    """One skill of a package: whether it loaded, and its items."""
-
-    name: str
-    listed: bool  # False: a skill directory no app.json lists, run on its own
-    load_error: str | None = None  # the skill's own load failure (its items are counted failed)
-    items: list[Item] = field(default_factory=list)
-
-
-@dataclass
-class Counts:
-    """Items by kind and outcome, and skills loaded / found."""
-
-    skills: int = 0
-    loaded: int = 0
-    by: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, outcome) -> n
-    is_error: int = 0
-    load_harness: int = 0  # the loader itself crashed
-
-    def get(self, kind: str, outcome: str) -> int:
-        """How many items of ``kind`` ended in ``outcome``."""
-        return self.by.get((kind, outcome), 0)
-
-    def total(self, kind: str) -> int:
-        """How many items of ``kind`` there are."""
-        return sum(n for (k, _), n in self.by.items() if k == kind)
-
-    @property
-    def harness(self) -> int:
-        """Harness errors of every kind, loading included."""
-        return self.load_harness + self.get("api", "harness") + self.get("card", "harness")
-
-    def add(self, other: Counts) -> None:
-        """Add ``other`` into these counts."""
-        self.skills += other.skills
-        self.loaded += other.loaded
-        self.is_error += other.is_error
-        self.load_harness += other.load_harness
-        for key, n in other.by.items():
-            self.by[key] = self.by.get(key, 0) + n
-
-    def to_dict(self) -> dict[str, Any]:
-        """The counts as JSON data."""
-        return {
-            "skills": self.skills,
-            "loaded": self.loaded,
-            "apis": {"total": self.total("api"), "isError": self.is_error, **{o: self.get("api", o) for o in OUTCOMES}},
-            "cards": {"total": self.total("card"), **{o: self.get("card", o) for o in OUTCOMES}},
-            "harness": self.harness,
-        }
-
-
-@dataclass
-class PackageTally:
-    """One package: where it is, whether it loaded, and its skills."""
-
-    path: str  # as shown (relative to the working directory when under it)
-    load_error: str | None = None  # "load failed: ..." (wxreplay's error about the package)
-    harness_error: str | None = None  # the loader crashed: the traceback
-    skills: list[SkillTally] = field(default_factory=list)
-    cards_run: bool = True  # False: the cards were left out (``--no-cards``)
-
-    def counts(self) -> Counts:
-        """The package's counts."""
-        c = Counts(skills=len(self.skills), loaded=sum(s.load_error is None for s in self.skills))
-        c.load_harness = int(self.harness_error is not None)
-        for skill in self.skills:
-            for item in skill.items:
-                c.by[(item.kind, item.outcome)] = c.by.get((item.kind, item.outcome), 0) + 1
-                c.is_error += item.is_error
-        return c
-
-    def to_dict(self) -> dict[str, Any]:
-        """The package as JSON data."""
-        out: dict[str, Any] = {"path": self.path, "counts": self.counts().to_dict()}
-        if self.load_error is not None:
-            out["loadError"] = self.load_error
-        if self.harness_error is not None:
-            out["harnessError"] = self.harness_error
-        out["skills"] = [
-            {
-                "name": s.name,
-                "listed": s.listed,
-                **({"loadError": s.load_error} if s.load_error is not None else {}),
-                "items": [i.to_dict() for i in s.items],
-            }
-            for s in self.skills
-        ]
-        return out
 
 
 # ---- finding packages ---------------------------------------------------------------------------

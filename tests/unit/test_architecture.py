@@ -67,6 +67,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
         "tally": (
             "wxreplay.tally",
             "wxreplay.tally_run",
+            "wxreplay.tally_report",
             "wxreplay.tally_args",
         ),  # runs every API and card of skill packages, counts outcomes
     },

@@ -23,7 +23,7 @@ from wxreplay.cli import main
 from wxreplay.errors import CassetteMissError
 from wxreplay.network import NetworkBlockedError
 from wxreplay.runner import RunOptions, run_path
-from wxreplay.tally import tally_package
+from wxreplay.tally_run import tally_package
 
 PACKAGE = Path(__file__).resolve().parents[1] / "skills" / "offline-flag"
 SCENARIOS = PACKAGE / "scenarios"

@@ -17,8 +17,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from wxreplay.tally import PackageTally, discover_packages, main, tally_package, tally_paths
+from wxreplay.tally import main
 from wxreplay.tally_args import sample_arguments, sample_value
+from wxreplay.tally_report import PackageTally
+from wxreplay.tally_run import discover_packages, tally_package, tally_paths
 
 TESTS = Path(__file__).resolve().parents[1]
 SKILLS = TESTS / "skills"
@@ -481,3 +483,14 @@ def test_generated_values_follow_the_documented_order() -> None:
     assert sample_value({"type": "array", "items": {"type": "string"}}) == ["test"]
     assert sample_value({"type": "array", "maxItems": 0}) == []
     assert sample_arguments({"type": "array"}) == {}  # an API's arguments are always an object
+
+
+def test_wxreplay_tally_is_the_same_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from wxreplay.cli import main as cli
+
+    assert cli(["tally", str(SKILLS / "offline-flag"), "--no-cards"]) == 0
+    via_cli = capsys.readouterr().out
+    assert main([str(SKILLS / "offline-flag"), "--no-cards"]) == 0
+    assert capsys.readouterr().out == via_cli
+    assert "  specials api listSpecials: needs-recording: wx.request GET http://127.0.0.1:18790/api/specials?city=test" in via_cli
+    assert cli(["tally", str(tmp_path / "nowhere")]) == 2
