@@ -45,6 +45,7 @@ class SkillTally:
     listed: bool  # False: a skill directory no app.json lists, run on its own
     load_error: str | None = None  # the skill's own load failure (its items are counted failed)
     items: list[Item] = field(default_factory=list)
+    undeclared: list[str] = field(default_factory=list)  # registered by index.js, absent from mcp.json: never called
 
 
 @dataclass
@@ -122,6 +123,7 @@ class PackageTally:
                 "name": s.name,
                 "listed": s.listed,
                 **({"loadError": s.load_error} if s.load_error is not None else {}),
+                **({"undeclared": s.undeclared} if s.undeclared else {}),
                 "items": [i.to_dict() for i in s.items],
             }
             for s in self.skills
@@ -192,6 +194,11 @@ def render_report(packages: Sequence[PackageTally], *, verbose: bool = False) ->
                 lines.append(f"  skill {skill.name}: {skill.load_error}")
             elif not skill.listed and package.counts().skills > 0 and any(s.listed for s in package.skills):
                 lines.append(f"  skill {skill.name}: not listed in app.json, run as a skill directory")
+            if skill.undeclared:
+                lines.append(
+                    f"  skill {skill.name}: registered in index.js but not declared in mcp.json (the platform never "
+                    f"calls them): {', '.join(skill.undeclared)}"
+                )
             for item in skill.items:
                 if item.outcome == "ran" and not item.detail and not verbose:
                     continue

@@ -78,7 +78,11 @@ def discover_packages(paths: Iterable[str | Path]) -> list[Path]:
             return
         if depth >= _SEARCH_DEPTH:
             return
-        for child in sorted(directory.iterdir(), key=lambda p: p.name):
+        try:
+            children = sorted(directory.iterdir(), key=lambda p: p.name)
+        except OSError as e:
+            raise UsageError(f"cannot read the folder {directory}: {e.strerror or e}", hint="check its permissions") from None
+        for child in children:
             if child.is_dir() and _searchable(child):
                 walk(child, depth + 1)
 
@@ -291,11 +295,13 @@ def _tally_skill(project: Project, skill: Skill, *, listed: bool, limits: Sessio
     mask = run_secrets().mask_text
     run = _Run(OfflineTransport())
     try:
-        with _session(project, skill, run, limits):
-            pass
+        with _session(project, skill, run, limits) as session:
+            declared = set(skill.api_names())
+            tally.undeclared = [name for name in session.registered if name not in declared]
     except WxReplayError as e:
         tally.load_error = mask(f"load failed: {_describe(e)}")
     except Exception:
+        tally.load_error = "load failed: harness error"
         tally.items.append(_harness("api", skill.name, "(loading index.js)"))
         return tally
     for decl in skill.apis:

@@ -494,3 +494,17 @@ def test_wxreplay_tally_is_the_same_command(tmp_path: Path, capsys: pytest.Captu
     assert capsys.readouterr().out == via_cli
     assert "  specials api listSpecials: needs-recording: wx.request GET http://127.0.0.1:18790/api/specials?city=test" in via_cli
     assert cli(["tally", str(tmp_path / "nowhere")]) == 2
+
+
+def test_apis_registered_but_not_declared_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = probe_package(tmp_path / "pkg", {"declared": "() => ({ content: [] })", "hidden": "() => ({ content: [] })"})
+    mcp = json.loads((root / "skills/probe/mcp.json").read_text(encoding="utf-8"))
+    mcp["apis"] = mcp["apis"][:1]
+    write_tree(root, {"skills/probe/mcp.json": mcp})
+    (skill,) = tally_package(root).skills
+    assert skill.undeclared == ["hidden"] and [i.name for i in skill.items] == ["declared"]
+    assert main([str(tmp_path)]) == 0
+    assert (
+        "  skill probe: registered in index.js but not declared in mcp.json (the platform never calls them): hidden"
+        in capsys.readouterr().out
+    )
