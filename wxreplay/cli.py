@@ -413,6 +413,14 @@ def cmd_prune(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tally(ns: argparse.Namespace) -> int:
+    """Run every API (arguments from its inputSchema, no network) and render every bound card (from an empty result)
+    of the skill packages under PATH, and print the tally; exit 1 when wxreplay itself failed (a harness error)."""
+    from wxreplay.tally import run_command
+
+    return run_command(ns)
+
+
 def cmd_schema(ns: argparse.Namespace) -> int:
     """Print the JSON Schema of *.scenario.yaml files (for editors: autocomplete and hover help)."""
     from wxreplay.scenario import schema_text
@@ -473,6 +481,14 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--apply", action="store_true", help="really remove them (without it, only list what would go)")
     add_scenario_options(prune)  # orphans are looked for in the cassette folder
     prune.set_defaults(func=cmd_prune)
+
+    from wxreplay.tally import add_arguments as add_tally_arguments  # light: the engine loads when it runs
+
+    tally = sub.add_parser(
+        "tally", help="run every API and card of skill packages offline and count the outcomes", description=cmd_tally.__doc__
+    )
+    add_tally_arguments(tally)
+    tally.set_defaults(func=cmd_tally)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files", description=cmd_schema.__doc__)
     schema.set_defaults(func=cmd_schema)

@@ -64,7 +64,15 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"lifecycle": ("wxreplay.lifecycle",)},  # pure session-lifecycle rules: the planner asks, it knows no session
     {"planner": ("wxreplay.cursor", "wxreplay.checks", "wxreplay.planner", "wxreplay.tap_target", "wxreplay.card_messages")},
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
-    {"prune": ("wxreplay.prune",)},  # replays scenarios to find unused recordings
+    {
+        "prune": ("wxreplay.prune",),  # replays scenarios to find unused recordings
+        "tally": (
+            "wxreplay.tally",
+            "wxreplay.tally_run",
+            "wxreplay.tally_report",
+            "wxreplay.tally_args",
+        ),  # runs every API and card of skill packages, counts outcomes
+    },
     {"facade": ("wxreplay",)},
     {
         "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure"),
