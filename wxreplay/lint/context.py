@@ -58,6 +58,7 @@ class LintContext:
     _facts: dict[str, RuntimeFacts] = field(default_factory=dict)
     _files: dict[Path, list[Path]] = field(default_factory=dict)
     _labels: dict[str, Path] = field(default_factory=dict)
+    cache: dict[tuple[str, Path], object] = field(default_factory=dict)  # other parsed forms, by rule families
 
     # ---- building -----------------------------------------------------------------------------
     @classmethod

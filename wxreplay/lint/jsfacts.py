@@ -172,7 +172,7 @@ def _resolve(ctx: LintContext, target: SkillTarget, js: JsFile, file: Path, node
         return None
     if node.type in _FUNCTIONS:
         return node, js, file
-    if node.type == "identifier":
+    if node.type in ("identifier", "shorthand_property_identifier"):
         return _binding(ctx, target, js, file, (node.text or b"").decode(), depth + 1)
     if node.type == "call_expression" and member_path(node.child_by_field_name("function") or node) == "require":
         module = _module(ctx, target, js, file, node)

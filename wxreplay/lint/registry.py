@@ -63,7 +63,7 @@ def rule(
 
 def _load_families() -> None:
     # The rule families register themselves on import; importing here keeps one place that lists them.
-    from wxreplay.lint import rules_cards, rules_code, rules_files, rules_js, rules_package, rules_writing  # noqa: F401
+    from wxreplay.lint import rules_cardjs, rules_cards, rules_code, rules_files, rules_js, rules_package, rules_writing  # noqa: F401
 
 
 def all_rules() -> list[Rule]:
