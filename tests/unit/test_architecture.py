@@ -63,6 +63,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"planner": ("wxreplay.cursor", "wxreplay.checks", "wxreplay.planner")},
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
     {"prune": ("wxreplay.prune",)},  # replays scenarios to find unused recordings
+    {"lint": ("wxreplay.lint.*",)},  # static rules over the project, cards and JS; loads index.js through a Session
     {"facade": ("wxreplay",)},
     {
         "cli": ("wxreplay.cli", "wxreplay.cli_run"),
@@ -72,6 +73,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.plugin_state",
             "wxreplay.plugin_http",
             "wxreplay.plugin_secrets",
+            "wxreplay.plugin_lint",
         ),
     },
 )
@@ -83,6 +85,7 @@ PYTEST_USERS = (
     "wxreplay.plugin_state",
     "wxreplay.plugin_http",
     "wxreplay.plugin_secrets",
+    "wxreplay.plugin_lint",
 )
 PYTEST_MODULES = ("pytest", "_pytest")
 

@@ -11,8 +11,9 @@ and :mod:`~wxreplay.lint.jsfacts` (JS facts from tree-sitter), :mod:`~wxreplay.l
 
 from __future__ import annotations
 
+from wxreplay.lint.catalog import all_rules, get_rule
 from wxreplay.lint.model import LintFinding, LintReport
-from wxreplay.lint.registry import Rule, all_rules, get_rule
+from wxreplay.lint.registry import Rule
 from wxreplay.lint.runner import fails, lint_paths
 from wxreplay.lint.settings import LintSettings, read_settings
 

@@ -8,14 +8,15 @@ import sys
 from typing import TextIO
 
 from wxreplay.errors import ProjectError, UsageError
-from wxreplay.lint.registry import Rule, all_rules, get_rule
+from wxreplay.lint.catalog import all_rules, get_rule
+from wxreplay.lint.registry import Rule
 from wxreplay.lint.report_json import format_json
 from wxreplay.lint.report_sarif import format_sarif
 from wxreplay.lint.report_text import format_text
 from wxreplay.lint.runner import fails, lint_paths
 from wxreplay.lint.settings import LintSettings, normalise_ids, read_settings
 
-__all__ = ["add_lint_arguments", "run_lint", "list_rules_text", "explain_text"]
+__all__ = ["add_lint_arguments", "explain_text", "list_rules_text", "run_lint"]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

@@ -25,7 +25,7 @@ from wxreplay.project.app_loader import find_app_root
 from wxreplay.project.declarations import norm_rel
 from wxreplay.source import display_path, read_text
 
-__all__ = ["LintContext", "SkillTarget", "MAX_FILE_BYTES"]
+__all__ = ["MAX_FILE_BYTES", "LintContext", "SkillTarget"]
 
 #: A file larger than this is reported (WXR113) and not parsed: no skill file is anywhere near it,
 #: and parsing a huge generated file would make the linter slow for nothing.
@@ -122,6 +122,10 @@ class LintContext:
             return known
         here = Path(label)
         return here if here.exists() else self.root.parent / label
+
+    def read_label(self, label: str) -> str | None:
+        """The text of the file a finding's ``file`` label names (None when unreadable)."""
+        return self.text(self.path_of(label))
 
     def relative(self, label: str) -> str:
         """A finding's file relative to the project root (posix), for ``per-file-ignores`` globs."""

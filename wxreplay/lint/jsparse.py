@@ -16,7 +16,7 @@ from functools import lru_cache
 import tree_sitter_javascript
 from tree_sitter import Language, Node, Parser, Tree
 
-__all__ = ["JsFile", "Node", "parse_js", "string_value", "member_path", "object_keys", "is_async_function"]
+__all__ = ["JsFile", "Node", "is_async_function", "member_path", "object_keys", "parse_js", "string_value"]
 
 
 @lru_cache(maxsize=1)
@@ -184,8 +184,12 @@ def unwrap(node: Node | None) -> Node | None:
     while node is not None:
         if node.type == "parenthesized_expression" and node.named_children:
             node = node.named_children[0]
-        elif node.type == "binary_expression" and node.child_by_field_name("operator") is not None and (
-            (node.child_by_field_name("operator").text or b"") in (b"||", b"??")  # type: ignore[union-attr]
+        elif (
+            node.type == "binary_expression"
+            and node.child_by_field_name("operator") is not None
+            and (
+                (node.child_by_field_name("operator").text or b"") in (b"||", b"??")  # type: ignore[union-attr]
+            )
         ):
             node = node.child_by_field_name("left")
         else:

@@ -8,7 +8,7 @@ thing its id (``V007``) is shown beside ours, so people who know that tool recog
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from wxreplay.lint.context import LintContext
     from wxreplay.lint.model import LintFinding
 
-__all__ = ["RULES", "Check", "Rule", "Severity", "all_rules", "get_rule", "rule"]
+__all__ = ["CHECKS", "RULES", "SEVERITY_RANK", "Check", "Rule", "Severity", "rule"]
 
 Severity = Literal["error", "warning", "info"]
 Check = Callable[["LintContext"], Iterable["LintFinding"]]
@@ -59,27 +59,3 @@ def rule(
         return check
 
     return register
-
-
-def _load_families() -> None:
-    # The rule families register themselves on import; importing here keeps one place that lists them.
-    from wxreplay.lint import rules_cardjs, rules_cards, rules_code, rules_files, rules_js, rules_package, rules_writing  # noqa: F401
-
-
-def all_rules() -> list[Rule]:
-    """Every registered rule, by id."""
-    _load_families()
-    return [RULES[k] for k in sorted(RULES)]
-
-
-def get_rule(rule_id: str) -> Rule | None:
-    """The rule ``rule_id`` (case-insensitive; a V-id finds the rules that show it), or None."""
-    _load_families()
-    wanted = rule_id.strip().upper()
-    return RULES.get(wanted)
-
-
-def checks() -> Iterator[tuple[Rule, Check]]:
-    """Every rule with its check, by id."""
-    for r in all_rules():
-        yield r, CHECKS[r.id]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from wxreplay.lint.catalog import all_rules
 from wxreplay.lint.model import LintReport
-from wxreplay.lint.registry import all_rules
 
 __all__ = ["format_sarif"]
 

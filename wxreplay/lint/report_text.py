@@ -19,10 +19,7 @@ def _line(f: LintFinding, colour: bool) -> str:
         where += f":{f.line}" + (f":{f.column}" if f.column else "")
     label = RULES[f.rule].label if f.rule in RULES else f.rule
     sev = f.severity
-    if colour:
-        head = f"{_BOLD}{where}{_RESET}: {_COLOURS[sev]}{label}{_RESET} {f.message}"
-    else:
-        head = f"{where}: {label} {f.message}"
+    head = f"{_BOLD}{where}{_RESET}: {_COLOURS[sev]}{label}{_RESET} {f.message}" if colour else f"{where}: {label} {f.message}"
     if f.severity != "error":
         head += f" [{sev}]" if not colour else f" {_DIM}[{sev}]{_RESET}"
     if f.hint:

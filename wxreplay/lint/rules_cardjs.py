@@ -24,10 +24,15 @@ def _card_js(ctx: LintContext, card: Card) -> JsFile | None:
     return ctx.js(path) if path.is_file() else None
 
 
-@rule("WXR301", "error", "static cards make no network, login or timer calls; no card uses wx.cloud",
-      "A static card has no wx.login, wx.checkSession, wx.request, setTimeout or setInterval unless its components[] "
-      'entry declares permissions["scope.dynamic"]; wx.cloud is unavailable in every card (V021).',
-      vid="V021", spec="9.2.20, 5.4")  # fmt: skip
+@rule(
+    "WXR301",
+    "error",
+    "static cards make no network, login or timer calls; no card uses wx.cloud",
+    "A static card has no wx.login, wx.checkSession, wx.request, setTimeout or setInterval unless its components[] "
+    'entry declares permissions["scope.dynamic"]; wx.cloud is unavailable in every card (V021).',
+    vid="V021",
+    spec="9.2.20, 5.4",
+)
 def card_calls(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         js = _card_js(ctx, card)
@@ -35,13 +40,21 @@ def card_calls(ctx: LintContext) -> Iterator[LintFinding]:
             continue
         for callee, call in js.calls():
             line, column = js.position(call)
-            where = {"file": card.file("js"), "line": line, "column": column}
+            where: dict[str, Any] = {"file": card.file("js"), "line": line, "column": column}
             if callee.startswith("wx.cloud.") or callee == "wx.cloud":
-                yield ctx.finding("WXR301", f"{callee}() in a card: wx.cloud is not available in cards",
-                                  hint="call the cloud from the API (index.js side) and pass the data in the result", **where)  # fmt: skip
+                yield ctx.finding(
+                    "WXR301",
+                    f"{callee}() in a card: wx.cloud is not available in cards",
+                    hint="call the cloud from the API (index.js side) and pass the data in the result",
+                    **where,
+                )
             elif callee in _STATIC_FORBIDDEN and not card.dynamic:
-                yield ctx.finding("WXR301", f"{callee}() in a static card",
-                                  hint='do it in the API, or declare permissions["scope.dynamic"] for a realtime card', **where)  # fmt: skip
+                yield ctx.finding(
+                    "WXR301",
+                    f"{callee}() in a static card",
+                    hint='do it in the API, or declare permissions["scope.dynamic"] for a realtime card',
+                    **where,
+                )
 
 
 def _follow_ups(js: JsFile) -> Iterator[Node]:
@@ -70,22 +83,39 @@ def _api_calls(js: JsFile) -> Iterator[tuple[Node, Node | None, Node | None, str
             yield block, blocks[i - 1] if i else None, data, name
 
 
-@rule("WXR302", "error", "a card's api/call names an API of mcp.json",
-      "sendFollowUpMessage's api/call block asks the model to call data.name; an API the skill does not declare cannot be called.",
-      spec="9.2.21")  # fmt: skip
+@rule(
+    "WXR302",
+    "error",
+    "a card's api/call names an API of mcp.json",
+    "sendFollowUpMessage's api/call block asks the model to call data.name; an API the skill does not declare cannot be called.",
+    spec="9.2.21",
+)
 def api_call_name(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         js = _card_js(ctx, card)
         for block, _, _, name in _api_calls(js) if js is not None else ():
             if name is not None and name not in card.skill.api_names():
                 line, column = js.position(block)  # type: ignore[union-attr]
-                yield ctx.finding("WXR302", f"api/call names {name!r}, which mcp.json does not declare",
-                                  file=card.file("js"), line=line, column=column,
-                                  hint=f"use one of: {', '.join(card.skill.api_names())}")  # fmt: skip
+                yield ctx.finding(
+                    "WXR302",
+                    f"api/call names {name!r}, which mcp.json does not declare",
+                    file=card.file("js"),
+                    line=line,
+                    column=column,
+                    hint=f"use one of: {', '.join(card.skill.api_names())}",
+                )
 
 
-_JS_TYPES = {"string": "string", "template_string": "string", "number": "number", "true": "boolean", "false": "boolean",
-             "null": "null", "array": "array", "object": "object"}  # fmt: skip
+_JS_TYPES = {
+    "string": "string",
+    "template_string": "string",
+    "number": "number",
+    "true": "boolean",
+    "false": "boolean",
+    "null": "null",
+    "array": "array",
+    "object": "object",
+}
 
 
 def _type_ok(schema_type: Any, js_type: str) -> bool:
@@ -93,9 +123,14 @@ def _type_ok(schema_type: Any, js_type: str) -> bool:
     return js_type in wanted or (js_type == "number" and "integer" in wanted)
 
 
-@rule("WXR303", "error", "a card's api/call arguments match the target's inputSchema",
-      "The arguments an api/call sends are validated against the target API's inputSchema: unknown keys, missing "
-      "required keys and literal values of the wrong type make the call fail (seen in real packages).", spec="9.2.21, A3")  # fmt: skip
+@rule(
+    "WXR303",
+    "error",
+    "a card's api/call arguments match the target's inputSchema",
+    "The arguments an api/call sends are validated against the target API's inputSchema: unknown keys, missing "
+    "required keys and literal values of the wrong type make the call fail (seen in real packages).",
+    spec="9.2.21, A3",
+)
 def api_call_arguments(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         js = _card_js(ctx, card)
@@ -110,36 +145,58 @@ def api_call_arguments(ctx: LintContext) -> Iterator[LintFinding]:
             properties, required, open_schema = declared
             keys, open_ended = object_keys(args)
             line, column = js.position(args)  # type: ignore[union-attr]
-            where = {"file": card.file("js"), "line": line, "column": column, "api": name}
+            where: dict[str, Any] = {"file": card.file("js"), "line": line, "column": column, "api": name}
             names = [k for k, _ in keys]
             for k in names:
                 if k not in properties and not open_schema:
-                    yield ctx.finding("WXR303", f"api/call {name} sends {k!r}, which its inputSchema does not declare",
-                                      hint=f"declared: {', '.join(sorted(properties)) or 'none'}", **where)  # fmt: skip
+                    yield ctx.finding(
+                        "WXR303",
+                        f"api/call {name} sends {k!r}, which its inputSchema does not declare",
+                        hint=f"declared: {', '.join(sorted(properties)) or 'none'}",
+                        **where,
+                    )
             for k in sorted(required - set(names)) if not open_ended else ():
-                yield ctx.finding("WXR303", f"api/call {name} omits required argument {k!r}",
-                                  hint=f"send {k} as {name}'s inputSchema requires", **where)  # fmt: skip
+                yield ctx.finding(
+                    "WXR303",
+                    f"api/call {name} omits required argument {k!r}",
+                    hint=f"send {k} as {name}'s inputSchema requires",
+                    **where,
+                )
             props = target.input_schema.get("properties") or {}
             for k, pair in keys:
                 value = unwrap(pair.child_by_field_name("value")) if pair.type == "pair" else None
                 spec = props.get(k) if isinstance(props, dict) else None
                 js_type = _JS_TYPES.get(value.type) if value is not None else None
                 if js_type and isinstance(spec, dict) and "type" in spec and not _type_ok(spec["type"], js_type):
-                    yield ctx.finding("WXR303", f"api/call {name} sends {k!r} as {js_type}; inputSchema wants {spec['type']}",
-                                      hint="convert the value before sending it", **where)  # fmt: skip
+                    yield ctx.finding(
+                        "WXR303",
+                        f"api/call {name} sends {k!r} as {js_type}; inputSchema wants {spec['type']}",
+                        hint="convert the value before sending it",
+                        **where,
+                    )
 
 
-@rule("WXR304", "warning", "an api/call block is preceded by a text block",
-      "The user sees the text block as their own message; an api/call without one reads as a silent action.", spec="9.2.21")  # fmt: skip
+@rule(
+    "WXR304",
+    "warning",
+    "an api/call block is preceded by a text block",
+    "The user sees the text block as their own message; an api/call without one reads as a silent action.",
+    spec="9.2.21",
+)
 def api_call_text(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         js = _card_js(ctx, card)
         for block, before, _, name in _api_calls(js) if js is not None else ():
             if before is None or before.type != "object" or string_value(pair_value(before, "type")) != "text":
                 line, column = js.position(block)  # type: ignore[union-attr]
-                yield ctx.finding("WXR304", f"api/call {name or ''} is not preceded by a text block".replace("  ", " "),
-                                  file=card.file("js"), line=line, column=column,
-                                  hint="put { type: 'text', text: '<what the user asks, first person>' } before it")  # fmt: skip
+                yield ctx.finding(
+                    "WXR304",
+                    f"api/call {name or ''} is not preceded by a text block".replace("  ", " "),
+                    file=card.file("js"),
+                    line=line,
+                    column=column,
+                    hint="put { type: 'text', text: '<what the user asks, first person>' } before it",
+                )
 
 
 def _sc_aliases(js: JsFile) -> set[str]:
@@ -200,9 +257,15 @@ def returned_keys(ctx: LintContext, card: Card) -> set[str] | None:
     return keys if card.apis else None
 
 
-@rule("WXR305", "warning", "a card reads only structuredContent keys its API returns",
-      "A card that reads result.structuredContent.X for an X its bound API never returns (per outputSchema, or the "
-      "keys the handler's source returns) shows nothing there (V010; seen in real packages).", vid="V010", spec="9.2.22, A3")  # fmt: skip
+@rule(
+    "WXR305",
+    "warning",
+    "a card reads only structuredContent keys its API returns",
+    "A card that reads result.structuredContent.X for an X its bound API never returns (per outputSchema, or the "
+    "keys the handler's source returns) shows nothing there (V010; seen in real packages).",
+    vid="V010",
+    spec="9.2.22, A3",
+)
 def card_reads_returned(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         js = _card_js(ctx, card)
@@ -213,9 +276,14 @@ def card_reads_returned(ctx: LintContext) -> Iterator[LintFinding]:
         for key, node in card_reads(js):
             if key not in keys:
                 line, column = js.position(node)
-                yield ctx.finding("WXR305", f"the card reads structuredContent.{key}, which {apis} never returns",
-                                  file=card.file("js"), line=line, column=column,
-                                  hint=f"returned keys: {', '.join(sorted(keys)) or 'none'}; fix the name or return it")  # fmt: skip
+                yield ctx.finding(
+                    "WXR305",
+                    f"the card reads structuredContent.{key}, which {apis} never returns",
+                    file=card.file("js"),
+                    line=line,
+                    column=column,
+                    hint=f"returned keys: {', '.join(sorted(keys)) or 'none'}; fix the name or return it",
+                )
 
 
 def _data_keys(js: JsFile) -> tuple[dict[str, Node], bool]:
@@ -274,9 +342,15 @@ def _member_keys(expr: object) -> set[str]:
     return {sub.key for sub in sub_expressions(expr) if isinstance(sub, Member) and isinstance(sub.key, str)}
 
 
-@rule("WXR306", "warning", "card data and WXML agree: every {{name}} is set, every data key is shown",
-      "A WXML binding whose root name no data/setData key defines renders empty; a setData key the WXML never reads is "
-      "dead data sent across the bridge (V011).", vid="V011", spec="9.2.22")  # fmt: skip
+@rule(
+    "WXR306",
+    "warning",
+    "card data and WXML agree: every {{name}} is set, every data key is shown",
+    "A WXML binding whose root name no data/setData key defines renders empty; a setData key the WXML never reads is "
+    "dead data sent across the bridge (V011).",
+    vid="V011",
+    spec="9.2.22",
+)
 def card_data_keys(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         js = _card_js(ctx, card)
@@ -288,10 +362,22 @@ def card_data_keys(ctx: LintContext) -> Iterator[LintFinding]:
         if not open_ended:
             for name, (line, column) in names.items():
                 if name not in keys:
-                    yield ctx.finding("WXR306", f"{{{{{name}}}}} is never set by data or setData", file=doc.path, line=line,
-                                      column=column, hint=f"setData({{ {name}: ... }}) in the component, or fix the name")  # fmt: skip
+                    yield ctx.finding(
+                        "WXR306",
+                        f"{{{{{name}}}}} is never set by data or setData",
+                        file=doc.path,
+                        line=line,
+                        column=column,
+                        hint=f"setData({{ {name}: ... }}) in the component, or fix the name",
+                    )
         for key, node in keys.items():
             if key not in names:
                 line, column = js.position(node)
-                yield ctx.finding("WXR306", f"data key {key!r} is never read by index.wxml", file=card.file("js"),
-                                  line=line, column=column, hint="show it in the WXML, or stop setting it")  # fmt: skip
+                yield ctx.finding(
+                    "WXR306",
+                    f"data key {key!r} is never read by index.wxml",
+                    file=card.file("js"),
+                    line=line,
+                    column=column,
+                    hint="show it in the WXML, or stop setting it",
+                )

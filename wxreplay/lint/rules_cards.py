@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from wxreplay.cards.wxml import Document
 from wxreplay.cards.wxml.expr import Call, ExprError, Member, Name, parse_expression
-from wxreplay.cards.wxml.parser import Element, find_interpolation_end
+from wxreplay.cards.wxml.parser import Element, Text, find_interpolation_end
 from wxreplay.cards.wxml.rules import (
     check_button_open_type,
     check_canvas_type,
@@ -37,8 +37,13 @@ def _from_diagnostics(ctx: LintContext, rule_id: str, check: Callable[[Document]
             yield ctx.finding(rule_id, d.message, file=d.file, line=d.line, column=d.column, hint=d.hint)
 
 
-@rule("WXR317", "error", "the card's WXML parses",
-      "Malformed markup (an unclosed tag, a bad attribute) stops the card from rendering at all.", spec="5.1")  # fmt: skip
+@rule(
+    "WXR317",
+    "error",
+    "the card's WXML parses",
+    "Malformed markup (an unclosed tag, a bad attribute) stops the card from rendering at all.",
+    spec="5.1",
+)
 def wxml_parses(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         doc = parsed_wxml(ctx, card)
@@ -46,43 +51,74 @@ def wxml_parses(ctx: LintContext) -> Iterator[LintFinding]:
             yield ctx.finding("WXR317", doc.reason, file=doc.file, line=doc.line, column=doc.column, hint=doc.hint)
 
 
-@rule("WXR308", "error", "cards use only the whitelisted tags",
-      "view, text, map, button, image, canvas, scroll-view, collapsible-view, block and template (plus import, include, "
-      "wxs, slot); swiper, input, form, navigator, web-view, rich-text and custom components are not rendered.",
-      vid="V003", spec="5.2, 9.3.44")  # fmt: skip
+@rule(
+    "WXR308",
+    "error",
+    "cards use only the whitelisted tags",
+    "view, text, map, button, image, canvas, scroll-view, collapsible-view, block and template (plus import, include, "
+    "wxs, slot); swiper, input, form, navigator, web-view, rich-text and custom components are not rendered.",
+    vid="V003",
+    spec="5.2, 9.3.44",
+)
 def card_tags(ctx: LintContext) -> Iterator[LintFinding]:
     yield from _from_diagnostics(ctx, "WXR308", check_tags)
 
 
-@rule("WXR309", "error", "no open-type on a card's button",
-      "Card buttons have no open-type at all; do the work in a tap handler.", vid="V003", spec="5.2, 9.3.44")  # fmt: skip
+@rule(
+    "WXR309",
+    "error",
+    "no open-type on a card's button",
+    "Card buttons have no open-type at all; do the work in a tap handler.",
+    vid="V003",
+    spec="5.2, 9.3.44",
+)
 def button_open_type(ctx: LintContext) -> Iterator[LintFinding]:
     yield from _from_diagnostics(ctx, "WXR309", check_button_open_type)
 
 
-@rule("WXR310", "error", "scroll-view scrolls horizontally only (scroll-x, never scroll-y)",
-      "Cards cannot scroll vertically: a scroll-view needs scroll-x and must not have scroll-y (seen in real packages).",
-      vid="V003", spec="5.2, 9.3.44, A3")  # fmt: skip
+@rule(
+    "WXR310",
+    "error",
+    "scroll-view scrolls horizontally only (scroll-x, never scroll-y)",
+    "Cards cannot scroll vertically: a scroll-view needs scroll-x and must not have scroll-y (seen in real packages).",
+    vid="V003",
+    spec="5.2, 9.3.44, A3",
+)
 def scroll_view(ctx: LintContext) -> Iterator[LintFinding]:
     yield from _from_diagnostics(ctx, "WXR310", check_scroll_view)
 
 
-@rule("WXR311", "error", "cards bind only tap (and image load/error)",
-      "No touch, longpress, input or scroll events reach a card; capture-/mut- bindings are not supported.",
-      vid="V003", spec="5.2, 9.3.44")  # fmt: skip
+@rule(
+    "WXR311",
+    "error",
+    "cards bind only tap (and image load/error)",
+    "No touch, longpress, input or scroll events reach a card; capture-/mut- bindings are not supported.",
+    vid="V003",
+    spec="5.2, 9.3.44",
+)
 def card_events(ctx: LintContext) -> Iterator[LintFinding]:
     yield from _from_diagnostics(ctx, "WXR311", check_events)
 
 
-@rule("WXR312", "warning", "card images are network .png/.jpg",
-      "A card image must be a network URL of a PNG or JPEG; other formats and local paths do not show.",
-      vid="V003", spec="5.2, 9.3.44")  # fmt: skip
+@rule(
+    "WXR312",
+    "warning",
+    "card images are network .png/.jpg",
+    "A card image must be a network URL of a PNG or JPEG; other formats and local paths do not show.",
+    vid="V003",
+    spec="5.2, 9.3.44",
+)
 def image_src(ctx: LintContext) -> Iterator[LintFinding]:
     yield from _from_diagnostics(ctx, "WXR312", check_image_src)
 
 
-@rule("WXR313", "warning", "no user-select on text, canvas is type 2d",
-      "<text user-select> and non-2d canvases are not supported in cards.", spec="5.2")  # fmt: skip
+@rule(
+    "WXR313",
+    "warning",
+    "no user-select on text, canvas is type 2d",
+    "<text user-select> and non-2d canvases are not supported in cards.",
+    spec="5.2",
+)
 def text_and_canvas(ctx: LintContext) -> Iterator[LintFinding]:
     yield from _from_diagnostics(ctx, "WXR313", lambda d: check_text_user_select(d) + check_canvas_type(d))
 
@@ -101,7 +137,7 @@ def interpolations(text: str) -> Iterator[tuple[int, str]]:
 def expressions(doc: Document) -> Iterator[tuple[Element | None, int, int, object]]:
     """Every parsed ``{{ }}`` expression of a document: ``(element, line, column, Expr)`` (unparsable ones skipped)."""
 
-    def walk(nodes: list, parent: Element | None) -> Iterator[tuple[Element | None, int, int, object]]:
+    def walk(nodes: list[Element | Text], parent: Element | None) -> Iterator[tuple[Element | None, int, int, object]]:
         for node in nodes:
             if isinstance(node, Element):
                 if node.tag == "wxs":
@@ -153,10 +189,14 @@ def _root_name(e: object) -> str | None:
     return e.name if isinstance(e, Name) else None
 
 
-@rule("WXR314", "warning", "no method calls inside WXML data bindings",
-      "{{ }} supports paths, operators, ternaries and literals, not calls: item.tags.slice(0, 2) or ids.indexOf(x) give "
-      "undefined on the client (the card shows nothing there). Compute the value in JS and setData it, or use a <wxs> module.",
-      spec="5.2, A1")  # fmt: skip
+@rule(
+    "WXR314",
+    "warning",
+    "no method calls inside WXML data bindings",
+    "{{ }} supports paths, operators, ternaries and literals, not calls: item.tags.slice(0, 2) or ids.indexOf(x) give "
+    "undefined on the client (the card shows nothing there). Compute the value in JS and setData it, or use a <wxs> module.",
+    spec="5.2, A1",
+)
 def wxml_calls(ctx: LintContext) -> Iterator[LintFinding]:
     for doc in _documents(ctx):
         modules = wxs_modules(doc)
@@ -164,33 +204,57 @@ def wxml_calls(ctx: LintContext) -> Iterator[LintFinding]:
             for sub in sub_expressions(expr):
                 if isinstance(sub, Call) and _root_name(sub.callee) not in modules:
                     yield ctx.finding(
-                        "WXR314", f"{sub.callee_text}(...) is a method call in a data binding: the client renders undefined",
-                        file=doc.path, line=line, column=column,
+                        "WXR314",
+                        f"{sub.callee_text}(...) is a method call in a data binding: the client renders undefined",
+                        file=doc.path,
+                        line=line,
+                        column=column,
                         hint="compute it in the component's JS and setData the result (or call a <wxs> module function)",
-                    )  # fmt: skip
+                    )
 
 
-@rule("WXR307", "warning", "interactive card elements have bindtap and a hover-class",
-      "A button without a tap handler is a dead button; an element with a tap handler needs a hover-class so the user "
-      "sees the tap land.", spec="9.3.43")  # fmt: skip
+@rule(
+    "WXR307",
+    "warning",
+    "interactive card elements have bindtap and a hover-class",
+    "A button without a tap handler is a dead button; an element with a tap handler needs a hover-class so the user "
+    "sees the tap land.",
+    spec="9.3.43",
+)
 def interactive(ctx: LintContext) -> Iterator[LintFinding]:
     for doc in _documents(ctx):
         for el in doc.elements():
             tap = any(a.name in ("bindtap", "catchtap", "bind:tap", "catch:tap") for a in el.attrs)
             if el.tag == "button" and not tap:
-                yield ctx.finding("WXR307", "<button> without bindtap: a dead button", file=doc.path, line=el.line,
-                                  column=el.column, hint='add bindtap="onTap" and handle it in methods')  # fmt: skip
+                yield ctx.finding(
+                    "WXR307",
+                    "<button> without bindtap: a dead button",
+                    file=doc.path,
+                    line=el.line,
+                    column=el.column,
+                    hint='add bindtap="onTap" and handle it in methods',
+                )
             elif tap and el.tag != "image" and not el.has("hover-class"):
-                yield ctx.finding("WXR307", f"<{el.tag}> reacts to taps but has no hover-class", file=doc.path, line=el.line,
-                                  column=el.column, hint='add hover-class="hover" and style .hover in index.wxss')  # fmt: skip
+                yield ctx.finding(
+                    "WXR307",
+                    f"<{el.tag}> reacts to taps but has no hover-class",
+                    file=doc.path,
+                    line=el.line,
+                    column=el.column,
+                    hint='add hover-class="hover" and style .hover in index.wxss',
+                )
 
 
 _ROOT_SIZES = ("height", "min-height", "max-height")
 
 
-@rule("WXR315", "error", "the card's root sets no height, min-height or max-height",
-      "The card's height is decided at initialisation from its content; a fixed root height breaks the Overflow event.",
-      spec="5.2, 9.3.45")  # fmt: skip
+@rule(
+    "WXR315",
+    "error",
+    "the card's root sets no height, min-height or max-height",
+    "The card's height is decided at initialisation from its content; a fixed root height breaks the Overflow event.",
+    spec="5.2, 9.3.45",
+)
 def root_height(ctx: LintContext) -> Iterator[LintFinding]:
     for card in cards(ctx):
         doc = parsed_wxml(ctx, card)
@@ -204,8 +268,14 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
         if style is not None and style.value and "{{" not in style.value:
             for name in _ROOT_SIZES:
                 if any(part.split(":")[0].strip() == name for part in style.value.split(";")):
-                    yield ctx.finding("WXR315", f"the card's root <{root.tag}> sets {name} inline", file=doc.path,
-                                      line=style.line, column=style.column, hint=f"remove {name}; let the content decide")  # fmt: skip
+                    yield ctx.finding(
+                        "WXR315",
+                        f"the card's root <{root.tag}> sets {name} inline",
+                        file=doc.path,
+                        line=style.line,
+                        column=style.column,
+                        hint=f"remove {name}; let the content decide",
+                    )
         selectors = {f".{c}" for a in root.attrs if a.name == "class" and a.value for c in a.value.split() if "{{" not in c}
         selectors |= {f"#{a.value}" for a in root.attrs if a.name == "id" and a.value}
         wxss = card.file("wxss")
@@ -217,8 +287,14 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
                 continue
             for d in r.declarations:
                 if d.name in _ROOT_SIZES:
-                    yield ctx.finding("WXR315", f"{d.name} on the card's root ({', '.join(r.selectors)})", file=wxss,
-                                      line=d.line, column=d.column, hint=f"remove {d.name}; let the content decide")  # fmt: skip
+                    yield ctx.finding(
+                        "WXR315",
+                        f"{d.name} on the card's root ({', '.join(r.selectors)})",
+                        file=wxss,
+                        line=d.line,
+                        column=d.column,
+                        hint=f"remove {d.name}; let the content decide",
+                    )
 
 
 def _wxss_diagnostics(ctx: LintContext) -> Iterator[Diagnostic]:
@@ -235,19 +311,30 @@ def _wxss_diagnostics(ctx: LintContext) -> Iterator[Diagnostic]:
                     yield from check_style_attribute(style.value, doc.path, line=style.line, column=style.column)
 
 
-@rule("WXR316", "error", "card WXSS stays inside the supported subset",
-      "Cards understand a CSS subset: class/id/tag selectors with descendants, a property whitelist, px/rpx/vw/%/em, "
-      "no grid, fixed/sticky, z-index, overflow, animation, CSS variables (V005/V006). Checked by the card runtime's "
-      "WXSS checker (tinycss2).", vid="V005", spec="10")  # fmt: skip
+@rule(
+    "WXR316",
+    "error",
+    "card WXSS stays inside the supported subset",
+    "Cards understand a CSS subset: class/id/tag selectors with descendants, a property whitelist, px/rpx/vw/%/em, "
+    "no grid, fixed/sticky, z-index, overflow, animation, CSS variables (V005/V006). Checked by the card runtime's "
+    "WXSS checker (tinycss2).",
+    vid="V005",
+    spec="10",
+)
 def wxss_subset(ctx: LintContext) -> Iterator[LintFinding]:
     for d in _wxss_diagnostics(ctx):
         if d.level == "error":
             yield ctx.finding("WXR316", f"{d.message} [{d.rule}]", file=d.file, line=d.line, column=d.column, hint=d.hint)
 
 
-@rule("WXR318", "warning", "card WXSS avoids what cards render unreliably",
-      "rem, position: static, @charset and the other constructs the WXSS checker warns about (V005/V006).",
-      vid="V006", spec="10")  # fmt: skip
+@rule(
+    "WXR318",
+    "warning",
+    "card WXSS avoids what cards render unreliably",
+    "rem, position: static, @charset and the other constructs the WXSS checker warns about (V005/V006).",
+    vid="V006",
+    spec="10",
+)
 def wxss_warnings(ctx: LintContext) -> Iterator[LintFinding]:
     for d in _wxss_diagnostics(ctx):
         if d.level != "error":

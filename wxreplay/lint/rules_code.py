@@ -126,9 +126,12 @@ def async_handlers(ctx: LintContext) -> Iterator[LintFinding]:
                 yield ctx.finding(
                     "WXR204",
                     f"the handler registered as {reg.name!r} is not an async function",
-                    file=reg.file, line=line, column=column, hint="declare it async: async function handler(args) {...}",
+                    file=reg.file,
+                    line=line,
+                    column=column,
+                    hint="declare it async: async function handler(args) {...}",
                     api=reg.name,
-                )  # fmt: skip
+                )
 
 
 @rule(
@@ -143,16 +146,20 @@ def api_fields(ctx: LintContext) -> Iterator[LintFinding]:
         for i, api in enumerate(skill.apis):
             if not api.description.strip():
                 yield ctx.finding(
-                    "WXR205", f"API {api.name!r} has no description", api=api.name,
+                    "WXR205",
+                    f"API {api.name!r} has no description",
+                    api=api.name,
                     hint="say what it does, when to call it and when not to",
                     **_mcp_at(ctx, skill, "apis", i, "description"),
-                )  # fmt: skip
+                )
             if api.input_schema.get("type") != "object":
                 yield ctx.finding(
-                    "WXR205", f"inputSchema of {api.name!r} is not of type object", api=api.name,
+                    "WXR205",
+                    f"inputSchema of {api.name!r} is not of type object",
+                    api=api.name,
                     hint='write "inputSchema": {"type": "object", "properties": {...}}',
                     **_mcp_at(ctx, skill, "apis", i, "inputSchema"),
-                )  # fmt: skip
+                )
 
 
 @rule(
@@ -168,10 +175,12 @@ def output_schema(ctx: LintContext) -> Iterator[LintFinding]:
         for i, api in enumerate(skill.apis):
             if api.output_schema is None:
                 yield ctx.finding(
-                    "WXR206", f"API {api.name!r} declares no outputSchema", api=api.name,
+                    "WXR206",
+                    f"API {api.name!r} declares no outputSchema",
+                    api=api.name,
                     hint="describe structuredContent in outputSchema (not counted toward the size limit)",
                     **_mcp_at(ctx, skill, "apis", i, "name"),
-                )  # fmt: skip
+                )
 
 
 def schema_keys(schema: dict[str, Any] | None) -> tuple[set[str], set[str], bool] | None:
@@ -201,21 +210,23 @@ def structured_content_keys(ctx: LintContext) -> Iterator[LintFinding]:
             properties, required, open_schema = declared
             for node, keys, open_ended in returned_literals(reg, "structuredContent"):
                 line, column = reg.js.position(node)
-                where = {"file": reg.file, "line": line, "column": column, "api": api.name}
+                where: dict[str, Any] = {"file": reg.file, "line": line, "column": column, "api": api.name}
                 extra = [k for k in keys if k not in properties]
                 if extra and not open_schema:
                     yield ctx.finding(
                         "WXR207",
                         f"{api.name} returns structuredContent key(s) {', '.join(extra)} that outputSchema does not declare",
-                        hint="add them to outputSchema.properties, or stop returning them", **where,
-                    )  # fmt: skip
+                        hint="add them to outputSchema.properties, or stop returning them",
+                        **where,
+                    )
                 missing = sorted(required - set(keys))
                 if missing and not open_ended and not _is_error_result(node):
                     yield ctx.finding(
                         "WXR207",
                         f"{api.name} returns structuredContent without required key(s) {', '.join(missing)}",
-                        hint="return them, or drop them from outputSchema.required", **where,
-                    )  # fmt: skip
+                        hint="return them, or drop them from outputSchema.required",
+                        **where,
+                    )
 
 
 def _is_error_result(structured: Any) -> bool:
@@ -250,9 +261,10 @@ def component_files(ctx: LintContext) -> Iterator[LintFinding]:
                 yield ctx.finding(
                     "WXR208",
                     f"componentPath {api.component_path!r} of {api.name} lacks {', '.join('.' + m for m in missing)}",
-                    hint="a card is four files: index.js, index.json, index.wxml, index.wxss", api=api.name,
+                    hint="a card is four files: index.js, index.json, index.wxml, index.wxss",
+                    api=api.name,
                     **_mcp_at(ctx, skill, "apis", i, "_meta", "ui", "componentPath"),
-                )  # fmt: skip
+                )
 
 
 @rule(
@@ -267,9 +279,7 @@ def component_files(ctx: LintContext) -> Iterator[LintFinding]:
 def component_entries(ctx: LintContext) -> Iterator[LintFinding]:
     project = ctx.project
     for _, skill in _loaded(ctx):
-        raw_paths = {
-            c.raw.get("path"): j for j, c in enumerate(skill.components) if isinstance(c.raw.get("path"), str)
-        }
+        raw_paths = {c.raw.get("path"): j for j, c in enumerate(skill.components) if isinstance(c.raw.get("path"), str)}
         for i, api in enumerate(skill.apis):
             ui = (api.raw.get("_meta") or {}).get("ui") if isinstance(api.raw.get("_meta"), dict) else None
             written = ui.get("componentPath") if isinstance(ui, dict) else None
@@ -277,23 +287,29 @@ def component_entries(ctx: LintContext) -> Iterator[LintFinding]:
                 continue
             if written not in raw_paths:
                 yield ctx.finding(
-                    "WXR209", f"no components[] entry has path {written!r} (string-equal) for {api.name}",
-                    hint=f'add {{"path": "{written}", "relatedPage": "/pages/..."}} to components', api=api.name,
+                    "WXR209",
+                    f"no components[] entry has path {written!r} (string-equal) for {api.name}",
+                    hint=f'add {{"path": "{written}", "relatedPage": "/pages/..."}} to components',
+                    api=api.name,
                     **_mcp_at(ctx, skill, "apis", i, "_meta", "ui", "componentPath"),
-                )  # fmt: skip
+                )
         for j, c in enumerate(skill.components):
             page = c.raw.get("relatedPage", c.raw.get("pagePath"))
             at = ("components", j, "relatedPage" if "relatedPage" in c.raw else "pagePath")
             if not isinstance(page, str) or not page.startswith("/"):
                 yield ctx.finding(
-                    "WXR209", f"component {c.path!r} has no relatedPage starting with '/'",
-                    hint='set "relatedPage" to an app.json page, e.g. "/pages/home/home"', **_mcp_at(ctx, skill, *at),
-                )  # fmt: skip
+                    "WXR209",
+                    f"component {c.path!r} has no relatedPage starting with '/'",
+                    hint='set "relatedPage" to an app.json page, e.g. "/pages/home/home"',
+                    **_mcp_at(ctx, skill, *at),
+                )
             elif project is not None and project.app_json is not None and not project.is_routable(page):
                 yield ctx.finding(
-                    "WXR209", f"relatedPage {page!r} of component {c.path!r} is not a page of app.json",
-                    hint="use a page listed in app.json pages or subPackages[].pages", **_mcp_at(ctx, skill, *at),
-                )  # fmt: skip
+                    "WXR209",
+                    f"relatedPage {page!r} of component {c.path!r} is not a page of app.json",
+                    hint="use a page listed in app.json pages or subPackages[].pages",
+                    **_mcp_at(ctx, skill, *at),
+                )
 
 
 @rule(
@@ -310,6 +326,7 @@ def page_path(ctx: LintContext) -> Iterator[LintFinding]:
         for i, api in enumerate(skill.apis):
             meta = api.raw.get("_meta")
             ui = meta.get("ui") if isinstance(meta, dict) else None
+            at: tuple[str | int, ...]
             if isinstance(ui, dict) and "pagePath" in ui:
                 written, at = ui["pagePath"], ("apis", i, "_meta", "ui", "pagePath")
             elif "pagePath" in api.raw:
@@ -327,9 +344,12 @@ def page_path(ctx: LintContext) -> Iterator[LintFinding]:
                 problem = "is not a page of app.json"
             if problem:
                 yield ctx.finding(
-                    "WXR210", f"pagePath {written!r} of {api.name} {problem}", api=api.name,
-                    hint='write an app.json page with a leading "/", e.g. "/pages/order/detail"', **_mcp_at(ctx, skill, *at),
-                )  # fmt: skip
+                    "WXR210",
+                    f"pagePath {written!r} of {api.name} {problem}",
+                    api=api.name,
+                    hint='write an app.json page with a leading "/", e.g. "/pages/order/detail"',
+                    **_mcp_at(ctx, skill, *at),
+                )
 
 
 @rule(
@@ -351,10 +371,12 @@ def handoff_returned(ctx: LintContext) -> Iterator[LintFinding]:
                 continue
             if not _mentions_key(reg, "handoff"):
                 yield ctx.finding(
-                    "WXR211", f"{api.name} declares pagePath {api.page_path!r} but its handler never returns handoff",
+                    "WXR211",
+                    f"{api.name} declares pagePath {api.page_path!r} but its handler never returns handoff",
                     hint="return { ..., handoff: { query: {...} } } when the page should open, or drop pagePath",
-                    api=api.name, **_mcp_at(ctx, skill, "apis", i, "_meta", "ui", "pagePath"),
-                )  # fmt: skip
+                    api=api.name,
+                    **_mcp_at(ctx, skill, "apis", i, "_meta", "ui", "pagePath"),
+                )
 
 
 def _mentions_key(reg: Any, key: str) -> bool:
@@ -367,7 +389,7 @@ def _mentions_key(reg: Any, key: str) -> bool:
         if node.text == key.encode():
             return True
     return any(
-        (n.child_by_field_name("property") is not None and n.child_by_field_name("property").text == key.encode())  # type: ignore[union-attr]
+        (prop := n.child_by_field_name("property")) is not None and prop.text == key.encode()
         for n in reg.js.walk("member_expression")
     )
 
@@ -394,7 +416,9 @@ def destructive(ctx: LintContext) -> Iterator[LintFinding]:
             hit = _DESTRUCTIVE.search(api.name) or _DESTRUCTIVE.search(api.description.split("。")[0])
             if hit:
                 yield ctx.finding(
-                    "WXR213", f"{api.name} looks destructive ({hit.group(0)!r}): review its confirmation flow", api=api.name,
+                    "WXR213",
+                    f"{api.name} looks destructive ({hit.group(0)!r}): review its confirmation flow",
+                    api=api.name,
                     hint="make sure the user confirms first (a card button or an explicit yes) and say so in the description",
                     **_mcp_at(ctx, skill, "apis", i, "name"),
-                )  # fmt: skip
+                )

@@ -54,8 +54,14 @@ def unreadable(ctx: LintContext) -> Iterator[LintFinding]:
     for path in package_files(ctx, TEXT_SUFFIXES):
         found = ctx.read(path)
         if not isinstance(found, str):
-            yield ctx.finding("WXR113", found.reason if hasattr(found, "reason") else str(found), file=path,
-                              line=found.line, column=found.column, hint=found.hint)  # fmt: skip
+            yield ctx.finding(
+                "WXR113",
+                found.reason if hasattr(found, "reason") else str(found),
+                file=path,
+                line=found.line,
+                column=found.column,
+                hint=found.hint,
+            )
             continue
         if path.suffix == ".json" and path.name != "mcp.json":
             try:
@@ -108,6 +114,8 @@ def committed_secret(ctx: LintContext) -> Iterator[LintFinding]:
             yield ctx.finding(
                 "WXR114",
                 f"{hit.kind}{field} looks like a real secret committed in the package: {hit.excerpt}",
-                file=path, line=hit.line, column=hit.column,
+                file=path,
+                line=hit.line,
+                column=hit.column,
                 hint="keep keys on your server (call it with wx.request or a cloud function); rotate this one",
-            )  # fmt: skip
+            )

@@ -31,9 +31,11 @@ def get_app(ctx: LintContext) -> Iterator[LintFinding]:
                 yield ctx.finding(
                     "WXR109",
                     "getApp() in skill code: the independent subpackage has no App, so it returns undefined",
-                    file=path, line=line, column=column,
+                    file=path,
+                    line=line,
+                    column=column,
                     hint="move the shared state into skills/_shared/ or wx storage",
-                )  # fmt: skip
+                )
 
 
 @rule(
@@ -58,9 +60,11 @@ def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
                 yield ctx.finding(
                     "WXR110",
                     f"require({site.request!r}) leaves the independent subpackage {top_label}/",
-                    file=path, line=site.line, column=site.column,
+                    file=path,
+                    line=site.line,
+                    column=site.column,
                     hint=f"copy what it needs into {top_label}/_shared/ and require it from there",
-                )  # fmt: skip
+                )
                 continue
             if status != "ok" or joined is None or not path.is_relative_to(target.dir):
                 continue
@@ -69,9 +73,11 @@ def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
                 yield ctx.finding(
                     "WXR110",
                     f"require({site.request!r}) reaches into the private folder of skill folder {other}/",
-                    file=path, line=site.line, column=site.column,
+                    file=path,
+                    line=site.line,
+                    column=site.column,
                     hint=f"move the shared code into {top_label}/_shared/",
-                )  # fmt: skip
+                )
 
 
 def _sibling_skill(ctx: LintContext, top: object, own: object, joined: str) -> str | None:
@@ -93,7 +99,8 @@ def _sibling_skill(ctx: LintContext, top: object, own: object, joined: str) -> s
     "WXR111",
     "error",
     'no "@/" alias imports',
-    '"@/" is a bundler alias; the client\'s require() knows only relative paths, so an "@/" require fails in the independent subpackage.',
+    '"@/" is a bundler alias; the client\'s require() knows only relative paths, '
+    'so an "@/" require fails in the independent subpackage.',
     vid="V001",
     spec="9.1.9",
 )
@@ -105,9 +112,13 @@ def alias_imports(ctx: LintContext) -> Iterator[LintFinding]:
         for site in requires(js, path):
             if site.request.startswith("@/"):
                 yield ctx.finding(
-                    "WXR111", f"{site.request!r} is a bundler alias the client cannot resolve",
-                    file=path, line=site.line, column=site.column, hint="write the path relative to this file",
-                )  # fmt: skip
+                    "WXR111",
+                    f"{site.request!r} is a bundler alias the client cannot resolve",
+                    file=path,
+                    line=site.line,
+                    column=site.column,
+                    hint="write the path relative to this file",
+                )
 
 
 @rule(
@@ -131,9 +142,11 @@ def missing_modules(ctx: LintContext) -> Iterator[LintFinding]:
                 yield ctx.finding(
                     "WXR203",
                     f"require({site.request!r}) names no file{shown}",
-                    file=path, line=site.line, column=site.column,
+                    file=path,
+                    line=site.line,
+                    column=site.column,
                     hint="fix the path (relative to this file), or add the module",
-                )  # fmt: skip
+                )
 
 
 @rule(
@@ -165,8 +178,11 @@ def create_skill_path(ctx: LintContext) -> Iterator[LintFinding]:
                 yield ctx.finding(
                     "WXR112",
                     f"createSkill({value!r}) differs from the skill's folder {target.path!r}",
-                    file=index, line=line, column=column, hint=f"call createSkill({target.path!r})",
-                )  # fmt: skip
+                    file=index,
+                    line=line,
+                    column=column,
+                    hint=f"call createSkill({target.path!r})",
+                )
         if literal_seen:
             continue
         facts = ctx.runtime(target)  # a computed path: what the runtime saw it called with

@@ -79,7 +79,8 @@ def lazy_code_loading(ctx: LintContext) -> Iterator[LintFinding]:
     "WXR102",
     "error",
     "each skill path lies in an independent subpackage",
-    'Skills run from an independent subpackage ("independent": true); a skill in the main package or a normal subpackage is not loaded.',
+    'Skills run from an independent subpackage ("independent": true); '
+    "a skill in the main package or a normal subpackage is not loaded.",
     spec="9.1.2",
 )
 def skill_in_independent(ctx: LintContext) -> Iterator[LintFinding]:
@@ -118,9 +119,11 @@ def skill_entries(ctx: LintContext) -> Iterator[LintFinding]:
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
             yield ctx.finding(
-                "WXR103", f"agent.skills[{i}] is not an object", hint='write {"name": ..., "description": ..., "path": "skills/..."}',
+                "WXR103",
+                f"agent.skills[{i}] is not an object",
+                hint='write {"name": ..., "description": ..., "path": "skills/..."}',
                 **_app_at(ctx, "agent", "skills", i),
-            )  # fmt: skip
+            )
             continue
         for key in ("name", "description", "path"):
             value = entry.get(key)
@@ -137,7 +140,8 @@ def skill_entries(ctx: LintContext) -> Iterator[LintFinding]:
     "WXR104",
     "error",
     "each skill directory sits in exactly one subpackage",
-    "One skill lives in exactly one subpackage; a path under no subPackages[] root (or under two nested ones) is not packaged as a skill.",
+    "One skill lives in exactly one subpackage; "
+    "a path under no subPackages[] root (or under two nested ones) is not packaged as a skill.",
     spec="9.1.4",
 )
 def skill_in_one_subpackage(ctx: LintContext) -> Iterator[LintFinding]:
@@ -175,7 +179,9 @@ def skill_md(ctx: LintContext) -> Iterator[LintFinding]:
                 "WXR105",
                 f"skill {target.name!r} has {'SKILL.md named ' + repr(other[0]) if other else 'no SKILL.md'}",
                 file=target.path,
-                hint=f"rename it to SKILL.md (exact case)" if other else "write SKILL.md: flow, cross-API rules and intent routing",
+                hint="rename it to SKILL.md (exact case)"
+                if other
+                else "write SKILL.md: flow, cross-API rules and intent routing",
             )
             continue
         path = target.dir / "SKILL.md"
@@ -212,8 +218,12 @@ def mcp_json(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         path = target.dir / "mcp.json"
         if not path.is_file():
-            yield ctx.finding("WXR106", f"skill {target.name!r} has no mcp.json", file=target.path,
-                              hint='write mcp.json: {"apis": [...], "components": [...]}')  # fmt: skip
+            yield ctx.finding(
+                "WXR106",
+                f"skill {target.name!r} has no mcp.json",
+                file=target.path,
+                hint='write mcp.json: {"apis": [...], "components": [...]}',
+            )
             continue
         text = ctx.text(path)
         if text is None:
@@ -258,7 +268,7 @@ def mcp_json_near_limit(ctx: LintContext) -> Iterator[LintFinding]:
         if data is None:
             continue
         chars, size = _mcp_size(data)
-        if MCP_WARN < chars and size <= MCP_LIMIT:
+        if chars > MCP_WARN and size <= MCP_LIMIT:
             yield ctx.finding(
                 "WXR115",
                 f"mcp.json counts {chars:,} characters / {size:,} bytes without outputSchema, spaces and newlines: "
@@ -287,21 +297,30 @@ def _size_rule(ctx: LintContext, rule_id: str, key: str, limit: int, what: str, 
     rel, at = configured
     path = ctx.root / norm_rel(rel)
     if not path.is_file():
-        yield ctx.finding(rule_id, f"agent.{key} names {rel!r}, which does not exist", hint=f"create {rel} or remove agent.{key}",
-                          **_app_at(ctx, *at))  # fmt: skip
+        yield ctx.finding(
+            rule_id,
+            f"agent.{key} names {rel!r}, which does not exist",
+            hint=f"create {rel} or remove agent.{key}",
+            **_app_at(ctx, *at),
+        )
         return
     size = path.stat().st_size
     if size > limit:
-        yield ctx.finding(rule_id, f"{rel} is {size:,} bytes; {what} may be at most {limit:,} bytes", file=path, line=1,
-                          hint="shorten it")  # fmt: skip
+        yield ctx.finding(
+            rule_id, f"{rel} is {size:,} bytes; {what} may be at most {limit:,} bytes", file=path, line=1, hint="shorten it"
+        )
     if parse:
         text = ctx.text(path)
         if text is not None:
             try:
                 json.loads(text)
             except ValueError as e:
-                yield ctx.finding(rule_id, f"{rel} is not valid JSON: {e}", file=path,
-                                  hint='write {"pages": [{"path": ..., "name": ..., "description": ...}]}')  # fmt: skip
+                yield ctx.finding(
+                    rule_id,
+                    f"{rel} is not valid JSON: {e}",
+                    file=path,
+                    hint='write {"pages": [{"path": ..., "name": ..., "description": ...}]}',
+                )
 
 
 @rule(

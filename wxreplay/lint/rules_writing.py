@@ -15,17 +15,42 @@ from typing import Any
 from wxreplay.lint.cardfiles import cards
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsfacts import subpackage_js
-from wxreplay.lint.jsparse import JsFile, Node, object_keys, pair_value, string_value, unwrap
 from wxreplay.lint.jsonpos import json_position
+from wxreplay.lint.jsparse import JsFile, Node, object_keys, pair_value, string_value, unwrap
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
 from wxreplay.source import did_you_mean
 
 _ACTION_CUES = (
-    "请", "调用", "告知", "告诉", "询问", "提示", "引导", "禁止", "不要", "勿", "建议", "可以", "需要", "展示", "等待",
-    "call ", "ask ", "tell ", "do not", "don't", "please", "show ", "wait",
-)  # fmt: skip
-_BARE_FAILURES = re.compile(r"^(操作|请求|调用|加载|查询|系统)?(失败|出错|错误|异常)了?(请重试|请稍后(再)?重试|稍后再试)?$|^请重试$|^(error|failed|failure|something went wrong|please (try again|retry))$", re.I)  # fmt: skip
+    "请",
+    "调用",
+    "告知",
+    "告诉",
+    "询问",
+    "提示",
+    "引导",
+    "禁止",
+    "不要",
+    "勿",
+    "建议",
+    "可以",
+    "需要",
+    "展示",
+    "等待",
+    "call ",
+    "ask ",
+    "tell ",
+    "do not",
+    "don't",
+    "please",
+    "show ",
+    "wait",
+)
+_BARE_FAILURES = re.compile(
+    r"^(操作|请求|调用|加载|查询|系统)?(失败|出错|错误|异常)了?(请重试|请稍后(再)?重试|稍后再试)?$|^请重试$"
+    r"|^(error|failed|failure|something went wrong|please (try again|retry))$",
+    re.IGNORECASE,
+)
 _PUNCT = re.compile(r"[\s，。！？、,.!?；;：:…~～]+")
 
 
@@ -76,10 +101,14 @@ def content_texts(ctx: LintContext) -> Iterator[tuple[Path, JsFile, Node, str, b
                     yield path, js, text_node, found[0], found[1]
 
 
-@rule("WXR401", "warning", "returned content says what to do next (fact + action)",
-      "content is read by the model: a fact alone leaves it guessing. Each text block says what happened and what to do "
-      "next (call X, ask the user, tell the user, do not retry...). Checked on the text literals of the source.",
-      spec="9.3.23")  # fmt: skip
+@rule(
+    "WXR401",
+    "warning",
+    "returned content says what to do next (fact + action)",
+    "content is read by the model: a fact alone leaves it guessing. Each text block says what happened and what to do "
+    "next (call X, ask the user, tell the user, do not retry...). Checked on the text literals of the source.",
+    spec="9.3.23",
+)
 def fact_and_action(ctx: LintContext) -> Iterator[LintFinding]:
     for path, js, node, text, _ in content_texts(ctx):
         literal = text.replace("…", "")
@@ -87,19 +116,35 @@ def fact_and_action(ctx: LintContext) -> Iterator[LintFinding]:
             continue  # too little literal text to judge, or WXR402's case
         if not any(cue in literal.lower() for cue in _ACTION_CUES):
             line, column = js.position(node)
-            yield ctx.finding("WXR401", f"content text states no next action: {_short(text)!r}", file=path, line=line,
-                              column=column, hint="add what the model should do next, e.g. '请告知用户…' / '请调用 getOrder 查看进度'")  # fmt: skip
+            yield ctx.finding(
+                "WXR401",
+                f"content text states no next action: {_short(text)!r}",
+                file=path,
+                line=line,
+                column=column,
+                hint="add what the model should do next, e.g. '请告知用户…' / '请调用 getOrder 查看进度'",
+            )
 
 
-@rule("WXR402", "warning", "error content names the cause and the next step, not just 'failed, retry'",
-      "A bare '失败，请重试' makes the model retry blindly: say the concrete cause, the next exit, and what not to do.",
-      spec="9.3.24")  # fmt: skip
+@rule(
+    "WXR402",
+    "warning",
+    "error content names the cause and the next step, not just 'failed, retry'",
+    "A bare '失败，请重试' makes the model retry blindly: say the concrete cause, the next exit, and what not to do.",
+    spec="9.3.24",
+)
 def bare_failure(ctx: LintContext) -> Iterator[LintFinding]:
     for path, js, node, text, literal in content_texts(ctx):
         if literal and _BARE_FAILURES.match(_PUNCT.sub("", text)):
             line, column = js.position(node)
-            yield ctx.finding("WXR402", f"content text is a bare failure: {text!r}", file=path, line=line, column=column,
-                              hint="say why it failed, what to do instead, and whether retrying helps")  # fmt: skip
+            yield ctx.finding(
+                "WXR402",
+                f"content text is a bare failure: {text!r}",
+                file=path,
+                line=line,
+                column=column,
+                hint="say why it failed, what to do instead, and whether retrying helps",
+            )
 
 
 def _short(text: str) -> str:
@@ -120,9 +165,14 @@ def _mcp_at(ctx: LintContext, skill: Any, *at: str | int) -> dict[str, Any]:
     return {"file": skill.mcp_path, "line": line, "column": column}
 
 
-@rule("WXR403", "warning", "ID parameters carry the three-part description (取值来源 / 禁止编造)",
-      "An ID parameter's description says what it is, where its value comes from (取值来源: the upstream API and field) "
-      "and what to do without one (【禁止编造】...), so the model never invents an ID.", spec="9.3.30, 9.3.31")  # fmt: skip
+@rule(
+    "WXR403",
+    "warning",
+    "ID parameters carry the three-part description (取值来源 / 禁止编造)",
+    "An ID parameter's description says what it is, where its value comes from (取值来源: the upstream API and field) "
+    "and what to do without one (【禁止编造】...), so the model never invents an ID.",
+    spec="9.3.30, 9.3.31",
+)
 def id_field_markers(ctx: LintContext) -> Iterator[LintFinding]:
     for _, skill in _loaded(ctx):
         for i, api in enumerate(skill.apis):
@@ -130,12 +180,16 @@ def id_field_markers(ctx: LintContext) -> Iterator[LintFinding]:
             for name, spec in props.items() if isinstance(props, dict) else ():
                 if not _ID_FIELD.search(name) or not isinstance(spec, dict):
                     continue
-                desc = spec.get("description") if isinstance(spec.get("description"), str) else ""
+                desc = spec["description"] if isinstance(spec.get("description"), str) else ""
                 missing = [m for m in ("取值来源", "禁止编造") if m not in desc]
                 if missing:
-                    yield ctx.finding("WXR403", f"{api.name}.{name} description lacks {' and '.join(missing)}", api=api.name,
-                                      hint="write '<meaning>。取值来源：<API X 返回的 structuredContent.Y>。【禁止编造】<没有时怎么办>'",
-                                      **_mcp_at(ctx, skill, "apis", i, "inputSchema", "properties", name))  # fmt: skip
+                    yield ctx.finding(
+                        "WXR403",
+                        f"{api.name}.{name} description lacks {' and '.join(missing)}",
+                        api=api.name,
+                        hint="write '<meaning>。取值来源：<API X 返回的 structuredContent.Y>。【禁止编造】<没有时怎么办>'",
+                        **_mcp_at(ctx, skill, "apis", i, "inputSchema", "properties", name),
+                    )
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -144,31 +198,59 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def _enums(schema: Any, at: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], list[Any]]]:
     if isinstance(schema, dict):
         if isinstance(schema.get("enum"), list):
-            yield at + ("enum",), schema["enum"]
+            yield (*at, "enum"), schema["enum"]
         for k, v in schema.items():
             if k != "enum":
-                yield from _enums(v, at + (k,))
+                yield from _enums(v, (*at, k))
     elif isinstance(schema, list):
         for i, v in enumerate(schema):
-            yield from _enums(v, at + (i,))
+            yield from _enums(v, (*at, i))
 
 
-@rule("WXR404", "warning", "enum values are English codes, not Chinese labels",
-      "The model fills enum parameters; Chinese labels as values invite near-miss strings. Use codes (none/less/normal) "
-      "and map the user's words in the description.", spec="9.3.33")  # fmt: skip
+@rule(
+    "WXR404",
+    "warning",
+    "enum values are English codes, not Chinese labels",
+    "The model fills enum parameters; Chinese labels as values invite near-miss strings. Use codes (none/less/normal) "
+    "and map the user's words in the description.",
+    spec="9.3.33",
+)
 def english_enums(ctx: LintContext) -> Iterator[LintFinding]:
     for _, skill in _loaded(ctx):
         for i, api in enumerate(skill.apis):
             for at, values in _enums(api.input_schema, ("apis", i, "inputSchema")):
                 bad = [v for v in values if isinstance(v, str) and _CJK.search(v)]
                 if bad:
-                    yield ctx.finding("WXR404", f"{api.name} has Chinese enum value(s) {', '.join(map(repr, bad))}",
-                                      api=api.name, hint="use English codes and describe the mapping from the user's words",
-                                      **_mcp_at(ctx, skill, *at))  # fmt: skip
+                    yield ctx.finding(
+                        "WXR404",
+                        f"{api.name} has Chinese enum value(s) {', '.join(map(repr, bad))}",
+                        api=api.name,
+                        hint="use English codes and describe the mapping from the user's words",
+                        **_mcp_at(ctx, skill, *at),
+                    )
 
 
-_IMAGE_WORDS = frozenset({"image", "images", "img", "imgs", "pic", "pics", "picture", "photo", "photos", "avatar", "cover",
-                          "thumb", "thumbnail", "icon", "banner", "poster", "logo"})  # fmt: skip
+_IMAGE_WORDS = frozenset(
+    {
+        "image",
+        "images",
+        "img",
+        "imgs",
+        "pic",
+        "pics",
+        "picture",
+        "photo",
+        "photos",
+        "avatar",
+        "cover",
+        "thumb",
+        "thumbnail",
+        "icon",
+        "banner",
+        "poster",
+        "logo",
+    }
+)
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
@@ -184,39 +266,67 @@ _IMAGE_KEY = _ImageKey()
 _IMAGE_URL = re.compile(r"^https?://\S+\.(png|jpe?g|gif|webp|svg)(\?\S*)?$", re.I)
 
 
-@rule("WXR405", "warning", "no image URLs in structuredContent (put them in _meta)",
-      "structuredContent is read by the model; image URLs there cost attention and leak into replies. Render-only data "
-      "such as images goes in _meta, which the card reads.", spec="9.3.38")  # fmt: skip
+@rule(
+    "WXR405",
+    "warning",
+    "no image URLs in structuredContent (put them in _meta)",
+    "structuredContent is read by the model; image URLs there cost attention and leak into replies. Render-only data "
+    "such as images goes in _meta, which the card reads.",
+    spec="9.3.38",
+)
 def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
     skip = _card_files(ctx)
     for _, path in subpackage_js(ctx):
         js = ctx.js(path) if path not in skip else None
-        for pair in js.walk("pair") if js is not None else ():
+        if js is None:
+            continue
+        for pair in js.walk("pair"):
             key = pair.child_by_field_name("key")
             value = unwrap(pair.child_by_field_name("value"))
-            if key is None or (key.text or b"").decode().strip("'\"") != "structuredContent" or value is None or value.type != "object":
+            if (
+                key is None
+                or (key.text or b"").decode().strip("'\"") != "structuredContent"
+                or value is None
+                or value.type != "object"
+            ):
                 continue
             for name, node in object_keys(value)[0]:
                 literal = string_value(node.child_by_field_name("value")) if node.type == "pair" else None
                 if _IMAGE_KEY.search(name) or (literal and _IMAGE_URL.match(literal)):
                     line, column = js.position(node)
-                    yield ctx.finding("WXR405", f"structuredContent carries image field {name!r}", file=path, line=line,
-                                      column=column, hint=f"return it as _meta.{name} and read it from _meta in the card")  # fmt: skip
+                    yield ctx.finding(
+                        "WXR405",
+                        f"structuredContent carries image field {name!r}",
+                        file=path,
+                        line=line,
+                        column=column,
+                        hint=f"return it as _meta.{name} and read it from _meta in the card",
+                    )
     for _, skill in _loaded(ctx):
         for i, api in enumerate(skill.apis):
             props = (api.output_schema or {}).get("properties")
             for name in props if isinstance(props, dict) else ():
                 if _IMAGE_KEY.search(name):
-                    yield ctx.finding("WXR405", f"outputSchema of {api.name} declares image field {name!r}", api=api.name,
-                                      hint=f"move {name} to _meta", **_mcp_at(ctx, skill, "apis", i, "outputSchema", "properties", name))  # fmt: skip
+                    yield ctx.finding(
+                        "WXR405",
+                        f"outputSchema of {api.name} declares image field {name!r}",
+                        api=api.name,
+                        hint=f"move {name} to _meta",
+                        **_mcp_at(ctx, skill, "apis", i, "outputSchema", "properties", name),
+                    )
 
 
 _METHOD_WORD = re.compile(r"(?<![\w/.])([a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)(?![\w(])")
 
 
-@rule("WXR406", "warning", "method names in SKILL.md are verbatim the registered names",
-      "The model matches the names it reads in SKILL.md against the APIs: a near-miss (searchDrink for searchDrinks) "
-      "points it at an API that does not exist.", spec="9.3.40b")  # fmt: skip
+@rule(
+    "WXR406",
+    "warning",
+    "method names in SKILL.md are verbatim the registered names",
+    "The model matches the names it reads in SKILL.md against the APIs: a near-miss (searchDrink for searchDrinks) "
+    "points it at an API that does not exist.",
+    spec="9.3.40b",
+)
 def skill_md_names(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in _loaded(ctx):
         facts = ctx.runtime(target)
@@ -232,17 +342,31 @@ def skill_md_names(ctx: LintContext) -> Iterator[LintFinding]:
                     continue
                 close = did_you_mean(word, names, cutoff=0.8)
                 if close is not None:
-                    yield ctx.finding("WXR406", f"SKILL.md names {word!r}; the registered API is {close!r}", file=path,
-                                      line=lineno, column=m.start(1) + 1, hint=f"write {close} verbatim")  # fmt: skip
+                    yield ctx.finding(
+                        "WXR406",
+                        f"SKILL.md names {word!r}; the registered API is {close!r}",
+                        file=path,
+                        line=lineno,
+                        column=m.start(1) + 1,
+                        hint=f"write {close} verbatim",
+                    )
 
 
-_JAILBREAK = re.compile(r"忽略(以上|之前|前面|所有|上述)?(的)?(指令|规则|提示)|你现在是|ignore (all |the )?(previous|above) instructions|you are now", re.I)
+_JAILBREAK = re.compile(
+    r"忽略(以上|之前|前面|所有|上述)?(的)?(指令|规则|提示)|你现在是|ignore (all |the )?(previous|above) instructions|you are now",
+    re.I,
+)
 _FORMAT = re.compile(r"请用表格|请以表格|用表格(形式)?(回复|展示|输出)|以\s*markdown\s*(格式|表格)|reply (in|with) a table", re.I)
 
 
-@rule("WXR407", "warning", "SKILL.md has no jailbreak or reply-format instructions",
-      "The platform's rules for skill text forbid jailbreak phrasing (忽略指令, 你现在是...) and prescribing the reply "
-      "format (请用表格...): the platform owns the persona and the rendering.", spec="9.3.40a, 9.3.40c")  # fmt: skip
+@rule(
+    "WXR407",
+    "warning",
+    "SKILL.md has no jailbreak or reply-format instructions",
+    "The platform's rules for skill text forbid jailbreak phrasing (忽略指令, 你现在是...) and prescribing the reply "
+    "format (请用表格...): the platform owns the persona and the rendering.",
+    spec="9.3.40a, 9.3.40c",
+)
 def skill_md_phrasing(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         path = target.dir / "SKILL.md"
@@ -251,5 +375,11 @@ def skill_md_phrasing(ctx: LintContext) -> Iterator[LintFinding]:
             for pattern, what in ((_JAILBREAK, "jailbreak phrasing"), (_FORMAT, "a reply-format instruction")):
                 m = pattern.search(line)
                 if m:
-                    yield ctx.finding("WXR407", f"SKILL.md has {what}: {m.group(0)!r}", file=path, line=lineno,
-                                      column=m.start() + 1, hint="remove it: describe the flow, not the model's persona or output format")  # fmt: skip
+                    yield ctx.finding(
+                        "WXR407",
+                        f"SKILL.md has {what}: {m.group(0)!r}",
+                        file=path,
+                        line=lineno,
+                        column=m.start() + 1,
+                        hint="remove it: describe the flow, not the model's persona or output format",
+                    )

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wxreplay.lint.catalog import checks
 from wxreplay.lint.context import LintContext
 from wxreplay.lint.model import LintFinding, LintReport
-from wxreplay.lint.registry import SEVERITY_RANK, checks
+from wxreplay.lint.registry import SEVERITY_RANK
 from wxreplay.lint.settings import LintSettings
 from wxreplay.lint.suppress import is_suppressed
 
@@ -55,7 +56,7 @@ def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None
                     continue
                 seen.add(key)
                 rel = ctx.relative(f.file) if f.file else None
-                if settings.ignored_in(rel, f.rule) or is_suppressed(f, lambda label: ctx.text(ctx.path_of(label))):
+                if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
                     run.report.suppressed += 1
                     continue
                 run.report.findings.append(f)

@@ -94,7 +94,10 @@ def read_settings(paths: Sequence[str | Path], known: Sequence[Rule]) -> LintSet
     per_file: dict[str, tuple[str, ...]] = {}
     raw_per_file: Any = table.get("per-file-ignores", {})
     if not isinstance(raw_per_file, dict):
-        raise UsageError(f"{where}: per-file-ignores must be a table of glob = [ids]", hint='per-file-ignores = { "skills/*/mcp.json" = ["WXR115"] }')
+        raise UsageError(
+            f"{where}: per-file-ignores must be a table of glob = [ids]",
+            hint='per-file-ignores = { "skills/*/mcp.json" = ["WXR115"] }',
+        )
     for pattern, ids in raw_per_file.items():
         per_file[pattern] = normalise_ids(_strings(ids, f"{where} per-file-ignores {pattern!r}"), known, where)
     strict = table.get("strict", False)
