@@ -58,7 +58,7 @@ class JsFile:
         for node in self.walk("call_expression"):
             fn = node.child_by_field_name("function")
             if fn is not None:
-                yield member_path(fn) or "", node
+                yield callee_text(fn), node
 
     def syntax_error(self) -> tuple[int, int] | None:
         """Line and column of the first syntax error, if the file does not parse."""
@@ -128,6 +128,22 @@ def member_path(node: Node) -> str | None:
     if node.type == "parenthesized_expression" and node.named_children:
         return member_path(node.named_children[0])
     return None
+
+
+def callee_text(node: Node) -> str:
+    """A callee as written, calls in the chain kept: ``wx.modelContext.getContext().sendFollowUpMessage``."""
+    plain = member_path(node)
+    if plain is not None:
+        return plain
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        base = callee_text(obj) if obj is not None else "?"
+        return f"{base}.{(prop.text or b'').decode() if prop is not None else '?'}"
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        return (callee_text(fn) if fn is not None else "?") + "()"
+    return "?"
 
 
 def object_keys(node: Node) -> tuple[list[tuple[str, Node]], bool]:
