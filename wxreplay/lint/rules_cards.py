@@ -18,6 +18,7 @@ from wxreplay.cards.wxml.rules import (
 )
 from wxreplay.cards.wxss import check_style_attribute, check_wxss, parse_wxss
 from wxreplay.diagnostic import Diagnostic
+from wxreplay.errors import TemplateError
 from wxreplay.lint.cardfiles import cards, parsed_wxml
 from wxreplay.lint.context import LintContext
 from wxreplay.lint.model import LintFinding
@@ -282,7 +283,11 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
         text = ctx.text(wxss) if wxss.is_file() else None
         if not selectors or text is None:
             continue
-        for r in parse_wxss(text, ctx.label(wxss)).rules:
+        try:
+            sheet = parse_wxss(text, ctx.label(wxss))
+        except TemplateError:
+            continue  # WXR316 reports why the stylesheet cannot be read
+        for r in sheet.rules:
             if r.media or not any(sel.strip() in selectors for sel in r.selectors):
                 continue
             for d in r.declarations:

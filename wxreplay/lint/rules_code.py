@@ -114,12 +114,28 @@ def index_loads(ctx: LintContext) -> Iterator[LintFinding]:
     "WXR204",
     "error",
     "registered handlers are async functions",
-    "The platform awaits each handler; V002 requires them to be declared async (async function / async () => ...).",
+    "The platform awaits each handler; V002 requires them to be declared async (async function / async () => ...). "
+    "A handler that is no function at all (a require that exports something else) is reported from the runtime.",
     vid="V002",
     spec="9.2.12",
 )
 def async_handlers(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
+        facts = ctx.runtime(target)
+        types = facts.handler_types if facts is not None else {}
+        for name, kind in types.items():
+            if kind != "function":
+                reg = handler_of(ctx, target, name)
+                what = "undefined" if kind == "undefined" else f"a {kind}"
+                yield ctx.finding(
+                    "WXR204",
+                    f"the handler registered as {name!r} is {what}, not a function",
+                    file=target.dir / "index.js",
+                    line=reg.line if reg else None,
+                    column=reg.column if reg else None,
+                    hint="check the require: module.exports = { fn } pairs with const { fn } = require(...)",
+                    api=name,
+                )
         for reg in registrations(ctx, target):
             if is_async(reg) is False and reg.js is not None and reg.handler is not None and reg.file is not None:
                 line, column = reg.js.position(reg.handler)

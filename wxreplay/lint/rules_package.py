@@ -186,12 +186,38 @@ def skill_md(ctx: LintContext) -> Iterator[LintFinding]:
             continue
         path = target.dir / "SKILL.md"
         size = path.stat().st_size
+        text = ctx.text(path)
+        if text is not None and not text.strip():
+            yield ctx.finding(
+                "WXR105",
+                "SKILL.md is empty",
+                file=path,
+                hint="write the flow, cross-API rules and intent routing of the skill",
+            )
         if size > SKILL_MD_BYTES:
             yield ctx.finding(
                 "WXR105",
                 f"SKILL.md is {size:,} bytes; the platform allows at most {SKILL_MD_BYTES:,}",
                 file=path,
                 hint="move per-API details into mcp.json descriptions and returned content",
+            )
+
+
+@rule(
+    "WXR117",
+    "error",
+    "each skill has an index.js",
+    "index.js registers the skill's atomic APIs; a skill without it has no API at all.",
+    spec="1, 3",
+)
+def index_js(ctx: LintContext) -> Iterator[LintFinding]:
+    for target in ctx.skills:
+        if not (target.dir / "index.js").is_file():
+            yield ctx.finding(
+                "WXR117",
+                f"skill {target.name!r} has no index.js",
+                file=target.path,
+                hint=f"write index.js: const skill = wx.modelContext.createSkill({target.path!r}); skill.registerAPI(...)",
             )
 
 

@@ -25,6 +25,7 @@ class RuntimeFacts:
     """What one load of ``index.js`` did: the registered names, the runtime's findings, or the load error."""
 
     registered: tuple[str, ...] = ()
+    handler_types: dict[str, str] = field(default_factory=dict)  # name -> typeof handler, as registerAPI saw it
     findings: list[Finding] = field(default_factory=list)
     error: WxReplayError | None = None
 
@@ -41,6 +42,11 @@ def load_facts(project: Project, skill: Skill) -> RuntimeFacts:
     except WxReplayError as e:
         return RuntimeFacts(error=e)
     try:
-        return RuntimeFacts(registered=session.registered, findings=list(session.findings))
+        types = {
+            str(e.args.get("name")): str(e.args.get("handlerType"))
+            for e in session.events
+            if e.name == "modelContext.registerAPI" and isinstance(e.args, dict)
+        }
+        return RuntimeFacts(registered=session.registered, handler_types=types, findings=list(session.findings))
     finally:
         session.close()

@@ -71,6 +71,7 @@ RULE_CASES: list[tuple[str, Mutation]] = [
         ),
     ),
     ("WXR116", lambda p: setattr(p, "mcp_text", '{"apis": [')),
+    ("WXR117", lambda p: p.files.update({f"{SKILL}/index.js": None})),
     (
         "WXR201",
         lambda p: p.sub(
@@ -82,6 +83,10 @@ RULE_CASES: list[tuple[str, Mutation]] = [
     ("WXR202", lambda p: add_api(p, "listItems")),
     ("WXR203", lambda p: p.sub(f"{SKILL}/apis/getItem.js", "  return {", "  require('./missing.js')\n  return {")),
     ("WXR204", lambda p: p.sub(f"{SKILL}/apis/getItem.js", "async function getItem", "function getItem")),
+    (
+        "WXR204",
+        lambda p: p.sub(f"{SKILL}/apis/getItem.js", "module.exports = { getItem }", "module.exports = { getItems: getItem }"),
+    ),
     ("WXR205", lambda p: api(p).update(description="")),
     ("WXR206", lambda p: api(p).pop("outputSchema")),
     ("WXR207", lambda p: p.sub(f"{SKILL}/apis/getItem.js", "name: '拿铁' }", "name: '拿铁', price: 12 }")),
