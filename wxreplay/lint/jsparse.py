@@ -10,7 +10,7 @@ what a name is bound to at the top level.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import tree_sitter_javascript
@@ -32,6 +32,8 @@ class JsFile:
     text: str
     tree: Tree
     data: bytes
+    _by_kind: dict[str, list[Node]] | None = field(default=None, repr=False)
+    _calls: list[tuple[str, Node]] | None = field(default=None, repr=False)
 
     def position(self, node: Node) -> tuple[int, int]:
         """1-based line and column (characters, not bytes: a line may hold CJK text) of ``node``'s start."""
@@ -44,21 +46,39 @@ class JsFile:
         """The ``program`` node."""
         return self.tree.root_node
 
+    def _index(self) -> dict[str, list[Node]]:
+        # One walk of the tree per file: rules ask for the same kinds of node many times.
+        if self._by_kind is None:
+            by_kind: dict[str, list[Node]] = {}
+            stack = [self.root]
+            while stack:
+                node = stack.pop()
+                by_kind.setdefault(node.type, []).append(node)
+                stack.extend(reversed(node.children))
+            self._by_kind = by_kind
+        return self._by_kind
+
     def walk(self, kind: str | None = None) -> Iterator[Node]:
         """Every node (of ``kind``, when given) in document order."""
+        if kind is not None:
+            yield from self._index().get(kind, ())
+            return
         stack = [self.root]
         while stack:
             node = stack.pop()
-            if kind is None or node.type == kind:
-                yield node
+            yield node
             stack.extend(reversed(node.children))
 
     def calls(self) -> Iterator[tuple[str, Node]]:
         """``(callee text, call node)`` for every call; the callee as written (``wx.modelContext.createSkill``)."""
-        for node in self.walk("call_expression"):
-            fn = node.child_by_field_name("function")
-            if fn is not None:
-                yield callee_text(fn), node
+        if self._calls is None:
+            found = []
+            for node in self.walk("call_expression"):
+                fn = node.child_by_field_name("function")
+                if fn is not None:
+                    found.append((callee_text(fn), node))
+            self._calls = found
+        yield from self._calls
 
     def syntax_error(self) -> tuple[int, int] | None:
         """Line and column of the first syntax error, if the file does not parse."""
@@ -93,6 +113,16 @@ def parse_js(label: str, text: str) -> JsFile:
     """Parse ``text`` (never raises: a file with syntax errors gets a tree with ERROR nodes)."""
     data = text.encode("utf-8", "surrogatepass")
     return JsFile(label, text, _parser().parse(data), data)
+
+
+def key_shaped_lines(js: JsFile, min_length: int = 16) -> set[int]:
+    """1-based lines holding a string literal shaped like a key: ``min_length``+ ASCII characters, no whitespace."""
+    lines: set[int] = set()
+    for node in js.walk("string_fragment"):
+        text = node.text or b""
+        if len(text) >= min_length and text.isascii() and not any(c in text for c in b" \t"):
+            lines.update(range(node.start_point[0] + 1, node.end_point[0] + 2))
+    return lines
 
 
 def string_value(node: Node | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from wxreplay.cards.wxml import Document
 from wxreplay.cards.wxml.expr import Call, ExprError, Member, Name, parse_expression
@@ -16,7 +17,7 @@ from wxreplay.cards.wxml.rules import (
     check_tags,
     check_text_user_select,
 )
-from wxreplay.cards.wxss import check_style_attribute, check_wxss, parse_wxss
+from wxreplay.cards.wxss import StyleSheet, check_style_attribute, check_wxss, parse_wxss
 from wxreplay.diagnostic import Diagnostic
 from wxreplay.errors import TemplateError
 from wxreplay.lint.cardfiles import cards, parsed_wxml
@@ -283,9 +284,8 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
         text = ctx.text(wxss) if wxss.is_file() else None
         if not selectors or text is None:
             continue
-        try:
-            sheet = parse_wxss(text, ctx.label(wxss))
-        except TemplateError:
+        sheet = _sheet(ctx, wxss, text)
+        if sheet is None:
             continue  # WXR316 reports why the stylesheet cannot be read
         for r in sheet.rules:
             if r.media or not any(sel.strip() in selectors for sel in r.selectors):
@@ -302,7 +302,28 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
                     )
 
 
-def _wxss_diagnostics(ctx: LintContext) -> Iterator[Diagnostic]:
+def _sheet(ctx: LintContext, path: Path, text: str) -> StyleSheet | None:
+    key = ("wxss-sheet", path)
+    if key not in ctx.cache:
+        try:
+            ctx.cache[key] = parse_wxss(text, ctx.label(path))
+        except TemplateError:
+            ctx.cache[key] = None
+    found = ctx.cache[key]
+    return found if isinstance(found, StyleSheet) else None
+
+
+def _wxss_diagnostics(ctx: LintContext) -> list[Diagnostic]:
+    """The WXSS checker's diagnostics of every card (stylesheets and static style attributes), computed once."""
+    key = ("wxss-diagnostics", ctx.root)
+    if key not in ctx.cache:
+        ctx.cache[key] = list(_check_wxss(ctx))
+    found = ctx.cache[key]
+    assert isinstance(found, list)
+    return found
+
+
+def _check_wxss(ctx: LintContext) -> Iterator[Diagnostic]:
     for card in cards(ctx):
         wxss = card.file("wxss")
         text = ctx.text(wxss) if wxss.is_file() else None

@@ -11,6 +11,7 @@ from wxreplay.errors import ProjectError
 from wxreplay.jsonfile import read_json
 from wxreplay.lint.context import LintContext
 from wxreplay.lint.jsfacts import subpackage_root
+from wxreplay.lint.jsparse import key_shaped_lines
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
 
@@ -109,6 +110,14 @@ def committed_secret(ctx: LintContext) -> Iterator[LintFinding]:
         text = ctx.text(path)
         if text is None:
             continue
+        js = ctx.js(path) if path.suffix == ".js" else None
+        if js is not None:
+            # Only the lines with a key-shaped string literal are scanned (the parse tree finds them; code
+            # and prose literals are not keys), blank lines keep the line numbers.
+            keep = key_shaped_lines(js)
+            if not keep:
+                continue
+            text = "\n".join(line if n in keep else "" for n, line in enumerate(text.split("\n"), start=1))
         for hit in scan_cassette_text(text, ctx.label(path), rules=rules):
             field = f" under {hit.field!r}" if hit.field else ""
             yield ctx.finding(
