@@ -9,6 +9,7 @@ from typing import Any
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsfacts import handler_of, is_async, registrations, returned_literals
 from wxreplay.lint.jsonpos import json_position
+from wxreplay.lint.jsparse import object_keys, pair_value, unwrap
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
 from wxreplay.project import ApiDecl, Skill
@@ -408,6 +409,57 @@ def _mentions_key(reg: Any, key: str) -> bool:
         (prop := n.child_by_field_name("property")) is not None and prop.text == key.encode()
         for n in reg.js.walk("member_expression")
     )
+
+
+def _page_reads(js: Any) -> set[str]:
+    """Names a page's JS reads as properties (``options.orderId``), destructures, or spells as strings."""
+    names = set()
+    for node in js.walk("member_expression"):
+        prop = node.child_by_field_name("property")
+        if prop is not None and prop.type == "property_identifier":
+            names.add((prop.text or b"").decode())
+    for kind in ("shorthand_property_identifier_pattern", "property_identifier"):
+        names.update((n.text or b"").decode() for n in js.walk(kind))
+    names.update((n.text or b"").decode() for n in js.walk("string_fragment"))
+    return names
+
+
+@rule(
+    "WXR212",
+    "warning",
+    "each handoff.query key is read by the relay page",
+    "The relay page (pagePath) receives handoff.query as its onLoad options; a key the page's JS never reads is lost "
+    "on the way (V018). Keys come from the handler's handoff literals, reads from the page's parse tree.",
+    vid="V018",
+    spec="9.2.18",
+)
+def handoff_query_read(ctx: LintContext) -> Iterator[LintFinding]:
+    for target, skill in _loaded(ctx):
+        for api in skill.apis:
+            if api.page_path is None:
+                continue
+            reg = handler_of(ctx, target, api.name)
+            page_js = ctx.root / (api.page_path.split("?", 1)[0].strip("/") + ".js")
+            page = ctx.js(page_js) if page_js.is_file() else None
+            if reg is None or reg.js is None or reg.file is None or page is None:
+                continue
+            reads = _page_reads(page)
+            for handoff, _, _ in returned_literals(reg, "handoff"):
+                query = unwrap(pair_value(handoff, "query"))
+                if query is None or query.type != "object":
+                    continue
+                for key, node in object_keys(query)[0]:
+                    if key not in reads:
+                        line, column = reg.js.position(node)
+                        yield ctx.finding(
+                            "WXR212",
+                            f"{api.name} hands off query key {key!r}, which {ctx.label(page_js)} never reads",
+                            file=reg.file,
+                            line=line,
+                            column=column,
+                            hint=f"read options.{key} in the page's onLoad(options), or stop sending it",
+                            api=api.name,
+                        )
 
 
 _DESTRUCTIVE = re.compile(

@@ -28,6 +28,14 @@ def api(p: Proj) -> dict:
     return p.mcp["apis"][0]
 
 
+def hand_off(p: Proj, *keys: str) -> None:
+    """getItem hands off to /pages/home/home with ``keys`` in its query; the page reads options.itemId."""
+    api(p)["_meta"]["ui"]["pagePath"] = "/pages/home/home"
+    p.files["pages/home/home.js"] = "Page({\n  onLoad (options) {\n    this.setData({ id: options.itemId })\n  }\n})\n"
+    query = ", ".join(f"{k}: itemId" for k in keys)
+    p.sub(f"{SKILL}/apis/getItem.js", "    isError: false,", f"    isError: false,\n    handoff: {{ query: {{ {query} }} }},")
+
+
 def add_api(p: Proj, name: str) -> None:
     p.mcp["apis"].append(
         {"name": name, "description": "列出商品（业务对象：商品列表）。", "inputSchema": {"type": "object", "properties": {}}}
@@ -103,6 +111,7 @@ RULE_CASES: list[tuple[str, Mutation]] = [
     ("WXR209", lambda p: p.mcp["components"][0].update(relatedPage="/pages/nowhere")),
     ("WXR210", lambda p: api(p)["_meta"]["ui"].update(pagePath="/pages/home/home?id=1")),
     ("WXR211", lambda p: api(p)["_meta"]["ui"].update(pagePath="/pages/home/home")),
+    ("WXR212", lambda p: hand_off(p, "itemId", "extra")),
     ("WXR213", lambda p: api(p).update(description="删除商品（业务对象：商品）。用户要删除时调用。")),
     ("WXR214", lambda p: p.sub(f"{SKILL}/index.js", "const skill", "throw new Error('boom')\nconst skill")),
     ("WXR301", lambda p: p.sub(f"{CARD}.js", "const modelCtx", "setTimeout(() => {}, 10)\n      const modelCtx")),
@@ -224,3 +233,9 @@ def test_a_standalone_skill_directory_is_linted(tmp_path: Path) -> None:
     (root / "app.json").unlink()
     rules = {f.rule for f in lint(root / SKILL)}
     assert "WXR109" in rules and "WXR101" not in rules
+
+
+def test_a_handoff_the_page_reads_is_clean(tmp_path: Path) -> None:
+    proj = Proj()
+    hand_off(proj, "itemId")
+    assert lint(proj.write(tmp_path)) == []
