@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from wxreplay.facts import split_content
 from wxreplay.lint.cardfiles import cards
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsfacts import subpackage_js
@@ -21,31 +22,6 @@ from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
 from wxreplay.source import did_you_mean
 
-_ACTION_CUES = (
-    "请",
-    "调用",
-    "告知",
-    "告诉",
-    "询问",
-    "提示",
-    "引导",
-    "禁止",
-    "不要",
-    "勿",
-    "建议",
-    "可以",
-    "需要",
-    "展示",
-    "等待",
-    "call ",
-    "ask ",
-    "tell ",
-    "do not",
-    "don't",
-    "please",
-    "show ",
-    "wait",
-)
 _BARE_FAILURES = re.compile(
     r"^(操作|请求|调用|加载|查询|系统)?(失败|出错|错误|异常)了?(请重试|请稍后(再)?重试|稍后再试)?$|^请重试$"
     r"|^(error|failed|failure|something went wrong|please (try again|retry))$",
@@ -104,25 +80,33 @@ def content_texts(ctx: LintContext) -> Iterator[tuple[Path, JsFile, Node, str, b
 @rule(
     "WXR401",
     "warning",
-    "returned content says what to do next (fact + action)",
-    "content is read by the model: a fact alone leaves it guessing. Each text block says what happened and what to do "
-    "next (call X, ask the user, tell the user, do not retry...). Checked on the text literals of the source.",
-    spec="9.3.23",
+    "returned content states a fact and what to do next (fact + action)",
+    "content is read by the model: each text states what happened (a fact) and what to do next (an action). "
+    "A bare instruction (actions, no fact) makes the model skip waiting for the user; a fact alone leaves it guessing. "
+    "Sentences are classified by wxreplay.facts, the same classifier that flags bare instructions in real results at "
+    "run time; here it reads the text literals of the source (a value computed at run time counts as part of a fact).",
+    spec="9.3.23, 4.1",
 )
 def fact_and_action(ctx: LintContext) -> Iterator[LintFinding]:
     for path, js, node, text, _ in content_texts(ctx):
         literal = text.replace("…", "")
         if len(literal.strip()) < 4 or _BARE_FAILURES.match(_PUNCT.sub("", literal)):
             continue  # too little literal text to judge, or WXR402's case
-        if not any(cue in literal.lower() for cue in _ACTION_CUES):
+        split = split_content(text.replace("…", "X"))
+        problem = None
+        if split.bare_instruction:
+            problem = "is a bare instruction (actions, no fact)"
+        elif not split.actions:
+            problem = "states no next action"
+        if problem:
             line, column = js.position(node)
             yield ctx.finding(
                 "WXR401",
-                f"content text states no next action: {_short(text)!r}",
+                f"content text {problem}: {_short(text)!r}",
                 file=path,
                 line=line,
                 column=column,
-                hint="add what the model should do next, e.g. '请告知用户…' / '请调用 getOrder 查看进度'",
+                hint="state what happened, then what to do next, e.g. '订单已创建。请等待用户确认支付。'",
             )
 
 
