@@ -367,3 +367,34 @@ def skill_md_phrasing(ctx: LintContext) -> Iterator[LintFinding]:
                         column=m.start() + 1,
                         hint="remove it: describe the flow, not the model's persona or output format",
                     )
+
+
+def _fold(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+@rule(
+    "WXR408",
+    "warning",
+    "the same field has the same name in every API",
+    "One semantic field keeps one name across the skill's APIs (drinkId everywhere, not drink_id in one and drinkID "
+    "in another): the model copies values between APIs by name. Checked on inputSchema and outputSchema property names "
+    "that differ only in case, '_' or '-'.",
+    spec="9.3.29",
+)
+def same_field_same_name(ctx: LintContext) -> Iterator[LintFinding]:
+    for _, skill in _loaded(ctx):
+        first: dict[str, tuple[str, str]] = {}  # folded -> (spelling, API) as first seen
+        for i, api in enumerate(skill.apis):
+            for key, schema in (("inputSchema", api.input_schema), ("outputSchema", api.output_schema)):
+                props = schema.get("properties") if isinstance(schema, dict) else None
+                for name in props if isinstance(props, dict) else ():
+                    seen = first.setdefault(_fold(name), (name, api.name))
+                    if seen[0] != name:
+                        yield ctx.finding(
+                            "WXR408",
+                            f"{api.name}.{key} names {name!r}; {seen[1]} calls the same field {seen[0]!r}",
+                            api=api.name,
+                            hint=f"use {seen[0]!r} everywhere",
+                            **_mcp_at(ctx, skill, "apis", i, key, "properties", name),
+                        )

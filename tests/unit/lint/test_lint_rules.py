@@ -111,6 +111,7 @@ RULE_CASES: list[tuple[str, Mutation]] = [
     ("WXR209", lambda p: p.mcp["components"][0].update(relatedPage="/pages/nowhere")),
     ("WXR210", lambda p: api(p)["_meta"]["ui"].update(pagePath="/pages/home/home?id=1")),
     ("WXR211", lambda p: api(p)["_meta"]["ui"].update(pagePath="/pages/home/home")),
+    ("WXR408", lambda p: api(p)["outputSchema"]["properties"].update(item_id={"type": "string"})),
     ("WXR212", lambda p: hand_off(p, "itemId", "extra")),
     ("WXR213", lambda p: api(p).update(description="删除商品（业务对象：商品）。用户要删除时调用。")),
     ("WXR214", lambda p: p.sub(f"{SKILL}/index.js", "const skill", "throw new Error('boom')\nconst skill")),
