@@ -161,3 +161,26 @@ def test_several_targets_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixtur
     doc = json.loads(out)
     assert code == 1 and len(doc["summary"]["targets"]) == 2
     assert all("proj" in f["file"] for f in doc["findings"])
+
+
+KEY = "sk-proj-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_a_committed_key_is_reported_masked_never_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    proj = Proj()
+    proj.files[f"{SKILL}/utils/config.js"] = f"module.exports = {{\n  apiKey: '{KEY}'\n}}\n"
+    code, out, err = run(capsys, str(proj.write(tmp_path)), "--format", fmt)
+    assert code == 1 and "WXR114" in out
+    assert KEY not in out + err and KEY[8:24] not in out + err
+
+
+def test_a_crashing_rule_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from wxreplay.lint import registry
+
+    def boom(ctx: object) -> list[object]:
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setitem(registry.CHECKS, "WXR101", boom)
+    code, _, err = run(capsys, str(Proj().write(tmp_path)))
+    assert code == 2 and "internal error in rule WXR101" in err and "rule bug" in err
