@@ -70,7 +70,10 @@ class LintContext:
         try:
             project = Project.load(target)
         except ProjectError as e:
-            return cls._tolerant(target, e)
+            found = cls._tolerant(target, e)
+            if found.app_json is None and not found.skills and not (found.root / "app.json").exists():
+                raise  # neither a project nor a skill: a usage error, not a finding
+            return found
         skills = list(project.skills)
         if project.default_skill is not None and project.app_json is not None:
             skills = [s for s in skills if s.name == project.default_skill]

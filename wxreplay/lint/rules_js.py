@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from wxreplay.lint.context import LintContext
 from wxreplay.lint.jsfacts import requires, resolve_request, subpackage_js, subpackage_root
@@ -80,15 +81,13 @@ def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
                 )
 
 
-def _sibling_skill(ctx: LintContext, top: object, own: object, joined: str) -> str | None:
-    from pathlib import Path
-
-    assert isinstance(top, Path) and isinstance(own, Path)
+def _sibling_skill(ctx: LintContext, top: Path, own: Path, joined: str) -> str | None:
+    """The sibling skill folder (shown) that ``joined`` lies in, if it is not ``own`` and not ``_shared/``."""
     target = ctx.root / joined
-    if target.is_relative_to(own) or not target.is_relative_to(top) or top == ctx.root:
+    if target.is_relative_to(own) or not target.is_relative_to(top) or top == ctx.root or target == top:
         return None
-    first = target.relative_to(top).parts[0] if target != top else None
-    if first is None or first == "_shared" or not (top / first).is_dir():
+    first = target.relative_to(top).parts[0]
+    if first == "_shared" or not (top / first).is_dir():
         return None
     if any((top / first / marker).is_file() for marker in ("mcp.json", "index.js", "SKILL.md")):
         return ctx.label(top / first)

@@ -184,3 +184,9 @@ def test_a_crashing_rule_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     monkeypatch.setitem(registry.CHECKS, "WXR101", boom)
     code, _, err = run(capsys, str(Proj().write(tmp_path)))
     assert code == 2 and "internal error in rule WXR101" in err and "rule bug" in err
+
+
+def test_a_folder_that_is_no_project_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    code, out, err = run(capsys, str(tmp_path))
+    assert code == 2 and out == "" and "neither a Mini Program project nor a skill" in err
