@@ -429,6 +429,18 @@ def cmd_schema(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lint(ns: argparse.Namespace) -> int:
+    """Check skills against the platform's static rules (spec section 9): findings with file, line and fix.
+
+    Exit 0 when clean, 1 with findings at or above the threshold (errors; warnings too with
+    --strict), 2 for a usage error or a crash. See docs/lint.md.
+    """
+    from wxreplay import __version__
+    from wxreplay.lint.command import run_lint
+
+    return run_lint(ns, version=__version__)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wxreplay", description="Offline, deterministic tests for WeChat Mini Program AI skills."
@@ -496,6 +508,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="look for secrets left in cassettes and snapshots", description=cmd_scan.__doc__)
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (.yaml/.yml/.json/.ambr/.txt)")
     scan.set_defaults(func=cmd_scan)
+
+    from wxreplay.lint.command import add_lint_arguments
+
+    lint = sub.add_parser("lint", help="check skills against the platform's static rules", description=cmd_lint.__doc__)
+    add_lint_arguments(lint)
+    lint.set_defaults(func=cmd_lint)
     return parser
 
 

@@ -73,6 +73,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.tally_args",
         ),  # runs every API and card of skill packages, counts outcomes
     },
+    {"lint": ("wxreplay.lint.*",)},  # static rules over the project, cards and JS; loads index.js through a Session
     {"facade": ("wxreplay",)},
     {
         "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure"),
@@ -82,6 +83,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.plugin_state",
             "wxreplay.plugin_http",
             "wxreplay.plugin_secrets",
+            "wxreplay.plugin_lint",
         ),
     },
 )
@@ -93,6 +95,7 @@ PYTEST_USERS = (
     "wxreplay.plugin_state",
     "wxreplay.plugin_http",
     "wxreplay.plugin_secrets",
+    "wxreplay.plugin_lint",
 )
 PYTEST_MODULES = ("pytest", "_pytest")
 

@@ -1,0 +1,97 @@
+"""Malformed input gives findings, never a crash: broken JSON, binary, empty and huge files, arbitrary contents."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lint_support import CARD, SKILL, Proj
+
+from wxreplay.lint import lint_paths
+from wxreplay.lint.context import MAX_FILE_BYTES
+
+FILES = [
+    "app.json",
+    f"{SKILL}/mcp.json",
+    f"{SKILL}/index.js",
+    f"{SKILL}/apis/getItem.js",
+    f"{SKILL}/SKILL.md",
+    "page-meta.json",
+    f"{CARD}.js",
+    f"{CARD}.json",
+    f"{CARD}.wxml",
+    f"{CARD}.wxss",
+]
+
+
+def rules_for(root: Path) -> set[str]:
+    run = lint_paths([root])
+    assert not run.crashes, "\n".join(c.error for c in run.crashes)
+    return {f.rule for f in run.report.findings}
+
+
+CONTENTS = {
+    "empty": b"",
+    "binary": b"\x00\x01\x02\xff binary",
+    "broken": b"{",
+    "latin1": "caf\xe9".encode("latin-1"),
+    "bom-only": b"\xef\xbb\xbf",
+    "deep": b"[[[[" * 200 + b"]" * 800,
+}
+
+
+def _applies(name: str, kind: str) -> bool:
+    """Every malformed content of every file, except two that are valid there: an empty card stylesheet
+    (nothing to style) and brackets in Markdown (plain text)."""
+    if name.endswith(".wxss") and kind in ("empty", "bom-only"):
+        return False
+    return not (name.endswith(".md") and kind in ("broken", "deep"))
+
+
+MALFORMED = [(name, kind) for name in FILES for kind in CONTENTS if _applies(name, kind)]
+
+
+@pytest.mark.parametrize(("name", "kind"), MALFORMED, ids=[f"{k}-{n}" for n, k in MALFORMED])
+def test_each_file_malformed_gives_findings(tmp_path: Path, name: str, kind: str) -> None:
+    root = Proj().write(tmp_path)
+    (root / name).write_bytes(CONTENTS[kind])
+    assert rules_for(root), f"{name} = {kind} produced no finding"
+
+
+@pytest.mark.parametrize("name", [f"{SKILL}/apis/getItem.js", f"{CARD}.wxml", f"{SKILL}/mcp.json"])
+def test_a_huge_file_is_reported_not_parsed(tmp_path: Path, name: str) -> None:
+    root = Proj().write(tmp_path)
+    (root / name).write_text("// " + "x" * (MAX_FILE_BYTES + 10), encoding="utf-8")
+    run = lint_paths([root])
+    assert not run.crashes
+    hits = [f for f in run.report.findings if f.file and f.file.endswith(Path(name).name) and "bytes" in f.message]
+    assert hits and hits[0].rule in ("WXR113", "WXR116")
+
+
+def test_missing_files_are_findings(tmp_path: Path) -> None:
+    root = Proj().write(tmp_path)
+    for rel in (f"{SKILL}/index.js", f"{SKILL}/mcp.json", f"{CARD}.wxml"):
+        (root / rel).unlink()
+    assert rules_for(root) >= {"WXR106", "WXR117"}
+
+
+def test_a_directory_where_a_file_should_be(tmp_path: Path) -> None:
+    root = Proj().write(tmp_path)
+    shutil.rmtree(root / SKILL / "apis")
+    (root / SKILL / "apis" / "getItem.js").mkdir(parents=True)
+    assert rules_for(root)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(FILES),
+    content=st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
+def test_arbitrary_contents_never_crash(tmp_path_factory: pytest.TempPathFactory, name: str, content: bytes) -> None:
+    root = Proj().write(tmp_path_factory.mktemp("fuzz"))
+    (root / name).write_bytes(content)
+    run = lint_paths([root])
+    assert not run.crashes, "\n".join(c.error for c in run.crashes)

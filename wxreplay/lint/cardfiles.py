@@ -1,0 +1,75 @@
+"""The cards of the linted skills: each component's files, its parsed WXML, and the APIs bound to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from wxreplay.cards.wxml import Document, parse_wxml
+from wxreplay.errors import TemplateError
+from wxreplay.lint.context import LintContext, SkillTarget
+from wxreplay.project import ApiDecl, ComponentDecl, Skill
+from wxreplay.project.declarations import norm_rel
+
+__all__ = ["Card", "cards", "parsed_wxml"]
+
+
+@dataclass
+class Card:
+    """One card component of a loaded skill: its path, files, declaration and bound APIs."""
+
+    target: SkillTarget
+    skill: Skill
+    path: str  # "components/drink-list/index"
+    base: Path  # the files without extension
+    decl: ComponentDecl | None
+    apis: tuple[ApiDecl, ...]
+
+    def file(self, ext: str) -> Path:
+        """The component's ``index.<ext>``."""
+        return self.base.with_name(f"{self.base.name}.{ext}")
+
+    @property
+    def dynamic(self) -> bool:
+        """A realtime dynamic component (``scope.dynamic``): timers and network allowed."""
+        return self.decl is not None and self.decl.dynamic
+
+
+def cards(ctx: LintContext) -> Iterator[Card]:
+    """Every card named by an API's componentPath or a components[] entry, once, inside the skill folder."""
+    for target in ctx.skills:
+        skill = target.skill
+        if skill is None:
+            continue
+        paths: dict[str, None] = {}
+        for api in skill.apis:
+            if api.component_path is not None:
+                paths[norm_rel(api.component_path)] = None
+        for c in skill.components:
+            paths[norm_rel(c.path)] = None
+        for path in paths:
+            base = (skill.dir / path).resolve()
+            if not base.is_relative_to(skill.dir.resolve()):
+                continue
+            bound = tuple(a for a in skill.apis if a.component_path is not None and norm_rel(a.component_path) == path)
+            yield Card(target, skill, path, base, skill.component(path), bound)
+
+
+def parsed_wxml(ctx: LintContext, card: Card) -> Document | TemplateError | None:
+    """The card's parsed ``index.wxml``, the parse error, or None when it cannot be read."""
+    path = card.file("wxml")
+    key = ("wxml", path)
+    cache = ctx.cache
+    if key not in cache:
+        text = ctx.text(path) if path.is_file() else None
+        if text is None:
+            cache[key] = None
+        else:
+            try:
+                cache[key] = parse_wxml(ctx.label(path), text)
+            except TemplateError as e:
+                cache[key] = e
+    found = cache[key]
+    assert found is None or isinstance(found, (Document, TemplateError))
+    return found

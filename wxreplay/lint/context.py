@@ -1,0 +1,235 @@
+"""What one lint target is: the project (loaded by :mod:`wxreplay.project`), its skills, and cached file facts.
+
+A project that the loader refuses (a broken ``mcp.json``, a missing ``index.js``) is still linted:
+the loader's error becomes a finding, the skills are found the tolerant way (``app.json``'s
+``agent.skills`` paths, or the directory given) and every rule that needs only files still runs.
+Rules that need the loaded :class:`~wxreplay.project.Project` skip a target without one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wxreplay.errors import LocatedError, ProjectError
+from wxreplay.lint.jsparse import JsFile, parse_js
+from wxreplay.lint.model import LintFinding
+from wxreplay.lint.registry import RULES
+from wxreplay.lint.runtime_facts import RuntimeFacts, load_facts
+from wxreplay.project import Project, Skill
+from wxreplay.project.app_loader import find_app_root
+from wxreplay.project.declarations import norm_rel
+from wxreplay.source import display_path, read_text
+
+__all__ = ["MAX_FILE_BYTES", "LintContext", "SkillTarget"]
+
+#: A file larger than this is reported (WXR113) and not parsed: no skill file is anywhere near it,
+#: and parsing a huge generated file would make the linter slow for nothing.
+MAX_FILE_BYTES = 2_000_000
+
+_MARKERS = ("mcp.json", "index.js", "SKILL.md")
+
+
+@dataclass
+class SkillTarget:
+    """A skill directory to lint, with its loaded :class:`Skill` when the project loaded."""
+
+    name: str
+    dir: Path
+    path: str  # "skills/coffee", relative to the project root
+    skill: Skill | None = None
+
+
+@dataclass
+class LintContext:
+    """One linted project (or skill directory) and the facts rules share, each computed once."""
+
+    root: Path
+    project: Project | None
+    load_error: ProjectError | None
+    skills: list[SkillTarget]
+    app_json: dict[str, Any] | None = None
+    _texts: dict[Path, str | LocatedError] = field(default_factory=dict)
+    _js: dict[Path, JsFile | None] = field(default_factory=dict)
+    _facts: dict[str, RuntimeFacts] = field(default_factory=dict)
+    _files: dict[Path, list[Path]] = field(default_factory=dict)
+    _labels: dict[str, Path] = field(default_factory=dict)
+    cache: dict[tuple[str, Path], object] = field(default_factory=dict)  # other parsed forms, by rule families
+
+    # ---- building -----------------------------------------------------------------------------
+    @classmethod
+    def load(cls, given: str | Path) -> LintContext:
+        """The lint target for a project root, an ``app.json``, a skill directory or one of its files."""
+        target = Path(given).resolve()
+        if not target.exists():
+            raise ProjectError(f"no such file or directory: {given}", hint="pass a project folder (app.json) or a skill folder")
+        try:
+            project = Project.load(target)
+        except ProjectError as e:
+            found = cls._tolerant(target, e)
+            if found.app_json is None and not found.skills and not (found.root / "app.json").exists():
+                raise  # neither a project nor a skill: a usage error, not a finding
+            return found
+        skills = list(project.skills)
+        if project.default_skill is not None and project.app_json is not None:
+            skills = [s for s in skills if s.name == project.default_skill]
+        targets = [SkillTarget(s.name, s.dir, s.path, s) for s in skills]
+        return cls(project.root, project, None, targets, project.app_json)
+
+    @classmethod
+    def _tolerant(cls, target: Path, error: ProjectError) -> LintContext:
+        """The target whose project the loader refused: found without it, the error kept."""
+        directory = target.parent if target.is_file() else target
+        app_root = None
+        try:
+            app_root = find_app_root(directory)
+        except ProjectError:
+            app_root = None
+        if app_root is None and (directory / "app.json").is_file():
+            app_root = directory
+        if app_root is not None:
+            app = _json_or_none(app_root / "app.json")
+            skills: list[SkillTarget] = []
+            agent = app.get("agent") if isinstance(app, dict) else None
+            entries = agent.get("skills") if isinstance(agent, dict) else None
+            for entry in entries if isinstance(entries, list) else ():
+                path = entry.get("path") if isinstance(entry, dict) else None
+                if isinstance(path, str) and path.strip() and "\0" not in path:
+                    rel = norm_rel(path)
+                    skill_dir = (app_root / rel).resolve()
+                    if skill_dir.is_dir() and skill_dir.is_relative_to(app_root):
+                        name = entry.get("name") if isinstance(entry.get("name"), str) else rel
+                        skills.append(SkillTarget(str(name), skill_dir, rel))
+            return cls(app_root, None, error, skills, app if isinstance(app, dict) else None)
+        if any((directory / m).exists() for m in _MARKERS):
+            root = directory.parent.parent if directory.parent.parent != directory.parent else directory.parent
+            rel = directory.relative_to(root).as_posix()
+            return cls(root, None, error, [SkillTarget(directory.name, directory, rel)])
+        return cls(directory, None, error, [])
+
+    # ---- facts --------------------------------------------------------------------------------
+    def label(self, path: Path) -> str:
+        """``path`` as findings show it (:func:`~wxreplay.source.display_path`: a path an editor opens from here)."""
+        shown = display_path(path, self.root)
+        self._labels[shown] = path
+        return shown
+
+    def path_of(self, label: str) -> Path:
+        """The file a finding's ``file`` label names (the reverse of :meth:`label`)."""
+        known = self._labels.get(label)
+        if known is not None:
+            return known
+        here = Path(label)
+        return here if here.exists() else self.root.parent / label
+
+    def read_label(self, label: str) -> str | None:
+        """The text of the file a finding's ``file`` label names (None when unreadable)."""
+        return self.text(self.path_of(label))
+
+    def relative(self, label: str) -> str:
+        """A finding's file relative to the project root (posix), for ``per-file-ignores`` globs."""
+        path = self.path_of(label)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return label
+
+    def read(self, path: Path) -> str | LocatedError:
+        """The text of ``path``, or the error that stops reading it (binary, not UTF-8, too large)."""
+        hit = self._texts.get(path)
+        if hit is None:
+            try:
+                size = path.stat().st_size
+            except OSError as e:
+                hit = ProjectError(f"cannot read the file: {e.strerror}", file=self.label(path))
+            else:
+                if size > MAX_FILE_BYTES:
+                    hit = ProjectError(
+                        f"the file is {size:,} bytes; the linter reads files up to {MAX_FILE_BYTES:,} bytes",
+                        file=self.label(path),
+                        hint="a skill package has no file this large: remove it, or keep generated data outside the subpackage",
+                    )
+                else:
+                    try:
+                        hit = read_text(path, label=self.label(path), error=ProjectError)
+                    except ProjectError as e:
+                        hit = e
+            self._texts[path] = hit
+        return hit
+
+    def text(self, path: Path) -> str | None:
+        """The text of ``path``, or None when it cannot be read (WXR113 reports why)."""
+        found = self.read(path)
+        return found if isinstance(found, str) else None
+
+    def js(self, path: Path) -> JsFile | None:
+        """The parsed JS file ``path`` (None when unreadable)."""
+        if path not in self._js:
+            text = self.text(path)
+            self._js[path] = None if text is None else parse_js(self.label(path), text)
+        return self._js[path]
+
+    def files(self, directory: Path) -> list[Path]:
+        """Every file under ``directory`` (sorted; ``node_modules`` and dot-directories skipped)."""
+        hit = self._files.get(directory)
+        if hit is None:
+            hit = []
+            for dirpath, dirnames, filenames in os.walk(directory):
+                dirnames[:] = sorted(d for d in dirnames if d != "node_modules" and not d.startswith("."))
+                hit.extend(Path(dirpath, f) for f in sorted(filenames))
+            self._files[directory] = hit
+        return hit
+
+    def skill_files(self, target: SkillTarget, *suffixes: str) -> Iterator[Path]:
+        """The files of one skill directory with one of ``suffixes`` (all files when none)."""
+        for f in self.files(target.dir):
+            if not suffixes or f.suffix.lower() in suffixes:
+                yield f
+
+    def runtime(self, target: SkillTarget) -> RuntimeFacts | None:
+        """What loading ``index.js`` in the API context registered (None without a loaded project)."""
+        if self.project is None or target.skill is None:
+            return None
+        hit = self._facts.get(target.name)
+        if hit is None:
+            hit = self._facts[target.name] = load_facts(self.project, target.skill)
+        return hit
+
+    # ---- reporting ----------------------------------------------------------------------------
+    def finding(
+        self,
+        rule_id: str,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        api: str | None = None,
+    ) -> LintFinding:
+        """A finding of rule ``rule_id`` at ``file`` (a path, or a label already relative to the root)."""
+        severity = RULES[rule_id].severity
+        label = self.label(file) if isinstance(file, Path) else file
+        return LintFinding(
+            rule_id,
+            message,
+            level="error" if severity == "error" else "warning",
+            file=label,
+            line=line,
+            column=column,
+            hint=hint,
+            api=api,
+            severity=severity,
+        )
+
+
+def _json_or_none(path: Path) -> Any:
+    """``path`` parsed as JSON, or None for anything unreadable (the rules report why)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,70 @@
+"""Run the registered rules over lint targets: select, check, suppress, sort."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wxreplay.lint.catalog import checks
+from wxreplay.lint.context import LintContext
+from wxreplay.lint.model import LintFinding, LintReport
+from wxreplay.lint.registry import SEVERITY_RANK
+from wxreplay.lint.settings import LintSettings
+from wxreplay.lint.suppress import is_suppressed
+
+__all__ = ["RuleCrash", "fails", "lint_paths"]
+
+
+@dataclass
+class RuleCrash:
+    """A rule that raised: a bug of the linter, never of the package (the run exits 2)."""
+
+    rule: str
+    target: str
+    error: str
+
+
+@dataclass
+class LintRun:
+    """A :class:`LintReport` and the rules that crashed on the way."""
+
+    report: LintReport
+    crashes: list[RuleCrash] = field(default_factory=list)
+
+
+def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None) -> LintRun:
+    """Lint each project or skill directory in ``paths`` (raises ProjectError for a path that does not exist)."""
+    settings = settings or LintSettings()
+    run = LintRun(LintReport())
+    seen: set[tuple[object, ...]] = set()
+    for given in paths:
+        ctx = LintContext.load(given)
+        run.report.targets.append(str(given))
+        for r, check in checks():
+            if not settings.enabled(r):
+                continue
+            try:
+                found = list(check(ctx))
+            except Exception:  # a crash is the linter's bug: reported, and the run exits 2
+                run.crashes.append(RuleCrash(r.id, str(given), traceback.format_exc(limit=6)))
+                continue
+            for f in found:
+                key = (str(ctx.root), f.rule, f.file, f.line, f.column, f.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rel = ctx.relative(f.file) if f.file else None
+                if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
+                    run.report.suppressed += 1
+                    continue
+                run.report.findings.append(f)
+    run.report.findings.sort(key=LintFinding.sort_key)
+    return run
+
+
+def fails(report: LintReport, *, strict: bool) -> bool:
+    """Whether the findings reach the threshold: errors always, warnings with ``strict``; info never."""
+    threshold = SEVERITY_RANK["warning" if strict else "error"]
+    return any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)

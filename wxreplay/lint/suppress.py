@@ -1,0 +1,52 @@
+"""Inline suppression comments: silence one finding where it is, with the rule named.
+
+In any file with comments (JS, WXS, WXSS, WXML, Markdown)::
+
+    getApp() // wxreplay-lint: disable=WXR109          (this line)
+    // wxreplay-lint: disable-next-line=WXR109          (the next line)
+    /* wxreplay-lint: disable-file=WXR307 */           (the whole file)
+    <!-- wxreplay-lint: disable-next-line=WXR310 -->
+
+Several ids are comma-separated; ``all`` silences every rule. JSON has no comments: use
+``per-file-ignores`` in ``[tool.wxreplay.lint]``. The marker is looked for on the finding's line only
+(and the line before it), so a suppression never hides a finding somewhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from wxreplay.lint.model import LintFinding
+
+__all__ = ["is_suppressed"]
+
+_MARK = re.compile(r"wxreplay-lint:\s*(disable|disable-next-line|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
+
+
+def _names(ids: str, rule: str) -> bool:
+    wanted = {p.strip().upper() for p in ids.split(",") if p.strip()}
+    return "ALL" in wanted or rule in wanted
+
+
+def is_suppressed(finding: LintFinding, text_of: Callable[[str], str | None]) -> bool:
+    """Whether a comment in ``finding``'s file silences it (``text_of`` reads a root-relative file)."""
+    if finding.file is None:
+        return False
+    text = text_of(finding.file)
+    if not text or "wxreplay-lint" not in text:
+        return False
+    lines = text.splitlines()
+    for m in _MARK.finditer(text):
+        if m.group(1) == "disable-file" and _names(m.group(2), finding.rule):
+            return True
+    if finding.line is None or not 1 <= finding.line <= len(lines):
+        return False
+    for m in _MARK.finditer(lines[finding.line - 1]):
+        if m.group(1) == "disable" and _names(m.group(2), finding.rule):
+            return True
+    if finding.line >= 2:
+        for m in _MARK.finditer(lines[finding.line - 2]):
+            if m.group(1) == "disable-next-line" and _names(m.group(2), finding.rule):
+                return True
+    return False
