@@ -5,9 +5,9 @@ reads it back with every ``wx.getStorageSync``; in full, each of those host call
 into the snapshot. In a snapshot (and only there: the transcript, ``expect:`` checks, failure
 reports and ``wxreplay run --json`` keep every value), a host call's ``args`` or ``outcome`` part
 whose canonical JSON is over the run's limit (:data:`DEFAULT_COMPACT_BYTES`,
-``[tool.wxreplay] snapshot_compact_bytes``) becomes a stand-in such as::
+``[tool.wxreplay] snapshot_compact_bytes``) becomes a stand-in such as (all 64 hex digits)::
 
-    <compacted list of 35 items, 8412 bytes, sha256=3b1f...e0a4>
+    <compacted list of 35 items, 8956 bytes, sha256=38bc5727ca7d7964846fea263dea9cd3...>
 
 * **Where**: only host calls' ``args`` and ``outcome`` (storage values, cloud call data, message
   contents). Facts, actions, ``structuredContent`` and the other parts of a result, upstream
