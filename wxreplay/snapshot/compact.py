@@ -220,9 +220,20 @@ def _fits(text: str, limit: int) -> bool:
 
 def _faithful(value: Any) -> bool:
     """True when the canonical JSON of ``value`` tells it from every other value: every mapping key is a text
-    (JSON writes the key ``1`` as ``"1"``, so ``{1: x}`` and ``{"1": x}`` would share a digest)."""
-    if isinstance(value, Mapping):
-        return all(isinstance(k, str) for k in value) and all(_faithful(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_faithful(v) for v in value)
+    (JSON writes the key ``1`` as ``"1"``, so ``{1: x}`` and ``{"1": x}`` would share a digest).
+
+    A loop with exact type tests: it walks every node of each value replaced (a 35-item catalogue
+    is 2,000 of them), on the snapshot path.
+    """
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is dict or (kind is not list and isinstance(node, Mapping)):
+            for key in node:
+                if type(key) is not str and not isinstance(key, str):
+                    return False
+            stack.extend(node.values())
+        elif kind is list or kind is tuple:
+            stack.extend(node)
     return True
