@@ -87,6 +87,18 @@ def test_the_whole_value_is_replaced_when_its_members_are_all_small() -> None:
     assert compact_value(text, DEFAULT_COMPACT_BYTES).startswith(f"{MARKER}text of 2000 characters, 6002 bytes, ")
 
 
+def test_short_lists_keep_their_small_members_long_ones_are_replaced_whole() -> None:
+    big = {"blob": "x" * 5000}
+    short = ["k", big, 3]  # a call's arguments
+    out = compact_value(short, DEFAULT_COMPACT_BYTES)
+    assert out[0] == "k" and out[2] == 3 and out[1]["blob"].startswith(f"{MARKER}text of 5000 characters, ")
+    long = [{"n": i} for i in range(20)] + [big]
+    assert compact_value(long, DEFAULT_COMPACT_BYTES) == stand_in(long)
+    forged = [{"n": i} for i in range(20)] + [stand_in(SEED)]  # small, but a member looks like a stand-in
+    out = compact_value(forged, DEFAULT_COMPACT_BYTES)
+    assert out[:20] == forged[:20] and out[20] == stand_in(stand_in(SEED))
+
+
 def test_the_limit_counts_utf8_bytes_of_the_json() -> None:
     text = "长" * 1364  # 1366 characters of JSON, 4094 bytes
     assert len(canonical(text)) == 4094 and compact_value(text, 4096) is text

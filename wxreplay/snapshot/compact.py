@@ -12,9 +12,10 @@ whose canonical JSON is over the run's limit (:data:`DEFAULT_COMPACT_BYTES`,
 * **Where**: only host calls' ``args`` and ``outcome`` (storage values, cloud call data, message
   contents). Facts, actions, ``structuredContent`` and the other parts of a result, upstream
   messages and card trees are what a snapshot is for, and are never compacted.
-* **As little as possible**: a large mapping or list keeps its small members and only its large
-  ones are replaced (``[key, {version: 3, items: <compacted list of 35 items ...>}]``); the whole
-  value is replaced only when it is still over the limit after that.
+* **As little as possible**: a large mapping, or a large list of up to 8 items (a call's
+  arguments), keeps its small members and only its large ones are replaced (``[key, {version: 3,
+  items: <compacted list of 35 items ...>}]``); the whole value is replaced only when it is still
+  over the limit after that, and a longer list (a catalogue's items) is replaced whole.
 * **Deterministic**: the canonical form is compact JSON (no spaces, CJK as is, UTF-8) of the value
   as the snapshot would have shown it, so *after* secrets are redacted and volatile values masked:
   the digest never depends on a secret (it cannot be used to guess one) nor on a session id. Keys
@@ -61,6 +62,11 @@ MARKER = "<compacted "
 _HOST_PARTS = ("args", "outcome")
 _SHOWN_KEYS = 5
 _KEY_CHARS = 24
+
+#: A list longer than this over the limit is replaced whole: its members are not weighed one by one (a
+#: catalogue's 35 items would each be serialised again only to find them all small).
+_SPLIT_ITEMS = 8
+_LEAVES = (str, int, float, type(None))
 
 _LIMIT = [DEFAULT_COMPACT_BYTES]
 
@@ -162,9 +168,11 @@ def _fit(value: Any, text: str, limit: int) -> Any:
         if isinstance(value, dict):
             fitted: Any = {key: compact_value(member, limit) for key, member in value.items()}
             changed = any(fitted[key] is not member for key, member in value.items())
-        else:
+        elif len(value) <= _SPLIT_ITEMS or MARKER in text:
             fitted = [compact_value(member, limit) for member in value]
             changed = any(a is not b for a, b in zip(fitted, value, strict=True))
+        else:
+            fitted, changed = value, False
         if not changed:
             fitted = value  # only keys held the marker, or no member alone is large
         fitted_text = _canonical(fitted) if changed else text
@@ -233,7 +241,7 @@ def _faithful(value: Any) -> bool:
             for key in node:
                 if type(key) is not str and not isinstance(key, str):
                     return False
-            stack.extend(node.values())
+            stack += [v for v in node.values() if not isinstance(v, _LEAVES)]
         elif kind is list or kind is tuple:
-            stack.extend(node)
+            stack += [v for v in node if not isinstance(v, _LEAVES)]
     return True
