@@ -2,8 +2,8 @@
 
 Unit level: the stand-in rules on plain data, then ``snapshot_data`` over real calls in V8 (what is
 compacted and what never is, redaction first), then the ``[tool.wxreplay]`` key and its errors.
-The scenario runners (``wxreplay run``, pytest) are tested in ``tests/e2e/test_snapshot_compact.py``
-and ``tests/plugin/test_snapshot_compact.py``.
+The scenario runners (``wxreplay run``, pytest) are tested in ``tests/e2e/test_run_compact_snapshots.py``
+and ``tests/plugin/test_plugin_compact_snapshots.py``.
 """
 
 from __future__ import annotations
