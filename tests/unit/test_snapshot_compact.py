@@ -99,6 +99,16 @@ def test_short_lists_keep_their_small_members_long_ones_are_replaced_whole() -> 
     assert out[:20] == forged[:20] and out[20] == stand_in(stand_in(SEED))
 
 
+def test_odd_texts_and_keys_still_give_one_line_stand_ins() -> None:
+    lone = "\ud800" + "x" * 5000  # a JavaScript string may hold a lone surrogate
+    out = compact_value(lone, DEFAULT_COMPACT_BYTES)
+    assert out.startswith(f"{MARKER}text of 5001 characters, 5005 bytes, sha256=")
+    keyed = {"line\nbreak": "v" * 5000, "一二三四五六七八九十一二三四五六七八九十一二三四五": 1}
+    out = compact_value(keyed, DEFAULT_COMPACT_BYTES)["line\nbreak"]
+    assert "\n" not in stand_in(keyed) and "{line\\nbreak, 一二三四五六七八九十一二三四五六七八九十一二三…}" in stand_in(keyed)
+    assert out.startswith(f"{MARKER}text of 5000 characters, ")
+
+
 def test_the_limit_counts_utf8_bytes_of_the_json() -> None:
     text = "长" * 1364  # 1366 characters of JSON, 4094 bytes
     assert len(canonical(text)) == 4094 and compact_value(text, 4096) is text
@@ -172,7 +182,7 @@ def test_the_limit_in_force_is_set_and_put_back() -> None:
 def test_a_diff_that_changes_a_stand_in_is_told_apart() -> None:
     assert compacted_changed(["  a: 1", f"-  items: {stand_in([1])}", f"+  items: {stand_in([2])}"])
     assert compacted_changed([f"\x1b[31m- items: {stand_in([1])}\x1b[0m"])
-    assert not compacted_changed([f"   items: {stand_in([1])}", "-  a: 1", "+  a: 2"])
+    assert not compacted_changed([f"   items: {stand_in([1])}", f"  - {stand_in([1])}", "-  a: 1", "+  a: 2"])
 
 
 # ---- snapshot_data over real calls ----------------------------------------------------------------

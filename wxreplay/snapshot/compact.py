@@ -101,7 +101,7 @@ def compacted_changed(diff_lines: Iterable[str]) -> bool:
     """True when a changed line of a snapshot diff (``-`` / ``+``, colours ignored) holds a stand-in: the report
     then says how to see the values in full."""
     for line in diff_lines:
-        plain = _ANSI.sub("", line).lstrip()
+        plain = _ANSI.sub("", line)  # a context line starts with a space, even one of a YAML list item
         if plain[:1] in ("-", "+") and MARKER in plain:
             return True
     return False
@@ -190,14 +190,19 @@ def stand_in(value: Any, text: str | None = None) -> str:
         text = _canonical(value)
         if text is None:
             raise TypeError(f"not JSON data: {type(value).__name__}")
-    data = text.encode("utf-8")
+    data = _utf8(text)
     return f"{MARKER}{_summary(value)}, {len(data)} bytes, sha256={hashlib.sha256(data).hexdigest()}>"
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8; a lone surrogate (JavaScript strings may hold one) as its three bytes, not an error."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _summary(value: Any) -> str:
     """What a reviewer can know without the value: never a part of a text (it could be half a secret)."""
     if isinstance(value, dict):
-        keys = [str(k) if len(str(k)) <= _KEY_CHARS else str(k)[: _KEY_CHARS - 1] + "…" for k in list(value)[:_SHOWN_KEYS]]
+        keys = [_key(k) for k in list(value)[:_SHOWN_KEYS]]
         more = ", …" if len(value) > _SHOWN_KEYS else ""
         return f"object of {_count(len(value), 'key')} {{{', '.join(keys)}{more}}}"
     if isinstance(value, list):
@@ -205,6 +210,14 @@ def _summary(value: Any) -> str:
     if isinstance(value, str):
         return f"text of {_count(len(value), 'character')}"
     return "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else type(value).__name__
+
+
+def _key(key: Any) -> str:
+    """A key as the summary shows it: on one line (control characters escaped as JSON does), cut to 24 characters."""
+    text = str(key)
+    if not text.isprintable():
+        text = json.dumps(text, ensure_ascii=False)[1:-1]
+    return text if len(text) <= _KEY_CHARS else text[: _KEY_CHARS - 1] + "…"
 
 
 def _count(n: int, what: str) -> str:
@@ -223,7 +236,7 @@ def _fits(text: str, limit: int) -> bool:
     """``text`` is at most ``limit`` bytes of UTF-8 (counted only when its length leaves a doubt)."""
     if len(text) > limit:
         return False
-    return len(text) * 4 <= limit or len(text.encode("utf-8")) <= limit
+    return len(text) * 4 <= limit or len(_utf8(text)) <= limit
 
 
 def _faithful(value: Any) -> bool:
