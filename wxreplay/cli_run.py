@@ -3,7 +3,8 @@
 One configuration (:func:`wxreplay.config.discover`: pytest's rootdir and inifile, found from the
 paths given), the inifile's ``wxreplay_*`` keys under the command-line options, cassettes and
 redaction rules from the root, snapshots checked in the files syrupy writes
-(:mod:`wxreplay.snapshot.files`), and pytest's ``-k``, ``-x`` and ``--junitxml``.
+(:mod:`wxreplay.snapshot.files`, host-call values over ``[tool.wxreplay] snapshot_compact_bytes``
+compacted as the plugin compacts them), and pytest's ``-k``, ``-x`` and ``--junitxml``.
 """
 
 from __future__ import annotations
@@ -88,6 +89,12 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
         "--snapshot-update",
         action="store_true",
         help="write the snapshots of passing scenarios that are missing or differ (as pytest --snapshot-update)",
+    )
+    run.add_argument(
+        "--snapshot-full",
+        action="store_true",
+        help="keep every host-call value in full in snapshots, ignoring [tool.wxreplay] snapshot_compact_bytes "
+        "(as pytest --wx-snapshot-full; with --snapshot-update: store them so)",
     )
 
 
@@ -188,10 +195,16 @@ def run_command(ns: argparse.Namespace) -> int:
     json_dir = Path(ns.json) if ns.json else None
     if json_dir is not None:
         json_dir.mkdir(parents=True, exist_ok=True)
+    from wxreplay.config import snapshot_compact_bytes
+    from wxreplay.snapshot.compact import DEFAULT_COMPACT_BYTES, compacting
+
+    configured = snapshot_compact_bytes(config.pyproject)
+    limit = 0 if ns.snapshot_full else DEFAULT_COMPACT_BYTES if configured is None else configured
     tally = _Tally()
-    for file in files:
-        if not _one(file, ns, config, options, selected, json_dir, tally):
-            break
+    with compacting(limit):  # what the snapshots keep: the pytest plugin puts the same limit in force
+        for file in files:
+            if not _one(file, ns, config, options, selected, json_dir, tally):
+                break
     _summary(tally)
     if ns.junitxml:
         _write_junit(Path(ns.junitxml), tally)

@@ -14,6 +14,8 @@ on the working directory when a path is given. Everything configured resolves fr
 * ``<root>/cassettes``, the default cassette folder;
 * ``[tool.wxreplay.redact]`` of ``<root>/pyproject.toml``, the redaction rules;
 * ``wxml_calls`` of ``[tool.wxreplay]`` there, what a method call in card WXML becomes (:func:`wxml_calls`).
+* ``[tool.wxreplay] snapshot_compact_bytes`` of ``<root>/pyproject.toml``: host-call values over that
+  many bytes are a size and a digest in snapshots (:func:`snapshot_compact_bytes`).
 
 No configuration file at all: the root is the folder of the first path (a scenario file's folder),
 never the working directory.
@@ -22,6 +24,7 @@ never the working directory.
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import re
 import tomllib
@@ -31,8 +34,19 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from wxreplay.errors import UsageError
+from wxreplay.source import did_you_mean, display_path, excerpt
 
-__all__ = ["CONFIG_NAMES", "WXML_CALLS", "RootConfig", "WxmlCalls", "discover", "read_pytest_section", "wxml_calls"]
+__all__ = [
+    "CONFIG_NAMES",
+    "SNAPSHOT_COMPACT_KEY",
+    "WXML_CALLS",
+    "RootConfig",
+    "WxmlCalls",
+    "discover",
+    "read_pytest_section",
+    "snapshot_compact_bytes",
+    "wxml_calls",
+]
 
 # pytest's order (pytest 9: _pytest/config/findpaths.py); the first file in it holding pytest configuration wins.
 CONFIG_NAMES = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
@@ -169,3 +183,95 @@ def wxml_calls(config: RootConfig) -> WxmlCalls:
         hint='write wxml_calls = "undefined" (the default: a method call in card WXML shows nothing, with a '
         'warning) or wxml_calls = "javascript" (your client evaluates it as JavaScript)',
     )
+
+
+#: The ``[tool.wxreplay]`` key of the snapshot limit (see :mod:`wxreplay.snapshot.compact`).
+SNAPSHOT_COMPACT_KEY = "snapshot_compact_bytes"
+_COMPACT_FIX = (
+    f"write {SNAPSHOT_COMPACT_KEY} = 4096 (values over 4 KiB of JSON become a size and a digest in snapshots), "
+    "or 0 (or false) to keep every value in full"
+)
+
+
+def snapshot_compact_bytes(pyproject: Path) -> int | None:
+    """``[tool.wxreplay] snapshot_compact_bytes`` of ``pyproject``: ``0`` for ``0`` or ``false`` (every value in
+    full), ``None`` when the file or the key is missing (the default applies).
+
+    A value that is not a whole number of bytes, or a ``snapshot...`` key that is not this one (a typo
+    would silently keep the default), is a :class:`UsageError` naming the file, line and column.
+    """
+    if not pyproject.is_file():
+        return None
+    text = pyproject.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise UsageError(f"{display_path(pyproject)}: invalid TOML: {e}") from None
+    tool = data.get("tool")
+    table = tool.get("wxreplay") if isinstance(tool, dict) else None
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        fix = "write [tool.wxreplay] on a line of its own, its keys below it"
+        raise _located(pyproject, text, "wxreplay", "[tool.wxreplay] must be a table", fix)
+    for key in table:
+        if key != SNAPSHOT_COMPACT_KEY and key.startswith("snapshot"):
+            guess = did_you_mean(key, [SNAPSHOT_COMPACT_KEY])
+            raise _located(
+                pyproject,
+                text,
+                key,
+                f"[tool.wxreplay] has no key {key!r}" + (f" (did you mean {guess!r}?)" if guess else ""),
+                _COMPACT_FIX,
+            )
+    if SNAPSHOT_COMPACT_KEY not in table:
+        return None
+    value = table[SNAPSHOT_COMPACT_KEY]
+    if value is False:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _located(
+            pyproject,
+            text,
+            SNAPSHOT_COMPACT_KEY,
+            f"[tool.wxreplay] {SNAPSHOT_COMPACT_KEY} must be a whole number of bytes >= 0 "
+            f"(0 or false: every value in full), not {_toml(value)}",
+            _COMPACT_FIX,
+        )
+    return value
+
+
+def _toml(value: Any) -> str:
+    """``value`` as TOML writes it (``true``, ``"big"``, ``1.5``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, str) else repr(value)
+
+
+def _located(pyproject: Path, text: str, key: str, reason: str, fix: str) -> UsageError:
+    """A usage error at ``key`` of the ``[tool.wxreplay]`` table (``file:line:column``, the lines, the fix)."""
+    where = _key_position(text, "tool.wxreplay", key)
+    if where is None:
+        return UsageError(f"{display_path(pyproject)}: {reason}", hint=fix)
+    line, column = where
+    return UsageError(f"{display_path(pyproject)}:{line}:{column}: {reason}\n{excerpt(text, line, column)}", hint=fix)
+
+
+def _key_position(text: str, table: str, key: str) -> tuple[int, int] | None:
+    """1-based line and column of ``key``'s value in ``[table]`` (or of ``table.key = ...`` / the table's header)."""
+    current = ""
+    quoted = rf'(?:{re.escape(key)}|"{re.escape(key)}"|\'{re.escape(key)}\')'
+    for n, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$", line)
+        if header:
+            current = re.sub(r"\s*\.\s*", ".", header.group(1)).replace('"', "")
+            if current == f"{table}.{key}" or (current == table and key == table.rsplit(".", 1)[-1]):
+                return n, line.index("[") + 1
+            continue
+        prefix = table[len(current) + 1 :] + "." if current and table.startswith(current + ".") else ""
+        if current == table or prefix or not current:
+            dotted = "" if current == table else re.escape(prefix or table + ".").replace(r"\.", r"\s*\.\s*")
+            m = re.match(rf"\s*{dotted}{quoted}\s*=\s*", line)
+            if m:
+                return n, m.end() + 1
+    return None

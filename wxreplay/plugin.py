@@ -48,6 +48,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="wxreplay_shard",
         help="run shard K of N of the collected tests (a deterministic split by test id, for CI jobs)",
     )
+    # A run-wide switch, not an ini key: what snapshots keep is configured once, in [tool.wxreplay].
+    group.addoption(
+        "--wx-snapshot-full",
+        action="store_true",
+        default=False,
+        dest="wxreplay_snapshot_full",
+        help="keep every host-call value in full in snapshots, ignoring [tool.wxreplay] snapshot_compact_bytes "
+        "(with --snapshot-update: store them so)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,6 +77,9 @@ def pytest_configure(config: pytest.Config) -> None:
         return (base or config.rootpath) / value if value else None
 
     try:
+        from wxreplay.config import snapshot_compact_bytes
+
+        compact = 0 if config.getoption("wxreplay_snapshot_full") else snapshot_compact_bytes(config.rootpath / "pyproject.toml")
         record = get("record")[0] or None
         if record is not None:
             from wxreplay.record_mode import RecordMode
@@ -88,6 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
             strict=bool(get("strict")[0]),
             cassette_dir=path("cassette_dir"),
             root=_root(config),
+            snapshot_compact_bytes=compact,
         )
     except WxReplayError as e:
         raise pytest.UsageError(f"wxreplay: {e}") from None
@@ -143,13 +156,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = [item for item in items if item.nodeid in keep]
 
 
+_COMPACT = pytest.StashKey[int]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Put the run's snapshot limit (``[tool.wxreplay] snapshot_compact_bytes``, ``--wx-snapshot-full``) in force.
+
+    Process-wide, like the run's secrets: syrupy asks the extension for a snapshot's text without the config.
+    """
+    from wxreplay.snapshot.compact import DEFAULT_COMPACT_BYTES, set_compact_bytes
+
+    state = session.config.stash[STATE]
+    limit = DEFAULT_COMPACT_BYTES if state.snapshot_compact_bytes is None else state.snapshot_compact_bytes
+    session.config.stash[_COMPACT] = set_compact_bytes(limit)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Put back the network policy this run replaced (pytester runs pytest inside pytest)."""
+    """Put back the network policy and snapshot limit this run replaced (pytester runs pytest inside pytest)."""
     from wxreplay.network import set_network_policy
 
     previous = config.stash.get(_NETWORK, None)
     if previous is not None:
         set_network_policy(previous)
+    limit = config.stash.get(_COMPACT, None)
+    if limit is not None:
+        from wxreplay.snapshot.compact import set_compact_bytes
+
+        set_compact_bytes(limit)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -89,6 +89,7 @@ class WxConfig:
     strict: bool
     cassette_dir: Path | None  # None: <root>/cassettes, the root found from each scenario file
     root: RootConfig | None = None  # pytest's rootdir and inifile (None when pytest found no inifile)
+    snapshot_compact_bytes: int | None = None  # [tool.wxreplay] of <rootdir>/pyproject.toml; 0 with --wx-snapshot-full
 
     def run_options(self, nodeid: str) -> RunOptions:
         """The engine's options for one item (a cassette miss names the item and ``--wx-record``)."""

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from wxreplay.cassette.runsecrets import SecretsLeftError, run_secrets
+from wxreplay.snapshot.compact import compacted_changed
 from wxreplay.snapshot.reporter import snapshot_changes
 from wxreplay.snapshot.serializer import snapshot_data, snapshot_yaml
 from wxreplay.snapshot.storage import WxSnapshotExtension, read_stored, version_problem
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["SnapshotCheck", "check_scenario_snapshot", "scenario_snapshot_file"]
 
 _ACCEPT = "(wxreplay run --snapshot-update or pytest --snapshot-update accepts the new transcript)"
+_FULL = (
+    "  a compacted value differs (a size and a sha256 stand in for it): wxreplay run --snapshot-full shows this run's "
+    "values in full in the diff"
+)
 
 
 @dataclass(frozen=True)
@@ -78,5 +83,6 @@ def check_scenario_snapshot(file: Path, transcript: Transcript, *, update: bool 
     problem = version_problem(stored, file)
     where = snapshot_changes(stored, transcript)
     head = problem or ("the snapshot differs" + (f" at {', '.join(where)}" if where else "") + f" {_ACCEPT}")
-    diff = difflib.unified_diff(stored.splitlines(), text.splitlines(), "snapshot", "this run", lineterm="", n=2)
-    return SnapshotCheck("differs", file, "\n".join([head, f"  file: {display_path(file)}", *list(diff)[2:]]))
+    diff = list(difflib.unified_diff(stored.splitlines(), text.splitlines(), "snapshot", "this run", lineterm="", n=2))[2:]
+    full = [_FULL] if compacted_changed(diff) else []
+    return SnapshotCheck("differs", file, "\n".join([head, f"  file: {display_path(file)}", *diff, *full]))

@@ -14,12 +14,17 @@ from typing import Any
 import yaml
 
 from wxreplay.cassette.runsecrets import SecretsLeftError, run_secrets
+from wxreplay.snapshot.compact import compacted_changed
 from wxreplay.snapshot.serializer import Verbatim, snapshot_data, snapshot_yaml
 from wxreplay.snapshot.storage import WxSnapshotExtension, _shown, read_stored, version_problem
 
 __all__ = ["check_snapshot", "snapshot_changes"]
 
 _ACCEPT = "(pytest --snapshot-update accepts the new transcript)"
+_FULL = (
+    "a compacted value differs (a size and a sha256 stand in for it): pytest --wx-snapshot-full shows this run's "
+    "values in full in the diff"
+)
 
 
 def snapshot_changes(stored: str, value: Any) -> list[str]:
@@ -88,4 +93,5 @@ def check_snapshot(snapshot: Any, value: Any, *, failed: bool, diff: Callable[[A
         return "\n".join([problem, *(line for line in diff(assertion, value) if line != problem)])
     where = snapshot_changes(stored, value)
     head = "the snapshot differs" + (f" at {', '.join(where)}" if where else "")
-    return "\n".join([f"{head} {_ACCEPT}", *diff(assertion, value)])
+    lines = diff(assertion, value)
+    return "\n".join([f"{head} {_ACCEPT}", *lines, *([_FULL] if compacted_changed(lines) else [])])

@@ -8,7 +8,9 @@ with keys in their fixed order, CJK as is, multi-line text as ``|`` blocks.
 
 Bump :data:`SNAPSHOT_VERSION` whenever the text this module writes for the same run changes: stored
 snapshots of another version then fail with a message that asks for ``pytest --snapshot-update``
-(see :mod:`wxreplay.snapshot.storage`) instead of a diff of every file.
+(see :mod:`wxreplay.snapshot.storage`) instead of a diff of every file. Compacting large host-call
+values (:mod:`wxreplay.snapshot.compact`) did not bump it: a snapshot with no value over the limit
+reads exactly as before, and one with such values fails with a diff of those lines only.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from wxreplay import plainyaml
 from wxreplay.serialize import tree_text
+from wxreplay.snapshot.compact import compact_snapshot
 
 if TYPE_CHECKING:
     from wxreplay.transcript import Transcript
@@ -94,34 +97,39 @@ def _card(card: Mapping[str, Any], stable: Callable[[Any], Any] | None = None) -
     return {key: tree_text(value, stable=stable) + "\n" if key == "tree" else stable(value) for key, value in card.items()}
 
 
-def snapshot_data(value: Any) -> Any:
+def snapshot_data(value: Any, *, compact_bytes: int | None = None) -> Any:
     """Plain data for ``value``: a Transcript, Card, CardNode, CallResult or TapResult in snapshot form; data as is.
 
     Secrets are redacted as the run's cassettes redact them (:mod:`wxreplay.cassette.runsecrets`):
-    the placeholders are the ones the cassette beside the snapshot shows.
+    the placeholders are the ones the cassette beside the snapshot shows. Then, in the host calls of
+    a transcript, call or tap, values over ``compact_bytes`` (default: the limit in force, see
+    :mod:`wxreplay.snapshot.compact`; ``0``: none) become a size and a digest of their redacted form.
     """
     from wxreplay.cassette.runsecrets import run_secrets
 
-    return run_secrets().mask_data(_plain_snapshot(value))
+    plain, has_host_calls = _plain_snapshot(value)
+    data = run_secrets().mask_data(plain)
+    return compact_snapshot(data, compact_bytes) if has_host_calls else data
 
 
-def _plain_snapshot(value: Any) -> Any:
+def _plain_snapshot(value: Any) -> tuple[Any, bool]:
+    """``value`` in snapshot form, and whether that form holds host calls (the user's own data is never compacted)."""
     from wxreplay.cards.card import Card, TapResult
     from wxreplay.cards.tree import CardNode
     from wxreplay.result import CallResult
     from wxreplay.transcript import Transcript, card_dict, record_call, record_tap
 
     if isinstance(value, Transcript):
-        return scenario_snapshot(value)
+        return scenario_snapshot(value), True
     if isinstance(value, CardNode):
-        return {"tree": _card({"tree": value.to_data()})["tree"]}
+        return {"tree": _card({"tree": value.to_data()})["tree"]}, False
     if isinstance(value, Card):
-        return _card(card_dict(value))
+        return _card(card_dict(value)), False
     if isinstance(value, CallResult):
-        return _step(record_call(value).to_dict())
+        return _step(record_call(value).to_dict()), True
     if isinstance(value, TapResult):
-        return _step(record_tap(value).to_dict())
-    return value
+        return _step(record_tap(value).to_dict()), True
+    return value, False
 
 
 def snapshot_yaml(data: Any) -> str:

@@ -488,8 +488,16 @@
       push(effects, { id, seq: ++seq, name, args, context: cfg.kind });
     });
   };
+  // A host event keeps its arguments and outcome as they were at the call: the skill may change
+  // the very objects later in the step (push to the list it just stored, edit what it just read),
+  // before the step's events are serialised for Python. What cannot be copied is kept as it is (the
+  // step's serialisation then reports it).
+  function frozen(v) {
+    if (v === null || typeof v !== 'object') return v;
+    try { return jsonParse(bridgeJson(v)); } catch (e) { return v; }
+  }
   wr.event = function (name, args, outcome) {
-    push(events, { seq: ++seq, name, args, outcome, context: cfg.kind });
+    push(events, { seq: ++seq, name, args: frozen(args), outcome: frozen(outcome), context: cfg.kind });
   };
   function resolveEffects(list) {
     for (let i = 0; i < list.length; i++) {
