@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +94,14 @@ def _out(text: str) -> None:
     print(text, flush=True)
 
 
-def run_chat(ns: argparse.Namespace) -> int:
-    """Run the chat; the exit status is 0 when the saved scenario replays green (or nothing was saved)."""
+def run_chat(ns: argparse.Namespace, *, load_app: Callable[[str], Any]) -> int:
+    """Run the chat; the exit status is 0 when the saved scenario replays green (or nothing was saved).
+
+    ``load_app`` turns ``--app path/to/app.py:factory`` into a WSGI app (the CLI's loader, as for ``wxreplay call``).
+    """
     import httpx
 
     from wxreplay.cassette import Cassette, resolve_mode
-    from wxreplay.cli import load_wsgi_app
     from wxreplay.config import discover, wxml_calls
     from wxreplay.device_setup import build_device, parse_device_option
     from wxreplay.project import Project
@@ -119,7 +122,7 @@ def run_chat(ns: argparse.Namespace) -> int:
     cassette_file = config.cassette_dir / f"{stem}.yaml"
     cassette = Cassette.open(cassette_file, resolve_mode(ns.record, explicit=True), rules=redaction_rules(config))
     cassette.scenario = name
-    transport = httpx.WSGITransport(app=load_wsgi_app(ns.app)) if ns.app else None
+    transport = httpx.WSGITransport(app=load_app(ns.app)) if ns.app else None
     draft = ScenarioDraft(
         name=name,
         project=Path(os.path.relpath(project.root.absolute(), out_dir.absolute())).as_posix(),
@@ -302,8 +305,7 @@ def _ask_arguments(schema: dict[str, Any], driver: ChatDriver, lines: _Lines) ->
 
 def _save(draft: ScenarioDraft, file: Path, cassette: Any) -> int:
     """Write the scenario and its schema, save the cassette, then let ``wxreplay run`` replay it and write its snapshot."""
-    from wxreplay.cli import build_parser
-    from wxreplay.cli_run import run_command
+    from wxreplay.cli_run import add_run_arguments, run_command
     from wxreplay.scenario import schema_text
 
     if not draft.turns:
@@ -321,8 +323,11 @@ def _save(draft: ScenarioDraft, file: Path, cassette: Any) -> int:
         _out(f"error: the cassette was not written: {e}")
         return 1
     _out(f"replaying it: wxreplay run {file} --record none --snapshot-update")
-    ns = build_parser().parse_args(["run", str(file), "--record", "none", "--snapshot-update"])
-    ns.argv = ["run", str(file), "--record", "none", "--snapshot-update"]
+    argv = [str(file), "--record", "none", "--snapshot-update"]
+    parser = argparse.ArgumentParser(prog="wxreplay run")
+    add_run_arguments(parser)  # the options of wxreplay run itself: the same command, parsed the same way
+    ns = parser.parse_args(argv)
+    ns.command, ns.argv = "run", ["run", *argv]
     code = run_command(ns)
     if code != 0:
         _out(f"error: {file} does not replay green (above: why); the files are left for you to fix or delete")

@@ -446,7 +446,7 @@ def cmd_chat(ns: argparse.Namespace) -> int:
     its cassette and snapshot, replayed green by wxreplay run before the command ends (:help lists the commands)."""
     from wxreplay.chat import run_chat
 
-    return run_chat(ns)
+    return run_chat(ns, load_app=load_wsgi_app)
 
 
 def build_parser() -> argparse.ArgumentParser:
