@@ -38,6 +38,7 @@ what the user says       type it (a line starting with ':' is a command; '::' ty
 :render [API]            render the card of the API's latest call (default: the latest call)
 :cards                   the live cards again, tappable nodes numbered
 :tap N                   tap node N of the last card listing (its message is the next user message)
+:message                 a card's message sent outside a tap (a payment callback, a timer) is the next user message
 :reply TEXT              the assistant's reply
 :background 30m  :advance 5s  :foreground  :restart  :new_session  :memory_warning
 :save                    write the scenario, its cassette and its snapshot, replay it, and leave
@@ -142,7 +143,7 @@ def run_chat(ns: argparse.Namespace, *, load_app: Callable[[str], Any]) -> int:
     )
     names = [a.name for a in skill.apis]
     lines = _Lines(
-        [":" + w for w in (*EVENTS, "call", "apis", "render", "cards", "tap", "reply", "save", "quit", "help")] + names
+        [":" + w for w in (*EVENTS, "call", "apis", "render", "cards", "tap", "message", "reply", "save", "quit", "help")] + names
     )
     try:
         while True:
@@ -197,6 +198,8 @@ def _dispatch(name: str, rest: str, driver: ChatDriver, lines: _Lines) -> None:
         if not rest.strip().isdigit():
             raise ChatError(f"tap takes the number of a node in the last card listing, e.g. :tap 2 (got {rest!r})")
         driver.tap(int(rest))
+    elif name == "message":
+        driver.message()
     elif name == "reply":
         if not rest:
             raise ChatError("reply takes the assistant's text: :reply 好的，已为您下单。")

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from wxreplay.card_messages import MessageLedger
 from wxreplay.cards.card import ApiCallRequest, Card
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode
 from wxreplay.cassette import Cassette
@@ -76,6 +77,7 @@ class ChatDriver:
         self.results: list[CallResult] = []  # calls of the current session
         self.saved: list[dict[str, Any] | None] = []  # every call's result (None: isError), for suggestions
         self.targets: list[Target] = []  # the numbers of the last card listing
+        self.ledger = MessageLedger()  # cards' messages sent outside a tap, and which a turn answered
         self._start_session()
 
     # ---- sessions ----------------------------------------------------------------------------
@@ -114,9 +116,41 @@ class ChatDriver:
     def _next_turn(self) -> None:
         self.cassette.turn = len(self.draft.turns)  # the turn just appended, 1-based as the runner counts
 
+    # ---- cards' messages outside a tap ---------------------------------------------------------
+    def _collect(self, *, tapped: Card | None = None) -> None:
+        """Note the messages cards sent since the last look; those of ``tapped`` are the tap's own (answered)."""
+        n = len(self.draft.turns)
+        for sent in self.ledger.collect((c for c, _ in self.cards), turn_no=n, turn=None, where=f"turn {n}", source=None):
+            if tapped is not None and sent.card is tapped:
+                self.ledger.answer(sent.message)
+            elif sent.message.ok:
+                self.out(f"[{sent.describe()}, outside a tap: the platform makes it the next user message; :message takes it]")
+
+    def _check_answered(self) -> None:
+        """As the runner does before every turn but a message turn: a delivered card message must be answered first."""
+        waiting = self.ledger.unanswered()
+        if waiting is not None:
+            raise ChatError(f"{waiting.describe()}, and it waits for an answer: :message takes it as the next user message")
+
+    def message(self) -> None:
+        """A message turn: the oldest card message sent outside a tap is the next user message (its api/call runs)."""
+        waiting = self.ledger.pending()
+        if not waiting:
+            raise ChatError("no card has sent a message outside a tap that waits for an answer")
+        sent = waiting[0]
+        self.ledger.answer(sent.message)
+        self.draft.message(sent.card_name)
+        self._next_turn()
+        self._wake()
+        self.out(f"user (from the {sent.card_name} card): {sent.message.text}")
+        for req in sent.message.api_calls:
+            self.out(f"[the card asks the platform to call {req.name}: running it]")
+            self.call(req.name, req.arguments if isinstance(req.arguments, dict) else {}, from_card=True)
+
     # ---- user turns --------------------------------------------------------------------------
     def say(self, text: str) -> None:
         """The user says ``text``: a new user turn."""
+        self._check_answered()
         self.draft.say(text)
         self._next_turn()
         self._wake()
@@ -144,6 +178,8 @@ class ChatDriver:
             result = self.session.call(api, args or {})
         except WxReplayError as e:
             raise ChatError(f"{api} failed, nothing was written: {str(e).splitlines()[0]}") from None
+        finally:
+            self._collect()
         step: dict[str, Any] = {"call": api}
         if not from_card:
             step["args"] = (args if written is None else written) or {}
@@ -199,6 +235,7 @@ class ChatDriver:
         for f in card.findings:
             self.out(f"  ! {f.level}: {f.message} [{f.code}]")
         self.show_cards([card])
+        self._collect()
         return card
 
     # ---- cards and taps ----------------------------------------------------------------------
@@ -251,6 +288,7 @@ class ChatDriver:
                 f"the {component_name(card.component_path)} card shown is no longer the one a tap reaches "
                 "(its session ended, or a newer card of the same component was rendered): :cards lists the live ones"
             )
+        self._check_answered()
         where = self._written_target(card, target.node)
         self.draft.tap(where, takes_plan=False)
         self._next_turn()
@@ -260,6 +298,8 @@ class ChatDriver:
         except WxReplayError as e:
             self.draft.turns.pop()
             raise ChatError(f"the tap failed, nothing was written: {str(e).splitlines()[0]}") from None
+        finally:
+            self._collect(tapped=card)
         for f in tap.findings:
             self.out(f"  ! {f.level}: {f.message} [{f.code}]")
         message = tap.message
@@ -300,6 +340,7 @@ class ChatDriver:
     # ---- lifecycle ---------------------------------------------------------------------------
     def event(self, name: str, duration_ms: int | None, duration: str | None) -> None:
         """A lifecycle event turn, applied as the planner applies it."""
+        self._check_answered()
         self.draft.event(name, duration)
         self._next_turn()
         outcome = self.life.event(name, duration_ms, running=self.session is not None)
@@ -313,6 +354,7 @@ class ChatDriver:
             except WxReplayError as e:
                 self.out(f"  ! a card broke while time passed: {str(e).splitlines()[0]}")
             changed = [c for c in session.cards if len(c.history) > history.get(c.number, 0)]
+            self._collect()  # a timer may have sent one
             if changed:
                 self.out("cards re-rendered:")
                 self.show_cards(changed)

@@ -101,6 +101,11 @@ class ScenarioDraft:
             turn["plan"] = self.plan
         self.turns.append(turn)
 
+    def message(self, card: str) -> None:
+        """A message turn: the named card's message sent outside a tap is the next user message."""
+        self.plan = []
+        self.turns.append({"message": card, "plan": self.plan})
+
     def event(self, name: str, duration: str | None) -> None:
         """A lifecycle event turn (``- restart`` or ``- background: 30m``); it takes no plan."""
         self.turns.append({name: duration} if duration is not None else name)

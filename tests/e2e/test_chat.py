@@ -145,3 +145,63 @@ def test_help_lists_the_commands() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert ":tap N" in done.stdout and ":background 30m" in done.stdout
+
+
+PAY = ROOT / "tests" / "skills" / "pay-followup"  # a fixture skill: a menu card, a pay card that pays and messages
+
+PAY_SCRIPT = """\
+菜单
+:call listItems
+:render
+:tap 1
+:render
+:call throwing
+:reply 正在支付
+:background 5m
+:message
+:render
+:reply 支付成功
+"""
+
+
+def pay_chat(cwd: Path, script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wxreplay.cli", "chat", str(PAY), "--device", '{"payments": ["success"]}', "--name", "pay"],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_a_card_message_outside_a_tap_is_answered_with_message(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")
+    done = pay_chat(pytester.path, PAY_SCRIPT)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    assert '[5]      button.crash @tap=onCrash "出错"' in out
+    assert "user (from the card): 我要一杯拿铁" in out
+    assert '[the pay-card card sent "我已完成支付" [api/call confirmPayment {"orderId":"PO1001"}]' in out
+    assert "error: throwing failed, nothing was written: skills/pay/index.js:33:32: throwing threw: TypeError" in out
+    # a lifecycle event while the message waits is refused (the runner would fail there)
+    assert "and it waits for an answer: :message takes it as the next user message" in out
+    text = (pytester.path / "scenarios" / "pay.scenario.yaml").read_text(encoding="utf-8")
+    assert "  - tap: {card: menu, selector: view.item}\n" in text
+    assert "  - message: pay-card\n    plan:\n      - call: confirmPayment\n" in text
+    assert "background" not in text and "throwing" not in text
+    assert "requestPayment" in (pytester.path / "cassettes" / "pay.yaml").read_text(encoding="utf-8")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "scenarios")
+    result.assert_outcomes(passed=1)
+
+
+def test_what_does_not_replay_green_is_reported_and_exits_1(pytester: pytest.Pytester) -> None:
+    """The input ends with the pay card's message unanswered: the runner's replay fails, and the chat says so."""
+    pytester.makeini("[pytest]\n")
+    done = pay_chat(pytester.path, "菜单\n:call listItems\n:render\n:tap 1\n:render\n")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL pay" in done.stdout
+    assert "outside a tap, and no turn answers it" in done.stdout
+    assert "does not replay green (above: why); the files are left for you to fix or delete" in done.stdout
+    assert not (pytester.path / "scenarios" / "__snapshots__").exists()  # no snapshot of a failing run
+    assert "Traceback" not in done.stdout + done.stderr
