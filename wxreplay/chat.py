@@ -126,11 +126,11 @@ def run_chat(ns: argparse.Namespace, *, load_app: Callable[[str], Any]) -> int:
     transport = httpx.WSGITransport(app=load_app(ns.app)) if ns.app else None
     draft = ScenarioDraft(
         name=name,
-        project=Path(os.path.relpath(project.root.absolute(), out_dir.absolute())).as_posix(),
+        project=Path(os.path.relpath(Path(ns.project).absolute(), out_dir.absolute())).as_posix(),  # as the user named it
         skill=skill.name,
         device=_device_data(ns.device),
     )
-    _out(f"wxreplay chat: skill {skill.name} of {project.root}; recording {file} (:help lists the commands)")
+    _out(f"wxreplay chat: skill {skill.name} of {ns.project}; recording {file} (:help lists the commands)")
     driver = ChatDriver(
         project,
         skill,

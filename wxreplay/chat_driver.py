@@ -24,6 +24,7 @@ from wxreplay.card_messages import MessageLedger
 from wxreplay.cards.card import ApiCallRequest, Card
 from wxreplay.cards.tree import ROOT_TAG, TEXT_TAG, CardNode
 from wxreplay.cassette import Cassette
+from wxreplay.cassette.runsecrets import run_secrets
 from wxreplay.chat_yaml import ScenarioDraft
 from wxreplay.config import WxmlCalls
 from wxreplay.errors import WxReplayError
@@ -202,8 +203,9 @@ class ChatDriver:
             self.out(f"  fact: {fact}")
         for action in split.actions:
             self.out(f"  action: {action}")
-        if result.structured_content is not None:
-            self.out("  structuredContent: " + json.dumps(result.structured_content, ensure_ascii=False)[:400])
+        if result.structured_content is not None:  # redacted by names and shapes, as snapshots are (the run's table)
+            shown = run_secrets().mask_data(result.structured_content)
+            self.out("  structuredContent: " + json.dumps(shown, ensure_ascii=False)[:400])
         for f in result.findings:
             self.out(f"  ! {f.level}: {f.message} [{f.code}]")
         decl = self.skill.api(result.api)
