@@ -73,9 +73,10 @@ class _Lines:
 
                 def complete(text: str, state: int) -> str | None:
                     hits = [w for w in words if w.startswith(text)]
-                    return hits[state] if state < len(hits) else None
+                    return hits[state] + " " if state < len(hits) else None  # the space readline would add
 
                 readline.set_completer(complete)
+                readline.set_completer_delims(" \t\n")  # ':call' is one word
                 readline.parse_and_bind("tab: complete")
             except ImportError:
                 pass

@@ -217,11 +217,8 @@ class ChatDriver:
         self._need_plan("render")
         pool = self.results if api is None else [r for r in self.results if r.api == api]
         if not pool:
-            raise ChatError(
-                f"{api or 'no API'} has not been called in session {self.session_no}"
-                + (" yet" if api else "")
-                + ": call it first"
-            )
+            what = f"{api} has not been called" if api else "no API has been called"
+            raise ChatError(f"{what} in session {self.session_no} yet: call it first")
         target = pool[-1]
         if target.is_error:
             raise ChatError(f"{target.api} returned isError: true, and isError results render no card")
