@@ -131,7 +131,10 @@ def run_chat(ns: argparse.Namespace, *, load_app: Callable[[str], Any]) -> int:
         skill=skill.name,
         device=_device_data(ns.device),
     )
-    _out(f"wxreplay chat: skill {skill.name} of {ns.project}; recording {file} (:help lists the commands)")
+    _out(
+        f"wxreplay chat: skill {skill.name} of {ns.project}; writing {file}, cassette {cassette_file} "
+        f"(record mode {cassette.mode.value}); :help lists the commands"
+    )
     driver = ChatDriver(
         project,
         skill,
@@ -149,8 +152,14 @@ def run_chat(ns: argparse.Namespace, *, load_app: Callable[[str], Any]) -> int:
     try:
         while True:
             line = lines.ask("you> " if draft.plan is None else "> ")
-            if line is None or line.strip() == ":save":
+            if line is None:
                 break
+            if line.strip() == ":save":
+                said = driver.unanswered_user()
+                if said is None:
+                    break
+                _out(f"error: the assistant has not answered {said!r} yet: :call, :render or :reply TEXT first, then :save")
+                continue
             if not line.strip():
                 continue
             cmd = parse_command(line)
@@ -312,6 +321,10 @@ def _save(draft: ScenarioDraft, file: Path, cassette: Any) -> int:
     from wxreplay.cli_run import add_run_arguments, run_command
     from wxreplay.scenario import schema_text
 
+    last = draft.turns[-1] if draft.turns else None
+    if isinstance(last, dict) and "user" in last and not last.get("plan"):  # the input ended before the answer
+        draft.turns.pop()
+        _out(f"left out: the last user message {last['user']!r} has no answer from the assistant (a user turn needs a plan)")
     if not draft.turns:
         _out("nothing to save: no turn was recorded")
         return 0

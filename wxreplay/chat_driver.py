@@ -127,8 +127,19 @@ class ChatDriver:
             elif sent.message.ok:
                 self.out(f"[{sent.describe()}, outside a tap: the platform makes it the next user message; :message takes it]")
 
+    def unanswered_user(self) -> str | None:
+        """The text of the last turn when it is a user message the assistant has not answered (an empty plan)."""
+        last = self.draft.turns[-1] if self.draft.turns else None
+        if isinstance(last, dict) and "user" in last and not last.get("plan"):
+            return str(last["user"])
+        return None
+
     def _check_answered(self) -> None:
-        """As the runner does before every turn but a message turn: a delivered card message must be answered first."""
+        """As the runner does before every turn but a message turn: a delivered card message must be answered first;
+        and a user message needs the assistant's answer (the scenario format wants a plan under it)."""
+        said = self.unanswered_user()
+        if said is not None:
+            raise ChatError(f"the assistant has not answered {said!r} yet: :call, :render or :reply TEXT first")
         waiting = self.ledger.unanswered()
         if waiting is not None:
             raise ChatError(f"{waiting.describe()}, and it waits for an answer: :message takes it as the next user message")
@@ -138,6 +149,9 @@ class ChatDriver:
         waiting = self.ledger.pending()
         if not waiting:
             raise ChatError("no card has sent a message outside a tap that waits for an answer")
+        said = self.unanswered_user()
+        if said is not None:
+            raise ChatError(f"the assistant has not answered {said!r} yet: :call, :render or :reply TEXT first")
         sent = waiting[0]
         self.ledger.answer(sent.message)
         self.draft.message(sent.card_name)

@@ -77,7 +77,6 @@ def test_a_scripted_chat_writes_a_scenario_that_replays_green(
     # bad input: a clear message, and the chat goes on
     assert "error: skill 'coffee' declares no API 'nosuchApi'" in out
     assert "error: no tappable node 9: the last listing numbers 1 to 4" in out
-    assert "bad value for quantity: expected an integer, got 'abc'; type it again" not in out  # quantity came later
     assert "bad value for specs: expected a JSON object" in out
     assert "error: unknown command :frobnicate" in out
     assert "drinkId = 101 (saved from call 2: structuredContent.drinkId)" in out
@@ -205,3 +204,18 @@ def test_what_does_not_replay_green_is_reported_and_exits_1(pytester: pytest.Pyt
     assert "does not replay green (above: why); the files are left for you to fix or delete" in done.stdout
     assert not (pytester.path / "scenarios" / "__snapshots__").exists()  # no snapshot of a failing run
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_user_message_needs_an_answer_before_the_next_turn(pytester: pytest.Pytester) -> None:
+    """The scenario format wants a plan under every user message: the chat asks for one, and leaves out a last
+    message the input ended before answering (and says so)."""
+    pytester.makeini("[pytest]\n")
+    done = pay_chat(pytester.path, "你好\n:restart\n:save\n:reply 你好\n:restart\n再见\n")
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    assert "error: the assistant has not answered '你好' yet: :call, :render or :reply TEXT first\n" in out
+    assert "error: the assistant has not answered '你好' yet: :call, :render or :reply TEXT first, then :save" in out
+    assert "left out: the last user message '再见' has no answer from the assistant" in out
+    text = (pytester.path / "scenarios" / "pay.scenario.yaml").read_text(encoding="utf-8")
+    assert text.endswith("turns:\n  - user: 你好\n    plan:\n      - reply: 你好\n  - restart\n")
+    assert "PASS pay" in out
