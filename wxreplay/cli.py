@@ -338,7 +338,7 @@ class _MaskedStream:
 
 # The commands that run a skill: what they print may carry its secrets. The others print files as
 # they are (``schema``, ``describe``) or masked excerpts (``scan``).
-_RUNS_SKILLS = frozenset({"call", "render", "run", "prune"})
+_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "chat"})
 
 
 @contextlib.contextmanager
@@ -441,6 +441,14 @@ def cmd_lint(ns: argparse.Namespace) -> int:
     return run_lint(ns, version=__version__)
 
 
+def cmd_chat(ns: argparse.Namespace) -> int:
+    """Record a conversation interactively (or from a script on standard input) and save it as a scenario with
+    its cassette and snapshot, replayed green by wxreplay run before the command ends (:help lists the commands)."""
+    from wxreplay.chat import run_chat
+
+    return run_chat(ns, load_app=load_wsgi_app)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wxreplay", description="Offline, deterministic tests for WeChat Mini Program AI skills."
@@ -514,6 +522,12 @@ def build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="check skills against the platform's static rules", description=cmd_lint.__doc__)
     add_lint_arguments(lint)
     lint.set_defaults(func=cmd_lint)
+
+    from wxreplay.chat import add_chat_arguments
+
+    chat = sub.add_parser("chat", help="record a conversation interactively as a scenario", description=cmd_chat.__doc__)
+    add_chat_arguments(chat)
+    chat.set_defaults(func=cmd_chat)
     return parser
 
 

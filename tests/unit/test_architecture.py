@@ -76,7 +76,15 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"lint": ("wxreplay.lint.*",)},  # static rules over the project, cards and JS; loads index.js through a Session
     {"facade": ("wxreplay",)},
     {
-        "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure"),
+        "cli": (
+            "wxreplay.cli",
+            "wxreplay.cli_run",
+            "wxreplay.cli_failure",
+            "wxreplay.chat",  # wxreplay chat: the command loop and saving
+            "wxreplay.chat_args",
+            "wxreplay.chat_driver",
+            "wxreplay.chat_yaml",
+        ),
         "plugin": (
             "wxreplay.plugin",
             "wxreplay.plugin_items",
