@@ -338,7 +338,7 @@ class _MaskedStream:
 
 # The commands that run a skill: what they print may carry its secrets. The others print files as
 # they are (``schema``, ``describe``) or masked excerpts (``scan``).
-_RUNS_SKILLS = frozenset({"call", "render", "run", "prune"})
+_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "new"})  # new --record runs its scenario
 
 
 @contextlib.contextmanager
@@ -514,6 +514,16 @@ def build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="check skills against the platform's static rules", description=cmd_lint.__doc__)
     add_lint_arguments(lint)
     lint.set_defaults(func=cmd_lint)
+
+    # scaffolding: wxreplay new / wxreplay init (wxreplay/scaffold_cli.py)
+    from wxreplay.scaffold_cli import add_init_arguments, add_new_arguments, run_init, run_new
+
+    new = sub.add_parser("new", help="write a commented scenario skeleton (--smoke: every API)", description=run_new.__doc__)
+    add_new_arguments(new)
+    new.set_defaults(func=run_new)
+    init = sub.add_parser("init", help="add wxreplay to a skill repository", description=run_init.__doc__)
+    add_init_arguments(init)
+    init.set_defaults(func=run_init)
     return parser
 
 

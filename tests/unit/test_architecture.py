@@ -73,10 +73,11 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.tally_args",
         ),  # runs every API and card of skill packages, counts outcomes
     },
+    {"scaffold": ("wxreplay.scaffold", "wxreplay.scaffold_init")},  # scenario files written from mcp.json (new, init)
     {"lint": ("wxreplay.lint.*",)},  # static rules over the project, cards and JS; loads index.js through a Session
     {"facade": ("wxreplay",)},
     {
-        "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure"),
+        "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure", "wxreplay.scaffold_cli"),
         "plugin": (
             "wxreplay.plugin",
             "wxreplay.plugin_items",
