@@ -345,7 +345,20 @@ def smoke_text(name: str, skill: Skill, *, project_ref: str, skill_line: bool, s
         if decl.component_path:
             lines.append(f"      - render: {decl.name}")
         lines.append(f"      - reply: {_flow(decl.name + ' done')}")
-    for decl, why, sample in plan.left:
+    left = list(plan.left)
+    if not plan.steps and left:  # nothing can run as is: the first API stays live, its nulls a load error at their line
+        decl, why, sample = left.pop(0)
+        lines += [
+            f"  # EDIT: {decl.name} needs its arguments ({why}); a null cannot run.",
+            f"  - user: {_flow('smoke: ' + decl.name)}",
+            "    plan:",
+            f"      - call: {decl.name}",
+            f"        args: {_flow(sample)}",
+        ]
+        if decl.component_path:
+            lines.append(f"      - render: {decl.name}")
+        lines.append(f"      - reply: {_flow(decl.name + ' done')}")
+    for decl, why, sample in left:
         lines += [
             f"  # {decl.name} is not called: {why}.",
             "  # Give its arguments and uncomment:",
@@ -357,10 +370,6 @@ def smoke_text(name: str, skill: Skill, *, project_ref: str, skill_line: bool, s
         if decl.component_path:
             lines.append(f"  #     - render: {decl.name}")
         lines.append(f"  #     - reply: {_flow(decl.name + ' done')}")
-    if not plan.steps:
-        lines.append("  - user: smoke: nothing could be called   # EDIT: every API needs arguments, see above")
-        lines.append("    plan:")
-        lines.append("      - reply: nothing to call")
     return "\n".join(lines) + "\n"
 
 

@@ -136,7 +136,13 @@ def _default_project(ns_project: str | None, out: Path) -> Path:
     configured = discover([out if out.exists() else Path.cwd()]).path("project")
     if configured is not None:
         return configured
-    return Path(".")
+    here = Path(".")
+    if not any((here / marker).exists() for marker in ("app.json", "project.config.json", "mcp.json", "SKILL.md")):
+        raise UsageError(
+            "no project: this folder is not a Mini Program project or skill, and no wxreplay_project is configured",
+            hint="name it: wxreplay new NAME path/to/project (or set it up once with wxreplay init)",
+        )
+    return here
 
 
 def _record(file: Path, mode: str) -> int:

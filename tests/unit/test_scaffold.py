@@ -233,3 +233,33 @@ def test_the_skeleton_of_a_generated_project_passes_once_its_snapshot_is_written
     assert code == 0 and "PASS hello" in out
     code, out, _ = run_cli(capsys, "run", "qa")
     assert code == 0 and "1 passed, 0 failed" in out
+
+
+def test_a_smoke_scenario_that_can_call_nothing_does_not_pass_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every API needs an id no API returns: the first stays live with its null, a load error at its line.
+
+    Never a green run of nothing."""
+    make_shop(tmp_path / "shop")
+    mcp = tmp_path / "shop/skills/shop/mcp.json"
+    apis = [a for a in SHOP_APIS if a["name"] in ("getItem", "openTicket")]
+    mcp.write_text(json.dumps({"apis": apis}), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, "new", "s", "shop", "--smoke")[0] == 0
+    lines = (tmp_path / "scenarios/s.scenario.yaml").read_text(encoding="utf-8").splitlines()
+    line = lines.index("        args: {itemId: null}") + 1
+    assert "# EDIT: getItem needs its arguments" in "\n".join(lines) and "  #     - call: openTicket" in lines
+    code, _, err = run_cli(capsys, "run", "scenarios/s.scenario.yaml")
+    assert code == 2 and f"s.scenario.yaml:{line}:" in err and "itemId" in err
+
+
+def test_no_project_named_or_configured_says_how_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "new", "x")
+    assert code == 2 and "no project" in err and "wxreplay new NAME path/to/project" in err
+    make_shop(tmp_path)  # here is a project: it is the default
+    assert run_cli(capsys, "new", "x")[0] == 0
+    assert yaml.safe_load((tmp_path / "scenarios/x.scenario.yaml").read_text(encoding="utf-8"))["project"] == ".."
