@@ -225,9 +225,10 @@ def test_the_skeleton_of_a_generated_project_passes_once_its_snapshot_is_written
 ) -> None:
     make_shop(tmp_path / "shop")
     monkeypatch.chdir(tmp_path)
-    assert run_cli(capsys, "new", "hello", "shop", "-o", "qa")[0] == 0
+    assert run_cli(capsys, "new", "hello", "shop", "-o", "qa", "--skill", "shop")[0] == 0
     file = tmp_path / "qa" / "hello.scenario.yaml"
-    assert yaml.safe_load(file.read_text(encoding="utf-8"))["project"] == "../shop"
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    assert data["project"] == "../shop" and data["skill"] == "shop"  # named, since it was chosen
     assert (tmp_path / "qa" / "scenario.schema.json").is_file()
     code, out, _ = run_cli(capsys, "run", "qa", "--snapshot-update")
     assert code == 0 and "PASS hello" in out
@@ -263,3 +264,25 @@ def test_no_project_named_or_configured_says_how_to_name_one(
     make_shop(tmp_path)  # here is a project: it is the default
     assert run_cli(capsys, "new", "x")[0] == 0
     assert yaml.safe_load((tmp_path / "scenarios/x.scenario.yaml").read_text(encoding="utf-8"))["project"] == ".."
+
+
+JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+
+
+def test_new_record_masks_secrets_in_what_it_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``new --record`` runs the skill: its failure report goes through the run's masking like ``wxreplay run``'s."""
+    make_shop(tmp_path / "shop")
+    index = tmp_path / "shop/skills/shop/index.js"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace(
+            "() => ({ content: text('pong') })", f"() => {{ throw new Error('session {JWT} expired') }}"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "new", "s", "shop", "--smoke", "--record", "once")
+    assert code == 1 and "FAIL s" in out and "expired" in out
+    assert JWT not in out + err and JWT[:36] not in out + err
+    assert not (tmp_path / "scenarios/__snapshots__").exists()  # a failing run writes no snapshot
