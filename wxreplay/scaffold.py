@@ -25,7 +25,17 @@ import yaml
 from wxreplay.project import ApiDecl, Skill
 from wxreplay.tally_args import sample_value
 
-__all__ = ["SCHEMA_FILE", "SmokePlan", "check_name", "plan_smoke", "skeleton_text", "smoke_text"]
+__all__ = [
+    "SCHEMA_FILE",
+    "SmokePlan",
+    "SmokeStep",
+    "check_name",
+    "pick_api",
+    "plan_smoke",
+    "skeleton_text",
+    "smoke_notes",
+    "smoke_text",
+]
 
 #: The JSON Schema file written beside generated scenarios; the modeline points at it.
 SCHEMA_FILE = "scenario.schema.json"
