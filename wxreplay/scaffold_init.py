@@ -125,7 +125,7 @@ def add_ini_keys(root: Path, keys: dict[str, str]) -> IniEdit:
     path, section = _target(root)
     toml = path.suffix == ".toml"
     created = not path.exists()
-    old_text = path.read_text(encoding="utf-8") if path.exists() else ""
+    old_text = path.read_bytes().decode("utf-8") if path.exists() else ""  # as it is: line endings untranslated
     existing = _read(path, section) if path.exists() else {}
     added = {k: v for k, v in keys.items() if k not in existing}
     kept = {k: str(existing[k]) for k, v in keys.items() if k in existing and str(existing[k]) != v}
@@ -133,7 +133,8 @@ def add_ini_keys(root: Path, keys: dict[str, str]) -> IniEdit:
         return IniEdit(path, {}, kept, created=False)
     new = [f"{k} = {json.dumps(v, ensure_ascii=False) if toml else v}" for k, v in added.items()]
     lines = old_text.splitlines()
-    text = "\n".join(_insert(lines, _header(section, toml), new, section)) + "\n"
+    newline = "\r\n" if "\r\n" in old_text else "\n"  # a Windows-edited file keeps its line endings
+    text = newline.join(_insert(lines, _header(section, toml), new, section)) + newline
     # The safety net: the edit must keep every old value and add exactly the new keys.
     try:
         before, after = _parse_all(old_text, toml), _parse_all(text, toml)
@@ -148,7 +149,7 @@ def add_ini_keys(root: Path, keys: dict[str, str]) -> IniEdit:
             f"{path}: cannot add the wxreplay keys to [{section}] safely (the file's layout is unusual)",
             hint=f"add these lines to [{section}] by hand, then run wxreplay init again:\n{by_hand}",
         )
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text.encode("utf-8"))
     return IniEdit(path, added, kept, created)
 
 

@@ -149,3 +149,13 @@ def test_init_errors_name_the_fix(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, _, err = run_cli(capsys, "init", str(tmp_path), "--project", str(tmp_path / "a"), "--skill", "shpo")
     assert code == 2 and "did you mean 'shop'?" in err
     assert not (tmp_path / "pyproject.toml").exists()  # nothing written before the input was checked
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_shop(tmp_path / "app")
+    original = b'[project]\r\nname = "x"\r\n\r\n[tool.pytest.ini_options]\r\naddopts = "-q"\r\n'
+    (tmp_path / "pyproject.toml").write_bytes(original)
+    assert run_cli(capsys, "init", str(tmp_path))[0] == 0
+    assert (tmp_path / "pyproject.toml").read_bytes() == original + (
+        b'wxreplay_project = "app"\r\nwxreplay_cassette_dir = "cassettes"\r\n'
+    )
