@@ -128,7 +128,11 @@ def _argument_lines(decl: ApiDecl, indent: str) -> list[str]:
     schema = decl.input_schema
     if not props and not required:
         return [f"{indent}args: {{}}                       # {decl.name} takes no arguments"]
-    lines = [f"{indent}args:"] if required else [f"{indent}args: {{}}                       # optional arguments below"]
+    lines = (
+        [f"{indent}args:"]
+        if required
+        else [f"{indent}args: {{}}   # none required; to give optional ones, write args: and uncomment lines below"]
+    )
     for name in required:
         sub = props.get(name)
         about = f"{_type_name(sub)}: {_describe(sub)}".rstrip(": ")
