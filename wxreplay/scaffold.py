@@ -327,6 +327,9 @@ def plan_smoke(skill: Skill) -> SmokePlan:
         missing = [r for r in required if r not in produced and not _determined(r, props.get(r), decl.input_schema)]
         why = ", ".join(missing)
         reason = f"no earlier API's outputSchema has a field named {why}" if missing else "its arguments could not be filled"
+        blind = [step.api.name for step in steps if not step.api.output_schema]
+        if blind:  # their results may hold it, but only a declared outputSchema says so before anything runs
+            reason += f" ({', '.join(blind)} declare{'s' if len(blind) == 1 else ''} no outputSchema)"
         sample = sample_value(decl.input_schema, root=decl.input_schema)
         sample = sample if isinstance(sample, dict) else {}
         for r in missing:

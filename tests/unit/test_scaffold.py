@@ -195,7 +195,10 @@ def test_smoke_on_a_generated_project_orders_by_dependency_and_replays_green(
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(capsys, "new", "smoke", "shop", "--smoke")
     assert code == 0, err
-    assert "openTicket left as a commented step: no earlier API's outputSchema has a field named ticketNo" in out
+    assert (
+        "openTicket left as a commented step: no earlier API's outputSchema has a field named ticketNo "
+        "(ping, rateItem declare no outputSchema)" in out
+    )
     file = tmp_path / "scenarios" / "smoke.scenario.yaml"
     text = file.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
