@@ -338,7 +338,7 @@ class _MaskedStream:
 
 # The commands that run a skill: what they print may carry its secrets. The others print files as
 # they are (``schema``, ``describe``) or masked excerpts (``scan``).
-_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "chat"})
+_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "chat", "new"})  # new --record runs its scenario
 
 
 @contextlib.contextmanager
@@ -528,6 +528,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="record a conversation interactively as a scenario", description=cmd_chat.__doc__)
     add_chat_arguments(chat)
     chat.set_defaults(func=cmd_chat)
+
+    # scaffolding: wxreplay new / wxreplay init (wxreplay/scaffold_cli.py)
+    from wxreplay.scaffold_cli import add_init_arguments, add_new_arguments, run_init, run_new
+
+    new = sub.add_parser("new", help="write a commented scenario skeleton (--smoke: every API)", description=run_new.__doc__)
+    add_new_arguments(new)
+    new.set_defaults(func=run_new)
+    init = sub.add_parser("init", help="add wxreplay to a skill repository", description=run_init.__doc__)
+    add_init_arguments(init)
+    init.set_defaults(func=run_init)
     return parser
 
 

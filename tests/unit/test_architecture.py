@@ -73,6 +73,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.tally_args",
         ),  # runs every API and card of skill packages, counts outcomes
     },
+    {"scaffold": ("wxreplay.scaffold", "wxreplay.scaffold_init")},  # scenario files written from mcp.json (new, init)
     {"lint": ("wxreplay.lint.*",)},  # static rules over the project, cards and JS; loads index.js through a Session
     {"facade": ("wxreplay",)},
     {
@@ -84,6 +85,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.chat_args",
             "wxreplay.chat_driver",
             "wxreplay.chat_yaml",
+            "wxreplay.scaffold_cli",  # wxreplay new / init
         ),
         "plugin": (
             "wxreplay.plugin",
