@@ -319,7 +319,7 @@ def _ask_arguments(schema: dict[str, Any], driver: ChatDriver, lines: _Lines) ->
 def _save(draft: ScenarioDraft, file: Path, cassette: Any) -> int:
     """Write the scenario and its schema, save the cassette, then let ``wxreplay run`` replay it and write its snapshot."""
     from wxreplay.cli_run import add_run_arguments, run_command
-    from wxreplay.scenario import schema_text
+    from wxreplay.scaffold import SCHEMA_FILE, ensure_schema_file
 
     last = draft.turns[-1] if draft.turns else None
     if isinstance(last, dict) and "user" in last and not last.get("plan"):  # the input ended before the answer
@@ -328,10 +328,9 @@ def _save(draft: ScenarioDraft, file: Path, cassette: Any) -> int:
     if not draft.turns:
         _out("nothing to save: no turn was recorded")
         return 0
-    schema = file.parent / "scenario.schema.json"
-    if not schema.exists():
-        schema.write_text(schema_text(), encoding="utf-8")
-    file.write_text(draft.to_yaml(schema.name), encoding="utf-8")
+    for note in ensure_schema_file(file.parent):
+        _out(note)
+    file.write_text(draft.to_yaml(f"./{SCHEMA_FILE}"), encoding="utf-8")
     _out(f"wrote {file}")
     try:
         if cassette.settle(True):

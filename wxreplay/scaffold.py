@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -30,6 +31,7 @@ __all__ = [
     "SmokePlan",
     "SmokeStep",
     "check_name",
+    "ensure_schema_file",
     "pick_api",
     "plan_smoke",
     "skeleton_text",
@@ -39,6 +41,25 @@ __all__ = [
 
 #: The JSON Schema file written beside generated scenarios; the modeline points at it.
 SCHEMA_FILE = "scenario.schema.json"
+
+
+def ensure_schema_file(directory: Path) -> list[str]:
+    """Write ``scenario.schema.json`` beside the scenarios when missing (what the modeline of every file
+    ``new``, ``init`` and ``chat`` write points at); a note when an older one differs."""
+    from wxreplay.scenario import schema_text
+
+    path = directory / SCHEMA_FILE
+    text = schema_text()
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+        return [f"wrote {path.as_posix()} (the JSON Schema the modeline points at)"]
+    if path.read_text(encoding="utf-8") != text:
+        return [
+            f"left {path.as_posix()} as it is; it differs from this wxreplay's: "
+            f"refresh it with wxreplay schema > {path.as_posix()}"
+        ]
+    return []
+
 
 _NAME = re.compile(r"^\w[\w.-]*$")
 #: Argument names that identify something (a record, a code): never made up.

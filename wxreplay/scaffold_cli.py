@@ -66,30 +66,21 @@ def _rel(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
 
-def _schema(directory: Path) -> list[str]:
-    """Write ``scenario.schema.json`` beside the scenarios when missing; a note when an older one differs."""
-    from wxreplay.scaffold import SCHEMA_FILE
-    from wxreplay.scenario import schema_text
-
-    path = directory / SCHEMA_FILE
-    text = schema_text()
-    if not path.exists():
-        path.write_text(text, encoding="utf-8")
-        return [f"wrote {path.as_posix()} (the JSON Schema the modeline points at)"]
-    if path.read_text(encoding="utf-8") != text:
-        return [
-            f"left {path.as_posix()} as it is; it differs from this wxreplay's: "
-            f"refresh it with wxreplay schema > {path.as_posix()}"
-        ]
-    return []
-
-
 def _write_scenario(
     name: str, project_path: Path, skill_name: str | None, api_name: str | None, smoke: bool, out: Path, force: bool
 ) -> _Written:
     """Generate and write one scenario file (see the module docstring); UsageError for a bad name or an existing file."""
     from wxreplay.project import Project
-    from wxreplay.scaffold import SCHEMA_FILE, check_name, pick_api, plan_smoke, skeleton_text, smoke_notes, smoke_text
+    from wxreplay.scaffold import (
+        SCHEMA_FILE,
+        check_name,
+        ensure_schema_file,
+        pick_api,
+        plan_smoke,
+        skeleton_text,
+        smoke_notes,
+        smoke_text,
+    )
     from wxreplay.scenario.parse import DEFAULT_SUFFIX
 
     config = discover([out if out.exists() else Path.cwd()])
@@ -106,7 +97,7 @@ def _write_scenario(
     project = Project.load(project_path)
     skill = project.skill(skill_name)
     out.mkdir(parents=True, exist_ok=True)
-    notes = _schema(out)
+    notes = ensure_schema_file(out)
     common = {
         "project_ref": _rel(project_path, out),
         "skill_line": len(project.skills) > 1 or skill_name is not None,
@@ -193,6 +184,7 @@ def _find_project(root: Path, given: str | None) -> Path:
 def run_init(ns: argparse.Namespace) -> int:
     """Add wxreplay to a skill repository: pytest ini keys, scenarios/ with a smoke scenario, cassettes/, a CI workflow."""
     from wxreplay.project import Project
+    from wxreplay.scaffold import ensure_schema_file
     from wxreplay.scaffold_init import CI_WORKFLOW, add_ini_keys
 
     root = Path(ns.path)
@@ -217,7 +209,7 @@ def run_init(ns: argparse.Namespace) -> int:
         written = _write_scenario("smoke", project_path, ns.skill, None, True, scenarios, force=False)
         changes += written.notes
     elif scenarios.is_dir():
-        changes += _schema(scenarios)
+        changes += ensure_schema_file(scenarios)
     if not cassettes.is_dir():
         cassettes.mkdir(parents=True)
         changes.append(f"created {_rel(cassettes, Path.cwd())}/ (recordings go here)")

@@ -84,7 +84,7 @@ def test_a_scripted_chat_writes_a_scenario_that_replays_green(
 
     scenario = pytester.path / "scenarios" / "latte-chat.scenario.yaml"
     text = scenario.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=scenario.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=./scenario.schema.json\n")
     assert (pytester.path / "scenarios" / "scenario.schema.json").is_file()
     for line in (
         "  - tap: {card: drink-list, text: 拿铁¥28.00奶咖}",

@@ -80,8 +80,8 @@ def test_the_draft_writes_readable_yaml_with_saves_for_suggested_values() -> Non
     draft.tap({"card": "drink-detail", "text": "少糖"}, takes_plan=False)
     draft.event("background", "30m")
     draft.event("restart", None)
-    text = draft.to_yaml("scenario.schema.json")
-    assert text.splitlines()[0] == "# yaml-language-server: $schema=scenario.schema.json"
+    text = draft.to_yaml("./scenario.schema.json")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=./scenario.schema.json"
     assert "  - user: 来一杯拿铁\n    plan:\n      - call: searchDrinks\n        args: {keyword: 拿铁}\n" in text
     assert "  - tap: {card: drink-detail, text: 少糖}\n  - background: 30m\n  - restart\n" in text
     data = yaml.safe_load(text)
