@@ -63,7 +63,16 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
     {"session": ("wxreplay.session",)},
     {"transcript": ("wxreplay.transcript", "wxreplay.expect", "wxreplay.snapshot.*")},
     {"lifecycle": ("wxreplay.lifecycle",)},  # pure session-lifecycle rules: the planner asks, it knows no session
-    {"planner": ("wxreplay.cursor", "wxreplay.checks", "wxreplay.planner", "wxreplay.tap_target", "wxreplay.card_messages")},
+    {
+        "planner": (
+            "wxreplay.cursor",
+            "wxreplay.checks",
+            "wxreplay.planner",
+            "wxreplay.tap_target",
+            "wxreplay.tap_suggest",  # the taps a failure report suggests, as scenario YAML
+            "wxreplay.card_messages",
+        )
+    },
     {"runner": ("wxreplay.runner", "wxreplay.conversation")},  # conversation: the old import path, re-exports
     {
         "prune": ("wxreplay.prune",),  # replays scenarios to find unused recordings
