@@ -59,8 +59,8 @@ def test_a_tap_nothing_handles_suggests_taps_in_the_scenarios_own_yaml(tmp_path:
     failure = run(tmp_path, "- tap: {card: shelf, text: 页脚}\n")
     assert failure is not None
     assert failure.reason == (
-        'nothing handles a tap on text.footer "页脚没有绑定事件" in the shelf card (skills/tap-picker/components/shelf/index.wxml:9): '
-        "neither it nor a node above it is bound with bindtap/catchtap"
+        'nothing handles a tap on text.footer "页脚没有绑定事件" in the shelf card '
+        "(skills/tap-picker/components/shelf/index.wxml:9): neither it nor a node above it is bound with bindtap/catchtap"
     )
     assert failure.fix is not None and failure.fix.startswith("tap a node that handles it (nearest first)")
     assert suggestions(failure) == SUGGESTED
