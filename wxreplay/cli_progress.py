@@ -6,14 +6,16 @@ What a pipe gets stays what tests and CI parse: ``PASS <stem> (41 ms)`` per scen
 * colours (``PASS`` green, ``FAIL`` / ``ERROR`` red, ``SKIP`` / ``XFAIL`` yellow; see
   :mod:`wxreplay.term` for ``NO_COLOR``, ``FORCE_COLOR`` and ``--color``);
 * the counter ``[n/N]`` after each verdict when the run has several scenario files, and a line
-  ``[n/N] <stem> …`` while a scenario runs, which its verdict then overwrites (``-v`` shows the
-  counter in a pipe too, after the verdict, where a ``startswith("PASS")`` still holds).
+  ``[n/N] <stem> …`` while a scenario runs, which its verdict then overwrites (not with
+  ``TERM=dumb``, which cannot erase a line); ``-v`` shows the counter in a pipe too, after the
+  verdict, where a ``startswith("PASS")`` still holds.
 
 ``-q`` prints only what failed (``FAIL`` / ``ERROR`` with their reports) and the summary.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -37,8 +39,10 @@ class RunPrinter:
         self.total = total
         self.quiet = quiet
         self.style = Style.for_stream(self.stream, color)
-        self.live = is_terminal(self.stream) and not quiet  # a line that is rewritten needs a terminal
-        self.counting = total > 1 and (self.live or verbose) and not quiet
+        terminal = is_terminal(self.stream)
+        # a line that is rewritten needs a terminal that can erase one (TERM=dumb cannot)
+        self.live = terminal and not quiet and os.environ.get("TERM") != "dumb"
+        self.counting = total > 1 and (terminal or verbose) and not quiet
         self.done = 0
         self._running = False  # the "[n/N] stem …" line is on screen
 
