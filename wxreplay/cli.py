@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wxreplay.cli_failure import Mark, cloud_hints, explain_failure, more_with_v, print_events, report
 from wxreplay.errors import ArgumentsError, ProjectError, UnknownApiError, UsageError, WxReplayError
+from wxreplay.term import add_color_option, quiet_broken_pipe
 
 if TYPE_CHECKING:
     import httpx
@@ -24,6 +25,18 @@ if TYPE_CHECKING:
     from wxreplay.scenario.model import DeviceSetup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def package_version() -> str:
+    """wxreplay's version as installed (the package metadata), else the source tree's ``__version__``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wxreplay")
+    except PackageNotFoundError:  # run from a source tree that pip never installed
+        from wxreplay import __version__
+
+        return __version__
 
 
 def _json_arg(text: str, what: str) -> Any:
@@ -284,10 +297,16 @@ def _session_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_describe(ns: argparse.Namespace) -> int:
-    """Print what wxreplay sees in a project: skills, APIs, cards and their bindings."""
+    """Print what wxreplay sees in a project: skills, APIs, cards and their bindings (tables; JSON with --json)."""
+    from wxreplay.cli_describe import describe_text
     from wxreplay.project import Project
+    from wxreplay.term import Style
 
-    print(json.dumps(Project.load(ns.project).describe(), ensure_ascii=False, indent=2))
+    data = Project.load(ns.project).describe()
+    if ns.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(describe_text(data, Style.for_stream(sys.stdout, ns.color)))
     return EXIT_OK
 
 
@@ -304,6 +323,10 @@ def cmd_scan(ns: argparse.Namespace) -> int:
     hits = [h for p in ns.paths if p not in missing for h in scan_path(p, rules=redaction_rules(discover([p])))]
     for h in hits:
         print(h if h.field is None else f"{h} (field {h.field})")
+    # What was looked at goes to stderr, so stdout stays one hit per line (a clean scan prints none).
+    from wxreplay.cli_scan import checked_line
+
+    print(checked_line([p for p in ns.paths if p not in missing], len(hits)), file=sys.stderr)
     if hits:
         from wxreplay.cassette.rules import CONFIG_KEYS_HINT
 
@@ -453,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wxreplay", description="Offline, deterministic tests for WeChat Mini Program AI skills."
     )
+    parser.add_argument("--version", action="version", version=f"wxreplay {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     call = sub.add_parser("call", help="call one atomic API and print its result as JSON", description=cmd_call.__doc__)
@@ -485,7 +509,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.set_defaults(func=cmd_render)
 
     describe = sub.add_parser("describe", help="show the skills, APIs and cards of a project", description=cmd_describe.__doc__)
-    describe.add_argument("project")
+    describe.add_argument("project", help="project root (with app.json) or a skill directory")
+    describe.add_argument("--json", action="store_true", help="print it as JSON (every field, descriptions in full)")
+    add_color_option(describe)
     describe.set_defaults(func=cmd_describe)
 
     from wxreplay.cli_run import add_run_arguments, add_scenario_options
@@ -543,6 +569,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wxreplay`` console script."""
+    # A reader that closes the pipe (`wxreplay run | head -1`) ends the command quietly (status 141).
+    return quiet_broken_pipe(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """Parse and run the command; wxreplay's own errors become a message and an exit status, never a traceback."""
     parser = build_parser()
     ns = parser.parse_args(argv)
     ns.argv = list(sys.argv[1:] if argv is None else argv)

@@ -25,8 +25,10 @@ from wxreplay.config import RootConfig, discover
 from wxreplay.errors import ProjectError, ScenarioError, UsageError
 from wxreplay.keywords import compile_keywords, scenario_keywords
 from wxreplay.shard import Shard
+from wxreplay.term import add_color_option
 
 if TYPE_CHECKING:  # the engine is imported when a run starts: `wxreplay --help` stays fast
+    from wxreplay.cli_progress import RunPrinter
     from wxreplay.runner import RunOptions
     from wxreplay.scenario import DeviceSetup, Scenario
     from wxreplay.transcript import Transcript
@@ -62,7 +64,10 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
         "record mode of the cassettes: none (replay only, the default), once (record missing cassettes), "
         "new_episodes (record what is new), all (re-record)",
     )
-    run.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")
+    loud = run.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_true", help="print each conversation: turns, calls, facts, cards")
+    loud.add_argument("-q", "--quiet", action="store_true", help="print only the scenarios that fail and the summary")
+    add_color_option(run)
     run.add_argument("--json", metavar="DIR", help="write each transcript as DIR/<scenario>.json (the stable form)")
     run.add_argument(
         "--strict",
@@ -201,11 +206,17 @@ def run_command(ns: argparse.Namespace) -> int:
     configured = snapshot_compact_bytes(config.pyproject)
     limit = 0 if ns.snapshot_full else DEFAULT_COMPACT_BYTES if configured is None else configured
     tally = _Tally()
+    from wxreplay.cli_progress import RunPrinter
+
+    printer = RunPrinter(len(files), verbose=ns.verbose, quiet=ns.quiet, color=ns.color)
     with compacting(limit):  # what the snapshots keep: the pytest plugin puts the same limit in force
-        for file in files:
-            if not _one(file, ns, config, options, selected, json_dir, tally):
-                break
-    _summary(tally)
+        try:
+            for file in files:
+                if not _one(file, ns, config, options, selected, json_dir, tally, printer):
+                    break
+        finally:
+            printer.clear()  # an interrupted run leaves no running line behind
+    _summary(tally, printer)
     if ns.junitxml:
         _write_junit(Path(ns.junitxml), tally)
     if tally.errors:
@@ -236,6 +247,7 @@ def _one(
     selected: object,
     json_dir: Path | None,
     tally: _Tally,
+    printer: RunPrinter,
 ) -> bool:
     """Run one scenario file and report it; ``False`` when ``-x`` stops the run."""
     from wxreplay.runner import run_scenario
@@ -246,23 +258,25 @@ def _one(
     stem = file.name[: -len(suffix)] if file.name.endswith(suffix) else file.stem
     classname = _classname(file, config)
     started = time.perf_counter()
+    printer.start(stem)
     try:
         scenario = load_scenario(file, skill=options.skill)
         if callable(selected) and not selected(_keywords(scenario, file, config)):
             tally.deselected += 1
             return True
         if scenario.skip is not None:
-            print(f"SKIP {stem} ({scenario.skip})", flush=True)
+            printer.verdict("SKIP", stem, f"({scenario.skip})")
             tally.skipped += 1
             tally.outcomes.append(_Outcome(classname, scenario.name, 0.0, "skipped", scenario.skip))
             return True
         run = run_scenario(scenario, options)
     except (ScenarioError, ProjectError, UsageError) as e:
-        print(f"ERROR {stem}", flush=True)
+        printer.verdict("ERROR", stem)
         print(f"wxreplay: error: {e}", file=sys.stderr, flush=True)
         tally.errors += 1
         tally.outcomes.append(_Outcome(classname, stem, time.perf_counter() - started, "error", str(e).splitlines()[0], str(e)))
         return not ns.exitfirst
+    printer.clear()  # what follows may go to stderr: the running line must not stay in front of it
     ms = f"{run.elapsed_ms:.0f} ms"
     if json_dir is not None and not _write_transcript(json_dir / f"{stem}.json", run.transcript):
         tally.errors += 1
@@ -293,15 +307,15 @@ def _one(
     expected = scenario.xfail is not None and not at_cassette
     if not failed:
         tally.passed += 1
-        print(f"{'XPASS' if scenario.xfail else 'PASS'} {stem} ({ms})", flush=True)
+        printer.verdict("XPASS" if scenario.xfail else "PASS", stem, f"({ms})")
         tally.outcomes.append(_Outcome(classname, name, seconds))
     elif expected:
         tally.xfailed += 1
-        print(f"XFAIL {stem} ({ms}) {scenario.xfail}", flush=True)
+        printer.verdict("XFAIL", stem, f"({ms}) {scenario.xfail}")
         tally.outcomes.append(_Outcome(classname, name, seconds, "skipped", f"xfail: {scenario.xfail}"))
     else:
         tally.failed += 1
-        print(f"FAIL {stem} ({ms})", flush=True)
+        printer.verdict("FAIL", stem, f"({ms})")
         tally.outcomes.append(_Outcome(classname, name, seconds, "failure", report.splitlines()[0] if report else "", report))
     if ns.verbose:
         print(_indent(run.transcript.to_text(verbose=True)), end="", flush=True)
@@ -322,7 +336,7 @@ def _unused_warning(cassette: Path | None, unused: Sequence[str], file: str) -> 
     )
 
 
-def _summary(tally: _Tally) -> None:
+def _summary(tally: _Tally, printer: RunPrinter) -> None:
     if tally.missing_snapshots:
         from wxreplay.source import display_path
 
@@ -331,7 +345,7 @@ def _summary(tally: _Tally) -> None:
         print("  write them with: wxreplay run --snapshot-update (or pytest --snapshot-update)", file=sys.stderr)
     counts = ((tally.skipped, "skipped"), (tally.xfailed, "xfailed"), (tally.errors, "errors"), (tally.deselected, "deselected"))
     extra = [f"{n} {what}" for n, what in counts if n]
-    print(", ".join([f"{tally.passed} passed", f"{tally.failed} failed", *extra]), flush=True)
+    printer.summary(tally.passed, tally.failed, extra)
 
 
 def _write_junit(path: Path, tally: _Tally) -> None:

@@ -54,7 +54,7 @@ from typing import Any
 
 from wxreplay import serialize
 from wxreplay.card_messages import MessageLedger
-from wxreplay.cards.card import ApiCallRequest, Card, UpstreamMessage
+from wxreplay.cards.card import ApiCallRequest, Card, UnhandledTapError, UpstreamMessage
 from wxreplay.cards.tree import CardNode, CardQueryError
 from wxreplay.cassette import Cassette
 from wxreplay.checks import (
@@ -93,6 +93,7 @@ from wxreplay.scenario import (
     extract,
 )
 from wxreplay.session import Session
+from wxreplay.tap_suggest import tap_suggestions
 from wxreplay.tap_target import ambiguity, tap_candidates
 from wxreplay.transcript import (
     StepRecord,
@@ -441,6 +442,15 @@ class Planner:
                 failed = StepRecord("tap", line=turn.source.line, api=card.api, card={"target": target.label()})
                 self.failed_as_expected(exp, step_error(e), rec, failed, label, session, marks)
                 return  # the handler threw: the card sent nothing the platform would answer
+            if isinstance(e, UnhandledTapError):  # the scenario's choice: say which taps would work, in its YAML
+                where = f" ({e.file}:{e.line})" if e.file and e.line else ""
+                raise self.cursor.failure(
+                    f"nothing handles a tap on {target.label()} in the {name} card{where}: neither it nor a node "
+                    "above it is bound with bindtap/catchtap",
+                    at=("tap",),
+                    fix='tap a node that handles it (nearest first), or bind a handler in the WXML (bindtap="onTap"):\n'
+                    + tap_suggestions(card.tree, name, target),
+                ) from None
             raise self.cursor.failure(f"tapping the {name} card failed: {_first_line(e)}", cause=e) from None
         finally:
             for sent in self.collect_messages():
@@ -625,8 +635,12 @@ class Planner:
             unsure = None if turn.index_written else ambiguity(candidates, text, card=name, api=card.api, context=card.context)
             return candidates[turn.index], unsure
         except CardQueryError as e:
+            name = component_name(card.component_path)
             raise self.cursor.failure(
-                f"the {component_name(card.component_path)} card has no such node: {e.message}", at=("tap",), cause=e
+                f"the {name} card has no such node: {e.message}",
+                at=("tap",),
+                cause=e,
+                fix="tap one of the nodes that handle a tap:\n" + tap_suggestions(card.tree, name),
             ) from None
 
     # ---- lifecycle events ------------------------------------------------------------------

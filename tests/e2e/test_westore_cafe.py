@@ -160,7 +160,7 @@ def test_cli_usage_errors(args: list[str], expect: str) -> None:
 
 
 def test_cli_describe() -> None:
-    done = wxreplay("describe", EXAMPLE_ARG)
+    done = wxreplay("describe", EXAMPLE_ARG, "--json")  # the JSON (without --json: tables, see test_cli_output.py)
     assert done.returncode == 0, done.stderr
     described = json.dumps(json.loads(done.stdout), ensure_ascii=False)
     for api in ["searchDrinks", "selectDrink", "createOrder", "payOrder", "getOrder", "cancelOrder"]:

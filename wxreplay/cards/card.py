@@ -48,6 +48,7 @@ __all__ = [
     "RelatedPage",
     "TapResult",
     "TreeVersion",
+    "UnhandledTapError",
     "UpstreamMessage",
 ]
 
@@ -62,6 +63,18 @@ class CardError(ApiCallError):
     def __init__(self, message: str, *, component: str | None = None, js_stack: str = "", **kwargs: Any) -> None:
         self.component = component
         self.js_stack = js_stack
+        super().__init__(message, **kwargs)
+
+
+class UnhandledTapError(CardError):
+    """A tap nothing handles: neither ``target`` nor a node above it is bound with ``bindtap`` / ``catchtap``.
+
+    Its message lists the card's tappable nodes as Python calls (``card.tap(".tile", index=1)``); a
+    scenario's report lists them in the scenario's YAML instead (:mod:`wxreplay.tap_suggest`).
+    """
+
+    def __init__(self, message: str, *, target: CardNode | None = None, **kwargs: Any) -> None:
+        self.target = target  # None only in a copy rebuilt from its message (pickled)
         super().__init__(message, **kwargs)
 
 
@@ -368,8 +381,8 @@ def check_model_update(content: Any, *, component: str, in_tap: bool) -> list[Fi
     return found
 
 
-def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:
-    """The nodes of ``tree`` bound to ``tap``, nearest to ``near`` first, as lines to paste into a test."""
+def tappable_nearest(tree: CardNode, near: CardNode | None = None) -> list[CardNode]:
+    """Every node of ``tree`` bound to ``tap``, nearest to ``near`` first (in the tree), else in document order."""
 
     def depth_path(n: CardNode) -> list[CardNode]:
         chain = []
@@ -379,7 +392,7 @@ def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:
             p = p.parent
         return chain
 
-    near_chain = depth_path(near)
+    near_chain = depth_path(near) if near is not None else []
 
     def distance(n: CardNode) -> int:
         chain = depth_path(n)
@@ -390,11 +403,18 @@ def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:
         return 1 << 30
 
     nodes = [n for n in tree.iter() if n.tag not in (ROOT_TAG, TEXT_TAG) and "tap" in n.events]
+    if near is None:
+        return nodes
+    return [n for _, n in sorted(enumerate(nodes), key=lambda t: (distance(t[1]), t[0]))]
+
+
+def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:
+    """The nodes of ``tree`` bound to ``tap``, nearest to ``near`` first, as lines to paste into a test."""
+    nodes = tappable_nearest(tree, near)
     if not nodes:
         return "  (no node of this card is bound to tap)"
-    ordered = sorted(enumerate(nodes), key=lambda t: (distance(t[1]), t[0]))
     lines = []
-    for _, n in ordered[:limit]:
+    for n in nodes[:limit]:
         sel = n.selector()
         same = tree.find_all(sel)
         idx = next(i for i, m in enumerate(same) if m is n)
@@ -408,8 +428,9 @@ def tappable_nodes(tree: CardNode, near: CardNode, limit: int = 8) -> str:
     return "\n".join(lines)
 
 
-def no_handler_error(card: Card, target: CardNode) -> CardError:
-    return CardError(
+def no_handler_error(card: Card, target: CardNode) -> UnhandledTapError:
+    """The error of a tap on ``target`` that nothing handles, listing the tappable nodes nearby."""
+    return UnhandledTapError(
         f"nothing handles a tap on {target.label()} (line {target.line}): neither it nor any node above it is bound "
         f"with bindtap/catchtap. Tappable nodes nearby:\n{tappable_nodes(card.tree, target)}",
         component=card.component_path,
@@ -417,4 +438,5 @@ def no_handler_error(card: Card, target: CardNode) -> CardError:
         file=card.wxml_file,
         line=target.line,
         hint='tap one of the nodes listed, or bind the handler in the WXML: bindtap="onTap"',
+        target=target,
     )

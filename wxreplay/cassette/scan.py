@@ -50,6 +50,7 @@ __all__ = [
     "hits_error",
     "scan_cassette_text",
     "scan_path",
+    "scanned_files",
 ]
 
 SCANNED_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".ambr", ".txt")
@@ -114,26 +115,33 @@ def scan_cassette_text(text: str, file: str, *, rules: RedactionRules | None = N
     return hits
 
 
-def scan_path(path: str | Path, *, rules: RedactionRules | None = None) -> list[SecretHit]:
-    """Scan a file, or every ``.yaml/.yml/.json/.ambr/.txt`` file under a directory (sorted, hidden dirs skipped).
+def scanned_files(path: str | Path) -> list[Path]:
+    """The files :func:`scan_path` reads for ``path``: the file itself, or every ``.yaml/.yml/.json/.ambr/.txt``
+    file under a directory (sorted, hidden dirs and ``__pycache__`` skipped).
 
     Raises ``FileNotFoundError`` for a missing path.
     """
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(f"no such file or directory: {p}")
-    if p.is_dir():
-        files = sorted(
-            f
-            for f in p.rglob("*")
-            if f.is_file()
-            and f.suffix.lower() in SCANNED_SUFFIXES
-            and not any(part.startswith(".") or part == "__pycache__" for part in f.relative_to(p).parts[:-1])
-        )
-    else:
-        files = [p]
+    if not p.is_dir():
+        return [p]
+    return sorted(
+        f
+        for f in p.rglob("*")
+        if f.is_file()
+        and f.suffix.lower() in SCANNED_SUFFIXES
+        and not any(part.startswith(".") or part == "__pycache__" for part in f.relative_to(p).parts[:-1])
+    )
+
+
+def scan_path(path: str | Path, *, rules: RedactionRules | None = None) -> list[SecretHit]:
+    """Scan a file, or every ``.yaml/.yml/.json/.ambr/.txt`` file under a directory (sorted, hidden dirs skipped).
+
+    Raises ``FileNotFoundError`` for a missing path.
+    """
     hits: list[SecretHit] = []
-    for f in files:
+    for f in scanned_files(path):
         hits.extend(scan_cassette_text(f.read_text(encoding="utf-8", errors="replace"), str(f), rules=rules))
     return hits
 

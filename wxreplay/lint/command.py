@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TextIO
 
@@ -15,6 +14,7 @@ from wxreplay.lint.report_sarif import format_sarif
 from wxreplay.lint.report_text import format_text
 from wxreplay.lint.runner import fails, lint_paths
 from wxreplay.lint.settings import LintSettings, normalise_ids, read_settings
+from wxreplay.term import Style, add_color_option
 
 __all__ = ["add_lint_arguments", "explain_text", "list_rules_text", "run_lint"]
 
@@ -30,7 +30,7 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1)")
     parser.add_argument("--list-rules", action="store_true", help="list every rule and exit")
     parser.add_argument("--explain", metavar="ID", help="explain one rule and exit")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colours (default: on a terminal)")
+    add_color_option(parser)
 
 
 def list_rules_text() -> str:
@@ -47,12 +47,6 @@ def explain_text(rule: Rule) -> str:
         lines.append(f"platform-spec: {rule.spec}")
     lines += ["", rule.explanation, "", f"silence one finding: // wxreplay-lint: disable={rule.id}  (or disable-next-line=)"]
     return "\n".join(lines) + "\n"
-
-
-def _colour(choice: str, stream: TextIO) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def run_lint(ns: argparse.Namespace, *, version: str, out: TextIO | None = None) -> int:
@@ -86,7 +80,7 @@ def run_lint(ns: argparse.Namespace, *, version: str, out: TextIO | None = None)
     elif ns.format == "sarif":
         out.write(format_sarif(run.report, version=version))
     else:
-        out.write(format_text(run.report, colour=_colour(ns.color, out)))
+        out.write(format_text(run.report, style=Style.for_stream(out, ns.color)))
     if run.crashes:
         for crash in run.crashes:
             print(f"wxreplay lint: internal error in rule {crash.rule} on {crash.target}:\n{crash.error}", file=sys.stderr)

@@ -6,32 +6,34 @@ from itertools import groupby
 
 from wxreplay.lint.model import LintFinding, LintReport
 from wxreplay.lint.registry import RULES
+from wxreplay.term import Style
 
 __all__ = ["format_text"]
 
-_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
-_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+# The colour of each severity (wxreplay.term paints them, only when the output is coloured).
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def _line(f: LintFinding, colour: bool) -> str:
+def _line(f: LintFinding, style: Style) -> str:
     where = f.file or "<project>"
     if f.line:
         where += f":{f.line}" + (f":{f.column}" if f.column else "")
     label = RULES[f.rule].label if f.rule in RULES else f.rule
     sev = f.severity
-    head = f"{_BOLD}{where}{_RESET}: {_COLOURS[sev]}{label}{_RESET} {f.message}" if colour else f"{where}: {label} {f.message}"
+    head = f"{style.bold(where)}: {style.paint(label, _COLOURS[sev])} {f.message}"
     if f.severity != "error":
-        head += f" [{sev}]" if not colour else f" {_DIM}[{sev}]{_RESET}"
+        head += f" {style.dim(f'[{sev}]')}"
     if f.hint:
-        head += f"\n    fix: {f.hint}" if not colour else f"\n    {_DIM}fix:{_RESET} {f.hint}"
+        head += f"\n    {style.dim('fix:')} {f.hint}"
     return head
 
 
-def format_text(report: LintReport, *, colour: bool = False) -> str:
-    """The report as text: a block per file, then a summary line."""
+def format_text(report: LintReport, *, style: Style | None = None) -> str:
+    """The report as text: a block per file, then a summary line (coloured by ``style``, default plain)."""
+    style = style or Style(False)
     blocks = []
     for _, group in groupby(report.findings, key=lambda f: f.file or ""):
-        blocks.append("\n".join(_line(f, colour) for f in group))
+        blocks.append("\n".join(_line(f, style) for f in group))
     counts = report.counts()
     total = sum(counts.values())
     summary = (
