@@ -23,8 +23,9 @@ CARD_HOST_CLASS = "wx-card"
 
 _BLANK_GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
 _REMOTE_SRC = re.compile(r'(<img\b[^>]*?\s)src="(?!data:)([^"]*)"', re.IGNORECASE)
-_STYLE = re.compile(r"<style>\n(.*?)</style>", re.DOTALL)
-_BODY = re.compile(r"<body>\n(.*)\n</body>", re.DOTALL)
+# The page render_html writes: its <style>, then the card. Greedy: the style ends at the last
+# "</style></head><body>", since the card after it is escaped HTML that cannot hold that text.
+_PAGE = re.compile(r"<style>\n(.*)</style>\n</head>\n<body>\n(.*)\n</body>\n</html>\n\Z", re.DOTALL)
 
 
 class DataNode:
@@ -85,13 +86,13 @@ def card_fragment(card: Mapping[str, Any], wxss: str, *, label: str, device_widt
         title=label,
         expired_text=str(card["expired"]) if card.get("expired") else None,
     )
-    style = _STYLE.search(page)
-    body = _BODY.search(page)
-    # A WXSS string such as content: "</style>" must not close the report's <style> element.
-    css = (style.group(1) if style else "").replace("</", "<\\/")
-    content = _REMOTE_SRC.sub(
-        lambda m: f'{m.group(1)}src="{_BLANK_GIF}" data-wxr-src="{m.group(2)}"', body.group(1) if body else ""
-    )
+    parts = _PAGE.search(page)
+    if parts is None:  # render_html's page has this shape; anything else is a bug here, not the skill's
+        raise ValueError("unexpected card page from render_html")
+    # A WXSS string or a dropped declaration (kept as a comment) such as content: "</style>" must not
+    # close the <style> element: "<\\/" reads as "</" in CSS strings and comments alike.
+    css = parts.group(1).replace("</", "<\\/")
+    content = _REMOTE_SRC.sub(lambda m: f'{m.group(1)}src="{_BLANK_GIF}" data-wxr-src="{m.group(2)}"', parts.group(2))
     number = card.get("number")
     return (
         f'<figure class="card-figure"><figcaption>{escape(label, quote=False)}'

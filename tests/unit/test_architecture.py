@@ -72,11 +72,17 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.tally_report",
             "wxreplay.tally_args",
         ),  # runs every API and card of skill packages, counts outcomes
+        "report": (
+            "wxreplay.report_run",
+            "wxreplay.report_cards",
+            "wxreplay.report_html",
+            "wxreplay.coverage",
+        ),  # replays scenarios into masked entries: the HTML report and the coverage table
     },
     {"lint": ("wxreplay.lint.*",)},  # static rules over the project, cards and JS; loads index.js through a Session
     {"facade": ("wxreplay",)},
     {
-        "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure"),
+        "cli": ("wxreplay.cli", "wxreplay.cli_run", "wxreplay.cli_failure", "wxreplay.report_command"),
         "plugin": (
             "wxreplay.plugin",
             "wxreplay.plugin_items",
@@ -84,6 +90,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.plugin_http",
             "wxreplay.plugin_secrets",
             "wxreplay.plugin_lint",
+            "wxreplay.plugin_report",
         ),
     },
 )
@@ -96,6 +103,7 @@ PYTEST_USERS = (
     "wxreplay.plugin_http",
     "wxreplay.plugin_secrets",
     "wxreplay.plugin_lint",
+    "wxreplay.plugin_report",
 )
 PYTEST_MODULES = ("pytest", "_pytest")
 
