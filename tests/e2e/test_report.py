@@ -234,3 +234,15 @@ def test_the_readme_shows_a_screenshot_of_the_report() -> None:
     shot = ROOT / "docs" / "report.png"
     assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size < 300_000
     assert "](docs/report.png)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_scenario_that_does_not_load_is_an_error_entry(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.scenario.yaml"
+    bad.write_text(
+        f"name: 坏文件\nproject: {EXAMPLE}\nturns:\n  - user: 你好\n    plan:\n      - call: noSuchApi\n", encoding="utf-8"
+    )
+    out = tmp_path / "r.html"
+    done = wxreplay("report", str(bad), "-o", str(out))
+    assert done.returncode == 1 and "ERROR" in done.stderr and "Traceback" not in done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert 'data-status="error"' in html and "noSuchApi" in html and "bad.scenario.yaml:6" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -50,3 +51,55 @@ def test_wx_report_under_xdist_holds_every_worker_s_scenarios(pytester: pytest.P
     result.assert_outcomes(passed=2)
     html = (pytester.path / "r.html").read_text(encoding="utf-8")
     assert html.count('data-status="passed"') == 2
+
+
+# A skill's own text, in V8: a drink named with markup, shown by the API's facts and the card.
+EVIL = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
+
+
+def test_a_skill_s_markup_stays_text_in_the_report(cafe: pytest.Pytester) -> None:
+    from html.parser import HTMLParser
+
+    from plugin_support import write
+
+    menu = cafe.path / "cafe" / "skills" / "cafe" / "apis" / "searchDrinks.js"
+    js = menu.read_text(encoding="utf-8").replace("name: '拿铁'", "name: " + json.dumps(EVIL))
+    js = js.replace("'找到 ' + items.length", "'找到 ' + items.map((d) => d.name).join('、') + ' ' + items.length")
+    menu.write_text(js, encoding="utf-8")
+    write(
+        cafe.path,
+        {
+            "scenarios/latte.scenario.yaml": f"""\
+                name: 菜单
+                turns:
+                  - user: {json.dumps(EVIL)}
+                    plan:
+                      - call: searchDrinks
+                        expect: {{facts: {json.dumps(EVIL)}}}
+                      - render: searchDrinks
+                        expect: {{card: {{text: {json.dumps(EVIL)}}}}}
+                """
+        },
+    )
+    result = cafe.runpytest_subprocess("--snapshot-update", "--wx-report", "r.html", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    html = (cafe.path / "r.html").read_text(encoding="utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append((tag, attrs))
+
+    parser = Tags()
+    parser.feed(html)
+    assert [t for t, _ in parser.tags].count("script") == 1  # the report's own
+    assert [t for t, _ in parser.tags].count("img") == 0
+    assert not [a for _, attrs in parser.tags for a, _ in attrs if a.startswith("on")]
+    escaped = "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;"
+    assert f'<div class="bubble user">{escaped}' in html  # the user's bubble
+    assert f'<li class="fact">找到 {escaped}' in html  # the API's fact
+    # and the card's tile, as text inside its shadow root
+    assert 'class="name">&lt;script&gt;document.title=\'pwned\'&lt;/script&gt;&lt;img src=x onerror="' in html
