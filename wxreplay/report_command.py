@@ -11,8 +11,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wxreplay.errors import UsageError
+
+if TYPE_CHECKING:  # the engine loads when a command runs: `wxreplay --help` stays fast
+    from wxreplay.report_run import ScenarioEntry
+    from wxreplay.scenario import Scenario
 
 __all__ = ["add_coverage_arguments", "add_report_arguments", "coverage_command", "report_command"]
 
@@ -46,12 +51,12 @@ def add_coverage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the coverage as JSON")
 
 
-def _replay(ns: argparse.Namespace, *, quiet: bool) -> list:  # type: ignore[type-arg]
+def _replay(ns: argparse.Namespace, *, quiet: bool) -> list[ScenarioEntry]:
     """Replay the scenarios ``ns`` names; one progress line per scenario on stderr unless ``quiet``."""
     from wxreplay.cli_run import _keywords, _options
     from wxreplay.config import discover
     from wxreplay.keywords import compile_keywords
-    from wxreplay.report_run import ScenarioEntry, replay_files
+    from wxreplay.report_run import replay_files
     from wxreplay.scenario import collect_files
     from wxreplay.scenario.parse import DEFAULT_SUFFIX
 
@@ -72,8 +77,8 @@ def _replay(ns: argparse.Namespace, *, quiet: bool) -> list:  # type: ignore[typ
     options = _options(ns, config, suffix)
     matches = compile_keywords(ns.keyword) if ns.keyword else None
 
-    def selected(scenario: object, file: Path) -> bool:
-        return matches is None or bool(matches(_keywords(scenario, file, config)))  # type: ignore[arg-type]
+    def selected(scenario: Scenario, file: Path) -> bool:
+        return matches is None or bool(matches(_keywords(scenario, file, config)))
 
     def progress(entry: ScenarioEntry) -> None:
         if not quiet:

@@ -14,12 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wxreplay.cassette.runsecrets import run_secrets
 from wxreplay.errors import ProjectError, ScenarioError, UsageError
 from wxreplay.runner import RunOptions, ScenarioRun, check_scenario, run_scenario
 from wxreplay.source import display_path
+
+if TYPE_CHECKING:
+    from wxreplay.project import Skill
+    from wxreplay.scenario import Scenario
 
 __all__ = ["ScenarioEntry", "SkillInfo", "Status", "entry_from_run", "error_entry", "replay_files", "skill_info"]
 
@@ -56,7 +60,7 @@ class ScenarioEntry:
         return self.status == "passed" and self.transcript is not None and self.skill is not None
 
 
-def skill_info(project_root: Path, skill: Any) -> SkillInfo:
+def skill_info(project_root: Path, skill: Skill) -> SkillInfo:
     """The :class:`SkillInfo` of a loaded :class:`~wxreplay.project.Skill` of the project at ``project_root``."""
     cards: list[str] = []
     for api in skill.apis:
@@ -127,7 +131,7 @@ def replay_files(
     files: Iterable[Path],
     options: RunOptions,
     *,
-    selected: Callable[[Any, Path], bool] | None = None,
+    selected: Callable[[Scenario, Path], bool] | None = None,
     progress: Callable[[ScenarioEntry], None] | None = None,
 ) -> list[ScenarioEntry]:
     """Replay each scenario file with ``options`` and compare its snapshot, as ``wxreplay run`` does.
@@ -135,7 +139,6 @@ def replay_files(
     ``selected(scenario, file)`` drops scenarios (``-k``); ``progress`` is told each entry as it is made.
     """
     from wxreplay.scenario import load_scenario
-    from wxreplay.snapshot.files import check_scenario_snapshot, scenario_snapshot_file
 
     skills: dict[tuple[Path, str], SkillInfo] = {}
     entries: list[ScenarioEntry] = []
@@ -159,20 +162,23 @@ def replay_files(
             key = (project.root, skill.name)
             if key not in skills:
                 skills[key] = skill_info(project.root, skill)
-            entry = _judged(run, skills[key], check_scenario_snapshot, scenario_snapshot_file)
+            entry = _judged(run, skills[key])
         entries.append(entry)
         if progress:
             progress(entry)
     return entries
 
 
-def _judged(run: ScenarioRun, skill: SkillInfo, check: Any, snapshot_file: Any) -> ScenarioEntry:
+def _judged(run: ScenarioRun, skill: SkillInfo) -> ScenarioEntry:
     """The verdict ``wxreplay run`` gives: the run's failure, else the snapshot's; xfail as declared."""
+    from wxreplay.snapshot.files import check_scenario_snapshot, scenario_snapshot_file
+
     scenario = run.scenario
     failure_text = ""
     failed = run.failure is not None
     if not failed:
-        result = check(snapshot_file(scenario.path, scenario.name.replace("::", ":")), run.transcript, update=False)
+        snapshot = scenario_snapshot_file(scenario.path, scenario.name.replace("::", ":"))
+        result = check_scenario_snapshot(snapshot, run.transcript, update=False)
         if result.failed:
             failed, failure_text = True, result.message
     expected = scenario.xfail is not None and not run.failed_at_cassette
