@@ -359,9 +359,9 @@ class _MaskedStream:
         return getattr(self._inner, name)
 
 
-# The commands that run a skill: what they print may carry its secrets. The others print files as
-# they are (``schema``, ``describe``) or masked excerpts (``scan``).
-_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "chat", "new"})  # new --record runs its scenario
+# The commands that run a skill: what they print may carry its secrets (``new`` too: ``new --record``
+# runs its scenario). The others print files as they are (``schema``, ``describe``) or masked excerpts (``scan``).
+_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "chat", "new", "report", "coverage"})
 
 
 @contextlib.contextmanager
@@ -386,7 +386,7 @@ def _masked_output(ns: argparse.Namespace) -> Iterator[None]:
 
 def _command_paths(ns: argparse.Namespace) -> list[str]:
     """The files a command works on, from which its root is found (as pytest finds its rootdir)."""
-    if ns.command in ("run", "prune"):
+    if ns.command in ("run", "prune", "report", "coverage"):
         return list(ns.paths) or ["scenarios"]
     return [p for p in (getattr(ns, "cassette", None), ns.project) if p]
 
@@ -542,6 +542,19 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="look for secrets left in cassettes and snapshots", description=cmd_scan.__doc__)
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (.yaml/.yml/.json/.ambr/.txt)")
     scan.set_defaults(func=cmd_scan)
+
+    from wxreplay.report_command import add_coverage_arguments, add_report_arguments, coverage_command, report_command
+
+    report = sub.add_parser(
+        "report", help="replay scenarios and write an HTML report (chats, cards)", description=report_command.__doc__
+    )
+    add_report_arguments(report)
+    report.set_defaults(func=report_command)
+    coverage = sub.add_parser(
+        "coverage", help="replay scenarios and print API/card/tap/isError coverage", description=coverage_command.__doc__
+    )
+    add_coverage_arguments(coverage)
+    coverage.set_defaults(func=coverage_command)
 
     from wxreplay.lint.command import add_lint_arguments
 

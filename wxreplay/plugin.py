@@ -352,4 +352,4 @@ def wx_snapshot(snapshot: Any) -> Any:
 
 
 # The wx_http fixture lives in its own module (respx for users' tests); pytest registers it with this plugin.
-pytest_plugins = ["wxreplay.plugin_http", "wxreplay.plugin_secrets", "wxreplay.plugin_lint"]
+pytest_plugins = ["wxreplay.plugin_http", "wxreplay.plugin_secrets", "wxreplay.plugin_lint", "wxreplay.plugin_report"]

@@ -122,6 +122,7 @@ class ScenarioItem(pytest.Function):
         super().__init__(*args, **kwargs)
         self._scenario: Scenario | None = scenario
         self.options, self.checked = options, checked
+        self.last_run: ScenarioRun | None = None  # the run just made, for pytest --wx-report (it takes it away)
 
     @property
     def scenario(self) -> Scenario:
@@ -140,6 +141,7 @@ class ScenarioItem(pytest.Function):
         except Exception:
             self._snapshot(snapshot, None)  # a run that could not start keeps its snapshot too
             raise
+        self.last_run = run
         self._snapshot(snapshot, run)
         if run.unused:  # a passing replay that left recordings unused (--wx-strict fails instead)
             warnings.warn(UnusedRecordingsWarning(_unused(run)), stacklevel=1)

@@ -82,6 +82,12 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.tally_report",
             "wxreplay.tally_args",
         ),  # runs every API and card of skill packages, counts outcomes
+        "report": (
+            "wxreplay.report_run",
+            "wxreplay.report_cards",
+            "wxreplay.report_html",
+            "wxreplay.coverage",
+        ),  # replays scenarios into masked entries: the HTML report and the coverage table
     },
     {"scaffold": ("wxreplay.scaffold", "wxreplay.scaffold_init")},  # scenario files written from mcp.json (new, init)
     {"lint": ("wxreplay.lint.*",)},  # static rules over the project, cards and JS; loads index.js through a Session
@@ -100,6 +106,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.cli_describe",  # wxreplay describe's tables
             "wxreplay.cli_scan",  # what wxreplay scan checked
             "wxreplay.__main__",  # python -m wxreplay
+            "wxreplay.report_command",  # wxreplay report / coverage
         ),
         "plugin": (
             "wxreplay.plugin",
@@ -108,6 +115,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.plugin_http",
             "wxreplay.plugin_secrets",
             "wxreplay.plugin_lint",
+            "wxreplay.plugin_report",
         ),
     },
 )
@@ -120,6 +128,7 @@ PYTEST_USERS = (
     "wxreplay.plugin_http",
     "wxreplay.plugin_secrets",
     "wxreplay.plugin_lint",
+    "wxreplay.plugin_report",
 )
 PYTEST_MODULES = ("pytest", "_pytest")
 
