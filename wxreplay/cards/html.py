@@ -172,7 +172,7 @@ def render_html(
         f'<meta name="viewport" content="width={device_width}">\n'
         f'<meta name="generator" content="wxreplay">\n'
         f"<title>{escape(title or file, quote=False)}</title>\n"
-        f"<style>\n{css}</style>\n</head>\n<body>\n"
+        f"<style>\n{_in_style_element(css)}</style>\n</head>\n<body>\n"
         f'<div id="{CARD_ID}" data-file="{escape(file)}" data-color-scheme="{scheme}" '
         f'data-card-width="{device_width}" data-card-min-height="{_num(min_h)}" data-card-max-height="{_num(max_h)}"'
         f"{' data-expired' if expired_text is not None else ''}>"
@@ -219,6 +219,12 @@ def stylesheet_css(
             body_parts.extend(_declaration_css(d, device_width))
         out.append(_comment(where) + ",\n".join(selectors) + " {\n" + "".join(f"  {p}\n" for p in body_parts) + "}\n")
     return "".join(out)
+
+
+def _in_style_element(css: str) -> str:
+    """``css`` safe inside ``<style>``: no ``</`` can end the element early (``</style><script>`` in a font name
+    or in a dropped value kept as a comment). ``<\\/`` is the same text to CSS (an escaped slash)."""
+    return css.replace("</", "<\\/")
 
 
 def _comment(text: str) -> str:

@@ -289,3 +289,19 @@ def test_measure_overflow_counts_child_margins() -> None:
     html = page([el("view", "card", el("view", "inner"))], ".inner { height: 100px; margin: 20px 0 }", device_width=320)
     report = measure_overflow(html)
     assert (report.content_height, report.max_height, report.overflow_height) == (140, 320, 0)
+
+
+@pytest.mark.parametrize(
+    "wxss",
+    [
+        '.a { font-family: "</style><script>alert(1)</script>"; }',
+        '.a { cursor: "</STYLE><img src=x onerror=alert(1)>"; }',  # dropped: kept as a CSS comment
+    ],
+    ids=["kept-value", "dropped-value"],
+)
+def test_a_stylesheet_value_cannot_end_the_style_element(wxss: str) -> None:
+    html = page([el("view", "a", t("x"))], wxss)
+    style = html.split("<style>", 1)[1]
+    assert style.lower().index("</style>") == style.lower().rindex("</style>")  # the one real end tag
+    after = html.split("</style>", 1)[1]  # the document outside the stylesheet: no markup from the WXSS
+    assert "<script>" not in after and "<img" not in after
