@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from wxreplay import Device, Project, Session, SessionLimits
+from wxreplay import Device, Project, Session, SessionLimits, jsonfile
 from wxreplay.errors import CallTimeoutError
 from wxreplay.host.availability import ContextKind
 from wxreplay.project import skill as skill_module
@@ -123,7 +123,7 @@ def test_skills_of_one_subpackage_read_its_sources_once(tmp_path: Path, monkeypa
     )
     project = Project.load(tmp_path)
     reads: list[Path] = []
-    real = skill_module.read_text
+    real = jsonfile.read_text
 
     def counting(path: Path, **kw: Any) -> str:
         reads.append(path)
