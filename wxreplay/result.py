@@ -17,22 +17,78 @@ from wxreplay.project import ApiDecl
 LIMIT_BYTES = 200 * 1024  # content / structuredContent / _meta, each ([INT])
 
 
-@dataclass
 class HostEvent:
-    """One ``wx`` host call as the skill made it: name, arguments and outcome."""
+    """One ``wx`` host call as the skill made it: name, arguments and outcome.
 
-    index: int
-    name: str
-    context: str
-    args: Any
-    outcome: Any = None
-    ok: bool | None = None
-    api: str | None = None
-    cassette_ref: int | None = None  # the cassette entry (1-based) that answered it in replay
+    A storage read records the stored JSON text, not a copy of the value (issue 16): ``outcome``
+    decodes it on first read, so a value read on every call is decoded only when something looks.
+    """
+
+    __slots__ = ("_outcome", "_outcome_text", "api", "args", "cassette_ref", "context", "index", "name", "ok")
+
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        context: str,
+        args: Any,
+        outcome: Any = None,
+        ok: bool | None = None,
+        api: str | None = None,
+        cassette_ref: int | None = None,  # the cassette entry (1-based) that answered it in replay
+    ) -> None:
+        self.index = index
+        self.name = name
+        self.context = context
+        self.args = args
+        self._outcome = outcome
+        self._outcome_text: str | None = None
+        self.ok = ok
+        self.api = api
+        self.cassette_ref = cassette_ref
+
+    @property
+    def outcome(self) -> Any:
+        """What the call returned (or failed with), as JSON data."""
+        if self._outcome_text is not None:  # still the recorded JSON text: decode it once
+            self._outcome = json.loads(self._outcome_text)
+            self._outcome_text = None
+        return self._outcome
+
+    @outcome.setter
+    def outcome(self, value: Any) -> None:
+        self._outcome = value
+        self._outcome_text = None
+
+    def set_outcome_text(self, text: str) -> None:
+        """Take the outcome as the JSON ``text`` it was recorded as; ``ok`` follows from it as from a value."""
+        self._outcome, self._outcome_text = None, text
+        # Only an object with an errMsg can make a synchronous call's outcome a failure, and such an
+        # object's text holds the key: other texts need no decoding to tell.
+        self.ok = True if '"errMsg"' not in text else sync_ok(self.outcome)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.index, self.name, self.context, self.args, self.outcome, self.ok, self.api, self.cassette_ref)
+
+    def __repr__(self) -> str:
+        names = ("index", "name", "context", "args", "outcome", "ok", "api", "cassette_ref")
+        return "HostEvent(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True)) + ")"
 
     def to_dict(self) -> dict[str, Any]:
         """name, context, args, api (when known), ok, outcome."""
         return serialize.host_event(self)
+
+
+def sync_ok(outcome: Any) -> bool:
+    """Whether a synchronous host call's recorded outcome is a success (no ``errMsg`` saying ``fail``)."""
+    return not (isinstance(outcome, dict) and "fail" in str(outcome.get("errMsg", "")))
 
 
 @dataclass

@@ -45,6 +45,13 @@ class Project:
     page_metadata_path: str | None = None  # as configured; None when absent or given inline
     default_skill: str | None = None  # the skill whose directory was passed to load()
 
+    def __post_init__(self) -> None:
+        # Skills of one subpackage preload the same sources: read and encode them once per loaded
+        # project, not once per skill (a 30-skill project read every file 30 times).
+        shared: dict[tuple[str, str], dict[str, object]] = {}
+        for skill in self.skills:
+            skill.share_sources(shared.setdefault((str(skill.root), skill.subpackage_root), skill.source_cache()))
+
     @classmethod
     def load(cls, path: str | Path) -> Project:
         """Load a project root (with ``app.json``) or a single skill directory.

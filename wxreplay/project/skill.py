@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -34,8 +35,17 @@ class Skill:
     components: tuple[ComponentDecl, ...]
     mcp_path: Path
     index_js: Path
-    # Holds source_files() once computed: the runtime asks for it on every new V8 context.
-    _cache: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Holds source_files() (and its JSON text) once computed: the runtime asks for it on every new
+    # V8 context. Skills of one subpackage share it (Project links them: share_sources).
+    _cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def source_cache(self) -> dict[str, object]:
+        """The cache of :meth:`source_files`, to share with the other skills of the same subpackage."""
+        return self._cache
+
+    def share_sources(self, cache: dict[str, object]) -> None:
+        """Use ``cache`` (another skill's :meth:`source_cache`, same project root and subpackage) as this skill's."""
+        object.__setattr__(self, "_cache", cache)
 
     @property
     def root(self) -> Path:
@@ -109,10 +119,13 @@ class Skill:
         Keys are relative to the project root and sorted; ``node_modules`` and dot-directories are
         skipped. This is what the V8 runtime preloads, so ``require()`` resolves anything inside the
         subpackage root, including a sibling ``_shared/`` folder, and nothing outside it. Computed
-        once per skill; each call returns a fresh dict.
+        once per subpackage (skills of one project share it); each call returns a fresh dict.
         """
+        return dict(self._sources())
+
+    def _sources(self) -> dict[str, str]:
         cached = self._cache.get("source_files")
-        if cached is None:
+        if not isinstance(cached, dict):
             root = self.root
             top = root / self.subpackage_root if self.subpackage_root else root
             found: dict[str, str] = {}
@@ -125,7 +138,15 @@ class Skill:
                         found[file.relative_to(root).as_posix()] = read_text(file, root=root)
             cached = dict(sorted(found.items()))
             self._cache["source_files"] = cached
-        return dict(cached)
+        return cached
+
+    def source_files_json(self) -> str:
+        """:meth:`source_files` as one JSON object text, encoded once per subpackage."""
+        text = self._cache.get("source_files_json")
+        if not isinstance(text, str):
+            text = json.dumps(self._sources(), ensure_ascii=False)
+            self._cache["source_files_json"] = text
+        return text
 
     def component_files(self, path: str) -> dict[str, str]:
         """The files of component ``path`` that exist, keyed ``"js"``, ``"json"``, ``"wxml"``, ``"wxss"``."""

@@ -87,6 +87,10 @@ class ExecutionContext:
         self.now = -1
         self.next_timer: int | None = None
         self.pending_effects: list[dict[str, Any]] = []
+        # The stored JSON texts the context's storage reads refer to by id (prelude.js eventStored),
+        # mirrored from the JS table; after a step whose output was lost the next step resets both.
+        self.texts: dict[int, str] = {}
+        self.texts_lost = False
 
     async def boot(
         self,
@@ -144,9 +148,13 @@ class ExecutionContext:
         """One crossing: send ``payload``, get back everything that happened."""
         # The wall-clock deadline of this eval, for the prelude's checkpoint() guard.
         payload["wallDeadline"] = int((time.time() + self.isolate.wall_timeout) * 1000)
+        if self.texts_lost:
+            payload["resetTexts"] = True
+        self.texts_lost = True  # until this step's output is read
         arg = json.dumps(json.dumps(payload, ensure_ascii=False), ensure_ascii=False)
         text = await self.isolate.eval("__wr.step(" + arg + ")")
         out = self._read_output(text)
+        self.texts_lost = False
         self.next_timer = out["nextTimer"]
         self.now = max(self.now, int(out["now"]))
         return out
@@ -159,7 +167,22 @@ class ExecutionContext:
             out = None
         if not isinstance(out, dict) or any(k not in out for k in _OUTPUT_KEYS) or not isinstance(out["now"], int):
             raise BridgeBroken(f"the bridge of the {self.kind.label} returned unreadable output")
+        self._take_texts(out)
         return out
+
+    def _take_texts(self, out: dict[str, Any]) -> None:
+        """Learn the step's new stored texts and put each storage read's text in place of its id."""
+        try:
+            if out.get("textsReset"):
+                self.texts.clear()
+            for ident, text in out.get("texts") or ():
+                self.texts[ident] = text
+            for e in out["events"]:
+                if "outcomeRef" in e:
+                    e["outcomeText"] = self.texts[e.pop("outcomeRef")]
+        except (KeyError, TypeError, ValueError):
+            self.texts_lost = True
+            raise BridgeBroken(f"the bridge of the {self.kind.label} referred to a stored value it never sent") from None
 
     async def tampered(self) -> list[str]:
         """The built-ins the harness relies on that skill code replaced (empty when none or unknown)."""
@@ -175,6 +198,7 @@ class ExecutionContext:
         try:
             out = self._read_output(await self.isolate.eval("__wr.flush()"))
         except Exception:  # the isolate may be unusable after the heap limit; nothing to salvage then
+            self.texts_lost = True
             return None
         self.next_timer = out["nextTimer"]
         self.now = max(self.now, int(out["now"]))

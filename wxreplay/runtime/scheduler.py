@@ -36,7 +36,7 @@ from wxreplay.host.base import Handler, Host, HostCall, Interceptor
 from wxreplay.host.device import Device
 from wxreplay.host.http import HttpHandler
 from wxreplay.project import Project, Skill
-from wxreplay.result import HostEvent, LogLine
+from wxreplay.result import HostEvent, LogLine, sync_ok
 from wxreplay.runtime.context import BridgeBroken, ExecutionContext
 from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
 from wxreplay.runtime.jserror import (
@@ -64,12 +64,23 @@ _API_CODE_HINTS = {
 
 
 def modules_json(skill: Skill) -> str:
-    """The subpackage sources as one JS object literal, built once per loaded skill."""
+    """The subpackage sources as one JS object literal, built once per loaded skill.
+
+    The files' text is encoded once per subpackage (:meth:`Skill.source_files_json`), shared by
+    every skill of it: only the skill's own fields are added here.
+    """
     hit = _MODULES_JSON.get(id(skill))
     if hit is not None and hit[0] is skill:
         return hit[1]
-    spec = {"files": skill.source_files(), "root": skill.subpackage_root, "skillDir": skill.path}
-    text = json.dumps(spec, ensure_ascii=False)
+    text = (
+        '{"files": '
+        + skill.source_files_json()
+        + ', "root": '
+        + json.dumps(skill.subpackage_root, ensure_ascii=False)
+        + ', "skillDir": '
+        + json.dumps(skill.path, ensure_ascii=False)
+        + "}"
+    )
     _MODULES_JSON[id(skill)] = (skill, text)
     while len(_MODULES_JSON) > 32:
         _MODULES_JSON.popitem(last=False)
@@ -523,9 +534,12 @@ class Runtime:
             self.events.append(event)
             trace.events.append(event)
             if kind == "event":
-                out_v = e.get("outcome")
-                event.ok = not (isinstance(out_v, dict) and "fail" in str(out_v.get("errMsg", "")))
-                event.outcome = out_v
+                text = e.get("outcomeText")
+                if text is not None:  # a storage read: the stored JSON text, decoded when read
+                    event.set_outcome_text(text)
+                else:
+                    event.outcome = out_v = e.get("outcome")
+                    event.ok = sync_ok(out_v)
                 self.listener.on_event(e["name"], e.get("args") or {}, trace)
             else:
                 n = self._ordinals.get(e["name"], 0)

@@ -499,6 +499,37 @@
   wr.event = function (name, args, outcome) {
     push(events, { seq: ++seq, name, args: frozen(args), outcome: frozen(outcome), context: cfg.kind });
   };
+  // A storage read records the stored JSON text by reference instead of a copy of the value
+  // (issue 16: a 35-item catalogue read on every call was copied three times per read). Each text
+  // crosses to Python once, under an id; later reads of the same text send the id only. The text
+  // stands for the value only when it is what the bridge's own JSON would give for it (a text
+  // that Python wrote, say "1.0", is not); ``known`` says this text was checked before.
+  let textIds = new Map(); // text -> id, until reset (a bounded table: Python mirrors it)
+  let textChars = 0;
+  let textNext = 0;
+  let newTexts = []; // [id, text] pairs this step
+  let textsReset = false;
+  const mapSize = uncurry(ObjectGetOwnPropertyDescriptor(Map.prototype, 'size').get);
+  const TEXT_IDS_MAX = 512, TEXT_CHARS_MAX = 16 * 1024 * 1024;
+  function resetTexts() {
+    textIds = new Map(); textChars = 0; newTexts = []; textsReset = true;
+  }
+  wr.eventStored = function (name, args, value, text, known) {
+    if (!known) {
+      let again;
+      try { again = bridgeJson(value); } catch (e) { again = undefined; }
+      if (again !== text) { wr.event(name, args, value); return false; }
+    }
+    let id = mapGet(textIds, text);
+    if (id === undefined) {
+      id = ++textNext;
+      mapSet(textIds, text, id);
+      textChars += text.length;
+      push(newTexts, [id, text]);
+    }
+    push(events, { seq: ++seq, name, args: frozen(args), outcomeRef: id, context: cfg.kind });
+    return true;
+  };
   function resolveEffects(list) {
     for (let i = 0; i < list.length; i++) {
       const r = list[i];
@@ -558,6 +589,8 @@
     const inp = jsonParse(input);
     logBudget = cfg.limits ? cfg.limits.logBytes + 1 : Infinity;
     wallDeadline = inp.wallDeadline || 0;
+    // Only between steps: every id an output refers to is then in that output or an earlier one.
+    if (inp.resetTexts || mapSize(textIds) > TEXT_IDS_MAX || textChars > TEXT_CHARS_MAX) resetTexts();
     if (inp.now !== undefined && inp.now > now) now = inp.now;
     // The app was in the background: timers are frozen, so their due times move with the clock.
     if (inp.shiftTimers) mapForEach(timers, (t) => { t.due += inp.shiftTimers; });
@@ -575,8 +608,9 @@
   };
   function drain() {
     const t = nextTimer();
-    const out = { effects, logs, events, storageOps, findings, finished, now, nextTimer: t === null ? null : t.due, seq };
-    effects = []; logs = []; events = []; storageOps = []; findings = []; finished = [];
+    const out = { effects, logs, events, storageOps, findings, finished, now, nextTimer: t === null ? null : t.due, seq,
+      texts: newTexts, textsReset };
+    effects = []; logs = []; events = []; storageOps = []; findings = []; finished = []; newTexts = []; textsReset = false;
     return bridgeJson(out);
   }
   // After V8 terminated a step (wall-clock guard, heap limit), what it did before dying: its logs
@@ -587,7 +621,8 @@
     if (lastOut === null) return cur;
     const prev = jsonParse(lastOut), next = jsonParse(cur);
     lastOut = null;
-    const KEYS = ['effects', 'logs', 'events', 'storageOps', 'findings', 'finished'];
+    const KEYS = ['effects', 'logs', 'events', 'storageOps', 'findings', 'finished', 'texts'];
+    next.textsReset = prev.textsReset || next.textsReset;
     for (let j = 0; j < KEYS.length; j++) {
       const k = KEYS[j];
       const both = prev[k];

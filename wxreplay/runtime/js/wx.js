@@ -59,10 +59,23 @@
 
   // ---- storage: one per simulated device, mirrored from Python -------------------------------
   let store = new Map(); // key -> JSON text
+  // The UTF-8 size of each entry, kept beside it: the limit check of every write used to measure
+  // the whole storage again.
+  let sizes = new Map(); // key -> utf8Len(key) + utf8Len(text)
+  let total = 0;
+  // key -> the last text of it that wr.eventStored found to be its value's own JSON.
+  let verified = new Map();
   const LIMIT_KEY = 1024 * 1024, LIMIT_TOTAL = 10 * 1024 * 1024;
-  wr.storageReplace = function (obj) { store = new Map(Object.entries(obj)); };
+  const M = wr.map; // Map methods captured before skill code ran
+  wr.storageReplace = function (obj) {
+    store = new Map(Object.entries(obj));
+    sizes = new Map();
+    verified = new Map();
+    total = 0;
+    M.forEach(store, (v, k) => { const n = utf8Len(k) + utf8Len(v); M.set(sizes, k, n); total += n; });
+  };
   function utf8Len(s) { let n = 0; for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c < 0xdc00) ? (i++, 4) : 3; } return n; }
-  function totalSize() { let n = 0; for (const [k, v] of store) n += utf8Len(k) + utf8Len(v); return n; }
+  function totalSize() { return total; }
   function checkKey(api, key) {
     if (key === '') throw new TypeError(api + ':fail parameter error: parameter.key should not be empty');
     if (typeof key !== 'string') {
@@ -76,14 +89,38 @@
     if (text === undefined) throw new TypeError(api + ':fail data is not serialisable');
     const size = utf8Len(key) + utf8Len(text);
     if (size > LIMIT_KEY) throw new Error(api + ':fail entry size limit reached (1MB per key)');
-    const old = store.get(key);
-    if (totalSize() - (old === undefined ? 0 : utf8Len(key) + utf8Len(old)) + size > LIMIT_TOTAL) throw new Error(api + ':fail storage limit reached (10MB)');
-    store.set(key, text);
+    const old = M.get(sizes, key);
+    if (totalSize() - (old === undefined ? 0 : old) + size > LIMIT_TOTAL) throw new Error(api + ':fail storage limit reached (10MB)');
+    M.set(store, key, text);
+    M.set(sizes, key, size);
+    total += size - (old === undefined ? 0 : old);
     wr.storageOp({ op: 'set', key, value: text });
   }
-  function sget(key) { const t = store.get(key); return t === undefined ? '' : JSON.parse(t); }
-  function sremove(key) { if (store.delete(key)) wr.storageOp({ op: 'remove', key }); }
-  function sclear() { store.clear(); wr.storageOp({ op: 'clear' }); }
+  function sget(key) { const t = M.get(store, key); return t === undefined ? '' : JSON.parse(t); }
+  function sremove(key) {
+    if (M.delete(store, key)) {
+      total -= M.get(sizes, key);
+      M.delete(sizes, key);
+      wr.storageOp({ op: 'remove', key });
+    }
+  }
+  function sclear() { store = new Map(); sizes = new Map(); verified = new Map(); total = 0; wr.storageOp({ op: 'clear' }); }
+  // wx.getStorageSync records the stored text itself (wr.eventStored), not a copy of the value.
+  // A factory, so the function stays anonymous like every other recordSync API (its .name shows).
+  function storedRead() {
+    return function (...a) {
+      const args = a.length === 1 ? a[0] : a;
+      let text, out;
+      try {
+        checkKey('getStorageSync', a[0]);
+        text = M.get(store, a[0]);
+        out = text === undefined ? '' : JSON.parse(text);
+      } catch (e) { wr.event('getStorageSync', args, { errMsg: e.message }); throw e; }
+      if (text === undefined || JSON.parse !== wr.jsonParse) wr.event('getStorageSync', args, out);
+      else if (wr.eventStored('getStorageSync', args, out, text, M.get(verified, a[0]) === text)) M.set(verified, a[0], text);
+      return out;
+    };
+  }
   function sinfo() { return { keys: Array.from(store.keys()), currentSize: Math.ceil(totalSize() / 1024), limitSize: LIMIT_TOTAL / 1024 }; }
   function recordSync(name, fn) {
     return function (...a) {
@@ -96,7 +133,7 @@
   }
   const storageApis = {
     setStorageSync: recordSync('setStorageSync', (k, d) => { sset('setStorageSync', k, d); }),
-    getStorageSync: recordSync('getStorageSync', (k) => { checkKey('getStorageSync', k); return sget(k); }),
+    getStorageSync: storedRead(),
     removeStorageSync: recordSync('removeStorageSync', (k) => { checkKey('removeStorageSync', k); sremove(k); }),
     clearStorageSync: recordSync('clearStorageSync', () => { sclear(); }),
     getStorageInfoSync: recordSync('getStorageInfoSync', () => sinfo()),
