@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from wxreplay.errors import UsageError
 
-_SHARD_RE = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+_SHARD_RE = re.compile(r"\s*(\d{1,9})\s*/\s*(\d{1,9})\s*")  # 9 digits: no int() of a huge number
 
 
 @dataclass(frozen=True)

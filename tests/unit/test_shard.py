@@ -42,3 +42,8 @@ def test_shards_are_disjoint_cover_the_suite_and_ignore_the_order(ids: list[str]
     shuffled = list(ids)
     seed.shuffle(shuffled)  # type: ignore[attr-defined]
     assert [Shard(k, total).pick(shuffled) for k in range(1, total + 1)] == shards
+
+
+def test_a_shard_number_too_long_to_read_is_a_usage_error_not_a_traceback() -> None:
+    with pytest.raises(UsageError, match="is not K/N"):
+        Shard.parse("1/" + "9" * 5000)

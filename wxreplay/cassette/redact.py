@@ -101,6 +101,15 @@ _QUERY_PAIR_RE = re.compile(r"(?P<pre>^|[?&])(?P<name>[A-Za-z_][\w.-]*)=(?P<val>
 _MISSING = object()
 
 
+def _placeholder_number(digits: str) -> int:
+    """The number of a placeholder, for numbering new ones after it; 0 for one wxreplay never writes.
+
+    wxreplay's numbers stay far below 18 digits; a longer one (a hand-edited or hostile cassette)
+    counts for nothing rather than hitting Python's int/str digit limit (a traceback, not an error).
+    """
+    return int(digits) if len(digits) <= 18 else 0
+
+
 class Redactor:
     """Redacts entries (or any plain data) with placeholders that stay stable across one cassette or run."""
 
@@ -161,7 +170,7 @@ class Redactor:
         """
         for text in _strings(list(entries)):
             for m in PLACEHOLDER_RE.finditer(text):
-                kind, n = m.group(1), int(m.group(2))
+                kind, n = m.group(1), _placeholder_number(m.group(2))
                 if n > self._counters.get(kind, 0):
                     self._counters[kind] = n
 
@@ -176,8 +185,8 @@ class Redactor:
                 continue
             self._add(value, placeholder)
             m = PLACEHOLDER_RE.fullmatch(placeholder)
-            if count and m and int(m.group(2)) > self._counters.get(m.group(1), 0):
-                self._counters[m.group(1)] = int(m.group(2))
+            if count and m and _placeholder_number(m.group(2)) > self._counters.get(m.group(1), 0):
+                self._counters[m.group(1)] = _placeholder_number(m.group(2))
 
     def align(self, live: Any, recorded: Any) -> dict[str, str]:
         """Learn ``live value -> placeholder`` wherever the matched ``recorded`` data holds a placeholder.

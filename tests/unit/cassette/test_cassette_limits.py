@@ -115,3 +115,18 @@ def test_an_alias_that_nests_its_anchor_too_deep_is_located() -> None:
         store.parse(text, "c.yaml")
     assert (info.value.line, info.value.column) == (2, 64)
     assert f"nests deeper than {MAX_NESTING} levels" in str(info.value)
+
+
+def test_a_placeholder_with_a_5000_digit_number_opens_and_numbers_on(tmp_path: Path) -> None:
+    # Was: ValueError from int() of the placeholder's number while counting placeholders (found by the fuzz test).
+    huge = "<redacted:code#" + "9" * 5000 + ">"
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "version: 1\nentries:\n- kind: http\n  request: {method: GET, scheme: https, host: a.test, path: /x, "
+        f"query: {{code: '{huge}'}}, headers: {{}}}}\n  response: {{status: 200, headers: {{}}, body: {{text: ok}}}}\n...\n",
+        encoding="utf-8",
+    )
+    cassette = Cassette.open(path, "new_episodes")  # seeds its redactor's numbering from the placeholders
+    assert cassette._redactor.redact({"headers": {"authorization": "Bearer tok_Qw8rT2xLp0aV9mKcQ1wE"}}) == {
+        "headers": {"authorization": "Bearer <redacted:authorization#1>"}
+    }
