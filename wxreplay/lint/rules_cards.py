@@ -17,9 +17,8 @@ from wxreplay.cards.wxml.rules import (
     check_tags,
     check_text_user_select,
 )
-from wxreplay.cards.wxss import StyleSheet, check_style_attribute, check_wxss, parse_wxss
+from wxreplay.cards.wxss import StyleSheet, check_and_parse_wxss, check_style_attribute
 from wxreplay.diagnostic import Diagnostic
-from wxreplay.errors import TemplateError
 from wxreplay.lint.cardfiles import cards, parsed_wxml
 from wxreplay.lint.context import LintContext
 from wxreplay.lint.model import LintFinding
@@ -302,15 +301,18 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
                     )
 
 
-def _sheet(ctx: LintContext, path: Path, text: str) -> StyleSheet | None:
-    key = ("wxss-sheet", path)
+def _wxss(ctx: LintContext, path: Path, text: str) -> tuple[list[Diagnostic], StyleSheet | None]:
+    """A card stylesheet's checker diagnostics and parsed sheet, from one walk, once per file."""
+    key = ("wxss", path)
     if key not in ctx.cache:
-        try:
-            ctx.cache[key] = parse_wxss(text, ctx.label(path))
-        except TemplateError:
-            ctx.cache[key] = None
+        ctx.cache[key] = check_and_parse_wxss(text, ctx.label(path))
     found = ctx.cache[key]
-    return found if isinstance(found, StyleSheet) else None
+    assert isinstance(found, tuple)
+    return found
+
+
+def _sheet(ctx: LintContext, path: Path, text: str) -> StyleSheet | None:
+    return _wxss(ctx, path, text)[1]
 
 
 def _wxss_diagnostics(ctx: LintContext) -> list[Diagnostic]:
@@ -328,7 +330,7 @@ def _check_wxss(ctx: LintContext) -> Iterator[Diagnostic]:
         wxss = card.file("wxss")
         text = ctx.text(wxss) if wxss.is_file() else None
         if text is not None:
-            yield from check_wxss(text, ctx.label(wxss))
+            yield from _wxss(ctx, wxss, text)[0]
         doc = parsed_wxml(ctx, card)
         if isinstance(doc, Document):
             for el in doc.elements():

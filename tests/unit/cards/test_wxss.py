@@ -533,3 +533,25 @@ def test_parse_wxss_structure() -> None:
 def test_media_evaluation(prelude: str, width: int, dark: bool, expected: bool) -> None:
     [rule] = parse_wxss(f"@media {prelude} {{ .a {{ color: red }} }}", "c.wxss").rules
     assert media_matches(rule.media, width=width, height=852, dark=dark) is expected
+
+
+@pytest.mark.parametrize(
+    "wxss",
+    [
+        ".a { color: red; z-index: 2; }\n@media (prefers-color-scheme: dark) { .a { color: #fff; } }",
+        ".a > .b { gap: 4px; } @font-face { font-family: x; src: url(x.woff2); }",
+        "",
+        "." + "a" * 10 + " { width: " + "9" * 2000 + "px }",
+    ],
+    ids=["rules-and-media", "banned", "empty", "past-the-limits"],
+)
+def test_check_and_parse_in_one_walk_equals_both_apart(wxss: str) -> None:
+    from wxreplay.cards.wxss import check_and_parse_wxss, check_wxss, parse_wxss
+    from wxreplay.errors import TemplateError
+
+    diagnostics, sheet = check_and_parse_wxss(wxss, "c.wxss")
+    assert diagnostics == check_wxss(wxss, "c.wxss")
+    try:
+        assert repr(sheet) == repr(parse_wxss(wxss, "c.wxss"))  # tinycss2's tokens compare by identity, not value
+    except TemplateError:
+        assert sheet is None

@@ -13,7 +13,13 @@ The real CSS tokenizer/parser is tinycss2; positions are 1-based lines and colum
 (checks of one ``name: value``) and ``checker`` (stylesheets, selectors, at-rules).
 """
 
-from wxreplay.cards.wxss.checker import check_style_attribute, check_wxss, parse_style_attribute, parse_wxss
+from wxreplay.cards.wxss.checker import (
+    check_and_parse_wxss,
+    check_style_attribute,
+    check_wxss,
+    parse_style_attribute,
+    parse_wxss,
+)
 from wxreplay.cards.wxss.sheet import (
     Declaration,
     FontFace,
@@ -39,6 +45,7 @@ __all__ = [
     "MediaQuery",
     "Rule",
     "StyleSheet",
+    "check_and_parse_wxss",
     "check_style_attribute",
     "check_wxss",
     "decl_text",

@@ -71,6 +71,28 @@ def check_wxss(text: str, file: str) -> list[Diagnostic]:
     return out
 
 
+def check_and_parse_wxss(text: str, file: str) -> tuple[list[Diagnostic], StyleSheet | None]:
+    """:func:`check_wxss` and :func:`parse_wxss` in one walk of ``text`` (the linter needs both of every card).
+
+    The sheet is ``None`` where :func:`parse_wxss` raises (``text`` past the parsing limits); the
+    diagnostics then say why.
+    """
+    over = _over_limit(text)
+    if over is not None:
+        message, hint, ln, col = over
+        return [Diagnostic("wxss-parse", message, "error", file, ln, col, hint)], None
+    out: list[Diagnostic] = []
+
+    def report(node: Any, rule: str, message: str, level: Level = "error") -> None:
+        out.append(Diagnostic(rule, message, level, file, line_of(node), column_of(node)))
+
+    rules: list[Rule] = []
+    faces: list[FontFace] = []
+    _walk_stylesheet(text, report, on_rule=rules.append, on_font_face=faces.append)
+    out.sort(key=lambda v: (v.line, v.column))
+    return out, StyleSheet(file, tuple(rules), tuple(faces))
+
+
 def check_style_attribute(style: str, file: str, *, line: int = 1, column: int = 1) -> list[Diagnostic]:
     """Check an inline ``style="..."`` value; positions are offset to where the attribute value starts."""
     out: list[Diagnostic] = []
