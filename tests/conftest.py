@@ -17,6 +17,17 @@ pytest_plugins = ["pytester"]
 
 SKILLS = Path(__file__).parent / "skills"
 
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI, a missing Chromium fails the run: its tests skip on a developer's machine, never silently in CI."""
+    import os
+
+    from wxreplay.cards.browser import find_chromium
+
+    if os.environ.get("CI") and find_chromium() is None:
+        pytest.exit("CI must have Chromium for the card and report browser tests (.ci/run installs it)", returncode=1)
+
+
 Files = dict[str, "str | dict[str, Any] | list[Any]"]
 
 APP_JSON: dict[str, Any] = {
