@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,8 @@ MAX_FILE_BYTES = 2_000_000
 _MARKERS = ("mcp.json", "index.js", "SKILL.md")
 
 #: Skills whose ``index.js`` load in parallel: each session is its own V8 isolate, event loop and
-#: thread, and V8 works outside the GIL, so on two cores three at a time halve the wall time.
-FACT_WORKERS = 3
+#: thread, and V8 works outside the GIL, so on two cores two at a time take about two thirds of the time.
+FACT_WORKERS = 2
 
 
 @dataclass
@@ -65,6 +65,7 @@ class LintContext:
     _labels: dict[str, Path] = field(default_factory=dict)
     _label_of: dict[Path, str] = field(default_factory=dict)
     cache: dict[tuple[str, Path], object] = field(default_factory=dict)  # other parsed forms, by rule families
+    requires: dict[tuple[Path, Path, Path, str], tuple[str, str | None]] = field(default_factory=dict)  # resolved require()s
 
     # ---- building -----------------------------------------------------------------------------
     @classmethod
