@@ -3,7 +3,10 @@
 Run: ``python bench/bench_lint.py [--rounds N]``. Each lint is a cold run (a fresh lint context, so
 nothing parsed by the previous round is reused); the floor beside it is what linting cannot avoid:
 loading the project (``Project.load``, no cache) and booting each skill's session once (the runtime
-registration facts). Target of issue 17: under 1 s for 30 skills.
+registration facts), one skill after another, as a session does; the linter loads two skills at a
+time (``wxreplay.lint.context.FACT_WORKERS``), so on two cores its share of that floor is about two
+thirds. Target of issue 17: under 1 s for 30 skills. Pin to one CPU (``taskset -c 0``) to see the
+figures without the parallel loads' gain.
 
 The 30 skills are copies of the example's coffee skill (same APIs, cards and utils), each with its
 own folder and createSkill path, in one independent subpackage.

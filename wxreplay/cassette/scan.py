@@ -97,13 +97,24 @@ def format_hits(hits: Iterable[SecretHit]) -> str:
     return "\n".join(str(h) for h in hits)
 
 
-def scan_cassette_text(text: str, file: str, *, rules: RedactionRules | None = None) -> list[SecretHit]:
-    """Every secret-looking string of ``text`` (a cassette, snapshot or any text file named ``file``)."""
+#: What :func:`scan_cassette_text` judged of each (masked line, enclosing key): shareable between files
+#: scanned with the same rules, since the judgement depends on nothing else.
+LineMemo = dict[tuple[str, str | None], list[tuple[int, str, str, str | None]]]
+
+
+def scan_cassette_text(
+    text: str, file: str, *, rules: RedactionRules | None = None, memo: LineMemo | None = None
+) -> list[SecretHit]:
+    """Every secret-looking string of ``text`` (a cassette, snapshot or any text file named ``file``).
+
+    ``memo``: the judgements of lines already scanned with the same ``rules`` (a caller scanning many
+    files passes one dict to all of them; lines repeated across files are then judged once).
+    """
     rules = rules if rules is not None else DEFAULT_RULES
     hits: list[SecretHit] = []
     stack: list[tuple[int, str]] = []  # (indent, key) of the enclosing YAML/JSON blocks
     # A cassette repeats its lines (headers, methods, placeholders, the same keys): judge each once.
-    seen: dict[tuple[str, str | None], list[tuple[int, str, str, str | None]]] = {}
+    seen: LineMemo = memo if memo is not None else {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         context = _update_context(stack, line)
         # placeholders are masked first (same length): lines differing only in them are judged once

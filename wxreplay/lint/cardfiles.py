@@ -38,6 +38,16 @@ class Card:
 
 def cards(ctx: LintContext) -> Iterator[Card]:
     """Every card named by an API's componentPath or a components[] entry, once, inside the skill folder."""
+    # Found once per lint: a dozen rules walk the cards, and resolving each card's path is file-system work.
+    key = ("cards", ctx.root)
+    found = ctx.cache.get(key)
+    if found is None:
+        found = ctx.cache[key] = list(_find_cards(ctx))
+    assert isinstance(found, list)
+    yield from found
+
+
+def _find_cards(ctx: LintContext) -> Iterator[Card]:
     for target in ctx.skills:
         skill = target.skill
         if skill is None:

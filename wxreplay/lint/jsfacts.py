@@ -88,9 +88,30 @@ def _normalise(parts: list[str]) -> str | None:
     return "/".join(out)
 
 
-def resolve_request(root: Path, top: Path, file: Path, request: str) -> tuple[str, str | None]:
+def resolve_request(
+    root: Path,
+    top: Path,
+    file: Path,
+    request: str,
+    *,
+    memo: dict[tuple[Path, Path, Path, str], tuple[str, str | None]] | None = None,
+) -> tuple[str, str | None]:
     """Where ``require(request)`` from ``file`` leads: ``("ok", relpath)``, ``("missing", joined)``,
-    ``("outside", joined)``, ``("alias", None)`` or ``("bare", None)`` (an npm name not found)."""
+    ``("outside", joined)``, ``("alias", None)`` or ``("bare", None)`` (an npm name not found).
+
+    ``memo``: answers already found during this lint (three rules resolve the same requires; the
+    files do not change while one lint runs).
+    """
+    if memo is None:
+        return _resolve_request(root, top, file, request)
+    key = (root, top, file, request)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _resolve_request(root, top, file, request)
+    return hit
+
+
+def _resolve_request(root: Path, top: Path, file: Path, request: str) -> tuple[str, str | None]:
     if request.startswith("@/"):
         return "alias", None
     rel_file = file.relative_to(root).as_posix()
@@ -191,7 +212,7 @@ def _module(ctx: LintContext, target: SkillTarget, js: JsFile, file: Path, call:
     request = string_value(args.named_children[0]) if args is not None and args.named_children else None
     if request is None:
         return None
-    status, rel = resolve_request(ctx.root, subpackage_root(ctx, target), file, request)
+    status, rel = resolve_request(ctx.root, subpackage_root(ctx, target), file, request, memo=ctx.requires)
     if status != "ok" or rel is None or not rel.endswith(".js"):
         return None
     path = ctx.root / rel

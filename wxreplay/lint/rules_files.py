@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from wxreplay.cassette.rules import RedactionRules
-from wxreplay.cassette.scan import scan_cassette_text
+from wxreplay.cassette.scan import LineMemo, scan_cassette_text
 from wxreplay.errors import ProjectError
 from wxreplay.jsonfile import read_json
 from wxreplay.lint.context import LintContext
@@ -106,6 +106,7 @@ def mcp_loads(ctx: LintContext) -> Iterator[LintFinding]:
 )
 def committed_secret(ctx: LintContext) -> Iterator[LintFinding]:
     rules = RedactionRules()
+    memo: LineMemo = {}  # one rules object for every file: a line repeated across files is judged once
     for path in package_files(ctx, CONFIG_SUFFIXES):
         text = ctx.text(path)
         if text is None:
@@ -118,7 +119,7 @@ def committed_secret(ctx: LintContext) -> Iterator[LintFinding]:
             if not keep:
                 continue
             text = "\n".join(line if n in keep else "" for n, line in enumerate(text.split("\n"), start=1))
-        for hit in scan_cassette_text(text, ctx.label(path), rules=rules):
+        for hit in scan_cassette_text(text, ctx.label(path), rules=rules, memo=memo):
             field = f" under {hit.field!r}" if hit.field else ""
             yield ctx.finding(
                 "WXR114",

@@ -56,7 +56,7 @@ def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
         top = subpackage_root(ctx, target)
         top_label = ctx.label(top)
         for site in requires(js, path):
-            status, joined = resolve_request(ctx.root, top, path, site.request)
+            status, joined = resolve_request(ctx.root, top, path, site.request, memo=ctx.requires)
             if status == "outside":
                 yield ctx.finding(
                     "WXR110",
@@ -135,7 +135,7 @@ def missing_modules(ctx: LintContext) -> Iterator[LintFinding]:
             continue
         top = subpackage_root(ctx, target)
         for site in requires(js, path):
-            status, joined = resolve_request(ctx.root, top, path, site.request)
+            status, joined = resolve_request(ctx.root, top, path, site.request, memo=ctx.requires)
             if status in ("missing", "bare"):
                 shown = f" ({joined}.js does not exist)" if joined and status == "missing" else ""
                 yield ctx.finding(
