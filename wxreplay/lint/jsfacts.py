@@ -14,7 +14,16 @@ from pathlib import Path, PurePosixPath
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsparse import JsFile, Node, is_async_function, member_path, object_keys, pair_value, string_value, unwrap
 
-__all__ = ["Registration", "RequireSite", "handler_of", "registrations", "requires", "resolve_request", "subpackage_js"]
+__all__ = [
+    "Registration",
+    "RequireSite",
+    "handler_of",
+    "parsed_subpackage_js",
+    "registrations",
+    "requires",
+    "resolve_request",
+    "subpackage_js",
+]
 
 _MAX_DEPTH = 8
 _FUNCTIONS = ("function_declaration", "function_expression", "function", "arrow_function", "method_definition")
@@ -53,6 +62,16 @@ def subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
                 if f.suffix == ".js" and f not in seen:
                     seen.add(f)
                     yield target, f
+
+
+def parsed_subpackage_js(
+    ctx: LintContext, skip: frozenset[Path] | set[Path] = frozenset()
+) -> Iterator[tuple[SkillTarget, Path, JsFile]]:
+    """:func:`subpackage_js` with each file's parse, leaving out ``skip`` and files that cannot be read."""
+    for target, path in subpackage_js(ctx):
+        js = ctx.js(path) if path not in skip else None
+        if js is not None:
+            yield target, path, js
 
 
 def requires(js: JsFile, file: Path) -> Iterator[RequireSite]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from wxreplay.lint.context import LintContext
-from wxreplay.lint.jsfacts import requires, resolve_request, subpackage_js, subpackage_root
+from wxreplay.lint.jsfacts import parsed_subpackage_js, requires, resolve_request, subpackage_root
 from wxreplay.lint.jsparse import string_value
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
@@ -22,10 +22,7 @@ from wxreplay.lint.registry import rule
     spec="9.1.9, A3",
 )
 def get_app(ctx: LintContext) -> Iterator[LintFinding]:
-    for _, path in subpackage_js(ctx):
-        js = ctx.js(path)
-        if js is None:
-            continue
+    for _, path, js in parsed_subpackage_js(ctx):
         for callee, call in js.calls():
             if callee in ("getApp", "wx.getApp", "globalThis.getApp"):
                 line, column = js.position(call)
@@ -49,10 +46,7 @@ def get_app(ctx: LintContext) -> Iterator[LintFinding]:
     spec="9.1.9, A3",
 )
 def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
-    for target, path in subpackage_js(ctx):
-        js = ctx.js(path)
-        if js is None:
-            continue
+    for target, path, js in parsed_subpackage_js(ctx):
         top = subpackage_root(ctx, target)
         top_label = ctx.label(top)
         for site in requires(js, path):
@@ -104,10 +98,7 @@ def _sibling_skill(ctx: LintContext, top: Path, own: Path, joined: str) -> str |
     spec="9.1.9",
 )
 def alias_imports(ctx: LintContext) -> Iterator[LintFinding]:
-    for _, path in subpackage_js(ctx):
-        js = ctx.js(path)
-        if js is None:
-            continue
+    for _, path, js in parsed_subpackage_js(ctx):
         for site in requires(js, path):
             if site.request.startswith("@/"):
                 yield ctx.finding(
@@ -129,10 +120,7 @@ def alias_imports(ctx: LintContext) -> Iterator[LintFinding]:
     spec="9.2.11",
 )
 def missing_modules(ctx: LintContext) -> Iterator[LintFinding]:
-    for target, path in subpackage_js(ctx):
-        js = ctx.js(path)
-        if js is None:
-            continue
+    for target, path, js in parsed_subpackage_js(ctx):
         top = subpackage_root(ctx, target)
         for site in requires(js, path):
             status, joined = resolve_request(ctx.root, top, path, site.request, memo=ctx.requires)

@@ -15,7 +15,7 @@ from typing import Any
 from wxreplay.facts import split_content
 from wxreplay.lint.cardfiles import cards
 from wxreplay.lint.context import LintContext, SkillTarget
-from wxreplay.lint.jsfacts import subpackage_js
+from wxreplay.lint.jsfacts import parsed_subpackage_js
 from wxreplay.lint.jsonpos import json_position
 from wxreplay.lint.jsparse import JsFile, Node, object_keys, pair_value, string_value, unwrap
 from wxreplay.lint.model import LintFinding
@@ -57,12 +57,7 @@ def _card_files(ctx: LintContext) -> set[Path]:
 def content_texts(ctx: LintContext) -> Iterator[tuple[Path, JsFile, Node, str, bool]]:
     """``(file, js, node, text, fully literal)`` of each text block in a ``content: [...]`` the API side returns."""
     skip = _card_files(ctx)
-    for _, path in subpackage_js(ctx):
-        if path in skip:
-            continue
-        js = ctx.js(path)
-        if js is None:
-            continue
+    for _, path, js in parsed_subpackage_js(ctx, skip):
         for pair in js.walk("pair"):
             key = pair.child_by_field_name("key")
             value = unwrap(pair.child_by_field_name("value"))
@@ -260,10 +255,7 @@ _IMAGE_URL = re.compile(r"^https?://\S+\.(png|jpe?g|gif|webp|svg)(\?\S*)?$", re.
 )
 def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
     skip = _card_files(ctx)
-    for _, path in subpackage_js(ctx):
-        js = ctx.js(path) if path not in skip else None
-        if js is None:
-            continue
+    for _, path, js in parsed_subpackage_js(ctx, skip):
         for pair in js.walk("pair"):
             key = pair.child_by_field_name("key")
             value = unwrap(pair.child_by_field_name("value"))
