@@ -125,7 +125,7 @@ class CardRuntime:
             },
         }
         ctx = rt.context(kind)
-        rt.run(self._prepare_card_context(ctx, job, template.js))
+        self._prepare_card_context(ctx, job, template.js)
         self._card_seq += 1  # never reused: a card that failed to render may still run timers in its context
         self.cards.append(card)
         self._cards_by_number[card.number] = card
@@ -141,11 +141,11 @@ class CardRuntime:
         card.findings.extend(f for f in trace.findings if f not in card.findings)
         return card
 
-    async def _prepare_card_context(self, ctx: ExecutionContext, job: dict[str, Any], template_js: str) -> None:
+    def _prepare_card_context(self, ctx: ExecutionContext, job: dict[str, Any], template_js: str) -> None:
         """Give a card context, once each, the subpackage sources, the WXML runtime and this template."""
         setup = self._card_setup.setdefault(ctx.kind, set())
         if "modules" not in setup:
-            await ctx.define_modules(modules_json(self.runtime.skill))
+            ctx.define_modules(modules_json(self.runtime.skill))
             setup.add("modules")
         if "runtime" not in setup:
             job["runtime"] = wxml_runtime_js()
@@ -160,19 +160,19 @@ class CardRuntime:
         ctx = rt.context(ContextKind(card.context))
         self._cause = {card.number: cause}
         try:
-            job_id, rec = rt.run(rt.settle_job(ctx, job, what=what))
+            job_id, rec = rt.settle_job(ctx, job, what=what)
         finally:
             self._cause = {}
         if rec is None:  # an async handler still waits (on a timer): it finishes when the clock advances
             self._late_jobs[job_id] = (card, what)
         if rec is not None and "error" in rec:
             self._render_errors = [(c, e) for c, e in self._render_errors if c is not card]
-            raise rt.run(self._card_error(ctx, card, rec["error"], what))
+            raise self._card_error(ctx, card, rec["error"], what)
         self.raise_render_errors(card)
         return json.loads(rec["json"]) if rec is not None else None
 
-    async def _card_error(self, ctx: ExecutionContext, card: Card, err: dict[str, Any], what: str) -> ApiCallError:
-        rec = await read_js_error(ctx, err, self.runtime.skill.source_files())
+    def _card_error(self, ctx: ExecutionContext, card: Card, err: dict[str, Any], what: str) -> ApiCallError:
+        rec = read_js_error(ctx, err, self.runtime.skill.source_files())
         kw: dict[str, Any] = {"api": card.api, "component": card.component_path}
         if rec.syntax is not None:
             return cards.CardError(
@@ -192,7 +192,7 @@ class CardRuntime:
         ):
             hint = 'static cards have no timers; only a realtime dynamic card (permissions["scope.dynamic"]) may use them'
         return cards.CardError(
-            f"{card.component_path} threw while {what}: {rec.message}" + rec.stack_suffix + await tamper_note(ctx),
+            f"{card.component_path} threw while {what}: {rec.message}" + rec.stack_suffix + tamper_note(ctx),
             **kw,
             file=frame[0] if frame else card.wxml_file.removesuffix(".wxml") + ".js",
             line=frame[1] if frame else None,

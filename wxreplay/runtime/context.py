@@ -17,7 +17,7 @@ from wxreplay.host import availability
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.device import Device
 from wxreplay.jsstack import parse_syntax_error
-from wxreplay.runtime.engine import LoopRunner, V8Isolate
+from wxreplay.runtime.engine import V8Isolate
 
 _COMMON = ("prelude.js", "modules.js", "wx.js")
 _BY_KIND = {
@@ -76,13 +76,12 @@ class ExecutionContext:
     def __init__(
         self,
         kind: ContextKind,
-        runner: LoopRunner,
         *,
         memory_limit: int,
         wall_timeout: float,
     ) -> None:
         self.kind = kind
-        self.isolate = V8Isolate(runner, memory_limit=memory_limit, wall_timeout=wall_timeout)
+        self.isolate = V8Isolate(memory_limit=memory_limit, wall_timeout=wall_timeout)
         self.storage_version = -1
         self.now = -1
         self.next_timer: int | None = None
@@ -92,7 +91,7 @@ class ExecutionContext:
         self.texts: dict[int, str] = {}
         self.texts_lost = False
 
-    async def boot(
+    def boot(
         self,
         *,
         device: Device,
@@ -124,7 +123,7 @@ class ExecutionContext:
             "limits": limits,
         }
         self.now = now
-        await self.isolate.eval(bootstrap_js(self.kind))
+        self.isolate.eval(bootstrap_js(self.kind))
         card = self.kind is not ContextKind.API
         setup = (
             f"__wr.init({json.dumps(config, ensure_ascii=False)});"
@@ -138,13 +137,13 @@ class ExecutionContext:
             setup += "wx.modelContext = __wr.buildCardModelContext();"
         # The bridge is complete: freeze it, so skill code cannot replace __wr.step or a starter.
         setup += "Object.freeze(__wr.starters); Object.freeze(__wr.timers); Object.freeze(__wr.map); Object.freeze(__wr);"
-        await self.isolate.eval(setup + "0")
+        self.isolate.eval(setup + "0")
 
-    async def define_modules(self, files_json: str) -> None:
+    def define_modules(self, files_json: str) -> None:
         """Hand the subpackage's sources to ``require`` (compiled lazily, on first require)."""
-        await self.isolate.eval(f"__wr.defineModules({files_json}); 0")
+        self.isolate.eval(f"__wr.defineModules({files_json}); 0")
 
-    async def step(self, payload: dict[str, Any]) -> dict[str, Any]:
+    def step(self, payload: dict[str, Any]) -> dict[str, Any]:
         """One crossing: send ``payload``, get back everything that happened."""
         # The wall-clock deadline of this eval, for the prelude's checkpoint() guard.
         payload["wallDeadline"] = int((time.time() + self.isolate.wall_timeout) * 1000)
@@ -152,7 +151,7 @@ class ExecutionContext:
             payload["resetTexts"] = True
         self.texts_lost = True  # until this step's output is read
         arg = json.dumps(json.dumps(payload, ensure_ascii=False), ensure_ascii=False)
-        text = await self.isolate.eval("__wr.step(" + arg + ")")
+        text = self.isolate.eval("__wr.step(" + arg + ")")
         out = self._read_output(text)
         self.texts_lost = False
         self.next_timer = out["nextTimer"]
@@ -184,19 +183,19 @@ class ExecutionContext:
             self.texts_lost = True
             raise BridgeBroken(f"the bridge of the {self.kind.label} referred to a stored value it never sent") from None
 
-    async def tampered(self) -> list[str]:
+    def tampered(self) -> list[str]:
         """The built-ins the harness relies on that skill code replaced (empty when none or unknown)."""
         try:
-            text = await self.isolate.eval("__wr.tampered()")
+            text = self.isolate.eval("__wr.tampered()")
             names = json.loads(str(text))
         except Exception:  # the isolate may be unusable (heap limit); then nothing can be named
             return []
         return [str(n) for n in names] if isinstance(names, list) else []
 
-    async def flush(self) -> dict[str, Any] | None:
+    def flush(self) -> dict[str, Any] | None:
         """What a step that V8 terminated had produced before it died; None if that cannot be read."""
         try:
-            out = self._read_output(await self.isolate.eval("__wr.flush()"))
+            out = self._read_output(self.isolate.eval("__wr.flush()"))
         except Exception:  # the isolate may be unusable after the heap limit; nothing to salvage then
             self.texts_lost = True
             return None
@@ -204,10 +203,10 @@ class ExecutionContext:
         self.now = max(self.now, int(out["now"]))
         return out
 
-    async def locate_syntax_error(self, path: str, source: str) -> tuple[int | None, int | None, str | None]:
+    def locate_syntax_error(self, path: str, source: str) -> tuple[int | None, int | None, str | None]:
         """Compile ``source`` at top level, where V8 reports the line and column of a syntax error."""
         try:
-            await self.isolate.eval(WRAPPER_PREFIX + source + "\n})\n//# sourceURL=" + path)
+            self.isolate.eval(WRAPPER_PREFIX + source + "\n})\n//# sourceURL=" + path)
         except JSParseException as e:
             parsed = parse_syntax_error(str(e))
             if parsed is not None:

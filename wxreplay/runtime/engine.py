@@ -1,4 +1,4 @@
-"""The mini-racer wrapper: V8 start-up flags, an event loop, and one isolate per execution context.
+"""The mini-racer wrapper: V8 start-up flags and one isolate per execution context, driven synchronously.
 
 Each call into V8 is one ``eval`` bounded by a wall-clock guard and a hard heap limit, because
 without them an infinite loop hangs the process and a memory bomb kills it (measured, see
@@ -18,9 +18,15 @@ pages to a process-wide pool and never returns them; after one memory bomb the p
 from __future__ import annotations
 
 import asyncio
+import atexit
+import queue
 import threading
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from typing import Any
 
 import py_mini_racer
 from py_mini_racer import (
@@ -28,13 +34,9 @@ from py_mini_racer import (
     JSOOMException,
     JSParseException,
     JSTimeoutException,
-    MiniRacer,
-    mini_racer,
 )
 
 from wxreplay.errors import WxReplayError
-
-T = TypeVar("T")
 
 STEP_ABORTED = "wxreplay:step-aborted"  # prelude.js ABORT
 _V8_FLAGS = (*py_mini_racer.DEFAULT_V8_FLAGS, "--allow-natives-syntax", "--no-memory-pool-share-memory-on-teardown")
@@ -59,36 +61,6 @@ def init_v8() -> None:
         _initialised = True
 
 
-class LoopRunner:
-    """Runs coroutines on an event loop private to one session.
-
-    Normally the loop runs in the caller's thread (the cheapest crossing, per design.md). When the
-    caller is itself inside a running asyncio loop, a private thread hosts the loop instead.
-    """
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread: threading.Thread | None = None
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            if self._thread is None:
-                return self.loop.run_until_complete(coro)
-        if self._thread is None:
-            self._thread = threading.Thread(target=self.loop.run_forever, daemon=True, name="wxreplay-v8")
-            self._thread.start()
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join()
-            self._thread = None
-        self.loop.close()
-
-
 class WallClockExceeded(Exception):
     """An eval ran past the wall-clock guard and V8 terminated it."""
 
@@ -98,29 +70,59 @@ class HeapLimitExceeded(Exception):
 
 
 class V8Isolate:
-    """One V8 isolate + context (a ``MiniRacer``) with limits applied to every eval."""
+    """One V8 isolate + context with limits applied to every eval, driven synchronously.
 
-    def __init__(self, runner: LoopRunner, *, memory_limit: int, wall_timeout: float) -> None:
+    mini-racer's public API reaches V8 through an asyncio loop: a task, a future and a wake-up of
+    the loop per eval, about 0.1 ms on top of the crossing itself (bench/floor.py). The harness
+    needs none of that: it makes one eval at a time and waits for it. So this class starts each
+    eval with mini-racer's C entry point and waits on the per-context result queue mini-racer
+    fills from V8's thread, with the wall-clock guard as the wait's timeout (then V8 is told to
+    stop, and the terminated eval's result is drained). Every private name of mini-racer this
+    relies on is read once, in :func:`_mini_racer_internals`, so a changed mini-racer fails there
+    with one clear message (``tests/unit/runtime/test_engine.py``).
+    """
+
+    def __init__(self, *, memory_limit: int, wall_timeout: float) -> None:
         init_v8()
-        self._runner = runner
-        self._maker = mini_racer(runner.loop)
-        self._mr: MiniRacer = self._maker.__enter__()
-        self._mr.set_hard_memory_limit(memory_limit)
+        internals = _mini_racer_internals()
+        self._maker = internals.make_context(_idle_loop())
+        self._ctx: Any = self._maker.__enter__()
+        self._dll = self._ctx._dll
+        self._raw_ctx = self._ctx._ctx
+        self._results: queue.Queue[Any] = self._ctx._non_cancelable_mr_task_results_queue
+        self._callback_id: int = internals.uncancelable_id
+        self._closed = False
+        self._ctx.set_hard_memory_limit(memory_limit)
         self.memory_limit = memory_limit
         self.wall_timeout = wall_timeout
+        # What ``MiniRacer()`` installs in every context (its setTimeout); the prelude relies on
+        # finding it there (it removes it), so a context looks as mini-racer's public API makes it.
+        self.eval(internals.install_set_timeout)
 
     def _heap_limit_hit(self) -> bool:
         """Whether the heap limit stopped something since the last check (the flag is sticky: re-arm it)."""
-        if not self._mr.was_hard_memory_limit_reached():
+        if not self._ctx.was_hard_memory_limit_reached():
             return False
-        self._mr.set_hard_memory_limit(self.memory_limit)  # resets the flag for the next eval
+        self._ctx.set_hard_memory_limit(self.memory_limit)  # resets the flag for the next eval
         return True
 
-    async def eval(self, code: str) -> Any:
+    def _run(self, code: str) -> Any:
+        """Start ``code`` on V8's thread and wait for its result within the wall-clock guard."""
+        handle = self._ctx._python_to_value_handle(code)
+        task = self._dll.mr_eval(self._raw_ctx, handle.raw, self._callback_id)
+        try:
+            result = self._results.get(timeout=self.wall_timeout)
+        except queue.Empty:
+            self._dll.mr_cancel_task(self._raw_ctx, task)
+            self._results.get()  # the terminated eval still reports; take it so the next eval gets its own
+            raise _Timeout() from None
+        return self._ctx._value_handle_to_python(result)
+
+    def eval(self, code: str) -> Any:
         """Evaluate ``code``; translate V8's limit exceptions into ours."""
         try:
-            result = await asyncio.wait_for(self._mr.eval_cancelable(code), self.wall_timeout)
-        except (TimeoutError, JSTimeoutException) as e:
+            result = self._run(code)
+        except (_Timeout, JSTimeoutException) as e:
             if self._heap_limit_hit():
                 raise HeapLimitExceeded() from e
             raise WallClockExceeded() from e
@@ -141,4 +143,52 @@ class V8Isolate:
         return result
 
     def close(self) -> None:
-        self._maker.__exit__(None, None, None)
+        if not self._closed:
+            self._closed = True
+            self._maker.__exit__(None, None, None)
+
+
+class _Timeout(Exception):
+    """The wall-clock guard ran out while waiting for an eval."""
+
+
+@dataclass(frozen=True)
+class _Internals:
+    make_context: Callable[[asyncio.AbstractEventLoop], AbstractContextManager[Any]]
+    uncancelable_id: int
+    install_set_timeout: str
+
+
+@cache
+def _mini_racer_internals() -> _Internals:
+    """The private parts of mini-racer 0.14 the synchronous eval uses, checked once."""
+    try:
+        from py_mini_racer import _context, _mini_racer, _set_timeout
+
+        internals = _Internals(
+            make_context=_mini_racer._make_context,
+            uncancelable_id=int(_context._UNCANCELABLE_TASK_CALLBACK_ID),
+            install_set_timeout=str(_set_timeout.INSTALL_SET_TIMEOUT),
+        )
+        fields = ("_dll", "_ctx", "_non_cancelable_mr_task_results_queue", "_python_to_value_handle", "_value_handle_to_python")
+        for name in fields:
+            if not hasattr(_context.Context, name) and name not in getattr(_context.Context, "__dataclass_fields__", {}):
+                raise AttributeError(name)
+    except (ImportError, AttributeError) as e:  # pragma: no cover - a mini-racer outside the pinned range
+        raise WxReplayError(
+            f"this mini-racer ({version('mini-racer')}) lacks what wxreplay drives V8 with ({e})",
+            hint='install the version pyproject.toml pins: pip install "mini-racer>=0.14,<0.15"',
+        ) from e
+    return internals
+
+
+@cache
+def _idle_loop() -> asyncio.AbstractEventLoop:
+    """The event loop mini-racer's contexts are bound to; never run (the harness makes no async call).
+
+    mini-racer only uses a context's loop for cancelable tasks and JS-to-Python callbacks, which
+    the harness does not use; without a loop it would start a thread with its own loop per context.
+    """
+    loop = asyncio.new_event_loop()
+    atexit.register(loop.close)
+    return loop

@@ -69,12 +69,12 @@ def error_message(err: Mapping[str, Any]) -> str:
     return f"{err.get('name', 'Error')}: {err.get('message', '')}"
 
 
-async def read_js_error(ctx: ExecutionContext, err: Mapping[str, Any], sources: Mapping[str, str]) -> JsError:
+def read_js_error(ctx: ExecutionContext, err: Mapping[str, Any], sources: Mapping[str, str]) -> JsError:
     """Read ``err`` as thrown in ``ctx``; a syntax error is located by compiling its file from ``sources``."""
     syntax = None
     if err.get("syntaxFile"):
         path = err["syntaxFile"]
-        line, column, msg = await ctx.locate_syntax_error(path, sources.get(path, ""))
+        line, column, msg = ctx.locate_syntax_error(path, sources.get(path, ""))
         syntax = SyntaxLocation(path, line, column, msg)
     stack = clean_stack(err.get("stack") or "")
     frame: tuple[str, int | None, int | None] | None = user_frame(stack)
@@ -88,9 +88,9 @@ def replaced_message(names: list[str]) -> str:
     return "the skill replaced " + ", ".join(names) + " (built-ins the harness and the platform rely on)"
 
 
-async def tamper_note(ctx: ExecutionContext) -> str:
+def tamper_note(ctx: ExecutionContext) -> str:
     """A line to add to an error from ``ctx`` when skill code replaced built-ins (they may be the cause)."""
-    replaced = await ctx.tampered()
+    replaced = ctx.tampered()
     return f"\n  note: {replaced_message(replaced)}" if replaced else ""
 
 

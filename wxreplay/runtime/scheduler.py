@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import httpx
 from py_mini_racer import JSEvalException
@@ -38,7 +38,7 @@ from wxreplay.host.http import HttpHandler
 from wxreplay.project import Project, Skill
 from wxreplay.result import HostEvent, LogLine, sync_ok
 from wxreplay.runtime.context import BridgeBroken, ExecutionContext
-from wxreplay.runtime.engine import HeapLimitExceeded, LoopRunner, WallClockExceeded
+from wxreplay.runtime.engine import HeapLimitExceeded, WallClockExceeded
 from wxreplay.runtime.jserror import (
     SYNTAX_HINT,
     WX_MISSING_HINT,
@@ -47,8 +47,6 @@ from wxreplay.runtime.jserror import (
     replaced_message,
     tamper_note,
 )
-
-T = TypeVar("T")
 
 CHAIN_TIMEOUT_MS = 300_000  # API + middleware chain, on the virtual clock ([INT])
 _MODULES_JSON: OrderedDict[int, tuple[Skill, str]] = OrderedDict()
@@ -235,17 +233,12 @@ class Runtime:
         self._finished: dict[int, dict[str, Any]] = {}
         self.trace = Trace(api=None)  # of the operation running now; a throwaway one between operations
         self.listener: RuntimeListener = QuietListener()
-        self._runner = LoopRunner()
         self.contexts: dict[ContextKind, ExecutionContext] = {}
         self.closed = False
 
     def boot(self) -> None:
         """Start the contexts and load the skill (the caller closes the runtime when this raises)."""
-        self._runner.run(self._start())
-
-    def run(self, work: Coroutine[Any, Any, T]) -> T:
-        """Run ``work`` (a coroutine of this runtime or of its contexts) on the loop that drives V8."""
-        return self._runner.run(work)
+        self._start()
 
     @contextmanager
     def tracing(self, api: str | None = None) -> Iterator[Trace]:
@@ -266,23 +259,17 @@ class Runtime:
             return
         self.closed = True
 
-        async def close_contexts() -> None:
-            # On the thread that drives V8's loop: freeing an isolate from another thread while a
-            # loop runs there (a Session used inside asyncio) segfaults in mini-racer.
-            for ctx in self.contexts.values():
-                ctx.close()
-
-        self._runner.run(close_contexts())
+        for ctx in self.contexts.values():
+            ctx.close()
         self.contexts.clear()
-        self._runner.close()
         self.http.close()
 
     # ---- lifecycle ---------------------------------------------------------------------------
-    async def _boot_context(self, kind: ContextKind) -> ExecutionContext:
+    def _boot_context(self, kind: ContextKind) -> ExecutionContext:
         mem = self.limits.memory_mb * 1024 * 1024
-        ctx = ExecutionContext(kind, self._runner, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
+        ctx = ExecutionContext(kind, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
         self.contexts[kind] = ctx
-        await ctx.boot(
+        ctx.boot(
             device=self.device,
             now=self.now,
             seed=self.seed,
@@ -306,19 +293,17 @@ class Runtime:
             return ctx
         if self.closed:
             raise ApiCallError("the session is closed", hint="start a new session")
-        return self.run(self._boot_context(kind))
+        return self._boot_context(kind)
 
-    async def _start(self) -> None:
-        api = await self._boot_context(ContextKind.API)
-        await api.define_modules(modules_json(self.skill))
+    def _start(self) -> None:
+        api = self._boot_context(ContextKind.API)
+        api.define_modules(modules_json(self.skill))
         entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
         self.trace = Trace(api=None)
-        rec = await self._run_job(
-            api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS, what=f"loading {entry}"
-        )
+        rec = self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS, what=f"loading {entry}")
         self.findings.extend(self.trace.findings)
         if "error" in rec:
-            raise await self._js_error(api, rec["error"], SkillLoadError, api_name=None, what=f"loading {entry}")
+            raise self._js_error(api, rec["error"], SkillLoadError, api_name=None, what=f"loading {entry}")
         loaded = json.loads(rec["json"])
         self.registered = tuple(loaded["registered"])
         self._check_registration(set(loaded.get("exported") or ()))
@@ -360,18 +345,18 @@ class Runtime:
     def run_api(self, api: str, args: dict[str, Any], *, deadline: int) -> dict[str, Any]:
         """Run atomic API ``api`` until its chain settles (by ``deadline`` on the virtual clock); its raw result."""
         ctx = self.contexts[ContextKind.API]
-        rec = self.run(self._run_job(ctx, {"kind": "call", "api": api, "args": args}, deadline=deadline, what=api))
+        rec = self._run_job(ctx, {"kind": "call", "api": api, "args": args}, deadline=deadline, what=api)
         if "error" in rec:
-            raise self.run(self._js_error(ctx, rec["error"], JSError, api_name=api, what=api))
+            raise self._js_error(ctx, rec["error"], JSError, api_name=api, what=api)
         raw: dict[str, Any] = json.loads(rec["json"])
         return raw
 
     def advance_to(self, target: int) -> None:
         """Let the virtual clock run to ``target``: timers of every context fire in order."""
-        self.run(self._drive(lambda: False, target))
+        self._drive(lambda: False, target)
         self.now = max(self.now, target)
 
-    async def settle_job(self, ctx: ExecutionContext, job: dict[str, Any], *, what: str) -> tuple[int, dict[str, Any] | None]:
+    def settle_job(self, ctx: ExecutionContext, job: dict[str, Any], *, what: str) -> tuple[int, dict[str, Any] | None]:
         """Start ``job`` in ``ctx`` and answer its host calls, letting no virtual time pass.
 
         Returns the job's id and its record, or None when it still waits (on a timer): it then
@@ -379,9 +364,9 @@ class Runtime:
         """
         self._next_id += 1
         job_id = self._next_id
-        await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
+        self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
         # Settle: answer host calls (a dynamic card's poll) but let no virtual time pass.
-        await self._drive(
+        self._drive(
             lambda: job_id in self._finished and not any(c.pending_effects for c in self.contexts.values()), self.now, what=what
         )
         return job_id, self._finished.pop(job_id, None)
@@ -389,20 +374,16 @@ class Runtime:
     def suspend(self, ms: int) -> None:
         """Move the clock by ``ms`` with every timer postponed by as much (the app is in the background)."""
         self.now += ms
-
-        async def shift() -> None:
-            for ctx in self.contexts.values():
-                if ctx.next_timer is not None:
-                    await self._step(ctx, {"shiftTimers": ms}, what="the background")
-
-        self._runner.run(shift())
+        for ctx in self.contexts.values():
+            if ctx.next_timer is not None:
+                self._step(ctx, {"shiftTimers": ms}, what="the background")
 
     # ---- the scheduler -----------------------------------------------------------------------
-    async def _run_job(self, ctx: ExecutionContext, job: dict[str, Any], *, deadline: int, what: str) -> dict[str, Any]:
+    def _run_job(self, ctx: ExecutionContext, job: dict[str, Any], *, deadline: int, what: str) -> dict[str, Any]:
         self._next_id += 1
         job_id = self._next_id
-        await self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
-        done = await self._drive(lambda: job_id in self._finished, deadline, what=what)
+        self._step(ctx, {"start": {**job, "id": job_id}}, what=what)
+        done = self._drive(lambda: job_id in self._finished, deadline, what=what)
         if not done:
             waited = (
                 "a timer beyond the 300 s chain limit"
@@ -410,7 +391,7 @@ class Runtime:
                 else "nothing (a Promise that never settles)"
             )
             self.now = max(self.now, deadline)
-            replaced = await ctx.tampered()
+            replaced = ctx.tampered()
             if replaced:
                 raise CallTimeoutError(
                     f"{what} did not finish: {replaced_message(replaced)}",
@@ -425,12 +406,12 @@ class Runtime:
             )
         return self._finished.pop(job_id)
 
-    async def _drive(self, done: Callable[[], bool], deadline: int, what: str = "the clock") -> bool:
+    def _drive(self, done: Callable[[], bool], deadline: int, what: str = "the clock") -> bool:
         while not done():
             progressed = False
             for ctx in self.contexts.values():
                 if ctx.pending_effects:
-                    await self._answer_effects(ctx, what)
+                    self._answer_effects(ctx, what)
                     progressed = True
             if progressed:
                 continue
@@ -441,10 +422,10 @@ class Runtime:
             if when > deadline:
                 return done()
             self.now = max(self.now, when)
-            await self._step(ctx, {"fire": True}, what=what)
+            self._step(ctx, {"fire": True}, what=what)
         return True
 
-    async def _answer_effects(self, ctx: ExecutionContext, what: str) -> None:
+    def _answer_effects(self, ctx: ExecutionContext, what: str) -> None:
         answers = []
         for eff in ctx.pending_effects:
             pend: _Pending = eff["pending"]
@@ -461,18 +442,18 @@ class Runtime:
                 self.trace.findings.append(Finding("host", outcome.diagnostic, api=pend.call.api, context=ctx.kind.value))
             answers.append({"id": pend.effect_id, "ok": outcome.ok, "value": outcome.value})
         ctx.pending_effects = []
-        await self._step(ctx, {"resolve": answers}, what=what)
+        self._step(ctx, {"resolve": answers}, what=what)
 
-    async def _step(self, ctx: ExecutionContext, payload: dict[str, Any], *, what: str) -> None:
+    def _step(self, ctx: ExecutionContext, payload: dict[str, Any], *, what: str) -> None:
         if ctx.now < self.now:
             payload["now"] = self.now
         if ctx.storage_version != self.device.storage_version:
             payload["storage"] = self.device.storage_text()
             ctx.storage_version = self.device.storage_version
         try:
-            out = await ctx.step(payload)
+            out = ctx.step(payload)
         except WallClockExceeded:
-            await self._salvage(ctx)
+            self._salvage(ctx)
             raise CallTimeoutError(
                 f"{what} ran for more than {self.limits.wall_timeout_s:g} s of real time without yielding "
                 "(an infinite loop?); V8 stopped it",
@@ -480,7 +461,7 @@ class Runtime:
                 hint="look for a loop whose exit condition never becomes true",
             ) from None
         except HeapLimitExceeded:
-            await self._salvage(ctx)
+            self._salvage(ctx)
             raise MemoryLimitError(
                 f"{what} exceeded the {self.limits.memory_mb} MB heap limit of the {ctx.kind.label}; V8 stopped it",
                 api=self.trace.api,
@@ -488,7 +469,7 @@ class Runtime:
             ) from None
         except (JSEvalException, BridgeBroken) as e:
             # The prelude catches the skill's own errors: this is skill code breaking the harness.
-            replaced = await ctx.tampered()
+            replaced = ctx.tampered()
             detail = replaced_message(replaced) if replaced else f"internal JavaScript error: {str(e).splitlines()[0]}"
             raise ApiCallError(
                 f"{what} broke the {ctx.kind.label}'s bridge to wxreplay: {detail}",
@@ -497,9 +478,9 @@ class Runtime:
             ) from None
         self._absorb(ctx, out)
 
-    async def _salvage(self, ctx: ExecutionContext) -> None:
+    def _salvage(self, ctx: ExecutionContext) -> None:
         """Keep the logs, host events and storage writes of a step V8 terminated (else the next call shows them)."""
-        out = await ctx.flush()
+        out = ctx.flush()
         if out is not None:
             out["effects"] = []  # async wx calls of the killed code: leave them unanswered
             self._absorb(ctx, out)
@@ -596,7 +577,7 @@ class Runtime:
         self.logs.append(line)
         trace.logs.append(line)
 
-    async def _js_error(
+    def _js_error(
         self,
         ctx: ExecutionContext,
         err: dict[str, Any],
@@ -608,7 +589,7 @@ class Runtime:
         """Turn the JS side's error record into our error, located in the skill's source."""
         # SkillLoadError (loading index.js) is not about one API: it takes no ``api``.
         api_kw: dict[str, Any] = {"api": api_name} if issubclass(cls, ApiCallError) else {}
-        rec = await read_js_error(ctx, err, self.skill.source_files())
+        rec = read_js_error(ctx, err, self.skill.source_files())
         if rec.syntax is not None:
             return cls(
                 rec.syntax_message(what),
@@ -630,7 +611,7 @@ class Runtime:
         get_app, get_app_hint = get_app_note(rec.message, self.trace.findings)
         hint = hint or get_app_hint
         return cls(
-            f"{prefix}: {rec.message}" + rec.stack_suffix + get_app + await tamper_note(ctx),
+            f"{prefix}: {rec.message}" + rec.stack_suffix + get_app + tamper_note(ctx),
             **api_kw,
             file=frame[0] if frame else None,
             line=frame[1] if frame else None,
