@@ -6,7 +6,9 @@ Run: ``python bench/floor.py [--rounds N]``. For the storage-heavy skill of
 * a warm call of each API in a wxreplay ``Session`` and in bare mini-racer (the same handler
   sources, bundled with a 20-line ``require``; ``wx`` storage is a JS ``Map`` of JSON texts,
   ``wx.request`` answers at once; one ``eval`` per call, which drains the microtasks inside it
-  as wxreplay's prelude does);
+  as wxreplay's prelude does). The floor crosses into V8 the cheapest way mini-racer allows, the
+  way wxreplay does (``wxreplay.runtime.engine.V8Isolate``: mini-racer's C eval and its result
+  queue, no asyncio); through mini-racer's public asyncio API each crossing costs ~0.1 ms more;
 * a fresh session + load + the 3 calls (``Session(...)`` ... ``close()``) and the floor's fresh
   context + load + 3 calls;
 * the example's latte scenario replayed in-process (``run_scenario``, warm);
@@ -18,7 +20,6 @@ and the ratio wxreplay / floor next to each pair, against the targets of issue 1
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import tempfile
@@ -28,12 +29,11 @@ from typing import Any
 
 import httpx
 from benchlib import measure, report
-from py_mini_racer import mini_racer
 from storage_skill import CALLS, SOURCES, make_project, order_response
 
 from wxreplay import Device, Session
 from wxreplay.runner import RunOptions, run_scenario
-from wxreplay.runtime.engine import init_v8
+from wxreplay.runtime.engine import V8Isolate
 from wxreplay.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,23 +100,21 @@ def floor_bundle() -> str:
 
 
 class Floor:
-    """Fresh bare contexts on one event loop, as wxreplay drives V8 (loop mode)."""
+    """Fresh bare contexts, crossed into the way wxreplay crosses (a synchronous eval, same limits)."""
 
     def __init__(self) -> None:
-        init_v8()  # the same V8 flags as wxreplay (the bundle uses %PerformMicrotaskCheckpoint)
-        self.loop = asyncio.new_event_loop()
         self.bundle = floor_bundle()
 
-    def run(self, coro: object) -> object:
-        return self.loop.run_until_complete(coro)  # type: ignore[arg-type]
+    def context(self) -> V8Isolate:
+        return V8Isolate(memory_limit=128 * 1024 * 1024, wall_timeout=5.0)
 
-    async def fresh_and_calls(self, calls: list[tuple[str, dict[str, Any]]]) -> list[str]:
-        with mini_racer(self.loop) as ctx:
-            await ctx.eval_cancelable(self.bundle)
-            return [str(await ctx.eval_cancelable(f"__call({json.dumps(n)}, {json.dumps(json.dumps(a))})")) for n, a in calls]
-
-    def close(self) -> None:
-        self.loop.close()
+    def fresh_and_calls(self, calls: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        ctx = self.context()
+        try:
+            ctx.eval(self.bundle)
+            return [str(ctx.eval(f"__call({json.dumps(n)}, {json.dumps(json.dumps(a))})")) for n, a in calls]
+        finally:
+            ctx.close()
 
 
 def transport() -> httpx.MockTransport:
@@ -135,59 +133,47 @@ def run(project_root: Path, rounds: int) -> list[str]:
     project = Project.load(project_root)
     floor = Floor()
     lines: list[str] = []
+    # Warm calls: one long-lived session / context each, every API called round-robin.
+    with Session(project, device=Device(), transport=transport()) as s:
+        for name, args in CALLS * 10:
+            s.call(name, args)
+        ours = {name: measure(lambda n=name, a=args: s.call(n, a), rounds) for name, args in CALLS}  # type: ignore[misc]
+
+    bare: dict[str, list[float]] = {}
+    ctx = floor.context()
     try:
-        # Warm calls: one long-lived session / context each, every API called round-robin.
-        with Session(project, device=Device(), transport=transport()) as s:
-            for name, args in CALLS * 10:
-                s.call(name, args)
-            ours = {name: measure(lambda n=name, a=args: s.call(n, a), rounds) for name, args in CALLS}  # type: ignore[misc]
-
-        async def warm() -> dict[str, list[float]]:
-            import time
-
-            out: dict[str, list[float]] = {}
-            with mini_racer(floor.loop) as ctx:
-                await ctx.eval_cancelable(floor.bundle)
-                for name, args in CALLS:
-                    code = f"__call({json.dumps(name)}, {json.dumps(json.dumps(args))})"
-                    for _ in range(10):
-                        await ctx.eval_cancelable(code)
-                    times = []
-                    for _ in range(rounds):
-                        t = time.perf_counter()
-                        await ctx.eval_cancelable(code)
-                        times.append((time.perf_counter() - t) * 1000)
-                    out[name] = times
-            return out
-
-        bare = floor.run(warm())
-        assert isinstance(bare, dict)
-        for name, _ in CALLS:
-            lines.append(ratio_line(f"warm {name}", ours[name], bare[name], 1.5))
-
-        def fresh_ours() -> None:
-            with Session(project, device=Device(), transport=transport()) as s:
-                for name, args in CALLS:
-                    s.call(name, args)
-
-        n = max(rounds // 10, 5)
-        lines.append(
-            ratio_line(
-                "fresh session + 3 calls",
-                measure(fresh_ours, n),
-                measure(lambda: floor.run(floor.fresh_and_calls(CALLS)), n),
-                1.5,
-            )
-        )
-        latte = load_scenario(LATTE)
-        options = RunOptions(cassette_dir=ROOT / "cassettes")
-        for _ in range(5):
-            run_scenario(latte, options)
-        times = measure(lambda: run_scenario(latte, options), n)
-        verdict = "  OK" if statistics.median(times) <= 15 else "  OVER target 15 ms"
-        lines.append(f"  {'latte scenario (example suite)':<34} wxreplay {statistics.median(times):8.3f} ms{verdict}")
+        ctx.eval(floor.bundle)
+        for name, args in CALLS:
+            code = f"__call({json.dumps(name)}, {json.dumps(json.dumps(args))})"
+            for _ in range(10):
+                ctx.eval(code)
+            bare[name] = measure(lambda c=code: ctx.eval(c), rounds)  # type: ignore[misc]
     finally:
-        floor.close()
+        ctx.close()
+    for name, _ in CALLS:
+        lines.append(ratio_line(f"warm {name}", ours[name], bare[name], 1.5))
+
+    def fresh_ours() -> None:
+        with Session(project, device=Device(), transport=transport()) as s:
+            for name, args in CALLS:
+                s.call(name, args)
+
+    n = max(rounds // 10, 5)
+    lines.append(
+        ratio_line(
+            "fresh session + 3 calls",
+            measure(fresh_ours, n),
+            measure(lambda: floor.fresh_and_calls(CALLS), n),
+            1.5,
+        )
+    )
+    latte = load_scenario(LATTE)
+    options = RunOptions(cassette_dir=ROOT / "cassettes")
+    for _ in range(5):
+        run_scenario(latte, options)
+    times = measure(lambda: run_scenario(latte, options), n)
+    verdict = "  OK" if statistics.median(times) <= 15 else "  OVER target 15 ms"
+    lines.append(f"  {'latte scenario (example suite)':<34} wxreplay {statistics.median(times):8.3f} ms{verdict}")
     return lines
 
 
@@ -195,12 +181,7 @@ def check_same_results(project_root: Path) -> None:
     """The floor must compute what wxreplay computes, or its figures mean nothing."""
     from wxreplay import Project
 
-    floor = Floor()
-    try:
-        bare = floor.run(floor.fresh_and_calls(CALLS))
-    finally:
-        floor.close()
-    assert isinstance(bare, list)
+    bare = Floor().fresh_and_calls(CALLS)
     with Session(Project.load(project_root), device=Device(), transport=transport()) as s:
         for (name, args), text in zip(CALLS, bare, strict=True):
             ours = s.call(name, args)

@@ -386,7 +386,7 @@ def test_cloud_is_absent_from_cards_and_present_in_apis(session: Session) -> Non
     assert probe(session, "typeofCloud") == {"cloud": "object", "db": "function", "ai": "function"}
     for kind in (ContextKind.CARD, ContextKind.DYNAMIC):
         ctx = session._runtime.context(kind)  # card contexts start on first use
-        assert session._runtime.run(ctx.isolate.eval("typeof wx.cloud")) == "undefined"
+        assert ctx.isolate.eval("typeof wx.cloud") == "undefined"
 
 
 def test_cloud_state_persists_on_the_device_across_sessions(project: Project) -> None:
