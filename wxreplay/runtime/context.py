@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from py_mini_racer import JSParseException
@@ -17,14 +15,8 @@ from wxreplay.host import availability
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.device import Device
 from wxreplay.jsstack import parse_syntax_error
-from wxreplay.runtime.engine import V8Isolate
+from wxreplay.runtime import pool
 
-_COMMON = ("prelude.js", "modules.js", "wx.js")
-_BY_KIND = {
-    ContextKind.API: ("api_context.js", "cloud.js"),
-    ContextKind.CARD: ("card_context.js",),
-    ContextKind.DYNAMIC: ("card_context.js",),
-}
 WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
 # getApp() in a skill: undefined, as on the device (an independent subpackage loads without the main
 # package's app.js, so there is no App instance). The finding names the caller's file and line (its
@@ -52,24 +44,6 @@ class BridgeBroken(Exception):
     """A step's output could not be read: skill code broke something the bridge relies on."""
 
 
-@cache
-def _script(name: str) -> str:
-    return resources.files("wxreplay.runtime").joinpath("js").joinpath(name).read_text(encoding="utf-8")
-
-
-@cache
-def bootstrap_js(kind: ContextKind) -> str:
-    """The JavaScript installed into a fresh context of ``kind``, before its configuration."""
-    body = "\n;".join(_script(n) for n in (*_COMMON, *_BY_KIND[kind]))
-    # The only V8 intrinsic the harness uses lives in this closure: no global, no property of
-    # ``__wr``, so skill code cannot reach it (and prelude.js screens skill code for ``%`` syntax).
-    wrapped = (
-        "(function () {\n'use strict';\nfunction wrDrainMicrotasks() { %PerformMicrotaskCheckpoint(); }\n" + body + "\n})();"
-    )
-    # One sourceURL for the whole bootstrap: frames from it are wxreplay's, hidden from users.
-    return wrapped + "\n//# sourceURL=wxreplay:bootstrap.js\n"
-
-
 class ExecutionContext:
     """A context of one ``kind`` inside a session; tracks what it has seen of shared state."""
 
@@ -81,7 +55,8 @@ class ExecutionContext:
         wall_timeout: float,
     ) -> None:
         self.kind = kind
-        self.isolate = V8Isolate(memory_limit=memory_limit, wall_timeout=wall_timeout)
+        # Its bootstrap is already evaluated (made ahead of time: runtime/pool.py).
+        self.isolate = pool.take(kind, memory_limit=memory_limit, wall_timeout=wall_timeout)
         self.storage_version = -1
         self.now = -1
         self.next_timer: int | None = None
@@ -123,7 +98,6 @@ class ExecutionContext:
             "limits": limits,
         }
         self.now = now
-        self.isolate.eval(bootstrap_js(self.kind))
         card = self.kind is not ContextKind.API
         setup = (
             f"__wr.init({json.dumps(config, ensure_ascii=False)});"

@@ -99,6 +99,13 @@ class V8Isolate:
         # finding it there (it removes it), so a context looks as mini-racer's public API makes it.
         self.eval(internals.install_set_timeout)
 
+    def configure(self, *, memory_limit: int, wall_timeout: float) -> V8Isolate:
+        """Apply the limits of the session that takes this isolate (made ahead with others)."""
+        self._ctx.set_hard_memory_limit(memory_limit)
+        self.memory_limit = memory_limit
+        self.wall_timeout = wall_timeout
+        return self
+
     def _heap_limit_hit(self) -> bool:
         """Whether the heap limit stopped something since the last check (the flag is sticky: re-arm it)."""
         if not self._ctx.was_hard_memory_limit_reached():

@@ -1,0 +1,119 @@
+"""Isolates with the bootstrap already evaluated, made ahead of time on a background thread.
+
+A fresh execution context costs an isolate (~1-2 ms) and the evaluation of the 80 KB bootstrap
+(~2 ms), before anything of the session is known: neither depends on the device, the clock, the
+seed or the skill (the bootstrap only defines functions and hardens built-ins; ``__wr.init`` then
+configures it). So that part is done ahead, while the caller's thread runs Python: when a session
+takes a context, a replacement is made on a background thread for the next one. V8 runs it on its
+own threads and the waits release the GIL, so on a machine with a spare core this hides most of a
+session start (bench/floor.py prints the figures).
+
+``WXREPLAY_CONTEXT_POOL=0`` in the environment turns it off (every context is then made when it
+is needed, on the caller's thread): for a process that must not start threads, and for the
+benchmarks' side-by-side figures. A kind is pooled only after its first use: a suite that never renders a card never pays for card
+contexts. A pooled isolate is handed out once and never reused: every session still starts from
+a context no skill code has touched.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import queue
+import threading
+from collections.abc import Callable
+
+from wxreplay.host.availability import ContextKind
+from wxreplay.runtime.bootstrap import bootstrap_js
+from wxreplay.runtime.engine import V8Isolate
+
+BOOT_TIMEOUT_S = 30.0  # the bootstrap never loops; a limit all the same (a machine under heavy load)
+BOOT_MEMORY = 128 * 1024 * 1024  # while booting; the session's own limit is set when it takes one
+
+
+class ContextPool:
+    """One ready isolate per kind in use, made by ``boot`` on a daemon thread."""
+
+    def __init__(self, boot: Callable[[ContextKind], V8Isolate]) -> None:
+        self._boot = boot
+        self._ready: dict[ContextKind, queue.Queue[V8Isolate | BaseException]] = {}
+        self._requests: queue.Queue[ContextKind | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def take(self, kind: ContextKind, *, memory_limit: int, wall_timeout: float) -> V8Isolate:
+        """A booted isolate of ``kind`` with the caller's limits; a new one is then made for the next caller."""
+        with self._lock:
+            ready = self._ready.get(kind)
+            pooled = ready is not None and not self._closed
+        if not pooled:
+            isolate = self._boot(kind)  # the first of its kind (or after close): made here
+            with self._lock:
+                if self._closed:
+                    return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout)
+                self._ready.setdefault(kind, queue.Queue())
+        else:
+            assert ready is not None
+            got = ready.get()
+            if isinstance(got, BaseException):  # the background boot failed: fail here, as an inline boot would
+                self._request(kind)
+                raise got
+            isolate = got
+        self._request(kind)
+        return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout)
+
+    def _request(self, kind: ContextKind) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="wxreplay-context-pool", daemon=True)
+                self._thread.start()
+        self._requests.put(kind)
+
+    def _work(self) -> None:
+        while True:
+            kind = self._requests.get()
+            if kind is None:
+                return
+            try:
+                made: V8Isolate | BaseException = self._boot(kind)
+            except Exception as e:  # handed to the next taker of this kind, who raises it
+                made = e
+            self._ready[kind].put(made)
+
+    def close(self) -> None:
+        """Stop making isolates and free the ready ones (at exit: none may be half-made then)."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        if thread is not None:
+            self._requests.put(None)
+            thread.join()
+        for ready in self._ready.values():
+            while not ready.empty():
+                got = ready.get_nowait()
+                if isinstance(got, V8Isolate):
+                    got.close()
+
+
+def _boot(kind: ContextKind) -> V8Isolate:
+    isolate = V8Isolate(memory_limit=BOOT_MEMORY, wall_timeout=BOOT_TIMEOUT_S)
+    try:
+        isolate.eval(bootstrap_js(kind))
+    except BaseException:
+        isolate.close()
+        raise
+    return isolate
+
+
+_POOL = ContextPool(_boot)
+if os.environ.get("WXREPLAY_CONTEXT_POOL", "1").strip() == "0":
+    _POOL.close()  # a closed pool makes every isolate on the caller's thread
+atexit.register(_POOL.close)
+
+
+def take(kind: ContextKind, *, memory_limit: int, wall_timeout: float) -> V8Isolate:
+    """An isolate of ``kind`` with its bootstrap evaluated and the caller's limits set."""
+    return _POOL.take(kind, memory_limit=memory_limit, wall_timeout=wall_timeout)
