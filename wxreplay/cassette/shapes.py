@@ -96,6 +96,8 @@ SHAPES: tuple[Shape, ...] = (
 
 # Cheap pre-checks: most texts hold none of these, and a shape cannot match without its marker.
 _DIGITS_RE = re.compile(r"\d{11}")
+# Any marker of any shape, in one scan of the text: a text with none (and no long number) holds no shape.
+_ANY_MARKER_RE = re.compile("|".join(re.escape(m) for shape in SHAPES for m in shape.markers))
 
 
 def find_shapes(text: str) -> list[tuple[int, int, str]]:
@@ -103,6 +105,8 @@ def find_shapes(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     has_long_number = _DIGITS_RE.search(text) is not None
     lower = text.lower()
+    if not has_long_number and _ANY_MARKER_RE.search(lower) is None:
+        return found
     for shape in SHAPES:
         if shape.markers:
             if not any(m in lower for m in shape.markers):
