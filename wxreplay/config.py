@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from wxreplay import tomltext
 from wxreplay.errors import UsageError
 from wxreplay.source import did_you_mean, display_path, excerpt
 
@@ -100,7 +101,7 @@ def read_pytest_section(path: Path) -> dict[str, Any] | None:
     """
     try:
         if path.suffix == ".toml":
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomltext.loads(path.read_text(encoding="utf-8"))
             if path.name in ("pytest.toml", ".pytest.toml"):
                 return dict(data.get("pytest", {}))
             tool = data.get("tool", {}).get("pytest")
@@ -168,7 +169,7 @@ def wxml_calls(config: RootConfig) -> WxmlCalls:
     except FileNotFoundError:
         return "undefined"
     try:
-        tool = tomllib.loads(text).get("tool", {})
+        tool = tomltext.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError as e:
         raise UsageError(f"{path}: invalid TOML: {e}", hint="fix the file") from None
     table = tool.get("wxreplay", {}) if isinstance(tool, dict) else {}
@@ -204,7 +205,7 @@ def snapshot_compact_bytes(pyproject: Path) -> int | None:
         return None
     text = pyproject.read_text(encoding="utf-8")
     try:
-        data = tomllib.loads(text)
+        data = tomltext.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise UsageError(f"{display_path(pyproject)}: invalid TOML: {e}") from None
     tool = data.get("tool")

@@ -38,6 +38,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.findings",
             "wxreplay.source",
             "wxreplay.jsonfile",
+            "wxreplay.tomltext",  # TOML parsed once per text (pyproject.toml is read for every scenario)
             "wxreplay.jsstack",
             "wxreplay.plainyaml",
             "wxreplay.facts",

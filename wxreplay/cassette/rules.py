@@ -422,11 +422,13 @@ def rules_from_pyproject(path: str | Path = "pyproject.toml") -> RedactionRules:
     """Rules from ``[tool.wxreplay.redact]`` of a pyproject.toml; the defaults when the file or table is missing."""
     import tomllib
 
+    from wxreplay import tomltext
+
     p = Path(path)
     if not p.is_file():
         return DEFAULT_RULES
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomltext.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise UsageError(f"{p}: invalid TOML: {e}") from None
     section = data.get("tool", {}).get("wxreplay", {}).get("redact", {})
