@@ -21,7 +21,7 @@ import pytest
 
 from wxreplay.host.availability import ContextKind
 from wxreplay.runtime import engine
-from wxreplay.runtime.bootstrap import bootstrap_js
+from wxreplay.runtime.bootstrap import bootstrap_js, define_modules_js
 from wxreplay.runtime.engine import HeapLimitExceeded, V8Isolate, WallClockExceeded
 from wxreplay.runtime.pool import ContextPool
 
@@ -70,18 +70,20 @@ def test_the_mini_racer_internals_the_driver_uses_are_there() -> None:
     assert "setTimeout" in internals.install_set_timeout
 
 
-def _boot(kind: ContextKind) -> V8Isolate:
+def _boot(kind: ContextKind, modules: str | None = None) -> V8Isolate:
     iso = V8Isolate(memory_limit=64 * MB, wall_timeout=5.0)
     iso.eval(bootstrap_js(kind))
+    if modules is not None:
+        iso.eval(define_modules_js(modules))
     return iso
 
 
 def test_a_pooled_isolate_is_handed_out_once_and_never_reused() -> None:
     pool = ContextPool(_boot)
     try:
-        first = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0)
+        first = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0)[0]
         first.eval("globalThis.leftBehind = 'by the first session'")
-        second = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0)
+        second = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0)[0]
         assert second is not first
         assert second.eval("typeof globalThis.leftBehind") == "undefined"
         assert second.eval("typeof __wr.init") == "function"  # booted: the bootstrap ran
@@ -94,8 +96,8 @@ def test_a_pooled_isolate_is_handed_out_once_and_never_reused() -> None:
 def test_a_pooled_isolate_takes_the_limits_of_its_taker() -> None:
     pool = ContextPool(_boot)
     try:
-        pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=5.0).close()
-        iso = pool.take(ContextKind.API, memory_limit=48 * MB, wall_timeout=0.2)  # made on the pool's thread
+        pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=5.0)[0].close()
+        iso = pool.take(ContextKind.API, memory_limit=48 * MB, wall_timeout=0.2)[0]  # made on the pool's thread
         assert (iso.memory_limit, iso.wall_timeout) == (48 * MB, 0.2)
         started = time.perf_counter()
         with pytest.raises(WallClockExceeded):
@@ -106,21 +108,57 @@ def test_a_pooled_isolate_takes_the_limits_of_its_taker() -> None:
         pool.close()
 
 
+def test_the_next_isolate_holds_the_sources_its_kind_was_last_taken_with() -> None:
+    sources = '{"files": {"a.js": "module.exports = 1"}, "root": "", "skillDir": "skills/a"}'
+    pool = ContextPool(_boot)
+    try:
+        iso, defined = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=sources)
+        assert defined is None  # the first of its kind: made on the spot, the caller defines its sources
+        iso.close()
+        other = sources.replace("a.js", "b.js")
+        iso, defined = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=other)
+        assert defined == sources  # made ahead with the last taker's sources
+        iso.close()
+        iso, defined = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0)
+        assert defined == other
+        iso.close()
+    finally:
+        pool.close()
+
+
+def test_a_context_defines_its_own_sources_unless_the_pool_defined_the_same() -> None:
+    from wxreplay.runtime.context import ExecutionContext
+
+    mine = '{"files": {"a.js": "module.exports = 1"}, "root": "", "skillDir": "skills/a"}'
+    ctx = ExecutionContext(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=mine)
+    try:
+        ctx._modules = '{"files": {"b.js": ""}, "root": "", "skillDir": "skills/b"}'  # as if made ahead for another skill
+        ctx.define_modules(mine)
+        assert ctx.isolate.eval("typeof __wr.defineModules") == "function"
+        # require sees the caller's sources, not the ones the pool defined
+        assert (
+            ctx.isolate.eval("(function(){ try { __wr.require('a.js'); return 'found'; } catch (e) { return String(e); } })()")
+            == "found"
+        )
+    finally:
+        ctx.close()
+
+
 def test_a_failed_background_boot_fails_the_next_taker_and_the_pool_recovers() -> None:
     calls: list[int] = []
 
-    def flaky(kind: ContextKind) -> V8Isolate:
+    def flaky(kind: ContextKind, modules: str | None) -> V8Isolate:
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("boot failed")
-        return _boot(kind)
+        return _boot(kind, modules)
 
     pool = ContextPool(flaky)
     try:
-        pool.take(ContextKind.CARD, memory_limit=64 * MB, wall_timeout=1.0).close()
+        pool.take(ContextKind.CARD, memory_limit=64 * MB, wall_timeout=1.0)[0].close()
         with pytest.raises(RuntimeError, match="boot failed"):
             pool.take(ContextKind.CARD, memory_limit=64 * MB, wall_timeout=1.0)
-        iso = pool.take(ContextKind.CARD, memory_limit=64 * MB, wall_timeout=1.0)
+        iso = pool.take(ContextKind.CARD, memory_limit=64 * MB, wall_timeout=1.0)[0]
         assert iso.eval("1") == 1
         iso.close()
     finally:
@@ -130,7 +168,7 @@ def test_a_failed_background_boot_fails_the_next_taker_and_the_pool_recovers() -
 def test_a_closed_pool_still_hands_out_isolates_made_on_the_spot() -> None:
     pool = ContextPool(_boot)
     pool.close()
-    iso = pool.take(ContextKind.DYNAMIC, memory_limit=64 * MB, wall_timeout=1.0)
+    iso = pool.take(ContextKind.DYNAMIC, memory_limit=64 * MB, wall_timeout=1.0)[0]
     assert iso.eval("typeof __wr") == "object"
     iso.close()
     assert pool._thread is None  # nothing was started after close
@@ -143,7 +181,7 @@ def test_threads_taking_at_once_each_get_their_own_isolate() -> None:
 
     def work() -> None:
         for _ in range(3):
-            iso = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=5.0)
+            iso = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=5.0)[0]
             assert iso.eval("typeof globalThis.mine") == "undefined"
             iso.eval("globalThis.mine = 1")
             with lock:

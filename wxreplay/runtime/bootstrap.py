@@ -31,3 +31,8 @@ def bootstrap_js(kind: ContextKind) -> str:
     )
     # One sourceURL for the whole bootstrap: frames from it are wxreplay's, hidden from users.
     return wrapped + "\n//# sourceURL=wxreplay:bootstrap.js\n"
+
+
+def define_modules_js(files_json: str) -> str:
+    """The eval that hands a subpackage's sources (``modules_json``) to ``require``; they compile on first require."""
+    return f"__wr.defineModules({files_json}); 0"

@@ -16,6 +16,7 @@ from wxreplay.host.availability import ContextKind
 from wxreplay.host.device import Device
 from wxreplay.jsstack import parse_syntax_error
 from wxreplay.runtime import pool
+from wxreplay.runtime.bootstrap import define_modules_js
 
 WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
 # getApp() in a skill: undefined, as on the device (an independent subpackage loads without the main
@@ -53,10 +54,11 @@ class ExecutionContext:
         *,
         memory_limit: int,
         wall_timeout: float,
+        modules: str | None = None,
     ) -> None:
         self.kind = kind
-        # Its bootstrap is already evaluated (made ahead of time: runtime/pool.py).
-        self.isolate = pool.take(kind, memory_limit=memory_limit, wall_timeout=wall_timeout)
+        # Its bootstrap is already evaluated, and perhaps ``modules`` defined (made ahead: runtime/pool.py).
+        self.isolate, self._modules = pool.take(kind, memory_limit=memory_limit, wall_timeout=wall_timeout, modules=modules)
         self.storage_version = -1
         self.now = -1
         self.next_timer: int | None = None
@@ -115,7 +117,9 @@ class ExecutionContext:
 
     def define_modules(self, files_json: str) -> None:
         """Hand the subpackage's sources to ``require`` (compiled lazily, on first require)."""
-        self.isolate.eval(f"__wr.defineModules({files_json}); 0")
+        if self._modules is not None and (self._modules is files_json or self._modules == files_json):
+            return  # the pool defined these very sources ahead (nothing has run in the context since)
+        self.isolate.eval(define_modules_js(files_json))
 
     def step(self, payload: dict[str, Any]) -> dict[str, Any]:
         """One crossing: send ``payload``, get back everything that happened."""

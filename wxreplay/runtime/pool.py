@@ -10,7 +10,11 @@ session start (bench/floor.py prints the figures).
 
 ``WXREPLAY_CONTEXT_POOL=0`` in the environment turns it off (every context is then made when it
 is needed, on the caller's thread): for a process that must not start threads, and for the
-benchmarks' side-by-side figures. A kind is pooled only after its first use: a suite that never renders a card never pays for card
+benchmarks' side-by-side figures. An isolate made ahead also holds the skill sources its kind was last taken with
+(``__wr.defineModules``, which only stores them for ``require``): a suite runs one skill over and
+over. A taker with other sources defines its own, as a context made on the spot would.
+
+A kind is pooled only after its first use: a suite that never renders a card never pays for card
 contexts. A pooled isolate is handed out once and never reused: every session still starts from
 a context no skill code has touched.
 """
@@ -24,61 +28,70 @@ import threading
 from collections.abc import Callable
 
 from wxreplay.host.availability import ContextKind
-from wxreplay.runtime.bootstrap import bootstrap_js
+from wxreplay.runtime.bootstrap import bootstrap_js, define_modules_js
 from wxreplay.runtime.engine import V8Isolate
 
 BOOT_TIMEOUT_S = 30.0  # the bootstrap never loops; a limit all the same (a machine under heavy load)
 BOOT_MEMORY = 128 * 1024 * 1024  # while booting; the session's own limit is set when it takes one
 
 
-class ContextPool:
-    """One ready isolate per kind in use, made by ``boot`` on a daemon thread."""
+Boot = Callable[[ContextKind, "str | None"], V8Isolate]
+Ready = tuple[V8Isolate, "str | None"]  # an isolate and the skill sources already defined in it
 
-    def __init__(self, boot: Callable[[ContextKind], V8Isolate]) -> None:
+
+class ContextPool:
+    """One ready isolate per kind in use, made by ``boot(kind, modules)`` on a daemon thread."""
+
+    def __init__(self, boot: Boot) -> None:
         self._boot = boot
-        self._ready: dict[ContextKind, queue.Queue[V8Isolate | BaseException]] = {}
-        self._requests: queue.Queue[ContextKind | None] = queue.Queue()
+        self._ready: dict[ContextKind, queue.Queue[Ready | BaseException]] = {}
+        self._requests: queue.Queue[tuple[ContextKind, str | None] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def take(self, kind: ContextKind, *, memory_limit: int, wall_timeout: float) -> V8Isolate:
-        """A booted isolate of ``kind`` with the caller's limits; a new one is then made for the next caller."""
+    def take(self, kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: str | None = None) -> Ready:
+        """A booted isolate of ``kind`` with the caller's limits, and the skill sources defined in it (if any).
+
+        ``modules``: the sources the caller will define; the next isolate of this kind is made with them.
+        """
         with self._lock:
             ready = self._ready.get(kind)
             pooled = ready is not None and not self._closed
         if not pooled:
-            isolate = self._boot(kind)  # the first of its kind (or after close): made here
+            isolate = self._boot(kind, None)  # the first of its kind (or after close): made here
+            defined: str | None = None
             with self._lock:
                 if self._closed:
-                    return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout)
+                    return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout), None
                 self._ready.setdefault(kind, queue.Queue())
         else:
             assert ready is not None
             got = ready.get()
             if isinstance(got, BaseException):  # the background boot failed: fail here, as an inline boot would
-                self._request(kind)
+                self._request(kind, modules)
                 raise got
-            isolate = got
-        self._request(kind)
-        return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout)
+            isolate, defined = got
+        self._request(kind, modules)
+        return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout), defined
 
-    def _request(self, kind: ContextKind) -> None:
+    def _request(self, kind: ContextKind, modules: str | None) -> None:
         with self._lock:
             if self._closed:
                 return
             if self._thread is None:
                 self._thread = threading.Thread(target=self._work, name="wxreplay-context-pool", daemon=True)
                 self._thread.start()
-        self._requests.put(kind)
+        self._requests.put((kind, modules))
 
     def _work(self) -> None:
         while True:
-            kind = self._requests.get()
-            if kind is None:
+            request = self._requests.get()
+            if request is None:
                 return
+            kind, modules = request
             try:
-                made: V8Isolate | BaseException = self._boot(kind)
+                made: Ready | BaseException = (self._boot(kind, modules), modules)
             except Exception as e:  # handed to the next taker of this kind, who raises it
                 made = e
             self._ready[kind].put(made)
@@ -94,14 +107,16 @@ class ContextPool:
         for ready in self._ready.values():
             while not ready.empty():
                 got = ready.get_nowait()
-                if isinstance(got, V8Isolate):
-                    got.close()
+                if not isinstance(got, BaseException):
+                    got[0].close()
 
 
-def _boot(kind: ContextKind) -> V8Isolate:
+def _boot(kind: ContextKind, modules: str | None) -> V8Isolate:
     isolate = V8Isolate(memory_limit=BOOT_MEMORY, wall_timeout=BOOT_TIMEOUT_S)
     try:
         isolate.eval(bootstrap_js(kind))
+        if modules is not None:
+            isolate.eval(define_modules_js(modules))
     except BaseException:
         isolate.close()
         raise
@@ -114,6 +129,6 @@ if os.environ.get("WXREPLAY_CONTEXT_POOL", "1").strip() == "0":
 atexit.register(_POOL.close)
 
 
-def take(kind: ContextKind, *, memory_limit: int, wall_timeout: float) -> V8Isolate:
-    """An isolate of ``kind`` with its bootstrap evaluated and the caller's limits set."""
-    return _POOL.take(kind, memory_limit=memory_limit, wall_timeout=wall_timeout)
+def take(kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: str | None = None) -> Ready:
+    """An isolate of ``kind`` with its bootstrap evaluated and the caller's limits set, and the sources defined in it."""
+    return _POOL.take(kind, memory_limit=memory_limit, wall_timeout=wall_timeout, modules=modules)

@@ -234,6 +234,7 @@ class Runtime:
         self.trace = Trace(api=None)  # of the operation running now; a throwaway one between operations
         self.listener: RuntimeListener = QuietListener()
         self.contexts: dict[ContextKind, ExecutionContext] = {}
+        self._labels: dict[Any, str] = {}
         self.closed = False
 
     def boot(self) -> None:
@@ -267,7 +268,8 @@ class Runtime:
     # ---- lifecycle ---------------------------------------------------------------------------
     def _boot_context(self, kind: ContextKind) -> ExecutionContext:
         mem = self.limits.memory_mb * 1024 * 1024
-        ctx = ExecutionContext(kind, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s)
+        # The sources it will be given (the pool makes the next context of this kind with them).
+        ctx = ExecutionContext(kind, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s, modules=modules_json(self.skill))
         self.contexts[kind] = ctx
         ctx.boot(
             device=self.device,
@@ -623,10 +625,14 @@ class Runtime:
     # ---- helpers -----------------------------------------------------------------------------
     def label(self, path: Any) -> str:
         """``path`` relative to the project root (as messages show files), else as given."""
-        try:
-            return path.relative_to(self.skill.root).as_posix()  # type: ignore[no-any-return]
-        except ValueError:
-            return str(path)
+        hit = self._labels.get(path)
+        if hit is None:  # every call labels mcp.json: worked out once per path
+            try:
+                hit = path.relative_to(self.skill.root).as_posix()
+            except ValueError:
+                hit = str(path)
+            self._labels[path] = hit
+        return hit
 
 
 def _session_id(device: Device, now: int, ordinal: int = 0) -> str:
