@@ -79,7 +79,7 @@ class V8Isolate:
     fills from V8's thread, with the wall-clock guard as the wait's timeout (then V8 is told to
     stop, and the terminated eval's result is drained). Every private name of mini-racer this
     relies on is read once, in :func:`_mini_racer_internals`, so a changed mini-racer fails there
-    with one clear message (``tests/unit/runtime/test_engine.py``).
+    with one clear message (``tests/unit/test_runtime_engine.py``).
     """
 
     def __init__(self, *, memory_limit: int, wall_timeout: float) -> None:
@@ -91,6 +91,7 @@ class V8Isolate:
         self._raw_ctx = self._ctx._ctx
         self._results: queue.Queue[Any] = self._ctx._non_cancelable_mr_task_results_queue
         self._callback_id: int = internals.uncancelable_id
+        self._stale = 0  # results still to come from evals the wall-clock guard stopped
         self._closed = False
         self._ctx.set_hard_memory_limit(memory_limit)
         self.memory_limit = memory_limit
@@ -115,15 +116,27 @@ class V8Isolate:
 
     def _run(self, code: str) -> Any:
         """Start ``code`` on V8's thread and wait for its result within the wall-clock guard."""
+        self._drain_stale()
         handle = self._ctx._python_to_value_handle(code)
         task = self._dll.mr_eval(self._raw_ctx, handle.raw, self._callback_id)
         try:
             result = self._results.get(timeout=self.wall_timeout)
         except queue.Empty:
             self._dll.mr_cancel_task(self._raw_ctx, task)
-            self._results.get()  # the terminated eval still reports; take it so the next eval gets its own
+            # The terminated eval still reports: take its result, so the next eval gets its own.
+            self._stale += 1
+            self._drain_stale()
             raise _Timeout() from None
         return self._ctx._value_handle_to_python(result)
+
+    def _drain_stale(self) -> None:
+        """Take the results of evals stopped by the guard (they come first: V8 runs one task at a time)."""
+        while self._stale:
+            try:
+                self._results.get(timeout=max(1.0, self.wall_timeout))
+            except queue.Empty:
+                raise _Timeout() from None  # V8 has not stopped yet: this eval cannot start either
+            self._stale -= 1
 
     def eval(self, code: str) -> Any:
         """Evaluate ``code``; translate V8's limit exceptions into ours."""
