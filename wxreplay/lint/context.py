@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wxreplay.errors import LocatedError, ProjectError
-from wxreplay.lint.jsparse import JsFile, parse_js
+from wxreplay.lint.jsparse import JsFile, Syntax, parse_js
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import RULES
 from wxreplay.lint.runtime_facts import RuntimeFacts, load_facts
@@ -60,6 +60,7 @@ class LintContext:
     app_json: dict[str, Any] | None = None
     _texts: dict[Path, str | LocatedError] = field(default_factory=dict)
     _js: dict[Path, JsFile | None] = field(default_factory=dict)
+    _syntax: dict[str, Syntax] = field(default_factory=dict)  # JS parses by text, for files of equal text
     _facts: dict[str, Future[RuntimeFacts]] = field(default_factory=dict)
     _files: dict[Path, list[Path]] = field(default_factory=dict)
     _labels: dict[str, Path] = field(default_factory=dict)
@@ -180,7 +181,7 @@ class LintContext:
         """The parsed JS file ``path`` (None when unreadable)."""
         if path not in self._js:
             text = self.text(path)
-            self._js[path] = None if text is None else parse_js(self.label(path), text)
+            self._js[path] = None if text is None else parse_js(self.label(path), text, self._syntax)
         return self._js[path]
 
     def files(self, directory: Path) -> list[Path]:
@@ -204,12 +205,24 @@ class LintContext:
         """What loading ``index.js`` in the API context registered (None without a loaded project)."""
         if self.project is None or target.skill is None:
             return None
-        if not self._facts:
-            self._facts = _load_all_facts(self.project, self.skills)
+        self.start_runtime()
         pending = self._facts.get(target.name)
         if pending is None:  # a target added after the first request (none is, but never guess)
             pending = self._facts[target.name] = _done(load_facts, self.project, target.skill)
         return pending.result()  # a load that raised raises here, in the rule that asked, as before
+
+    def start_runtime(self) -> None:
+        """Start loading every target skill's registration facts in the background (once).
+
+        The loads run V8 on their own threads while the rules that need no runtime parse and walk
+        files on this one; a rule that asks :meth:`runtime` waits for its skill's load only.
+        """
+        if self.project is not None and not self._facts:
+            self._facts = _load_all_facts(self.project, self.skills)
+
+    def close(self) -> None:
+        """Wait for the background loads still running (their sessions are closed by the time this returns)."""
+        wait(self._facts.values())  # a load that raised keeps its error in its future
 
     # ---- reporting ----------------------------------------------------------------------------
     def finding(
@@ -256,10 +269,13 @@ def _load_all_facts(project: Project, targets: list[SkillTarget]) -> dict[str, F
     created outside asyncio always is; what each load finds is the same as loading them one by one.
     """
     skills = {t.name: t.skill for t in targets if t.skill is not None}
-    if len(skills) <= 1:
-        return {name: _done(load_facts, project, skill) for name, skill in skills.items()}
-    with ThreadPoolExecutor(max_workers=FACT_WORKERS, thread_name_prefix="wxreplay-lint") as pool:
+    if not skills:
+        return {}
+    pool = ThreadPoolExecutor(max_workers=FACT_WORKERS, thread_name_prefix="wxreplay-lint")
+    try:
         return {name: pool.submit(load_facts, project, skill) for name, skill in skills.items()}
+    finally:
+        pool.shutdown(wait=False)  # the workers finish the queued loads, then exit
 
 
 def _json_or_none(path: Path) -> Any:

@@ -40,6 +40,7 @@ def _api_index(skill: Skill, api: ApiDecl) -> int:
     "Registration is read from the runtime (index.js loaded with a recording wx.modelContext), not from the text.",
     vid="V007",
     spec="9.2.10, A3",
+    runtime=True,
 )
 def registered_not_declared(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in _loaded(ctx):
@@ -69,6 +70,7 @@ def registered_not_declared(ctx: LintContext) -> Iterator[LintFinding]:
     "A declared API that index.js never registers fails when the model calls it (V007). Read from the runtime.",
     vid="V007",
     spec="9.2.10",
+    runtime=True,
 )
 def declared_not_registered(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in _loaded(ctx):
@@ -94,6 +96,7 @@ def declared_not_registered(ctx: LintContext) -> Iterator[LintFinding]:
     "The skill's index.js (and what it requires) must run to the end when the subpackage loads; "
     "a throw or a syntax error there means no API of the skill is registered.",
     spec="3",
+    runtime=True,
 )
 def index_loads(ctx: LintContext) -> Iterator[LintFinding]:
     for target, _ in _loaded(ctx):
@@ -119,6 +122,7 @@ def index_loads(ctx: LintContext) -> Iterator[LintFinding]:
     "A handler that is no function at all (a require that exports something else) is reported from the runtime.",
     vid="V002",
     spec="9.2.12",
+    runtime=True,
 )
 def async_handlers(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:

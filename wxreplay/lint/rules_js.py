@@ -143,6 +143,7 @@ def missing_modules(ctx: LintContext) -> Iterator[LintFinding]:
     "wx.modelContext.createSkill(path) must name the skill's folder exactly as app.json agent.skills[].path does "
     '(e.g. "skills/coffee"); a copied skill that keeps another folder\'s path registers its APIs under the wrong skill.',
     spec="1, A3",
+    runtime=True,
 )
 def create_skill_path(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:

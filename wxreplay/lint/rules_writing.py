@@ -302,6 +302,7 @@ _METHOD_WORD = re.compile(r"(?<![\w/.])([a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)(?![\w
     "The model matches the names it reads in SKILL.md against the APIs: a near-miss (searchDrink for searchDrinks) "
     "points it at an API that does not exist.",
     spec="9.3.40b",
+    runtime=True,
 )
 def skill_md_names(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in _loaded(ctx):
