@@ -72,7 +72,7 @@ def parsed_wxml(ctx: LintContext, card: Card) -> Document | TemplateError | None
     key = ("wxml", path)
     cache = ctx.cache
     if key not in cache:
-        text = ctx.text(path) if path.is_file() else None
+        text = ctx.text(path) if ctx.is_file(path) else None
         if text is None:
             cache[key] = None
         else:

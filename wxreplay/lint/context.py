@@ -8,9 +8,11 @@ Rules that need the loaded :class:`~wxreplay.project.Project` skip a target with
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,9 @@ __all__ = ["MAX_FILE_BYTES", "LintContext", "SkillTarget"]
 MAX_FILE_BYTES = 2_000_000
 
 _MARKERS = ("mcp.json", "index.js", "SKILL.md")
+
+#: The errors ``Path.is_file()`` answers False for (pathlib's ``_IGNORED_ERRNOS``); others raise.
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 #: Skills whose ``index.js`` load in parallel: each session is its own V8 isolate, event loop and
 #: thread, and V8 works outside the GIL, so on two cores two at a time take about two thirds of the time.
@@ -60,12 +65,16 @@ class LintContext:
     app_json: dict[str, Any] | None = None
     _texts: dict[Path, str | LocatedError] = field(default_factory=dict)
     _js: dict[Path, JsFile | None] = field(default_factory=dict)
+    _stats: dict[Path, os.stat_result | OSError | ValueError] = field(default_factory=dict)
+    _resolved: dict[Path, Path] = field(default_factory=dict)
+    _cwd: Path = field(default_factory=Path.cwd)  # labels are relative to it; it does not change during a lint
     _syntax: dict[str, Syntax] = field(default_factory=dict)  # JS parses by text, for files of equal text
     _facts: dict[str, Future[RuntimeFacts]] = field(default_factory=dict)
     _files: dict[Path, list[Path]] = field(default_factory=dict)
     _labels: dict[str, Path] = field(default_factory=dict)
     _label_of: dict[Path, str] = field(default_factory=dict)
     cache: dict[tuple[str, Path], object] = field(default_factory=dict)  # other parsed forms, by rule families
+    text_cache: dict[tuple[str, str], object] = field(default_factory=dict)  # parsed forms by (kind, file text)
     requires: dict[tuple[Path, Path, Path, str], tuple[str, str | None]] = field(default_factory=dict)  # resolved require()s
 
     # ---- building -----------------------------------------------------------------------------
@@ -125,7 +134,7 @@ class LintContext:
         # Asked thousands of times per lint (every finding, parse and read): computed once per path.
         shown = self._label_of.get(path)
         if shown is None:
-            shown = self._label_of[path] = display_path(path, self.root)
+            shown = self._label_of[path] = display_path(path, self.root, cwd=self._cwd)
             self._labels[shown] = path
         return shown
 
@@ -153,11 +162,13 @@ class LintContext:
         """The text of ``path``, or the error that stops reading it (binary, not UTF-8, too large)."""
         hit = self._texts.get(path)
         if hit is None:
-            try:
-                size = path.stat().st_size
-            except OSError as e:
-                hit = ProjectError(f"cannot read the file: {e.strerror}", file=self.label(path))
+            found = self._stat(path)
+            if isinstance(found, ValueError):
+                raise found
+            if isinstance(found, OSError):
+                hit = ProjectError(f"cannot read the file: {found.strerror}", file=self.label(path))
             else:
+                size = found.st_size
                 if size > MAX_FILE_BYTES:
                     hit = ProjectError(
                         f"the file is {size:,} bytes; the linter reads files up to {MAX_FILE_BYTES:,} bytes",
@@ -170,6 +181,41 @@ class LintContext:
                     except ProjectError as e:
                         hit = e
             self._texts[path] = hit
+        return hit
+
+    def _stat(self, path: Path) -> os.stat_result | OSError | ValueError:
+        # Once per path and lint: rules ask about the same files again and again, and each system
+        # call lets the background skill loads take the GIL (this thread then waits to get it back).
+        hit = self._stats.get(path)
+        if hit is None:
+            try:
+                hit = os.stat(path)
+            except (OSError, ValueError) as e:
+                hit = e
+            self._stats[path] = hit
+        return hit
+
+    def _is(self, path: Path, kind: Callable[[int], bool]) -> bool:
+        found = self._stat(path)
+        if isinstance(found, os.stat_result):
+            return kind(found.st_mode)
+        if isinstance(found, OSError) and found.errno not in _MISSING:
+            raise found  # as Path.is_file() does: a permission error is not "no such file"
+        return False
+
+    def is_file(self, path: Path) -> bool:
+        """``path.is_file()``, asked of the file system once per lint."""
+        return self._is(path, stat.S_ISREG)
+
+    def is_dir(self, path: Path) -> bool:
+        """``path.is_dir()``, asked of the file system once per lint."""
+        return self._is(path, stat.S_ISDIR)
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, asked of the file system once per lint."""
+        hit = self._resolved.get(path)
+        if hit is None:
+            hit = self._resolved[path] = path.resolve()
         return hit
 
     def text(self, path: Path) -> str | None:

@@ -7,7 +7,7 @@ CommonJS does (:file:`wxreplay/runtime/js/modules.js`): relative or ``/``-rooted
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -57,7 +57,7 @@ def subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
     for target in ctx.skills:
         top = subpackage_root(ctx, target)
         shared = top / "_shared"
-        if shared.is_dir() and top != ctx.root:
+        if ctx.is_dir(shared) and top != ctx.root:
             for f in ctx.files(shared):
                 if f.suffix == ".js" and f not in seen:
                     seen.add(f)
@@ -114,23 +114,25 @@ def resolve_request(
     request: str,
     *,
     memo: dict[tuple[Path, Path, Path, str], tuple[str, str | None]] | None = None,
+    is_file: Callable[[Path], bool] = Path.is_file,
 ) -> tuple[str, str | None]:
     """Where ``require(request)`` from ``file`` leads: ``("ok", relpath)``, ``("missing", joined)``,
     ``("outside", joined)``, ``("alias", None)`` or ``("bare", None)`` (an npm name not found).
 
     ``memo``: answers already found during this lint (three rules resolve the same requires; the
-    files do not change while one lint runs).
+    files do not change while one lint runs); ``is_file``: how a candidate file is looked for
+    (:meth:`LintContext.is_file` asks the file system once per path).
     """
     if memo is None:
-        return _resolve_request(root, top, file, request)
+        return _resolve_request(root, top, file, request, is_file)
     key = (root, top, file, request)
     hit = memo.get(key)
     if hit is None:
-        hit = memo[key] = _resolve_request(root, top, file, request)
+        hit = memo[key] = _resolve_request(root, top, file, request, is_file)
     return hit
 
 
-def _resolve_request(root: Path, top: Path, file: Path, request: str) -> tuple[str, str | None]:
+def _resolve_request(root: Path, top: Path, file: Path, request: str, is_file: Callable[[Path], bool]) -> tuple[str, str | None]:
     if request.startswith("@/"):
         return "alias", None
     rel_file = file.relative_to(root).as_posix()
@@ -141,15 +143,15 @@ def _resolve_request(root: Path, top: Path, file: Path, request: str) -> tuple[s
         joined = _normalise(str(PurePosixPath(rel_file).parent).split("/") + request.split("/"))
     else:
         npm = f"{top_rel}/miniprogram_npm/{request}" if top_rel else f"miniprogram_npm/{request}"
-        if any((root / c).is_file() for c in _candidates(npm)):
+        if any(is_file(root / c) for c in _candidates(npm)):
             return "ok", npm
         joined = _normalise(str(PurePosixPath(rel_file).parent).split("/") + request.split("/"))
-        if joined is None or not any((root / c).is_file() for c in _candidates(joined)):
+        if joined is None or not any(is_file(root / c) for c in _candidates(joined)):
             return "bare", None
     if joined is None or (top_rel and not (joined == top_rel or joined.startswith(top_rel + "/"))):
         return "outside", joined
     for c in _candidates(joined):
-        if (root / c).is_file():
+        if is_file(root / c):
             return "ok", c
     return "missing", joined
 
@@ -176,7 +178,7 @@ class Registration:
 def registrations(ctx: LintContext, target: SkillTarget) -> list[Registration]:
     """The literal-named ``registerAPI`` calls of the skill's ``index.js``."""
     index = target.dir / "index.js"
-    js = ctx.js(index) if index.is_file() else None
+    js = ctx.js(index) if ctx.is_file(index) else None
     if js is None:
         return []
     found = []
@@ -231,7 +233,7 @@ def _module(ctx: LintContext, target: SkillTarget, js: JsFile, file: Path, call:
     request = string_value(args.named_children[0]) if args is not None and args.named_children else None
     if request is None:
         return None
-    status, rel = resolve_request(ctx.root, subpackage_root(ctx, target), file, request, memo=ctx.requires)
+    status, rel = resolve_request(ctx.root, subpackage_root(ctx, target), file, request, memo=ctx.requires, is_file=ctx.is_file)
     if status != "ok" or rel is None or not rel.endswith(".js"):
         return None
     path = ctx.root / rel

@@ -21,7 +21,7 @@ _STATIC_FORBIDDEN = ("wx.login", "wx.checkSession", "wx.request", "setTimeout", 
 
 def _card_js(ctx: LintContext, card: Card) -> JsFile | None:
     path = card.file("js")
-    return ctx.js(path) if path.is_file() else None
+    return ctx.js(path) if ctx.is_file(path) else None
 
 
 @rule(

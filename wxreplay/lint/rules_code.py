@@ -24,7 +24,7 @@ def _loaded(ctx: LintContext) -> Iterator[tuple[SkillTarget, Skill]]:
 
 
 def _mcp_at(ctx: LintContext, skill: Skill, *at: str | int) -> dict[str, Any]:
-    line, column = json_position(ctx.text(skill.mcp_path), at)
+    line, column = json_position(ctx.text(skill.mcp_path), at, ctx.text_cache)
     return {"file": skill.mcp_path, "line": line, "column": column}
 
 
@@ -277,7 +277,7 @@ def component_files(ctx: LintContext) -> Iterator[LintFinding]:
             if api.component_path is None:
                 continue
             base = skill.dir / api.component_path
-            missing = [ext for ext in _COMPONENT_EXTENSIONS if not base.with_name(f"{base.name}.{ext}").is_file()]
+            missing = [ext for ext in _COMPONENT_EXTENSIONS if not ctx.is_file(base.with_name(f"{base.name}.{ext}"))]
             if missing:
                 yield ctx.finding(
                     "WXR208",
@@ -444,7 +444,7 @@ def handoff_query_read(ctx: LintContext) -> Iterator[LintFinding]:
                 continue
             reg = handler_of(ctx, target, api.name)
             page_js = ctx.root / (api.page_path.split("?", 1)[0].strip("/") + ".js")
-            page = ctx.js(page_js) if page_js.is_file() else None
+            page = ctx.js(page_js) if ctx.is_file(page_js) else None
             if reg is None or reg.js is None or reg.file is None or page is None:
                 continue
             reads = _page_reads(page)

@@ -27,7 +27,7 @@ def package_files(ctx: LintContext, suffixes: tuple[str, ...]) -> Iterator[Path]
     for target in ctx.skills:
         dirs = [target.dir]
         top = subpackage_root(ctx, target)
-        if top != ctx.root and (top / "_shared").is_dir():
+        if top != ctx.root and ctx.is_dir(top / "_shared"):
             dirs.append(top / "_shared")
         for d in dirs:
             for f in ctx.files(d):
@@ -87,7 +87,7 @@ def mcp_loads(ctx: LintContext) -> Iterator[LintFinding]:
         yield _from_error(ctx, "WXR116", error)
     for target in ctx.skills:
         path = target.dir / "mcp.json"
-        if not path.is_file() or ctx.label(path) in reported or not isinstance(ctx.read(path), str):
+        if not ctx.is_file(path) or ctx.label(path) in reported or not isinstance(ctx.read(path), str):
             continue
         try:
             read_json(path, root=ctx.root)

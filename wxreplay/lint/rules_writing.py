@@ -140,7 +140,7 @@ def _loaded(ctx: LintContext) -> Iterator[tuple[SkillTarget, Any]]:
 
 
 def _mcp_at(ctx: LintContext, skill: Any, *at: str | int) -> dict[str, Any]:
-    line, column = json_position(ctx.text(skill.mcp_path), at)
+    line, column = json_position(ctx.text(skill.mcp_path), at, ctx.text_cache)
     return {"file": skill.mcp_path, "line": line, "column": column}
 
 
@@ -309,7 +309,7 @@ def skill_md_names(ctx: LintContext) -> Iterator[LintFinding]:
         facts = ctx.runtime(target)
         names = list(facts.registered) if facts is not None and facts.registered else list(skill.api_names())
         path = target.dir / "SKILL.md"
-        text = ctx.text(path) if path.is_file() else None
+        text = ctx.text(path) if ctx.is_file(path) else None
         if not text or not names:
             continue
         for lineno, line in enumerate(text.splitlines(), start=1):
@@ -347,7 +347,7 @@ _FORMAT = re.compile(r"请用表格|请以表格|用表格(形式)?(回复|展�
 def skill_md_phrasing(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         path = target.dir / "SKILL.md"
-        text = ctx.text(path) if path.is_file() else None
+        text = ctx.text(path) if ctx.is_file(path) else None
         for lineno, line in enumerate((text or "").splitlines(), start=1):
             for pattern, what in ((_JAILBREAK, "jailbreak phrasing"), (_FORMAT, "a reply-format instruction")):
                 m = pattern.search(line)
