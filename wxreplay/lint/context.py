@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from wxreplay.errors import LocatedError, ProjectError
 from wxreplay.lint.jsparse import JsFile, Syntax, parse_js
@@ -33,6 +33,8 @@ __all__ = ["MAX_FILE_BYTES", "LintContext", "SkillTarget"]
 #: A file larger than this is reported (WXR113) and not parsed: no skill file is anywhere near it,
 #: and parsing a huge generated file would make the linter slow for nothing.
 MAX_FILE_BYTES = 2_000_000
+
+T = TypeVar("T")
 
 _MARKERS = ("mcp.json", "index.js", "SKILL.md")
 
@@ -217,6 +219,15 @@ class LintContext:
         if hit is None:
             hit = self._resolved[path] = path.resolve()
         return hit
+
+    def per_text(self, kind: str, text: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per lint for each ``text``: for a fact about a file that depends on its text
+        alone (never its path or label), so copies of a file (a skill copied from another) share it."""
+        key = (kind, text)
+        if key in self.text_cache:
+            return cast(T, self.text_cache[key])
+        found = self.text_cache[key] = compute()
+        return found
 
     def text(self, path: Path) -> str | None:
         """The text of ``path``, or None when it cannot be read (WXR113 reports why)."""

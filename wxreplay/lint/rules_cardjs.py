@@ -357,8 +357,8 @@ def card_data_keys(ctx: LintContext) -> Iterator[LintFinding]:
         doc = parsed_wxml(ctx, card)
         if js is None or not isinstance(doc, Document):
             continue
-        keys, open_ended = _data_keys(js)
-        names = _wxml_names(doc)
+        keys, open_ended = ctx.per_text("card-data-keys", js.text, lambda: _data_keys(js))  # noqa: B023
+        names = ctx.per_text("wxml-names", doc.source.text, lambda: _wxml_names(doc))  # noqa: B023
         if not open_ended:
             for name, (line, column) in names.items():
                 if name not in keys:

@@ -201,18 +201,26 @@ def _root_name(e: object) -> str | None:
 )
 def wxml_calls(ctx: LintContext) -> Iterator[LintFinding]:
     for doc in _documents(ctx):
-        modules = wxs_modules(doc)
-        for _, line, column, expr in expressions(doc):
-            for sub in sub_expressions(expr):
-                if isinstance(sub, Call) and _root_name(sub.callee) not in modules:
-                    yield ctx.finding(
-                        "WXR314",
-                        f"{sub.callee_text}(...) is a method call in a data binding: the client renders undefined",
-                        file=doc.path,
-                        line=line,
-                        column=column,
-                        hint="compute it in the component's JS and setData the result (or call a <wxs> module function)",
-                    )
+        for line, column, callee in ctx.per_text("wxml-calls", doc.source.text, lambda: _calls(doc)):  # noqa: B023
+            yield ctx.finding(
+                "WXR314",
+                f"{callee}(...) is a method call in a data binding: the client renders undefined",
+                file=doc.path,
+                line=line,
+                column=column,
+                hint="compute it in the component's JS and setData the result (or call a <wxs> module function)",
+            )
+
+
+def _calls(doc: Document) -> list[tuple[int, int, str]]:
+    """``(line, column, callee)`` of each method call in the document's bindings (not into a ``<wxs>`` module)."""
+    modules = wxs_modules(doc)
+    return [
+        (line, column, sub.callee_text)
+        for _, line, column, expr in expressions(doc)
+        for sub in sub_expressions(expr)
+        if isinstance(sub, Call) and _root_name(sub.callee) not in modules
+    ]
 
 
 @rule(
