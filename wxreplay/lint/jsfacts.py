@@ -176,7 +176,16 @@ class Registration:
 
 
 def registrations(ctx: LintContext, target: SkillTarget) -> list[Registration]:
-    """The literal-named ``registerAPI`` calls of the skill's ``index.js``."""
+    """The literal-named ``registerAPI`` calls of the skill's ``index.js`` (found once per lint and skill)."""
+    key = ("registrations", target.dir)
+    found = ctx.cache.get(key)
+    if found is None:
+        found = ctx.cache[key] = _registrations(ctx, target)
+    assert isinstance(found, list)
+    return found
+
+
+def _registrations(ctx: LintContext, target: SkillTarget) -> list[Registration]:
     index = target.dir / "index.js"
     js = ctx.js(index) if ctx.is_file(index) else None
     if js is None:
