@@ -70,6 +70,7 @@ class LintContext:
     _stats: dict[Path, os.stat_result | OSError | ValueError] = field(default_factory=dict)
     _resolved: dict[Path, Path] = field(default_factory=dict)
     _cwd: Path = field(default_factory=Path.cwd)  # labels are relative to it; it does not change during a lint
+    _root_shown: _RootLabels | None = None
     _syntax: dict[str, Syntax] = field(default_factory=dict)  # JS parses by text, for files of equal text
     _facts: dict[str, Future[RuntimeFacts]] = field(default_factory=dict)
     _files: dict[Path, list[Path]] = field(default_factory=dict)
@@ -136,9 +137,21 @@ class LintContext:
         # Asked thousands of times per lint (every finding, parse and read): computed once per path.
         shown = self._label_of.get(path)
         if shown is None:
-            shown = self._label_of[path] = display_path(path, self.root, cwd=self._cwd)
+            shown = self._label_of[path] = self._display(path)
             self._labels[shown] = path
         return shown
+
+    def _display(self, path: Path) -> str:
+        """:func:`display_path` ``(path, self.root)``, with string operations for a file under the root.
+
+        ``display_path`` builds and compares a handful of ``Path`` objects per call; for the thousand
+        files of a large project, under the root (the usual case), the same answer is a prefix test.
+        """
+        if os.sep != "/":
+            return display_path(path, self.root, cwd=self._cwd)
+        if self._root_shown is None:
+            self._root_shown = _RootLabels.of(self.root, self._cwd)
+        return self._root_shown.show(path) or display_path(path, self.root, cwd=self._cwd)
 
     def path_of(self, label: str) -> Path:
         """The file a finding's ``file`` label names (the reverse of :meth:`label`)."""
@@ -307,6 +320,36 @@ class LintContext:
             api=api,
             severity=severity,
         )
+
+
+@dataclass(frozen=True)
+class _RootLabels:
+    """How :func:`display_path` shows the files under one root (posix paths only)."""
+
+    root: str  # absolute, normalised
+    cwd: str | None  # the current directory when the root lies inside it (labels relative to it), else None
+    name: str  # the root's name, the labels' first part when the root lies outside the current directory
+
+    @classmethod
+    def of(cls, root: Path, cwd: Path) -> _RootLabels:
+        abs_root = Path(os.path.abspath(root))
+        inside = abs_root.is_relative_to(cwd)
+        return cls(str(abs_root), str(cwd) if inside else None, abs_root.name or abs_root.as_posix())
+
+    def show(self, path: Path) -> str | None:
+        """The label of ``path`` when it lies under the root (None: ask :func:`display_path`)."""
+        full = os.path.abspath(path)
+        if full == self.root:
+            rel = "."
+        elif full.startswith(self.root.rstrip("/") + "/"):
+            rel = full[len(self.root.rstrip("/")) + 1 :]
+        else:
+            return None
+        if self.cwd is not None:
+            if full == self.cwd:
+                return "."
+            return full[len(self.cwd.rstrip("/")) + 1 :]
+        return self.name if rel == "." else f"{self.name}/{rel}"
 
 
 def _done(fn: Any, *args: Any) -> Future[Any]:

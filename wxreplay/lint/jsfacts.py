@@ -76,6 +76,15 @@ def parsed_subpackage_js(
 
 def requires(js: JsFile, file: Path) -> Iterator[RequireSite]:
     """The literal ``require()`` calls and ``import`` sources of one file."""
+    for request, line, column in js.fact("requires", _requests):
+        yield RequireSite(file, request, line, column)
+
+
+def _requests(js: JsFile) -> list[tuple[str, int, int]]:
+    return [(site.request, site.line, site.column) for site in _require_sites(js, Path())]
+
+
+def _require_sites(js: JsFile, file: Path) -> Iterator[RequireSite]:
     for callee, call in js.calls():
         if callee != "require":
             continue

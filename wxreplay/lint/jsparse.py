@@ -9,14 +9,18 @@ what a name is bound to at the top level.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar, cast
 
 import tree_sitter_javascript
 from tree_sitter import Language, Node, Parser, Tree
 
 __all__ = ["JsFile", "Node", "Syntax", "is_async_function", "member_path", "object_keys", "parse_js", "string_value"]
+
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +36,8 @@ class Syntax:
     data: bytes
     by_kind: dict[str, list[Node]] | None = None
     calls: list[tuple[str, Node]] | None = None
+    bindings: dict[str, Node | None] = field(default_factory=dict)  # top_binding answers
+    facts: dict[str, object] = field(default_factory=dict)  # other facts of the text (jsfacts), by name
 
 
 @dataclass
@@ -118,8 +124,21 @@ class JsFile:
                 return self.position(node)
         return self.position(self.root)
 
+    def fact(self, name: str, compute: Callable[[JsFile], T]) -> T:
+        """``compute(self)`` once per text: for a fact that depends on the text alone, never on the file's path."""
+        facts = self._syntax.facts
+        if name not in facts:
+            facts[name] = compute(self)
+        return cast(T, facts[name])
+
     def top_binding(self, name: str) -> Node | None:
         """What the top level binds ``name`` to: a function declaration or a declarator's value node."""
+        bindings = self._syntax.bindings
+        if name not in bindings:
+            bindings[name] = self._top_binding(name)
+        return bindings[name]
+
+    def _top_binding(self, name: str) -> Node | None:
         for stmt in self.root.children:
             decl = stmt
             if stmt.type == "export_statement":
