@@ -39,16 +39,19 @@ def card_calls(ctx: LintContext) -> Iterator[LintFinding]:
         if js is None:
             continue
         for callee, call in js.calls():
+            cloud = callee.startswith("wx.cloud.") or callee == "wx.cloud"
+            if not cloud and (callee not in _STATIC_FORBIDDEN or card.dynamic):
+                continue
             line, column = js.position(call)
             where: dict[str, Any] = {"file": card.file("js"), "line": line, "column": column}
-            if callee.startswith("wx.cloud.") or callee == "wx.cloud":
+            if cloud:
                 yield ctx.finding(
                     "WXR301",
                     f"{callee}() in a card: wx.cloud is not available in cards",
                     hint="call the cloud from the API (index.js side) and pass the data in the result",
                     **where,
                 )
-            elif callee in _STATIC_FORBIDDEN and not card.dynamic:
+            else:
                 yield ctx.finding(
                     "WXR301",
                     f"{callee}() in a static card",
@@ -273,7 +276,7 @@ def card_reads_returned(ctx: LintContext) -> Iterator[LintFinding]:
         if js is None or keys is None:
             continue
         apis = ", ".join(a.name for a in card.apis)
-        for key, node in card_reads(js):
+        for key, node in js.fact("card-reads", lambda j: list(card_reads(j))):
             if key not in keys:
                 line, column = js.position(node)
                 yield ctx.finding(

@@ -64,11 +64,14 @@ def unreadable(ctx: LintContext) -> Iterator[LintFinding]:
                 hint=found.hint,
             )
             continue
-        if path.suffix == ".json" and path.name != "mcp.json":
+        # Whether JSON parses depends on the text alone: a text that parsed once parses again.
+        if path.suffix == ".json" and path.name != "mcp.json" and not ctx.text_cache.get(("json-parses", found)):
             try:
                 read_json(path, root=ctx.root)
             except ProjectError as e:
                 yield _from_error(ctx, "WXR113", e)
+            else:
+                ctx.text_cache[("json-parses", found)] = True
 
 
 @rule(
@@ -87,12 +90,15 @@ def mcp_loads(ctx: LintContext) -> Iterator[LintFinding]:
         yield _from_error(ctx, "WXR116", error)
     for target in ctx.skills:
         path = target.dir / "mcp.json"
-        if not ctx.is_file(path) or ctx.label(path) in reported or not isinstance(ctx.read(path), str):
+        text = ctx.read(path) if ctx.is_file(path) else None
+        if ctx.label(path) in reported or not isinstance(text, str) or ctx.text_cache.get(("json-parses", text)):
             continue
         try:
             read_json(path, root=ctx.root)
         except ProjectError as e:
             yield _from_error(ctx, "WXR116", e)
+        else:
+            ctx.text_cache[("json-parses", text)] = True
 
 
 @rule(
