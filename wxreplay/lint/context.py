@@ -74,6 +74,7 @@ class LintContext:
     _syntax: dict[str, Syntax] = field(default_factory=dict)  # JS parses by text, for files of equal text
     _facts: dict[str, Future[RuntimeFacts]] = field(default_factory=dict)
     _files: dict[Path, list[Path]] = field(default_factory=dict)
+    _by_suffix: dict[tuple[Path, tuple[str, ...]], list[Path]] = field(default_factory=dict)
     _labels: dict[str, Path] = field(default_factory=dict)
     _label_of: dict[Path, str] = field(default_factory=dict)
     cache: dict[tuple[str, Path], object] = field(default_factory=dict)  # other parsed forms, by rule families
@@ -267,9 +268,14 @@ class LintContext:
 
     def skill_files(self, target: SkillTarget, *suffixes: str) -> Iterator[Path]:
         """The files of one skill directory with one of ``suffixes`` (all files when none)."""
-        for f in self.files(target.dir):
-            if not suffixes or f.suffix.lower() in suffixes:
-                yield f
+        if not suffixes:
+            yield from self.files(target.dir)
+            return
+        key = (target.dir, suffixes)
+        hit = self._by_suffix.get(key)
+        if hit is None:
+            hit = self._by_suffix[key] = [f for f in self.files(target.dir) if f.suffix.lower() in suffixes]
+        yield from hit
 
     def runtime(self, target: SkillTarget) -> RuntimeFacts | None:
         """What loading ``index.js`` in the API context registered (None without a loaded project)."""

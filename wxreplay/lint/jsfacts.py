@@ -7,9 +7,10 @@ CommonJS does (:file:`wxreplay/runtime/js/modules.js`): relative or ``/``-rooted
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsparse import JsFile, Node, is_async_function, member_path, object_keys, pair_value, string_value, unwrap
@@ -48,6 +49,16 @@ def subpackage_root(ctx: LintContext, target: SkillTarget) -> Path:
 
 def subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
     """Every JS file of every linted skill, then of the subpackages' shared folders, each once."""
+    # Listed once per lint: a dozen rules walk the JS files.
+    key = ("subpackage-js", ctx.root)
+    found = ctx.cache.get(key)
+    if found is None:
+        found = ctx.cache[key] = list(_subpackage_js(ctx))
+    assert isinstance(found, list)
+    yield from found
+
+
+def _subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
     seen: set[Path] = set()
     for target in ctx.skills:
         for f in ctx.skill_files(target, ".js"):
@@ -144,17 +155,17 @@ def resolve_request(
 def _resolve_request(root: Path, top: Path, file: Path, request: str, is_file: Callable[[Path], bool]) -> tuple[str, str | None]:
     if request.startswith("@/"):
         return "alias", None
-    rel_file = file.relative_to(root).as_posix()
-    top_rel = "" if top == root else top.relative_to(root).as_posix()
+    rel_file = relative_posix(file, root)
+    top_rel = "" if top == root else relative_posix(top, root)
     if request.startswith("/"):
         joined = _normalise(request.split("/"))
     elif request.startswith("."):
-        joined = _normalise(str(PurePosixPath(rel_file).parent).split("/") + request.split("/"))
+        joined = _normalise(_parent(rel_file).split("/") + request.split("/"))
     else:
         npm = f"{top_rel}/miniprogram_npm/{request}" if top_rel else f"miniprogram_npm/{request}"
         if any(is_file(root / c) for c in _candidates(npm)):
             return "ok", npm
-        joined = _normalise(str(PurePosixPath(rel_file).parent).split("/") + request.split("/"))
+        joined = _normalise(_parent(rel_file).split("/") + request.split("/"))
         if joined is None or not any(is_file(root / c) for c in _candidates(joined)):
             return "bare", None
     if joined is None or (top_rel and not (joined == top_rel or joined.startswith(top_rel + "/"))):
@@ -163,6 +174,28 @@ def _resolve_request(root: Path, top: Path, file: Path, request: str, is_file: C
         if is_file(root / c):
             return "ok", c
     return "missing", joined
+
+
+def relative_posix(path: Path, root: Path) -> str:
+    """``path.relative_to(root).as_posix()`` (raising ValueError alike), by a prefix test on posix systems.
+
+    Resolving a thousand requires builds and compares Path objects several times each; for an
+    absolute posix path under ``root`` (every file the linter walks) the same answer is a slice.
+    """
+    if os.sep == "/":
+        p, r = str(path), str(root)
+        if p == r:
+            return "."
+        prefix = r if r.endswith("/") else r + "/"
+        if p.startswith(prefix) and r.startswith("/"):
+            return p[len(prefix) :]
+    return path.relative_to(root).as_posix()
+
+
+def _parent(rel: str) -> str:
+    """``str(PurePosixPath(rel).parent)`` of a relative posix path without ``..`` parts."""
+    head, sep, _ = rel.rpartition("/")
+    return head if sep else "."
 
 
 def _candidates(base: str) -> list[str]:
