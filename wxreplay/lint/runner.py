@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from wxreplay.lint.registry import SEVERITY_RANK
 from wxreplay.lint.settings import LintSettings
 from wxreplay.lint.suppress import is_suppressed
 
-__all__ = ["RuleCrash", "fails", "lint_paths"]
+__all__ = ["RuleCrash", "fails", "lint_paths", "spare_cpu"]
 
 
 @dataclass
@@ -43,8 +44,8 @@ def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None
         ctx = LintContext.load(given)
         run.report.targets.append(str(given))
         enabled = [(r, check) for r, check in checks() if settings.enabled(r)]
-        if any(r.runtime for r, _ in enabled):
-            ctx.start_runtime()  # V8 loads the skills on its threads while the file rules run here
+        if any(r.runtime for r, _ in enabled) and spare_cpu():
+            ctx.start_runtime()  # V8 loads the skills on another core while the file rules run here
         # The rules that need the runtime go last, to give the loads the most time; findings are
         # sorted at the end and crashes by rule id, so the order the rules run in shows nowhere.
         crashes: list[RuleCrash] = []
@@ -70,6 +71,18 @@ def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None
         run.crashes.extend(sorted(crashes, key=lambda c: c.rule))
     run.report.findings.sort(key=LintFinding.sort_key)
     return run
+
+
+def spare_cpu() -> bool:
+    """Whether this process may run on more than one CPU (``taskset -c 0`` says no).
+
+    On one CPU the background loads only take turns with the file rules, and every turn costs a
+    thread switch: the runtime rules then load the skills when they first ask, as before.
+    """
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # no affinity on this system (macOS, Windows): count the CPUs
+        return (os.cpu_count() or 1) > 1
 
 
 def fails(report: LintReport, *, strict: bool) -> bool:
