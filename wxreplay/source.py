@@ -74,7 +74,7 @@ _BINARY_HINT = "this path must name a UTF-8 text file; if it is text saved as UT
 # -- where: files and positions ------------------------------------------------------------------
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
+def display_path(path: Path, root: Path | None = None, *, cwd: Path | None = None) -> str:
     """Return how ``path`` is shown in messages: never absolute when it can be avoided.
 
     - When ``root`` is the current directory or lies inside it, the path is shown relative to the
@@ -84,9 +84,12 @@ def display_path(path: Path, root: Path | None = None) -> str:
       prefixed with the root's name (``westore-cafe/skills/coffee/mcp.json``).
     - Without a root, or for a path outside the root, the path is shown relative to the current
       directory when possible and absolute as a last resort.
+
+    ``cwd``: the current directory, when the caller has it already (a linter labelling a thousand
+    files asks the system once, not per file).
     """
     abs_path = Path(os.path.abspath(path))
-    cwd = Path.cwd()
+    cwd = cwd if cwd is not None else Path.cwd()
     if root is not None:
         abs_root = Path(os.path.abspath(root))
         if abs_path.is_relative_to(abs_root):

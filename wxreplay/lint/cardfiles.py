@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wxreplay.cards.wxml import Document, parse_wxml
+from wxreplay.cards.wxml.parser import Element, Node
 from wxreplay.errors import TemplateError
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.project import ApiDecl, ComponentDecl, Skill
@@ -72,14 +74,37 @@ def parsed_wxml(ctx: LintContext, card: Card) -> Document | TemplateError | None
     key = ("wxml", path)
     cache = ctx.cache
     if key not in cache:
-        text = ctx.text(path) if path.is_file() else None
+        text = ctx.text(path) if ctx.is_file(path) else None
         if text is None:
             cache[key] = None
         else:
             try:
-                cache[key] = parse_wxml(ctx.label(path), text)
+                cache[key] = _parse_once_per_text(ctx, ctx.label(path), text)
             except TemplateError as e:
                 cache[key] = e
     found = cache[key]
     assert found is None or isinstance(found, (Document, TemplateError))
     return found
+
+
+def _parse_once_per_text(ctx: LintContext, label: str, text: str) -> Document:
+    """``parse_wxml(label, text)``, parsed once per lint for every card of that text.
+
+    The parse depends on the text alone; the label is only kept on the document's source (what
+    findings and the card rules' diagnostics name), so a copy of a card already parsed (one
+    copied into another skill) gets that parse's nodes under a source of its own label.
+    """
+    first = ctx.text_cache.get(("wxml", text))
+    if not isinstance(first, Document):
+        first = parse_wxml(label, text)  # a TemplateError names its file: never shared
+        ctx.text_cache[("wxml", text)] = first
+        return first
+    if first.path == label:
+        return first
+    source = copy.copy(first.source)
+    source.path = label
+
+    def relabelled(nodes: list[Node]) -> list[Node]:
+        return [replace(n, source=source, children=relabelled(n.children)) if isinstance(n, Element) else n for n in nodes]
+
+    return Document(source, relabelled(first.children))

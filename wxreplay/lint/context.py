@@ -8,16 +8,18 @@ Rules that need the loaded :class:`~wxreplay.project.Project` skip a target with
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+import stat
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from wxreplay.errors import LocatedError, ProjectError
-from wxreplay.lint.jsparse import JsFile, parse_js
+from wxreplay.lint.jsparse import JsFile, Syntax, parse_js
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import RULES
 from wxreplay.lint.runtime_facts import RuntimeFacts, load_facts
@@ -32,7 +34,12 @@ __all__ = ["MAX_FILE_BYTES", "LintContext", "SkillTarget"]
 #: and parsing a huge generated file would make the linter slow for nothing.
 MAX_FILE_BYTES = 2_000_000
 
+T = TypeVar("T")
+
 _MARKERS = ("mcp.json", "index.js", "SKILL.md")
+
+#: The errors ``Path.is_file()`` answers False for (pathlib's ``_IGNORED_ERRNOS``); others raise.
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 #: Skills whose ``index.js`` load in parallel: each session is its own V8 isolate, event loop and
 #: thread, and V8 works outside the GIL, so on two cores two at a time take about two thirds of the time.
@@ -60,11 +67,18 @@ class LintContext:
     app_json: dict[str, Any] | None = None
     _texts: dict[Path, str | LocatedError] = field(default_factory=dict)
     _js: dict[Path, JsFile | None] = field(default_factory=dict)
+    _stats: dict[Path, os.stat_result | OSError | ValueError] = field(default_factory=dict)
+    _resolved: dict[Path, Path] = field(default_factory=dict)
+    _cwd: Path = field(default_factory=Path.cwd)  # labels are relative to it; it does not change during a lint
+    _root_shown: _RootLabels | None = None
+    _syntax: dict[str, Syntax] = field(default_factory=dict)  # JS parses by text, for files of equal text
     _facts: dict[str, Future[RuntimeFacts]] = field(default_factory=dict)
     _files: dict[Path, list[Path]] = field(default_factory=dict)
+    _by_suffix: dict[tuple[Path, tuple[str, ...]], list[Path]] = field(default_factory=dict)
     _labels: dict[str, Path] = field(default_factory=dict)
     _label_of: dict[Path, str] = field(default_factory=dict)
     cache: dict[tuple[str, Path], object] = field(default_factory=dict)  # other parsed forms, by rule families
+    text_cache: dict[tuple[str, str], object] = field(default_factory=dict)  # parsed forms by (kind, file text)
     requires: dict[tuple[Path, Path, Path, str], tuple[str, str | None]] = field(default_factory=dict)  # resolved require()s
 
     # ---- building -----------------------------------------------------------------------------
@@ -124,9 +138,21 @@ class LintContext:
         # Asked thousands of times per lint (every finding, parse and read): computed once per path.
         shown = self._label_of.get(path)
         if shown is None:
-            shown = self._label_of[path] = display_path(path, self.root)
+            shown = self._label_of[path] = self._display(path)
             self._labels[shown] = path
         return shown
+
+    def _display(self, path: Path) -> str:
+        """:func:`display_path` ``(path, self.root)``, with string operations for a file under the root.
+
+        ``display_path`` builds and compares a handful of ``Path`` objects per call; for the thousand
+        files of a large project, under the root (the usual case), the same answer is a prefix test.
+        """
+        if os.sep != "/":
+            return display_path(path, self.root, cwd=self._cwd)
+        if self._root_shown is None:
+            self._root_shown = _RootLabels.of(self.root, self._cwd)
+        return self._root_shown.show(path) or display_path(path, self.root, cwd=self._cwd)
 
     def path_of(self, label: str) -> Path:
         """The file a finding's ``file`` label names (the reverse of :meth:`label`)."""
@@ -152,11 +178,13 @@ class LintContext:
         """The text of ``path``, or the error that stops reading it (binary, not UTF-8, too large)."""
         hit = self._texts.get(path)
         if hit is None:
-            try:
-                size = path.stat().st_size
-            except OSError as e:
-                hit = ProjectError(f"cannot read the file: {e.strerror}", file=self.label(path))
+            found = self._stat(path)
+            if isinstance(found, ValueError):
+                raise found
+            if isinstance(found, OSError):
+                hit = ProjectError(f"cannot read the file: {found.strerror}", file=self.label(path))
             else:
+                size = found.st_size
                 if size > MAX_FILE_BYTES:
                     hit = ProjectError(
                         f"the file is {size:,} bytes; the linter reads files up to {MAX_FILE_BYTES:,} bytes",
@@ -171,6 +199,50 @@ class LintContext:
             self._texts[path] = hit
         return hit
 
+    def _stat(self, path: Path) -> os.stat_result | OSError | ValueError:
+        # Once per path and lint: rules ask about the same files again and again, and each system
+        # call lets the background skill loads take the GIL (this thread then waits to get it back).
+        hit = self._stats.get(path)
+        if hit is None:
+            try:
+                hit = os.stat(path)
+            except (OSError, ValueError) as e:
+                hit = e
+            self._stats[path] = hit
+        return hit
+
+    def _is(self, path: Path, kind: Callable[[int], bool]) -> bool:
+        found = self._stat(path)
+        if isinstance(found, os.stat_result):
+            return kind(found.st_mode)
+        if isinstance(found, OSError) and found.errno not in _MISSING:
+            raise found  # as Path.is_file() does: a permission error is not "no such file"
+        return False
+
+    def is_file(self, path: Path) -> bool:
+        """``path.is_file()``, asked of the file system once per lint."""
+        return self._is(path, stat.S_ISREG)
+
+    def is_dir(self, path: Path) -> bool:
+        """``path.is_dir()``, asked of the file system once per lint."""
+        return self._is(path, stat.S_ISDIR)
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, asked of the file system once per lint."""
+        hit = self._resolved.get(path)
+        if hit is None:
+            hit = self._resolved[path] = path.resolve()
+        return hit
+
+    def per_text(self, kind: str, text: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per lint for each ``text``: for a fact about a file that depends on its text
+        alone (never its path or label), so copies of a file (a skill copied from another) share it."""
+        key = (kind, text)
+        if key in self.text_cache:
+            return cast(T, self.text_cache[key])
+        found = self.text_cache[key] = compute()
+        return found
+
     def text(self, path: Path) -> str | None:
         """The text of ``path``, or None when it cannot be read (WXR113 reports why)."""
         found = self.read(path)
@@ -180,7 +252,7 @@ class LintContext:
         """The parsed JS file ``path`` (None when unreadable)."""
         if path not in self._js:
             text = self.text(path)
-            self._js[path] = None if text is None else parse_js(self.label(path), text)
+            self._js[path] = None if text is None else parse_js(self.label(path), text, self._syntax)
         return self._js[path]
 
     def files(self, directory: Path) -> list[Path]:
@@ -196,20 +268,37 @@ class LintContext:
 
     def skill_files(self, target: SkillTarget, *suffixes: str) -> Iterator[Path]:
         """The files of one skill directory with one of ``suffixes`` (all files when none)."""
-        for f in self.files(target.dir):
-            if not suffixes or f.suffix.lower() in suffixes:
-                yield f
+        if not suffixes:
+            yield from self.files(target.dir)
+            return
+        key = (target.dir, suffixes)
+        hit = self._by_suffix.get(key)
+        if hit is None:
+            hit = self._by_suffix[key] = [f for f in self.files(target.dir) if f.suffix.lower() in suffixes]
+        yield from hit
 
     def runtime(self, target: SkillTarget) -> RuntimeFacts | None:
         """What loading ``index.js`` in the API context registered (None without a loaded project)."""
         if self.project is None or target.skill is None:
             return None
-        if not self._facts:
-            self._facts = _load_all_facts(self.project, self.skills)
+        self.start_runtime()
         pending = self._facts.get(target.name)
         if pending is None:  # a target added after the first request (none is, but never guess)
             pending = self._facts[target.name] = _done(load_facts, self.project, target.skill)
         return pending.result()  # a load that raised raises here, in the rule that asked, as before
+
+    def start_runtime(self) -> None:
+        """Start loading every target skill's registration facts in the background (once).
+
+        The loads run V8 on their own threads while the rules that need no runtime parse and walk
+        files on this one; a rule that asks :meth:`runtime` waits for its skill's load only.
+        """
+        if self.project is not None and not self._facts:
+            self._facts = _load_all_facts(self.project, self.skills)
+
+    def close(self) -> None:
+        """Wait for the background loads still running (their sessions are closed by the time this returns)."""
+        wait(self._facts.values())  # a load that raised keeps its error in its future
 
     # ---- reporting ----------------------------------------------------------------------------
     def finding(
@@ -239,6 +328,36 @@ class LintContext:
         )
 
 
+@dataclass(frozen=True)
+class _RootLabels:
+    """How :func:`display_path` shows the files under one root (posix paths only)."""
+
+    root: str  # absolute, normalised
+    cwd: str | None  # the current directory when the root lies inside it (labels relative to it), else None
+    name: str  # the root's name, the labels' first part when the root lies outside the current directory
+
+    @classmethod
+    def of(cls, root: Path, cwd: Path) -> _RootLabels:
+        abs_root = Path(os.path.abspath(root))
+        inside = abs_root.is_relative_to(cwd)
+        return cls(str(abs_root), str(cwd) if inside else None, abs_root.name or abs_root.as_posix())
+
+    def show(self, path: Path) -> str | None:
+        """The label of ``path`` when it lies under the root (None: ask :func:`display_path`)."""
+        full = os.path.abspath(path)
+        if full == self.root:
+            rel = "."
+        elif full.startswith(self.root.rstrip("/") + "/"):
+            rel = full[len(self.root.rstrip("/")) + 1 :]
+        else:
+            return None
+        if self.cwd is not None:
+            if full == self.cwd:
+                return "."
+            return full[len(self.cwd.rstrip("/")) + 1 :]
+        return self.name if rel == "." else f"{self.name}/{rel}"
+
+
 def _done(fn: Any, *args: Any) -> Future[Any]:
     """A future already settled with ``fn(*args)`` (its result, or the exception it raised)."""
     out: Future[Any] = Future()
@@ -256,10 +375,13 @@ def _load_all_facts(project: Project, targets: list[SkillTarget]) -> dict[str, F
     created outside asyncio always is; what each load finds is the same as loading them one by one.
     """
     skills = {t.name: t.skill for t in targets if t.skill is not None}
-    if len(skills) <= 1:
-        return {name: _done(load_facts, project, skill) for name, skill in skills.items()}
-    with ThreadPoolExecutor(max_workers=FACT_WORKERS, thread_name_prefix="wxreplay-lint") as pool:
+    if not skills:
+        return {}
+    pool = ThreadPoolExecutor(max_workers=FACT_WORKERS, thread_name_prefix="wxreplay-lint")
+    try:
         return {name: pool.submit(load_facts, project, skill) for name, skill in skills.items()}
+    finally:
+        pool.shutdown(wait=False)  # the workers finish the queued loads, then exit
 
 
 def _json_or_none(path: Path) -> Any:

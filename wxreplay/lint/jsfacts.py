@@ -7,9 +7,10 @@ CommonJS does (:file:`wxreplay/runtime/js/modules.js`): relative or ``/``-rooted
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsparse import JsFile, Node, is_async_function, member_path, object_keys, pair_value, string_value, unwrap
@@ -48,6 +49,16 @@ def subpackage_root(ctx: LintContext, target: SkillTarget) -> Path:
 
 def subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
     """Every JS file of every linted skill, then of the subpackages' shared folders, each once."""
+    # Listed once per lint: a dozen rules walk the JS files.
+    key = ("subpackage-js", ctx.root)
+    found = ctx.cache.get(key)
+    if found is None:
+        found = ctx.cache[key] = list(_subpackage_js(ctx))
+    assert isinstance(found, list)
+    yield from found
+
+
+def _subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
     seen: set[Path] = set()
     for target in ctx.skills:
         for f in ctx.skill_files(target, ".js"):
@@ -57,7 +68,7 @@ def subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
     for target in ctx.skills:
         top = subpackage_root(ctx, target)
         shared = top / "_shared"
-        if shared.is_dir() and top != ctx.root:
+        if ctx.is_dir(shared) and top != ctx.root:
             for f in ctx.files(shared):
                 if f.suffix == ".js" and f not in seen:
                     seen.add(f)
@@ -76,6 +87,15 @@ def parsed_subpackage_js(
 
 def requires(js: JsFile, file: Path) -> Iterator[RequireSite]:
     """The literal ``require()`` calls and ``import`` sources of one file."""
+    for request, line, column in js.fact("requires", _requests):
+        yield RequireSite(file, request, line, column)
+
+
+def _requests(js: JsFile) -> list[tuple[str, int, int]]:
+    return [(site.request, site.line, site.column) for site in _require_sites(js, Path())]
+
+
+def _require_sites(js: JsFile, file: Path) -> Iterator[RequireSite]:
     for callee, call in js.calls():
         if callee != "require":
             continue
@@ -114,44 +134,68 @@ def resolve_request(
     request: str,
     *,
     memo: dict[tuple[Path, Path, Path, str], tuple[str, str | None]] | None = None,
+    is_file: Callable[[Path], bool] = Path.is_file,
 ) -> tuple[str, str | None]:
     """Where ``require(request)`` from ``file`` leads: ``("ok", relpath)``, ``("missing", joined)``,
     ``("outside", joined)``, ``("alias", None)`` or ``("bare", None)`` (an npm name not found).
 
     ``memo``: answers already found during this lint (three rules resolve the same requires; the
-    files do not change while one lint runs).
+    files do not change while one lint runs); ``is_file``: how a candidate file is looked for
+    (:meth:`LintContext.is_file` asks the file system once per path).
     """
     if memo is None:
-        return _resolve_request(root, top, file, request)
+        return _resolve_request(root, top, file, request, is_file)
     key = (root, top, file, request)
     hit = memo.get(key)
     if hit is None:
-        hit = memo[key] = _resolve_request(root, top, file, request)
+        hit = memo[key] = _resolve_request(root, top, file, request, is_file)
     return hit
 
 
-def _resolve_request(root: Path, top: Path, file: Path, request: str) -> tuple[str, str | None]:
+def _resolve_request(root: Path, top: Path, file: Path, request: str, is_file: Callable[[Path], bool]) -> tuple[str, str | None]:
     if request.startswith("@/"):
         return "alias", None
-    rel_file = file.relative_to(root).as_posix()
-    top_rel = "" if top == root else top.relative_to(root).as_posix()
+    rel_file = relative_posix(file, root)
+    top_rel = "" if top == root else relative_posix(top, root)
     if request.startswith("/"):
         joined = _normalise(request.split("/"))
     elif request.startswith("."):
-        joined = _normalise(str(PurePosixPath(rel_file).parent).split("/") + request.split("/"))
+        joined = _normalise(_parent(rel_file).split("/") + request.split("/"))
     else:
         npm = f"{top_rel}/miniprogram_npm/{request}" if top_rel else f"miniprogram_npm/{request}"
-        if any((root / c).is_file() for c in _candidates(npm)):
+        if any(is_file(root / c) for c in _candidates(npm)):
             return "ok", npm
-        joined = _normalise(str(PurePosixPath(rel_file).parent).split("/") + request.split("/"))
-        if joined is None or not any((root / c).is_file() for c in _candidates(joined)):
+        joined = _normalise(_parent(rel_file).split("/") + request.split("/"))
+        if joined is None or not any(is_file(root / c) for c in _candidates(joined)):
             return "bare", None
     if joined is None or (top_rel and not (joined == top_rel or joined.startswith(top_rel + "/"))):
         return "outside", joined
     for c in _candidates(joined):
-        if (root / c).is_file():
+        if is_file(root / c):
             return "ok", c
     return "missing", joined
+
+
+def relative_posix(path: Path, root: Path) -> str:
+    """``path.relative_to(root).as_posix()`` (raising ValueError alike), by a prefix test on posix systems.
+
+    Resolving a thousand requires builds and compares Path objects several times each; for an
+    absolute posix path under ``root`` (every file the linter walks) the same answer is a slice.
+    """
+    if os.sep == "/":
+        p, r = str(path), str(root)
+        if p == r:
+            return "."
+        prefix = r if r.endswith("/") else r + "/"
+        if p.startswith(prefix) and r.startswith("/"):
+            return p[len(prefix) :]
+    return path.relative_to(root).as_posix()
+
+
+def _parent(rel: str) -> str:
+    """``str(PurePosixPath(rel).parent)`` of a relative posix path without ``..`` parts."""
+    head, sep, _ = rel.rpartition("/")
+    return head if sep else "."
 
 
 def _candidates(base: str) -> list[str]:
@@ -174,9 +218,18 @@ class Registration:
 
 
 def registrations(ctx: LintContext, target: SkillTarget) -> list[Registration]:
-    """The literal-named ``registerAPI`` calls of the skill's ``index.js``."""
+    """The literal-named ``registerAPI`` calls of the skill's ``index.js`` (found once per lint and skill)."""
+    key = ("registrations", target.dir)
+    found = ctx.cache.get(key)
+    if found is None:
+        found = ctx.cache[key] = _registrations(ctx, target)
+    assert isinstance(found, list)
+    return found
+
+
+def _registrations(ctx: LintContext, target: SkillTarget) -> list[Registration]:
     index = target.dir / "index.js"
-    js = ctx.js(index) if index.is_file() else None
+    js = ctx.js(index) if ctx.is_file(index) else None
     if js is None:
         return []
     found = []
@@ -231,7 +284,7 @@ def _module(ctx: LintContext, target: SkillTarget, js: JsFile, file: Path, call:
     request = string_value(args.named_children[0]) if args is not None and args.named_children else None
     if request is None:
         return None
-    status, rel = resolve_request(ctx.root, subpackage_root(ctx, target), file, request, memo=ctx.requires)
+    status, rel = resolve_request(ctx.root, subpackage_root(ctx, target), file, request, memo=ctx.requires, is_file=ctx.is_file)
     if status != "ok" or rel is None or not rel.endswith(".js"):
         return None
     path = ctx.root / rel

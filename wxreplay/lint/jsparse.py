@@ -9,14 +9,18 @@ what a name is bound to at the top level.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar, cast
 
 import tree_sitter_javascript
 from tree_sitter import Language, Node, Parser, Tree
 
-__all__ = ["JsFile", "Node", "is_async_function", "member_path", "object_keys", "parse_js", "string_value"]
+__all__ = ["JsFile", "Node", "Syntax", "is_async_function", "member_path", "object_keys", "parse_js", "string_value"]
+
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -25,31 +29,51 @@ def _parser() -> Parser:
 
 
 @dataclass
+class Syntax:
+    """What tree-sitter makes of one text: the tree and the node index, shared by files with that text."""
+
+    tree: Tree
+    data: bytes
+    by_kind: dict[str, list[Node]] | None = None
+    calls: list[tuple[str, Node]] | None = None
+    bindings: dict[str, Node | None] = field(default_factory=dict)  # top_binding answers
+    facts: dict[str, object] = field(default_factory=dict)  # other facts of the text (jsfacts), by name
+
+
+@dataclass
 class JsFile:
     """One parsed JS file: its label (relative posix path), text and syntax tree."""
 
     label: str
     text: str
-    tree: Tree
-    data: bytes
-    _by_kind: dict[str, list[Node]] | None = field(default=None, repr=False)
-    _calls: list[tuple[str, Node]] | None = field(default=None, repr=False)
+    _syntax: Syntax = field(repr=False)
+
+    @property
+    def tree(self) -> Tree:
+        """The syntax tree (shared with every file of the same text: trees are read, never edited)."""
+        return self._syntax.tree
+
+    @property
+    def data(self) -> bytes:
+        """The UTF-8 bytes the tree's byte offsets count."""
+        return self._syntax.data
 
     def position(self, node: Node) -> tuple[int, int]:
         """1-based line and column (characters, not bytes: a line may hold CJK text) of ``node``'s start."""
         row, col_bytes = node.start_point
         line_start = node.start_byte - col_bytes
-        return row + 1, len(self.data[line_start : node.start_byte].decode("utf-8", "replace")) + 1
+        return row + 1, len(self._syntax.data[line_start : node.start_byte].decode("utf-8", "replace")) + 1
 
     @property
     def root(self) -> Node:
         """The ``program`` node."""
-        return self.tree.root_node
+        return self._syntax.tree.root_node
 
     def _index(self) -> dict[str, list[Node]]:
-        # One walk of the tree per file: rules ask for the same kinds of node many times. A cursor walks
+        # One walk of the tree per text: rules ask for the same kinds of node many times. A cursor walks
         # it in document order (pre-order) three times faster than lists of ``node.children`` would.
-        if self._by_kind is None:
+        syntax = self._syntax
+        if syntax.by_kind is None:
             by_kind: dict[str, list[Node]] = {}
             cursor = self.root.walk()
             while True:
@@ -64,9 +88,9 @@ class JsFile:
                     continue
                 while not cursor.goto_next_sibling():
                     if not cursor.goto_parent():
-                        self._by_kind = by_kind
+                        syntax.by_kind = by_kind
                         return by_kind
-        return self._by_kind
+        return syntax.by_kind
 
     def walk(self, kind: str | None = None) -> Iterator[Node]:
         """Every node (of ``kind``, when given) in document order."""
@@ -81,14 +105,15 @@ class JsFile:
 
     def calls(self) -> Iterator[tuple[str, Node]]:
         """``(callee text, call node)`` for every call; the callee as written (``wx.modelContext.createSkill``)."""
-        if self._calls is None:
+        syntax = self._syntax
+        if syntax.calls is None:
             found = []
             for node in self.walk("call_expression"):
                 fn = node.child_by_field_name("function")
                 if fn is not None:
                     found.append((callee_text(fn), node))
-            self._calls = found
-        yield from self._calls
+            syntax.calls = found
+        yield from syntax.calls
 
     def syntax_error(self) -> tuple[int, int] | None:
         """Line and column of the first syntax error, if the file does not parse."""
@@ -99,8 +124,21 @@ class JsFile:
                 return self.position(node)
         return self.position(self.root)
 
+    def fact(self, name: str, compute: Callable[[JsFile], T]) -> T:
+        """``compute(self)`` once per text: for a fact that depends on the text alone, never on the file's path."""
+        facts = self._syntax.facts
+        if name not in facts:
+            facts[name] = compute(self)
+        return cast(T, facts[name])
+
     def top_binding(self, name: str) -> Node | None:
         """What the top level binds ``name`` to: a function declaration or a declarator's value node."""
+        bindings = self._syntax.bindings
+        if name not in bindings:
+            bindings[name] = self._top_binding(name)
+        return bindings[name]
+
+    def _top_binding(self, name: str) -> Node | None:
         for stmt in self.root.children:
             decl = stmt
             if stmt.type == "export_statement":
@@ -119,10 +157,20 @@ class JsFile:
         return None
 
 
-def parse_js(label: str, text: str) -> JsFile:
-    """Parse ``text`` (never raises: a file with syntax errors gets a tree with ERROR nodes)."""
-    data = text.encode("utf-8", "surrogatepass")
-    return JsFile(label, text, _parser().parse(data), data)
+def parse_js(label: str, text: str, shared: dict[str, Syntax] | None = None) -> JsFile:
+    """Parse ``text`` (never raises: a file with syntax errors gets a tree with ERROR nodes).
+
+    ``shared``: the parses already made during this lint, by text; a file whose text is one of
+    them gets that tree and node index (a skill copied from another, a vendored helper in every
+    skill) instead of parsing and walking the same text again. Nothing in a tree names its file.
+    """
+    syntax = shared.get(text) if shared is not None else None
+    if syntax is None:
+        data = text.encode("utf-8", "surrogatepass")
+        syntax = Syntax(_parser().parse(data), data)
+        if shared is not None:
+            shared[text] = syntax
+    return JsFile(label, text, syntax)
 
 
 def key_shaped_lines(js: JsFile, min_length: int = 16) -> set[int]:

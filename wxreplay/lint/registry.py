@@ -35,6 +35,7 @@ class Rule:
     explanation: str
     vid: str | None = None
     spec: str | None = None  # where platform-spec states it ("9.1.1", "5.2", "A3")
+    runtime: bool = False  # the check may ask for the runtime's registration facts (LintContext.runtime)
 
     @property
     def label(self) -> str:
@@ -47,14 +48,25 @@ CHECKS: dict[str, Check] = {}
 
 
 def rule(
-    id: str, severity: Severity, title: str, explanation: str, *, vid: str | None = None, spec: str | None = None
+    id: str,
+    severity: Severity,
+    title: str,
+    explanation: str,
+    *,
+    vid: str | None = None,
+    spec: str | None = None,
+    runtime: bool = False,
 ) -> Callable[[Check], Check]:
-    """Register the decorated check as rule ``id``; a second rule with the same id is a programming error."""
+    """Register the decorated check as rule ``id``; a second rule with the same id is a programming error.
+
+    ``runtime`` marks a check that may call :meth:`~wxreplay.lint.context.LintContext.runtime`: the
+    runner starts the skill loads before the other rules and runs these last, so V8 works meanwhile.
+    """
 
     def register(check: Check) -> Check:
         if id in RULES:
             raise ValueError(f"lint rule {id} registered twice")
-        RULES[id] = Rule(id, severity, title, explanation, vid, spec)
+        RULES[id] = Rule(id, severity, title, explanation, vid, spec, runtime)
         CHECKS[id] = check
         return check
 

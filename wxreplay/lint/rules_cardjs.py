@@ -21,7 +21,7 @@ _STATIC_FORBIDDEN = ("wx.login", "wx.checkSession", "wx.request", "setTimeout", 
 
 def _card_js(ctx: LintContext, card: Card) -> JsFile | None:
     path = card.file("js")
-    return ctx.js(path) if path.is_file() else None
+    return ctx.js(path) if ctx.is_file(path) else None
 
 
 @rule(
@@ -39,16 +39,19 @@ def card_calls(ctx: LintContext) -> Iterator[LintFinding]:
         if js is None:
             continue
         for callee, call in js.calls():
+            cloud = callee.startswith("wx.cloud.") or callee == "wx.cloud"
+            if not cloud and (callee not in _STATIC_FORBIDDEN or card.dynamic):
+                continue
             line, column = js.position(call)
             where: dict[str, Any] = {"file": card.file("js"), "line": line, "column": column}
-            if callee.startswith("wx.cloud.") or callee == "wx.cloud":
+            if cloud:
                 yield ctx.finding(
                     "WXR301",
                     f"{callee}() in a card: wx.cloud is not available in cards",
                     hint="call the cloud from the API (index.js side) and pass the data in the result",
                     **where,
                 )
-            elif callee in _STATIC_FORBIDDEN and not card.dynamic:
+            else:
                 yield ctx.finding(
                     "WXR301",
                     f"{callee}() in a static card",
@@ -273,7 +276,7 @@ def card_reads_returned(ctx: LintContext) -> Iterator[LintFinding]:
         if js is None or keys is None:
             continue
         apis = ", ".join(a.name for a in card.apis)
-        for key, node in card_reads(js):
+        for key, node in js.fact("card-reads", lambda j: list(card_reads(j))):
             if key not in keys:
                 line, column = js.position(node)
                 yield ctx.finding(
@@ -357,8 +360,8 @@ def card_data_keys(ctx: LintContext) -> Iterator[LintFinding]:
         doc = parsed_wxml(ctx, card)
         if js is None or not isinstance(doc, Document):
             continue
-        keys, open_ended = _data_keys(js)
-        names = _wxml_names(doc)
+        keys, open_ended = ctx.per_text("card-data-keys", js.text, lambda: _data_keys(js))  # noqa: B023
+        names = ctx.per_text("wxml-names", doc.source.text, lambda: _wxml_names(doc))  # noqa: B023
         if not open_ended:
             for name, (line, column) in names.items():
                 if name not in keys:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from wxreplay.cards.wxml import Document
@@ -200,18 +201,26 @@ def _root_name(e: object) -> str | None:
 )
 def wxml_calls(ctx: LintContext) -> Iterator[LintFinding]:
     for doc in _documents(ctx):
-        modules = wxs_modules(doc)
-        for _, line, column, expr in expressions(doc):
-            for sub in sub_expressions(expr):
-                if isinstance(sub, Call) and _root_name(sub.callee) not in modules:
-                    yield ctx.finding(
-                        "WXR314",
-                        f"{sub.callee_text}(...) is a method call in a data binding: the client renders undefined",
-                        file=doc.path,
-                        line=line,
-                        column=column,
-                        hint="compute it in the component's JS and setData the result (or call a <wxs> module function)",
-                    )
+        for line, column, callee in ctx.per_text("wxml-calls", doc.source.text, lambda: _calls(doc)):  # noqa: B023
+            yield ctx.finding(
+                "WXR314",
+                f"{callee}(...) is a method call in a data binding: the client renders undefined",
+                file=doc.path,
+                line=line,
+                column=column,
+                hint="compute it in the component's JS and setData the result (or call a <wxs> module function)",
+            )
+
+
+def _calls(doc: Document) -> list[tuple[int, int, str]]:
+    """``(line, column, callee)`` of each method call in the document's bindings (not into a ``<wxs>`` module)."""
+    modules = wxs_modules(doc)
+    return [
+        (line, column, sub.callee_text)
+        for _, line, column, expr in expressions(doc)
+        for sub in sub_expressions(expr)
+        if isinstance(sub, Call) and _root_name(sub.callee) not in modules
+    ]
 
 
 @rule(
@@ -280,7 +289,7 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
         selectors = {f".{c}" for a in root.attrs if a.name == "class" and a.value for c in a.value.split() if "{{" not in c}
         selectors |= {f"#{a.value}" for a in root.attrs if a.name == "id" and a.value}
         wxss = card.file("wxss")
-        text = ctx.text(wxss) if wxss.is_file() else None
+        text = ctx.text(wxss) if ctx.is_file(wxss) else None
         if not selectors or text is None:
             continue
         sheet = _sheet(ctx, wxss, text)
@@ -305,10 +314,28 @@ def _wxss(ctx: LintContext, path: Path, text: str) -> tuple[list[Diagnostic], St
     """A card stylesheet's checker diagnostics and parsed sheet, from one walk, once per file."""
     key = ("wxss", path)
     if key not in ctx.cache:
-        ctx.cache[key] = check_and_parse_wxss(text, ctx.label(path))
+        ctx.cache[key] = _wxss_of_text(ctx, text, ctx.label(path))
     found = ctx.cache[key]
     assert isinstance(found, tuple)
     return found
+
+
+def _wxss_of_text(ctx: LintContext, text: str, label: str) -> tuple[list[Diagnostic], StyleSheet | None]:
+    """:func:`check_and_parse_wxss` of ``text``, walked once per lint for every stylesheet of that text.
+
+    The walk depends on the text alone; the file label is only stamped on the diagnostics and the
+    sheet, so a copy of a stylesheet already walked (a card copied into another skill) gets that
+    walk's results under its own label.
+    """
+    key = ("wxss-text", text)
+    first = ctx.text_cache.get(key)
+    if first is None:
+        first = ctx.text_cache[key] = (label, check_and_parse_wxss(text, label))
+    assert isinstance(first, tuple)
+    walked_as, (diagnostics, sheet) = first
+    if walked_as == label:
+        return diagnostics, sheet
+    return [replace(d, file=label) for d in diagnostics], None if sheet is None else replace(sheet, file=label)
 
 
 def _sheet(ctx: LintContext, path: Path, text: str) -> StyleSheet | None:
@@ -328,7 +355,7 @@ def _wxss_diagnostics(ctx: LintContext) -> list[Diagnostic]:
 def _check_wxss(ctx: LintContext) -> Iterator[Diagnostic]:
     for card in cards(ctx):
         wxss = card.file("wxss")
-        text = ctx.text(wxss) if wxss.is_file() else None
+        text = ctx.text(wxss) if ctx.is_file(wxss) else None
         if text is not None:
             yield from _wxss(ctx, wxss, text)[0]
         doc = parsed_wxml(ctx, card)

@@ -24,7 +24,7 @@ def _loaded(ctx: LintContext) -> Iterator[tuple[SkillTarget, Skill]]:
 
 
 def _mcp_at(ctx: LintContext, skill: Skill, *at: str | int) -> dict[str, Any]:
-    line, column = json_position(ctx.text(skill.mcp_path), at)
+    line, column = json_position(ctx.text(skill.mcp_path), at, ctx.text_cache)
     return {"file": skill.mcp_path, "line": line, "column": column}
 
 
@@ -40,6 +40,7 @@ def _api_index(skill: Skill, api: ApiDecl) -> int:
     "Registration is read from the runtime (index.js loaded with a recording wx.modelContext), not from the text.",
     vid="V007",
     spec="9.2.10, A3",
+    runtime=True,
 )
 def registered_not_declared(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in _loaded(ctx):
@@ -69,6 +70,7 @@ def registered_not_declared(ctx: LintContext) -> Iterator[LintFinding]:
     "A declared API that index.js never registers fails when the model calls it (V007). Read from the runtime.",
     vid="V007",
     spec="9.2.10",
+    runtime=True,
 )
 def declared_not_registered(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in _loaded(ctx):
@@ -94,6 +96,7 @@ def declared_not_registered(ctx: LintContext) -> Iterator[LintFinding]:
     "The skill's index.js (and what it requires) must run to the end when the subpackage loads; "
     "a throw or a syntax error there means no API of the skill is registered.",
     spec="3",
+    runtime=True,
 )
 def index_loads(ctx: LintContext) -> Iterator[LintFinding]:
     for target, _ in _loaded(ctx):
@@ -119,6 +122,7 @@ def index_loads(ctx: LintContext) -> Iterator[LintFinding]:
     "A handler that is no function at all (a require that exports something else) is reported from the runtime.",
     vid="V002",
     spec="9.2.12",
+    runtime=True,
 )
 def async_handlers(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
@@ -273,7 +277,7 @@ def component_files(ctx: LintContext) -> Iterator[LintFinding]:
             if api.component_path is None:
                 continue
             base = skill.dir / api.component_path
-            missing = [ext for ext in _COMPONENT_EXTENSIONS if not base.with_name(f"{base.name}.{ext}").is_file()]
+            missing = [ext for ext in _COMPONENT_EXTENSIONS if not ctx.is_file(base.with_name(f"{base.name}.{ext}"))]
             if missing:
                 yield ctx.finding(
                     "WXR208",
@@ -440,7 +444,7 @@ def handoff_query_read(ctx: LintContext) -> Iterator[LintFinding]:
                 continue
             reg = handler_of(ctx, target, api.name)
             page_js = ctx.root / (api.page_path.split("?", 1)[0].strip("/") + ".js")
-            page = ctx.js(page_js) if page_js.is_file() else None
+            page = ctx.js(page_js) if ctx.is_file(page_js) else None
             if reg is None or reg.js is None or reg.file is None or page is None:
                 continue
             reads = _page_reads(page)

@@ -27,7 +27,7 @@ def package_files(ctx: LintContext, suffixes: tuple[str, ...]) -> Iterator[Path]
     for target in ctx.skills:
         dirs = [target.dir]
         top = subpackage_root(ctx, target)
-        if top != ctx.root and (top / "_shared").is_dir():
+        if top != ctx.root and ctx.is_dir(top / "_shared"):
             dirs.append(top / "_shared")
         for d in dirs:
             for f in ctx.files(d):
@@ -64,11 +64,14 @@ def unreadable(ctx: LintContext) -> Iterator[LintFinding]:
                 hint=found.hint,
             )
             continue
-        if path.suffix == ".json" and path.name != "mcp.json":
+        # Whether JSON parses depends on the text alone: a text that parsed once parses again.
+        if path.suffix == ".json" and path.name != "mcp.json" and not ctx.text_cache.get(("json-parses", found)):
             try:
                 read_json(path, root=ctx.root)
             except ProjectError as e:
                 yield _from_error(ctx, "WXR113", e)
+            else:
+                ctx.text_cache[("json-parses", found)] = True
 
 
 @rule(
@@ -87,12 +90,15 @@ def mcp_loads(ctx: LintContext) -> Iterator[LintFinding]:
         yield _from_error(ctx, "WXR116", error)
     for target in ctx.skills:
         path = target.dir / "mcp.json"
-        if not path.is_file() or ctx.label(path) in reported or not isinstance(ctx.read(path), str):
+        text = ctx.read(path) if ctx.is_file(path) else None
+        if ctx.label(path) in reported or not isinstance(text, str) or ctx.text_cache.get(("json-parses", text)):
             continue
         try:
             read_json(path, root=ctx.root)
         except ProjectError as e:
             yield _from_error(ctx, "WXR116", e)
+        else:
+            ctx.text_cache[("json-parses", text)] = True
 
 
 @rule(
@@ -119,7 +125,10 @@ def committed_secret(ctx: LintContext) -> Iterator[LintFinding]:
             if not keep:
                 continue
             text = "\n".join(line if n in keep else "" for n, line in enumerate(text.split("\n"), start=1))
-        for hit in scan_cassette_text(text, ctx.label(path), rules=rules, memo=memo):
+        # The hits depend on the text alone (the file name is only stamped on them): once per text.
+        scanned = text
+        hits = ctx.per_text("secret-scan", scanned, lambda: scan_cassette_text(scanned, "", rules=rules, memo=memo))  # noqa: B023
+        for hit in hits:
             field = f" under {hit.field!r}" if hit.field else ""
             yield ctx.finding(
                 "WXR114",

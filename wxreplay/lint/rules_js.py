@@ -50,7 +50,7 @@ def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
         top = subpackage_root(ctx, target)
         top_label = ctx.label(top)
         for site in requires(js, path):
-            status, joined = resolve_request(ctx.root, top, path, site.request, memo=ctx.requires)
+            status, joined = resolve_request(ctx.root, top, path, site.request, memo=ctx.requires, is_file=ctx.is_file)
             if status == "outside":
                 yield ctx.finding(
                     "WXR110",
@@ -81,9 +81,9 @@ def _sibling_skill(ctx: LintContext, top: Path, own: Path, joined: str) -> str |
     if target.is_relative_to(own) or not target.is_relative_to(top) or top == ctx.root or target == top:
         return None
     first = target.relative_to(top).parts[0]
-    if first == "_shared" or not (top / first).is_dir():
+    if first == "_shared" or not ctx.is_dir(top / first):
         return None
-    if any((top / first / marker).is_file() for marker in ("mcp.json", "index.js", "SKILL.md")):
+    if any(ctx.is_file(top / first / marker) for marker in ("mcp.json", "index.js", "SKILL.md")):
         return ctx.label(top / first)
     return None
 
@@ -123,7 +123,7 @@ def missing_modules(ctx: LintContext) -> Iterator[LintFinding]:
     for target, path, js in parsed_subpackage_js(ctx):
         top = subpackage_root(ctx, target)
         for site in requires(js, path):
-            status, joined = resolve_request(ctx.root, top, path, site.request, memo=ctx.requires)
+            status, joined = resolve_request(ctx.root, top, path, site.request, memo=ctx.requires, is_file=ctx.is_file)
             if status in ("missing", "bare"):
                 shown = f" ({joined}.js does not exist)" if joined and status == "missing" else ""
                 yield ctx.finding(
@@ -143,11 +143,12 @@ def missing_modules(ctx: LintContext) -> Iterator[LintFinding]:
     "wx.modelContext.createSkill(path) must name the skill's folder exactly as app.json agent.skills[].path does "
     '(e.g. "skills/coffee"); a copied skill that keeps another folder\'s path registers its APIs under the wrong skill.',
     spec="1, A3",
+    runtime=True,
 )
 def create_skill_path(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         index = target.dir / "index.js"
-        js = ctx.js(index) if index.is_file() else None
+        js = ctx.js(index) if ctx.is_file(index) else None
         if js is None:
             continue
         literal_seen = False

@@ -28,7 +28,7 @@ def _app_text(ctx: LintContext) -> str | None:
 
 
 def _app_at(ctx: LintContext, *at: str | int) -> dict[str, Any]:
-    line, column = json_position(_app_text(ctx), at)
+    line, column = json_position(_app_text(ctx), at, ctx.text_cache)
     return {"file": "app.json", "line": line, "column": column}
 
 
@@ -172,7 +172,7 @@ def skill_in_one_subpackage(ctx: LintContext) -> Iterator[LintFinding]:
 )
 def skill_md(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
-        names = [p.name for p in target.dir.iterdir()] if target.dir.is_dir() else []
+        names = [p.name for p in target.dir.iterdir()] if ctx.is_dir(target.dir) else []
         if "SKILL.md" not in names:
             other = [n for n in names if n.lower() == "skill.md"]
             yield ctx.finding(
@@ -212,7 +212,7 @@ def skill_md(ctx: LintContext) -> Iterator[LintFinding]:
 )
 def index_js(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
-        if not (target.dir / "index.js").is_file():
+        if not ctx.is_file(target.dir / "index.js"):
             yield ctx.finding(
                 "WXR117",
                 f"skill {target.name!r} has no index.js",
@@ -243,7 +243,7 @@ def mcp_counted(data: Any) -> str:
 def mcp_json(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         path = target.dir / "mcp.json"
-        if not path.is_file():
+        if not ctx.is_file(path):
             yield ctx.finding(
                 "WXR106",
                 f"skill {target.name!r} has no mcp.json",
@@ -286,7 +286,7 @@ def _mcp_size(data: Any) -> tuple[int, int]:
 def mcp_json_near_limit(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         path = target.dir / "mcp.json"
-        text = ctx.text(path) if path.is_file() else None
+        text = ctx.text(path) if ctx.is_file(path) else None
         try:
             data = json.loads(text) if text is not None else None
         except ValueError:
@@ -322,7 +322,7 @@ def _size_rule(ctx: LintContext, rule_id: str, key: str, limit: int, what: str, 
         return
     rel, at = configured
     path = ctx.root / norm_rel(rel)
-    if not path.is_file():
+    if not ctx.is_file(path):
         yield ctx.finding(
             rule_id,
             f"agent.{key} names {rel!r}, which does not exist",

@@ -58,18 +58,26 @@ def content_texts(ctx: LintContext) -> Iterator[tuple[Path, JsFile, Node, str, b
     """``(file, js, node, text, fully literal)`` of each text block in a ``content: [...]`` the API side returns."""
     skip = _card_files(ctx)
     for _, path, js in parsed_subpackage_js(ctx, skip):
-        for pair in js.walk("pair"):
-            key = pair.child_by_field_name("key")
-            value = unwrap(pair.child_by_field_name("value"))
-            if key is None or (key.text or b"").decode().strip("'\"") != "content" or value is None or value.type != "array":
+        for text_node, text, literal in js.fact("content-texts", _content_blocks):
+            yield path, js, text_node, text, literal
+
+
+def _content_blocks(js: JsFile) -> list[tuple[Node, str, bool]]:
+    """``(node, text, fully literal)`` of each text block in a ``content: [...]`` of one JS text."""
+    found_all = []
+    for pair in js.walk("pair"):
+        key = pair.child_by_field_name("key")
+        value = unwrap(pair.child_by_field_name("value"))
+        if key is None or (key.text or b"").decode().strip("'\"") != "content" or value is None or value.type != "array":
+            continue
+        for block in value.named_children:
+            if block.type != "object" or string_value(pair_value(block, "type")) != "text":
                 continue
-            for block in value.named_children:
-                if block.type != "object" or string_value(pair_value(block, "type")) != "text":
-                    continue
-                text_node = pair_value(block, "text")
-                found = _literal_text(text_node)
-                if found is not None and text_node is not None:
-                    yield path, js, text_node, found[0], found[1]
+            text_node = pair_value(block, "text")
+            found = _literal_text(text_node)
+            if found is not None and text_node is not None:
+                found_all.append((text_node, found[0], found[1]))
+    return found_all
 
 
 @rule(
@@ -140,7 +148,7 @@ def _loaded(ctx: LintContext) -> Iterator[tuple[SkillTarget, Any]]:
 
 
 def _mcp_at(ctx: LintContext, skill: Any, *at: str | int) -> dict[str, Any]:
-    line, column = json_position(ctx.text(skill.mcp_path), at)
+    line, column = json_position(ctx.text(skill.mcp_path), at, ctx.text_cache)
     return {"file": skill.mcp_path, "line": line, "column": column}
 
 
@@ -256,28 +264,16 @@ _IMAGE_URL = re.compile(r"^https?://\S+\.(png|jpe?g|gif|webp|svg)(\?\S*)?$", re.
 def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
     skip = _card_files(ctx)
     for _, path, js in parsed_subpackage_js(ctx, skip):
-        for pair in js.walk("pair"):
-            key = pair.child_by_field_name("key")
-            value = unwrap(pair.child_by_field_name("value"))
-            if (
-                key is None
-                or (key.text or b"").decode().strip("'\"") != "structuredContent"
-                or value is None
-                or value.type != "object"
-            ):
-                continue
-            for name, node in object_keys(value)[0]:
-                literal = string_value(node.child_by_field_name("value")) if node.type == "pair" else None
-                if _IMAGE_KEY.search(name) or (literal and _IMAGE_URL.match(literal)):
-                    line, column = js.position(node)
-                    yield ctx.finding(
-                        "WXR405",
-                        f"structuredContent carries image field {name!r}",
-                        file=path,
-                        line=line,
-                        column=column,
-                        hint=f"return it as _meta.{name} and read it from _meta in the card",
-                    )
+        for name, node in js.fact("structured-images", _structured_images):
+            line, column = js.position(node)
+            yield ctx.finding(
+                "WXR405",
+                f"structuredContent carries image field {name!r}",
+                file=path,
+                line=line,
+                column=column,
+                hint=f"return it as _meta.{name} and read it from _meta in the card",
+            )
     for _, skill in _loaded(ctx):
         for i, api in enumerate(skill.apis):
             props = (api.output_schema or {}).get("properties")
@@ -292,6 +288,26 @@ def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
                     )
 
 
+def _structured_images(js: JsFile) -> list[tuple[str, Node]]:
+    """``(key, node)`` of each image-looking field of a ``structuredContent: {...}`` literal of one JS text."""
+    found = []
+    for pair in js.walk("pair"):
+        key = pair.child_by_field_name("key")
+        value = unwrap(pair.child_by_field_name("value"))
+        if (
+            key is None
+            or (key.text or b"").decode().strip("'\"") != "structuredContent"
+            or value is None
+            or value.type != "object"
+        ):
+            continue
+        for name, node in object_keys(value)[0]:
+            literal = string_value(node.child_by_field_name("value")) if node.type == "pair" else None
+            if _IMAGE_KEY.search(name) or (literal and _IMAGE_URL.match(literal)):
+                found.append((name, node))
+    return found
+
+
 _METHOD_WORD = re.compile(r"(?<![\w/.])([a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)(?![\w(])")
 
 
@@ -302,13 +318,14 @@ _METHOD_WORD = re.compile(r"(?<![\w/.])([a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)(?![\w
     "The model matches the names it reads in SKILL.md against the APIs: a near-miss (searchDrink for searchDrinks) "
     "points it at an API that does not exist.",
     spec="9.3.40b",
+    runtime=True,
 )
 def skill_md_names(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in _loaded(ctx):
         facts = ctx.runtime(target)
         names = list(facts.registered) if facts is not None and facts.registered else list(skill.api_names())
         path = target.dir / "SKILL.md"
-        text = ctx.text(path) if path.is_file() else None
+        text = ctx.text(path) if ctx.is_file(path) else None
         if not text or not names:
             continue
         for lineno, line in enumerate(text.splitlines(), start=1):
@@ -346,7 +363,7 @@ _FORMAT = re.compile(r"请用表格|请以表格|用表格(形式)?(回复|展�
 def skill_md_phrasing(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         path = target.dir / "SKILL.md"
-        text = ctx.text(path) if path.is_file() else None
+        text = ctx.text(path) if ctx.is_file(path) else None
         for lineno, line in enumerate((text or "").splitlines(), start=1):
             for pattern, what in ((_JAILBREAK, "jailbreak phrasing"), (_FORMAT, "a reply-format instruction")):
                 m = pattern.search(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from wxreplay.lint.registry import SEVERITY_RANK
 from wxreplay.lint.settings import LintSettings
 from wxreplay.lint.suppress import is_suppressed
 
-__all__ = ["RuleCrash", "fails", "lint_paths"]
+__all__ = ["RuleCrash", "fails", "lint_paths", "spare_cpu"]
 
 
 @dataclass
@@ -42,26 +43,46 @@ def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None
     for given in paths:
         ctx = LintContext.load(given)
         run.report.targets.append(str(given))
-        for r, check in checks():
-            if not settings.enabled(r):
-                continue
-            try:
-                found = list(check(ctx))
-            except Exception:  # a crash is the linter's bug: reported, and the run exits 2
-                run.crashes.append(RuleCrash(r.id, str(given), traceback.format_exc(limit=6)))
-                continue
-            for f in found:
-                key = (str(ctx.root), f.rule, f.file, f.line, f.column, f.message)
-                if key in seen:
+        enabled = [(r, check) for r, check in checks() if settings.enabled(r)]
+        if any(r.runtime for r, _ in enabled) and spare_cpu():
+            ctx.start_runtime()  # V8 loads the skills on another core while the file rules run here
+        # The rules that need the runtime go last, to give the loads the most time; findings are
+        # sorted at the end and crashes by rule id, so the order the rules run in shows nowhere.
+        crashes: list[RuleCrash] = []
+        try:
+            for r, check in sorted(enabled, key=lambda rc: rc[0].runtime):
+                try:
+                    found = list(check(ctx))
+                except Exception:  # a crash is the linter's bug: reported, and the run exits 2
+                    crashes.append(RuleCrash(r.id, str(given), traceback.format_exc(limit=6)))
                     continue
-                seen.add(key)
-                rel = ctx.relative(f.file) if f.file else None
-                if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
-                    run.report.suppressed += 1
-                    continue
-                run.report.findings.append(f)
+                for f in found:
+                    key = (str(ctx.root), f.rule, f.file, f.line, f.column, f.message)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    rel = ctx.relative(f.file) if f.file else None
+                    if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
+                        run.report.suppressed += 1
+                        continue
+                    run.report.findings.append(f)
+        finally:
+            ctx.close()  # no load outlives the lint, even one no rule waited for
+        run.crashes.extend(sorted(crashes, key=lambda c: c.rule))
     run.report.findings.sort(key=LintFinding.sort_key)
     return run
+
+
+def spare_cpu() -> bool:
+    """Whether this process may run on more than one CPU (``taskset -c 0`` says no).
+
+    On one CPU the background loads only take turns with the file rules, and every turn costs a
+    thread switch: the runtime rules then load the skills when they first ask, as before.
+    """
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # no affinity on this system (macOS, Windows): count the CPUs
+        return (os.cpu_count() or 1) > 1
 
 
 def fails(report: LintReport, *, strict: bool) -> bool:
