@@ -141,10 +141,15 @@ class Skill:
         return cached
 
     def source_files_json(self) -> str:
-        """:meth:`source_files` as one JSON object text, encoded once per subpackage."""
+        """:meth:`source_files` as one JSON object text, encoded once per subpackage.
+
+        ASCII only (``\\u`` escapes): every context parses it as JavaScript, and V8 reads a one-byte
+        script about a quarter faster than one holding any other character (1.46 MB: 10.8 ms vs 14.9 ms);
+        the strings it gives are the same.
+        """
         text = self._cache.get("source_files_json")
         if not isinstance(text, str):
-            text = json.dumps(self._sources(), ensure_ascii=False)
+            text = json.dumps(self._sources())
             self._cache["source_files_json"] = text
         return text
 

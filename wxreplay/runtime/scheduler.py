@@ -74,9 +74,9 @@ def modules_json(skill: Skill) -> str:
         '{"files": '
         + skill.source_files_json()
         + ', "root": '
-        + json.dumps(skill.subpackage_root, ensure_ascii=False)
+        + json.dumps(skill.subpackage_root)
         + ', "skillDir": '
-        + json.dumps(skill.path, ensure_ascii=False)
+        + json.dumps(skill.path)
         + "}"
     )
     _MODULES_JSON[id(skill)] = (skill, text)
