@@ -103,7 +103,8 @@ def run(thirty: Path, distinct: Path, rounds: int) -> list[str]:
         summary("floor: load + boot, 30 skills", measure(lambda: floor(thirty), rounds)),
         summary("lint, 30 skills", measure(lambda: lint_once(thirty), rounds), TARGET_30_MS),
         summary("floor: load + boot, 30 distinct skills", measure(lambda: floor(distinct), rounds)),
-        summary("lint, 30 distinct skills (no text shared)", measure(lambda: lint_once(distinct), rounds)),
+        # The target holds for this line too: skills written apart share no text for the caches to reuse.
+        summary("lint, 30 distinct skills (no text shared)", measure(lambda: lint_once(distinct), rounds), TARGET_30_MS),
     ]
 
 
