@@ -74,7 +74,7 @@ def _boot(kind: ContextKind, modules: str | None = None) -> V8Isolate:
     iso = V8Isolate(memory_limit=64 * MB, wall_timeout=5.0)
     iso.eval(bootstrap_js(kind))
     if modules is not None:
-        iso.eval(define_modules_js(modules))
+        iso.eval(define_modules_js(modules, "", ""))
     return iso
 
 
@@ -109,7 +109,7 @@ def test_a_pooled_isolate_takes_the_limits_of_its_taker() -> None:
 
 
 def test_the_next_isolate_holds_the_sources_its_kind_was_last_taken_with() -> None:
-    sources = '{"files": {"a.js": "module.exports = 1"}, "root": "", "skillDir": "skills/a"}'
+    sources = '{"a.js": "module.exports = 1"}'
     pool = ContextPool(_boot)
     try:
         iso, defined = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=sources)
@@ -129,17 +129,32 @@ def test_the_next_isolate_holds_the_sources_its_kind_was_last_taken_with() -> No
 def test_a_context_defines_its_own_sources_unless_the_pool_defined_the_same() -> None:
     from wxreplay.runtime.context import ExecutionContext
 
-    mine = '{"files": {"a.js": "module.exports = 1"}, "root": "", "skillDir": "skills/a"}'
+    mine = '{"a.js": "module.exports = 1"}'
     ctx = ExecutionContext(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=mine)
     try:
-        ctx._modules = '{"files": {"b.js": ""}, "root": "", "skillDir": "skills/b"}'  # as if made ahead for another skill
-        ctx.define_modules(mine)
+        ctx._modules = '{"b.js": ""}'  # as if made ahead for another subpackage
+        ctx.define_modules(mine, root="", skill_dir="")
         assert ctx.isolate.eval("typeof __wr.defineModules") == "function"
         # require sees the caller's sources, not the ones the pool defined
         assert (
             ctx.isolate.eval("(function(){ try { __wr.require('a.js'); return 'found'; } catch (e) { return String(e); } })()")
             == "found"
         )
+    finally:
+        ctx.close()
+
+
+def test_sources_made_ahead_still_get_the_taking_skills_place() -> None:
+    from wxreplay.runtime.context import ExecutionContext
+
+    files = '{"skills/a/x.js": "module.exports = 1", "skills/b/x.js": "module.exports = 2"}'
+    ctx = ExecutionContext(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=files)
+    try:
+        ctx._modules = files  # as if the pool had defined this subpackage ahead, for skill a
+        ctx.isolate.eval('__wr.defineModules({"files": ' + files + ', "root": "skills", "skillDir": "skills/a"}); 0')
+        ctx.define_modules(files, root="skills", skill_dir="skills/b")
+        assert ctx.isolate.eval("__wr.skillDir()") == "skills/b"
+        assert ctx.isolate.eval("__wr.require('skills/b/x.js')") == 2
     finally:
         ctx.close()
 

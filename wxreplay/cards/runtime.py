@@ -24,7 +24,7 @@ from wxreplay.host.availability import ContextKind
 from wxreplay.result import CallResult
 from wxreplay.runtime.context import ExecutionContext
 from wxreplay.runtime.jserror import SYNTAX_HINT, WX_MISSING_HINT, error_message, read_js_error, tamper_note
-from wxreplay.runtime.scheduler import Runtime, Trace, modules_json
+from wxreplay.runtime.scheduler import Runtime, Trace, define_skill_modules
 
 
 class CardRenderError(cards.CardError):
@@ -145,7 +145,7 @@ class CardRuntime:
         """Give a card context, once each, the subpackage sources, the WXML runtime and this template."""
         setup = self._card_setup.setdefault(ctx.kind, set())
         if "modules" not in setup:
-            ctx.define_modules(modules_json(self.runtime.skill))
+            define_skill_modules(ctx, self.runtime.skill)
             setup.add("modules")
         if "runtime" not in setup:
             job["runtime"] = wxml_runtime_js()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
 
@@ -33,6 +34,11 @@ def bootstrap_js(kind: ContextKind) -> str:
     return wrapped + "\n//# sourceURL=wxreplay:bootstrap.js\n"
 
 
-def define_modules_js(files_json: str) -> str:
-    """The eval that hands a subpackage's sources (``modules_json``) to ``require``; they compile on first require."""
-    return f"__wr.defineModules({files_json}); 0"
+def define_modules_js(files_json: str | None, root: str, skill_dir: str) -> str:
+    """The eval that hands a subpackage's sources (``Skill.source_files_json``) to ``require``, for the skill in
+    ``skill_dir`` under the subpackage ``root``; the sources compile on first require.
+
+    ``files_json`` None: keep the sources defined before (the same subpackage's), set the skill's fields only.
+    """
+    fields = f'"root": {json.dumps(root)}, "skillDir": {json.dumps(skill_dir)}'
+    return "__wr.defineModules({" + (f'"files": {files_json}, ' if files_json is not None else "") + fields + "}); 0"

@@ -115,11 +115,14 @@ class ExecutionContext:
         setup += "Object.freeze(__wr.starters); Object.freeze(__wr.timers); Object.freeze(__wr.map); Object.freeze(__wr);"
         self.isolate.eval(setup + "0")
 
-    def define_modules(self, files_json: str) -> None:
-        """Hand the subpackage's sources to ``require`` (compiled lazily, on first require)."""
+    def define_modules(self, files_json: str, *, root: str, skill_dir: str) -> None:
+        """Hand the subpackage's sources (``Skill.source_files_json``) to ``require`` (compiled lazily, on first
+        require), for the skill in ``skill_dir`` under the subpackage ``root``."""
         if self._modules is not None and (self._modules is files_json or self._modules == files_json):
-            return  # the pool defined these very sources ahead (nothing has run in the context since)
-        self.isolate.eval(define_modules_js(files_json))
+            # The pool defined these very sources ahead (no skill code has run since): the skill's fields only.
+            self.isolate.eval(define_modules_js(None, root, skill_dir))
+        else:
+            self.isolate.eval(define_modules_js(files_json, root, skill_dir))
 
     def step(self, payload: dict[str, Any]) -> dict[str, Any]:
         """One crossing: send ``payload``, get back everything that happened."""

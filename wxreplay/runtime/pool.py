@@ -10,9 +10,10 @@ session start (bench/floor.py prints the figures).
 
 ``WXREPLAY_CONTEXT_POOL=0`` in the environment turns it off (every context is then made when it
 is needed, on the caller's thread): for a process that must not start threads, and for the
-benchmarks' side-by-side figures. An isolate made ahead also holds the skill sources its kind was last taken with
+benchmarks' side-by-side figures. An isolate made ahead also holds the subpackage sources its kind was last taken with
 (``__wr.defineModules``, which only stores them for ``require``): a suite runs one skill over and
-over. A taker with other sources defines its own, as a context made on the spot would.
+over, and the skills of a subpackage share its sources. A taker with other sources defines its
+own, as a context made on the spot would.
 
 A kind is pooled only after its first use: a suite that never renders a card never pays for card
 contexts. A pooled isolate is handed out once and never reused: every session still starts from
@@ -116,7 +117,7 @@ def _boot(kind: ContextKind, modules: str | None) -> V8Isolate:
     try:
         isolate.eval(bootstrap_js(kind))
         if modules is not None:
-            isolate.eval(define_modules_js(modules))
+            isolate.eval(define_modules_js(modules, "", ""))
     except BaseException:
         isolate.close()
         raise

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,7 +48,6 @@ from wxreplay.runtime.jserror import (
 )
 
 CHAIN_TIMEOUT_MS = 300_000  # API + middleware chain, on the virtual clock ([INT])
-_MODULES_JSON: OrderedDict[int, tuple[Skill, str]] = OrderedDict()
 # Hints for the codes the API context's JS puts on its error records (module-not-found: shared, in jserror).
 _API_CODE_HINTS = {
     "not-serialisable": "return plain JSON data (no BigInt, no cycles)",
@@ -61,28 +59,13 @@ _API_CODE_HINTS = {
 }
 
 
-def modules_json(skill: Skill) -> str:
-    """The subpackage sources as one JS object literal, built once per loaded skill.
+def define_skill_modules(ctx: ExecutionContext, skill: Skill) -> None:
+    """Give ``ctx`` the sources of ``skill``'s subpackage for ``require``, and the skill's place in it.
 
     The files' text is encoded once per subpackage (:meth:`Skill.source_files_json`), shared by
-    every skill of it: only the skill's own fields are added here.
+    every skill of it.
     """
-    hit = _MODULES_JSON.get(id(skill))
-    if hit is not None and hit[0] is skill:
-        return hit[1]
-    text = (
-        '{"files": '
-        + skill.source_files_json()
-        + ', "root": '
-        + json.dumps(skill.subpackage_root)
-        + ', "skillDir": '
-        + json.dumps(skill.path)
-        + "}"
-    )
-    _MODULES_JSON[id(skill)] = (skill, text)
-    while len(_MODULES_JSON) > 32:
-        _MODULES_JSON.popitem(last=False)
-    return text
+    ctx.define_modules(skill.source_files_json(), root=skill.subpackage_root, skill_dir=skill.path)
 
 
 @dataclass
@@ -269,7 +252,9 @@ class Runtime:
     def _boot_context(self, kind: ContextKind) -> ExecutionContext:
         mem = self.limits.memory_mb * 1024 * 1024
         # The sources it will be given (the pool makes the next context of this kind with them).
-        ctx = ExecutionContext(kind, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s, modules=modules_json(self.skill))
+        ctx = ExecutionContext(
+            kind, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s, modules=self.skill.source_files_json()
+        )
         self.contexts[kind] = ctx
         ctx.boot(
             device=self.device,
@@ -299,7 +284,7 @@ class Runtime:
 
     def _start(self) -> None:
         api = self._boot_context(ContextKind.API)
-        api.define_modules(modules_json(self.skill))
+        define_skill_modules(api, self.skill)
         entry = self.skill.index_js.relative_to(self.skill.root).as_posix()
         self.trace = Trace(api=None)
         rec = self._run_job(api, {"kind": "load", "entry": entry}, deadline=self.now + CHAIN_TIMEOUT_MS, what=f"loading {entry}")

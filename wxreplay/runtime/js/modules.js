@@ -9,8 +9,9 @@
   let root = '';          // subpackage root, e.g. "skills" ("" = no boundary below the project)
   let skillDir = '';      // e.g. "skills/coffee"
 
+  // Without `files` the sources defined before stay (a context made ahead got them: runtime/pool.py).
   wr.defineModules = function (spec) {
-    sources = spec.files;
+    if (spec.files !== undefined) sources = spec.files;
     root = spec.root;
     skillDir = spec.skillDir;
   };
