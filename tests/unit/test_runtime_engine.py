@@ -244,3 +244,23 @@ def test_sessions_from_the_pool_give_the_transcripts_of_sessions_made_on_the_spo
         assert done.stderr == ""  # the pool's thread ends quietly at exit
         outputs.append(done.stdout)
     assert outputs[0] and outputs[0] == outputs[1]
+
+
+def test_a_forked_child_starts_with_an_empty_pool() -> None:
+    """The parent's pool thread does not exist in a forked child: the child must not wait on it."""
+    from wxreplay.runtime import pool as pool_module
+
+    parent = pool_module._POOL
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        try:
+            fresh = pool_module._POOL is not parent and pool_module._POOL._thread is None and not pool_module._POOL._ready
+            os.write(write, b"1" if fresh else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert answer == b"1"

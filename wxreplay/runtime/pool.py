@@ -124,10 +124,24 @@ def _boot(kind: ContextKind, modules: str | None) -> V8Isolate:
     return isolate
 
 
-_POOL = ContextPool(_boot)
-if os.environ.get("WXREPLAY_CONTEXT_POOL", "1").strip() == "0":
-    _POOL.close()  # a closed pool makes every isolate on the caller's thread
-atexit.register(_POOL.close)
+def _new_pool() -> ContextPool:
+    pool = ContextPool(_boot)
+    if os.environ.get("WXREPLAY_CONTEXT_POOL", "1").strip() == "0":
+        pool.close()  # a closed pool makes every isolate on the caller's thread
+    return pool
+
+
+_POOL = _new_pool()
+atexit.register(lambda: _POOL.close())
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has no pool thread: start from an empty pool (the parent's isolates are not the child's)."""
+    global _POOL
+    _POOL = _new_pool()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def take(kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: str | None = None) -> Ready:
