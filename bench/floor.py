@@ -10,7 +10,8 @@ Run: ``python bench/floor.py [--rounds N]``. For the storage-heavy skill of
   way wxreplay does (``wxreplay.runtime.engine.V8Isolate``: mini-racer's C eval and its result
   queue, no asyncio); through mini-racer's public asyncio API each crossing costs ~0.1 ms more;
 * a fresh session + load + the 3 calls (``Session(...)`` ... ``close()``) and the floor's fresh
-  context + load + 3 calls;
+  context + load + 3 calls; and the session again with its contexts made when needed instead of
+  ahead (``wxreplay.runtime.pool``), as on a machine without a spare core;
 * the example's latte scenario replayed in-process (``run_scenario``, warm);
 
 and the ratio wxreplay / floor next to each pair, against the targets of issue 16 (ratios
@@ -36,6 +37,7 @@ from storage_skill import CALLS, SOURCES, make_project, order_response
 from wxreplay import Device, Session
 from wxreplay.host.availability import ContextKind
 from wxreplay.runner import RunOptions, run_scenario
+from wxreplay.runtime import pool
 from wxreplay.runtime.bootstrap import bootstrap_js
 from wxreplay.runtime.engine import V8Isolate
 from wxreplay.scenario import load_scenario
@@ -171,6 +173,9 @@ def run(project_root: Path, rounds: int) -> list[str]:
             1.5,
         )
     )
+    with pool.disabled():  # every context made when needed: what the pool takes off a session start
+        unpooled = measure(fresh_ours, n)
+    lines.append(f"  {'  the same, contexts not made ahead':<34} wxreplay {statistics.median(unpooled):8.3f} ms")
     latte = load_scenario(LATTE)
     options = RunOptions(cassette_dir=ROOT / "cassettes")
     for _ in range(5):
@@ -178,6 +183,9 @@ def run(project_root: Path, rounds: int) -> list[str]:
     times = measure(lambda: run_scenario(latte, options), n)
     verdict = "  OK" if statistics.median(times) <= 15 else "  OVER target 15 ms"
     lines.append(f"  {'latte scenario (example suite)':<34} wxreplay {statistics.median(times):8.3f} ms{verdict}")
+    with pool.disabled():
+        unpooled = measure(lambda: run_scenario(latte, options), n)
+    lines.append(f"  {'  the same, contexts not made ahead':<34} wxreplay {statistics.median(unpooled):8.3f} ms")
     # What the latte's three contexts cost V8 before any skill or card code runs (made on the spot,
     # as without a spare core for the pool): the part of the 15 ms target no Python work can remove.
     bare_contexts = measure(_three_bare_contexts, n)

@@ -264,3 +264,14 @@ def test_a_forked_child_starts_with_an_empty_pool() -> None:
     os.close(read)
     os.waitpid(pid, 0)
     assert answer == b"1"
+
+
+def test_within_disabled_every_context_is_made_on_the_spot() -> None:
+    from wxreplay.runtime import pool as pool_module
+
+    before = pool_module._POOL
+    with pool_module.disabled():
+        iso, defined = pool_module.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules="{}")
+        iso.close()
+        assert defined is None and pool_module._POOL._thread is None
+    assert pool_module._POOL is before

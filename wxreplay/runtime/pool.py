@@ -10,10 +10,12 @@ session start (bench/floor.py prints the figures).
 
 ``WXREPLAY_CONTEXT_POOL=0`` in the environment turns it off (every context is then made when it
 is needed, on the caller's thread): for a process that must not start threads, and for the
-benchmarks' side-by-side figures. An isolate made ahead also holds the subpackage sources its kind was last taken with
+benchmarks' side-by-side figures.
+
+An isolate made ahead also holds the subpackage sources its kind was last taken with
 (``__wr.defineModules``, which only stores them for ``require``): a suite runs one skill over and
-over, and the skills of a subpackage share its sources. A taker with other sources defines its
-own, as a context made on the spot would.
+over, and the skills of a subpackage share its sources. The taker then sets only its skill's
+place in them; a taker with other sources defines its own, as a context made on the spot would.
 
 A kind is pooled only after its first use: a suite that never renders a card never pays for card
 contexts. A pooled isolate is handed out once and never reused: every session still starts from
@@ -26,7 +28,8 @@ import atexit
 import os
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from wxreplay.host.availability import ContextKind
 from wxreplay.runtime.bootstrap import bootstrap_js, define_modules_js
@@ -37,7 +40,7 @@ BOOT_MEMORY = 128 * 1024 * 1024  # while booting; the session's own limit is set
 
 
 Boot = Callable[[ContextKind, "str | None"], V8Isolate]
-Ready = tuple[V8Isolate, "str | None"]  # an isolate and the skill sources already defined in it
+Ready = tuple[V8Isolate, "str | None"]  # an isolate and the subpackage sources already defined in it
 
 
 class ContextPool:
@@ -52,9 +55,10 @@ class ContextPool:
         self._closed = False
 
     def take(self, kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: str | None = None) -> Ready:
-        """A booted isolate of ``kind`` with the caller's limits, and the skill sources defined in it (if any).
+        """A booted isolate of ``kind`` with the caller's limits, and the subpackage sources defined in it (if any).
 
-        ``modules``: the sources the caller will define; the next isolate of this kind is made with them.
+        ``modules``: the sources (``Skill.source_files_json``) the caller will define; the next isolate
+        of this kind is made with them.
         """
         with self._lock:
             ready = self._ready.get(kind)
@@ -142,6 +146,18 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    """Within the block every context is made when needed, on the caller's thread (for side-by-side figures)."""
+    global _POOL
+    saved, _POOL = _POOL, ContextPool(_boot)
+    _POOL.close()
+    try:
+        yield
+    finally:
+        _POOL = saved
 
 
 def take(kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: str | None = None) -> Ready:
