@@ -5,8 +5,11 @@ A fresh execution context costs an isolate (~1-2 ms) and the evaluation of the 8
 seed or the skill (the bootstrap only defines functions and hardens built-ins; ``__wr.init`` then
 configures it). So that part is done ahead, while the caller's thread runs Python: when a session
 takes a context, a replacement is made on a background thread for the next one. V8 runs it on its
-own threads and the waits release the GIL, so on a machine with a spare core this hides most of a
-session start (bench/floor.py prints the figures).
+own threads and the waits release the GIL, so with a spare core the boot leaves the session's path
+(measured on the latte scenario: taking its three contexts 0.4 ms instead of 11 ms). Part of that
+comes back: the first evals on a context booted on the other core run ~2 ms slower (cold caches),
+and with no spare core (``pytest -n 2`` on two) the work only moves. bench/floor.py and
+bench/bench_suite.py print the figures with and without it.
 
 ``WXREPLAY_CONTEXT_POOL=0`` in the environment turns it off (every context is then made when it
 is needed, on the caller's thread): for a process that must not start threads, and for the
