@@ -8,8 +8,8 @@ takes a context, a replacement is made on a background thread for the next one. 
 own threads and the waits release the GIL, so with a spare core the boot leaves the session's path
 (measured on the latte scenario: taking its three contexts 0.4 ms instead of 11 ms). Part of that
 comes back: the first evals on a context booted on the other core run ~2 ms slower (cold caches),
-and with no spare core (``pytest -n 2`` on two) the work only moves. bench/floor.py and
-bench/bench_suite.py print the figures with and without it.
+and with no spare core (``pytest -n 2`` on two) the work only moves. bench/floor.py prints the
+figures with and without it; ``WXREPLAY_CONTEXT_POOL=0 python bench/bench_suite.py`` the suite's.
 
 ``WXREPLAY_CONTEXT_POOL=0`` in the environment turns it off (every context is then made when it
 is needed, on the caller's thread): for a process that must not start threads, and for the
