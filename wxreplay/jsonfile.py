@@ -27,6 +27,7 @@ from wxreplay.source import MAX_NESTING, MAX_NUMBER_DIGITS, NEWLINE, LineIndex, 
 from wxreplay.source import read_text as read_file_text
 
 __all__ = [
+    "SCALAR_RE",
     "JsonDoc",
     "display_path",
     "json_type",
@@ -35,10 +36,13 @@ __all__ = [
     "locate",
     "read_json",
     "read_text",
+    "skip_ws",
+    "string_end",
 ]
 
 _JSON_WS = " \t\n\r"
-_SCALAR_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+#: A JSON scalar as :func:`locate` skips it (numbers, true/false/null, and Python's NaN/Infinity).
+SCALAR_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
 
 
 def json_type(value: object) -> str:
@@ -298,13 +302,14 @@ def key_line(text: str, key: str) -> int | None:
 # so it can stay simple; any surprise makes ``locate`` return None rather than raise.
 
 
-def _skip_ws(text: str, i: int) -> int:
+def skip_ws(text: str, i: int) -> int:
+    """Offset of the first non-whitespace character (JSON's four) at or after ``i``."""
     while i < len(text) and text[i] in _JSON_WS:
         i += 1
     return i
 
 
-def _string_end(text: str, i: int) -> int:
+def string_end(text: str, i: int) -> int:
     """Offset just past the string literal starting at ``text[i] == '"'``."""
     i += 1
     while True:
@@ -321,26 +326,26 @@ def _value_end(text: str, i: int) -> int:
     """Offset just past the JSON value starting at ``i``."""
     ch = text[i]
     if ch == '"':
-        return _string_end(text, i)
+        return string_end(text, i)
     if ch in "{[":
         close = "}" if ch == "{" else "]"
-        i = _skip_ws(text, i + 1)
+        i = skip_ws(text, i + 1)
         if text[i] == close:
             return i + 1
         while True:
             if ch == "{":
-                i = _skip_ws(text, _string_end(text, i))
+                i = skip_ws(text, string_end(text, i))
                 if text[i] != ":":
                     raise ValueError("':' expected")
-                i = _skip_ws(text, i + 1)
-            i = _skip_ws(text, _value_end(text, i))
+                i = skip_ws(text, i + 1)
+            i = skip_ws(text, _value_end(text, i))
             if text[i] == ",":
-                i = _skip_ws(text, i + 1)
+                i = skip_ws(text, i + 1)
             elif text[i] == close:
                 return i + 1
             else:
                 raise ValueError("',' expected")
-    match = _SCALAR_RE.match(text, i)
+    match = SCALAR_RE.match(text, i)
     if match is None:
         raise ValueError("value expected")
     return match.end()
@@ -351,32 +356,32 @@ def _child(text: str, i: int, step: str | int) -> int | None:
     ch = text[i]
     if ch == "{" and isinstance(step, str):
         found: int | None = None
-        i = _skip_ws(text, i + 1)
+        i = skip_ws(text, i + 1)
         if text[i] == "}":
             return None
         while True:
             key_start = i
-            key_end = _string_end(text, i)
+            key_end = string_end(text, i)
             key = json.loads(text[key_start:key_end])
-            i = _skip_ws(text, _skip_ws(text, key_end) + 1)
+            i = skip_ws(text, skip_ws(text, key_end) + 1)
             if key == step:
                 found = key_start  # keep looking: like json.loads, the last duplicate wins
-            i = _skip_ws(text, _value_end(text, i))
+            i = skip_ws(text, _value_end(text, i))
             if text[i] == "}":
                 return found
-            i = _skip_ws(text, i + 1)
+            i = skip_ws(text, i + 1)
     if ch == "[" and isinstance(step, int) and not isinstance(step, bool):
-        i = _skip_ws(text, i + 1)
+        i = skip_ws(text, i + 1)
         index = 0
         if text[i] == "]":
             return None
         while True:
             if index == step:
                 return i
-            i = _skip_ws(text, _value_end(text, i))
+            i = skip_ws(text, _value_end(text, i))
             if text[i] == "]":
                 return None
-            i = _skip_ws(text, i + 1)
+            i = skip_ws(text, i + 1)
             index += 1
     return None
 
@@ -389,12 +394,12 @@ def locate(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
     document itself.
     """
     try:
-        i = _skip_ws(text, 0)
+        i = skip_ws(text, 0)
         at_key = False
         for step in path:
             if at_key:
                 # Positions of object members are their keys: move on to the value to descend.
-                i = _skip_ws(text, _skip_ws(text, _string_end(text, i)) + 1)
+                i = skip_ws(text, skip_ws(text, string_end(text, i)) + 1)
             child = _child(text, i, step)
             if child is None:
                 return None

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
-from wxreplay.jsonfile import locate
+from wxreplay.jsonfile import SCALAR_RE, locate, skip_ws, string_end
 from wxreplay.source import NEWLINE, LineIndex
 
 __all__ = ["json_position"]
 
-_WS = " \t\n\r"
-#: The scalars :func:`locate` skips (its ``_SCALAR_RE``): a scan that accepts what it accepts finds what it finds.
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
 
 Step = str | int
 
@@ -32,7 +28,7 @@ class _Positions:
         self.lines = LineIndex(text, breaks=NEWLINE)  # json counts lines as locate does
         offsets: dict[tuple[Step, ...], int] = {}
         try:
-            start = _skip_ws(text, 0)
+            start = skip_ws(text, 0)
             offsets[()] = start
             _scan(text, start, (), offsets)
         except (IndexError, ValueError):
@@ -47,59 +43,41 @@ class _Positions:
         return None if at is None else self.lines.position(at)
 
 
-def _skip_ws(text: str, i: int) -> int:
-    while i < len(text) and text[i] in _WS:
-        i += 1
-    return i
-
-
-def _string_end(text: str, i: int) -> int:
-    i += 1
-    while True:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-        elif ch == '"':
-            return i + 1
-        else:
-            i += 1
-
-
 def _scan(text: str, i: int, path: tuple[Step, ...], out: dict[tuple[Step, ...], int]) -> int:
     """Record the offset of every member under the value at ``i``; the offset just past it."""
     ch = text[i]
     if ch == '"':
-        return _string_end(text, i)
+        return string_end(text, i)
     if ch in "{[":
         close = "}" if ch == "{" else "]"
-        i = _skip_ws(text, i + 1)
+        i = skip_ws(text, i + 1)
         if text[i] == close:
             return i + 1
         index = 0
         while True:
             if ch == "{":
-                key_end = _string_end(text, i)
+                key_end = string_end(text, i)
                 child: tuple[Step, ...] = (*path, json.loads(text[i:key_end]))
                 if child in out:  # a duplicate key: like json.loads (and locate), the last one wins
                     for stale in [p for p in out if p[: len(child)] == child]:
                         del out[stale]
                 out[child] = i  # a member's position is its key's
-                i = _skip_ws(text, key_end)
+                i = skip_ws(text, key_end)
                 if text[i] != ":":
                     raise ValueError("':' expected")
-                i = _skip_ws(text, i + 1)
+                i = skip_ws(text, i + 1)
             else:
                 child = (*path, index)
                 out[child] = i
                 index += 1
-            i = _skip_ws(text, _scan(text, i, child, out))
+            i = skip_ws(text, _scan(text, i, child, out))
             if text[i] == ",":
-                i = _skip_ws(text, i + 1)
+                i = skip_ws(text, i + 1)
             elif text[i] == close:
                 return i + 1
             else:
                 raise ValueError("',' expected")
-    match = _SCALAR.match(text, i)
+    match = SCALAR_RE.match(text, i)  # the scalars locate skips: it finds what locate finds
     if match is None:
         raise ValueError("value expected")
     return match.end()
