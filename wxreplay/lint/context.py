@@ -41,8 +41,8 @@ _MARKERS = ("mcp.json", "index.js", "SKILL.md")
 #: The errors ``Path.is_file()`` answers False for (pathlib's ``_IGNORED_ERRNOS``); others raise.
 _MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
-#: Skills whose ``index.js`` load in parallel: each session is its own V8 isolate, event loop and
-#: thread, and V8 works outside the GIL, so on two cores two at a time take about two thirds of the time.
+#: Skills whose ``index.js`` load in parallel: each session has its own V8 isolates, driven from its
+#: worker thread, and V8 works outside the GIL, so on two cores two at a time take about two thirds of the time.
 FACT_WORKERS = 2
 
 
@@ -371,8 +371,8 @@ def _done(fn: Any, *args: Any) -> Future[Any]:
 def _load_all_facts(project: Project, targets: list[SkillTarget]) -> dict[str, Future[RuntimeFacts]]:
     """Load every target skill's registration facts, several sessions at a time (each in its own thread).
 
-    Each session is created and closed in one worker thread with its own event loop, as a session
-    created outside asyncio always is; what each load finds is the same as loading them one by one.
+    Each session is created, used and closed in one worker thread; what each load finds is the same
+    as loading them one by one.
     """
     skills = {t.name: t.skill for t in targets if t.skill is not None}
     if not skills:

@@ -238,7 +238,7 @@ class Runtime:
             self.findings.extend(trace.findings)
 
     def close(self) -> None:
-        """Release the V8 isolates, the event loop and the HTTP client."""
+        """Release the V8 isolates and the HTTP client."""
         if self.closed:
             return
         self.closed = True
