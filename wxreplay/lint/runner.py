@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,29 @@ class LintRun:
 
 def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None) -> LintRun:
     """Lint each project or skill directory in ``paths`` (raises ProjectError for a path that does not exist)."""
+    with _gc_paused():
+        return _lint_paths(paths, settings)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic GC paused while a lint runs, as it was before afterwards.
+
+    A lint builds hundreds of thousands of small objects (parse trees, node indexes) that live until
+    it ends; the collector would traverse them again and again for nothing to free (measured on 30
+    skills with no text shared: 0.1-0.5 s of a 1.7 s lint). What cycles a lint leaves are freed by
+    the next collection after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lint_paths(paths: Sequence[str | Path], settings: LintSettings | None) -> LintRun:
     settings = settings or LintSettings()
     run = LintRun(LintReport())
     seen: set[tuple[object, ...]] = set()

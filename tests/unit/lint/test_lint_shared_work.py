@@ -290,3 +290,21 @@ def test_spare_cpu_follows_the_affinity_else_the_cpu_count(monkeypatch: pytest.M
     assert not runner.spare_cpu()
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     assert runner.spare_cpu()
+
+
+def test_the_collector_is_paused_during_a_lint_and_restored_after() -> None:
+    import gc
+
+    from wxreplay.lint import runner
+
+    seen: list[bool] = []
+    with runner._gc_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with runner._gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()
