@@ -21,9 +21,9 @@ import pytest
 
 from wxreplay.host.availability import ContextKind
 from wxreplay.runtime import engine
-from wxreplay.runtime.bootstrap import bootstrap_js, define_modules_js
 from wxreplay.runtime.engine import HeapLimitExceeded, V8Isolate, WallClockExceeded
 from wxreplay.runtime.pool import ContextPool
+from wxreplay.runtime.pool import _boot as pool_boot
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -70,12 +70,8 @@ def test_the_mini_racer_internals_the_driver_uses_are_there() -> None:
     assert "setTimeout" in internals.install_set_timeout
 
 
-def _boot(kind: ContextKind, modules: str | None = None) -> V8Isolate:
-    iso = V8Isolate(memory_limit=64 * MB, wall_timeout=5.0)
-    iso.eval(bootstrap_js(kind))
-    if modules is not None:
-        iso.eval(define_modules_js(modules, "", ""))
-    return iso
+# The pool's own boot: an isolate with the bootstrap evaluated (and the given sources defined).
+_boot = pool_boot
 
 
 def test_a_pooled_isolate_is_handed_out_once_and_never_reused() -> None:
