@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 from wxreplay.host.availability import ContextKind
+from wxreplay.project.source_bundle import bundle_sources
 from wxreplay.runtime import engine
+from wxreplay.runtime.bootstrap import define_modules
 from wxreplay.runtime.engine import HeapLimitExceeded, V8Isolate, WallClockExceeded
 from wxreplay.runtime.pool import ContextPool
 from wxreplay.runtime.pool import _boot as pool_boot
@@ -105,18 +107,18 @@ def test_a_pooled_isolate_takes_the_limits_of_its_taker() -> None:
 
 
 def test_the_next_isolate_holds_the_sources_its_kind_was_last_taken_with() -> None:
-    sources = '{"a.js": "module.exports = 1"}'
+    sources = bundle_sources({"a.js": "module.exports = 1"})
     pool = ContextPool(_boot)
     try:
         iso, defined = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=sources)
         assert defined is None  # the first of its kind: made on the spot, the caller defines its sources
         iso.close()
-        other = sources.replace("a.js", "b.js")
+        other = bundle_sources({"b.js": "module.exports = 1"})
         iso, defined = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=other)
-        assert defined == sources  # made ahead with the last taker's sources
+        assert defined is sources  # made ahead with the last taker's sources
         iso.close()
         iso, defined = pool.take(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0)
-        assert defined == other
+        assert defined is other
         iso.close()
     finally:
         pool.close()
@@ -125,10 +127,10 @@ def test_the_next_isolate_holds_the_sources_its_kind_was_last_taken_with() -> No
 def test_a_context_defines_its_own_sources_unless_the_pool_defined_the_same() -> None:
     from wxreplay.runtime.context import ExecutionContext
 
-    mine = '{"a.js": "module.exports = 1"}'
+    mine = bundle_sources({"a.js": "module.exports = 1"})
     ctx = ExecutionContext(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=mine)
     try:
-        ctx._modules = '{"b.js": ""}'  # as if made ahead for another subpackage
+        ctx._modules = bundle_sources({"b.js": ""})  # as if made ahead for another subpackage
         ctx.define_modules(mine, root="", skill_dir="")
         assert ctx.isolate.eval("typeof __wr.defineModules") == "function"
         # require sees the caller's sources, not the ones the pool defined
@@ -143,11 +145,11 @@ def test_a_context_defines_its_own_sources_unless_the_pool_defined_the_same() ->
 def test_sources_made_ahead_still_get_the_taking_skills_place() -> None:
     from wxreplay.runtime.context import ExecutionContext
 
-    files = '{"skills/a/x.js": "module.exports = 1", "skills/b/x.js": "module.exports = 2"}'
+    files = bundle_sources({"skills/a/x.js": "module.exports = 1", "skills/b/x.js": "module.exports = 2"})
     ctx = ExecutionContext(ContextKind.API, memory_limit=64 * MB, wall_timeout=1.0, modules=files)
     try:
         ctx._modules = files  # as if the pool had defined this subpackage ahead, for skill a
-        ctx.isolate.eval('__wr.defineModules({"files": ' + files + ', "root": "skills", "skillDir": "skills/a"}); 0')
+        define_modules(ctx.isolate, files, "skills", "skills/a")
         ctx.define_modules(files, root="skills", skill_dir="skills/b")
         assert ctx.isolate.eval("__wr.skillDir()") == "skills/b"
         assert ctx.isolate.eval("__wr.require('skills/b/x.js')") == 2

@@ -134,4 +134,4 @@ def test_skills_of_one_subpackage_read_its_sources_once(tmp_path: Path, monkeypa
     assert sources[0] == sources[1] == sources[2]
     assert len(sources[0]) == 6  # three index.js and three mcp.json
     assert len(reads) == 6  # once for the subpackage, not once per skill
-    assert project.skills[0].source_files_json() is project.skills[2].source_files_json()
+    assert project.skills[0].source_bundle() is project.skills[2].source_bundle()

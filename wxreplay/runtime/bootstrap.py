@@ -7,6 +7,8 @@ from functools import cache
 from importlib import resources
 
 from wxreplay.host.availability import ContextKind
+from wxreplay.project.source_bundle import SourceBundle
+from wxreplay.runtime.engine import V8Isolate
 
 _COMMON = ("prelude.js", "modules.js", "wx.js")
 _BY_KIND = {
@@ -34,11 +36,15 @@ def bootstrap_js(kind: ContextKind) -> str:
     return wrapped + "\n//# sourceURL=wxreplay:bootstrap.js\n"
 
 
-def define_modules_js(files_json: str | None, root: str, skill_dir: str) -> str:
-    """The eval that hands a subpackage's sources (``Skill.source_files_json``) to ``require``, for the skill in
-    ``skill_dir`` under the subpackage ``root``; the sources compile on first require.
+def define_modules(isolate: V8Isolate, bundle: SourceBundle | None, root: str, skill_dir: str) -> None:
+    """Hand a subpackage's sources (``Skill.source_bundle``) to ``require``, for the skill in ``skill_dir`` under
+    the subpackage ``root``; each file is decoded and compiled on its first require.
 
-    ``files_json`` None: keep the sources defined before (the same subpackage's), set the skill's fields only.
+    ``bundle`` None: keep the sources defined before (the same subpackage's), set the skill's fields only.
     """
     fields = f'"root": {json.dumps(root)}, "skillDir": {json.dumps(skill_dir)}'
-    return "__wr.defineModules({" + (f'"files": {files_json}, ' if files_json is not None else "") + fields + "}); 0"
+    if bundle is None:
+        isolate.eval("__wr.defineModules({" + fields + "}); 0")
+        return
+    isolate.put_text("__wr.sourceInbox()", bundle.text)
+    isolate.eval("__wr.defineModules({" + f'"spans": {bundle.spans_json}, ' + fields + "}); 0")

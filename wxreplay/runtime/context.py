@@ -15,8 +15,9 @@ from wxreplay.host import availability
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.device import Device
 from wxreplay.jsstack import parse_syntax_error
+from wxreplay.project.source_bundle import SourceBundle
 from wxreplay.runtime import pool
-from wxreplay.runtime.bootstrap import define_modules_js
+from wxreplay.runtime.bootstrap import define_modules
 
 WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
 # getApp() in a skill: undefined, as on the device (an independent subpackage loads without the main
@@ -54,7 +55,7 @@ class ExecutionContext:
         *,
         memory_limit: int,
         wall_timeout: float,
-        modules: str | None = None,
+        modules: SourceBundle | None = None,
     ) -> None:
         self.kind = kind
         # Its bootstrap is already evaluated, and perhaps ``modules`` defined (made ahead: runtime/pool.py).
@@ -115,14 +116,11 @@ class ExecutionContext:
         setup += "Object.freeze(__wr.starters); Object.freeze(__wr.timers); Object.freeze(__wr.map); Object.freeze(__wr);"
         self.isolate.eval(setup + "0")
 
-    def define_modules(self, files_json: str, *, root: str, skill_dir: str) -> None:
-        """Hand the subpackage's sources (``Skill.source_files_json``) to ``require`` (compiled lazily, on first
-        require), for the skill in ``skill_dir`` under the subpackage ``root``."""
-        if self._modules is not None and (self._modules is files_json or self._modules == files_json):
-            # The pool defined these very sources ahead (no skill code has run since): the skill's fields only.
-            self.isolate.eval(define_modules_js(None, root, skill_dir))
-        else:
-            self.isolate.eval(define_modules_js(files_json, root, skill_dir))
+    def define_modules(self, bundle: SourceBundle, *, root: str, skill_dir: str) -> None:
+        """Hand the subpackage's sources (``Skill.source_bundle``) to ``require`` (each file decoded and compiled on
+        its first require), for the skill in ``skill_dir`` under the subpackage ``root``."""
+        # The pool may have defined these very sources ahead (no skill code has run since): then the skill's fields only.
+        define_modules(self.isolate, None if self._modules is bundle else bundle, root, skill_dir)
 
     def step(self, payload: dict[str, Any]) -> dict[str, Any]:
         """One crossing: send ``payload``, get back everything that happened."""

@@ -162,6 +162,22 @@ class V8Isolate:
             raise HeapLimitExceeded()
         return result
 
+    def put_text(self, inbox: str, text: str) -> None:
+        """Give JavaScript ``text`` without parsing it as a script: as the ``text`` property of the object that
+        evaluating ``inbox`` returns (a fresh object a bootstrap function holds for the next eval to read).
+
+        A script that spells a 2 MB string out costs V8 a scan of every character of it; a string handed
+        over this way is only copied (ASCII: ~1 ms per MB).
+        """
+        box = self.eval(inbox)
+        try:
+            self._ctx.set_object_item(box, "text", text)
+        except JSOOMException as e:
+            self._heap_limit_hit()
+            raise HeapLimitExceeded() from e
+        if self._heap_limit_hit():
+            raise HeapLimitExceeded()
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True

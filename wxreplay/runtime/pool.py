@@ -35,15 +35,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from wxreplay.host.availability import ContextKind
-from wxreplay.runtime.bootstrap import bootstrap_js, define_modules_js
+from wxreplay.project.source_bundle import SourceBundle
+from wxreplay.runtime.bootstrap import bootstrap_js, define_modules
 from wxreplay.runtime.engine import V8Isolate
 
 BOOT_TIMEOUT_S = 30.0  # the bootstrap never loops; a limit all the same (a machine under heavy load)
 BOOT_MEMORY = 128 * 1024 * 1024  # while booting; the session's own limit is set when it takes one
 
 
-Boot = Callable[[ContextKind, "str | None"], V8Isolate]
-Ready = tuple[V8Isolate, "str | None"]  # an isolate and the subpackage sources already defined in it
+Boot = Callable[[ContextKind, "SourceBundle | None"], V8Isolate]
+Ready = tuple[V8Isolate, "SourceBundle | None"]  # an isolate and the subpackage sources already defined in it
 
 
 class ContextPool:
@@ -52,15 +53,15 @@ class ContextPool:
     def __init__(self, boot: Boot) -> None:
         self._boot = boot
         self._ready: dict[ContextKind, queue.Queue[Ready | BaseException]] = {}
-        self._requests: queue.Queue[tuple[ContextKind, str | None] | None] = queue.Queue()
+        self._requests: queue.Queue[tuple[ContextKind, SourceBundle | None] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def take(self, kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: str | None = None) -> Ready:
+    def take(self, kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: SourceBundle | None = None) -> Ready:
         """A booted isolate of ``kind`` with the caller's limits, and the subpackage sources defined in it (if any).
 
-        ``modules``: the sources (``Skill.source_files_json``) the caller will define; the next isolate
+        ``modules``: the sources (``Skill.source_bundle``) the caller will define; the next isolate
         of this kind is made with them.
         """
         with self._lock:
@@ -68,7 +69,7 @@ class ContextPool:
             pooled = ready is not None and not self._closed
         if not pooled:
             isolate = self._boot(kind, None)  # the first of its kind (or after close): made here
-            defined: str | None = None
+            defined: SourceBundle | None = None
             with self._lock:
                 if self._closed:
                     return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout), None
@@ -83,7 +84,7 @@ class ContextPool:
         self._request(kind, modules)
         return isolate.configure(memory_limit=memory_limit, wall_timeout=wall_timeout), defined
 
-    def _request(self, kind: ContextKind, modules: str | None) -> None:
+    def _request(self, kind: ContextKind, modules: SourceBundle | None) -> None:
         with self._lock:
             if self._closed:
                 return
@@ -119,12 +120,12 @@ class ContextPool:
                     got[0].close()
 
 
-def _boot(kind: ContextKind, modules: str | None) -> V8Isolate:
+def _boot(kind: ContextKind, modules: SourceBundle | None) -> V8Isolate:
     isolate = V8Isolate(memory_limit=BOOT_MEMORY, wall_timeout=BOOT_TIMEOUT_S)
     try:
         isolate.eval(bootstrap_js(kind))
         if modules is not None:
-            isolate.eval(define_modules_js(modules, "", ""))
+            define_modules(isolate, modules, "", "")
     except BaseException:
         isolate.close()
         raise
@@ -163,6 +164,6 @@ def disabled() -> Iterator[None]:
         _POOL = saved
 
 
-def take(kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: str | None = None) -> Ready:
+def take(kind: ContextKind, *, memory_limit: int, wall_timeout: float, modules: SourceBundle | None = None) -> Ready:
     """An isolate of ``kind`` with its bootstrap evaluated and the caller's limits set, and the sources defined in it."""
     return _POOL.take(kind, memory_limit=memory_limit, wall_timeout=wall_timeout, modules=modules)

@@ -62,10 +62,10 @@ _API_CODE_HINTS = {
 def define_skill_modules(ctx: ExecutionContext, skill: Skill) -> None:
     """Give ``ctx`` the sources of ``skill``'s subpackage for ``require``, and the skill's place in it.
 
-    The files' text is encoded once per subpackage (:meth:`Skill.source_files_json`), shared by
+    The files' text is bundled once per subpackage (:meth:`Skill.source_bundle`), shared by
     every skill of it.
     """
-    ctx.define_modules(skill.source_files_json(), root=skill.subpackage_root, skill_dir=skill.path)
+    ctx.define_modules(skill.source_bundle(), root=skill.subpackage_root, skill_dir=skill.path)
 
 
 @dataclass
@@ -253,7 +253,7 @@ class Runtime:
         mem = self.limits.memory_mb * 1024 * 1024
         # The sources it will be given (the pool makes the next context of this kind with them).
         ctx = ExecutionContext(
-            kind, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s, modules=self.skill.source_files_json()
+            kind, memory_limit=mem, wall_timeout=self.limits.wall_timeout_s, modules=self.skill.source_bundle()
         )
         self.contexts[kind] = ctx
         ctx.boot(

@@ -4,17 +4,47 @@
 (function (global) {
   'use strict';
   const wr = global.__wr;
-  let sources = Object.create(null);
+  // Captured before skill code runs: a skill replacing these must not change what require reads.
+  const jsonParse = JSON.parse;
+  const strSlice = String.prototype.slice;
+  const ReflectApply = Reflect.apply;
+  const objHasOwn = Object.prototype.hasOwnProperty;
+  const hasOwn = (o, k) => ReflectApply(objHasOwn, o, [k]);
+  // The subpackage's sources (project/source_bundle.py): every file's text as a JSON string literal, one
+  // after another in `bundle`; `spans` maps a path to its literal's [start, end]. A file is decoded on
+  // its first require: the others are never scanned.
+  let bundle = '';
+  let spans = Object.create(null);
+  let texts = Object.create(null);
+  let inbox = null;       // where Python puts the next bundle (V8Isolate.put_text), read by defineModules
   const cache = Object.create(null);
   let root = '';          // subpackage root, e.g. "skills" ("" = no boundary below the project)
   let skillDir = '';      // e.g. "skills/coffee"
 
-  // Without `files` the sources defined before stay (a context made ahead got them: runtime/pool.py).
+  wr.sourceInbox = function () { inbox = Object.create(null); return inbox; };
+  // Without `spans` the sources defined before stay (a context made ahead got them: runtime/pool.py).
   wr.defineModules = function (spec) {
-    if (spec.files !== undefined) sources = spec.files;
+    if (spec.spans !== undefined) {
+      bundle = inbox.text;
+      inbox = null;
+      spans = spec.spans;
+      texts = Object.create(null);
+    }
     root = spec.root;
     skillDir = spec.skillDir;
   };
+
+  function defined(path) { return hasOwn(spans, path); }
+  function sourceOf(path) {
+    let text = texts[path];
+    if (text === undefined) {
+      if (!defined(path)) throw notDefined(path, path);
+      const span = spans[path];
+      text = jsonParse(ReflectApply(strSlice, bundle, [span[0], span[1]]));
+      texts[path] = text;
+    }
+    return text;
+  }
 
   function normalise(parts) {
     const out = [];
@@ -49,17 +79,17 @@
         '/"; this fails on the device too: the subpackage is loaded on its own, without the main package\'s files, ' +
         'so a skill may only require files inside it: copy the file into ' + root + '/_shared/ and require it from there');
     }
-    for (const c of candidates(joined)) if (Object.prototype.hasOwnProperty.call(sources, c)) return c;
+    for (const c of candidates(joined)) if (defined(c)) return c;
     // Bare names may also live in the subpackage's miniprogram_npm folder.
     if (!request.startsWith('.') && !request.startsWith('/')) {
       const npm = normalise((root ? root + '/' : '') + 'miniprogram_npm/' + request);
-      if (npm !== null) for (const c of candidates(npm)) if (Object.prototype.hasOwnProperty.call(sources, c)) return c;
+      if (npm !== null) for (const c of candidates(npm)) if (defined(c)) return c;
     }
     throw notDefined(joined.endsWith('.js') || joined.endsWith('.json') ? joined : joined + '.js', request);
   }
 
   function compile(path) {
-    const src = sources[path];
+    const src = sourceOf(path);
     // The wrapper keeps the module's first line on line 1 so V8's positions are the file's own.
     const code = '(function (exports, require, module, __filename, __dirname) {' + src + '\n})\n//# sourceURL=' + path;
     try {
@@ -79,16 +109,13 @@
       throw e;
     }
   }
-  wr.wrapperSource = function (path) {
-    return '(function (exports, require, module, __filename, __dirname) {' + sources[path] + '\n})\n//# sourceURL=' + path;
-  };
 
   function load(path) {
     const cached = cache[path];
     if (cached) return cached.exports;
     const module = { id: path, filename: path, exports: {}, loaded: false, children: [] };
     if (path.endsWith('.json')) {
-      try { module.exports = JSON.parse(sources[path]); } catch (e) { throw new SyntaxError(path + ': ' + e.message); }
+      try { module.exports = JSON.parse(sourceOf(path)); } catch (e) { throw new SyntaxError(path + ': ' + e.message); }
       module.loaded = true;
       cache[path] = module;
       return module.exports;
