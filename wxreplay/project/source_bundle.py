@@ -14,19 +14,18 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["SourceBundle", "bundle_sources"]
+__all__ = ["SourceBundle", "bundle_sources", "read_bundle"]
 
 
 @dataclass(frozen=True, eq=False)
 class SourceBundle:
-    """``text``: each file's text as a JSON string literal (ASCII), one after another; ``spans_json``: a JSON object
-    mapping each file's path to the ``[start, end]`` of its literal in ``text``, in the files' order.
+    """``text``, ASCII: a first line holding a JSON object that maps each file's path to the ``[start, end]`` of its
+    literal in the rest, in the files' order; then each file's text as a JSON string literal, one after another.
 
     Compared by identity: one bundle per subpackage and process (``Skill.source_bundle``).
     """
 
     text: str
-    spans_json: str
 
 
 def bundle_sources(files: Mapping[str, str]) -> SourceBundle:
@@ -40,4 +39,11 @@ def bundle_sources(files: Mapping[str, str]) -> SourceBundle:
         literals.append(literal)
         spans[path] = (at, at + len(literal))
         at += len(literal)
-    return SourceBundle("".join(literals), json.dumps(spans))
+    # json.dumps writes no raw newline: the first one ends the spans.
+    return SourceBundle(json.dumps(spans) + "\n" + "".join(literals))
+
+
+def read_bundle(bundle: SourceBundle) -> dict[str, str]:
+    """The files back from ``bundle``, as ``require`` reads them (for tests and checks)."""
+    head, _, body = bundle.text.partition("\n")
+    return {path: json.loads(body[start:end]) for path, (start, end) in json.loads(head).items()}

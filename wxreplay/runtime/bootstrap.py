@@ -47,4 +47,4 @@ def define_modules(isolate: V8Isolate, bundle: SourceBundle | None, root: str, s
         isolate.eval("__wr.defineModules({" + fields + "}); 0")
         return
     isolate.put_text("__wr.sourceInbox()", bundle.text)
-    isolate.eval("__wr.defineModules({" + f'"spans": {bundle.spans_json}, ' + fields + "}); 0")
+    isolate.eval('__wr.defineModules({"bundle": true, ' + fields + "}); 0")

@@ -7,12 +7,13 @@
   // Captured before skill code runs: a skill replacing these must not change what require reads.
   const jsonParse = JSON.parse;
   const strSlice = String.prototype.slice;
+  const strIndexOf = String.prototype.indexOf;
   const ReflectApply = Reflect.apply;
   const objHasOwn = Object.prototype.hasOwnProperty;
   const hasOwn = (o, k) => ReflectApply(objHasOwn, o, [k]);
   // The subpackage's sources (project/source_bundle.py): every file's text as a JSON string literal, one
-  // after another in `bundle`; `spans` maps a path to its literal's [start, end]. A file is decoded on
-  // its first require: the others are never scanned.
+  // after another in `bundle`; `spans` maps a path to its literal's [start, end] (the bundle's first
+  // line). A file is decoded on its first require: the others are never scanned.
   let bundle = '';
   let spans = Object.create(null);
   let texts = Object.create(null);
@@ -22,12 +23,14 @@
   let skillDir = '';      // e.g. "skills/coffee"
 
   wr.sourceInbox = function () { inbox = Object.create(null); return inbox; };
-  // Without `spans` the sources defined before stay (a context made ahead got them: runtime/pool.py).
+  // Without `bundle` the sources defined before stay (a context made ahead got them: runtime/pool.py).
   wr.defineModules = function (spec) {
-    if (spec.spans !== undefined) {
-      bundle = inbox.text;
+    if (spec.bundle) {
+      const text = inbox.text;
+      const newline = ReflectApply(strIndexOf, text, ['\n']);
+      spans = jsonParse(ReflectApply(strSlice, text, [0, newline]));
+      bundle = ReflectApply(strSlice, text, [newline + 1]);
       inbox = null;
-      spans = spec.spans;
       texts = Object.create(null);
     }
     root = spec.root;
