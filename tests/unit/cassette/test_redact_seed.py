@@ -18,11 +18,11 @@ from wxreplay.cassette.redact import PLACEHOLDER_RE, Redactor, _placeholder_text
 
 def _walked(data: Any) -> list[tuple[str, str]]:
     """The placeholders the Python walk finds: the reference the encoding must agree with."""
-    return sorted(m.groups() for text in _strings(data) for m in PLACEHOLDER_RE.finditer(text))
+    return sorted((m.group(1), m.group(2)) for text in _strings(data) for m in PLACEHOLDER_RE.finditer(text))
 
 
 def _encoded(data: Any) -> list[tuple[str, str]]:
-    return sorted(m.groups() for m in PLACEHOLDER_RE.finditer(_placeholder_text(data)))
+    return sorted((m.group(1), m.group(2)) for m in PLACEHOLDER_RE.finditer(_placeholder_text(data)))
 
 
 class Frozen(Mapping[str, Any]):
