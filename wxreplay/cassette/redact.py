@@ -436,6 +436,8 @@ class Redactor:
     def _text(self, s: str, name: str | None) -> str:
         if "=" in s:
             s = _QUERY_PAIR_RE.sub(self._query_pair, s)
+        if "<redacted:" not in s:  # most texts: no placeholder to work around (PLACEHOLDER_RE starts so)
+            return self._plain(s, name)
         pieces = PLACEHOLDER_RE.split(s)
         if len(pieces) == 1:
             return self._plain(s, name)
@@ -459,7 +461,8 @@ class Redactor:
                 spans = sorted([*spans, *self._random_spans(s, name, spans)])
             self._spans[key] = spans
         if self._learning:
-            self._pending.extend((s[a:b], kind) for a, b, kind in spans)
+            if spans:
+                self._pending.extend((s[a:b], kind) for a, b, kind in spans)
             return s
         if self._table:  # known secrets first: a span found around one must not hide it
             known = self._substitute(s)
