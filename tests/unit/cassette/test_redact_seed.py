@@ -1,16 +1,20 @@
-"""Seeding a redactor's numbering reads the placeholders through one JSON encoding: exactly those of the strings.
+"""Two shortcuts of the redactor, held to the Python walks they replace (byte-identical outputs).
 
 ``Redactor.seed`` runs twice per scenario (the cassette when it opens, the snapshot when it is
 masked). It used to walk the data in Python; it now finds the placeholders in ``json.dumps`` of
-the data. These tests hold it to the walk: the same placeholders (so the same numbering, so
-byte-identical cassettes and snapshots) for every shape of plain data, including text JSON
-escapes, keys that are no strings, and data JSON cannot encode.
+the data: the same placeholders (so the same numbering) for every shape of plain data, including
+text JSON escapes, keys that are no strings, and data JSON cannot encode.
+
+``Redactor.redact`` learns, then substitutes in a second walk; when it knows no secret after
+learning, it copies the data instead of walking it again: the same containers, the same values.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Mapping
+from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 from wxreplay.cassette.redact import PLACEHOLDER_RE, Redactor, _placeholder_text, _strings
@@ -98,3 +102,77 @@ def test_seed_numbers_on_after_the_highest_placeholder_per_kind() -> None:
         "token": "<redacted:token#12>",
         "password": "<redacted:password#3>",
     }
+
+
+# ------------------------------------------------------------------ nothing known: the copy without the walk
+
+
+def _shape(value: Any) -> Any:
+    """``value`` with the type of every container and scalar spelled out, to compare copies exactly."""
+    if isinstance(value, Mapping):
+        return (type(value).__name__, [(_shape(k), _shape(v)) for k, v in value.items()])
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def _walked_copy(data: Any) -> Any:
+    """What ``redact`` returned before it had the shortcut: the substituting walk, always."""
+    r = Redactor()
+    r._learn_from(data)
+    return r._walk(data, None, None)
+
+
+class Size(IntEnum):
+    TALL = 1
+
+
+PLAIN = [
+    {"kind": "http", "request": {"query": {"q": ["拿铁", "a=b"]}, "headers": {"accept": "*/*"}, "body": None}},
+    {"nums": [0, -1, 2.5, 123456, 10**30, float("inf")], "flags": (True, False, None), "": ""},
+    {"m": Frozen(x="1", y=(Frozen(), [])), 3: "three", None: [], 1.5: {}},
+    {"label": Label("tall"), "size": Size.TALL, "raw": b"bytes", "set": {"a"}},
+    {"text": "see https://example.com/a?page=2&lang=zh#top and <session#1>, <redacted:token#2>"},
+    {"password": "", "token": "<redacted:token#1>", "authorization": "Bearer <redacted:token#1>"},
+    {"cookie": "sid=; Path=/", "code": 0, "secret": None, "key": True},
+]
+
+
+def test_data_without_secrets_is_copied_exactly_as_the_walk_copies_it() -> None:
+    for data in PLAIN:
+        r = Redactor()
+        out = r.redact(data)
+        assert r._knows_nothing(), data  # the shortcut was taken
+        assert _shape(out) == _shape(_walked_copy(data)), data
+        assert out == data
+
+
+def test_the_copy_shares_no_container_with_the_data() -> None:
+    data: dict[str, Any] = {"a": [{"b": ["c"]}], "t": ([1],)}
+    out = Redactor().redact(data)
+    out["a"][0]["b"].append("d")
+    out["t"][0].append(2)
+    assert data == {"a": [{"b": ["c"]}], "t": ([1],)}
+
+
+def test_the_example_s_snapshots_and_cassettes_come_out_as_the_walk_made_them() -> None:
+    from wxreplay.cassette import store
+    from wxreplay.runner import RunOptions, run_path
+    from wxreplay.snapshot.serializer import _plain_snapshot
+
+    root = Path(__file__).resolve().parents[3]
+    for name in ("latte-less-sugar", "order-not-found"):
+        run = run_path(root / "scenarios" / f"{name}.scenario.yaml", RunOptions(cassette_dir=root / "cassettes"))
+        assert run.failure is None
+        plain = _plain_snapshot(run.transcript)[0]
+        entries = store.parse((root / "cassettes" / f"{name}.yaml").read_text(encoding="utf-8"), name)[1]
+        for data in (plain, entries):
+            assert _shape(Redactor().redact(data)) == _shape(_walked_copy(data))
+        assert _shape(Redactor().redact_entries(entries)) == _shape([_walked_copy(e) for e in entries])
+
+
+def test_a_known_secret_still_takes_the_walk() -> None:
+    r = Redactor()
+    r.adopt({"Tk-live-0123456789": "<redacted:token#1>"})
+    assert r.redact({"note": "sent Tk-live-0123456789 twice"}) == {"note": "sent <redacted:token#1> twice"}
+    assert Redactor().redact({"token": "Tk-live-0123456789"}) == {"token": "<redacted:token#1>"}
