@@ -12,6 +12,8 @@ created once beforehand (``--snapshot-update``, untimed). It prints:
   session start (``Session(...)`` and ``close``), calls (``Session.call``), cards (render and taps),
   transcript (recording steps, ``to_dict``/``to_yaml``), snapshot (syrupy's comparison), cassette
   (open, replay of requests and host calls, settle), the rest of the engine, and pytest's own time.
+  Indented rows are parts of the phase above them, taken out of it: the snapshot's redaction
+  (``RunSecrets.mask_data``) and secret scan (``RunSecrets.gate``), the cassette's request views.
 
 Figures are printed, never asserted.
 """
@@ -34,7 +36,20 @@ from plugin_phases import own_plugin_args
 
 QUIET = ["-q", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestUnknownMarkWarning"]
 TARGET_PER_S = 100.0
-PHASES = ("load", "session start", "calls", "cards", "transcript", "snapshot", "cassette", "engine, rest", "pytest")
+PHASES = (
+    "load",
+    "session start",
+    "calls",
+    "cards",
+    "transcript",
+    "snapshot",
+    "  its masking",
+    "  its gate scan",
+    "cassette",
+    "  its matching",
+    "engine, rest",
+    "pytest",
+)
 
 
 class Exclusive:
@@ -69,7 +84,9 @@ def split(suite: Path) -> dict[str, float]:
 
     import wxreplay.cards.card as card
     import wxreplay.cassette.interceptor as interceptor
+    import wxreplay.cassette.matching as matching
     import wxreplay.cassette.recorder as recorder
+    import wxreplay.cassette.runsecrets as runsecrets
     import wxreplay.cassette.transport as transport
     import wxreplay.planner as planner
     import wxreplay.plugin_items as items
@@ -82,6 +99,8 @@ def split(suite: Path) -> dict[str, float]:
         (items, "check_scenario", "load"),
         (items, "run_scenario", "engine, rest"),
         (items, "check_snapshot", "snapshot"),
+        (runsecrets.RunSecrets, "mask_data", "  its masking"),  # the snapshot's redaction (and a miss message's)
+        (runsecrets.RunSecrets, "gate", "  its gate scan"),  # the scanner's last word on the snapshot's text
         (session.Session, "__init__", "session start"),
         (session.Session, "close", "session start"),
         (session.Session, "call", "calls"),
@@ -96,6 +115,7 @@ def split(suite: Path) -> dict[str, float]:
         (recorder.Cassette, "settle", "cassette"),
         (transport.CassetteTransport, "handle_request", "cassette"),
         (interceptor.CassetteInterceptor, "__call__", "cassette"),
+        (matching.Comparator, "view", "  its matching"),  # a request's comparable view (redacted)
     ):
         acc.wrap(owner, attr, phase)  # Cassette.open, a classmethod, becomes a plain function of its bound method
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -154,7 +174,7 @@ def main() -> None:
         print(f"  per scenario, one pytest process ({total / n * 1000:.1f} ms per scenario, exclusive times):")
         for phase in PHASES:
             s = seconds.get(phase, 0.0)
-            print(f"    {phase:<14} {s / n * 1000:7.2f} ms  {s / total * 100:5.1f}%")
+            print(f"    {phase:<16} {s / n * 1000:7.2f} ms  {s / total * 100:5.1f}%")
 
 
 if __name__ == "__main__":

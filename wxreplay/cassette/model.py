@@ -32,7 +32,8 @@ FORMAT_VERSION = 1
 
 # Headers httpx adds by itself: they say nothing about the skill and differ between machines
 # (accept-encoding depends on the installed codecs), so they are neither recorded nor matched.
-_CLIENT_DEFAULTS: dict[str, str] = dict(httpx.Client().headers.items())
+# (A client with a transport of its own: the default one would build an SSL context, ~0.1 s per process.)
+_CLIENT_DEFAULTS: dict[str, str] = dict(httpx.Client(transport=httpx.BaseTransport(), trust_env=False).headers.items())
 _DERIVED_REQUEST_HEADERS = frozenset({"host", "content-length", "transfer-encoding"})
 # Response headers that describe the transfer rather than the content (the body is stored
 # decoded), plus ``date``, which changes on every run and would make re-recording unstable.

@@ -92,7 +92,7 @@ class Cassette:
         self._readable = True
         if self._text is not None:
             try:
-                self.recorded_at, entries = store.parse(self._text, str(self.path))
+                self.recorded_at, entries = store.parse_file(self._text, str(self.path), self._fingerprint or "")
             except CassetteError:
                 if self.mode is not RecordMode.ALL:
                     raise

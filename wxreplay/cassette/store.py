@@ -8,10 +8,13 @@ not turn unquoted dates into ``datetime``. Nothing is ever loaded with a non-saf
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import os
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -369,6 +372,49 @@ def parse(text: str, file: str) -> tuple[str | None, list[dict[str, Any]]]:
             f"{FIX}; if you edited it by hand and the content is complete, add a last line '{END_MARKER}'",
         )
     return checked
+
+
+#: Parsed cassettes by (absolute path, sha256 of the text): the last few only. A file is parsed again
+#: whenever its bytes change; kept small because every full garbage collection walks what it holds.
+PARSED_KEPT = 32
+_PARSED: OrderedDict[tuple[str, str], tuple[str | None, list[dict[str, Any]]]] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+
+
+def parse_file(text: str, file: str, digest: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """:func:`parse` of the cassette file ``file`` whose text is ``text`` (``digest``: its :func:`fingerprint`).
+
+    A cassette opened again in the same process with the same bytes (replayed right after it was
+    recorded, a fixture per test, ``wxreplay chat``) is not parsed again: the earlier parse is
+    reused, as a copy (the caller owns what it gets). The content digest is the key, so a file
+    rewritten since (even to the same size in the same second) is parsed anew. Errors are never kept.
+    """
+    key = (os.path.abspath(file), digest)
+    with _PARSED_LOCK:  # sessions may open cassettes on several threads
+        hit = _PARSED.get(key)
+        if hit is not None:
+            _PARSED.move_to_end(key)
+    if hit is not None:
+        return hit[0], _plain_copy(hit[1])
+    recorded_at, entries = parse(text, file)
+    kept = (recorded_at, _plain_copy(entries))
+    with _PARSED_LOCK:
+        _PARSED[key] = kept
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return recorded_at, entries
+
+
+def _plain_copy(value: Any) -> Any:
+    """A deep copy of parsed YAML data (dicts and lists of scalars: 20x faster than ``copy.deepcopy``)."""
+    t = type(value)
+    if t is dict:
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if t is list:
+        return [_plain_copy(v) for v in value]
+    if t in (str, int, float, bool) or value is None:
+        return value
+    return copy.deepcopy(value)  # what PyYAML's own constructor may add (bytes, sets): copied the slow way
 
 
 def _located(message: str, text: str, file: str, line: int | None, column: int | None, hint: str) -> CassetteError:
