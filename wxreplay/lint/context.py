@@ -207,7 +207,8 @@ class LintContext:
             try:
                 hit = os.stat(path)
             except (OSError, ValueError) as e:
-                hit = e
+                # Kept without its traceback: its frames hold this context (a reference cycle).
+                hit = e.with_traceback(None)
             self._stats[path] = hit
         return hit
 
@@ -297,8 +298,31 @@ class LintContext:
             self._facts = _load_all_facts(self.project, self.skills)
 
     def close(self) -> None:
-        """Wait for the background loads still running (their sessions are closed by the time this returns)."""
+        """Wait for the background loads still running (their sessions are closed by the time this returns),
+        then drop what the lint computed.
+
+        The caches hold the lint's parse trees and indexes (hundreds of thousands of objects), and some
+        of what they hold refers back to the context (an error kept with its traceback, whose frames
+        hold ``self``): left alone, the context would be freed only by the cyclic collector, which would
+        then traverse everything the lint made. Emptied here, it is freed as soon as the runner lets go.
+        """
         wait(self._facts.values())  # a load that raised keeps its error in its future
+        for cache in (
+            self._texts,
+            self._js,
+            self._stats,
+            self._resolved,
+            self._syntax,
+            self._facts,
+            self._files,
+            self._by_suffix,
+            self._labels,
+            self._label_of,
+            self.cache,
+            self.text_cache,
+            self.requires,
+        ):
+            cache.clear()
 
     # ---- reporting ----------------------------------------------------------------------------
     def finding(

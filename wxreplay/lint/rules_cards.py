@@ -138,28 +138,31 @@ def interpolations(text: str) -> Iterator[tuple[int, str]]:
 
 def expressions(doc: Document) -> Iterator[tuple[Element | None, int, int, object]]:
     """Every parsed ``{{ }}`` expression of a document: ``(element, line, column, Expr)`` (unparsable ones skipped)."""
+    yield from _expressions(doc, doc.children, None)
 
-    def walk(nodes: list[Element | Text], parent: Element | None) -> Iterator[tuple[Element | None, int, int, object]]:
-        for node in nodes:
-            if isinstance(node, Element):
-                if node.tag == "wxs":
-                    continue
-                for a in node.attrs:
-                    if a.value and "{{" in a.value:
-                        for offset, body in interpolations(a.value):
-                            expr = _parse(body, object_body=node.tag == "template" and a.name == "data")
-                            if expr is not None:
-                                line, col = doc.source.position(a.value_offset + offset)
-                                yield node, line, col, expr
-                yield from walk(node.children, node)
-            elif "{{" in node.raw:
-                for offset, body in interpolations(node.raw):
-                    expr = _parse(body)
-                    if expr is not None:
-                        line, col = doc.source.position(node.offset + offset)
-                        yield parent, line, col, expr
 
-    yield from walk(doc.children, None)
+def _expressions(
+    doc: Document, nodes: list[Element | Text], parent: Element | None
+) -> Iterator[tuple[Element | None, int, int, object]]:
+    # A module-level function, not a closure calling itself (that is a reference cycle, freed late).
+    for node in nodes:
+        if isinstance(node, Element):
+            if node.tag == "wxs":
+                continue
+            for a in node.attrs:
+                if a.value and "{{" in a.value:
+                    for offset, body in interpolations(a.value):
+                        expr = _parse(body, object_body=node.tag == "template" and a.name == "data")
+                        if expr is not None:
+                            line, col = doc.source.position(a.value_offset + offset)
+                            yield node, line, col, expr
+            yield from _expressions(doc, node.children, node)
+        elif "{{" in node.raw:
+            for offset, body in interpolations(node.raw):
+                expr = _parse(body)
+                if expr is not None:
+                    line, col = doc.source.position(node.offset + offset)
+                    yield parent, line, col, expr
 
 
 def _parse(body: str, *, object_body: bool = False) -> object | None:

@@ -108,15 +108,15 @@ class Document:
 
     def elements(self) -> list[Element]:
         """Every element in document order (``<wxs>`` included, its script is a single Text child)."""
+        # A stack, not a recursive closure: a closure that calls itself is a reference cycle, and the
+        # list it fills (the whole tree's elements) would wait for the cyclic collector to be freed.
         out: list[Element] = []
-
-        def walk(nodes: list[Node]) -> None:
-            for n in nodes:
-                if isinstance(n, Element):
-                    out.append(n)
-                    walk(n.children)
-
-        walk(self.children)
+        stack: list[Node] = list(reversed(self.children))
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Element):
+                out.append(n)
+                stack.extend(reversed(n.children))
         return out
 
 
