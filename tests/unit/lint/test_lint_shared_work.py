@@ -60,6 +60,11 @@ _ODD_JSON = [
     "",
     "{}",
     '{"a":\n\t{"b":\r\n [ 0 ,\n 1 ] } }',
+    '{"a\\"b": {"x": "\\\\"}, "a": {"y": ["\\u00e9\\n", "}"]}}',  # escaped keys and values, brackets in strings
+    '{"a\tb": 1, "a": 2}',  # a raw tab in a key: not JSON
+    '{"a": "x\\',  # a backslash at the very end
+    '{"a": {"x": 1}, "b',  # a key that never ends
+    "{a: 1}",  # a key without quotes
 ]
 
 
