@@ -7,7 +7,7 @@ ends with the lint). The floor beside it is what linting cannot avoid: loading t
 (``Project.load``, no cache) and booting each skill's session once (the runtime registration facts),
 one skill after another, as a session does. Target of issue 17: under 1 s for 30 skills.
 
-The linter loads the skills two at a time in the background while the file rules run (when the
+The linter loads the skills one at a time in the background while the file rules run (when the
 process may use more than one CPU; pinned, they load when a rule first asks), and shares the work of
 files with the same text (parses, walks, JSON positions). The 30 skills of the target project are
 copies of the example's coffee skill (same APIs, cards and utils; each with its own folder and

@@ -41,9 +41,12 @@ _MARKERS = ("mcp.json", "index.js", "SKILL.md")
 #: The errors ``Path.is_file()`` answers False for (pathlib's ``_IGNORED_ERRNOS``); others raise.
 _MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
-#: Skills whose ``index.js`` load in parallel: each session has its own V8 isolates, driven from its
-#: worker thread, and V8 works outside the GIL, so on two cores two at a time take about two thirds of the time.
-FACT_WORKERS = 2
+#: Skills whose ``index.js`` load at a time, beside the file rules. One: every session takes an isolate
+#: the context pool booted ahead (bootstrap and subpackage sources evaluated, runtime/pool.py), one at a
+#: time on the pool's thread, which is the slower half of a load; a second loader only waited for the
+#: pool, and took CPU from the file rules while it ran (30 distinct skills: loads alone 0.74 s with one
+#: loader, 0.78 s with two; the lint 1.51 s against 1.55 s, on a busy two-core machine).
+FACT_WORKERS = 1
 
 
 @dataclass
@@ -393,7 +396,7 @@ def _done(fn: Any, *args: Any) -> Future[Any]:
 
 
 def _load_all_facts(project: Project, targets: list[SkillTarget]) -> dict[str, Future[RuntimeFacts]]:
-    """Load every target skill's registration facts, several sessions at a time (each in its own thread).
+    """Load every target skill's registration facts in the background, FACT_WORKERS sessions at a time.
 
     Each session is created, used and closed in one worker thread; what each load finds is the same
     as loading them one by one.
