@@ -66,6 +66,7 @@ class Syntax:
     data: bytes
     by_kind: dict[str, list[Node]] | None = None
     calls: list[tuple[str, Node]] | None = None
+    pairs: dict[str, list[Node]] | None = None  # pair nodes by key text (JsFile.pairs)
     bindings: dict[str, Node | None] = field(default_factory=dict)  # top_binding answers
     facts: dict[str, object] = field(default_factory=dict)  # other facts of the text (jsfacts), by name
 
@@ -156,6 +157,22 @@ class JsFile:
                     found.append((callee_text(fn), node))
             syntax.calls = found
         yield from syntax.calls
+
+    def pairs(self, key: str) -> list[Node]:
+        """The ``pair`` nodes whose key, as written without its quotes, is ``key`` (document order).
+
+        Four rule families look for pairs by key (``content``, ``structuredContent``, a returned key):
+        each pair's key is read once per text, not once per family and question.
+        """
+        syntax = self._syntax
+        if syntax.pairs is None:
+            by_key: dict[str, list[Node]] = {}
+            for pair in self.walk("pair"):
+                k = pair.child_by_field_name("key")
+                if k is not None:
+                    by_key.setdefault((k.text or b"").decode().strip("'\""), []).append(pair)
+            syntax.pairs = by_key
+        return syntax.pairs.get(key, [])
 
     def syntax_error(self) -> tuple[int, int] | None:
         """Line and column of the first syntax error, if the file does not parse."""

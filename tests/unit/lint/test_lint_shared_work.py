@@ -392,3 +392,24 @@ def test_the_js_node_index_finds_what_a_full_walk_finds(source: str) -> None:
     kinds = {n.type for n in every} | INDEXED_KINDS | {"ERROR", "no_such_kind"}
     for kind in sorted(kinds):
         assert [n.id for n in js.walk(kind)] == [n.id for n in every if n.type == kind], kind
+
+
+def test_pairs_by_key_are_the_pairs_a_walk_finds() -> None:
+    """``JsFile.pairs(key)``: the pairs whose key, quotes stripped, is ``key``, as a walk over every pair finds them."""
+    from wxreplay.lint.jsparse import parse_js
+
+    js = parse_js(
+        "a.js",
+        "const o = { content: [1], 'content': 2, \"structuredContent\": { a: 1, content: 3 }, [content]: 4, 5: 6,"
+        " m() {}, sc, `t`: 7 }; f({ structuredContent: o, 'a b': 1, '': 2 });",
+    )
+    every = list(js.walk("pair"))
+    keys = {(p.child_by_field_name("key").text or b"").decode().strip("'\"") for p in every}  # type: ignore[union-attr]
+    assert {"content", "structuredContent", "a b", "", "5"} <= keys
+    for key in sorted(keys | {"missing"}):
+        wanted = [
+            p.id
+            for p in every
+            if (k := p.child_by_field_name("key")) is not None and (k.text or b"").decode().strip("'\"") == key
+        ]
+        assert [p.id for p in js.pairs(key)] == wanted, key
