@@ -373,6 +373,9 @@ def test_a_wxml_document_lists_its_elements_in_document_order() -> None:
         ("image", 1, 39),
         ("button", 1, 61),
     ]
+    mine = doc.elements()
+    mine.clear()  # each caller gets a list of its own (the document keeps its walk for the next)
+    assert [e.tag for e in doc.elements()] == ["view", "text", "view", "image", "button"]
 
 
 @pytest.mark.parametrize(
