@@ -116,13 +116,18 @@ def scan_cassette_text(
     # A cassette repeats its lines (headers, methods, placeholders, the same keys): judge each once.
     seen: LineMemo = memo if memo is not None else {}
     for lineno, line in enumerate(text.splitlines(), start=1):
-        context = _update_context(stack, line)
-        # placeholders are masked first (same length): lines differing only in them are judged once
-        masked = _masked(line) if "<" in line else line
+        if line:
+            context = _update_context(stack, line)
+            # placeholders are masked first (same length): lines differing only in them are judged once
+            masked = _masked(line) if "<" in line else line
+        else:  # what _update_context gives an empty line, without the call (the linter scans mostly empty texts)
+            context = stack[-1][1] if stack else None
+            masked = line
         found = seen.get((masked, context))
         if found is None:
             found = seen[(masked, context)] = _scan_line(masked, context, rules)
-        hits.extend(SecretHit(file, lineno, column, kind, excerpt, name) for column, kind, excerpt, name in found)
+        if found:
+            hits.extend(SecretHit(file, lineno, column, kind, excerpt, name) for column, kind, excerpt, name in found)
     return hits
 
 

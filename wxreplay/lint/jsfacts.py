@@ -354,11 +354,8 @@ def returned_literals(reg: Registration, key: str) -> list[tuple[Node, list[str]
         return []
     out = []
     start, end = reg.handler.start_byte, reg.handler.end_byte
-    for pair in reg.js.walk("pair"):
+    for pair in reg.js.pairs(key):
         if not (start <= pair.start_byte < end):
-            continue
-        k = pair.child_by_field_name("key")
-        if k is None or (k.text or b"").decode().strip("'\"") != key:
             continue
         value = pair.child_by_field_name("value")
         if value is not None and value.type == "object":

@@ -28,6 +28,36 @@ def _parser() -> Parser:
     return Parser(Language(tree_sitter_javascript.language()))
 
 
+#: The node kinds the rules ask :meth:`JsFile.walk` for: the one walk of a tree indexes these only
+#: (a quarter of the nodes). A kind not listed is found by a walk of its own when asked.
+INDEXED_KINDS = frozenset(
+    {
+        "assignment_expression",
+        "call_expression",
+        "import_statement",
+        "member_expression",
+        "pair",
+        "property_identifier",
+        "shorthand_property_identifier",
+        "shorthand_property_identifier_pattern",
+        "string_fragment",
+        "variable_declarator",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def _kind_names() -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """For each node kind id of the grammar: its name (what ``Node.type`` says) and whether it is indexed.
+
+    ``node.kind_id`` and a lookup here cost less than ``node.type``, which builds a new string per node.
+    """
+    language = _parser().language
+    assert language is not None
+    names = tuple(language.node_kind_for_id(i) or "" for i in range(language.node_kind_count))
+    return names, tuple(n in INDEXED_KINDS for n in names)
+
+
 @dataclass
 class Syntax:
     """What tree-sitter makes of one text: the tree and the node index, shared by files with that text."""
@@ -36,6 +66,7 @@ class Syntax:
     data: bytes
     by_kind: dict[str, list[Node]] | None = None
     calls: list[tuple[str, Node]] | None = None
+    pairs: dict[str, list[Node]] | None = None  # pair nodes by key text (JsFile.pairs)
     bindings: dict[str, Node | None] = field(default_factory=dict)  # top_binding answers
     facts: dict[str, object] = field(default_factory=dict)  # other facts of the text (jsfacts), by name
 
@@ -72,22 +103,31 @@ class JsFile:
     def _index(self) -> dict[str, list[Node]]:
         # One walk of the tree per text: rules ask for the same kinds of node many times. A cursor walks
         # it in document order (pre-order) three times faster than lists of ``node.children`` would.
+        # Only the kinds of INDEXED_KINDS are kept; reading a node's kind costs a Node object all the same
+        # (the cursor tells no kind), but not a string, a list entry and a live object per node.
         syntax = self._syntax
         if syntax.by_kind is None:
+            names, indexed = _kind_names()
+            count = len(names)
             by_kind: dict[str, list[Node]] = {}
             cursor = self.root.walk()
+            first_child, next_sibling, parent = cursor.goto_first_child, cursor.goto_next_sibling, cursor.goto_parent
             while True:
                 node = cursor.node
                 assert node is not None
-                found = by_kind.get(node.type)
-                if found is None:
-                    by_kind[node.type] = [node]
-                else:
-                    found.append(node)
-                if cursor.goto_first_child():
+                kind = node.kind_id
+                # ERROR (and any id past the table) is named by the node itself; it is never indexed.
+                if kind < count and indexed[kind]:
+                    name = names[kind]
+                    found = by_kind.get(name)
+                    if found is None:
+                        by_kind[name] = [node]
+                    else:
+                        found.append(node)
+                if first_child():
                     continue
-                while not cursor.goto_next_sibling():
-                    if not cursor.goto_parent():
+                while not next_sibling():
+                    if not parent():
                         syntax.by_kind = by_kind
                         return by_kind
         return syntax.by_kind
@@ -95,7 +135,10 @@ class JsFile:
     def walk(self, kind: str | None = None) -> Iterator[Node]:
         """Every node (of ``kind``, when given) in document order."""
         if kind is not None:
-            yield from self._index().get(kind, ())
+            if kind in INDEXED_KINDS:
+                yield from self._index().get(kind, ())
+            else:
+                yield from (node for node in self.walk() if node.type == kind)
             return
         stack = [self.root]
         while stack:
@@ -114,6 +157,22 @@ class JsFile:
                     found.append((callee_text(fn), node))
             syntax.calls = found
         yield from syntax.calls
+
+    def pairs(self, key: str) -> list[Node]:
+        """The ``pair`` nodes whose key, as written without its quotes, is ``key`` (document order).
+
+        Four rule families look for pairs by key (``content``, ``structuredContent``, a returned key):
+        each pair's key is read once per text, not once per family and question.
+        """
+        syntax = self._syntax
+        if syntax.pairs is None:
+            by_key: dict[str, list[Node]] = {}
+            for pair in self.walk("pair"):
+                k = pair.child_by_field_name("key")
+                if k is not None:
+                    by_key.setdefault((k.text or b"").decode().strip("'\""), []).append(pair)
+            syntax.pairs = by_key
+        return syntax.pairs.get(key, [])
 
     def syntax_error(self) -> tuple[int, int] | None:
         """Line and column of the first syntax error, if the file does not parse."""

@@ -13,7 +13,7 @@ from wxreplay.lint.jsfacts import handler_of, returned_literals
 from wxreplay.lint.jsparse import JsFile, Node, member_path, object_keys, pair_value, string_value, unwrap
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
-from wxreplay.lint.rules_cards import expressions, sub_expressions, wxs_modules
+from wxreplay.lint.rules_cards import doc_expressions, sub_expressions, wxs_modules
 from wxreplay.lint.rules_code import schema_keys
 
 _STATIC_FORBIDDEN = ("wx.login", "wx.checkSession", "wx.request", "setTimeout", "setInterval")
@@ -315,7 +315,7 @@ def _data_keys(js: JsFile) -> tuple[dict[str, Node], bool]:
     return keys, open_ended
 
 
-def _wxml_names(doc: Document) -> dict[str, tuple[int, int]]:
+def _wxml_names(ctx: LintContext, doc: Document) -> dict[str, tuple[int, int]]:
     """Root data names a WXML reads (loop variables, wxs modules and template parameters left out)."""
     local = set(wxs_modules(doc)) | {"item", "index"}
     for el in doc.elements():
@@ -324,7 +324,7 @@ def _wxml_names(doc: Document) -> dict[str, tuple[int, int]]:
                 local.add(a.value)
     in_templates = {id(c) for el in doc.elements() if el.tag == "template" and el.has("name") for c in _descendants(el)}
     names: dict[str, tuple[int, int]] = {}
-    for element, line, column, expr in expressions(doc):
+    for element, line, column, expr in doc_expressions(ctx, doc):
         if element is not None and id(element) in in_templates:
             continue
         for sub in sub_expressions(expr):
@@ -361,7 +361,7 @@ def card_data_keys(ctx: LintContext) -> Iterator[LintFinding]:
         if js is None or not isinstance(doc, Document):
             continue
         keys, open_ended = ctx.per_text("card-data-keys", js.text, lambda: _data_keys(js))  # noqa: B023
-        names = ctx.per_text("wxml-names", doc.source.text, lambda: _wxml_names(doc))  # noqa: B023
+        names = ctx.per_text("wxml-names", doc.source.text, lambda: _wxml_names(ctx, doc))  # noqa: B023
         if not open_ended:
             for name, (line, column) in names.items():
                 if name not in keys:

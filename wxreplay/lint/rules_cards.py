@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from wxreplay.cards.wxml import Document
 from wxreplay.cards.wxml.expr import Call, ExprError, Member, Name, parse_expression
@@ -136,30 +137,42 @@ def interpolations(text: str) -> Iterator[tuple[int, str]]:
         i = text.find("{{", end + 2)
 
 
+def doc_expressions(ctx: LintContext, doc: Document) -> list[tuple[Element | None, int, int, object]]:
+    """:func:`expressions` of ``doc``, parsed once per lint (two rule families read every binding)."""
+    key = ("wxml-expressions", Path(doc.path))
+    hit = ctx.cache.get(key)
+    if not (isinstance(hit, tuple) and hit[0] is doc):  # the elements are this document's own
+        hit = ctx.cache[key] = (doc, list(expressions(doc)))
+    return cast(list[tuple[Element | None, int, int, object]], hit[1])
+
+
 def expressions(doc: Document) -> Iterator[tuple[Element | None, int, int, object]]:
     """Every parsed ``{{ }}`` expression of a document: ``(element, line, column, Expr)`` (unparsable ones skipped)."""
+    yield from _expressions(doc, doc.children, None)
 
-    def walk(nodes: list[Element | Text], parent: Element | None) -> Iterator[tuple[Element | None, int, int, object]]:
-        for node in nodes:
-            if isinstance(node, Element):
-                if node.tag == "wxs":
-                    continue
-                for a in node.attrs:
-                    if a.value and "{{" in a.value:
-                        for offset, body in interpolations(a.value):
-                            expr = _parse(body, object_body=node.tag == "template" and a.name == "data")
-                            if expr is not None:
-                                line, col = doc.source.position(a.value_offset + offset)
-                                yield node, line, col, expr
-                yield from walk(node.children, node)
-            elif "{{" in node.raw:
-                for offset, body in interpolations(node.raw):
-                    expr = _parse(body)
-                    if expr is not None:
-                        line, col = doc.source.position(node.offset + offset)
-                        yield parent, line, col, expr
 
-    yield from walk(doc.children, None)
+def _expressions(
+    doc: Document, nodes: list[Element | Text], parent: Element | None
+) -> Iterator[tuple[Element | None, int, int, object]]:
+    # A module-level function, not a closure calling itself (that is a reference cycle, freed late).
+    for node in nodes:
+        if isinstance(node, Element):
+            if node.tag == "wxs":
+                continue
+            for a in node.attrs:
+                if a.value and "{{" in a.value:
+                    for offset, body in interpolations(a.value):
+                        expr = _parse(body, object_body=node.tag == "template" and a.name == "data")
+                        if expr is not None:
+                            line, col = doc.source.position(a.value_offset + offset)
+                            yield node, line, col, expr
+            yield from _expressions(doc, node.children, node)
+        elif "{{" in node.raw:
+            for offset, body in interpolations(node.raw):
+                expr = _parse(body)
+                if expr is not None:
+                    line, col = doc.source.position(node.offset + offset)
+                    yield parent, line, col, expr
 
 
 def _parse(body: str, *, object_body: bool = False) -> object | None:
@@ -201,7 +214,7 @@ def _root_name(e: object) -> str | None:
 )
 def wxml_calls(ctx: LintContext) -> Iterator[LintFinding]:
     for doc in _documents(ctx):
-        for line, column, callee in ctx.per_text("wxml-calls", doc.source.text, lambda: _calls(doc)):  # noqa: B023
+        for line, column, callee in ctx.per_text("wxml-calls", doc.source.text, lambda: _calls(ctx, doc)):  # noqa: B023
             yield ctx.finding(
                 "WXR314",
                 f"{callee}(...) is a method call in a data binding: the client renders undefined",
@@ -212,12 +225,12 @@ def wxml_calls(ctx: LintContext) -> Iterator[LintFinding]:
             )
 
 
-def _calls(doc: Document) -> list[tuple[int, int, str]]:
+def _calls(ctx: LintContext, doc: Document) -> list[tuple[int, int, str]]:
     """``(line, column, callee)`` of each method call in the document's bindings (not into a ``<wxs>`` module)."""
     modules = wxs_modules(doc)
     return [
         (line, column, sub.callee_text)
-        for _, line, column, expr in expressions(doc)
+        for _, line, column, expr in doc_expressions(ctx, doc)
         for sub in sub_expressions(expr)
         if isinstance(sub, Call) and _root_name(sub.callee) not in modules
     ]

@@ -402,10 +402,8 @@ def handoff_returned(ctx: LintContext) -> Iterator[LintFinding]:
 
 def _mentions_key(reg: Any, key: str) -> bool:
     """Whether the handler's file writes ``key:`` in an object literal (or ``x.key =``) anywhere."""
-    for pair in reg.js.walk("pair"):
-        k = pair.child_by_field_name("key")
-        if k is not None and (k.text or b"").decode().strip("'\"") == key:
-            return True
+    if reg.js.pairs(key):
+        return True
     for node in reg.js.walk("shorthand_property_identifier"):
         if node.text == key.encode():
             return True

@@ -65,10 +65,9 @@ def content_texts(ctx: LintContext) -> Iterator[tuple[Path, JsFile, Node, str, b
 def _content_blocks(js: JsFile) -> list[tuple[Node, str, bool]]:
     """``(node, text, fully literal)`` of each text block in a ``content: [...]`` of one JS text."""
     found_all = []
-    for pair in js.walk("pair"):
-        key = pair.child_by_field_name("key")
+    for pair in js.pairs("content"):
         value = unwrap(pair.child_by_field_name("value"))
-        if key is None or (key.text or b"").decode().strip("'\"") != "content" or value is None or value.type != "array":
+        if value is None or value.type != "array":
             continue
         for block in value.named_children:
             if block.type != "object" or string_value(pair_value(block, "type")) != "text":
@@ -291,15 +290,9 @@ def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
 def _structured_images(js: JsFile) -> list[tuple[str, Node]]:
     """``(key, node)`` of each image-looking field of a ``structuredContent: {...}`` literal of one JS text."""
     found = []
-    for pair in js.walk("pair"):
-        key = pair.child_by_field_name("key")
+    for pair in js.pairs("structuredContent"):
         value = unwrap(pair.child_by_field_name("value"))
-        if (
-            key is None
-            or (key.text or b"").decode().strip("'\"") != "structuredContent"
-            or value is None
-            or value.type != "object"
-        ):
+        if value is None or value.type != "object":
             continue
         for name, node in object_keys(value)[0]:
             literal = string_value(node.child_by_field_name("value")) if node.type == "pair" else None

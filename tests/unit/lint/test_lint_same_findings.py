@@ -57,7 +57,7 @@ def test_a_shared_line_memo_finds_what_scanning_each_file_alone_finds() -> None:
 
 
 def test_skills_loaded_in_parallel_have_the_facts_of_loading_them_one_by_one(tmp_path: Path) -> None:
-    """Registration facts of 30 skills loaded two at a time equal those of loading each alone."""
+    """Registration facts of 30 skills loaded in the background equal those of loading each alone."""
     from bench_lint import make_thirty
 
     from wxreplay.lint.context import LintContext

@@ -101,6 +101,8 @@ Node = Element | Text
 class Document:
     source: Source
     children: list[Node]
+    # elements() once per document: a dozen card rules ask for it (the tree is complete once parsed)
+    _elements: list[Element] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -108,16 +110,18 @@ class Document:
 
     def elements(self) -> list[Element]:
         """Every element in document order (``<wxs>`` included, its script is a single Text child)."""
-        out: list[Element] = []
-
-        def walk(nodes: list[Node]) -> None:
-            for n in nodes:
+        if self._elements is None:
+            # A stack, not a recursive closure: a closure that calls itself is a reference cycle, and the
+            # list it fills (the whole tree's elements) would wait for the cyclic collector to be freed.
+            out: list[Element] = []
+            stack: list[Node] = list(reversed(self.children))
+            while stack:
+                n = stack.pop()
                 if isinstance(n, Element):
                     out.append(n)
-                    walk(n.children)
-
-        walk(self.children)
-        return out
+                    stack.extend(reversed(n.children))
+            self._elements = out
+        return list(self._elements)  # the caller's own list
 
 
 def find_interpolation_end(text: str, start: int) -> int:

@@ -108,6 +108,9 @@ def _unknown_property_message(name: str) -> str:
     return f"{msg}; remove it"
 
 
+_BORDER_SIDES = frozenset(f"border-{s}" for s in SIDES)
+
+
 def _check_value(name: str, decl: Any, value: list[Any], report: Report) -> bool:
     ok = True
     # CSS variables, env(), calc() and the functions allowed for this property
@@ -158,7 +161,7 @@ def _check_value(name: str, decl: Any, value: list[Any], report: Report) -> bool
                 if t.type != "function":
                     report(t, "wxss-value", f"filter: '{tinycss2.serialize([t])}' is not supported; filter supports blur() only")
                     ok = False
-    elif name == "border" or name in {f"border-{s}" for s in SIDES}:
+    elif name == "border" or name in _BORDER_SIDES:
         for t in value:
             if t.type == "ident" and t.lower_value in BORDER_STYLES and t.lower_value not in ("none", "solid"):
                 report(t, "wxss-banned", f"border style {t.value} is not supported in cards; use solid or none")
