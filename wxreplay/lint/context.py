@@ -8,6 +8,7 @@ Rules that need the loaded :class:`~wxreplay.project.Project` skip a target with
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from wxreplay.errors import LocatedError, ProjectError
+from wxreplay.errors import LocatedError, ProjectError, WxReplayError
 from wxreplay.lint.jsparse import JsFile, Syntax, parse_js
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import RULES
@@ -404,11 +405,25 @@ def _load_all_facts(project: Project, targets: list[SkillTarget]) -> dict[str, F
     skills = {t.name: t.skill for t in targets if t.skill is not None}
     if not skills:
         return {}
+    for skill in skills.values():
+        _bundle_sources_here(skill)
     pool = ThreadPoolExecutor(max_workers=FACT_WORKERS, thread_name_prefix="wxreplay-lint")
     try:
         return {name: pool.submit(load_facts, project, skill) for name, skill in skills.items()}
     finally:
         pool.shutdown(wait=False)  # the workers finish the queued loads, then exit
+
+
+def _bundle_sources_here(skill: Skill) -> None:
+    """Read and bundle ``skill``'s subpackage sources on this thread, before the background loads start.
+
+    The first load would otherwise read them (hundreds of small files for a large subpackage) while
+    the file rules run here: each read lets the other thread take the GIL, and the reader then waits
+    for it again (30 skills: ~0.3 s before the first load could start, instead of ~0.02 s). What
+    fails to read fails again in the load, which reports it as before.
+    """
+    with contextlib.suppress(WxReplayError):
+        skill.source_bundle()
 
 
 def _json_or_none(path: Path) -> Any:
