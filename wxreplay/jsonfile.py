@@ -126,7 +126,7 @@ def _decode_hint(text: str, err: json.JSONDecodeError) -> str | None:
 
 def read_text(path: Path, *, root: Path | None = None) -> str:
     """Read a UTF-8 text file (a leading BOM is dropped) or raise :class:`ProjectError` (see :func:`read_file_text`)."""
-    return read_file_text(path, label=display_path(path, root), error=ProjectError)
+    return read_file_text(path, label=lambda: display_path(path, root), error=ProjectError)
 
 
 @dataclass(frozen=True)

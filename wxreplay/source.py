@@ -21,7 +21,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from wxreplay.errors import LocatedError
@@ -222,51 +222,70 @@ def is_dir(path: Path) -> bool:
 def read_text(
     path: Path,
     *,
-    label: str | None = None,
+    label: str | Callable[[], str] | None = None,
     error: type[LocatedError] = LocatedError,
     missing_hint: str | None = None,
 ) -> str:
     """The text of the UTF-8 file ``path`` (a leading BOM is dropped).
 
     Anything else raises ``error`` (the loader's own :class:`LocatedError` subclass) naming the file
-    as ``label`` (default: :func:`display_path`) and the fix: a missing file, a directory, an
-    unreadable file, a binary file (it holds a NUL byte) and bytes that are not UTF-8 (at their line
-    and column, with the excerpt).
+    as ``label`` (default: :func:`display_path`; a function giving it is called only then) and the
+    fix: a missing file, a directory, an unreadable file, a binary file (it holds a NUL byte) and
+    bytes that are not UTF-8 (at their line and column, with the excerpt).
     """
-    label = label if label is not None else display_path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise error("no such file", file=label, hint=missing_hint or "check the path") from None
+        raise error("no such file", file=_label(path, label), hint=missing_hint or "check the path") from None
     except IsADirectoryError:
-        raise error("expected a file, found a directory", file=label, hint="give the path of a file") from None
+        raise error("expected a file, found a directory", file=_label(path, label), hint="give the path of a file") from None
     except OSError as e:
-        raise error(f"cannot read the file: {e.strerror}", file=label, hint="check the file's permissions") from None
+        raise error(
+            f"cannot read the file: {e.strerror}", file=_label(path, label), hint="check the file's permissions"
+        ) from None
+    try:
+        if b"\0" not in data:
+            return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    raise _unreadable(data, _label(path, label), error) from None
+
+
+def _label(path: Path, label: str | Callable[[], str] | None) -> str:
+    # A file's label costs path arithmetic; most reads succeed and never show it.
+    if label is None:
+        return display_path(path)
+    return label if isinstance(label, str) else label()
+
+
+def _unreadable(data: bytes, label: str, error: type[LocatedError]) -> LocatedError:
+    """The error for bytes that are not UTF-8 text: a NUL byte (a binary file) or an invalid sequence."""
     nul = data.find(b"\0")
     if nul >= 0:
         text = data[:nul].decode("utf-8-sig", errors="replace")
         line, column = LineIndex(text).position(len(text))
-        raise error(
+        return error(
             f"this is a binary file, not text (a NUL byte at line {line}, column {column})",
             file=label,
             line=line,
             column=column,
             hint=_BINARY_HINT,
-        ) from None
+        )
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
+        return error("the file is not valid UTF-8", file=label, hint=_UTF8_HINT)  # read_text asks only for bytes that fail
     except UnicodeDecodeError as e:
         good = data[: e.start].decode("utf-8-sig", errors="replace")
         line, column = LineIndex(good).position(len(good))
         shown = LineIndex(data.decode("utf-8-sig", errors="replace"))
-        raise error(
+        return error(
             f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x} at line {line}, column {column})",
             file=label,
             line=line,
             column=column,
             hint=_UTF8_HINT,
             excerpt=excerpt(shown, line, column),
-        ) from None
+        )
 
 
 # -- showing ---------------------------------------------------------------------------------------

@@ -132,10 +132,16 @@ class Skill:
             for dirpath, dirnames, filenames in os.walk(top):
                 # Pruning in place stops os.walk from descending at all (node_modules can be huge).
                 dirnames[:] = [d for d in dirnames if d != "node_modules" and not d.startswith(".")]
+                # Keys by string arithmetic, one relative directory per directory: a large subpackage
+                # has hundreds of files, and Path operations per file were most of reading them.
+                rel_dir = Path(dirpath).relative_to(root).as_posix()
+                prefix = "" if rel_dir == "." else rel_dir + "/"
                 for filename in filenames:
+                    if os.path.splitext(filename)[1] not in _SOURCE_SUFFIXES:
+                        continue
                     file = Path(dirpath, filename)
-                    if file.suffix in _SOURCE_SUFFIXES and file.is_file():
-                        found[file.relative_to(root).as_posix()] = read_text(file, root=root)
+                    if file.is_file():
+                        found[prefix + filename] = read_text(file, root=root)
             cached = dict(sorted(found.items()))
             self._cache["source_files"] = cached
         return cached
