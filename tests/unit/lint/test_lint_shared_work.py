@@ -416,3 +416,34 @@ def test_pairs_by_key_are_the_pairs_a_walk_finds() -> None:
             if (k := p.child_by_field_name("key")) is not None and (k.text or b"").decode().strip("'\"") == key
         ]
         assert [p.id for p in js.pairs(key)] == wanted, key
+
+
+def test_the_sources_are_bundled_before_any_background_load_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read by the first load, a large subpackage's files would be read while the file rules hold the GIL."""
+    from bench_lint import make_thirty
+
+    from wxreplay.lint import context
+
+    bundled_first: list[bool] = []
+    real = context.load_facts
+
+    def load(project: Any, skill: Any) -> Any:
+        bundled_first.append("source_bundle" in skill.source_cache())
+        return real(project, skill)
+
+    monkeypatch.setattr(context, "load_facts", load)
+    run = lint_paths([make_thirty(tmp_path / "thirty")])
+    assert not run.crashes
+    assert len(bundled_first) == 30 and all(bundled_first)
+
+
+def test_a_subpackage_source_that_cannot_be_read_is_reported_by_the_load_as_before(tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "cafe"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("service", "__pycache__"))
+    (project / "skills" / "coffee" / "utils" / "blob.js").write_bytes(b"module.exports = 1\x00\x01")
+    run = lint_paths([project])
+    assert not run.crashes
+    shown = [f for f in run.report.findings if "blob.js" in f.message or (f.file or "").endswith("blob.js")]
+    assert shown, [f.message for f in run.report.findings]
