@@ -5,6 +5,7 @@ Figures are printed, never asserted: speed targets live here, not in timed tests
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import time
@@ -41,7 +42,20 @@ def report(title: str, run: Callable[[], list[str]]) -> None:
         print(line)
     if hasattr(os, "sched_setaffinity"):
         cpu = sorted(os.sched_getaffinity(0))[0]
-        os.sched_setaffinity(0, {cpu})
+        _pin_every_thread(cpu)
         print(f"pinned to CPU {cpu}:")
         for line in run():
             print(line)
+
+
+def _pin_every_thread(cpu: int) -> None:
+    """Pin this process to ``cpu``: every thread it has now (V8's own included) and every one it makes later.
+
+    On Linux ``sched_setaffinity(0, ...)`` pins the calling thread only; threads started before (V8's
+    platform workers, the context pool's) would keep both CPUs, as ``taskset -c`` would not let them.
+    """
+    tasks = "/proc/self/task"
+    tids = [int(t) for t in os.listdir(tasks)] if os.path.isdir(tasks) else [0]
+    for tid in tids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # a thread that ended meanwhile
+            os.sched_setaffinity(tid, {cpu})
