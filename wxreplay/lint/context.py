@@ -8,7 +8,6 @@ Rules that need the loaded :class:`~wxreplay.project.Project` skip a target with
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -299,7 +298,31 @@ class LintContext:
         files on this one; a rule that asks :meth:`runtime` waits for its skill's load only.
         """
         if self.project is not None and not self._facts:
+            self._read_sources_here()
             self._facts = _load_all_facts(self.project, self.skills)
+
+    def _read_sources_here(self) -> None:
+        """Read and bundle the skills' subpackage sources on this thread, before the background loads start;
+        the rules then read those texts from the bundle's reading instead of the disk.
+
+        The first load would otherwise read them (hundreds of small files for a large subpackage) while
+        the file rules run here: each read lets the other thread take the GIL, and the reader then waits
+        for it again (30 skills: ~0.3 s before the first load could start, instead of ~0.02 s). What
+        fails to read fails again in the load, which reports it as before; a text that may be over the
+        linter's size limit is left for :meth:`read` to measure.
+        """
+        for target in self.skills:
+            if target.skill is None:
+                continue
+            try:
+                target.skill.source_bundle()
+                texts = target.skill.source_files()
+            except WxReplayError:
+                continue
+            root = target.skill.root
+            for rel, text in texts.items():
+                if len(text) * 4 <= MAX_FILE_BYTES:  # at most 4 UTF-8 bytes a character: surely within the limit
+                    self._texts.setdefault(root / rel, text)
 
     def close(self) -> None:
         """Wait for the background loads still running (their sessions are closed by the time this returns),
@@ -405,25 +428,11 @@ def _load_all_facts(project: Project, targets: list[SkillTarget]) -> dict[str, F
     skills = {t.name: t.skill for t in targets if t.skill is not None}
     if not skills:
         return {}
-    for skill in skills.values():
-        _bundle_sources_here(skill)
     pool = ThreadPoolExecutor(max_workers=FACT_WORKERS, thread_name_prefix="wxreplay-lint")
     try:
         return {name: pool.submit(load_facts, project, skill) for name, skill in skills.items()}
     finally:
         pool.shutdown(wait=False)  # the workers finish the queued loads, then exit
-
-
-def _bundle_sources_here(skill: Skill) -> None:
-    """Read and bundle ``skill``'s subpackage sources on this thread, before the background loads start.
-
-    The first load would otherwise read them (hundreds of small files for a large subpackage) while
-    the file rules run here: each read lets the other thread take the GIL, and the reader then waits
-    for it again (30 skills: ~0.3 s before the first load could start, instead of ~0.02 s). What
-    fails to read fails again in the load, which reports it as before.
-    """
-    with contextlib.suppress(WxReplayError):
-        skill.source_bundle()
 
 
 def _json_or_none(path: Path) -> Any:
