@@ -311,15 +311,18 @@ class LintContext:
         fails to read fails again in the load, which reports it as before; a text that may be over the
         linter's size limit is left for :meth:`read` to measure.
         """
+        seen: set[int] = set()
         for target in self.skills:
-            if target.skill is None:
-                continue
+            skill = target.skill
+            if skill is None or id(skill.source_cache()) in seen:
+                continue  # the skills of one subpackage share its sources: read once, taken once
+            seen.add(id(skill.source_cache()))
             try:
-                target.skill.source_bundle()
-                texts = target.skill.source_files()
+                skill.source_bundle()
+                texts = skill.source_files()
             except WxReplayError:
                 continue
-            root = target.skill.root
+            root = skill.root
             for rel, text in texts.items():
                 if len(text) * 4 <= MAX_FILE_BYTES:  # at most 4 UTF-8 bytes a character: surely within the limit
                     self._texts.setdefault(root / rel, text)
