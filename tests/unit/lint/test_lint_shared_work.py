@@ -447,3 +447,19 @@ def test_a_subpackage_source_that_cannot_be_read_is_reported_by_the_load_as_befo
     assert not run.crashes
     shown = [f for f in run.report.findings if "blob.js" in f.message or (f.file or "").endswith("blob.js")]
     assert shown, [f.message for f in run.report.findings]
+
+
+def test_the_sources_taken_from_the_bundle_are_the_files_texts(tmp_path: Path) -> None:
+    from bench_lint import make_thirty_distinct
+
+    root = make_thirty_distinct(tmp_path / "distinct")
+    (root / "skills" / "coffee-01" / "utils" / "bom.js").write_bytes("\ufeffmodule.exports = '拿铁'\n".encode())
+    ctx = LintContext.load(root)
+    try:
+        ctx.start_runtime()
+        taken = dict(ctx._texts)
+        assert len(taken) > 600  # the subpackage's .js/.json/.wxs files, read once for all 30 skills
+        for path, text in taken.items():
+            assert text == path.read_bytes().decode("utf-8-sig"), path
+    finally:
+        ctx.close()
