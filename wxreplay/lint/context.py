@@ -42,7 +42,7 @@ _MARKERS = ("mcp.json", "index.js", "SKILL.md")
 _MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 #: Skills whose ``index.js`` load at a time, beside the file rules. One: every session takes an isolate
-#: the context pool booted ahead (bootstrap and subpackage sources evaluated, runtime/pool.py), one at a
+#: the context pool booted ahead (bootstrap evaluated, subpackage sources handed over: runtime/pool.py), one at a
 #: time on the pool's thread, which is the slower half of a load; a second loader only waited for the
 #: pool, and took CPU from the file rules while it ran (30 distinct skills: loads alone 0.74 s with one
 #: loader, 0.78 s with two; the lint 1.51 s against 1.55 s, on a busy two-core machine).
