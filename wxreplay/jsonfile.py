@@ -302,24 +302,25 @@ def key_line(text: str, key: str) -> int | None:
 # so it can stay simple; any surprise makes ``locate`` return None rather than raise.
 
 
+#: JSON's four whitespace characters, and a string literal (a backslash takes the next character,
+#: whatever it is): read by the regular-expression engine, not a loop per character in Python.
+_WS_RUN = re.compile(r"[ \t\n\r]*")
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
 def skip_ws(text: str, i: int) -> int:
     """Offset of the first non-whitespace character (JSON's four) at or after ``i``."""
-    while i < len(text) and text[i] in _JSON_WS:
-        i += 1
-    return i
+    end = _WS_RUN.match(text, i)
+    assert end is not None  # ``*`` matches the empty string
+    return end.end()
 
 
 def string_end(text: str, i: int) -> int:
-    """Offset just past the string literal starting at ``text[i] == '"'``."""
-    i += 1
-    while True:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-        elif ch == '"':
-            return i + 1
-        else:
-            i += 1
+    """Offset just past the string literal starting at ``text[i] == '"'`` (IndexError if it never ends)."""
+    match = _STRING_LITERAL.match(text, i)
+    if match is None:
+        raise IndexError("unterminated string")
+    return match.end()
 
 
 def _value_end(text: str, i: int) -> int:

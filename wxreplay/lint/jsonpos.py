@@ -7,7 +7,7 @@ import re
 from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
-from wxreplay.jsonfile import SCALAR_RE, locate
+from wxreplay.jsonfile import SCALAR_RE, locate, skip_ws, string_end
 from wxreplay.source import NEWLINE, LineIndex
 
 __all__ = ["json_position"]
@@ -29,7 +29,7 @@ class _Positions:
         self.lines = LineIndex(text, breaks=NEWLINE)  # json counts lines as locate does
         offsets: dict[tuple[Step, ...], int] = {}
         try:
-            start = _skip_ws(text, 0)
+            start = skip_ws(text, 0)
             offsets[()] = start
             _scan(text, start, (), offsets)
         except (IndexError, ValueError):
@@ -44,36 +44,18 @@ class _Positions:
         return None if at is None else self.lines.position(at)
 
 
-#: What :func:`~wxreplay.jsonfile.skip_ws` skips, and a string literal as
-#: :func:`~wxreplay.jsonfile.string_end` reads one (a backslash takes the next character, whatever it is):
-#: the same answers, found by the regular-expression engine instead of a loop per character.
-_WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 #: A key ``json.loads`` would give back as written: no escape, no control character.
 _PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"')
-
-
-def _skip_ws(text: str, i: int) -> int:
-    end = _WS.match(text, i)
-    assert end is not None  # ``*`` matches the empty string
-    return end.end()
-
-
-def _string_end(text: str, i: int) -> int:
-    match = _STRING.match(text, i)
-    if match is None:
-        raise IndexError("unterminated string")  # where string_end runs off the end of the text
-    return match.end()
 
 
 def _scan(text: str, i: int, path: tuple[Step, ...], out: dict[tuple[Step, ...], int]) -> int:
     """Record the offset of every member under the value at ``i``; the offset just past it."""
     ch = text[i]
     if ch == '"':
-        return _string_end(text, i)
+        return string_end(text, i)
     if ch in "{[":
         close = "}" if ch == "{" else "]"
-        i = _skip_ws(text, i + 1)
+        i = skip_ws(text, i + 1)
         if text[i] == close:
             return i + 1
         index = 0
@@ -83,24 +65,24 @@ def _scan(text: str, i: int, path: tuple[Step, ...], out: dict[tuple[Step, ...],
                 if plain is not None:
                     key_end, key = plain.end(), plain.group(1)
                 else:
-                    key_end = _string_end(text, i)
+                    key_end = string_end(text, i)
                     key = json.loads(text[i:key_end])
                 child: tuple[Step, ...] = (*path, key)
                 if child in out:  # a duplicate key: like json.loads (and locate), the last one wins
                     for stale in [p for p in out if p[: len(child)] == child]:
                         del out[stale]
                 out[child] = i  # a member's position is its key's
-                i = _skip_ws(text, key_end)
+                i = skip_ws(text, key_end)
                 if text[i] != ":":
                     raise ValueError("':' expected")
-                i = _skip_ws(text, i + 1)
+                i = skip_ws(text, i + 1)
             else:
                 child = (*path, index)
                 out[child] = i
                 index += 1
-            i = _skip_ws(text, _scan(text, i, child, out))
+            i = skip_ws(text, _scan(text, i, child, out))
             if text[i] == ",":
-                i = _skip_ws(text, i + 1)
+                i = skip_ws(text, i + 1)
             elif text[i] == close:
                 return i + 1
             else:
