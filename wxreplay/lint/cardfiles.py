@@ -41,12 +41,7 @@ class Card:
 def cards(ctx: LintContext) -> Iterator[Card]:
     """Every card named by an API's componentPath or a components[] entry, once, inside the skill folder."""
     # Found once per lint: a dozen rules walk the cards, and resolving each card's path is file-system work.
-    key = ("cards", ctx.root)
-    found = ctx.cache.get(key)
-    if found is None:
-        found = ctx.cache[key] = list(_find_cards(ctx))
-    assert isinstance(found, list)
-    yield from found
+    yield from ctx.per_lint("cards", ctx.root, lambda: list(_find_cards(ctx)))
 
 
 def _find_cards(ctx: LintContext) -> Iterator[Card]:
@@ -71,20 +66,17 @@ def _find_cards(ctx: LintContext) -> Iterator[Card]:
 def parsed_wxml(ctx: LintContext, card: Card) -> Document | TemplateError | None:
     """The card's parsed ``index.wxml``, the parse error, or None when it cannot be read."""
     path = card.file("wxml")
-    key = ("wxml", path)
-    cache = ctx.cache
-    if key not in cache:
+
+    def parse() -> Document | TemplateError | None:
         text = ctx.text(path) if ctx.is_file(path) else None
         if text is None:
-            cache[key] = None
-        else:
-            try:
-                cache[key] = _parse_once_per_text(ctx, ctx.label(path), text)
-            except TemplateError as e:
-                cache[key] = e
-    found = cache[key]
-    assert found is None or isinstance(found, (Document, TemplateError))
-    return found
+            return None
+        try:
+            return _parse_once_per_text(ctx, ctx.label(path), text)
+        except TemplateError as e:
+            return e
+
+    return ctx.per_lint("wxml", path, parse)
 
 
 def _parse_once_per_text(ctx: LintContext, label: str, text: str) -> Document:

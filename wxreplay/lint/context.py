@@ -238,6 +238,15 @@ class LintContext:
             hit = self._resolved[path] = path.resolve()
         return hit
 
+    def per_lint(self, kind: str, where: Path, compute: Callable[[], T]) -> T:
+        """``compute()``, once per lint for ``(kind, where)``: a fact about a file or folder (its parse, the
+        cards or JS files under it) that a dozen rules ask for."""
+        key = (kind, where)
+        if key in self.cache:
+            return cast(T, self.cache[key])
+        found = self.cache[key] = compute()
+        return found
+
     def per_text(self, kind: str, text: str, compute: Callable[[], T]) -> T:
         """``compute()``, once per lint for each ``text``: for a fact about a file that depends on its text
         alone (never its path or label), so copies of a file (a skill copied from another) share it."""

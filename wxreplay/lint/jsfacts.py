@@ -50,12 +50,7 @@ def subpackage_root(ctx: LintContext, target: SkillTarget) -> Path:
 def subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
     """Every JS file of every linted skill, then of the subpackages' shared folders, each once."""
     # Listed once per lint: a dozen rules walk the JS files.
-    key = ("subpackage-js", ctx.root)
-    found = ctx.cache.get(key)
-    if found is None:
-        found = ctx.cache[key] = list(_subpackage_js(ctx))
-    assert isinstance(found, list)
-    yield from found
+    yield from ctx.per_lint("subpackage-js", ctx.root, lambda: list(_subpackage_js(ctx)))
 
 
 def _subpackage_js(ctx: LintContext) -> Iterator[tuple[SkillTarget, Path]]:
@@ -219,12 +214,7 @@ class Registration:
 
 def registrations(ctx: LintContext, target: SkillTarget) -> list[Registration]:
     """The literal-named ``registerAPI`` calls of the skill's ``index.js`` (found once per lint and skill)."""
-    key = ("registrations", target.dir)
-    found = ctx.cache.get(key)
-    if found is None:
-        found = ctx.cache[key] = _registrations(ctx, target)
-    assert isinstance(found, list)
-    return found
+    return ctx.per_lint("registrations", target.dir, lambda: _registrations(ctx, target))
 
 
 def _registrations(ctx: LintContext, target: SkillTarget) -> list[Registration]:

@@ -325,12 +325,7 @@ def root_height(ctx: LintContext) -> Iterator[LintFinding]:
 
 def _wxss(ctx: LintContext, path: Path, text: str) -> tuple[list[Diagnostic], StyleSheet | None]:
     """A card stylesheet's checker diagnostics and parsed sheet, from one walk, once per file."""
-    key = ("wxss", path)
-    if key not in ctx.cache:
-        ctx.cache[key] = _wxss_of_text(ctx, text, ctx.label(path))
-    found = ctx.cache[key]
-    assert isinstance(found, tuple)
-    return found
+    return ctx.per_lint("wxss", path, lambda: _wxss_of_text(ctx, text, ctx.label(path)))
 
 
 def _wxss_of_text(ctx: LintContext, text: str, label: str) -> tuple[list[Diagnostic], StyleSheet | None]:
@@ -357,12 +352,7 @@ def _sheet(ctx: LintContext, path: Path, text: str) -> StyleSheet | None:
 
 def _wxss_diagnostics(ctx: LintContext) -> list[Diagnostic]:
     """The WXSS checker's diagnostics of every card (stylesheets and static style attributes), computed once."""
-    key = ("wxss-diagnostics", ctx.root)
-    if key not in ctx.cache:
-        ctx.cache[key] = list(_check_wxss(ctx))
-    found = ctx.cache[key]
-    assert isinstance(found, list)
-    return found
+    return ctx.per_lint("wxss-diagnostics", ctx.root, lambda: list(_check_wxss(ctx)))
 
 
 def _check_wxss(ctx: LintContext) -> Iterator[Diagnostic]:
