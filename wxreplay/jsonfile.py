@@ -34,6 +34,7 @@ __all__ = [
     "key_line",
     "load_json",
     "locate",
+    "member_offsets",
     "read_json",
     "read_text",
     "skip_ws",
@@ -323,8 +324,23 @@ def string_end(text: str, i: int) -> int:
     return match.end()
 
 
-def _value_end(text: str, i: int) -> int:
-    """Offset just past the JSON value starting at ``i``."""
+#: A key ``json.loads`` would give back as written: no escape, no control character.
+_PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"')
+
+Step = str | int
+
+
+def member_offsets(text: str) -> dict[tuple[Step, ...], int]:
+    """The offset of every value in the JSON ``text`` by its path (a member's is its key's), from one scan:
+    what :func:`locate` finds path by path. Raises IndexError or ValueError on anything unexpected."""
+    start = skip_ws(text, 0)
+    out: dict[tuple[Step, ...], int] = {(): start}
+    _value_end(text, start, (), out)
+    return out
+
+
+def _value_end(text: str, i: int, path: tuple[Step, ...] = (), out: dict[tuple[Step, ...], int] | None = None) -> int:
+    """Offset just past the JSON value starting at ``i``; with ``out``, every member under it recorded there."""
     ch = text[i]
     if ch == '"':
         return string_end(text, i)
@@ -333,13 +349,33 @@ def _value_end(text: str, i: int) -> int:
         i = skip_ws(text, i + 1)
         if text[i] == close:
             return i + 1
+        index = 0
+        child = path
         while True:
             if ch == "{":
-                i = skip_ws(text, string_end(text, i))
+                if out is None:
+                    key_end = string_end(text, i)
+                else:
+                    plain = _PLAIN_KEY.match(text, i)
+                    if plain is not None:
+                        key_end, key = plain.end(), plain.group(1)
+                    else:
+                        key_end = string_end(text, i)
+                        key = json.loads(text[i:key_end])
+                    child = (*path, key)
+                    if child in out:  # a duplicate key: like json.loads (and locate), the last one wins
+                        for stale in [p for p in out if p[: len(child)] == child]:
+                            del out[stale]
+                    out[child] = i  # a member's position is its key's
+                i = skip_ws(text, key_end)
                 if text[i] != ":":
                     raise ValueError("':' expected")
                 i = skip_ws(text, i + 1)
-            i = skip_ws(text, _value_end(text, i))
+            elif out is not None:
+                child = (*path, index)
+                out[child] = i
+                index += 1
+            i = skip_ws(text, _value_end(text, i, child, out))
             if text[i] == ",":
                 i = skip_ws(text, i + 1)
             elif text[i] == close:
