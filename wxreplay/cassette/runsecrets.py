@@ -20,9 +20,15 @@ from typing import Any
 
 from wxreplay.cassette.redact import Redactor
 from wxreplay.cassette.rules import DEFAULT_RULES, RedactionRules
-from wxreplay.cassette.scan import SecretHit, hits_error, scan_cassette_text
+from wxreplay.cassette.scan import LineMemo, SecretHit, hits_error, scan_cassette_text
 
 __all__ = ["RunSecrets", "SecretsLeftError", "run_secrets"]
+
+#: How many line judgements :meth:`RunSecrets.gate` keeps, of lines up to GATE_MEMO_LINE_CHARS long (so
+#: at most ~25 MB; a suite's snapshots hold far fewer distinct lines). Past it the memo starts again:
+#: only work is lost, never a hit.
+GATE_MEMO_LINES = 50_000
+GATE_MEMO_LINE_CHARS = 500
 
 
 class SecretsLeftError(Exception):
@@ -42,12 +48,18 @@ class RunSecrets:
         # The last text the scanner passed, with the rules it passed under: a snapshot is gated twice
         # per test (before the comparison prints a diff, and when syrupy writes it), with the same text.
         self._passed: tuple[str, RedactionRules] | None = None
+        # The scanner's judgement of each (line, enclosing key) under these rules, across the run's files:
+        # the snapshots of one skill's scenarios share most of their lines (the example's nine: 70 %).
+        self._gate_memo: LineMemo = {}
+        self._gate_memo_rules = self.rules
 
     def reset(self, rules: RedactionRules | None = None) -> None:
         """Start a new run (a pytest session, a CLI command) with ``rules``: the table starts empty."""
         self.rules = rules if rules is not None else DEFAULT_RULES
         self._redactor = Redactor(self.rules)
         self._passed = None
+        self._gate_memo = {}
+        self._gate_memo_rules = self.rules
 
     def publish(self, mapping: Mapping[str, str]) -> None:
         """Add ``secret -> placeholder`` pairs (a secret already known keeps its placeholder)."""
@@ -82,7 +94,10 @@ class RunSecrets:
         passed = self._passed
         if passed is not None and passed[1] is self.rules and passed[0] == text:
             return  # the scan is a function of the text and the rules: the same text passes again
-        hits = scan_cassette_text(text, file, rules=self.rules)
+        if self._gate_memo_rules is not self.rules or len(self._gate_memo) > GATE_MEMO_LINES:
+            self._gate_memo = {}  # a judgement holds under the rules it was made with only
+            self._gate_memo_rules = self.rules
+        hits = scan_cassette_text(text, file, rules=self.rules, memo=self._gate_memo, memo_line_chars=GATE_MEMO_LINE_CHARS)
         if hits:
             message, hint = hits_error(hits, what)
             raise SecretsLeftError(self.mask_text(message), hint, hits)

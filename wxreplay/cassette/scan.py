@@ -103,18 +103,27 @@ LineMemo = dict[tuple[str, str | None], list[tuple[int, str, str, str | None]]]
 
 
 def scan_cassette_text(
-    text: str, file: str, *, rules: RedactionRules | None = None, memo: LineMemo | None = None
+    text: str,
+    file: str,
+    *,
+    rules: RedactionRules | None = None,
+    memo: LineMemo | None = None,
+    memo_line_chars: int | None = None,
 ) -> list[SecretHit]:
     """Every secret-looking string of ``text`` (a cassette, snapshot or any text file named ``file``).
 
     ``memo``: the judgements of lines already scanned with the same ``rules`` (a caller scanning many
-    files passes one dict to all of them; lines repeated across files are then judged once).
+    files passes one dict to all of them; lines repeated across files are then judged once);
+    ``memo_line_chars``: keep only lines up to that length in ``memo`` (a long-lived memo stays small;
+    longer lines are judged once per text).
     """
     rules = rules if rules is not None else DEFAULT_RULES
     hits: list[SecretHit] = []
     stack: list[tuple[int, str]] = []  # (indent, key) of the enclosing YAML/JSON blocks
     # A cassette repeats its lines (headers, methods, placeholders, the same keys): judge each once.
     seen: LineMemo = memo if memo is not None else {}
+    long_seen: LineMemo = seen if memo_line_chars is None else {}
+    limit = memo_line_chars if memo_line_chars is not None else len(text)
     for lineno, line in enumerate(text.splitlines(), start=1):
         if line:
             context = _update_context(stack, line)
@@ -123,9 +132,10 @@ def scan_cassette_text(
         else:  # what _update_context gives an empty line, without the call (the linter scans mostly empty texts)
             context = stack[-1][1] if stack else None
             masked = line
-        found = seen.get((masked, context))
+        judged = seen if len(masked) <= limit else long_seen
+        found = judged.get((masked, context))
         if found is None:
-            found = seen[(masked, context)] = _scan_line(masked, context, rules)
+            found = judged[(masked, context)] = _scan_line(masked, context, rules)
         if found:
             hits.extend(SecretHit(file, lineno, column, kind, excerpt, name) for column, kind, excerpt, name in found)
     return hits
