@@ -101,6 +101,25 @@ _QUERY_PAIR_RE = re.compile(r"(?P<pre>^|[?&])(?P<name>[A-Za-z_][\w.-]*)=(?P<val>
 
 _MISSING = object()
 
+#: Texts up to this long share their secret spans across the redactors of a process (see _shared_spans).
+SHARED_SPAN_CHARS = 500
+_SHARED_SPANS: dict[RedactionRules, dict[str, list[tuple[int, int, str]]]] = {}
+
+
+def _shared_spans(rules: RedactionRules) -> dict[str, list[tuple[int, int, str]]]:
+    """The secret spans found so far in short texts under ``rules``, for every redactor of the process.
+
+    Where the shapes and random tokens of a text lie is a function of the text, its name and the rules
+    alone (never of what a redactor has learned): a run's snapshots and cassettes repeat their labels,
+    units and field values, and each masking starts a fresh redactor. Rules compare by value.
+    """
+    found = _SHARED_SPANS.get(rules)
+    if found is None:
+        if len(_SHARED_SPANS) >= 8:  # a process that keeps changing its rules (tests): start over
+            _SHARED_SPANS.clear()
+        found = _SHARED_SPANS[rules] = {}
+    return found
+
 
 def _placeholder_number(digits: str) -> int:
     """The number of a placeholder, for numbering new ones after it; 0 for one wxreplay never writes.
@@ -127,7 +146,8 @@ class Redactor:
         # secret shapes found while learning, learned after the names (see _learn_from), and the
         # spans found per text, so the output pass does not search again
         self._pending: list[tuple[str, str]] = []
-        self._spans: dict[str, list[tuple[int, int, str]]] = {}
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}  # of longer texts, this redactor's own
+        self._short_spans = _shared_spans(self.rules)
         self._texts: dict[tuple[str | None, str], str] = {}  # (name, text) -> redacted, for the current table
         self._quiet_keys: set[tuple[str | None, str]] = set()  # (name, key) of keys with no secret of their own
         self._listeners: list[Any] = []
@@ -242,8 +262,9 @@ class Redactor:
                 continue  # a span around a known secret (``t=<token>``): the secret is masked on its own
             self._learn(value, kind)
         self._pending.clear()
-        if len(self._spans) > 50_000:  # a long run: forget texts seen long ago
+        if len(self._spans) + len(self._short_spans) > 50_000:  # a long run: forget texts seen long ago
             self._spans.clear()
+            self._short_spans.clear()
             self._texts.clear()
             self._quiet_keys.clear()
 
@@ -468,12 +489,13 @@ class Redactor:
         if not s or self.rules.is_allowed(name):
             return s if self._learning or not self._table else self._substitute(s)
         key = s if name is None else f"{name}\x00{s}"
-        spans = self._spans.get(key)
+        span_memo = self._short_spans if len(s) <= SHARED_SPAN_CHARS else self._spans
+        spans = span_memo.get(key)
         if spans is None:
             spans = self.rules.shapes(s)
             if len(s) >= 20:
                 spans = sorted([*spans, *self._random_spans(s, name, spans)])
-            self._spans[key] = spans
+            span_memo[key] = spans
         if self._learning:
             if spans:
                 self._pending.extend((s[a:b], kind) for a, b, kind in spans)
