@@ -210,7 +210,7 @@ _EXAMPLE_MARKERS = ("例如", "比如", "譬如", "举例", "如：", "如:", "e
 _SPAN_END = re.compile(r"[。；;！？!?\n）)]|\.(?:\s|$)")
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"]*\"|'[^']*'|`[^`]*`|‘[^’]*’|『[^』]*』")
 _SEPARATOR = re.compile(r"[、，,/]|或者|或|和|以及|\bor\b|\band\b", re.I)
-_ONE_TOKEN = re.compile(r"^(?:[\w.:@+#-]{1,40}|[\u3400-\u9fff]{1,6})$")
+_ONE_TOKEN = re.compile(r"^(?:[A-Za-z0-9_.:@+#-]{1,40}|[\u3400-\u9fff]{1,6})$", re.ASCII)
 
 
 def single_example(text: str) -> str | None:

@@ -38,6 +38,8 @@ _EN_PROHIBIT = re.compile(
 _CLAUSES = re.compile(r"[，,；;]\s*")
 _QUOTES = re.compile(r"「[^」]*」|“[^”]*”|『[^』]*』")
 _ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")
+_LABEL = re.compile(r"【[^】]*】")
+_TRIGGER = re.compile(r"时(?:再|才)?调用$|^调用$")
 # An API description's forbidden scenario ("没有 orderId 时禁止调用"): a prohibition of calling the API itself,
 # which statement 28 asks for; the other APIs' trigger conditions are its alternative.
 _SCENARIO = re.compile(r"(?:禁止|不要|不得|严禁|请勿|切勿)[^，,；;。]{0,30}调用\s*[。.]?$")
@@ -56,9 +58,14 @@ def _prohibition(clause: str) -> re.Match[str] | None:
 
 
 def _acts(text: str) -> bool:
-    """Whether ``text`` (no prohibition in it) tells the model what to do."""
-    text = text.strip(" ，,；;。.【】")
-    return len(text) >= 2 and (classify(text) == "action" or _ALTERNATIVE.search(text) is not None)
+    """Whether ``text`` (no prohibition in it) tells the model what to do.
+
+    A bare "…时调用" is the trigger condition of the API being described, not something to do instead.
+    """
+    text = text.strip(" ，,；;。.")
+    if len(text) < 2 or _TRIGGER.search(text):
+        return False
+    return classify(text) == "action" or _ALTERNATIVE.search(text) is not None
 
 
 def _has_action(clauses: list[str], skip: int = -1) -> bool:
@@ -73,23 +80,21 @@ def _has_action(clauses: list[str], skip: int = -1) -> bool:
 
 
 def _clauses(sentence: str) -> list[str]:
-    return _CLAUSES.split(_ASIDE.sub("", sentence))
+    """The clauses of ``sentence``, without asides in brackets and 【…】 labels (【严禁场景】, 【禁止编造】 name a part
+    of the platform's templates, whose words follow)."""
+    return _CLAUSES.split(_LABEL.sub("", _ASIDE.sub("", sentence)))
 
 
 def _outside(clause: str, m: re.Match[str]) -> str:
-    """What ``clause`` says besides its prohibition: the words before it, and after a 【…】 label it closes."""
-    plain = _QUOTES.sub("「」", clause)
-    close = plain.find("】", m.end())
-    before = plain[: m.start()]
-    if close != -1 and "【" in before:
-        return before.replace("【", "") + " " + plain[close + 1 :]
-    return before
+    """What ``clause`` says before its prohibition (the prohibition reaches to the end of the clause)."""
+    return _QUOTES.sub("「」", clause)[: m.start()]
 
 
 def prohibitions_without_alternative(text: str, *, description: bool = False) -> list[str]:
     """The sentences of ``text`` with a prohibition and no action beside it (its own clauses, or the sentence
     before or after it). ``description``: an API description, whose forbidden scenarios ("X 时禁止调用") pass."""
-    if not any(m in text for m in _PROHIBIT_MARKERS):
+    lower = text.lower()
+    if not any(m in lower for m in _PROHIBIT_MARKERS):
         return []
     found = []
     split = sentences(text)
