@@ -39,6 +39,7 @@ _CLAUSES = re.compile(r"[，,；;]\s*")
 _QUOTES = re.compile(r"「[^」]*」|“[^”]*”|『[^』]*』")
 _ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")
 _LABEL = re.compile(r"【[^】]*】")
+_BULLET = re.compile(r"^(?:[-*•+]|\d{1,3}[.)、])\s*")
 _TRIGGER = re.compile(r"时(?:再|才)?调用$|^调用$")
 # An API description's forbidden scenario ("没有 orderId 时禁止调用"): a prohibition of calling the API itself,
 # which statement 28 asks for; the other APIs' trigger conditions are its alternative.
@@ -143,7 +144,7 @@ def prohibition_alternative(ctx: LintContext) -> Iterator[LintFinding]:
             for sentence in prohibitions_without_alternative(prose):
                 yield ctx.finding(
                     "WXR409",
-                    f"SKILL.md forbids without an alternative: {masked_excerpt(sentence)!r}",
+                    f"SKILL.md forbids without an alternative: {masked_excerpt(_BULLET.sub('', sentence))!r}",
                     file=path,
                     line=lineno,
                     column=max(prose.find(sentence[:8]), 0) + 1,
