@@ -61,7 +61,9 @@ _DETAILS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\b(?:get|set|remove)Storage(?:Sync)?\b|\bstorage\s*key\b|缓存键|存储键|(?:本地)?缓存的?\s*key", re.I),
     ),
 )
-_DETAIL_MARKERS = ("http", "wx.", "GET", "POST", "PUT", "PATCH", "DELETE", "torage", "缓存键", "存储键", "缓存", "key")
+_DETAIL_MARKERS = ("http", "wx.", "GET", "POST", "PUT", "PATCH", "DELETE", "torage", "缓存", "存储键")
+# Where the first sentence surely ends, for the quick look (facts.sentences decides when it matters).
+_FIRST_END = re.compile(r"[。！？\n]|[.!?](?:\s|$)")
 
 
 def _first_sentence_problem(first: str, props: list[str]) -> str | None:
@@ -99,8 +101,13 @@ def description_opening(ctx: LintContext) -> Iterator[LintFinding]:
             if not desc.strip():
                 continue  # WXR205's finding
             props = api.input_schema.get("properties")
-            first = (sentences(desc) or [""])[0]
-            problem = _first_sentence_problem(first, list(props) if isinstance(props, dict) else [])
+            names = list(props) if isinstance(props, dict) else []
+            end = _FIRST_END.search(desc)
+            first = desc[: end.end() if end else len(desc)]
+            problem = _first_sentence_problem(first, names)
+            if problem:  # the quick cut may have ended inside brackets: ask the sentence splitter
+                first = (sentences(desc) or [""])[0]
+                problem = _first_sentence_problem(first, names)
             if problem:
                 yield ctx.finding(
                     "WXR410",

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from wxreplay.cassette.shapes import find_shapes
-from wxreplay.facts import classify, sentences
+from wxreplay.facts import classify
 from wxreplay.lint.cardfiles import cards
 from wxreplay.lint.context import LintContext
 from wxreplay.lint.jsfacts import parsed_subpackage_js
@@ -29,7 +30,8 @@ __all__ = ["prohibitions_without_alternative"]
 
 # ---- 9.3.25: every prohibition comes with an alternative action ---------------------------------------
 
-_PROHIBIT_MARKERS = ("禁止", "不得", "请勿", "切勿", "严禁", "不许", "不准", "不要", "not", "never", "n't", "n’t")
+# A cheap first look: a text with none of these has no prohibition, and is not split into sentences.
+_ANY_PROHIBITION = re.compile(r"禁止|不得|请勿|切勿|严禁|不许|不准|不要|\b(?:not|never|don'?t|don’t)\b", re.I)
 _CN_PROHIBIT = re.compile(r"禁止|不得|请勿|切勿|严禁|不许|不准|(?<![我们说])不要(?![了的紧])")
 _EN_PROHIBIT = re.compile(
     r"^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please|and|but|so|also|you)\s+)*(?:do\s+not|don'?t|don’t|never|must\s+not|should\s+not)\b",
@@ -91,16 +93,29 @@ def _outside(clause: str, m: re.Match[str]) -> str:
     return _QUOTES.sub("「」", clause)[: m.start()]
 
 
+_SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=[.!?;])(?=\s)|\n")
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text``, cut after 。！？； (and . ! ? ; before a space) and at line breaks.
+
+    Simpler than :func:`wxreplay.facts.sentences` (no protection of brackets and quotes, whose asides the
+    clauses drop anyway), and ten times quicker: this rule reads every text that has a prohibition in it.
+    """
+    return [piece.strip() for piece in _SENTENCE_END.split(text) if piece.strip()]
+
+
 def prohibitions_without_alternative(text: str, *, description: bool = False) -> list[str]:
     """The sentences of ``text`` with a prohibition and no action beside it (its own clauses, or the sentence
     before or after it). ``description``: an API description, whose forbidden scenarios ("X 时禁止调用") pass."""
-    lower = text.lower()
-    if not any(m in lower for m in _PROHIBIT_MARKERS):
+    if _ANY_PROHIBITION.search(text) is None:
         return []
     found = []
-    split = sentences(text)
+    split = _sentences(text)
     units = [_clauses(sentence) for sentence in split]
     for i, clauses in enumerate(units):
+        if _ANY_PROHIBITION.search(split[i]) is None:
+            continue  # most sentences: no clause to look at
         for k, clause in enumerate(clauses):
             m = _prohibition(clause)
             if m is None or (description and _SCENARIO.search(clause.strip())):
@@ -111,6 +126,19 @@ def prohibitions_without_alternative(text: str, *, description: bool = False) ->
                     found.append(split[i])
             break
     return found
+
+
+def _judge_description(text: str) -> list[str]:
+    return prohibitions_without_alternative(text, description=True)
+
+
+def _skill_md_prohibitions(text: str) -> list[tuple[int, str, str]]:
+    """``(line number, line, sentence)`` of each prohibition without an alternative in a SKILL.md text."""
+    return [
+        (lineno, prose, sentence)
+        for lineno, prose in _skill_md_lines(text)
+        for sentence in prohibitions_without_alternative(prose)
+    ]
 
 
 def _skill_md_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -140,19 +168,22 @@ def prohibition_alternative(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
         path = target.dir / "SKILL.md"
         text = ctx.text(path) if ctx.is_file(path) else None
-        for lineno, prose in _skill_md_lines(text or ""):
-            for sentence in prohibitions_without_alternative(prose):
-                yield ctx.finding(
-                    "WXR409",
-                    f"SKILL.md forbids without an alternative: {masked_excerpt(_BULLET.sub('', sentence))!r}",
-                    file=path,
-                    line=lineno,
-                    column=max(prose.find(sentence[:8]), 0) + 1,
-                    hint="say what to do instead, e.g. '不要直接下单，先调用 selectDrink 让用户确认规格'",
-                )
+        if not text or _ANY_PROHIBITION.search(text) is None:
+            continue
+        found = ctx.per_text("skill-md-prohibitions", text, partial(_skill_md_prohibitions, text))
+        for lineno, prose, sentence in found:
+            yield ctx.finding(
+                "WXR409",
+                f"SKILL.md forbids without an alternative: {masked_excerpt(_BULLET.sub('', sentence))!r}",
+                file=path,
+                line=lineno,
+                column=max(prose.find(sentence[:8]), 0) + 1,
+                hint="say what to do instead, e.g. '不要直接下单，先调用 selectDrink 让用户确认规格'",
+            )
     for _, skill in loaded_skills(ctx):
         for i, api in enumerate(skill.apis):
-            for sentence in prohibitions_without_alternative(api.description, description=True):
+            judged = ctx.per_text("description-prohibitions", api.description, partial(_judge_description, api.description))
+            for sentence in judged:
                 yield ctx.finding(
                     "WXR409",
                     f"the description of {api.name} forbids without an alternative: {masked_excerpt(sentence)!r}",
@@ -161,7 +192,8 @@ def prohibition_alternative(ctx: LintContext) -> Iterator[LintFinding]:
                     **mcp_at(ctx, skill, "apis", i, "description"),
                 )
     for path, js, node, text, _ in content_texts(ctx):
-        for sentence in prohibitions_without_alternative(text):
+        # by text: the same sentences recur across the APIs and skills of a project
+        for sentence in ctx.per_text("prohibitions", text, partial(prohibitions_without_alternative, text)):
             row, column = js.position(node)
             yield ctx.finding(
                 "WXR409",
@@ -210,11 +242,18 @@ def _values_of(js: JsFile, node: Node | None) -> list[Node]:
     return found
 
 
+def _stringify_calls(js: JsFile) -> list[Node]:
+    """Every ``JSON.stringify(...)`` call of one JS text."""
+    if "JSON.stringify" not in js.text:
+        return []
+    return [call for callee, call in js.calls() if callee == "JSON.stringify"]
+
+
 def _stringified(js: JsFile, node: Node) -> list[Node]:
     """The first argument of each ``JSON.stringify(...)`` call inside ``node``."""
     out = []
-    for callee, call in js.calls():
-        if callee == "JSON.stringify" and node.start_byte <= call.start_byte < node.end_byte:
+    for call in js.fact("stringify-calls", _stringify_calls):
+        if node.start_byte <= call.start_byte < node.end_byte:
             args = call.child_by_field_name("arguments")
             if args is not None and args.named_children:
                 out.append(args.named_children[0])
@@ -244,24 +283,34 @@ def _related(a: str, b: str) -> bool:
 def _content_echoes(js: JsFile) -> list[tuple[Node, str]]:
     """``(text node, stringified expression)`` of each content text block built with ``JSON.stringify`` of the
     structuredContent value returned beside it (or of the object it comes from)."""
-    if "JSON.stringify" not in js.text or "structuredContent" not in js.text:
+    calls = js.fact("stringify-calls", _stringify_calls) if "structuredContent" in js.text else []
+    if not calls:
         return []
     found = []
     for pair in js.pairs("content"):
+        scope = _enclosing_function(pair)
+        if scope is not None and not any(scope.start_byte <= c.start_byte < scope.end_byte for c in calls):
+            continue  # no JSON.stringify in the function that returns this content
         obj = pair.parent
         value = unwrap(pair.child_by_field_name("value"))
         structured = pair_value(obj, "structuredContent") if obj is not None and obj.type == "object" else None
         if value is None or value.type != "array" or structured is None:
             continue
-        sources = _paths_in(js, structured)
+        sources: set[str] | None = None
         for block in value.named_children:
             if block.type != "object" or string_value(pair_value(block, "type")) != "text":
                 continue
             text_node = pair_value(block, "text")
+            if text_node is None or text_node.type == "string":
+                continue  # a plain literal: nothing stringified
             for built in _values_of(js, text_node):
                 for arg in _stringified(js, built):
                     path = member_path(unwrap(arg) or arg)
-                    if path is not None and any(_related(path, s) for s in sources):
+                    if path is None:
+                        continue
+                    if sources is None:
+                        sources = _paths_in(js, structured)
+                    if any(_related(path, s) for s in sources):
                         found.append((text_node or block, path))
     return found
 
