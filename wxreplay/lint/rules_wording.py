@@ -371,7 +371,7 @@ def restated_schemas(text: str) -> Iterator[tuple[int, str]]:
         if "|" in line and i + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[i + 1]):
             cells = [c.strip().strip("*`") for c in stripped.strip("|").split("|")]
             if any(_PARAM_CELL.match(c) for c in cells) and any(_TYPE_CELL.match(c) for c in cells):
-                yield i + 1, "a parameter table (" + " | ".join(cells) + ")"
+                yield i + 1, "a parameter table (" + masked_excerpt(" | ".join(cells), 80) + ")"
 
 
 @rule(
@@ -404,7 +404,8 @@ def skill_md_schemas(ctx: LintContext) -> Iterator[LintFinding]:
 # ---- 9.3.42: upstream messages speak as the user ------------------------------------------------------------
 
 _ERROR_PROPS = frozenset({"errMsg", "errCode", "stack"})
-_ERROR_NAMES = re.compile(r"^(?:e|err|error|ex|exc|exception|reason)$|Err(?:or)?$")
+_ERROR_NAMES = re.compile(r"^(?:e|err|error|ex|exc|exception)$|Err(?:or)?$")
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration", "method_definition"})
 _BARE_REFERENT = re.compile(r"(这个|那个)(?=$|[，。！？,.!?\s~～]|吧|了|呢|啊|呀|嘛)")
 _PRIVATE_KINDS = {"phone-number": "a phone number", "cn-id-number": "an ID-card number", "bank-card": "a bank card number"}
 
@@ -423,6 +424,8 @@ def _error_read(node: Node) -> str | None:
             continue
         if here.type == "identifier" and _ERROR_NAMES.search((here.text or b"").decode()):
             return (here.text or b"").decode()
+        if here.type in _FUNCTIONS:
+            continue  # items.map(e => e.name): a parameter, not an error
         if here.type == "call_expression":
             args = here.child_by_field_name("arguments")  # String(err): the arguments, not the callee
             stack.extend(args.named_children if args is not None else ())

@@ -2,11 +2,15 @@
 
 The judgement (:func:`wxreplay.content_echo.repeated_structure`) on many shapes, then real calls in V8:
 the lint test project's card-bound API returning its data as JSON text gets a
-``content-repeats-structured`` warning; the clean project, an error result and an API without a card do not.
+``content-repeats-structured`` warning (and ``wxreplay run --strict`` fails on it); the clean project,
+an error result and an API without a card do not.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,7 @@ from wxreplay.content_echo import repeated_structure
 from wxreplay.project import Project
 from wxreplay.session import Session
 
+REPO = Path(__file__).resolve().parents[3]
 ORDER = {"orderId": "WS0001", "name": "燕麦拿铁", "specText": "大杯 / 少糖", "totalPrice": 2800, "status": "unpaid"}
 
 
@@ -72,3 +77,40 @@ def test_an_error_result_is_not_judged(tmp_path: Path) -> None:
     echo_structured(proj)
     proj.sub(f"{SKILL}/apis/getItem.js", "isError: false", "isError: true")
     assert "content-repeats-structured" not in _findings(proj.write(tmp_path))
+
+
+SCENARIO = """name: 商品详情
+project: proj
+turns:
+  - user: 看看 a1
+    plan:
+      - call: getItem
+        args: {itemId: a1}
+      - reply: 这是拿铁。
+"""
+
+
+def _run_strict(root: Path, proj: Proj) -> subprocess.CompletedProcess[str]:
+    """``wxreplay run --strict --snapshot-update`` of a one-call scenario on ``proj``, as a user runs it."""
+    proj.write(root / "proj")
+    (root / "item.scenario.yaml").write_text(SCENARIO, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "wxreplay.cli", "run", "item.scenario.yaml", "--strict", "--snapshot-update"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_wxreplay_run_strict_fails_on_it_and_passes_the_clean_project(tmp_path: Path) -> None:
+    echo = Proj()
+    echo_structured(echo)
+    failed = _run_strict(tmp_path / "echo", echo)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "content-repeats-structured" in failed.stdout
+    clean = _run_strict(tmp_path / "clean", Proj())
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "content-repeats-structured" not in clean.stdout

@@ -129,6 +129,7 @@ PAIRS: list[tuple[str, Mutation, Mutation]] = [
     ("WXR415", follow_up("'我要那个'"), follow_up("'我要那个拿铁'")),
     ("WXR415", follow_up("JSON.stringify(this.data)"), follow_up("'我要一杯' + this.data.name")),
     ("WXR415", follow_up("'出错了：' + err.message"), follow_up("'我想换一件'")),
+    ("WXR415", follow_up("'出错了：' + String(err)"), follow_up("'我要' + this.data.items.map(e => e.name).join('、')")),
     ("WXR415", follow_up("'支付失败 ' + res.errMsg"), follow_up("'我已经付好了'")),
     ("WXR415", follow_up("'我的身份证号是 11010519491231002X'"), follow_up("'我已经实名认证了'")),
 ]
