@@ -32,7 +32,7 @@ __all__ = ["prohibitions_without_alternative"]
 
 # A cheap first look: a text with none of these has no prohibition, and is not split into sentences.
 _ANY_PROHIBITION = re.compile(r"禁止|不得|请勿|切勿|严禁|不许|不准|不要|\b(?:not|never|don'?t|don’t)\b", re.I)
-_CN_PROHIBIT = re.compile(r"禁止|不得|请勿|切勿|严禁|不许|不准|(?<![我们说])不要(?![了的紧])")
+_CN_PROHIBIT = re.compile(r"禁止|不得(?![不了])|请勿|切勿|严禁|不许|不准|(?<![我们说要])不要(?![了的紧])")
 _EN_PROHIBIT = re.compile(
     r"^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please|and|but|so|also|you)\s+)*(?:do\s+not|don'?t|don’t|never|must\s+not|should\s+not)\b",
     re.I,

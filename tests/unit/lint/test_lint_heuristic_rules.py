@@ -163,6 +163,8 @@ def test_the_failing_fixture_fires_and_the_passing_one_does_not(
         ("不要直接下单，而是先让用户确认规格。", False),
         ("刚才那单不要了", False),  # the user's words, not a prohibition
         ("用户说「不要糖」时传 none。", False),  # quoted
+        ("问用户要不要加糖。", False),  # a question, not a prohibition
+        ("库存不足时不得不换一款。", False),  # 不得不: "has to"
         ("Do not call payOrder twice.", True),
         ("Do not call payOrder twice; call getOrder instead.", False),
         ("The store never closes.", False),  # a fact, not an instruction
