@@ -10,6 +10,7 @@ rule WXR413 finds the same thing in the source (``JSON.stringify`` of the struct
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,20 +47,24 @@ def _distinctive(value: Any) -> str | None:
     return None
 
 
-def _json_forms(value: Any) -> Iterator[str]:
-    for separators in ((",", ":"), (", ", ": ")):
-        for ascii_only in (False, True):
-            yield json.dumps(value, ensure_ascii=ascii_only, separators=separators)
+_SPACE = re.compile(r"\s+")
+
+
+def _squeezed_json(value: Any) -> str:
+    """``JSON.stringify(value)`` without whitespace: it matches ``JSON.stringify(value, null, 2)`` squeezed too."""
+    return _SPACE.sub("", json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 def repeated_structure(text: str, structured: Any) -> str | None:
     """Why ``text`` repeats ``structured`` (its JSON, or most of its distinctive values), or None."""
     if not isinstance(structured, dict) or not structured or not text:
         return None
-    candidates = [structured, *(v for v in structured.values() if isinstance(v, (dict, list)) and v)]
-    for value in candidates if ("{" in text or "[" in text) else ():
-        if sum(1 for _ in _leaves(value)) >= 2 and any(form in text for form in _json_forms(value)):
-            return "holds the JSON of structuredContent"
+    if "{" in text or "[" in text:  # no JSON without a bracket
+        squeezed = _SPACE.sub("", text)
+        candidates = [structured, *(v for v in structured.values() if isinstance(v, (dict, list)) and v)]
+        for value in candidates:
+            if sum(1 for _ in _leaves(value)) >= 2 and _squeezed_json(value) in squeezed:
+                return "holds the JSON of structuredContent"
     values = {d for d in map(_distinctive, _leaves(structured)) if d is not None}
     if len(values) >= MIN_LEAVES:
         found = sum(1 for v in values if v in text)

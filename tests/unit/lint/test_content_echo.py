@@ -30,10 +30,10 @@ ORDER = {"orderId": "WS0001", "name": "燕麦拿铁", "specText": "大杯 / 少�
     [
         ('订单：{"orderId":"WS0001","name":"燕麦拿铁"}', {"orderId": "WS0001", "name": "燕麦拿铁"}, True),
         (
-            '订单：{"orderId": "WS0001", "name": "燕麦拿铁"}',
+            '订单：{\n  "orderId": "WS0001",\n  "name": "燕麦拿铁"\n}',
             {"orderId": "WS0001", "name": "燕麦拿铁"},
             True,
-        ),  # JSON.stringify(x, null, 1)-ish
+        ),  # JSON.stringify(x, null, 2)
         ('饮品：[{"id":1,"n":"a"}]', {"items": [{"id": 1, "n": "a"}], "total": 1}, True),  # a nested value's JSON
         ("订单 WS0001：燕麦拿铁，大杯 / 少糖，2800 分，unpaid。", ORDER, True),
         ("订单 WS0001 已创建（燕麦拿铁）。请展示订单确认卡片，等待用户确认支付。", ORDER, False),  # two values of five
