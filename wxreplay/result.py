@@ -10,6 +10,7 @@ from urllib.parse import quote
 import jsonschema
 
 from wxreplay import serialize
+from wxreplay.content_echo import repeated_structure
 from wxreplay.errors import ArgumentsError, ProjectError, ResultError
 from wxreplay.findings import Finding
 from wxreplay.project import ApiDecl
@@ -273,6 +274,17 @@ def check_result(decl: ApiDecl, raw: Any, *, mcp_file: str | None) -> tuple[dict
         raise ResultError(f"{name} returned structuredContent that is not an object", api=name)
     if "isError" in raw and not isinstance(raw["isError"], bool):
         findings.append(Finding("isError-type", f"isError is {raw['isError']!r}, not a boolean", api=name))
+    if decl.component_path and sc and not raw.get("isError"):
+        echo = repeated_structure("\n".join(b["text"] for b in content), sc)
+        if echo:
+            findings.append(
+                Finding(
+                    "content-repeats-structured",
+                    f"{name}'s content text {echo}: its card shows the data; say what happened and what to do next "
+                    "(spec 9.3.35, 9.3.39)",
+                    api=name,
+                )
+            )
     if decl.output_schema and sc is not None and not raw.get("isError"):
         try:
             validator = schema_validator(decl.output_schema, what="outputSchema", api=name, file=mcp_file)

@@ -42,6 +42,7 @@ LAYERS: Sequence[Mapping[str, tuple[str, ...]]] = (
             "wxreplay.jsstack",
             "wxreplay.plainyaml",
             "wxreplay.facts",
+            "wxreplay.content_echo",  # does a result's content repeat its structuredContent (run time; lint has WXR413)
             "wxreplay.serialize",  # names the records it turns into data for mypy only; they call it
             "wxreplay.record_mode",
             "wxreplay.wx_api_names",

@@ -8,13 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wxreplay.lint import rules_cardjs, rules_cards, rules_code, rules_files, rules_js, rules_package, rules_writing
+from wxreplay.lint import (
+    rules_apidocs,
+    rules_cardjs,
+    rules_cards,
+    rules_code,
+    rules_files,
+    rules_js,
+    rules_package,
+    rules_wording,
+    rules_writing,
+)
 from wxreplay.lint.registry import CHECKS, RULES, Check, Rule
 
 __all__ = ["FAMILIES", "all_rules", "checks", "get_rule"]
 
 #: The rule modules, in the order of their id ranges.
-FAMILIES = (rules_package, rules_files, rules_js, rules_code, rules_cards, rules_cardjs, rules_writing)
+FAMILIES = (
+    rules_package,
+    rules_files,
+    rules_js,
+    rules_code,
+    rules_cards,
+    rules_cardjs,
+    rules_writing,
+    rules_apidocs,
+    rules_wording,
+)
 
 
 def all_rules() -> list[Rule]:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from wxreplay.cassette.shapes import find_shapes
 from wxreplay.facts import split_content
 from wxreplay.lint.cardfiles import cards
 from wxreplay.lint.context import LintContext, SkillTarget
@@ -30,7 +31,7 @@ _BARE_FAILURES = re.compile(
 _PUNCT = re.compile(r"[\s，。！？、,.!?；;：:…~～]+")
 
 
-def _literal_text(node: Node | None) -> tuple[str, bool] | None:
+def literal_text(node: Node | None) -> tuple[str, bool] | None:
     """The text of a string expression and whether all of it is literal (``'a' + x + 'b'`` -> ``('a…b', False)``)."""
     node = unwrap(node)
     if node is None:
@@ -39,8 +40,8 @@ def _literal_text(node: Node | None) -> tuple[str, bool] | None:
     if value is not None:
         return value, True
     if node.type == "binary_expression" and (node.child_by_field_name("operator").text or b"") == b"+":  # type: ignore[union-attr]
-        left = _literal_text(node.child_by_field_name("left"))
-        right = _literal_text(node.child_by_field_name("right"))
+        left = literal_text(node.child_by_field_name("left"))
+        right = literal_text(node.child_by_field_name("right"))
         if left is None and right is None:
             return None
         return (left[0] if left else "…") + (right[0] if right else "…"), bool(left and left[1] and right and right[1])
@@ -50,13 +51,14 @@ def _literal_text(node: Node | None) -> tuple[str, bool] | None:
     return None
 
 
-def _card_files(ctx: LintContext) -> set[Path]:
+def card_js_files(ctx: LintContext) -> set[Path]:
+    """The cards' ``.js`` files: card code, which the API-side rules leave out."""
     return {card.file("js") for card in cards(ctx)}
 
 
 def content_texts(ctx: LintContext) -> Iterator[tuple[Path, JsFile, Node, str, bool]]:
     """``(file, js, node, text, fully literal)`` of each text block in a ``content: [...]`` the API side returns."""
-    skip = _card_files(ctx)
+    skip = card_js_files(ctx)
     for _, path, js in parsed_subpackage_js(ctx, skip):
         for text_node, text, literal in js.fact("content-texts", _content_blocks):
             yield path, js, text_node, text, literal
@@ -73,7 +75,7 @@ def _content_blocks(js: JsFile) -> list[tuple[Node, str, bool]]:
             if block.type != "object" or string_value(pair_value(block, "type")) != "text":
                 continue
             text_node = pair_value(block, "text")
-            found = _literal_text(text_node)
+            found = literal_text(text_node)
             if found is not None and text_node is not None:
                 found_all.append((text_node, found[0], found[1]))
     return found_all
@@ -104,7 +106,7 @@ def fact_and_action(ctx: LintContext) -> Iterator[LintFinding]:
             line, column = js.position(node)
             yield ctx.finding(
                 "WXR401",
-                f"content text {problem}: {_short(text)!r}",
+                f"content text {problem}: {masked_excerpt(text)!r}",
                 file=path,
                 line=line,
                 column=column,
@@ -133,20 +135,31 @@ def bare_failure(ctx: LintContext) -> Iterator[LintFinding]:
             )
 
 
-def _short(text: str) -> str:
+def short_text(text: str) -> str:
+    """``text`` cut to 40 characters for a finding's message."""
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-_ID_FIELD = re.compile(r"(^id$|Id$|_id$|ID$)")
+def masked_excerpt(text: str, limit: int = 40) -> str:
+    """``text`` for a finding's message: each secret-shaped part (a phone, ID or card number, a key) replaced by
+    ``<kind>`` (the cassette redactor's shapes), then cut to ``limit`` characters. A message never quotes one."""
+    for start, end, kind in reversed(find_shapes(text)):
+        text = f"{text[:start]}<{kind}>{text[end:]}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _loaded(ctx: LintContext) -> Iterator[tuple[SkillTarget, Any]]:
+ID_FIELD = re.compile(r"(^id$|Id$|_id$|ID$)")
+
+
+def loaded_skills(ctx: LintContext) -> Iterator[tuple[SkillTarget, Any]]:
+    """``(target, skill)`` of each linted skill the loader accepted."""
     for target in ctx.skills:
         if target.skill is not None:
             yield target, target.skill
 
 
-def _mcp_at(ctx: LintContext, skill: Any, *at: str | int) -> dict[str, Any]:
+def mcp_at(ctx: LintContext, skill: Any, *at: str | int) -> dict[str, Any]:
+    """``file``, ``line`` and ``column`` of the value at JSON path ``at`` of the skill's mcp.json."""
     line, column = json_position(ctx.text(skill.mcp_path), at, ctx.text_cache)
     return {"file": skill.mcp_path, "line": line, "column": column}
 
@@ -160,11 +173,11 @@ def _mcp_at(ctx: LintContext, skill: Any, *at: str | int) -> dict[str, Any]:
     spec="9.3.30, 9.3.31",
 )
 def id_field_markers(ctx: LintContext) -> Iterator[LintFinding]:
-    for _, skill in _loaded(ctx):
+    for _, skill in loaded_skills(ctx):
         for i, api in enumerate(skill.apis):
             props = api.input_schema.get("properties")
             for name, spec in props.items() if isinstance(props, dict) else ():
-                if not _ID_FIELD.search(name) or not isinstance(spec, dict):
+                if not ID_FIELD.search(name) or not isinstance(spec, dict):
                     continue
                 desc = spec["description"] if isinstance(spec.get("description"), str) else ""
                 missing = [m for m in ("取值来源", "禁止编造") if m not in desc]
@@ -174,7 +187,7 @@ def id_field_markers(ctx: LintContext) -> Iterator[LintFinding]:
                         f"{api.name}.{name} description lacks {' and '.join(missing)}",
                         api=api.name,
                         hint="write '<meaning>。取值来源：<API X 返回的 structuredContent.Y>。【禁止编造】<没有时怎么办>'",
-                        **_mcp_at(ctx, skill, "apis", i, "inputSchema", "properties", name),
+                        **mcp_at(ctx, skill, "apis", i, "inputSchema", "properties", name),
                     )
 
 
@@ -202,7 +215,7 @@ def _enums(schema: Any, at: tuple[str | int, ...]) -> Iterator[tuple[tuple[str |
     spec="9.3.33",
 )
 def english_enums(ctx: LintContext) -> Iterator[LintFinding]:
-    for _, skill in _loaded(ctx):
+    for _, skill in loaded_skills(ctx):
         for i, api in enumerate(skill.apis):
             for at, values in _enums(api.input_schema, ("apis", i, "inputSchema")):
                 bad = [v for v in values if isinstance(v, str) and _CJK.search(v)]
@@ -212,7 +225,7 @@ def english_enums(ctx: LintContext) -> Iterator[LintFinding]:
                         f"{api.name} has Chinese enum value(s) {', '.join(map(repr, bad))}",
                         api=api.name,
                         hint="use English codes and describe the mapping from the user's words",
-                        **_mcp_at(ctx, skill, *at),
+                        **mcp_at(ctx, skill, *at),
                     )
 
 
@@ -261,7 +274,7 @@ _IMAGE_URL = re.compile(r"^https?://\S+\.(png|jpe?g|gif|webp|svg)(\?\S*)?$", re.
     spec="9.3.38",
 )
 def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
-    skip = _card_files(ctx)
+    skip = card_js_files(ctx)
     for _, path, js in parsed_subpackage_js(ctx, skip):
         for name, node in js.fact("structured-images", _structured_images):
             line, column = js.position(node)
@@ -273,7 +286,7 @@ def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
                 column=column,
                 hint=f"return it as _meta.{name} and read it from _meta in the card",
             )
-    for _, skill in _loaded(ctx):
+    for _, skill in loaded_skills(ctx):
         for i, api in enumerate(skill.apis):
             props = (api.output_schema or {}).get("properties")
             for name in props if isinstance(props, dict) else ():
@@ -283,7 +296,7 @@ def images_in_structured(ctx: LintContext) -> Iterator[LintFinding]:
                         f"outputSchema of {api.name} declares image field {name!r}",
                         api=api.name,
                         hint=f"move {name} to _meta",
-                        **_mcp_at(ctx, skill, "apis", i, "outputSchema", "properties", name),
+                        **mcp_at(ctx, skill, "apis", i, "outputSchema", "properties", name),
                     )
 
 
@@ -314,7 +327,7 @@ _METHOD_WORD = re.compile(r"(?<![\w/.])([a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)(?![\w
     runtime=True,
 )
 def skill_md_names(ctx: LintContext) -> Iterator[LintFinding]:
-    for target, skill in _loaded(ctx):
+    for target, skill in loaded_skills(ctx):
         facts = ctx.runtime(target)
         names = list(facts.registered) if facts is not None and facts.registered else list(skill.api_names())
         path = target.dir / "SKILL.md"
@@ -385,7 +398,7 @@ def _fold(name: str) -> str:
     spec="9.3.29",
 )
 def same_field_same_name(ctx: LintContext) -> Iterator[LintFinding]:
-    for _, skill in _loaded(ctx):
+    for _, skill in loaded_skills(ctx):
         first: dict[str, tuple[str, str]] = {}  # folded -> (spelling, API) as first seen
         for i, api in enumerate(skill.apis):
             for key, schema in (("inputSchema", api.input_schema), ("outputSchema", api.output_schema)):
@@ -398,5 +411,5 @@ def same_field_same_name(ctx: LintContext) -> Iterator[LintFinding]:
                             f"{api.name}.{key} names {name!r}; {seen[1]} calls the same field {seen[0]!r}",
                             api=api.name,
                             hint=f"use {seen[0]!r} everywhere",
-                            **_mcp_at(ctx, skill, "apis", i, key, "properties", name),
+                            **mcp_at(ctx, skill, "apis", i, key, "properties", name),
                         )

@@ -42,6 +42,22 @@ def add_api(p: Proj, name: str) -> None:
     )
 
 
+def add_producer(p: Proj, name: str) -> None:
+    """A second API, ``name``, that returns itemId: getItem's itemId description then has an upstream to name."""
+    add_api(p, name)
+    p.mcp["apis"][-1]["outputSchema"] = {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"itemId": {"type": "string"}}}}},
+    }
+
+
+def echo_structured(p: Proj) -> None:
+    """getItem's content text is the JSON of the structuredContent it returns."""
+    p.sub(f"{SKILL}/apis/getItem.js", "  return {", "  const item = { itemId: itemId, name: '拿铁' }\n  return {")
+    p.sub(f"{SKILL}/apis/getItem.js", "'商品 ' + itemId + ' 有货。请用一句话告知用户。'", "'商品：' + JSON.stringify(item)")
+    p.sub(f"{SKILL}/apis/getItem.js", "structuredContent: { itemId: itemId, name: '拿铁' }", "structuredContent: item")
+
+
 Mutation = Callable[[Proj], None]
 
 RULE_CASES: list[tuple[str, Mutation]] = [
@@ -157,6 +173,21 @@ RULE_CASES: list[tuple[str, Mutation]] = [
     ),
     ("WXR406", lambda p: p.files.update({f"{SKILL}/SKILL.md": "# 小店\n\n查询商品：getItems。\n"})),
     ("WXR407", lambda p: p.files.update({f"{SKILL}/SKILL.md": "# 小店\n\n你现在是一个店员。查询商品：getItem。\n"})),
+    # the heuristic statements' rules (rules_apidocs, rules_wording): appended, so the golden's older rows keep their names
+    ("WXR409", lambda p: p.files.update({f"{SKILL}/SKILL.md": "# 小店\n\n查询商品：getItem。\n\n- 不要推荐其他店的商品。\n"})),
+    ("WXR410", lambda p: api(p).update(description="参数 itemId 为商品标识。查询商品（业务对象：商品卡片）。")),
+    ("WXR410", lambda p: api(p).update(description="查询商品（业务对象：商品卡片）。数据来自 https://api.example.com/items。")),
+    ("WXR411", lambda p: add_producer(p, "listItems")),
+    ("WXR412", lambda p: api(p)["inputSchema"]["properties"]["size"].update(description="杯型，例如 medium")),
+    ("WXR413", echo_structured),
+    (
+        "WXR414",
+        lambda p: p.files.update(
+            {f"{SKILL}/SKILL.md": "# 小店\n\n| 参数 | 类型 | 必填 |\n|---|---|---|\n| itemId | string | 是 |\n"}
+        ),
+    ),
+    ("WXR415", lambda p: p.sub(f"{CARD}.js", "'再看看这件'", "'再看看这个'")),
+    ("WXR415", lambda p: p.sub(f"{CARD}.js", "'再看看这件'", "'我的手机号是 13812345678'")),
 ]
 
 

@@ -1,0 +1,73 @@
+"""Does a result's ``content`` text repeat its ``structuredContent``? (platform-spec 9.3.35, 9.3.39)
+
+An API whose result a card shows hands the data to the card in ``structuredContent``; its
+``content`` says what happened and what to do next. A text that carries the JSON of the structured
+data, or most of its values, makes the model read the data twice and repeat it to the user instead
+of letting the card show it. The judgement here is on the real values of one result; the linter's
+rule WXR413 finds the same thing in the source (``JSON.stringify`` of the structured value).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["MIN_LEAVES", "SHARE", "repeated_structure"]
+
+#: A structuredContent with fewer distinctive values than this is not judged by its values (a text may
+#: well name the one order number it is about); its JSON in the text still is.
+MIN_LEAVES = 4
+#: The share of distinctive values found in the text from which the text repeats the data.
+SHARE = 0.75
+
+
+def _leaves(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def _distinctive(value: Any) -> str | None:
+    """The text form of a leaf that would not be in a sentence by chance: strings of 2+ characters, numbers of 3+ digits."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text if len(text) >= 2 else None
+    if isinstance(value, (int, float)):
+        text = str(value)
+        return text if sum(c.isdigit() for c in text) >= 3 else None
+    return None
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _squeezed_json(value: Any) -> str:
+    """``JSON.stringify(value)`` without whitespace: it matches ``JSON.stringify(value, null, 2)`` squeezed too."""
+    return _SPACE.sub("", json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def repeated_structure(text: str, structured: Any) -> str | None:
+    """Why ``text`` repeats ``structured`` (its JSON, or most of its distinctive values), or None."""
+    if not isinstance(structured, dict) or not structured or not text:
+        return None
+    if "{" in text or "[" in text:  # no JSON without a bracket
+        squeezed = _SPACE.sub("", text)
+        candidates = [structured, *(v for v in structured.values() if isinstance(v, (dict, list)) and v)]
+        for value in candidates:
+            if sum(1 for _ in _leaves(value)) >= 2 and _squeezed_json(value) in squeezed:
+                return "holds the JSON of structuredContent"
+    values = {d for d in map(_distinctive, _leaves(structured)) if d is not None}
+    if len(values) >= MIN_LEAVES:
+        found = sum(1 for v in values if v in text)
+        if found >= SHARE * len(values):
+            return f"repeats {found} of the {len(values)} values of structuredContent"
+    return None
