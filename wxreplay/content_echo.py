@@ -14,13 +14,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["MIN_LEAVES", "SHARE", "repeated_structure"]
+__all__ = ["MIN_LEAVES", "SEARCH_BUDGET", "SHARE", "repeated_structure"]
 
 #: A structuredContent with fewer distinctive values than this is not judged by its values (a text may
 #: well name the one order number it is about); its JSON in the text still is.
 MIN_LEAVES = 4
 #: The share of distinctive values found in the text from which the text repeats the data.
 SHARE = 0.75
+#: At most this many characters searched in all (values x text): a 200 KB result of thousands of
+#: values is judged on its first values in sorted order (the same ones every run), not on all of them.
+SEARCH_BUDGET = 2_000_000
 
 
 def _leaves(value: Any) -> Iterator[Any]:
@@ -65,9 +68,11 @@ def repeated_structure(text: str, structured: Any) -> str | None:
         for value in candidates:
             if sum(1 for _ in _leaves(value)) >= 2 and _squeezed_json(value) in squeezed:
                 return "holds the JSON of structuredContent"
-    values = {d for d in map(_distinctive, _leaves(structured)) if d is not None}
+    values = sorted({d for d in map(_distinctive, _leaves(structured)) if d is not None})
     if len(values) >= MIN_LEAVES:
-        found = sum(1 for v in values if v in text)
-        if found >= SHARE * len(values):
-            return f"repeats {found} of the {len(values)} values of structuredContent"
+        judged = values[: max(MIN_LEAVES, SEARCH_BUDGET // len(text))]
+        found = sum(1 for v in judged if v in text)
+        if found >= SHARE * len(judged):
+            shown = f"{found} of the {len(values)}" if len(judged) == len(values) else f"{found} of {len(judged)} sampled"
+            return f"repeats {shown} values of structuredContent"
     return None

@@ -17,6 +17,7 @@ import pytest
 from lint_support import SKILL, Proj
 from test_lint_rules import api, echo_structured
 
+from wxreplay import content_echo
 from wxreplay.content_echo import repeated_structure
 from wxreplay.project import Project
 from wxreplay.session import Session
@@ -114,3 +115,13 @@ def test_wxreplay_run_strict_fails_on_it_and_passes_the_clean_project(tmp_path: 
     clean = _run_strict(tmp_path / "clean", Proj())
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "content-repeats-structured" not in clean.stdout
+
+
+def test_a_large_result_is_judged_within_the_search_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Thousands of values and a long text: judged on the first values in sorted order, the same every run.
+    monkeypatch.setattr(content_echo, "SEARCH_BUDGET", 100_000)
+    values = {f"item-{n:05d}": f"name-{n:05d}" for n in range(5000)}
+    echoing = " ".join(values.values())  # ~55,000 characters: the budget covers the first values only
+    why = repeated_structure(echoing, {"items": values})
+    assert why is not None and "sampled" in why
+    assert repeated_structure("nothing of it " * 4000, {"items": values}) is None
