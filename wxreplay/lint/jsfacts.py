@@ -42,6 +42,11 @@ class RequireSite:
 
 def subpackage_root(ctx: LintContext, target: SkillTarget) -> Path:
     """The independent subpackage root a skill's ``require`` may not leave."""
+    # Asked once per JS file by three rules: the same Path object each time, built once per skill.
+    return ctx.per_lint("subpackage-root", target.dir, lambda: _subpackage_root(ctx, target))
+
+
+def _subpackage_root(ctx: LintContext, target: SkillTarget) -> Path:
     if target.skill is not None:
         return ctx.root / target.skill.subpackage_root if target.skill.subpackage_root else ctx.root
     return target.dir.parent
@@ -86,8 +91,11 @@ def requires(js: JsFile, file: Path) -> Iterator[RequireSite]:
         yield RequireSite(file, request, line, column)
 
 
+_NO_FILE = Path()
+
+
 def _requests(js: JsFile) -> list[tuple[str, int, int]]:
-    return [(site.request, site.line, site.column) for site in _require_sites(js, Path())]
+    return [(site.request, site.line, site.column) for site in _require_sites(js, _NO_FILE)]
 
 
 def _require_sites(js: JsFile, file: Path) -> Iterator[RequireSite]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
                     hint=f"copy what it needs into {top_label}/_shared/ and require it from there",
                 )
                 continue
-            if status != "ok" or joined is None or not path.is_relative_to(target.dir):
+            if status != "ok" or joined is None or not _under(str(path), str(target.dir)):
                 continue
             other = _sibling_skill(ctx, top, target.dir, joined)
             if other is not None:
@@ -75,12 +76,20 @@ def require_escapes(ctx: LintContext) -> Iterator[LintFinding]:
                 )
 
 
+def _under(path: str, folder: str) -> bool:
+    """``Path(path).is_relative_to(folder)`` for two absolute, normalised paths, by a prefix test (asked per require)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _sibling_skill(ctx: LintContext, top: Path, own: Path, joined: str) -> str | None:
     """The sibling skill folder (shown) that ``joined`` lies in, if it is not ``own`` and not ``_shared/``."""
-    target = ctx.root / joined
-    if target.is_relative_to(own) or not target.is_relative_to(top) or top == ctx.root or target == top:
+    target = os.path.join(ctx.root, joined)  # joined: posix, without "." or ".." parts (resolve_request)
+    if os.sep != "/":
+        target = os.path.normpath(target)
+    top_text = str(top)
+    if _under(target, str(own)) or not _under(target, top_text) or top == ctx.root or target == top_text:
         return None
-    first = target.relative_to(top).parts[0]
+    first = target[len(top_text.rstrip(os.sep)) + 1 :].split(os.sep)[0]
     if first == "_shared" or not ctx.is_dir(top / first):
         return None
     if any(ctx.is_file(top / first / marker) for marker in ("mcp.json", "index.js", "SKILL.md")):
