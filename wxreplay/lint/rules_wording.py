@@ -24,7 +24,15 @@ from wxreplay.lint.jsparse import JsFile, Node, member_path, pair_value, string_
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
 from wxreplay.lint.rules_cardjs import _follow_ups
-from wxreplay.lint.rules_writing import card_js_files, content_texts, literal_text, loaded_skills, masked_excerpt, mcp_at
+from wxreplay.lint.rules_writing import (
+    card_js_files,
+    content_texts,
+    literal_text,
+    loaded_skills,
+    masked_excerpt,
+    mcp_at,
+    skill_md_text,
+)
 
 __all__ = ["prohibitions_without_alternative"]
 
@@ -166,8 +174,7 @@ def _skill_md_lines(text: str) -> Iterator[tuple[int, str]]:
 )
 def prohibition_alternative(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
-        path = target.dir / "SKILL.md"
-        text = ctx.text(path) if ctx.is_file(path) else None
+        path, text = skill_md_text(ctx, target)
         if not text or _ANY_PROHIBITION.search(text) is None:
             continue
         found = ctx.per_text("skill-md-prohibitions", text, partial(_skill_md_prohibitions, text))
@@ -386,8 +393,7 @@ def restated_schemas(text: str) -> Iterator[tuple[int, str]]:
 )
 def skill_md_schemas(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
-        path = target.dir / "SKILL.md"
-        text = ctx.text(path) if ctx.is_file(path) else None
+        path, text = skill_md_text(ctx, target)
         if not text or ("|" not in text and "```" not in text and "~~~" not in text):
             continue
         for lineno, what in ctx.per_text("skill-md-schemas", text, lambda: list(restated_schemas(text))):  # noqa: B023

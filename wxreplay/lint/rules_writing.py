@@ -158,6 +158,12 @@ def loaded_skills(ctx: LintContext) -> Iterator[tuple[SkillTarget, Any]]:
             yield target, target.skill
 
 
+def skill_md_text(ctx: LintContext, target: SkillTarget) -> tuple[Path, str | None]:
+    """A skill's ``SKILL.md`` path and text (None when it is missing or unreadable: WXR105/WXR113 say why)."""
+    path = target.dir / "SKILL.md"
+    return path, ctx.text(path) if ctx.is_file(path) else None
+
+
 def mcp_at(ctx: LintContext, skill: Any, *at: str | int) -> dict[str, Any]:
     """``file``, ``line`` and ``column`` of the value at JSON path ``at`` of the skill's mcp.json."""
     line, column = json_position(ctx.text(skill.mcp_path), at, ctx.text_cache)
@@ -330,8 +336,7 @@ def skill_md_names(ctx: LintContext) -> Iterator[LintFinding]:
     for target, skill in loaded_skills(ctx):
         facts = ctx.runtime(target)
         names = list(facts.registered) if facts is not None and facts.registered else list(skill.api_names())
-        path = target.dir / "SKILL.md"
-        text = ctx.text(path) if ctx.is_file(path) else None
+        path, text = skill_md_text(ctx, target)
         if not text or not names:
             continue
         for lineno, line in enumerate(text.splitlines(), start=1):
@@ -368,8 +373,7 @@ _FORMAT = re.compile(r"请用表格|请以表格|用表格(形式)?(回复|展�
 )
 def skill_md_phrasing(ctx: LintContext) -> Iterator[LintFinding]:
     for target in ctx.skills:
-        path = target.dir / "SKILL.md"
-        text = ctx.text(path) if ctx.is_file(path) else None
+        path, text = skill_md_text(ctx, target)
         for lineno, line in enumerate((text or "").splitlines(), start=1):
             for pattern, what in ((_JAILBREAK, "jailbreak phrasing"), (_FORMAT, "a reply-format instruction")):
                 m = pattern.search(line)
