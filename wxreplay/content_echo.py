@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["MIN_LEAVES", "SEARCH_BUDGET", "SHARE", "repeated_structure"]
@@ -26,28 +25,34 @@ SHARE = 0.75
 SEARCH_BUDGET = 2_000_000
 
 
-def _leaves(value: Any) -> Iterator[Any]:
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _leaves(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _leaves(v)
-    else:
-        yield value
+def _leaves(value: Any) -> list[Any]:
+    """Every scalar under ``value`` (plain JSON data), by an explicit stack: it runs on every call of a card API."""
+    out: list[Any] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is dict:
+            stack.extend(v.values())
+        elif t is list:
+            stack.extend(v)
+        else:
+            out.append(v)
+    return out
 
 
 def _distinctive(value: Any) -> str | None:
     """The text form of a leaf that would not be in a sentence by chance: strings of 2+ characters, numbers of 3+ digits."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
+    t = type(value)
+    if t is str:
         text = value.strip()
         return text if len(text) >= 2 else None
-    if isinstance(value, (int, float)):
+    if t is int:
+        return str(value) if value >= 100 or value <= -100 else None
+    if t is float:
         text = str(value)
         return text if sum(c.isdigit() for c in text) >= 3 else None
-    return None
+    return None  # None, booleans
 
 
 _SPACE = re.compile(r"\s+")
@@ -66,12 +71,20 @@ def repeated_structure(text: str, structured: Any) -> str | None:
         squeezed = _SPACE.sub("", text)
         candidates = [structured, *(v for v in structured.values() if isinstance(v, (dict, list)) and v)]
         for value in candidates:
-            if sum(1 for _ in _leaves(value)) >= 2 and _squeezed_json(value) in squeezed:
+            if len(_leaves(value)) >= 2 and _squeezed_json(value) in squeezed:
                 return "holds the JSON of structuredContent"
     values = sorted({d for d in map(_distinctive, _leaves(structured)) if d is not None})
     if len(values) >= MIN_LEAVES:
         judged = values[: max(MIN_LEAVES, SEARCH_BUDGET // len(text))]
-        found = sum(1 for v in judged if v in text)
+        found = 0
+        misses_allowed = len(judged) - SHARE * len(judged)
+        for v in judged:
+            if v in text:
+                found += 1
+            else:
+                misses_allowed -= 1
+                if misses_allowed < 0:
+                    return None  # past a quarter missing: it cannot reach the share any more
         if found >= SHARE * len(judged):
             shown = f"{found} of the {len(values)}" if len(judged) == len(values) else f"{found} of {len(judged)} sampled"
             return f"repeats {shown} values of structuredContent"
