@@ -60,7 +60,7 @@ def card_calls(ctx: LintContext) -> Iterator[LintFinding]:
                 )
 
 
-def _follow_ups(js: JsFile) -> Iterator[Node]:
+def follow_ups(js: JsFile) -> Iterator[Node]:
     """The ``content`` array literals passed to ``sendFollowUpMessage({content: [...]})``."""
     for callee, call in js.calls():
         if not callee.endswith("sendFollowUpMessage"):
@@ -75,7 +75,7 @@ def _follow_ups(js: JsFile) -> Iterator[Node]:
 
 def _api_calls(js: JsFile) -> Iterator[tuple[Node, Node | None, Node | None, str | None]]:
     """``(block, previous block, data object, name)`` for each ``{type: 'api/call', data: {...}}`` block."""
-    for content in _follow_ups(js):
+    for content in follow_ups(js):
         blocks = [b for b in content.named_children if b.type != "comment"]
         for i, block in enumerate(blocks):
             if block.type != "object" or string_value(pair_value(block, "type")) != "api/call":

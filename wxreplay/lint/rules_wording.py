@@ -23,7 +23,7 @@ from wxreplay.lint.jsfacts import parsed_subpackage_js
 from wxreplay.lint.jsparse import JsFile, Node, member_path, pair_value, string_value, unwrap
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import rule
-from wxreplay.lint.rules_cardjs import _follow_ups
+from wxreplay.lint.rules_cardjs import follow_ups
 from wxreplay.lint.rules_writing import (
     card_js_files,
     content_texts,
@@ -445,7 +445,7 @@ def _follow_up_problems(js: JsFile) -> list[tuple[Node, str]]:
     if "sendFollowUpMessage" not in js.text:
         return []
     found = []
-    for content in _follow_ups(js):
+    for content in follow_ups(js):
         for block in content.named_children:
             if block.type != "object" or string_value(pair_value(block, "type")) != "text":
                 continue
