@@ -15,6 +15,7 @@ from test_lint_rules import Mutation, add_producer, api, lint
 
 from wxreplay.lint.rules_apidocs import single_example
 from wxreplay.lint.rules_wording import prohibitions_without_alternative, restated_schemas
+from wxreplay.lint.rules_writing import masked_excerpt
 
 GET_ITEM = f"{SKILL}/apis/getItem.js"
 
@@ -221,6 +222,36 @@ def test_no_message_quotes_a_phone_number(tmp_path: Path) -> None:
     for f in found:
         assert "13812345678" not in f.message and "13812345678" not in (f.hint or ""), f
     assert any("<phone-number>" in f.message for f in found)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://admin:S3cretPassw0rd@api.example.test/v1/items",  # credentials in the authority: shown masked
+        "https://api.example.test/v1/items?key=S3cretPassw0rd&sig=Zx9Qw3Er7Ty1Ui5Op2As",  # a query: never shown
+    ],
+)
+def test_no_message_quotes_a_secret_of_a_url_in_a_description(tmp_path: Path, url: str) -> None:
+    proj = Proj()
+    api(proj).update(description=f"查询商品（业务对象：商品卡片）。后台接口 {url}。")
+    found = [f for f in lint(proj.write(tmp_path)) if f.rule == "WXR410"]
+    assert found, "the URL is an implementation detail"
+    for f in found:
+        assert "S3cretPassw0rd" not in f.message and "Zx9Qw3Er7Ty1Ui5Op2As" not in f.message, f
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("客服电话 13812345678，不要外传", "13812345678"),
+        ("密钥 Zx9Qw3Er7Ty1Ui5Op2As8Df4 不要给用户看", "Zx9Qw3Er7Ty1Ui5Op2As8Df4"),  # random, of no known shape
+        ("password: hunter22 不要外传", "hunter22"),  # a secret-named pair of low entropy
+        ("token=abc123xyz 禁止外传", "abc123xyz"),
+    ],
+)
+def test_masked_excerpt_never_quotes_a_secret(text: str, secret: str) -> None:
+    shown = masked_excerpt(text, limit=200)
+    assert secret not in shown and "<" in shown
 
 
 def test_an_inline_comment_suppresses_one_finding(tmp_path: Path) -> None:
