@@ -137,11 +137,6 @@ def bare_failure(ctx: LintContext) -> Iterator[LintFinding]:
             )
 
 
-def short_text(text: str) -> str:
-    """``text`` cut to 40 characters for a finding's message."""
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 _RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{20,}")
 
 
