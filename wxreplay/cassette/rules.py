@@ -55,6 +55,7 @@ __all__ = [
     "RedactionRules",
     "is_placeholder",
     "looks_secret",
+    "mixed_case_run",
     "normalize_name",
     "random_token_class",
     "rules_from_pyproject",
@@ -218,6 +219,18 @@ def random_token_class(text: str, *, min_length: int) -> str | None:
     if mean_segment_length(text) >= 3.8 or _WORDS_RE.fullmatch(text):
         return None
     return "base64" if h >= min(4.5, 0.8 * math.log2(n)) else None
+
+
+def mixed_case_run(text: str, *, min_length: int = 16) -> bool:
+    """Whether ``text`` is ``min_length``+ token characters mixing upper and lower case: under a secret name, a
+    value even without a digit (an openid or key that drew none: ~1% of 27-character base64 tokens).
+    ``Bearer``, ``null`` and ``LOGIN_REJECTED`` are not."""
+    return (
+        len(text) >= min_length
+        and _TOKEN_CHARS_RE.fullmatch(text) is not None
+        and any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+    )
 
 
 def looks_secret(value: object) -> bool:

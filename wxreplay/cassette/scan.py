@@ -11,7 +11,8 @@ the redactor redacts at record time:
 1. Value shapes, wherever they are: private keys, JWTs, ``Bearer`` credentials, cloud/API keys,
    ``prepay_id=wx...``, passwords in URLs and in free text, phone, ID and bank card numbers, and
    ``value_patterns`` (:mod:`wxreplay.cassette.shapes`).
-2. Secret-named fields: a value of 6+ characters with a digit under a name the rules call secret
+2. Secret-named fields: a value of 6+ characters with a digit (or of 16+ mixing upper and lower case)
+   under a name the rules call secret
    (``password: hunter2``, ``phoneNumber: '138...'``, ``code: 0c3...`` when it looks random). A
    32-hex value under a name ending in ``secret`` (a WeChat AppSecret) is ``wechat-appsecret``.
 3. High entropy, under any other name: a random-looking token of 20+ characters
@@ -38,6 +39,7 @@ from wxreplay.cassette.rules import (
     DEFAULT_RULES,
     PLACEHOLDER_RE,
     RedactionRules,
+    mixed_case_run,
     normalize_name,
     url_query_values,
 )
@@ -264,8 +266,11 @@ def _judge(token: str, name: str | None, rules: RedactionRules) -> tuple[int, in
     if name and rules.is_allowed(name):
         return None
     if name and rules.secret_kind(name, token) is not None:
-        # a value (a password, a phone number, a key) has a digit; words beside it (``Bearer``) do not
-        if token.lower() in _LITERALS or len(token) < 6 or not any(c.isdigit() for c in token):
+        # a value (a password, a phone number, a key) has a digit, or is a long mixed-case run (an openid
+        # that drew no digit); words beside it (``Bearer``) are neither
+        if token.lower() in _LITERALS or len(token) < 6:
+            return None
+        if not any(c.isdigit() for c in token) and not mixed_case_run(token):
             return None
         if normalize_name(name).endswith("secret") and _WECHAT_SECRET_RE.fullmatch(token):
             return 0, len(token), "wechat-appsecret"

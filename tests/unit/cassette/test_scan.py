@@ -452,6 +452,21 @@ def test_secret_named_fields_in_json_and_query_strings() -> None:
     assert (hit.kind, hit.column) == ("secret-field", 73)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        # random tokens that drew no digit (~1% of 27-character base64 ones): the redactor redacts them by
+        # name, so the scanner must flag them too; found when a planted openid of this kind went unflagged
+        "X-WX-Openid: ojqIvvcQCOvhjvojzcfjjaQOQvjs",
+        "X-WX-Openid: orpbvmqIDYQdgvJOOBVylWZOHVXI",
+        "X-Api-Key: WqYtRbNmKzXcVbLpQsHgFdJa",
+        '{"session_key": "HyVFkGlFOQWJZZaNzBBg=="}',
+    ],
+)
+def test_a_secret_named_value_without_a_digit_is_still_a_hit(line: str) -> None:
+    assert one(line).kind == "secret-field"
+
+
 def test_block_scalar_text_bodies_are_scanned_with_their_pairs() -> None:
     text = "body: |\n  grant_type=authorization_code\n  refresh_token=a1B2c3D4e5F6g7H8i9J0\n"
     hit = one(text)
