@@ -137,22 +137,13 @@ def bare_failure(ctx: LintContext) -> Iterator[LintFinding]:
             )
 
 
-_RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{20,}")
-
-
 def masked_excerpt(text: str, limit: int = 40) -> str:
     """``text`` for a finding's message: each secret-shaped part (a phone, ID or card number, a key) replaced by
-    ``<kind>`` (the cassette redactor's shapes), each random-looking token of 20+ characters (a key of no
-    known shape) by ``<random-token>``, the value of a secret-named pair (``password: x``, ``token=x``) by the
-    redactor's placeholder, then cut to ``limit`` characters. A message never quotes one."""
+    ``<kind>`` (the cassette redactor's shapes), then what the redactor masks in a printed line (a random-looking
+    token, the value of a secret-named pair such as ``password: x`` or ``token=x``) by its placeholder, and the
+    whole cut to ``limit`` characters. A message never quotes a secret."""
     for start, end, kind in reversed(find_shapes(text)):
         text = f"{text[:start]}<{kind}>{text[end:]}"
-    if len(text) >= 20:
-        for m in reversed(list(_RUN.finditer(text))):
-            hit = DEFAULT_RULES.high_entropy(m.group(0), None)
-            if hit is not None:
-                a, b = m.start() + hit[0], m.start() + hit[0] + hit[1]
-                text = f"{text[:a]}<random-token>{text[b:]}"
     text = Redactor(DEFAULT_RULES).redact_text(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
