@@ -13,10 +13,16 @@ files with the same text (parses, walks, JSON positions). The 30 skills of the t
 copies of the example's coffee skill (same APIs, cards and utils; each with its own folder and
 createSkill path, in one independent subpackage), so their files share texts; the "30 distinct
 skills" line lints the same project with a comment or blank lines added to every file of each skill,
-so that no two files share a text: what 30 skills written apart cost. The last line splits the CPU
+so that no two files share a text: what 30 skills written apart cost. The "cpu" line splits the CPU
 time of that lint between its main thread (the file rules) and the rest (V8 loading the skills): on
 two idle cores the wall time is about the larger of the two, on a machine whose other work takes a
 core, about their sum.
+
+Those lines lint in this process, one process for everything (``-j 1``): after its first V8 a process
+can fork no worker. The last four run each lint in a fresh process, as ``wxreplay lint`` does, whose
+default (``-j 0``) forks a worker per CPU for the file rules of a large project while it loads the
+skills itself (``wxreplay/lint/workers.py``); start-up and imports are not counted, V8's first start is.
+Pinned to one CPU, ``-j 0`` forks nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import argparse
 import json
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -115,6 +123,40 @@ def cpu_split(root: Path, rounds: int) -> str:
     return f"  {'cpu, 30 distinct skills: main thread + rest':<44} {main_ms:7.0f} ms + {total_ms - main_ms:.0f} ms"
 
 
+#: Run in a fresh process by :func:`fresh_lint`: imports and the JS grammar first, then one timed lint.
+_FRESH = """
+import sys, time
+from wxreplay.lint import lint_paths
+from wxreplay.lint.jsparse import parse_js
+parse_js("warm.js", "0")
+start = time.perf_counter()
+run = lint_paths([sys.argv[1]], jobs=int(sys.argv[2]))
+print((time.perf_counter() - start) * 1000, run.workers)
+"""
+
+
+def fresh_lint(root: Path, jobs: int, rounds: int) -> tuple[list[float], set[int]]:
+    """The lint of ``root`` as ``wxreplay lint -j JOBS`` runs it: once in a fresh process, whose start-up
+    (interpreter, imports) is not counted; per round, the milliseconds and the workers it forked.
+
+    A process forks workers only before its first V8 (``wxreplay.lint.workers.fork_safe``); this one
+    has long started V8, hence a process per lint.
+    """
+    times, forked = [], set()
+    for _ in range(rounds):
+        done = subprocess.run([sys.executable, "-c", _FRESH, str(root), str(jobs)], capture_output=True, text=True, check=True)
+        ms, workers = done.stdout.split()
+        times.append(float(ms))
+        forked.add(int(workers))
+    return times, forked
+
+
+def fresh_summary(name: str, root: Path, jobs: int, rounds: int, target: float | None = None) -> str:
+    """:func:`summary` of :func:`fresh_lint`, with the workers each lint forked."""
+    times, forked = fresh_lint(root, jobs, rounds)
+    return summary(name, times, target) + f"  (workers: {'/'.join(map(str, sorted(forked)))})"
+
+
 def run(thirty: Path, distinct: Path, rounds: int) -> list[str]:
     """The figures, each lint beside its floor."""
     lint_once(EXAMPLE)  # warm the interpreter: imports, tree-sitter grammar, V8
@@ -127,6 +169,11 @@ def run(thirty: Path, distinct: Path, rounds: int) -> list[str]:
         # The target holds for this line too: skills written apart share no text for the caches to reuse.
         summary("lint, 30 distinct skills (no text shared)", measure(lambda: lint_once(distinct), rounds), TARGET_30_MS),
         cpu_split(distinct, rounds),
+        "  as the command runs it, a fresh process per lint (V8 started cold):",
+        fresh_summary("lint -j 1, 30 skills", thirty, 1, rounds),
+        fresh_summary("lint -j 0, 30 skills", thirty, 0, rounds, TARGET_30_MS),
+        fresh_summary("lint -j 1, 30 distinct skills", distinct, 1, rounds),
+        fresh_summary("lint -j 0, 30 distinct skills", distinct, 0, rounds, TARGET_30_MS),
     ]
 
 

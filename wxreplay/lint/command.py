@@ -28,9 +28,28 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--select", action="append", metavar="IDS", help="only these rules (comma-separated ids or prefixes)")
     parser.add_argument("--ignore", action="append", metavar="IDS", help="skip these rules (comma-separated ids or prefixes)")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1)")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="processes for the file rules of a many-skill project: 0 = one per CPU (default), 1 = this process only",
+    )
     parser.add_argument("--list-rules", action="store_true", help="list every rule and exit")
     parser.add_argument("--explain", metavar="ID", help="explain one rule and exit")
     add_color_option(parser)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``'s value: a whole number from 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 (0 = one per CPU), got {text!r}")
+    return value
 
 
 def list_rules_text() -> str:
@@ -72,7 +91,7 @@ def run_lint(ns: argparse.Namespace, *, version: str, out: TextIO | None = None)
         source=settings.source,
     )
     try:
-        run = lint_paths(paths, settings)
+        run = lint_paths(paths, settings, jobs=ns.jobs)
     except ProjectError as e:  # a path that does not exist: a usage error
         raise UsageError(e.message, hint=e.hint) from None
     if ns.format == "json":

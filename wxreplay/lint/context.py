@@ -74,6 +74,7 @@ class LintContext:
     _resolved: dict[Path, Path] = field(default_factory=dict)
     _cwd: Path = field(default_factory=Path.cwd)  # labels are relative to it; it does not change during a lint
     _root_shown: _RootLabels | None = None
+    _sources_read: bool = False
     _syntax: dict[str, Syntax] = field(default_factory=dict)  # JS parses by text, for files of equal text
     _facts: dict[str, Future[RuntimeFacts]] = field(default_factory=dict)
     _files: dict[Path, list[Path]] = field(default_factory=dict)
@@ -231,6 +232,11 @@ class LintContext:
         """``path.is_dir()``, asked of the file system once per lint."""
         return self._is(path, stat.S_ISDIR)
 
+    def size(self, path: Path) -> int | None:
+        """The size of ``path`` in bytes (None when it cannot be stat'ed), asked of the file system once per lint."""
+        found = self._stat(path)
+        return found.st_size if isinstance(found, os.stat_result) else None
+
     def resolve(self, path: Path) -> Path:
         """``path.resolve()``, asked of the file system once per lint."""
         hit = self._resolved.get(path)
@@ -307,12 +313,12 @@ class LintContext:
         files on this one; a rule that asks :meth:`runtime` waits for its skill's load only.
         """
         if self.project is not None and not self._facts:
-            self._read_sources_here()
+            self.read_sources()
             self._facts = _load_all_facts(self.project, self.skills)
 
-    def _read_sources_here(self) -> None:
-        """Read and bundle the skills' subpackage sources on this thread, before the background loads start;
-        the rules then read those texts from the bundle's reading instead of the disk.
+    def read_sources(self) -> None:
+        """Read and bundle the skills' subpackage sources on this thread (once), before the background loads
+        start or workers fork; the rules then read those texts from the bundle's reading instead of the disk.
 
         The first load would otherwise read them (hundreds of small files for a large subpackage) while
         the file rules run here: each read lets the other thread take the GIL, and the reader then waits
@@ -320,6 +326,9 @@ class LintContext:
         fails to read fails again in the load, which reports it as before; a text that may be over the
         linter's size limit is left for :meth:`read` to measure.
         """
+        if self._sources_read:
+            return
+        self._sources_read = True
         seen: set[int] = set()
         for target in self.skills:
             skill = target.skill

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,9 +13,10 @@ from pathlib import Path
 from wxreplay.lint.catalog import checks
 from wxreplay.lint.context import LintContext
 from wxreplay.lint.model import LintFinding, LintReport
-from wxreplay.lint.registry import SEVERITY_RANK
+from wxreplay.lint.registry import SEVERITY_RANK, Rule
 from wxreplay.lint.settings import LintSettings
 from wxreplay.lint.suppress import is_suppressed
+from wxreplay.lint.workers import Check, RuleResult, merged, plan_shares, run_checks, start_workers
 
 __all__ = ["RuleCrash", "fails", "lint_paths", "spare_cpu"]
 
@@ -36,6 +36,7 @@ class LintRun:
 
     report: LintReport
     crashes: list[RuleCrash] = field(default_factory=list)
+    workers: int = 0  # processes forked for the file rules (0: all ran in this one)
 
 
 #: The interpreter's thread switch interval while a lint runs (seconds; Python's default is 0.005).
@@ -46,10 +47,15 @@ class LintRun:
 LINT_SWITCH_INTERVAL = 0.0005
 
 
-def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None) -> LintRun:
-    """Lint each project or skill directory in ``paths`` (raises ProjectError for a path that does not exist)."""
+def lint_paths(paths: Sequence[str | Path], settings: LintSettings | None = None, *, jobs: int = 1) -> LintRun:
+    """Lint each project or skill directory in ``paths`` (raises ProjectError for a path that does not exist).
+
+    ``jobs``: processes for the file rules of a target with many skills (:mod:`wxreplay.lint.workers`):
+    1 (the default) lints in this process; 0 forks a worker per CPU when this process may fork safely
+    and the target is large enough to gain; N forks up to N. The findings are the same either way.
+    """
     with _gc_paused(), _switch_interval(LINT_SWITCH_INTERVAL):
-        return _lint_paths(paths, settings)
+        return _lint_paths(paths, settings, jobs)
 
 
 @contextmanager
@@ -81,7 +87,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _lint_paths(paths: Sequence[str | Path], settings: LintSettings | None) -> LintRun:
+def _lint_paths(paths: Sequence[str | Path], settings: LintSettings | None, jobs: int) -> LintRun:
     settings = settings or LintSettings()
     run = LintRun(LintReport())
     seen: set[tuple[object, ...]] = set()
@@ -89,33 +95,63 @@ def _lint_paths(paths: Sequence[str | Path], settings: LintSettings | None) -> L
         ctx = LintContext.load(given)
         run.report.targets.append(str(given))
         enabled = [(r, check) for r, check in checks() if settings.enabled(r)]
-        if any(r.runtime for r, _ in enabled) and spare_cpu():
-            ctx.start_runtime()  # V8 loads the skills on another core while the file rules run here
         # The rules that need the runtime go last, to give the loads the most time; findings are
         # sorted at the end and crashes by rule id, so the order the rules run in shows nowhere.
-        crashes: list[RuleCrash] = []
+        file_rules = [(r, check) for r, check in enabled if not r.runtime]
+        runtime_rules = [(r, check) for r, check in enabled if r.runtime]
         try:
-            for r, check in sorted(enabled, key=lambda rc: rc[0].runtime):
-                try:
-                    found = list(check(ctx))
-                except Exception:  # a crash is the linter's bug: reported, and the run exits 2
-                    crashes.append(RuleCrash(r.id, str(given), traceback.format_exc(limit=6)))
-                    continue
-                for f in found:
-                    key = (str(ctx.root), f.rule, f.file, f.line, f.column, f.message)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    rel = ctx.relative(f.file) if f.file else None
-                    if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
-                        run.report.suppressed += 1
-                        continue
-                    run.report.findings.append(f)
+            results = _check_target(ctx, file_rules, runtime_rules, jobs, run)
         finally:
             ctx.close()  # no load outlives the lint, even one no rule waited for
+        crashes: list[RuleCrash] = []
+        for result in results:
+            if result.crash is not None:  # a crash is the linter's bug: reported, and the run exits 2
+                crashes.append(RuleCrash(result.rule, str(given), result.crash))
+            for f in result.findings:
+                key = (str(ctx.root), f.rule, f.file, f.line, f.column, f.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rel = ctx.relative(f.file) if f.file else None
+                if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
+                    run.report.suppressed += 1
+                    continue
+                run.report.findings.append(f)
         run.crashes.extend(sorted(crashes, key=lambda c: c.rule))
     run.report.findings.sort(key=LintFinding.sort_key)
     return run
+
+
+def _check_target(
+    ctx: LintContext,
+    file_rules: list[tuple[Rule, Check]],
+    runtime_rules: list[tuple[Rule, Check]],
+    jobs: int,
+    run: LintRun,
+) -> list[RuleResult]:
+    """Every rule's result over one target, the file rules' first: in this process, or the file rules in
+    forked workers (a share of the skills each) while this process loads the skills for the runtime rules."""
+    shares = plan_shares(ctx, jobs) if file_rules and jobs != 1 else []
+    if shares:
+        ctx.read_sources()  # read once, here: the workers inherit the texts
+        workers = start_workers(ctx, shares, file_rules)  # before V8 starts: a fork must find no other thread
+        try:
+            if runtime_rules and spare_cpu():
+                ctx.start_runtime()
+            later = run_checks(ctx, runtime_rules)
+            per_share = [w.results() for w in workers]
+        except BaseException:
+            for w in workers:
+                w.stop()
+            raise
+        if all(found is not None for found in per_share):
+            run.workers = len(workers)
+            return [*merged([found for found in per_share if found is not None]), *later]
+        # A worker died (killed, out of memory) or sent back nonsense: the file rules run here instead.
+        return [*run_checks(ctx, file_rules), *later]
+    if runtime_rules and spare_cpu():
+        ctx.start_runtime()  # V8 loads the skills on another core while the file rules run here
+    return run_checks(ctx, file_rules + runtime_rules)
 
 
 def spare_cpu() -> bool:

@@ -44,9 +44,24 @@ _init_lock = threading.Lock()
 _initialised = False
 
 
+_refused: str | None = None  # why this process may not use V8 (refuse_v8)
+
+
+def refuse_v8(reason: str) -> None:
+    """From now on, every V8 isolate this process asks for raises ``reason``.
+
+    For a forked lint worker (``wxreplay.lint.workers``): a child inherits V8's state without its
+    threads, and an isolate there could hang instead of failing; the workers run no rule that needs V8.
+    """
+    global _refused
+    _refused = reason
+
+
 def init_v8() -> None:
     """Start V8 once per process with the flags the prelude needs."""
     global _initialised
+    if _refused is not None:
+        raise RuntimeError(_refused)
     with _init_lock:
         if _initialised:
             return

@@ -36,20 +36,63 @@ def _cwd(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def lint_json(target: Path, cwd: Path) -> dict[str, object]:
-    """The ``--format json`` document of linting ``target`` (given relative to ``cwd``), and the crashed rules."""
+def lint_json(target: Path, cwd: Path, *, jobs: int = 1, workers: dict[str, int] | None = None) -> dict[str, object]:
+    """The ``--format json`` document of linting ``target`` (given relative to ``cwd``), and the crashed rules.
+
+    ``workers``, when given, gets the number of worker processes the lint forked, under the target's path.
+    """
     from wxreplay.errors import ProjectError
     from wxreplay.lint import lint_paths
     from wxreplay.lint.report_json import format_json
 
     with _cwd(cwd):
         try:
-            run = lint_paths([os.path.relpath(target, cwd)])
+            run = lint_paths([os.path.relpath(target, cwd)], jobs=jobs)
         except ProjectError as e:  # not a project nor a skill: the usage error, kept as it reads
             return {"error": str(e).replace(str(REPO), "<repo>")}
+    if workers is not None:
+        workers[str(target)] = run.workers
     doc = json.loads(format_json(run.report))
     doc["crashes"] = sorted(c.rule for c in run.crashes)
     return doc
+
+
+def lint_json_in_workers(
+    target: Path, cwd: Path, *, jobs: int = 2, prepare: Callable[[], dict[str, int]] | None = None
+) -> dict[str, object]:
+    """:func:`lint_json` with the file rules in ``jobs`` worker processes, whatever the target's size.
+
+    Each lint runs in a child forked from this process, which never starts V8 itself: a lint process
+    may fork its workers only before its first V8 (``workers.fork_safe``). ``prepare`` runs in the
+    child first; the dict it returns is added to the document after the lint (counts the lint updates).
+    The child sends back the document, with the number of workers used under ``"workers"``.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            from wxreplay.lint import workers as lint_workers
+
+            lint_workers.MIN_SPLIT_BYTES = 0  # split the small fixtures too
+            extra = prepare() if prepare is not None else {}
+            forked: dict[str, int] = {}
+            doc = lint_json(target, cwd, jobs=jobs, workers=forked)
+            doc["workers"] = sum(forked.values())
+            doc.update(extra)
+            with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
+                pipe.write(json.dumps(doc))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, encoding="utf-8") as pipe:
+        text = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert status == 0 and text, f"the lint of {target} in workers died (status {status})"
+    found: dict[str, object] = json.loads(text)
+    return found
 
 
 def repo_targets() -> dict[str, Path]:
@@ -81,7 +124,50 @@ def generated_targets() -> dict[str, Callable[[Path], Path]]:
     def key_json(p: Proj) -> None:
         p.files[f"{SKILL}/utils/keys.json"] = json.dumps({"apiKey": KEY, "note": "x"}, indent=2)
 
-    writers: dict[str, Callable[[Path], Path]] = {"thirty": make_thirty, "clean": proj_case(lambda p: None)}
+    def every_skill(loadable: bool) -> Callable[[Path], Path]:
+        """One project holding the skills of every fixture and every failing rule case, a subpackage each:
+        the target that puts the findings of most rules into many skills at once (test_lint_workers).
+        ``loadable``: only those whose own project loads, so that the whole one loads too."""
+
+        def write(root: Path) -> Path:
+            import shutil
+            import tempfile
+
+            from wxreplay.errors import ProjectError
+            from wxreplay.project import Project
+
+            folders = {f"f-{name.split('/')[-1]}": path for name, path in repo_targets().items() if name != "example"}
+            scratch = Path(tempfile.mkdtemp())
+            for i, (_, mutate) in enumerate(RULE_CASES):
+                folders[f"case-{i}"] = proj_case(mutate)(scratch / str(i))
+            entries, subpackages = [], []
+            for top, project in folders.items():
+                skills = project / "skills"
+                if not skills.is_dir():
+                    continue
+                names = sorted(d.name for d in skills.iterdir() if d.is_dir() and not d.name.startswith("_"))
+                if loadable:
+                    try:
+                        names = [Path(s.path).name for s in Project.load(project).skills]
+                    except ProjectError:
+                        continue
+                shutil.copytree(skills, root / top, symlinks=True)
+                subpackages.append({"root": top, "independent": True, "pages": []})
+                for name in names:
+                    entries.append({"name": f"{top}-{name}", "description": f"{top} {name}", "path": f"{top}/{name}"})
+            shutil.rmtree(scratch)
+            app = {"pages": ["pages/home/home"], "subPackages": subpackages, "agent": {"skills": entries}}
+            (root / "app.json").write_text(json.dumps(app, ensure_ascii=False, indent=2), encoding="utf-8")
+            return root
+
+        return write
+
+    writers: dict[str, Callable[[Path], Path]] = {
+        "thirty": make_thirty,
+        "clean": proj_case(lambda p: None),
+        "every-skill": every_skill(loadable=True),
+        "every-skill-broken": every_skill(loadable=False),
+    }
     writers["secret-multiline"] = proj_case(key_multiline)
     writers["secret-json"] = proj_case(key_json)
     for i, (rule_id, mutate) in enumerate(RULE_CASES):
