@@ -384,7 +384,9 @@ class LintContext:
         hint: str | None = None,
         api: str | None = None,
     ) -> LintFinding:
-        """A finding of rule ``rule_id`` at ``file`` (a path, or a label already relative to the root)."""
+        """A finding of rule ``rule_id`` at ``file``: a path, or a label as findings show it (made by :meth:`label`,
+        or by the project loader's ``display_path``), never a path relative to the root: run from elsewhere, an
+        editor would open another file, and suppressions and ``per-file-ignores`` would read the wrong one."""
         severity = RULES[rule_id].severity
         label = self.label(file) if isinstance(file, Path) else file
         return LintFinding(

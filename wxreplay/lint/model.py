@@ -14,7 +14,8 @@ __all__ = ["LintFinding", "LintReport"]
 class LintFinding(Finding):
     """A :class:`~wxreplay.findings.Finding` of the linter: ``rule`` is the lint rule id (``WXR109``).
 
-    ``file`` is relative to the linted project's root (posix), ``line``/``column`` 1-based when known.
+    ``file`` is shown as :func:`~wxreplay.source.display_path` shows it (posix; relative to the working
+    directory when the project lies inside it), ``line``/``column`` 1-based when known.
     ``severity`` is the rule's (``info`` included, which a run's findings never have).
     """
 

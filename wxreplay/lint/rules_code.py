@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from wxreplay.errors import ProjectError, WxReplayError
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsfacts import handler_of, is_async, registrations, returned_literals
 from wxreplay.lint.jsonpos import json_position
@@ -107,11 +109,20 @@ def index_loads(ctx: LintContext) -> Iterator[LintFinding]:
         yield ctx.finding(
             "WXR214",
             getattr(error, "reason", error.message).splitlines()[0],
-            file=getattr(error, "file", None) or ctx.label(target.dir / "index.js"),
+            file=_error_file(ctx, error) or target.dir / "index.js",
             line=getattr(error, "line", None),
             column=getattr(error, "column", None),
             hint=error.hint,
         )
+
+
+def _error_file(ctx: LintContext, error: WxReplayError) -> Path | str | None:
+    """Where a load error points: the loader labels files as findings show them (``display_path``);
+    the runtime names a module by its path from the project root (``skills/shop/index.js``)."""
+    file = getattr(error, "file", None)
+    if isinstance(file, str) and not isinstance(error, ProjectError) and ctx.is_file(ctx.root / file):
+        return ctx.root / file
+    return file if isinstance(file, str) else None
 
 
 @rule(

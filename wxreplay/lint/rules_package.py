@@ -29,7 +29,7 @@ def _app_text(ctx: LintContext) -> str | None:
 
 def _app_at(ctx: LintContext, *at: str | int) -> dict[str, Any]:
     line, column = json_position(_app_text(ctx), at, ctx.text_cache)
-    return {"file": "app.json", "line": line, "column": column}
+    return {"file": ctx.root / "app.json", "line": line, "column": column}
 
 
 def _skill_entries(ctx: LintContext) -> list[Any]:
@@ -178,7 +178,7 @@ def skill_md(ctx: LintContext) -> Iterator[LintFinding]:
             yield ctx.finding(
                 "WXR105",
                 f"skill {target.name!r} has {'SKILL.md named ' + repr(other[0]) if other else 'no SKILL.md'}",
-                file=target.path,
+                file=target.dir,
                 hint="rename it to SKILL.md (exact case)"
                 if other
                 else "write SKILL.md: flow, cross-API rules and intent routing",
@@ -216,7 +216,7 @@ def index_js(ctx: LintContext) -> Iterator[LintFinding]:
             yield ctx.finding(
                 "WXR117",
                 f"skill {target.name!r} has no index.js",
-                file=target.path,
+                file=target.dir,
                 hint=f"write index.js: const skill = wx.modelContext.createSkill({target.path!r}); skill.registerAPI(...)",
             )
 
@@ -247,7 +247,7 @@ def mcp_json(ctx: LintContext) -> Iterator[LintFinding]:
             yield ctx.finding(
                 "WXR106",
                 f"skill {target.name!r} has no mcp.json",
-                file=target.path,
+                file=target.dir,
                 hint='write mcp.json: {"apis": [...], "components": [...]}',
             )
             continue

@@ -197,15 +197,19 @@ def test_the_clean_project_has_no_finding(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("rule_id", "mutate"), RULE_CASES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(RULE_CASES)])
-def test_rule_reports_its_failing_fixture(tmp_path: Path, rule_id: str, mutate: Mutation) -> None:
+def test_rule_reports_its_failing_fixture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule_id: str, mutate: Mutation
+) -> None:
     proj = Proj()
     mutate(proj)
-    found = [f for f in lint(proj.write(tmp_path)) if f.rule == rule_id]
+    monkeypatch.chdir(tmp_path)  # the project in a folder below: a label must include it
+    found = [f for f in lint(proj.write(tmp_path / "proj")) if f.rule == rule_id]
     assert found, f"{rule_id} reported nothing"
     for f in found:
         assert f.file, f
         assert f.message and f.severity in ("error", "warning", "info")
         assert not Path(f.file).is_absolute()
+        assert f.file.startswith("proj/") and (tmp_path / f.file).exists(), f  # what an editor opens from here
 
 
 def test_every_registered_rule_has_a_failing_fixture() -> None:
