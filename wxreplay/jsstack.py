@@ -8,9 +8,16 @@ import re
 _FRAME = re.compile(r"^\s*at (?:.*? \()?(?P<file>[^()\s]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*$")
 _INTERNAL = ("wxreplay:", "<anonymous>", "native", "node:")
 
+#: What the runtime's ``require`` puts before a module's first line (runtime/js/modules.js, which
+#: keeps the module's lines where they are): V8 counts a column of line 1 from the wrapper's start.
+WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
+
 
 def user_frame(stack: str) -> tuple[str, int, int] | None:
-    """The first frame that points into the skill's own files, as (file, line, column)."""
+    """The first frame that points into the skill's own files, as (file, line, column).
+
+    Give it a stack :func:`clean_stack` has read: the columns of line 1 are the file's own there.
+    """
     for raw in stack.splitlines():
         m = _FRAME.match(raw)
         if m and not m.group("file").startswith(_INTERNAL):
@@ -19,12 +26,19 @@ def user_frame(stack: str) -> tuple[str, int, int] | None:
 
 
 def clean_stack(stack: str) -> str:
-    """The stack without wxreplay's own frames, so users see only their code."""
+    """The stack without wxreplay's own frames, so users see only their code, at the file's own columns.
+
+    A skill file runs inside the module wrapper, on its first line: V8's columns of line 1 count the
+    wrapper too (a minified, one-line file would point every error ~60 columns too far right).
+    """
     out = []
     for raw in stack.splitlines():
         m = _FRAME.match(raw)
         if m and m.group("file").startswith(("wxreplay:", "<anonymous>")):
             continue
+        if m and m.group("line") == "1" and not m.group("file").startswith(_INTERNAL):
+            column = max(1, int(m.group("col")) - len(WRAPPER_PREFIX))
+            raw = raw[: m.start("col")] + str(column) + raw[m.end("col") :]
         out.append(raw)
     return "\n".join(out)
 

@@ -152,6 +152,33 @@ def test_throw_at_load_time(make_project: Callable[..., Project]) -> None:
     assert "while loading skills/probe/index.js: Error: missing key" in str(err)
 
 
+@pytest.mark.parametrize(
+    ("where", "column"),
+    [
+        ("skills/probe/index.js", 7),  # throw new Error(...) on the first line: V8 points at `new`
+        ("skills/probe/apis/min.js", 41),  # a minified, one-line module: the column the file itself has
+    ],
+)
+def test_a_throw_on_a_first_line_points_at_the_files_own_column(
+    make_project: Callable[..., Project], where: str, column: int
+) -> None:
+    """The module wrapper sits on line 1 too; a column there counts from the file's start, not the wrapper's."""
+    files = {
+        "skills/probe/mcp.json": mcp("a"),
+        "skills/probe/index.js": f"require('./apis/min')\nwx.modelContext.registerAPI('a', {OK})\n",
+        "skills/probe/apis/min.js": "var a=1;function f(){return a}f();throw new TypeError('min '+a)\n",
+    }
+    if where.endswith("index.js"):
+        files[where] = "throw new Error('boom')\n"
+    project = make_project(files)
+    with pytest.raises(SkillLoadError) as info:
+        Session(project)
+    err = info.value
+    assert (err.file, err.line, err.column) == (where, 1, column)
+    assert str(err).startswith(f"{where}:1:{column}: ")
+    assert f"({where}:1:{column})" in str(err) or f"at {where}:1:{column}" in str(err)  # the stack shown agrees
+
+
 THROWS = {
     "plain": "async () => {\n  const x = 1\n  throw new Error('boom ' + x)\n}",
     "nested": "require('./apis/fail').run",

@@ -14,12 +14,11 @@ from py_mini_racer import JSParseException
 from wxreplay.host import availability
 from wxreplay.host.availability import ContextKind
 from wxreplay.host.device import Device
-from wxreplay.jsstack import parse_syntax_error
+from wxreplay.jsstack import WRAPPER_PREFIX, parse_syntax_error
 from wxreplay.project.source_bundle import SourceBundle
 from wxreplay.runtime import pool
 from wxreplay.runtime.bootstrap import define_modules
 
-WRAPPER_PREFIX = "(function (exports, require, module, __filename, __dirname) {"
 # getApp() in a skill: undefined, as on the device (an independent subpackage loads without the main
 # package's app.js, so there is no App instance). The finding names the caller's file and line (its
 # frame in a stack taken with the Error captured before skill code runs) and says what to do instead.
