@@ -84,3 +84,29 @@ def test_card_observer_loop_gets_the_card_hint(card_with: Callable[[str], Sessio
     assert "observers kept calling setData" in err.message
     assert err.hint == "make the observer set a different field, or only set it when the value really changes"
     assert err.js_stack and "wxreplay:" not in err.js_stack
+
+
+def test_the_wrapper_prefix_is_the_one_require_writes() -> None:
+    """clean_stack corrects line-1 columns by the wrapper's length: it must be the text modules.js puts there."""
+    from pathlib import Path
+
+    import wxreplay
+    from wxreplay.jsstack import WRAPPER_PREFIX
+
+    modules_js = (Path(wxreplay.__file__).parent / "runtime" / "js" / "modules.js").read_text(encoding="utf-8")
+    assert f"const code = '{WRAPPER_PREFIX}' + src + '\\n" in modules_js
+
+
+@pytest.mark.parametrize(
+    ("frame", "shown"),
+    [
+        ("    at f (skills/a/x.js:1:70)", "    at f (skills/a/x.js:1:9)"),
+        ("    at skills/a/x.js:1:62", "    at skills/a/x.js:1:1"),
+        ("    at f (skills/a/x.js:2:70)", "    at f (skills/a/x.js:2:70)"),  # other lines are the file's own
+        ("    at f (native:1:70)", "    at f (native:1:70)"),  # not a skill file
+    ],
+)
+def test_clean_stack_takes_the_wrapper_off_first_line_columns(frame: str, shown: str) -> None:
+    from wxreplay.jsstack import clean_stack
+
+    assert clean_stack("Error: x\n" + frame) == "Error: x\n" + shown
