@@ -244,12 +244,16 @@ def test_the_cli_prints_the_same_with_any_jobs(tmp_path: Path) -> None:
     project = make_thirty_distinct(tmp_path / "distinct")
     extra = project / "skills" / "coffee-04" / "apis" / "extra.js"
     extra.write_text("const app = getApp()\nmodule.exports = {}\n", encoding="utf-8")
+    hidden = project / "skills" / "coffee-27" / "apis" / "hidden.js"  # a suppression, checked in the parent
+    hidden.write_text("const app = getApp() // wxreplay-lint: disable=WXR109\nmodule.exports = {}\n", encoding="utf-8")
     alone = _cli("-j", "1", "distinct", cwd=tmp_path)
     for args in ([], ["-j", "2"], ["--jobs", "3"], ["--format", "json"]):
         split = _cli(*args, "distinct", cwd=tmp_path)
         expected = _cli("-j", "1", "--format", "json", "distinct", cwd=tmp_path) if "json" in args else alone
         assert (split.returncode, split.stdout, split.stderr) == (expected.returncode, expected.stdout, expected.stderr)
-    assert alone.returncode == 1 and "WXR109" in alone.stdout  # the error every run must report
+    assert alone.returncode == 1 and alone.stdout.count("WXR109") == 1  # the error every run must report
+    assert "coffee-04/apis/extra.js" in alone.stdout and "hidden.js" not in alone.stdout
+    assert '"suppressed": 1' in _cli("-j", "2", "--format", "json", "distinct", cwd=tmp_path).stdout
 
 
 @pytest.mark.parametrize("value", ["-1", "x", "1.5"])
