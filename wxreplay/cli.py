@@ -360,8 +360,9 @@ class _MaskedStream:
 
 
 # The commands that run a skill: what they print may carry its secrets (``new`` too: ``new --record``
-# runs its scenario). The others print files as they are (``schema``, ``describe``) or masked excerpts (``scan``).
-_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "chat", "new", "report", "coverage"})
+# runs its scenario; ``lint`` loads each index.js, whose error message it reports). The others print
+# files as they are (``schema``, ``describe``) or masked excerpts (``scan``).
+_RUNS_SKILLS = frozenset({"call", "render", "run", "prune", "chat", "new", "report", "coverage", "lint"})
 
 
 @contextlib.contextmanager
@@ -388,6 +389,8 @@ def _command_paths(ns: argparse.Namespace) -> list[str]:
     """The files a command works on, from which its root is found (as pytest finds its rootdir)."""
     if ns.command in ("run", "prune", "report", "coverage"):
         return list(ns.paths) or ["scenarios"]
+    if ns.command == "lint":
+        return list(ns.paths) or ["."]
     return [p for p in (getattr(ns, "cassette", None), ns.project) if p]
 
 

@@ -175,6 +175,34 @@ def test_a_committed_key_is_reported_masked_never_printed(tmp_path: Path, capsys
     assert KEY not in out + err and KEY[8:24] not in out + err
 
 
+PHONE = "13812345678"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_a_skills_own_error_text_is_printed_masked(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    """WXR214 reports what index.js threw, in the skill's words: a key or a phone in them is masked (as `wxreplay run` does)."""
+    proj = Proj()
+    proj.files[f"{SKILL}/index.js"] = f"throw new Error('config broken: apiKey={KEY} phone {PHONE}')\n"
+    code, out, err = run(capsys, str(proj.write(tmp_path)), "--format", fmt)
+    assert code == 1 and "WXR214" in out and "config broken" in out
+    assert KEY not in out + err and KEY[8:24] not in out + err and PHONE not in out + err
+    if fmt != "text":
+        json.loads(out)  # the placeholders leave the document valid
+
+
+def test_a_crash_report_is_printed_masked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wxreplay.lint import registry
+
+    def boom(ctx: object) -> list[object]:
+        raise RuntimeError(f"rule bug on apiKey={KEY}")
+
+    monkeypatch.setitem(registry.CHECKS, "WXR101", boom)
+    code, _, err = run(capsys, str(Proj().write(tmp_path)))
+    assert code == 2 and "rule bug on apiKey=" in err and KEY not in err
+
+
 def test_a_crashing_rule_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from wxreplay.lint import registry
 
