@@ -57,15 +57,11 @@ def lint_json(target: Path, cwd: Path, *, jobs: int = 1, workers: dict[str, int]
     return doc
 
 
-def lint_json_in_workers(
-    target: Path, cwd: Path, *, jobs: int = 2, prepare: Callable[[], dict[str, int]] | None = None
-) -> dict[str, object]:
-    """:func:`lint_json` with the file rules in ``jobs`` worker processes, whatever the target's size.
+def in_fresh_child(work: Callable[[], dict[str, object]]) -> dict[str, object]:
+    """``work()`` run in a child forked from this process, its JSON-able result sent back through a pipe.
 
-    Each lint runs in a child forked from this process, which never starts V8 itself: a lint process
-    may fork its workers only before its first V8 (``workers.fork_safe``). ``prepare`` runs in the
-    child first; the dict it returns is added to the document after the lint (counts the lint updates).
-    The child sends back the document, with the number of workers used under ``"workers"``.
+    For the lints with workers: a lint process may fork its workers only before its first V8
+    (``workers.fork_safe``); a child of a process that never starts V8 itself is such a process.
     """
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -73,16 +69,9 @@ def lint_json_in_workers(
         code = 1
         try:
             os.close(read_end)
-            from wxreplay.lint import workers as lint_workers
-
-            lint_workers.MIN_SPLIT_BYTES = 0  # split the small fixtures too
-            extra = prepare() if prepare is not None else {}
-            forked: dict[str, int] = {}
-            doc = lint_json(target, cwd, jobs=jobs, workers=forked)
-            doc["workers"] = sum(forked.values())
-            doc.update(extra)
+            found = work()
             with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
-                pipe.write(json.dumps(doc))
+                pipe.write(json.dumps(found))
             code = 0
         finally:
             os._exit(code)
@@ -90,9 +79,30 @@ def lint_json_in_workers(
     with os.fdopen(read_end, encoding="utf-8") as pipe:
         text = pipe.read()
     _, status = os.waitpid(pid, 0)
-    assert status == 0 and text, f"the lint of {target} in workers died (status {status})"
-    found: dict[str, object] = json.loads(text)
-    return found
+    assert status == 0 and text, f"the child died (status {status})"
+    result: dict[str, object] = json.loads(text)
+    return result
+
+
+def lint_json_in_workers(
+    target: Path, cwd: Path, *, jobs: int = 2, prepare: Callable[[], dict[str, int]] | None = None
+) -> dict[str, object]:
+    """:func:`lint_json` with the file rules in ``jobs`` worker processes, whatever the target's size, in a fresh child.
+
+    ``prepare`` runs in the child first; the dict it returns is added to the document after the lint
+    (counts the lint updates), with the number of workers used under ``"workers"``.
+    """
+
+    def work() -> dict[str, object]:
+        from wxreplay.lint import workers as lint_workers
+
+        lint_workers.MIN_SPLIT_BYTES = 0  # split the small fixtures too
+        extra = prepare() if prepare is not None else {}
+        forked: dict[str, int] = {}
+        doc = lint_json(target, cwd, jobs=jobs, workers=forked)
+        return {**doc, "workers": sum(forked.values()), **extra}
+
+    return in_fresh_child(work)
 
 
 def repo_targets() -> dict[str, Path]:

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from lint_golden import REPO, generated_targets, lint_json, lint_json_in_workers, repo_targets
+from lint_golden import REPO, generated_targets, in_fresh_child, lint_json, lint_json_in_workers, repo_targets
 
 Check = Callable[[object], Iterable[object]]
 
@@ -102,44 +102,32 @@ CASES: dict[str, tuple[str, int, Callable[[], None]]] = {
 
 
 def parent_raises(target: Path, cwd: Path) -> dict[str, object]:
-    """Lint in a child whose runtime rule WXR112 raises KeyboardInterrupt (Ctrl-C, or a bug past the runner):
+    """Lint in a fresh child whose runtime rule WXR112 raises KeyboardInterrupt (Ctrl-C, or a bug past the runner):
     say whether it reached the caller and whether any worker outlived the lint."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
+
+    def work() -> dict[str, object]:
+        from wxreplay.lint import workers as lint_workers
+
+        lint_workers.MIN_SPLIT_BYTES = 0
+
+        def interrupted(check: Check, ctx: object) -> Iterable[object]:
+            raise KeyboardInterrupt
+
+        _patch_rule("WXR112", interrupted)
+        counted = _count_forks()
+        raised = False
         try:
-            os.close(read_end)
-            from wxreplay.lint import workers as lint_workers
+            lint_json(target, cwd, jobs=2)
+        except KeyboardInterrupt:
+            raised = True
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            left = True  # a child not reaped yet: a worker the runner forgot
+        except ChildProcessError:
+            left = False
+        return {"raised": raised, "children left": left, **counted}
 
-            lint_workers.MIN_SPLIT_BYTES = 0
-
-            def interrupted(check: Check, ctx: object) -> Iterable[object]:
-                raise KeyboardInterrupt
-
-            _patch_rule("WXR112", interrupted)
-            counted = _count_forks()
-            raised = False
-            try:
-                lint_json(target, cwd, jobs=2)
-            except KeyboardInterrupt:
-                raised = True
-            try:
-                os.waitpid(-1, os.WNOHANG)
-                left = True  # a child not reaped yet: a worker the runner forgot
-            except ChildProcessError:
-                left = False
-            with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
-                pipe.write(json.dumps({"raised": raised, "children left": left, **counted}))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, encoding="utf-8") as pipe:
-        text = pipe.read()
-    os.waitpid(pid, 0)
-    found: dict[str, object] = json.loads(text)
-    return found
+    return in_fresh_child(work)
 
 
 def main(scratch: Path, cases: list[str]) -> dict[str, object]:
