@@ -36,7 +36,7 @@ class LintRun:
 
     report: LintReport
     crashes: list[RuleCrash] = field(default_factory=list)
-    workers: int = 0  # processes forked for the file rules (0: all ran in this one)
+    workers: int = 0  # worker processes whose results were used, over all targets (0: everything ran in this one)
 
 
 #: The interpreter's thread switch interval while a lint runs (seconds; Python's default is 0.005).
@@ -99,24 +99,24 @@ def _lint_paths(paths: Sequence[str | Path], settings: LintSettings | None, jobs
         # sorted at the end and crashes by rule id, so the order the rules run in shows nowhere.
         file_rules = [(r, check) for r, check in enabled if not r.runtime]
         runtime_rules = [(r, check) for r, check in enabled if r.runtime]
+        crashes: list[RuleCrash] = []
         try:
-            results = _check_target(ctx, file_rules, runtime_rules, jobs, run)
+            for result in _check_target(ctx, file_rules, runtime_rules, jobs, run):
+                if result.crash is not None:  # a crash is the linter's bug: reported, and the run exits 2
+                    crashes.append(RuleCrash(result.rule, str(given), result.crash))
+                for f in result.findings:
+                    key = (str(ctx.root), f.rule, f.file, f.line, f.column, f.message)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    # before close(): suppressions read the files the lint has read already
+                    rel = ctx.relative(f.file) if f.file else None
+                    if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
+                        run.report.suppressed += 1
+                        continue
+                    run.report.findings.append(f)
         finally:
             ctx.close()  # no load outlives the lint, even one no rule waited for
-        crashes: list[RuleCrash] = []
-        for result in results:
-            if result.crash is not None:  # a crash is the linter's bug: reported, and the run exits 2
-                crashes.append(RuleCrash(result.rule, str(given), result.crash))
-            for f in result.findings:
-                key = (str(ctx.root), f.rule, f.file, f.line, f.column, f.message)
-                if key in seen:
-                    continue
-                seen.add(key)
-                rel = ctx.relative(f.file) if f.file else None
-                if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
-                    run.report.suppressed += 1
-                    continue
-                run.report.findings.append(f)
         run.crashes.extend(sorted(crashes, key=lambda c: c.rule))
     run.report.findings.sort(key=LintFinding.sort_key)
     return run
@@ -145,7 +145,7 @@ def _check_target(
                 w.stop()
             raise
         if all(found is not None for found in per_share):
-            run.workers = len(workers)
+            run.workers += len(workers)
             return [*merged([found for found in per_share if found is not None]), *later]
         # A worker died (killed, out of memory) or sent back nonsense: the file rules run here instead.
         return [*run_checks(ctx, file_rules), *later]
