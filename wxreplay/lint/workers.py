@@ -1,7 +1,7 @@
 """The file rules of a many-skill lint in forked worker processes, each over a contiguous share of the skills.
 
 A lint's file rules (parse, walk, check) are Python holding the GIL: threads cannot share them out,
-processes can. Each worker is forked from a process with no other thread and no V8 yet, checks its
+processes can. Each worker is forked from a process with no other thread (V8's included), checks its
 share of the skills with every rule that needs no runtime, and sends back what each rule found; the
 parent meanwhile loads the skills in V8 for the runtime rules. Every rule is per skill or per project
 (the project's own files read the same from every share), so the shares' findings together are the
@@ -29,7 +29,18 @@ from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import Rule
 from wxreplay.runtime.engine import refuse_v8
 
-__all__ = ["MAX_WORKERS", "RuleResult", "Worker", "fork_safe", "plan_shares", "run_checks", "start_workers"]
+__all__ = [
+    "MAX_WORKERS",
+    "MIN_SPLIT_BYTES",
+    "Check",
+    "RuleResult",
+    "Worker",
+    "fork_safe",
+    "merged",
+    "plan_shares",
+    "run_checks",
+    "start_workers",
+]
 
 #: Workers at most, whatever the CPU count: past this, the loads in the parent are the longer part.
 MAX_WORKERS = 8
