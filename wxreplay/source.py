@@ -230,11 +230,17 @@ def read_text(
 
     Anything else raises ``error`` (the loader's own :class:`LocatedError` subclass) naming the file
     as ``label`` (default: :func:`display_path`; a function giving it is called only then) and the
-    fix: a missing file, a directory, an unreadable file, a binary file (it holds a NUL byte) and
-    bytes that are not UTF-8 (at their line and column, with the excerpt).
+    fix: a missing file, a directory, a named pipe, socket or device, an unreadable file, a binary
+    file (it holds a NUL byte) and bytes that are not UTF-8 (at their line and column, with the excerpt).
     """
     try:
-        data = path.read_bytes()
+        data = _regular_file_bytes(path)
+    except _NotRegular:
+        raise error(
+            "not a regular file (a named pipe, socket or device): it has no text to read",
+            file=_label(path, label),
+            hint="remove it; a skill package and a suite hold regular files only",
+        ) from None
     except FileNotFoundError:
         raise error("no such file", file=_label(path, label), hint=missing_hint or "check the path") from None
     except IsADirectoryError:
@@ -249,6 +255,33 @@ def read_text(
     except UnicodeDecodeError:
         pass
     raise _unreadable(data, _label(path, label), error) from None
+
+
+class _NotRegular(Exception):
+    """The path names a named pipe, a socket or a device: reading it could wait forever or never end."""
+
+
+def _regular_file_bytes(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file (:class:`_NotRegular` if it is none, OSError as ``open``).
+
+    Opened without waiting: a plain open of a named pipe blocks until a writer comes, which would hang
+    a lint of a package holding one. Whether it is a regular file is asked of the open file itself.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        found = os.fstat(fd)
+        if stat.S_ISDIR(found.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(found.st_mode):
+            raise _NotRegular(path)
+        parts = []
+        size = found.st_size + 1  # one read for the whole file, and one more to see its end
+        while chunk := os.read(fd, size):
+            parts.append(chunk)
+            size = 1 << 16  # a file that grew since the stat is read to its end all the same
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _label(path: Path, label: str | Callable[[], str] | None) -> str:

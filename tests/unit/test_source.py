@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
+from wxreplay import source
 from wxreplay.errors import CassetteError, LocatedError, ProjectError, ScenarioError
 from wxreplay.source import (
     NEWLINE,
@@ -98,13 +101,38 @@ def test_read_text_binary_file(tmp_path: Path, data: bytes, line: int, column: i
 
 
 def test_read_text_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def denied(self: Path) -> bytes:
+    def denied(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(source, "_regular_file_bytes", denied)
     with pytest.raises(CassetteError) as info:
         read_text(tmp_path / "c.yaml", label="c.yaml", error=CassetteError)
     assert str(info.value).startswith("c.yaml: cannot read the file: Permission denied")
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_read_text_refuses_what_is_not_a_regular_file_without_waiting(tmp_path: Path, kind: str) -> None:
+    """A named pipe would block the open until a writer came; a device may never end: both are errors, at once."""
+    if kind == "named pipe":
+        path = tmp_path / "p.yaml"
+        os.mkfifo(path)
+    else:
+        path = Path(os.devnull)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_text(path, label="p.yaml", error=ScenarioError)
+        except BaseException as e:
+            outcome.append(e)
+
+    reader = threading.Thread(target=read, daemon=True)  # a blocked open stays in its thread: the test fails, never hangs
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "read_text is blocked opening it"
+    (err,) = outcome
+    assert isinstance(err, ScenarioError) and str(err).startswith("p.yaml: not a regular file")
+    assert err.hint and "regular files only" in err.hint
 
 
 # -- LineIndex ---------------------------------------------------------------------------------------

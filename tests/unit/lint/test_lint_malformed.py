@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +99,17 @@ def test_arbitrary_contents_never_crash(tmp_path_factory: pytest.TempPathFactory
     (root / name).write_bytes(content)
     run = lint_paths([root])
     assert not run.crashes, "\n".join(c.error for c in run.crashes)
+
+
+@pytest.mark.parametrize("name", [f"{SKILL}/utils/pipe.js", f"{CARD}.wxml", f"{SKILL}/mcp.json"])
+def test_a_named_pipe_is_a_finding_not_a_hang(tmp_path: Path, name: str) -> None:
+    """Opening a named pipe to read it waits for a writer that never comes: the command must report it and end."""
+    root = Proj().write(tmp_path / "proj")
+    (root / name).unlink(missing_ok=True)
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(root / name)
+    command = [sys.executable, "-m", "wxreplay", "lint", "--format", "json", "proj"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)  # a hang fails here
+    assert done.returncode == 1, done.stderr
+    found = [f for f in json.loads(done.stdout)["findings"] if f.get("file") == f"proj/{name}"]
+    assert any("not a regular file" in f["message"] for f in found), found
