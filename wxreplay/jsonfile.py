@@ -33,6 +33,7 @@ __all__ = [
     "json_type",
     "key_line",
     "load_json",
+    "loads_bounded",
     "locate",
     "member_offsets",
     "read_json",
@@ -282,6 +283,17 @@ def load_json(path: Path, *, root: Path | None = None) -> Any:
     :func:`display_path`), with line, column, an excerpt with a caret, and a hint.
     """
     return read_json(path, root=root).data
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads(text)``, with the loader's nesting limit: a text nested deeper than it raises ValueError too.
+
+    For code that parses a JSON text itself and treats a ValueError as "not JSON" (the linter's size
+    rules): Python's parser would recurse past its own limit on such a text and raise RecursionError.
+    """
+    if nesting_overflow(text) is not None:
+        raise ValueError(f"the JSON nests deeper than {MAX_NESTING} levels of [ ] and {{ }}")
+    return json.loads(text)
 
 
 def key_line(text: str, key: str) -> int | None:

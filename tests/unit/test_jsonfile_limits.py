@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -132,3 +133,24 @@ def test_a_recursive_schema_through_properties_still_loads_and_validates(tmp_pat
     project = Project.load(with_schema(tmp_path, schema))
     decl = project.skills[0].apis[0]
     validate_arguments(decl, {"kids": [{"kids": []}]})
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ('{"a": [1, {"b": null}]}', {"a": [1, {"b": None}]}),
+        ("[" * 100 + "]" * 100, functools.reduce(lambda inner, _: [inner], range(99), [])),  # at the limit: parsed
+        ("[" * 101 + "]" * 101, ValueError),
+        ("[" * 100_000 + "]" * 100_000, ValueError),  # past Python's recursion limit: a ValueError, not a RecursionError
+        ('{"a":' * 50_000 + "1" + "}" * 50_000, ValueError),
+        ("{", ValueError),
+    ],
+)
+def test_loads_bounded_refuses_what_the_loader_refuses(text: str, parsed: object) -> None:
+    from wxreplay.jsonfile import loads_bounded
+
+    if parsed is ValueError:
+        with pytest.raises(ValueError):
+            loads_bounded(text)
+    else:
+        assert loads_bounded(text) == parsed

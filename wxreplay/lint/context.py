@@ -9,7 +9,6 @@ Rules that need the loaded :class:`~wxreplay.project.Project` skip a target with
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from wxreplay.errors import LocatedError, ProjectError, WxReplayError
+from wxreplay.jsonfile import loads_bounded
 from wxreplay.lint.jsparse import JsFile, Syntax, parse_js
 from wxreplay.lint.model import LintFinding
 from wxreplay.lint.registry import RULES
@@ -461,6 +461,6 @@ def _load_all_facts(project: Project, targets: list[SkillTarget]) -> dict[str, F
 def _json_or_none(path: Path) -> Any:
     """``path`` parsed as JSON, or None for anything unreadable (the rules report why)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return loads_bounded(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return None

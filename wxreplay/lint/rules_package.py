@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from wxreplay.jsonfile import loads_bounded
 from wxreplay.lint.context import LintContext, SkillTarget
 from wxreplay.lint.jsonpos import json_position
 from wxreplay.lint.model import LintFinding
@@ -255,7 +256,7 @@ def mcp_json(ctx: LintContext) -> Iterator[LintFinding]:
         if text is None:
             continue  # WXR113 says why it cannot be read
         try:
-            data = json.loads(text)
+            data = loads_bounded(text)
         except ValueError:
             continue  # WXR116 reports it with the loader's line, column and fix
         chars, size = _mcp_size(data)
@@ -288,7 +289,7 @@ def mcp_json_near_limit(ctx: LintContext) -> Iterator[LintFinding]:
         path = target.dir / "mcp.json"
         text = ctx.text(path) if ctx.is_file(path) else None
         try:
-            data = json.loads(text) if text is not None else None
+            data = loads_bounded(text) if text is not None else None
         except ValueError:
             continue
         if data is None:
@@ -339,7 +340,7 @@ def _size_rule(ctx: LintContext, rule_id: str, key: str, limit: int, what: str, 
         text = ctx.text(path)
         if text is not None:
             try:
-                json.loads(text)
+                loads_bounded(text)
             except ValueError as e:
                 yield ctx.finding(
                     rule_id,

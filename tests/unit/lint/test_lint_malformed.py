@@ -44,6 +44,8 @@ CONTENTS = {
     "latin1": "caf\xe9".encode("latin-1"),
     "bom-only": b"\xef\xbb\xbf",
     "deep": b"[[[[" * 200 + b"]" * 800,
+    "very-deep": b"[" * 100_000 + b"]" * 100_000,  # past Python's recursion limit for a recursive parser or walk
+    "very-deep-braces": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
 }
 
 
@@ -52,7 +54,7 @@ def _applies(name: str, kind: str) -> bool:
     (nothing to style) and brackets in Markdown (plain text)."""
     if name.endswith(".wxss") and kind in ("empty", "bom-only"):
         return False
-    return not (name.endswith(".md") and kind in ("broken", "deep"))
+    return not (name.endswith(".md") and kind in ("broken", "deep", "very-deep", "very-deep-braces"))
 
 
 MALFORMED = [(name, kind) for name in FILES for kind in CONTENTS if _applies(name, kind)]
