@@ -450,9 +450,56 @@ def rules_from_pyproject(path: str | Path = "pyproject.toml") -> RedactionRules:
     return RedactionRules.from_config(section)
 
 
-# A URL inside any text, and one query parameter of it (``\x01`` separates the scanner's masked fields).
-_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>\x01]*")
-_URL_QUERY_RE = re.compile(r"[?&](?P<name>[^=&#\s]+)=(?P<val>[^&#\s]*)")
+# A URL inside any text is ``scheme://rest`` (``\x01`` separates the scanner's masked fields), as the regular
+# expression ``[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>\x01]*`` finds it; one query parameter of it is what
+# ``[?&](?P<name>[^=&#\s]+)=(?P<val>[^&#\s]*)`` finds. Both are found here without those expressions, whose
+# backtracking is quadratic on a long run of scheme or name characters (a 100 KB hex blob in a response or a
+# description took ~10 s); tests/unit/cassette/test_url_scan.py holds this code to the expressions' answers.
+_SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
+_SCHEME_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_URL_REST = re.compile(r"[^\s\"'<>\x01]*")
+_QUERY_START = re.compile(r"[?&]")
+_NAME_STOP = re.compile(r"[=&#\s]")
+_VALUE_END = re.compile(r"[&#\s]")
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each URL in ``text``, left to right, not overlapping, in linear time."""
+    spans = []
+    pos = 0
+    while (sep := text.find("://", pos)) != -1:
+        start = sep
+        while start > pos and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        while start < sep and text[start] not in _SCHEME_FIRST:  # a scheme starts with a letter
+            start += 1
+        if start == sep:  # no scheme before this "://": no URL here
+            pos = sep + 1
+            continue
+        end = _URL_REST.match(text, sep + 3)
+        assert end is not None  # the pattern matches the empty string
+        spans.append((start, end.end()))
+        pos = end.end()
+    return spans
+
+
+def query_values(url: str) -> list[tuple[int, str, str]]:
+    """``(offset, value, name)`` of each ``name=value`` after a ``?`` or ``&`` in ``url``, in linear time."""
+    found = []
+    pos = 0
+    while (start := _QUERY_START.search(url, pos)) is not None:
+        s = start.start()
+        stop = _NAME_STOP.search(url, s + 1)
+        e = stop.start() if stop is not None else len(url)
+        if e == s + 1 or e == len(url) or url[e] != "=":
+            # No name, or no "=" after it: every "?" between here and the stop would end the same way.
+            pos = e if e > s + 1 else s + 1
+            continue
+        end = _VALUE_END.search(url, e + 1)
+        v_end = end.start() if end is not None else len(url)
+        found.append((e + 1, url[e + 1 : v_end], url[s + 1 : e]))
+        pos = v_end
+    return found
 
 
 def url_query_values(text: str) -> tuple[list[tuple[int, str, str | None]], list[str]]:
@@ -461,9 +508,9 @@ def url_query_values(text: str) -> tuple[list[tuple[int, str, str | None]], list
     address), so the redactor and the scanner both judge those values, under their parameter's name."""
     candidates: list[tuple[int, str, str | None]] = []
     chars = list(text)
-    for m in _URL_RE.finditer(text):
-        for q in _URL_QUERY_RE.finditer(m.group(0)):
-            if q.group("val"):
-                candidates.append((m.start() + q.start("val"), q.group("val"), q.group("name")))
-        chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    for start, end in url_spans(text):
+        for offset, value, name in query_values(text[start:end]):
+            if value:
+                candidates.append((start + offset, value, name))
+        chars[start:end] = " " * (end - start)
     return candidates, chars
