@@ -220,17 +220,28 @@ _SEPARATOR = re.compile(r"[、，,/]|或者|或|和|以及|\bor\b|\band\b", re.I
 _ONE_TOKEN = re.compile(r"^(?:[A-Za-z0-9_.:@+#-]{1,40}|[\u3400-\u9fff]{1,6})$", re.ASCII)
 
 
+#: An example span longer than this (characters up to the end of its sentence) is a scenario, not a value.
+#: It also keeps the rule linear: a text of 例如 repeated 50,000 times held as many spans to its end (107 s).
+MAX_EXAMPLE_SPAN = 400
+
+
 def single_example(text: str) -> str | None:
     """The example value of the first 例如/e.g. in ``text`` that gives exactly one, or None.
 
     One quoted value (「拿铁」, 'latte') with nothing else listed, or one bare token (WS0001, latte); a longer
-    unquoted phrase after 例如 is a scenario, not a value, and is not judged.
+    unquoted phrase after 例如 is a scenario, not a value, and is not judged, nor is a span past
+    :data:`MAX_EXAMPLE_SPAN` characters.
     """
     if not any(m in text for m in _EXAMPLE_MARKERS):
         return None
+    span_end = -1  # where the sentence of the last example ends: later examples before it end there too
     for m in _EXAMPLE.finditer(text):
-        end = _SPAN_END.search(text, m.end())
-        span = text[m.end() : end.start() if end else len(text)].strip()
+        if span_end < m.end():
+            end = _SPAN_END.search(text, m.end())
+            span_end = end.start() if end else len(text)
+        if span_end - m.end() > MAX_EXAMPLE_SPAN:
+            continue
+        span = text[m.end() : span_end].strip()
         if not span:
             continue
         quoted = _QUOTED.findall(span)

@@ -7,6 +7,7 @@ judgements on many texts, and what the messages may quote (never a phone number)
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -193,10 +194,21 @@ def test_a_forbidden_scenario_of_a_description_passes_but_not_elsewhere() -> Non
         ("例如用户只说想喝点东西时留空。", None),  # a scenario, not a value
         ("订单号，形如 WS0001。", None),  # a format, not an example
         ("没有例子。", None),
+        ("例如「" + "长" * 500 + "」。", None),  # past MAX_EXAMPLE_SPAN: not a value
+        ("例如 x y。例如「拿铁」。", "「拿铁」"),  # each example up to the end of its own sentence
+        ("例如" * 50_000, "例如例如例如"),  # every span runs to the end: the first short one is judged, in linear time
     ],
+    ids=lambda v: v[:24] if isinstance(v, str) else None,
 )
 def test_single_example(text: str, one: str | None) -> None:
     assert single_example(text) == one
+
+
+def test_many_examples_without_an_end_do_not_stall_the_rule() -> None:
+    """A guard against a stall, not a speed target: each 例如 held its span to the text's end (107 s here)."""
+    started = time.process_time()
+    single_example("例如" * 50_000 + "「拿铁」")
+    assert time.process_time() - started < 10.0
 
 
 def test_restated_schemas_finds_tables_and_schema_blocks_not_code_or_routing_tables() -> None:
