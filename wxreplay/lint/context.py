@@ -81,6 +81,7 @@ class LintContext:
     _by_suffix: dict[tuple[Path, tuple[str, ...]], list[Path]] = field(default_factory=dict)
     _labels: dict[str, Path] = field(default_factory=dict)
     _label_of: dict[Path, str] = field(default_factory=dict)
+    _relative: dict[str, str] = field(default_factory=dict)  # relative() by finding label
     cache: dict[tuple[str, Path], object] = field(default_factory=dict)  # other parsed forms, by rule families
     text_cache: dict[tuple[str, str], object] = field(default_factory=dict)  # parsed forms by (kind, file text)
     requires: dict[tuple[Path, Path, Path, str], tuple[str, str | None]] = field(default_factory=dict)  # resolved require()s
@@ -172,11 +173,15 @@ class LintContext:
 
     def relative(self, label: str) -> str:
         """A finding's file relative to the project root (posix), for ``per-file-ignores`` globs."""
-        path = self.path_of(label)
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return label
+        # Asked once per finding (a generated stylesheet can have thousands): resolved once per label.
+        hit = self._relative.get(label)
+        if hit is None:
+            try:
+                hit = self.resolve(self.path_of(label)).relative_to(self.resolve(self.root)).as_posix()
+            except ValueError:
+                hit = label
+            self._relative[label] = hit
+        return hit
 
     def read(self, path: Path) -> str | LocatedError:
         """The text of ``path``, or the error that stops reading it (binary, not UTF-8, too large)."""
@@ -366,6 +371,7 @@ class LintContext:
             self._by_suffix,
             self._labels,
             self._label_of,
+            self._relative,
             self.cache,
             self.text_cache,
             self.requires,

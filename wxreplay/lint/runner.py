@@ -15,7 +15,7 @@ from wxreplay.lint.context import LintContext
 from wxreplay.lint.model import LintFinding, LintReport
 from wxreplay.lint.registry import SEVERITY_RANK, Rule
 from wxreplay.lint.settings import LintSettings
-from wxreplay.lint.suppress import is_suppressed
+from wxreplay.lint.suppress import Marks, is_suppressed
 from wxreplay.lint.workers import Check, RuleResult, merged, plan_shares, run_checks, start_workers
 
 __all__ = ["RuleCrash", "fails", "lint_paths", "spare_cpu"]
@@ -100,6 +100,7 @@ def _lint_paths(paths: Sequence[str | Path], settings: LintSettings | None, jobs
         file_rules = [(r, check) for r, check in enabled if not r.runtime]
         runtime_rules = [(r, check) for r, check in enabled if r.runtime]
         crashes: list[RuleCrash] = []
+        marks: dict[str, Marks] = {}  # each file's suppression comments, read once
         try:
             for result in _check_target(ctx, file_rules, runtime_rules, jobs, run):
                 if result.crash is not None:  # a crash is the linter's bug: reported, and the run exits 2
@@ -111,7 +112,7 @@ def _lint_paths(paths: Sequence[str | Path], settings: LintSettings | None, jobs
                     seen.add(key)
                     # before close(): suppressions read the files the lint has read already
                     rel = ctx.relative(f.file) if f.file else None
-                    if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label):
+                    if settings.ignored_in(rel, f.rule) or is_suppressed(f, ctx.read_label, marks):
                         run.report.suppressed += 1
                         continue
                     run.report.findings.append(f)

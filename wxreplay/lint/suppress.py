@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from wxreplay.lint.model import LintFinding
 
-__all__ = ["is_suppressed"]
+__all__ = ["Marks", "is_suppressed"]
 
 _MARK = re.compile(r"wxreplay-lint:\s*(disable|disable-next-line|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
 
@@ -29,17 +29,31 @@ def _names(ids: str, rule: str) -> bool:
     return "ALL" in wanted or rule in wanted
 
 
-def is_suppressed(finding: LintFinding, text_of: Callable[[str], str | None]) -> bool:
-    """Whether a comment in ``finding``'s file silences it (``text_of`` reads a root-relative file)."""
+#: What :func:`_marks` found in a file: its ``disable-file`` ids and its lines (None: no suppression comment).
+Marks = tuple[list[str], list[str]] | None
+
+
+def is_suppressed(finding: LintFinding, text_of: Callable[[str], str | None], memo: dict[str, Marks] | None = None) -> bool:
+    """Whether a comment in ``finding``'s file silences it (``text_of`` reads the file a finding names).
+
+    ``memo``: what each file's comments are, by label, kept by the caller for one lint. A file can have
+    thousands of findings (a generated stylesheet), and reading its whole text again for each was
+    quadratic (40,000 findings in a 100 KB file: seconds).
+    """
     if finding.file is None:
         return False
-    text = text_of(finding.file)
-    if not text or "wxreplay-lint" not in text:
+    if memo is not None and finding.file in memo:
+        marks = memo[finding.file]
+    else:
+        text = text_of(finding.file)
+        marks = _marks(text) if text else None
+        if memo is not None:
+            memo[finding.file] = marks
+    if marks is None:
         return False
-    lines = text.splitlines()
-    for m in _MARK.finditer(text):
-        if m.group(1) == "disable-file" and _names(m.group(2), finding.rule):
-            return True
+    whole_file, lines = marks
+    if any(_names(ids, finding.rule) for ids in whole_file):
+        return True
     if finding.line is None or not 1 <= finding.line <= len(lines):
         return False
     for m in _MARK.finditer(lines[finding.line - 1]):
@@ -50,3 +64,11 @@ def is_suppressed(finding: LintFinding, text_of: Callable[[str], str | None]) ->
             if m.group(1) == "disable-next-line" and _names(m.group(2), finding.rule):
                 return True
     return False
+
+
+def _marks(text: str) -> Marks:
+    """The ids of a file's ``disable-file`` comments and its lines, or None when it has no suppression comment."""
+    if "wxreplay-lint" not in text:
+        return None
+    whole_file = [m.group(2) for m in _MARK.finditer(text) if m.group(1) == "disable-file"]
+    return whole_file, text.splitlines()

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,19 @@ def test_a_named_pipe_is_a_finding_not_a_hang(tmp_path: Path, name: str) -> None
     assert done.returncode == 1, done.stderr
     found = [f for f in json.loads(done.stdout)["findings"] if f.get("file") == f"proj/{name}"]
     assert any("not a regular file" in f["message"] for f in found), found
+
+
+def test_thousands_of_findings_in_one_file_are_taken_in_linear_time(tmp_path: Path) -> None:
+    """A generated stylesheet can have a finding per line: each finding's suppression comments and
+    relative path are worked out once per file, not per finding (a stall guard, not a speed target:
+    reading the file again per finding took ~21 s here, this code ~0.6 s)."""
+    sheet = ".a { float: left; }\n" * 20_000
+    sheet = sheet.replace("\n", "\n/* wxreplay-lint: disable-next-line=WXR316 */\n", 1)  # silences line 3
+    p = Proj()
+    p.files[f"{CARD}.wxss"] = sheet
+    root = p.write(tmp_path)
+    started = time.process_time()
+    run = lint_paths([root])
+    assert time.process_time() - started < 8.0
+    lines = [f.line for f in run.report.findings if f.rule == "WXR316"]
+    assert len(lines) == 19_999 and 3 not in lines and run.report.suppressed == 1
