@@ -219,7 +219,9 @@ class CardRuntime:
                         file=rec.get("file") or card.wxml_file,
                         line=line if isinstance(line, int) else None,
                         js_stack=str(err.get("stack") or ""),
-                        hint="a {{ }} expression threw while rendering; compute the value in JS and setData it",
+                        hint="a template that includes itself renders once per level: stop its recursion sooner, or flatten"
+                        if err.get("code") == "render-depth"
+                        else "a {{ }} expression threw while rendering; compute the value in JS and setData it",
                     ),
                 )
             )

@@ -488,10 +488,38 @@
   };
 
   // ---- rendering: at the end of every step in which setData ran -------------------------------
+  // A card renders at most this many levels of elements, as its WXML may nest at most as many (MAX_NESTING,
+  // wxreplay/source.py): a template that includes itself could otherwise render thousands of levels, which
+  // no reader past this context (the step's JSON, the card tree, snapshots) walks without overflowing.
+  const MAX_RENDER_DEPTH = 100;
+  const RenderError = Error; // captured before any card code runs
+  function renderedTooDeep(vnodes) {
+    const lists = [], depths = [];
+    wr.push(lists, vnodes);
+    wr.push(depths, 1);
+    for (let i = 0; i < lists.length; i++) {
+      const list = lists[i];
+      for (let j = 0; list && j < list.length; j++) {
+        const v = list[j];
+        if (v && v.kids && v.kids.length) {
+          if (depths[i] >= MAX_RENDER_DEPTH) return true;
+          wr.push(lists, v.kids);
+          wr.push(depths, depths[i] + 1);
+        }
+      }
+    }
+    return false;
+  }
   function render(rec) {
     if (!rec.tpl) return null;
     try {
       rec.vnodes = rec.tpl.render(rec.comp.data, R);
+      if (renderedTooDeep(rec.vnodes)) {
+        rec.vnodes = [];
+        const e = new RenderError('the card renders deeper than ' + MAX_RENDER_DEPTH + ' levels of elements');
+        e.__wrCode = 'render-depth';
+        throw e;
+      }
       return { card: rec.id, vnodes: rec.vnodes };
     } catch (e) {
       const info = wr.errorInfo(e);
