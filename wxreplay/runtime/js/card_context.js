@@ -493,20 +493,12 @@
   // no reader past this context (the step's JSON, the card tree, snapshots) walks without overflowing.
   const MAX_RENDER_DEPTH = 100;
   const RenderError = Error; // captured before any card code runs
-  function renderedTooDeep(vnodes) {
-    const lists = [], depths = [];
-    wr.push(lists, vnodes);
-    wr.push(depths, 1);
-    for (let i = 0; i < lists.length; i++) {
-      const list = lists[i];
-      for (let j = 0; list && j < list.length; j++) {
-        const v = list[j];
-        if (v && v.kids && v.kids.length) {
-          if (depths[i] >= MAX_RENDER_DEPTH) return true;
-          wr.push(lists, v.kids);
-          wr.push(depths, depths[i] + 1);
-        }
-      }
+  // Depth first, without allocating: a render may have left the heap near its limit (a memory bomb),
+  // and a check that grew arrays there took the process down.
+  function renderedTooDeep(list, depth) {
+    for (let j = 0; list && j < list.length; j++) {
+      const v = list[j];
+      if (v && v.kids && v.kids.length && (depth >= MAX_RENDER_DEPTH || renderedTooDeep(v.kids, depth + 1))) return true;
     }
     return false;
   }
@@ -514,7 +506,7 @@
     if (!rec.tpl) return null;
     try {
       rec.vnodes = rec.tpl.render(rec.comp.data, R);
-      if (renderedTooDeep(rec.vnodes)) {
+      if (renderedTooDeep(rec.vnodes, 1)) {
         rec.vnodes = [];
         const e = new RenderError('the card renders deeper than ' + MAX_RENDER_DEPTH + ' levels of elements');
         e.__wrCode = 'render-depth';
